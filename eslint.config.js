@@ -1,0 +1,83 @@
+// Flat ESLint config. The layer rules of DESIGN §3 live here so that they are enforced by the
+// linter rather than by memory; `src-main/engine/layers.test.ts` proves that each rule bites.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+const noElectron = { name: 'electron', message: 'Only src-main/app may import electron (DESIGN §3).' };
+const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer must not use Node built-ins (DESIGN §3).' }));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.fixtures/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.config.{js,ts}', 'eslint.config.js'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...noNode],
+          patterns: [
+            { regex: '(^|/)src-(main|renderer)(/|$)', message: 'src-shared is the contract: it imports no other layer.' },
+            { regex: '^(react|react-dom|zustand|better-sqlite3|simple-git|node-llama-cpp|pino|openai|systeminformation)(/|$)', message: 'src-shared imports no runtime-specific library.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, CLI and server never depend on the Electron glue.' },
+            { regex: '(^|/)src-renderer(/|$)', message: 'Main-side code never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...noNode],
+          patterns: [
+            { regex: '(^|/)src-main(/|$)', message: 'The renderer imports only src-shared; it talks to main through the API client.' },
+          ],
+        },
+      ],
+    },
+  },
+);

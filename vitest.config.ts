@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export const vitestConfig = defineConfig({
+  test: {
+    include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    // Native bindings (better-sqlite3, node-llama-cpp) are safest in child processes, not worker threads.
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    globalSetup: ['./tooling/vitest-global-setup.ts'],
+  },
+});
+
+// Vitest loads the default export of its config file; the project otherwise forbids default exports.
+// eslint-disable-next-line no-restricted-syntax
+export default vitestConfig;
