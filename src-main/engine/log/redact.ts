@@ -34,7 +34,7 @@ const secretPatterns: RegExp[] = [
   /\bxox[abpr]-[A-Za-z0-9-]{10,}/g,
   /\bAKIA[0-9A-Z]{16}\b/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /\b((?:api[_-]?key|token|secret|password|passwd)\s*[=:]\s*)(["']?)[^\s"']{6,}\2/gi,
+  /\b((?:api[_-]?key|token|secret|password|passwd)\s*[=:]\s*)(?:"[^"\n]{4,}"|'[^'\n]{4,}'|[^\s"']{6,})/gi,
 ];
 
 /** Replaces anything that looks like a credential in free text. */

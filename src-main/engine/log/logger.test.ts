@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DailyFileStream } from './daily-file-stream';
+import { createHomeLogRoot } from './home-log-root';
+import { createLogRoot } from './logger';
+import { redactText } from './redact';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-logs-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function captureRoot() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().trim().split('\n'));
+      done();
+    },
+  });
+  const root = createLogRoot({ level: 'debug', destinations: [{ stream }] });
+  return { root, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('subsystem loggers', () => {
+  it('carry the subsystem and session/task/attempt context on every line', () => {
+    const { root, records } = captureRoot();
+    const log = root.createLogger('scheduler', { session_id: 's1' }).child({ task_id: 't1', attempt_id: 't1-1' });
+    log.info({ score: 0.9 }, 'attempt scored');
+    expect(records()[0]).toMatchObject({ subsystem: 'scheduler', session_id: 's1', task_id: 't1', attempt_id: 't1-1', score: 0.9, msg: 'attempt scored', level: 'info' });
+  });
+
+  it('redact secrets in fields, headers and free text', () => {
+    const { root, records } = captureRoot();
+    root.createLogger('llm').info(
+      { apiKey: 'sk-abcdefghijklmnopqrstuvwx', request: { headers: { authorization: 'Bearer abcdefghijklmnop' } } },
+      'calling with key sk-abcdefghijklmnopqrstuvwx and token=hunter2hunter2',
+    );
+    const text = JSON.stringify(records()[0]);
+    expect(text).not.toContain('abcdefghijklmnop');
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('[REDACTED]');
+  });
+});
+
+describe('redactText', () => {
+  it.each([
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'eyJhbGci'],
+    ['OPENAI_API_KEY=sk-proj-0123456789abcdefghij', 'sk-proj-0123'],
+    ['token ghp_0123456789abcdefghijABCDEFGHIJ here', 'ghp_0123'],
+    ['hf_abcdefghijklmnopqrstuvwxyz0123', 'hf_abcdef'],
+    ['password: "correct horse battery"', 'correct'],
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIabc\n-----END RSA PRIVATE KEY-----', 'MIIabc'],
+  ])('removes the secret from %j', (input, secret) => {
+    expect(redactText(input)).not.toContain(secret);
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(redactText('merged 3 files into nocturnal/integration')).toBe('merged 3 files into nocturnal/integration');
+  });
+});
+
+describe('log files', () => {
+  it('write JSON lines to a dated file under the logs folder', async () => {
+    const root = createHomeLogRoot({ logsDir: dir, level: 'info', retentionDays: 7 });
+    root.createLogger('store').info('opened');
+    await root.close();
+    const files = fs.readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^nocturnal-\d{4}-\d{2}-\d{2}\.jsonl$/);
+    const line = JSON.parse(fs.readFileSync(path.join(dir, files[0] ?? ''), 'utf8').trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ subsystem: 'store', msg: 'opened' });
+  });
+
+  it('switch files when the day changes and delete files past retention', () => {
+    let now = new Date(2026, 0, 10, 23, 59);
+    fs.writeFileSync(path.join(dir, 'nocturnal-2025-12-01.jsonl'), '{}\n');
+    fs.writeFileSync(path.join(dir, 'unrelated.txt'), 'keep');
+    const stream = new DailyFileStream(dir, 14, () => now);
+    stream.write('{"a":1}\n');
+    now = new Date(2026, 0, 11, 0, 1);
+    stream.write('{"b":2}\n');
+    stream.close();
+    expect(fs.readdirSync(dir).sort()).toEqual(['nocturnal-2026-01-10.jsonl', 'nocturnal-2026-01-11.jsonl', 'unrelated.txt']);
+  });
+});

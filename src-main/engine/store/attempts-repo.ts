@@ -1,0 +1,166 @@
+import type { Attempt } from '../../../src-shared/domain/records';
+import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
+import type { AttemptDecision, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import { NocturnalError } from '../errors/nocturnal-error';
+import type { SqliteDatabase } from './database';
+import { attemptId } from './ids';
+import { readJson, writeJson } from './json-column';
+
+interface AttemptRow {
+  id: string;
+  task_id: string;
+  session_id: string | null;
+  number: number;
+  status: AttemptStatus;
+  branch: string;
+  worktree_path: string | null;
+  base_commit: string | null;
+  head_commit: string | null;
+  target_branch: string;
+  score: number | null;
+  score_json: string | null;
+  decision: AttemptDecision | null;
+  reasons_json: string;
+  checks_before_json: string | null;
+  checks_after_json: string | null;
+  diff_json: string | null;
+  cycles: number;
+  merged_commit: string | null;
+  backup_ref: string | null;
+  review_note: string | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface AttemptUpdate {
+  worktreePath?: string | null;
+  baseCommit?: string | null;
+  headCommit?: string | null;
+  score?: number | null;
+  scoreBreakdown?: ScoreBreakdown | null;
+  decision?: AttemptDecision | null;
+  reasons?: string[];
+  checksBefore?: CheckOutcome[] | null;
+  checksAfter?: CheckOutcome[] | null;
+  diff?: DiffStats | null;
+  cycles?: number;
+  mergedCommit?: string | null;
+  backupRef?: string | null;
+  reviewNote?: string | null;
+}
+
+const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = {
+  worktreePath: { column: 'worktree_path', json: false },
+  baseCommit: { column: 'base_commit', json: false },
+  headCommit: { column: 'head_commit', json: false },
+  score: { column: 'score', json: false },
+  scoreBreakdown: { column: 'score_json', json: true },
+  decision: { column: 'decision', json: false },
+  reasons: { column: 'reasons_json', json: true },
+  checksBefore: { column: 'checks_before_json', json: true },
+  checksAfter: { column: 'checks_after_json', json: true },
+  diff: { column: 'diff_json', json: true },
+  cycles: { column: 'cycles', json: false },
+  mergedCommit: { column: 'merged_commit', json: false },
+  backupRef: { column: 'backup_ref', json: false },
+  reviewNote: { column: 'review_note', json: false },
+};
+
+export class AttemptsRepo {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Creates the next attempt of a task; the number is derived in the same statement to avoid races. */
+  start(input: { taskId: string; sessionId: string | null; branchPrefix: string; targetBranch: string }, now: Date): Attempt {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM attempts WHERE task_id = ?').get(input.taskId) as { n: number };
+      const id = attemptId(input.taskId, row.n);
+      this.db
+        .prepare(
+          `INSERT INTO attempts (id, task_id, session_id, number, status, branch, target_branch, started_at)
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
+        )
+        .run(id, input.taskId, input.sessionId, row.n, `${input.branchPrefix}/${input.taskId}/${row.n}`, input.targetBranch, now.toISOString());
+      return this.require(id);
+    })();
+  }
+
+  get(id: string): Attempt | undefined {
+    const row = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+    return row && toAttempt(row);
+  }
+
+  require(id: string): Attempt {
+    const attempt = this.get(id);
+    if (!attempt) throw new NocturnalError('not_found', `no attempt with id "${id}" (see \`nocturnal review list\`)`);
+    return attempt;
+  }
+
+  forTask(taskId: string): Attempt[] {
+    return (this.db.prepare('SELECT * FROM attempts WHERE task_id = ? ORDER BY number').all(taskId) as AttemptRow[]).map(toAttempt);
+  }
+
+  forSession(sessionId: string): Attempt[] {
+    return (this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id').all(sessionId) as AttemptRow[]).map(toAttempt);
+  }
+
+  withStatus(status: AttemptStatus): Attempt[] {
+    return (this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id').all(status) as AttemptRow[]).map(toAttempt);
+  }
+
+  update(id: string, changes: AttemptUpdate): Attempt {
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [key, value] of Object.entries(changes) as [keyof AttemptUpdate, unknown][]) {
+      if (value === undefined) continue;
+      const spec = columns[key];
+      sets.push(`${spec.column} = ?`);
+      args.push(spec.json && value !== null ? writeJson(value) : value);
+    }
+    if (sets.length > 0) this.db.prepare(`UPDATE attempts SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    return this.require(id);
+  }
+
+  /** Compare-and-swap on the status, checked against the shared transition table. */
+  transition(id: string, to: AttemptStatus, now: Date, changes: AttemptUpdate = {}): Attempt {
+    const attempt = this.require(id);
+    if (!canTransitionAttempt(attempt.status, to)) {
+      throw new NocturnalError('conflict', `attempt ${id} is ${attempt.status}; it cannot become ${to}`);
+    }
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare('UPDATE attempts SET status = ?, ended_at = ? WHERE id = ? AND status = ?')
+        .run(to, to === 'running' ? null : now.toISOString(), id, attempt.status);
+      if (result.changes === 0) throw new NocturnalError('conflict', `attempt ${id} changed while it was being updated; try again`);
+      return this.update(id, changes);
+    })();
+  }
+}
+
+function toAttempt(row: AttemptRow): Attempt {
+  const where = (column: string) => `attempts.${column} (${row.id})`;
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    sessionId: row.session_id,
+    number: row.number,
+    status: row.status,
+    branch: row.branch,
+    worktreePath: row.worktree_path,
+    baseCommit: row.base_commit,
+    headCommit: row.head_commit,
+    targetBranch: row.target_branch,
+    score: row.score,
+    scoreBreakdown: readJson<ScoreBreakdown>(row.score_json, where('score_json')),
+    decision: row.decision,
+    reasons: readJson<string[]>(row.reasons_json, where('reasons_json')) ?? [],
+    checksBefore: readJson<CheckOutcome[]>(row.checks_before_json, where('checks_before_json')),
+    checksAfter: readJson<CheckOutcome[]>(row.checks_after_json, where('checks_after_json')),
+    diff: readJson<DiffStats>(row.diff_json, where('diff_json')),
+    cycles: row.cycles,
+    mergedCommit: row.merged_commit,
+    backupRef: row.backup_ref,
+    reviewNote: row.review_note,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}

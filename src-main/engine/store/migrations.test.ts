@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NocturnalError } from '../errors/nocturnal-error';
+import { migrate, openDatabase, schemaVersion } from './database';
+import type { SqliteDatabase } from './database';
+import { migrations } from './migrations';
+import { initialSchema } from './migrations/001-initial-schema';
+import { interactionsUsageEvents } from './migrations/002-interactions-usage-events';
+
+let dir: string;
+const opened: SqliteDatabase[] = [];
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-db-'));
+});
+afterEach(() => {
+  for (const db of opened.splice(0)) if (db.open) db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function open(list = migrations) {
+  const db = openDatabase(path.join(dir, 'test.db'), list);
+  opened.push(db);
+  return db;
+}
+
+function tables(db: SqliteDatabase): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+}
+
+function columns(db: SqliteDatabase, table: string): string[] {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('001 creates workspaces, tasks, attempts and sessions with their constraints', () => {
+    const db = open([initialSchema]);
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(expect.arrayContaining(['workspaces', 'tasks', 'attempts', 'sessions', 'schema_migrations']));
+    expect(columns(db, 'attempts')).toEqual(expect.arrayContaining(['branch', 'score', 'score_json', 'decision', 'backup_ref']));
+    // The status CHECK constraint refuses a state the life cycle does not know.
+    db.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    expect(() =>
+      db.prepare(`INSERT INTO tasks (id, workspace_id, title, priority, executor, status, created_at, updated_at) VALUES ('t1', 'w1', 'x', 'low', 'direct', 'done', 'n', 'n')`).run(),
+    ).toThrow(/CHECK constraint/);
+    // Foreign keys are on: a task for a missing workspace is refused.
+    expect(() =>
+      db.prepare(`INSERT INTO tasks (id, workspace_id, title, priority, executor, status, created_at, updated_at) VALUES ('t2', 'nope', 'x', 'low', 'direct', 'queued', 'n', 'n')`).run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+
+  it('002 adds interactions, usage and events on top of 001 and keeps existing rows', () => {
+    const first = open([initialSchema]);
+    first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.close();
+    const db = open([initialSchema, interactionsUsageEvents]);
+    expect(schemaVersion(db)).toBe(2);
+    expect(tables(db)).toEqual(expect.arrayContaining(['interactions', 'usage', 'events']));
+    expect(columns(db, 'interactions')).toEqual(expect.arrayContaining(['instruction', 'response', 'schema_name', 'prompt_tokens', 'provider', 'model']));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM workspaces').get()).toEqual({ n: 1 });
+  });
+
+  it('are applied once: reopening changes nothing', () => {
+    open().close();
+    const db = open();
+    expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(migrations.length);
+  });
+
+  it('refuse a database written by a newer build', () => {
+    const db = open();
+    db.prepare(`INSERT INTO schema_migrations VALUES (999, 'future', 'now')`).run();
+    expect(() => migrate(db, migrations)).toThrow(NocturnalError);
+  });
+
+  it('roll back a failing migration as a whole', () => {
+    const db = open([initialSchema]);
+    const broken = { version: 2, name: 'broken', up: (d: SqliteDatabase) => d.exec('CREATE TABLE half (x); SELECT * FROM missing_table;') };
+    expect(() => migrate(db, [initialSchema, broken])).toThrow();
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).not.toContain('half');
+  });
+
+  it('use WAL, foreign keys and a busy timeout', () => {
+    const db = open();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+});

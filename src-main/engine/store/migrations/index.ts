@@ -1,0 +1,6 @@
+import type { Migration } from './migration';
+import { initialSchema } from './001-initial-schema';
+import { interactionsUsageEvents } from './002-interactions-usage-events';
+
+/** Every migration, in order. Append only. */
+export const migrations: readonly Migration[] = [initialSchema, interactionsUsageEvents];

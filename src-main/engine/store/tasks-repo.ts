@@ -1,0 +1,136 @@
+import type { Task } from '../../../src-shared/domain/records';
+import { canTransitionTask, priorityRank } from '../../../src-shared/domain/task';
+import type { TaskExecutor, TaskPriority, TaskStatus } from '../../../src-shared/domain/task';
+import { NocturnalError } from '../errors/nocturnal-error';
+import type { AttemptsRepo } from './attempts-repo';
+import type { SqliteDatabase } from './database';
+import { newId } from './ids';
+import { readJson, writeJson } from './json-column';
+
+interface TaskRow {
+  id: string;
+  workspace_id: string;
+  workspace_name: string;
+  title: string;
+  description: string;
+  criteria_json: string;
+  priority: TaskPriority;
+  executor: TaskExecutor;
+  files_json: string;
+  status: TaskStatus;
+  status_reason: string | null;
+  retry_note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewTask {
+  workspaceId: string;
+  title: string;
+  description: string;
+  criteria: string[];
+  priority: TaskPriority;
+  executor: TaskExecutor;
+  files: string[];
+}
+
+const selectTask = `SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id`;
+
+export class TasksRepo {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly attempts: AttemptsRepo,
+  ) {}
+
+  add(input: NewTask, now: Date): Task {
+    const id = newId('t');
+    const stamp = now.toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO tasks (id, workspace_id, title, description, criteria_json, priority, executor, files_json, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      )
+      .run(id, input.workspaceId, input.title, input.description, writeJson(input.criteria), input.priority, input.executor, writeJson(input.files), stamp, stamp);
+    return this.require(id);
+  }
+
+  get(id: string): Task | undefined {
+    const row = this.db.prepare(`${selectTask} WHERE t.id = ?`).get(id) as TaskRow | undefined;
+    return row && this.toTask(row);
+  }
+
+  require(id: string): Task {
+    const task = this.get(id);
+    if (!task) throw new NocturnalError('not_found', `no task with id "${id}" (see \`nocturnal task list\`)`);
+    return task;
+  }
+
+  list(filter: { status?: TaskStatus; workspaceId?: string } = {}): Task[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.status) {
+      where.push('t.status = ?');
+      args.push(filter.status);
+    }
+    if (filter.workspaceId) {
+      where.push('t.workspace_id = ?');
+      args.push(filter.workspaceId);
+    }
+    const sql = `${selectTask}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id`;
+    return (this.db.prepare(sql).all(...args) as TaskRow[]).map((row) => this.toTask(row));
+  }
+
+  /** Queued tasks in the order a night works them: priority first, then age. */
+  queue(): Task[] {
+    return this.list({ status: 'queued' }).sort(
+      (a, b) => priorityRank[b.priority] - priorityRank[a.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+  }
+
+  countsByStatus(): Record<TaskStatus, number> {
+    const counts: Record<TaskStatus, number> = { queued: 0, running: 0, review: 0, merged: 0, rejected: 0, failed: 0, cancelled: 0 };
+    for (const row of this.db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as { status: TaskStatus; n: number }[]) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+
+  /**
+   * Moves a task along its life cycle. The transition is checked against the shared table and
+   * applied with a compare-and-swap on the old status, so two processes cannot both move it.
+   */
+  transition(id: string, to: TaskStatus, now: Date, details: { reason?: string | null; retryNote?: string | null } = {}): Task {
+    const task = this.require(id);
+    if (!canTransitionTask(task.status, to)) {
+      throw new NocturnalError('conflict', `task ${id} is ${task.status}; it cannot become ${to}`);
+    }
+    const result = this.db
+      .prepare(
+        `UPDATE tasks SET status = ?, status_reason = ?, retry_note = COALESCE(?, retry_note), updated_at = ?
+         WHERE id = ? AND status = ?`,
+      )
+      .run(to, details.reason ?? null, details.retryNote ?? null, now.toISOString(), id, task.status);
+    if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} changed while it was being updated; try again`);
+    return this.require(id);
+  }
+
+  private toTask(row: TaskRow): Task {
+    return {
+      id: row.id,
+      workspace: row.workspace_name,
+      workspaceId: row.workspace_id,
+      title: row.title,
+      description: row.description,
+      criteria: readJson<string[]>(row.criteria_json, `tasks.criteria_json (${row.id})`) ?? [],
+      priority: row.priority,
+      executor: row.executor,
+      files: readJson<string[]>(row.files_json, `tasks.files_json (${row.id})`) ?? [],
+      status: row.status,
+      statusReason: row.status_reason,
+      retryNote: row.retry_note,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      attempts: this.attempts.forTask(row.id),
+    };
+  }
+}

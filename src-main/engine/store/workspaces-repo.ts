@@ -1,0 +1,75 @@
+import type { Workspace } from '../../../src-shared/domain/records';
+import type { WorkspaceChecks } from '../../../src-shared/domain/workspace';
+import type { SqliteDatabase } from './database';
+import { newId } from './ids';
+import { readJson, writeJson } from './json-column';
+
+interface WorkspaceRow {
+  id: string;
+  name: string;
+  path: string;
+  base_branch: string;
+  target_branch: string;
+  checks_json: string;
+  created_at: string;
+}
+
+export interface NewWorkspace {
+  name: string;
+  path: string;
+  baseBranch: string;
+  targetBranch: string;
+  checks: WorkspaceChecks;
+}
+
+export class WorkspacesRepo {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  add(input: NewWorkspace, now: Date): Workspace {
+    const id = newId('w');
+    this.db
+      .prepare(
+        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), now.toISOString());
+    const created = this.get(id);
+    if (!created) throw new Error(`workspace ${id} vanished after insert`);
+    return created;
+  }
+
+  get(id: string): Workspace | undefined {
+    const row = this.db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
+    return row && toWorkspace(row);
+  }
+
+  byName(name: string): Workspace | undefined {
+    const row = this.db.prepare('SELECT * FROM workspaces WHERE name = ?').get(name) as WorkspaceRow | undefined;
+    return row && toWorkspace(row);
+  }
+
+  byPath(path: string): Workspace | undefined {
+    const row = this.db.prepare('SELECT * FROM workspaces WHERE path = ?').get(path) as WorkspaceRow | undefined;
+    return row && toWorkspace(row);
+  }
+
+  list(): Workspace[] {
+    return (this.db.prepare('SELECT * FROM workspaces ORDER BY name').all() as WorkspaceRow[]).map(toWorkspace);
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id).changes > 0;
+  }
+}
+
+function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    path: row.path,
+    baseBranch: row.base_branch,
+    targetBranch: row.target_branch,
+    checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { checkNameSchema } from './attempt';
+
+export const workspaceChecksSchema = z.partialRecord(checkNameSchema, z.string().min(1));
+export type WorkspaceChecks = z.infer<typeof workspaceChecksSchema>;
+
+export const workspaceNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected letters, digits, ".", "_" or "-" (at most 64 characters)');
