@@ -1,5 +1,5 @@
 // Flat ESLint config. The layer rules of DESIGN §3 live here so that they are enforced by the
-// linter rather than by memory; `src-main/engine/layers.test.ts` proves that each rule bites.
+// linter rather than by memory; `tooling/layer-rules.test.ts` proves that each rule bites.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';

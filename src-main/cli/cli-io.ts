@@ -1,0 +1,18 @@
+// What a CLI run reads and writes. Passing these in (rather than touching process.* directly) lets
+// tests run the real CLI in-process and read exactly what a user would see.
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Whether stdout is a terminal (progress bars, colour). */
+  interactive: boolean;
+}
+
+export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
+  stream.write(`${text}\n`);
+}
+
+export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { renderReportMarkdown } from '../../engine/report/render-report';
+import type { CliContext } from '../cli-context';
+import { writeJson, writeLine } from '../cli-io';
+
+export function registerReportCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('report')
+    .description("a session's report (the latest by default)")
+    .option('--session <id>', 'session id')
+    .option('--json', 'print JSON')
+    .option('--markdown', 'print Markdown (the default for a terminal)')
+    .action(async (options: { session?: string; json?: boolean; markdown?: boolean }) => {
+      const ctx = context();
+      if (options.json && options.markdown) throw new (await import('../../engine/errors/nocturnal-error')).NocturnalError('usage', 'choose one of --json and --markdown');
+      const report = (await ctx.openEngine()).report(options.session);
+      if (options.json) return writeJson(ctx.io.stdout, report);
+      ctx.io.stdout.write(renderReportMarkdown(report));
+    });
+
+  program
+    .command('status')
+    .description('engine state, queue counts and the last session')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const status = (await ctx.openEngine()).status();
+      if (options.json) return writeJson(ctx.io.stdout, status);
+      const out = ctx.io.stdout;
+      writeLine(out, `home: ${status.home}`);
+      writeLine(out, status.running ? `running: pid ${status.running.pid} (${status.running.purpose}) since ${status.running.since}` : 'idle');
+      writeLine(out, `model: ${status.provider} ${status.model ?? '(not set: see llm.model_path)'}`);
+      writeLine(out, `tasks: ${Object.entries(status.queue).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
+      const last = status.lastSession;
+      writeLine(out, last ? `last session: ${last.id} ${last.status}, ${last.stats.merged} merged, ${last.stats.review} waiting, ${last.stats.rejected} rejected, ${last.stats.failed} failed` : 'no session yet');
+    });
+}

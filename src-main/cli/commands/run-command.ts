@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { isInWindow, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from '../../../src-shared/night-window';
+import type { SessionProgress } from '../../engine/scheduler/session-runner';
+import { formatDuration } from '../../engine/report/render-report';
+import type { CliContext } from '../cli-context';
+import { writeLine } from '../cli-io';
+import { clockTime, positiveInteger } from './parse-options';
+
+interface RunOptions {
+  now?: boolean;
+  maxTasks?: number;
+  until?: string;
+}
+
+export function registerRunCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('run')
+    .description('run one session in the foreground (without --now it waits for the night window)')
+    .option('--now', 'start immediately instead of waiting for the night window')
+    .option('--max-tasks <n>', 'stop after this many tasks', positiveInteger('--max-tasks'))
+    .option('--until <HH:MM>', 'start no new task after this time', clockTime('--until'))
+    .action(async (options: RunOptions) => {
+      const ctx = context();
+      const engine = await ctx.openEngine();
+      const out = ctx.io.stdout;
+      const { scheduler } = engine.config;
+      const window = nightWindow(scheduler.start_time, scheduler.end_time);
+      const abort = new AbortController();
+      const onSignal = () => {
+        writeLine(out, 'stopping after the current task… (press Ctrl+C again to force)');
+        abort.abort();
+        process.off('SIGINT', onSignal);
+      };
+      process.on('SIGINT', onSignal);
+      try {
+        if (!options.now) {
+          const waitMinutes = minutesUntilOpen(window, minuteOfDay(new Date()));
+          if (waitMinutes > 0) {
+            writeLine(out, `waiting for the night window (${scheduler.start_time}–${scheduler.end_time}), which opens in ${formatDuration(waitMinutes * 60_000)}; use --now to start at once`);
+            await waitUntilWindow(window, scheduler.check_interval_s, abort.signal);
+            if (abort.signal.aborted) return;
+          }
+        }
+        const until = options.until
+          ? nextOccurrence(options.until)
+          : options.now
+            ? undefined
+            : new Date(Date.now() + minutesUntilClose(window, minuteOfDay(new Date())) * 60_000);
+        const session = await engine.runSession({ trigger: options.now ? 'manual' : 'night-window', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event) });
+        writeLine(out, `report: nocturnal report --session ${session.id}`);
+        if (session.stats.review > 0) writeLine(out, 'waiting for you: nocturnal review list');
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    });
+}
+
+function printProgress(ctx: CliContext, event: SessionProgress): void {
+  const out = ctx.io.stdout;
+  switch (event.type) {
+    case 'session-started':
+      writeLine(out, `session ${event.session.id} started: ${event.queued} task(s) queued`);
+      break;
+    case 'task-started':
+      writeLine(out, `[${event.index}] ${event.title} (${event.taskId})`);
+      break;
+    case 'attempt':
+      if (event.progress.stage !== 'done') writeLine(out, `    ${event.progress.stage}${event.progress.cycle > 0 ? ` (cycle ${event.progress.cycle})` : ''}: ${event.progress.message}`);
+      break;
+    case 'task-finished':
+      writeLine(out, `    → ${event.status}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`);
+      break;
+    case 'session-ended': {
+      const s = event.session.stats;
+      writeLine(out, `session ended (${event.session.endReason ?? event.session.status}): ${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`);
+      break;
+    }
+  }
+}
+
+function minuteOfDay(date: Date): number {
+  return date.getHours() * 60 + date.getMinutes();
+}
+
+function nextOccurrence(time: string): Date {
+  const minutes = parseClockTime(time);
+  const at = new Date();
+  at.setHours(Math.floor(minutes / 60), minutes % 60, 0, 0);
+  if (at.getTime() <= Date.now()) at.setDate(at.getDate() + 1);
+  return at;
+}
+
+async function waitUntilWindow(window: ReturnType<typeof nightWindow>, intervalS: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && !isInWindow(window, minuteOfDay(new Date()))) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(intervalS, 60) * 1000);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+}

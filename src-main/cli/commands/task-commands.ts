@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import type { Task } from '../../../src-shared/domain/records';
+import type { CliContext } from '../cli-context';
+import { writeJson, writeLine } from '../cli-io';
+import { collect } from './parse-options';
+
+interface AddOptions {
+  description?: string;
+  criteria?: string[];
+  priority?: string;
+  file?: string[];
+  spec?: boolean;
+  json?: boolean;
+}
+
+export function registerTaskCommands(program: Command, context: () => CliContext): void {
+  const task = program.command('task').description('queue and inspect coding tasks');
+
+  task
+    .command('add')
+    .description('queue a task for the next night')
+    .argument('<workspace>', 'workspace name')
+    .argument('<title>', 'what to do, in one line')
+    .option('--description <text>', 'more detail')
+    .option('--criteria <text>', 'an acceptance criterion (repeatable)', collect)
+    .option('--priority <p>', 'low | medium | high | critical', 'medium')
+    .option('--file <path>', 'a file the task is about, relative to the repository (repeatable)', collect)
+    .option('--spec', 'plan with a spec before editing')
+    .option('--json', 'print {"id": …}')
+    .action(async (workspace: string, title: string, options: AddOptions) => {
+      const ctx = context();
+      const added = (await ctx.openEngine()).tasks.add({
+        workspace,
+        title,
+        description: options.description,
+        criteria: options.criteria,
+        priority: options.priority,
+        files: options.file,
+        executor: options.spec ? 'spec' : 'direct',
+      });
+      if (options.json) return writeJson(ctx.io.stdout, { id: added.id });
+      writeLine(ctx.io.stdout, added.id);
+    });
+
+  task
+    .command('list')
+    .description('list tasks')
+    .option('--json', 'print JSON')
+    .option('--status <status>', 'only tasks in this state')
+    .action(async (options: { json?: boolean; status?: string }) => {
+      const ctx = context();
+      const list = (await ctx.openEngine()).tasks.list({ status: options.status });
+      if (options.json) return writeJson(ctx.io.stdout, list);
+      if (list.length === 0) return writeLine(ctx.io.stdout, options.status ? `no ${options.status} tasks` : 'no tasks yet: nocturnal task add WORKSPACE "what to do"');
+      for (const t of list) writeLine(ctx.io.stdout, `${t.id}\t${t.status}\t${t.priority}\t${t.workspace}\t${t.title}`);
+    });
+
+  task
+    .command('show')
+    .description('show a task with its attempts')
+    .argument('<id>', 'task id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const ctx = context();
+      const shown = (await ctx.openEngine()).tasks.show(id);
+      if (options.json) return writeJson(ctx.io.stdout, shown);
+      printTask(ctx, shown);
+    });
+
+  task
+    .command('cancel')
+    .description('cancel a queued or waiting task')
+    .argument('<id>', 'task id')
+    .action(async (id: string) => {
+      const ctx = context();
+      const cancelled = (await ctx.openEngine()).tasks.cancel(id);
+      writeLine(ctx.io.stdout, `cancelled ${cancelled.id}: ${cancelled.title}`);
+    });
+}
+
+function printTask(ctx: CliContext, task: Task): void {
+  const out = ctx.io.stdout;
+  writeLine(out, `${task.id}  ${task.title}`);
+  writeLine(out, `  workspace ${task.workspace}, priority ${task.priority}, ${task.executor} executor, status ${task.status}${task.statusReason ? ` (${task.statusReason})` : ''}`);
+  if (task.description) writeLine(out, `  ${task.description}`);
+  for (const c of task.criteria) writeLine(out, `  - ${c}`);
+  if (task.files.length) writeLine(out, `  files: ${task.files.join(', ')}`);
+  if (task.retryNote) writeLine(out, `  retry note: ${task.retryNote}`);
+  for (const a of task.attempts) {
+    writeLine(out, `  attempt ${a.id} on ${a.branch}: ${a.status}${a.score !== null ? `, score ${a.score.toFixed(2)}` : ''}${a.decision ? `, decision ${a.decision}` : ''}`);
+    for (const r of a.reasons) writeLine(out, `    · ${r.split('\n')[0]}`);
+  }
+}

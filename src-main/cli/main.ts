@@ -1,0 +1,69 @@
+// The `nocturnal` command. Exit status (DESIGN §8): 0 ok; 1 runtime failure; 2 usage or validation
+// error, with a message naming the argument or config field and what was expected.
+import { Command, CommanderError, Option } from 'commander';
+import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-error';
+import { CliContext } from './cli-context';
+import type { CliIo } from './cli-io';
+import { writeLine } from './cli-io';
+import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
+import { registerCommands } from './commands/register';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command();
+  let context: CliContext | undefined;
+  const getContext = () => (context ??= new CliContext(io, program));
+
+  program
+    .name('nocturnal')
+    .description('Nocturnal Agent: queue coding tasks by day; a local model works them at night on their own branches.')
+    .addOption(new Option('--home <dir>', 'folder with config, database, logs, worktrees and models').env('NOCTURNAL_HOME'))
+    .option('-v, --verbose', 'log debug output to stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  registerInitCommand(program, getContext);
+  registerConfigCommands(program, getContext);
+  registerCommands(program, getContext);
+
+  // Subcommands inherit exit override and output so that no path calls process.exit.
+  const configure = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) });
+      sub.showHelpAfterError('(run with --help for usage)');
+      configure(sub);
+    }
+  };
+  configure(program);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    await context?.close();
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here with exit code 0.
+    if (error.exitCode === 0) return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  writeLine(io.stderr, `nocturnal: ${message}`);
+  if (isUserInputError(error)) return EXIT_USAGE;
+  if (!(error instanceof NocturnalError) && error instanceof Error && error.stack && io.env['NOCTURNAL_DEBUG']) {
+    writeLine(io.stderr, error.stack);
+  }
+  return EXIT_FAILURE;
+}

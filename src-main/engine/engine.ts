@@ -1,0 +1,169 @@
+// The composition root (DESIGN §4): builds the components in dependency order —
+// config → logger → store → cost ledger → llm → workspaces/git → safety → agents → quality →
+// scheduler → reporter — and hands each its dependencies. No module-level singletons: two engines in
+// one process (tests) share nothing.
+import fs from 'node:fs';
+import type { Config } from '../../src-shared/config/schema';
+import type { Session } from '../../src-shared/domain/records';
+import type { TaskStatus } from '../../src-shared/domain/task';
+import { ModelCaller } from './agents/model-caller';
+import { homePaths } from './config/home';
+import type { HomePaths } from './config/home';
+import { CostLedger } from './cost/cost-ledger';
+import { createLlmProvider } from './llm/create-provider';
+import type { LlmProvider } from './llm/provider';
+import { createHomeLogRoot } from './log/home-log-root';
+import type { Logger, LogLevel, LogRoot } from './log/logger';
+import { headlessPorts } from './ports';
+import type { EnginePorts } from './ports';
+import { SandboxedCheckRunner } from './quality/sandboxed-check-runner';
+import { buildSessionReport } from './report/session-report';
+import type { SessionReport } from './report/session-report';
+import { ReviewService } from './review/review-service';
+import { SessionRunner } from './scheduler/session-runner';
+import type { RunSessionOptions } from './scheduler/session-runner';
+import { readLockOwner } from './store/engine-lock';
+import { openStore } from './store/store';
+import type { Store } from './store/store';
+import { TaskService } from './tasks/task-service';
+import { WorkspaceService } from './workspaces/workspace-service';
+
+export interface EngineOptions {
+  home: string;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  /** Readable log output (the CLI's stderr); files under <home>/logs are always written. */
+  console?: { stream: NodeJS.WritableStream; level: LogLevel };
+  ports?: Partial<EnginePorts>;
+}
+
+export interface EngineStatus {
+  home: string;
+  running: { pid: number; purpose: string; since: string } | null;
+  queue: Record<TaskStatus, number>;
+  lastSession: Session | null;
+  provider: string;
+  model: string | null;
+}
+
+export interface Engine {
+  readonly home: string;
+  readonly paths: HomePaths;
+  readonly config: Config;
+  readonly store: Store;
+  readonly workspaces: WorkspaceService;
+  readonly tasks: TaskService;
+  readonly review: ReviewService;
+  runSession(options: RunSessionOptions): Promise<Session>;
+  report(sessionId?: string): SessionReport;
+  status(): EngineStatus;
+  logger(subsystem: string): Logger;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { config } = options;
+  const ports = headlessPorts(options.ports);
+  const now = ports.now;
+  const paths = homePaths(options.home);
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+
+  const logs: LogRoot = createHomeLogRoot({
+    logsDir: paths.logs,
+    level: config.logging.level,
+    retentionDays: config.logging.retention_days,
+    ...(options.console ? { console: { stream: options.console.stream, level: options.console.level } } : {}),
+  });
+  const store = openStore(paths.database);
+  const ledger = new CostLedger(store, config.cost, now);
+
+  // The model is loaded lazily, when a session first needs it, and released when the session ends.
+  let provider: LlmProvider | undefined;
+  const llmLog = logs.createLogger('llm');
+  const getProvider = async (): Promise<LlmProvider> => {
+    if (!provider) {
+      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models });
+      await created.start();
+      provider = created;
+    }
+    return provider;
+  };
+  const releaseProvider = async () => {
+    const current = provider;
+    provider = undefined;
+    await current?.stop();
+  };
+
+  const workspaces = new WorkspaceService(store, now);
+  const tasks = new TaskService(store, workspaces, now);
+  const review = new ReviewService(store, now);
+  const checks = new SandboxedCheckRunner(config.safety, [paths.home], logs.createLogger('safety'));
+  const model = () =>
+    new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, logs.createLogger('agents'), now);
+  const sessions = new SessionRunner({
+    config,
+    paths,
+    store,
+    log: logs.createLogger('scheduler'),
+    now,
+    model,
+    checks,
+    releaseSessionResources: releaseProvider,
+  });
+
+  return {
+    home: paths.home,
+    paths,
+    config,
+    store,
+    workspaces,
+    tasks,
+    review,
+    async runSession(runOptions) {
+      const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
+      try {
+        const session = await sessions.run(runOptions);
+        notifySessionEnd(session);
+        return session;
+      } finally {
+        release();
+      }
+    },
+    report: (sessionId) => buildSessionReport(store, sessionId),
+    status() {
+      const owner = readLockOwner(paths.lock);
+      return {
+        home: paths.home,
+        running: owner ? { pid: owner.pid, purpose: owner.purpose, since: owner.startedAt } : null,
+        queue: store.tasks.countsByStatus(),
+        lastSession: store.sessions.latest() ?? null,
+        provider: config.llm.provider,
+        model: config.llm.provider === 'llama' ? config.llm.model_path : config.llm.model,
+      };
+    },
+    logger: (subsystem) => logs.createLogger(subsystem),
+    async start() {
+      logs.createLogger('engine').debug({ home: paths.home }, 'engine started');
+    },
+    async stop() {
+      await releaseProvider();
+      store.close();
+      await logs.close();
+    },
+  };
+
+  function notifySessionEnd(session: Session): void {
+    if (!config.notifications.enabled) return;
+    const s = session.stats;
+    if (config.notifications.session_end) {
+      ports.notify({ kind: 'session_end', title: 'Nocturnal Agent: night finished', body: `${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed` });
+    }
+    if (config.notifications.review_waiting && s.review > 0) {
+      ports.notify({ kind: 'review_waiting', title: 'Changes waiting for review', body: `${s.review} change(s) need your decision` });
+    }
+    if (config.notifications.failures && s.failed > 0) {
+      ports.notify({ kind: 'failures', title: 'Some tasks failed', body: `${s.failed} task(s) failed; see the report` });
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The pipeline's view of the workspace checks: run each configured command (test first, then type
+// check, lint, build) through the command policy and the OS sandbox, with the engine's home hidden so
+// that model-written code cannot read the database, the config or other attempts' worktrees.
+import type { SafetyConfig } from '../../../src-shared/config/schema';
+import { checkNames } from '../../../src-shared/domain/attempt';
+import type { CheckName, CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { Logger } from '../log/logger';
+import { runChecks } from '../safety/sandbox/run-checks';
+import type { CheckRunner } from '../scheduler/attempt-context';
+
+const order: readonly CheckName[] = ['test', 'typecheck', 'lint', 'build'];
+
+export class SandboxedCheckRunner implements CheckRunner {
+  constructor(
+    private readonly safety: SafetyConfig,
+    private readonly hiddenPaths: string[],
+    private readonly log: Logger,
+  ) {}
+
+  async run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]> {
+    const checks = order
+      .filter((name) => typeof input.checks[name] === 'string' && input.checks[name] !== '')
+      .map((name) => ({ name, command: input.checks[name] ?? '' }));
+    const unknown = Object.keys(input.checks).filter((name) => !(checkNames as readonly string[]).includes(name));
+    if (unknown.length > 0) throw new Error(`unknown check name(s) ${unknown.join(', ')}: expected ${checkNames.join(', ')}`);
+    const results = await runChecks({
+      checks,
+      worktree: input.worktree,
+      safety: this.safety,
+      hiddenPaths: this.hiddenPaths,
+      log: this.log,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return results.map((r) => ({
+      name: r.name as CheckName,
+      command: r.command,
+      passed: r.passed,
+      exitCode: r.exitCode,
+      timedOut: r.timedOut,
+      durationMs: r.durationMs,
+      output: r.output,
+    }));
+  }
+}

@@ -1,0 +1,80 @@
+// The morning report: one session's stats and one entry per task it touched, built from the store
+// only (so the CLI, the report window and the web view show the same facts).
+import type { AttemptDecision, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type { Session } from '../../../src-shared/domain/records';
+import type { TaskStatus } from '../../../src-shared/domain/task';
+import { NocturnalError } from '../errors/nocturnal-error';
+import type { EngineEvent } from '../store/events-repo';
+import type { Store } from '../store/store';
+
+export interface ReportTaskEntry {
+  taskId: string;
+  title: string;
+  workspace: string;
+  status: TaskStatus;
+  attemptId: string;
+  attemptStatus: string;
+  score: number | null;
+  scoreBreakdown: ScoreBreakdown | null;
+  decision: AttemptDecision | null;
+  branch: string;
+  targetBranch: string;
+  mergedCommit: string | null;
+  backupRef: string | null;
+  diff: DiffStats | null;
+  checksBefore: CheckOutcome[] | null;
+  checksAfter: CheckOutcome[] | null;
+  cycles: number;
+  tokens: { prompt: number; completion: number; cached: number };
+  durationMs: number | null;
+  reasons: string[];
+}
+
+export interface SessionReport {
+  session: Session & { durationMs: number | null };
+  tasks: ReportTaskEntry[];
+  events: EngineEvent[];
+  notes: string[];
+}
+
+export function buildSessionReport(store: Store, sessionId?: string): SessionReport {
+  const session = sessionId ? store.sessions.get(sessionId) : store.sessions.latest();
+  if (!session) {
+    throw new NocturnalError(sessionId ? 'not_found' : 'not_found', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
+  }
+  const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
+    const task = store.tasks.require(attempt.taskId);
+    const usage = store.usage.totals({ attemptId: attempt.id });
+    return {
+      taskId: task.id,
+      title: task.title,
+      workspace: task.workspace,
+      status: task.status,
+      attemptId: attempt.id,
+      attemptStatus: attempt.status,
+      score: attempt.score,
+      scoreBreakdown: attempt.scoreBreakdown,
+      decision: attempt.decision,
+      branch: attempt.branch,
+      targetBranch: attempt.targetBranch,
+      mergedCommit: attempt.mergedCommit,
+      backupRef: attempt.backupRef,
+      diff: attempt.diff,
+      checksBefore: attempt.checksBefore,
+      checksAfter: attempt.checksAfter,
+      cycles: attempt.cycles,
+      tokens: { prompt: usage.promptTokens, completion: usage.completionTokens, cached: usage.cachedTokens },
+      durationMs: attempt.endedAt ? Date.parse(attempt.endedAt) - Date.parse(attempt.startedAt) : null,
+      reasons: attempt.reasons,
+    };
+  });
+  const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
+  const notes: string[] = [];
+  if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
+  return {
+    session: { ...session, durationMs: session.endedAt ? Date.parse(session.endedAt) - Date.parse(session.startedAt) : null },
+    tasks,
+    events: store.events.forSession(session.id),
+    notes,
+  };
+}

@@ -1,0 +1,37 @@
+// Everything an attempt needs from the rest of the engine, passed in (no singletons): this is the
+// seam the tests use to run the real pipeline against real repositories and a loopback model server.
+import type { Config } from '../../../src-shared/config/schema';
+import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { ModelCaller } from '../agents/model-caller';
+import type { HomePaths } from '../config/home';
+import type { Logger } from '../log/logger';
+import type { Store } from '../store/store';
+
+export interface CheckRunner {
+  run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]>;
+}
+
+export interface AttemptDeps {
+  config: Config;
+  paths: HomePaths;
+  store: Store;
+  model: ModelCaller;
+  checks: CheckRunner;
+  log: Logger;
+  now: () => Date;
+  /** Baseline results per workspace and base commit, shared by the attempts of one session. */
+  baselineCache: Map<string, CheckOutcome[]>;
+  /** Merges already made this night, for `scheduler.max_changes_per_night`. */
+  mergedThisNight: () => number;
+  onProgress?: (event: AttemptProgress) => void;
+}
+
+export type AttemptStage = 'prepare' | 'baseline' | 'generate' | 'apply' | 'check' | 'review' | 'score' | 'land' | 'done';
+
+export interface AttemptProgress {
+  attemptId: string;
+  taskId: string;
+  stage: AttemptStage;
+  cycle: number;
+  message: string;
+}

@@ -1,0 +1,226 @@
+// One attempt at one task: the pipeline of DESIGN §4. Each stage records its evidence on the attempt;
+// any failure ends the attempt with a reason a person can act on and never stops the session. The
+// worktree is always removed at the end; the branch stays for attempts waiting for review.
+import path from 'node:path';
+import type { CheckOutcome, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type { Attempt, Task, Workspace } from '../../../src-shared/domain/records';
+import { decideFromScore } from '../../../src-shared/quality/decision';
+import { applyEdits } from '../agents/edit-applier';
+import { buildContext } from '../agents/context-builder';
+import { editsPromptV1 } from '../agents/prompts/edits-v1';
+import type { TaskBrief } from '../agents/prompts/prompt-types';
+import { reviewPromptV1 } from '../agents/prompts/review-v1';
+import { addWorktree } from '../git/worktree-add';
+import { commitAll } from '../git/commit-all';
+import { getDiffStats } from '../git/diff-stats';
+import { getDiffText } from '../git/diff-text';
+import { removeWorktree } from '../git/worktree-remove';
+import { resolveCommit } from '../git/resolve-ref';
+import { editsSchema, reviewSchema } from '../llm/protocol';
+import { landAttempt } from '../integration/land-attempt';
+import { scoreAttempt } from '../quality/score';
+import { renderChecks } from '../report/render-report';
+import type { AttemptDeps, AttemptStage } from './attempt-context';
+
+export type AttemptResult = Pick<Attempt, 'id' | 'status' | 'score' | 'decision' | 'reasons'>;
+
+const MAX_FEEDBACK_CHARS = 6000;
+
+export class AttemptRunner {
+  constructor(private readonly deps: AttemptDeps) {}
+
+  async run(task: Task, sessionId: string): Promise<AttemptResult> {
+    const { store, config, now } = this.deps;
+    const workspace = store.workspaces.get(task.workspaceId);
+    if (!workspace) throw new Error(`task ${task.id} refers to a missing workspace`);
+    store.tasks.transition(task.id, 'running', now());
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId, branchPrefix: config.parallel.branch_prefix, targetBranch: workspace.targetBranch },
+      now(),
+    );
+    const log = this.deps.log.child({ session_id: sessionId, task_id: task.id, attempt_id: attempt.id });
+    const worktree = path.join(this.deps.paths.worktrees, workspace.id, attempt.id);
+    const timeout = AbortSignal.timeout(config.scheduler.max_task_minutes * 60_000);
+    let created = false;
+    try {
+      const outcome = await this.work(task, workspace, attempt, worktree, timeout, () => (created = true));
+      return outcome;
+    } catch (error) {
+      const reason = timeout.aborted
+        ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      log.error({ err: reason }, 'attempt failed');
+      return this.finish(task, attempt.id, 'failed', { reasons: [reason] });
+    } finally {
+      if (created) {
+        try {
+          await removeWorktree({ repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
+        } catch (error) {
+          log.warn({ err: String(error) }, 'could not remove the attempt worktree');
+        }
+      }
+    }
+  }
+
+  private async work(task: Task, workspace: Workspace, started: Attempt, worktree: string, signal: AbortSignal, markCreated: () => void): Promise<AttemptResult> {
+    const { store, config } = this.deps;
+    const progress = (stage: AttemptStage, cycle: number, message: string) =>
+      this.deps.onProgress?.({ attemptId: started.id, taskId: task.id, stage, cycle, message });
+
+    progress('prepare', 0, `creating worktree on ${started.branch}`);
+    const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch);
+    if (!baseCommit) return this.finish(task, started.id, 'failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] });
+    const added = await addWorktree({ repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, branch: started.branch, base: baseCommit });
+    if (added.kind !== 'created') return this.finish(task, started.id, 'failed', { reasons: [`could not create the worktree: ${added.kind}`] });
+    markCreated();
+    store.attempts.update(started.id, { worktreePath: worktree, baseCommit, headCommit: baseCommit });
+
+    progress('baseline', 0, 'running the checks on the base commit');
+    const cacheKey = `${workspace.id}:${baseCommit}`;
+    let checksBefore = this.deps.baselineCache.get(cacheKey);
+    if (!checksBefore) {
+      checksBefore = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
+      this.deps.baselineCache.set(cacheKey, checksBefore);
+    }
+    store.attempts.update(started.id, { checksBefore });
+
+    const brief: TaskBrief = { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
+    const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
+    const context = await buildContext({ worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
+    const interaction = { sessionId: started.sessionId, taskId: task.id, attemptId: started.id };
+
+    let feedback: string | null = null;
+    let lastFailureSignature: string | null = null;
+    let stopImproving = false;
+    let head = baseCommit;
+    let checksAfter: CheckOutcome[] = checksBefore;
+    const maxCycles = config.quality.max_improvement_cycles;
+    const reasons: string[] = [];
+
+    for (let cycle = 0; cycle <= maxCycles; cycle++) {
+      store.attempts.update(started.id, { cycles: cycle });
+      const cyclesLeft = maxCycles - cycle;
+      progress('generate', cycle, cycle === 0 ? 'asking the model for edits' : 'asking the model to improve');
+      const edits = await this.deps.model.call({
+        agent: 'direct',
+        promptId: editsPromptV1.id,
+        messages: editsPromptV1.render({ task: brief, context: context.text, feedback }),
+        schema: editsSchema,
+        context: interaction,
+        conversationId: started.id,
+        signal,
+      });
+
+      progress('apply', cycle, `applying ${edits.value.edits.length} edit(s)`);
+      const applied = await applyEdits(worktree, edits.value.edits, config.safety);
+      if (applied.kind === 'violation') {
+        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: applied.reasons.map((r) => `safety violation: ${r}`), total: 0 };
+        return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: ['safety violation: nothing was written', ...applied.reasons] });
+      }
+      if (applied.kind === 'limit') return this.finish(task, started.id, 'failed', { reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons] });
+      if (applied.kind === 'feedback') {
+        feedback = truncate(applied.problems.join('\n'));
+        reasons.push(`cycle ${cycle}: edits could not be applied: ${applied.problems[0] ?? ''}`);
+        if (cyclesLeft === 0) return this.finish(task, started.id, 'rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] });
+        continue;
+      }
+
+      const committed = await commitAll({ worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle) });
+      if (committed.kind === 'committed') head = committed.commit;
+      store.attempts.update(started.id, { headCommit: head });
+
+      progress('check', cycle, 'running the checks on the change');
+      checksAfter = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
+      store.attempts.update(started.id, { checksAfter });
+      const failing = checksAfter.filter((c) => !c.passed);
+      if (failing.length > 0 && cyclesLeft > 0) {
+        const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
+        if (signature !== lastFailureSignature) {
+          lastFailureSignature = signature;
+          feedback = truncate(failing.map((c) => `Check "${c.name}" (${c.command}) failed${c.timedOut ? ' (timed out)' : ` with exit code ${c.exitCode}`}:\n${c.output}`).join('\n\n'));
+          reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
+          continue;
+        }
+        reasons.push(`cycle ${cycle}: the same failure repeated; stopped improving`);
+        stopImproving = true;
+      }
+
+      const diff = await getDiffStats(workspace.path, baseCommit, head);
+      const diffStats = { files: diff.files.length, insertions: diff.insertions, deletions: diff.deletions, paths: diff.files.map((f) => f.path) };
+      store.attempts.update(started.id, { diff: diffStats });
+
+      progress('review', cycle, 'asking the model to review the diff');
+      let reviewScore: number | null = null;
+      let reviewIssues: string[] = [];
+      try {
+        const diffText = await getDiffText(workspace.path, baseCommit, head, { maxBytes: 48 * 1024 });
+        const review = await this.deps.model.call({
+          agent: 'reviewer',
+          promptId: reviewPromptV1.id,
+          messages: reviewPromptV1.render({ task: brief, diff: diffText.text, checks: renderChecks(checksBefore, checksAfter) }),
+          schema: reviewSchema,
+          context: interaction,
+          signal,
+        });
+        reviewScore = review.value.score;
+        reviewIssues = review.value.issues;
+        if (review.value.verdict !== 'approve') reasons.push(`review (${review.value.verdict}): ${reviewIssues.join('; ') || 'no issues listed'}`);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        reasons.push(`review call failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+
+      const breakdown = scoreAttempt({ checksBefore, checksAfter, reviewScore, diff: diffStats, plannedFiles: task.files, safetyViolations: [] }, config.quality, config.safety);
+      const decision = decideFromScore(breakdown.total, { autoApprove: config.quality.auto_approve_threshold, review: config.quality.review_threshold }, stopImproving ? 0 : cyclesLeft);
+      store.attempts.update(started.id, { score: breakdown.total, scoreBreakdown: breakdown });
+      progress('score', cycle, `score ${breakdown.total.toFixed(2)} → ${decision}`);
+      for (const gate of breakdown.gates) reasons.push(gate);
+
+      if (decision === 'improve') {
+        feedback = truncate(
+          [`Your change scored ${breakdown.total.toFixed(2)}; it needs ${config.quality.review_threshold} to be considered.`, ...breakdown.gates, ...reviewIssues.map((i) => `Reviewer: ${i}`), `Checks: ${renderChecks(checksBefore, checksAfter)}`].join('\n'),
+        );
+        continue;
+      }
+      if (decision === 'reject') return this.finish(task, started.id, 'rejected', { score: breakdown.total, scoreBreakdown: breakdown, decision: 'reject', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is below quality.review_threshold ${config.quality.review_threshold}`] });
+      if (decision === 'review') return this.finish(task, started.id, 'review', { score: breakdown.total, scoreBreakdown: breakdown, decision: 'review', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is between the review and auto-approve thresholds`] });
+      return this.land(task, workspace, started.id, breakdown, reasons);
+    }
+    return this.finish(task, started.id, 'rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] });
+  }
+
+  private async land(task: Task, workspace: Workspace, attemptId: string, breakdown: ScoreBreakdown, reasons: string[]): Promise<AttemptResult> {
+    const { store, config } = this.deps;
+    const scored = { score: breakdown.total, scoreBreakdown: breakdown };
+    if (this.deps.mergedThisNight() >= config.scheduler.max_changes_per_night) {
+      return this.finish(task, attemptId, 'review', { ...scored, decision: 'held', reasons: [...reasons, `scheduler.max_changes_per_night (${config.scheduler.max_changes_per_night}) reached: held for review`] });
+    }
+    this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'land', cycle: 0, message: `merging into ${workspace.targetBranch}` });
+    const landed = await landAttempt(workspace, task, store.attempts.require(attemptId), this.deps.now());
+    if (landed.kind === 'merged') {
+      return this.finish(task, attemptId, 'merged', { ...scored, decision: 'merge', mergedCommit: landed.commit, backupRef: landed.backupRef, reasons: [...reasons, `score ${breakdown.total.toFixed(2)} ≥ ${config.quality.auto_approve_threshold}: ${landed.note}`] });
+    }
+    return this.finish(task, attemptId, 'review', { ...scored, decision: 'held', reasons: [...reasons, landed.reason] });
+  }
+
+  private finish(task: Task, attemptId: string, status: 'merged' | 'review' | 'rejected' | 'failed', changes: Parameters<AttemptDeps['store']['attempts']['transition']>[3]): AttemptResult {
+    const { store, now } = this.deps;
+    const attempt = store.attempts.transition(attemptId, status, now(), changes);
+    store.tasks.transition(task.id, status, now(), { reason: attempt.reasons.at(-1) ?? null });
+    if (status === 'merged') store.interactions.recordApproval(attemptId, 'auto-approved', attempt.reasons.at(-1) ?? null);
+    if (status === 'rejected') store.interactions.recordApproval(attemptId, 'auto-rejected', attempt.reasons.at(-1) ?? null);
+    this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'done', cycle: attempt.cycles, message: `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}` });
+    return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
+  }
+}
+
+function commitMessage(task: Task, summary: string, cycle: number): string {
+  const title = `nocturnal: ${task.title}`.slice(0, 72);
+  return `${title}\n\n${summary.trim() || '(no summary)'}\n\nTask: ${task.id}${cycle > 0 ? `\nImprovement cycle: ${cycle}` : ''}`;
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_FEEDBACK_CHARS ? text : `${text.slice(0, MAX_FEEDBACK_CHARS / 2)}\n[…]\n${text.slice(-MAX_FEEDBACK_CHARS / 2)}`;
+}

@@ -1,0 +1,163 @@
+// One night's session (DESIGN §4 "Session"): takes the engine lock, recovers what a crashed session
+// left behind, works queued tasks by priority then age until the queue is empty, the task limit or
+// the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
+import type { Session, SessionStats } from '../../../src-shared/domain/records';
+import type { Config } from '../../../src-shared/config/schema';
+import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { ModelCaller } from '../agents/model-caller';
+import type { HomePaths } from '../config/home';
+import type { Logger } from '../log/logger';
+import { acquireEngineLock } from '../store/engine-lock';
+import type { Store } from '../store/store';
+import type { AttemptProgress, CheckRunner } from './attempt-context';
+import { AttemptRunner } from './attempt-runner';
+
+export interface RunSessionOptions {
+  trigger: 'manual' | 'night-window';
+  maxTasks?: number | undefined;
+  /** Stop starting new tasks at this time. */
+  until?: Date | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: SessionProgress) => void) | undefined;
+}
+
+export type SessionProgress =
+  | { type: 'session-started'; session: Session; queued: number }
+  | { type: 'task-started'; taskId: string; title: string; index: number }
+  | { type: 'attempt'; progress: AttemptProgress }
+  | { type: 'task-finished'; taskId: string; title: string; status: string; score: number | null; reason: string | null }
+  | { type: 'session-ended'; session: Session };
+
+export interface SessionRunnerDeps {
+  config: Config;
+  paths: HomePaths;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  model: () => ModelCaller;
+  checks: CheckRunner;
+  /** Called when the session ends, to release the model and other session-scoped resources. */
+  releaseSessionResources: () => Promise<void>;
+  /** Whether new work may start now (resource gating); a string says why not. */
+  mayStartWork?: () => Promise<string | null>;
+}
+
+export class SessionRunner {
+  constructor(private readonly deps: SessionRunnerDeps) {}
+
+  async run(options: RunSessionOptions): Promise<Session> {
+    const { store, now, config } = this.deps;
+    const lock = acquireEngineLock(this.deps.paths.lock, `session (${options.trigger})`, now());
+    let session: Session | undefined;
+    try {
+      this.recoverInterrupted();
+      session = store.sessions.start(
+        {
+          trigger: options.trigger,
+          settings: {
+            provider: config.llm.provider,
+            model: config.llm.provider === 'llama' ? config.llm.model_path : config.llm.model,
+            sandbox: config.safety.sandbox,
+            thresholds: { auto: config.quality.auto_approve_threshold, review: config.quality.review_threshold },
+            maxImprovementCycles: config.quality.max_improvement_cycles,
+            maxTasks: options.maxTasks ?? null,
+            until: options.until?.toISOString() ?? null,
+          },
+        },
+        now(),
+      );
+      const log = this.deps.log.child({ session_id: session.id });
+      const stats: SessionStats = { ...session.stats };
+      this.event(session.id, null, 'session-started', `session started (${options.trigger})`);
+      options.onProgress?.({ type: 'session-started', session, queued: store.tasks.queue().length });
+      log.info({ trigger: options.trigger }, 'session started');
+
+      const baselineCache = new Map<string, CheckOutcome[]>();
+      const runner = new AttemptRunner({
+        config,
+        paths: this.deps.paths,
+        store,
+        model: this.deps.model(),
+        checks: this.deps.checks,
+        log,
+        now,
+        baselineCache,
+        mergedThisNight: () => stats.merged,
+        onProgress: (progress) => options.onProgress?.({ type: 'attempt', progress }),
+      });
+
+      let endReason = 'the queue is empty';
+      let index = 0;
+      for (;;) {
+        if (options.signal?.aborted) {
+          endReason = 'stopped by the user';
+          break;
+        }
+        if (options.maxTasks !== undefined && index >= options.maxTasks) {
+          endReason = `--max-tasks ${options.maxTasks} reached`;
+          break;
+        }
+        if (options.until && now() >= options.until) {
+          endReason = `the end time ${options.until.toISOString()} was reached`;
+          break;
+        }
+        const pause = await this.deps.mayStartWork?.();
+        if (pause) {
+          if (!stats.pauses.includes(pause)) stats.pauses.push(pause);
+          endReason = `paused: ${pause}`;
+          this.event(session.id, null, 'session-paused', pause);
+          break;
+        }
+        const task = store.tasks.queue()[0];
+        if (!task) break;
+        index++;
+        options.onProgress?.({ type: 'task-started', taskId: task.id, title: task.title, index });
+        this.event(session.id, task.id, 'task-started', `started "${task.title}"`);
+        const result = await runner.run(task, session.id);
+        stats.tasksDone++;
+        if (result.status === 'merged') stats.merged++;
+        else if (result.status === 'review') stats.review++;
+        else if (result.status === 'rejected') stats.rejected++;
+        else stats.failed++;
+        const usage = store.usage.totals({ sessionId: session.id });
+        Object.assign(stats, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd, energyWh: usage.energyWh });
+        store.sessions.saveStats(session.id, stats);
+        const reason = result.reasons.at(-1) ?? null;
+        this.event(session.id, task.id, `task-${result.status}`, `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, { attemptId: result.id, score: result.score });
+        options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason });
+      }
+
+      store.sessions.saveStats(session.id, stats);
+      const ended = store.sessions.end(session.id, options.signal?.aborted ? 'stopped' : 'completed', endReason, now());
+      this.event(session.id, null, 'session-ended', `session ended: ${endReason}`);
+      log.info({ stats }, 'session ended');
+      options.onProgress?.({ type: 'session-ended', session: ended });
+      return ended;
+    } catch (error) {
+      if (session) store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
+      throw error;
+    } finally {
+      try {
+        await this.deps.releaseSessionResources();
+      } finally {
+        lock.release();
+      }
+    }
+  }
+
+  /** A session that died mid-attempt left `running` rows: mark them so and put their tasks back. */
+  private recoverInterrupted(): void {
+    const { store, now } = this.deps;
+    const orphans = store.sessions.closeOrphans('the process running it stopped unexpectedly', now());
+    for (const attempt of store.attempts.withStatus('running')) {
+      store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
+      const task = store.tasks.get(attempt.taskId);
+      if (task?.status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
+    }
+    if (orphans.length > 0) this.deps.log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
+  }
+
+  private event(sessionId: string, taskId: string | null, type: string, message: string, data?: unknown): void {
+    this.deps.store.events.append({ sessionId, taskId, attemptId: null, type, message, data }, this.deps.now());
+  }
+}

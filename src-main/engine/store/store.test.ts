@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NocturnalError } from '../errors/nocturnal-error';
+import { acquireEngineLock, readLockOwner } from './engine-lock';
+import { openStore } from './store';
+import type { Store } from './store';
+
+let dir: string;
+let store: Store;
+const now = new Date('2026-11-24T12:00:00Z');
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-store-'));
+  store = openStore(path.join(dir, 'nocturnal.db'));
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function addWorkspace(name = 'app') {
+  return store.workspaces.add({ name, path: `/repos/${name}`, baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'npm test' } }, now);
+}
+
+function addTask(workspaceId: string, title: string, priority: 'low' | 'medium' | 'high' | 'critical', at = now) {
+  return store.tasks.add({ workspaceId, title, description: '', criteria: ['works'], priority, executor: 'direct', files: [] }, at);
+}
+
+describe('store repositories', () => {
+  it('round-trip workspaces and refuse duplicates', () => {
+    const ws = addWorkspace();
+    expect(store.workspaces.byName('app')).toEqual(ws);
+    expect(ws.checks).toEqual({ test: 'npm test' });
+    expect(() => addWorkspace()).toThrow(/UNIQUE/);
+  });
+
+  it('queue tasks by priority, then age', () => {
+    const ws = addWorkspace();
+    const low = addTask(ws.id, 'low', 'low', new Date('2026-11-24T10:00:00Z'));
+    const highLate = addTask(ws.id, 'high late', 'high', new Date('2026-11-24T11:00:00Z'));
+    const highEarly = addTask(ws.id, 'high early', 'high', new Date('2026-11-24T09:00:00Z'));
+    const critical = addTask(ws.id, 'critical', 'critical', new Date('2026-11-24T11:30:00Z'));
+    expect(store.tasks.queue().map((t) => t.id)).toEqual([critical.id, highEarly.id, highLate.id, low.id]);
+  });
+
+  it('allow only the transitions of the task life cycle', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    expect(store.tasks.transition(task.id, 'running', now).status).toBe('running');
+    expect(store.tasks.transition(task.id, 'failed', now, { reason: 'model server down' }).statusReason).toBe('model server down');
+    expect(() => store.tasks.transition(task.id, 'merged', now)).toThrow(NocturnalError);
+    expect(store.tasks.transition(task.id, 'queued', now, { retryNote: 'try smaller' }).retryNote).toBe('try smaller');
+    expect(store.tasks.transition(task.id, 'cancelled', now).status).toBe('cancelled');
+    expect(() => store.tasks.transition(task.id, 'queued', now)).toThrow(/cancelled/);
+  });
+
+  it('number attempts per task, name their branches and store their evidence', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    const first = store.attempts.start({ taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
+    const second = store.attempts.start({ taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
+    expect([first.number, second.number]).toEqual([1, 2]);
+    expect(second.branch).toBe(`nocturnal/${task.id}/2`);
+    const scored = store.attempts.transition(first.id, 'review', now, {
+      score: 0.8,
+      decision: 'review',
+      reasons: ['tests pass', 'review asked for changes'],
+      diff: { files: 1, insertions: 3, deletions: 1, paths: ['a.ts'] },
+    });
+    expect(scored).toMatchObject({ status: 'review', score: 0.8, decision: 'review', reasons: ['tests pass', 'review asked for changes'] });
+    expect(scored.endedAt).toBe(now.toISOString());
+    expect(() => store.attempts.transition(first.id, 'running', now)).toThrow(NocturnalError);
+    expect(store.tasks.require(task.id).attempts.map((a) => a.id)).toEqual([first.id, second.id]);
+  });
+
+  it('sum usage per session and keep interactions with their ids', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    const session = store.sessions.start({ trigger: 'manual', settings: { a: 1 } }, now);
+    const attempt = store.attempts.start({ taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 't' }, now);
+    const context = { sessionId: session.id, taskId: task.id, attemptId: attempt.id };
+    store.interactions.record({ ...context, agent: 'direct', schemaName: 'nocturnal_edits', instruction: 'fix', response: '{}', error: null, promptTokens: 10, completionTokens: 5, cachedTokens: 0, durationMs: 100, provider: 'openai', model: 'm' }, now);
+    for (const tokens of [10, 20]) {
+      store.usage.record({ ...context, provider: 'openai', model: 'm', promptTokens: tokens, completionTokens: 1, cachedTokens: 0, durationMs: 5, costUsd: 0.01, energyWh: 0, free: false }, now);
+    }
+    expect(store.usage.totals({ sessionId: session.id })).toMatchObject({ calls: 2, freeCalls: 0, promptTokens: 30, completionTokens: 2 });
+    store.interactions.recordApproval(attempt.id, 'approved', 'by user');
+    expect(store.interactions.forAttempt(attempt.id)[0]).toMatchObject({ schemaName: 'nocturnal_edits', approval: 'approved' });
+    expect(store.sessions.end(session.id, 'completed', null, now).status).toBe('completed');
+  });
+
+  it('report a damaged JSON column instead of inventing a value', () => {
+    const ws = addWorkspace();
+    store.db.prepare('UPDATE workspaces SET checks_json = ? WHERE id = ?').run('{broken', ws.id);
+    expect(() => store.workspaces.get(ws.id)).toThrow(/damaged JSON.*workspaces\.checks_json/);
+  });
+});
+
+describe('engine lock', () => {
+  it('lets one engine in and names the holder to the next', () => {
+    const file = path.join(dir, 'engine.lock');
+    const lock = acquireEngineLock(file, 'session');
+    expect(() => acquireEngineLock(file, 'session')).toThrow(new RegExp(`pid ${process.pid}`));
+    expect(readLockOwner(file)?.pid).toBe(process.pid);
+    lock.release();
+    acquireEngineLock(file, 'session').release();
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('recovers a lock left by a dead process', () => {
+    const file = path.join(dir, 'engine.lock');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(dead.stdout.toString());
+    fs.writeFileSync(file, JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: 'earlier', purpose: 'session' }));
+    const lock = acquireEngineLock(file, 'session');
+    expect(readLockOwner(file)?.pid).toBe(process.pid);
+    lock.release();
+  });
+});

@@ -1,0 +1,87 @@
+// Registering the user's repositories. A workspace is accepted only when the engine can actually
+// work on it: a non-bare git repository with at least one commit, an existing base branch, and at
+// least one check command (a change that nothing can check cannot earn a score).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Workspace } from '../../../src-shared/domain/records';
+import { workspaceNameSchema } from '../../../src-shared/domain/workspace';
+import type { WorkspaceChecks } from '../../../src-shared/domain/workspace';
+import { NocturnalError } from '../errors/nocturnal-error';
+import { branchExists } from '../git/branch-exists';
+import { getRepositoryInfo } from '../git/repository-info';
+import { runGit } from '../git/run-git';
+import type { Store } from '../store/store';
+
+export interface AddWorkspaceInput {
+  path: string;
+  name?: string | undefined;
+  baseBranch?: string | undefined;
+  targetBranch?: string | undefined;
+  checks: WorkspaceChecks;
+}
+
+export const DEFAULT_TARGET_BRANCH = 'nocturnal/integration';
+
+export class WorkspaceService {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {}
+
+  async add(input: AddWorkspaceInput): Promise<Workspace> {
+    const requested = path.resolve(input.path);
+    if (!fs.existsSync(requested)) throw usage(`${requested} does not exist`);
+    const info = await getRepositoryInfo(requested);
+    if (!info.isRepository) throw usage(`${requested} is not a git repository (${info.reason})`);
+    if (info.bare || !info.topLevel) throw usage(`${requested} is a bare repository; register a repository with a working tree`);
+    if (!info.hasCommits) throw usage(`${info.topLevel} has no commits yet; make a first commit so there is a base to branch from`);
+    const repoPath = fs.realpathSync(info.topLevel);
+
+    const baseBranch = input.baseBranch ?? info.currentBranch;
+    if (!baseBranch) throw usage(`${repoPath} has a detached HEAD; name the base branch with --base`);
+    if (!(await branchExists(repoPath, baseBranch))) throw usage(`--base: branch "${baseBranch}" does not exist in ${repoPath}`);
+
+    const targetBranch = input.targetBranch ?? DEFAULT_TARGET_BRANCH;
+    const format = await runGit(repoPath, ['check-ref-format', '--branch', targetBranch], { okExitCodes: [0, 1, 128] });
+    if (format.exitCode !== 0) throw usage(`--target: "${targetBranch}" is not a valid branch name`);
+
+    const checks = Object.fromEntries(Object.entries(input.checks).filter(([, command]) => command && command.trim() !== '')) as WorkspaceChecks;
+    if (Object.keys(checks).length === 0) {
+      throw usage('a workspace needs at least one check command (--test, --lint, --typecheck or --build): without checks no change can be scored');
+    }
+
+    const name = input.name ?? path.basename(repoPath);
+    const parsedName = workspaceNameSchema.safeParse(name);
+    if (!parsedName.success) throw usage(`--name: "${name}" is not usable: ${parsedName.error.issues[0]?.message ?? 'invalid'}`);
+    if (this.store.workspaces.byName(name)) throw usage(`a workspace named "${name}" already exists; choose another with --name`);
+    const existing = this.store.workspaces.byPath(repoPath);
+    if (existing) throw usage(`${repoPath} is already registered as workspace "${existing.name}"`);
+
+    return this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks }, this.now());
+  }
+
+  list(): Workspace[] {
+    return this.store.workspaces.list();
+  }
+
+  require(name: string): Workspace {
+    const workspace = this.store.workspaces.byName(name);
+    if (!workspace) {
+      const names = this.store.workspaces.list().map((w) => w.name);
+      throw new NocturnalError('usage', `no workspace named "${name}"${names.length ? ` (known: ${names.join(', ')})` : ' (add one with `nocturnal workspace add PATH`)'}`);
+    }
+    return workspace;
+  }
+
+  remove(name: string): Workspace {
+    const workspace = this.require(name);
+    const active = this.store.tasks.list({ workspaceId: workspace.id }).filter((t) => t.status === 'running');
+    if (active.length > 0) throw new NocturnalError('conflict', `workspace "${name}" has a running task (${active[0]?.id}); wait for the session to finish`);
+    this.store.workspaces.remove(workspace.id);
+    return workspace;
+  }
+}
+
+function usage(message: string): NocturnalError {
+  return new NocturnalError('usage', message);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isInWindow, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from './night-window';
+import { decideFromScore } from './quality/decision';
+
+describe('night window', () => {
+  const night = nightWindow('22:00', '06:00');
+
+  it.each([
+    ['21:59', false],
+    ['22:00', true],
+    ['23:59', true],
+    ['00:00', true],
+    ['05:59', true],
+    ['06:00', false],
+    ['12:00', false],
+  ])('at %s inside=%s for a window crossing midnight', (time, inside) => {
+    expect(isInWindow(night, parseClockTime(time))).toBe(inside);
+  });
+
+  it('handles a same-day window and a 24-hour one', () => {
+    const afternoon = nightWindow('13:00', '15:30');
+    expect(isInWindow(afternoon, parseClockTime('14:00'))).toBe(true);
+    expect(isInWindow(afternoon, parseClockTime('15:30'))).toBe(false);
+    expect(isInWindow(nightWindow('00:00', '00:00'), 777)).toBe(true);
+  });
+
+  it('counts minutes until the window opens and closes', () => {
+    expect(minutesUntilOpen(night, parseClockTime('21:00'))).toBe(60);
+    expect(minutesUntilOpen(night, parseClockTime('07:00'))).toBe(15 * 60);
+    expect(minutesUntilClose(night, parseClockTime('23:00'))).toBe(7 * 60);
+    expect(minutesUntilClose(night, parseClockTime('12:00'))).toBe(0);
+  });
+
+  it('refuses malformed times', () => {
+    expect(() => parseClockTime('24:00')).toThrow(/HH:MM/);
+  });
+});
+
+describe('decideFromScore', () => {
+  const thresholds = { autoApprove: 0.85, review: 0.7 };
+  it('merges at or above 0.85, holds 0.70–0.85 for review, improves or rejects below', () => {
+    expect(decideFromScore(0.85, thresholds, 0)).toBe('merge');
+    expect(decideFromScore(0.849, thresholds, 2)).toBe('review');
+    expect(decideFromScore(0.7, thresholds, 0)).toBe('review');
+    expect(decideFromScore(0.69, thresholds, 1)).toBe('improve');
+    expect(decideFromScore(0.69, thresholds, 0)).toBe('reject');
+  });
+});

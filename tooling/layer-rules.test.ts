@@ -1,0 +1,46 @@
+// Proves that the layer rules of DESIGN §3 in eslint.config.js bite: each forbidden import is linted
+// as it would be in a real file at that path.
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+const eslint = new ESLint({ cwd: root });
+
+async function restrictedImportErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer rules', () => {
+  it('the engine must not import electron', async () => {
+    const errors = await restrictedImportErrors('src-main/engine/scheduler/bad.ts', "import { app } from 'electron';\nexport const x = app;\n");
+    expect(errors.join()).toContain('Only src-main/app may import electron');
+  });
+
+  it('the engine must not import the Electron glue', async () => {
+    const errors = await restrictedImportErrors('src-main/engine/bad.ts', "import { x } from '../app/tray';\nexport const y = x;\n");
+    expect(errors).toHaveLength(1);
+  });
+
+  it('the renderer must not import src-main', async () => {
+    const errors = await restrictedImportErrors('src-renderer/bad.ts', "import { createEngine } from '../src-main/engine/engine';\nexport const e = createEngine;\n");
+    expect(errors.join()).toContain('imports only src-shared');
+  });
+
+  it('the renderer must not import Node built-ins', async () => {
+    const errors = await restrictedImportErrors('src-renderer/bad.ts', "import fs from 'node:fs';\nexport const f = fs;\n");
+    expect(errors).toHaveLength(1);
+  });
+
+  it('src-shared must not import Node, Electron or other layers', async () => {
+    expect(await restrictedImportErrors('src-shared/bad.ts', "import path from 'path';\nexport const p = path;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('src-shared/bad.ts', "import { ipcMain } from 'electron';\nexport const i = ipcMain;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('src-shared/bad.ts', "import { x } from '../src-main/engine/engine';\nexport const y = x;\n")).toHaveLength(1);
+  });
+
+  it('allowed imports stay clean', async () => {
+    expect(await restrictedImportErrors('src-main/app/ok.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+    expect(await restrictedImportErrors('src-renderer/ok.ts', "import { z } from 'zod';\nimport { x } from '../src-shared/config/schema';\nexport const y = [z, x];\n")).toEqual([]);
+  });
+});
