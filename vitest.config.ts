@@ -11,6 +11,5 @@ export const vitestConfig = defineConfig({
   },
 });
 
-// Vitest loads the default export of its config file; the project otherwise forbids default exports.
-// eslint-disable-next-line no-restricted-syntax
+// Vitest loads the default export of its config file (config files are exempt from the named-exports rule).
 export default vitestConfig;
