@@ -15,6 +15,11 @@ export interface GitCallOptions {
   logger?: Logger;
 }
 
+/** Just the call options out of a larger params object, so no other field can leak into runGit. */
+export function callOptions(source: GitCallOptions): GitCallOptions {
+  return { policy: source.policy, logger: source.logger };
+}
+
 export interface RunGitOptions extends GitCallOptions {
   /** Written to stdin (messages are passed this way, never as argv, so no quoting or length issues). */
   input?: string;
@@ -119,7 +124,7 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
     let truncated = false;
     const cap = options.maxStdoutBytes;
 
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       if (truncated) return;
       if (cap !== undefined && outBytes + chunk.length > cap) {
         out.push(chunk.subarray(0, cap - outBytes));
@@ -132,7 +137,7 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
       out.push(chunk);
       outBytes += chunk.length;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (errBytes >= STDERR_CAP) return;
       err.push(chunk);
       errBytes += chunk.length;

@@ -7,8 +7,9 @@
 // Edits write regular files only and never create symlinks; `writeRegularFile` in ./safe-write is the
 // writer that keeps that promise (O_NOFOLLOW), so what this guard saw is what gets written.
 import { lstat, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { isCaseInsensitiveDir } from './case-sensitivity';
+import { isWithin } from './path-within';
 import { createProtectedMatcher } from './protected-matcher';
 import type { PathMatcher } from './protected-matcher';
 
@@ -145,7 +146,7 @@ async function walkInside(root: string, segments: string[]): Promise<Walk> {
       }
       const target = await realpath(next).catch(() => null);
       if (target === null) return { ok: false, reason: `goes through ${shown}, a symlink whose target does not exist` };
-      if (!isInside(root, target)) return { ok: false, reason: `goes through ${shown}, a symlink leading outside the worktree (to ${target})` };
+      if (!isWithin(root, target)) return { ok: false, reason: `goes through ${shown}, a symlink leading outside the worktree (to ${target})` };
       current = target;
       continue;
     }
@@ -157,9 +158,4 @@ async function walkInside(root: string, segments: string[]): Promise<Walk> {
     current = next;
   }
   return { ok: true, absolutePath: current };
-}
-
-export function isInside(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

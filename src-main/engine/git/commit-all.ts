@@ -1,0 +1,42 @@
+// Commits everything in an engine worktree (after the safety layer applied the model's edits). Refuses
+// any directory that is not the top level of a worktree inside the engine's root, so a wrong path can
+// never turn into a commit in the user's checkout or in some enclosing repository.
+import { callOptions, runGit } from './run-git';
+import type { GitCallOptions } from './run-git';
+import { assertOwnedPath, samePath } from './owned-path';
+import { NocturnalError } from '../errors/nocturnal-error';
+
+export interface CommitAllParams extends GitCallOptions {
+  worktreePath: string;
+  ownedRoot: string;
+  message: string;
+}
+
+export type CommitAllResult = { kind: 'committed'; commit: string } | { kind: 'nothing-to-commit' };
+
+export async function commitAll(params: CommitAllParams): Promise<CommitAllResult> {
+  const call = callOptions(params);
+  await assertOwnedPath(params.worktreePath, params.ownedRoot, 'worktree');
+  if (params.message.trim() === '') throw new NocturnalError('validation', 'a commit message must not be empty');
+  const top = await runGit(params.worktreePath, ['rev-parse', '--show-toplevel'], call);
+  if (!(await samePath(top.stdout.trim(), params.worktreePath))) {
+    throw new NocturnalError('runtime', `refusing to commit: ${params.worktreePath} is not the top of its own worktree`);
+  }
+
+  await runGit(params.worktreePath, ['add', '--all', '--', '.'], call);
+  const staged = await runGit(params.worktreePath, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
+    ...call,
+    okExitCodes: [0, 1],
+  });
+  if (staged.exitCode === 0) return { kind: 'nothing-to-commit' };
+
+  const message = params.message.endsWith('\n') ? params.message : `${params.message}\n`;
+  // --no-verify on top of the disabled hooksPath: belt and braces against the user's commit hooks.
+  await runGit(
+    params.worktreePath,
+    ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', '--file=-'],
+    { ...call, input: message },
+  );
+  const head = await runGit(params.worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
+  return { kind: 'committed', commit: head.stdout.trim() };
+}

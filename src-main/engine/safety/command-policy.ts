@@ -1,0 +1,171 @@
+// The one policy every process the engine spawns passes (DESIGN §7 "Commands"). Two gates:
+//   1. the deny list — built-in rules plus `safety.blocked_commands` — applied to every command the
+//      string would run: each part of a list or pipeline, each command substitution, each layer of
+//      wrappers (env, nice, timeout, xargs, find -exec …) and each script handed to a shell
+//      (`sh -c`, `bash -lc`, eval, heredocs), recursively;
+//   2. the allow list — git: the subcommands the engine uses; check: exactly the workspace's
+//      configured check commands. Nothing the model writes runs except through those checks.
+// A command the reader cannot parse is refused: what cannot be read cannot be judged.
+import { DOWNLOADERS, INTERPRETERS, denyCommand, denyPipeline, denyRedirect, denyText } from './command/deny-rules';
+import type { Denial } from './command/deny-rules';
+import { compileExtraDenied } from './command/extra-denied';
+import type { ExtraDeniedPattern } from './command/extra-denied';
+import { checkGitAllowed } from './command/git-allow';
+import { ShellParseError, parseShell } from './command/shell-parse';
+import type { Script, SimpleCommand } from './command/shell-parse';
+import { SHELLS, commandName, innerLayers, stripAssignments } from './command/unwrap';
+
+export interface CommandContext {
+  kind: 'git' | 'check';
+  /** For kind 'check': the workspace's configured check commands; the command must equal one. */
+  allowedChecks?: readonly string[];
+  /** `safety.blocked_commands`. */
+  extraDenied?: readonly string[];
+}
+
+export type CommandVerdict = { allowed: true } | { allowed: false; reason: string; rule: string };
+
+export function evaluateCommand(command: string | readonly string[], context: CommandContext): CommandVerdict {
+  const judge = new Judge(compileExtraDenied(context.extraDenied ?? []), context.kind === 'check');
+  let single: SimpleCommand | null = null;
+  try {
+    if (typeof command === 'string') {
+      if (command.trim() === '') return refused({ rule: 'empty', reason: 'the command is empty' });
+      const script = parseShell(command);
+      const denial = judge.script(script, 0);
+      if (denial !== null) return refused(denial);
+      const only = script.pipelines.length === 1 ? script.pipelines[0]?.commands : undefined;
+      single = only?.length === 1 ? (only[0] ?? null) : null;
+    } else {
+      if (command.length === 0 || command[0] === '') return refused({ rule: 'empty', reason: 'the command is empty' });
+      single = { argv: [...command], redirects: [], substitutions: [], heredocs: [] };
+      const denial = judge.command(single, 0) ?? (context.kind === 'check' ? judge.text(command.join(' ')) : null);
+      if (denial !== null) return refused(denial);
+    }
+  } catch (error) {
+    if (error instanceof ShellParseError) return refused({ rule: 'unparsable', reason: `the command cannot be checked: ${error.message}` });
+    throw error;
+  }
+  const denial = context.kind === 'git' ? allowGit(single, command) : allowCheck(command, context.allowedChecks ?? []);
+  return denial === null ? { allowed: true } : refused(denial);
+}
+
+function refused(denial: Denial): CommandVerdict {
+  return { allowed: false, reason: denial.reason, rule: denial.rule };
+}
+
+function allowGit(single: SimpleCommand | null, command: string | readonly string[]): Denial | null {
+  const shown = typeof command === 'string' ? command : command.join(' ');
+  const plain = single !== null && single.redirects.length === 0 && single.substitutions.length === 0 && single.heredocs.length === 0;
+  if (!plain || stripAssignments(single.argv).length !== single.argv.length) {
+    return { rule: 'git-allow-list', reason: `${JSON.stringify(shown)} is not a single plain git command (no shell operators, redirections or variables)` };
+  }
+  return checkGitAllowed(single.argv);
+}
+
+function allowCheck(command: string | readonly string[], allowedChecks: readonly string[]): Denial | null {
+  const text = typeof command === 'string' ? command : shellScriptOf(command) ?? command.join(' ');
+  const wanted = text.trim();
+  if (allowedChecks.some((c) => c.trim() === wanted)) return null;
+  return {
+    rule: 'check-allow-list',
+    reason: `${JSON.stringify(wanted)} is not one of this workspace's configured check commands${allowedChecks.length === 0 ? ' (none are configured)' : ''}`,
+  };
+}
+
+/** `['/bin/sh', '-c', SCRIPT]` is the check SCRIPT. */
+function shellScriptOf(argv: readonly string[]): string | null {
+  return argv.length === 3 && SHELLS.has(commandName(argv[0])) && argv[1] === '-c' ? (argv[2] ?? null) : null;
+}
+
+const MAX_LAYERS = 256;
+
+class Judge {
+  private layersSeen = 0;
+
+  constructor(
+    private readonly extra: readonly ExtraDeniedPattern[],
+    private readonly judgeArgvText: boolean,
+  ) {}
+
+  text(source: string): Denial | null {
+    const builtIn = denyText(source);
+    if (builtIn !== null) return builtIn;
+    const hit = this.extra.find((p) => p.matchesText(source));
+    return hit ? blocked(hit, source) : null;
+  }
+
+  script(script: Script, depth: number): Denial | null {
+    const textual = this.text(script.source);
+    if (textual !== null) return textual;
+    for (const pipeline of script.pipelines) {
+      const piped = denyPipeline(pipeline.commands.map((c) => layerNames(c)));
+      if (piped !== null) return piped;
+      for (const command of pipeline.commands) {
+        const denial = this.command(command, depth);
+        if (denial !== null) return denial;
+      }
+    }
+    return null;
+  }
+
+  command(command: SimpleCommand, depth: number): Denial | null {
+    for (const redirect of command.redirects) {
+      const denial = denyRedirect(redirect);
+      if (denial !== null) return denial;
+    }
+    for (const sub of command.substitutions) {
+      const denial = this.script(sub, depth + 1);
+      if (denial !== null) return denial;
+    }
+    const queue: string[][] = [stripAssignments(command.argv)];
+    while (queue.length > 0) {
+      const argv = queue.shift() as string[];
+      if (argv.length === 0) continue;
+      if (++this.layersSeen > MAX_LAYERS) throw new ShellParseError('the command wraps too many commands to be checked');
+      const denial = denyCommand(argv) ?? this.extraArgv(argv) ?? executesDownload(argv, command);
+      if (denial !== null) return denial;
+      for (const layer of innerLayers(argv, command)) {
+        if (layer.kind === 'argv') queue.push(layer.argv);
+        else {
+          const inner = this.script(parseShell(layer.source, depth + 1), depth + 1);
+          if (inner !== null) return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  private extraArgv(argv: readonly string[]): Denial | null {
+    const hit = this.extra.find((p) => p.matchesArgv(argv) || (this.judgeArgvText && p.matchesText(argv.join(' '))));
+    return hit ? blocked(hit, argv.join(' ')) : null;
+  }
+}
+
+function blocked(pattern: ExtraDeniedPattern, shown: string): Denial {
+  return { rule: 'blocked-commands', reason: `${JSON.stringify(shown)} matches ${JSON.stringify(pattern.raw)} in safety.blocked_commands` };
+}
+
+/** Names of every argv layer of a command: `env X=1 sudo bash` → env, sudo, bash. */
+function layerNames(command: SimpleCommand): string[] {
+  const names: string[] = [];
+  const queue: string[][] = [stripAssignments(command.argv)];
+  while (queue.length > 0 && names.length < MAX_LAYERS) {
+    const argv = queue.shift() as string[];
+    if (argv.length === 0) continue;
+    names.push(commandName(argv[0]));
+    for (const layer of innerLayers(argv)) if (layer.kind === 'argv') queue.push(layer.argv);
+  }
+  return names;
+}
+
+/** `sh -c "$(curl …)"`, `bash <(wget -O- …)`, `eval "$(curl …)"`: an interpreter running a download. */
+function executesDownload(argv: readonly string[], command: SimpleCommand): Denial | null {
+  if (!INTERPRETERS.has(commandName(argv[0]))) return null;
+  const downloads = (script: Script): boolean =>
+    script.pipelines.some((p) =>
+      p.commands.some((c) => layerNames(c).some((n) => DOWNLOADERS.has(n)) || c.substitutions.some(downloads)),
+    );
+  if (!command.substitutions.some(downloads)) return null;
+  return { rule: 'download-exec', reason: `${JSON.stringify(argv.join(' '))} runs code downloaded from the network` };
+}

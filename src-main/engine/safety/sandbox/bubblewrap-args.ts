@@ -1,0 +1,65 @@
+// The bubblewrap command line for one check. Pure: the mounts are resolved beforehand
+// (./sandbox-mounts), so the layout can be read and tested as text. First / read-only, a fresh /dev
+// and /proc, and a private tmpfs /tmp (HOME lives there); then each configured path in the order of
+// ./path-views, so the most specific one wins:
+//   hidden → an empty tmpfs (folders) or an empty read-only file (files): the user's home, /run
+//     (sockets such as docker.sock and ssh-agent, which a read-only bind does not stop), the engine's
+//     home with its database, config and the other worktrees, the repository's .git/config;
+//   read-only → `safety.sandbox_read_paths`, and the repository's .git so git works in a worktree;
+//   writable → the worktree, the one place a check can change.
+// And: no network (a fresh network namespace holds only its own loopback), no capabilities, no new
+// user namespaces where bubblewrap supports refusing them, its own session and PID namespace, and it
+// dies with the engine.
+import { orderViews } from './path-views';
+import type { PathView } from './path-views';
+
+export interface HiddenPath {
+  path: string;
+  kind: 'dir' | 'file';
+}
+
+export interface BubblewrapLayout {
+  /** realpath of the worktree: writable, and the working directory. */
+  worktree: string;
+  /** HOME inside the sandbox; created inside the private /tmp. */
+  home: string;
+  hidden: readonly HiddenPath[];
+  readOnly: readonly string[];
+  /** Add --unshare-user --disable-userns (bubblewrap 0.8+, where the kernel allows). */
+  disableUserns: boolean;
+  /**
+   * An empty host file bound over hidden files. Not /dev/null: bubblewrap's binds are nodev, so a
+   * device node there cannot be opened and tools (git reading its config) fail instead of seeing "empty".
+   */
+  emptyFile: string;
+}
+
+export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): string[] {
+  const views: PathView[] = [
+    ...layout.hidden.map((h): PathView => ({ path: h.path, view: 'hidden', kind: h.kind })),
+    ...layout.readOnly.map((path): PathView => ({ path, view: 'read-only' })),
+    { path: layout.worktree, view: 'writable' },
+  ];
+  const mounts = orderViews(views).flatMap((v) => {
+    if (v.view === 'writable') return ['--bind', v.path, v.path];
+    if (v.view === 'read-only') return ['--ro-bind-try', v.path, v.path];
+    return v.kind === 'dir' ? ['--tmpfs', v.path] : ['--ro-bind', layout.emptyFile, v.path];
+  });
+  return [
+    '--unshare-all',
+    ...(layout.disableUserns ? ['--unshare-user', '--disable-userns'] : []),
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop', 'ALL',
+    '--hostname', 'nocturnal-sandbox',
+    '--ro-bind', '/', '/',
+    '--dev', '/dev',
+    '--proc', '/proc',
+    '--tmpfs', '/tmp',
+    ...mounts,
+    '--dir', layout.home,
+    '--chdir', layout.worktree,
+    '--',
+    '/bin/sh', '-c', command,
+  ];
+}

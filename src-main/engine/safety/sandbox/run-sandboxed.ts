@@ -1,0 +1,228 @@
+// Runs one shell command in the OS sandbox (DESIGN §7): bubblewrap on Linux, sandbox-exec on macOS,
+// or — only when `safety.sandbox: off` was chosen — directly, and the result says which. Whatever the
+// mode: a scrubbed environment with a private HOME and TMPDIR, a time limit, and capped output.
+//
+// The process starts detached, leading its own process group, so a timeout or cancel can signal the
+// whole tree (SIGTERM, then SIGKILL after a grace period) — a test runner's workers included. Under
+// bubblewrap the check also lives in its own PID namespace: when bubblewrap goes, the kernel kills
+// everything inside, even processes that started new sessions to escape the group.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NocturnalError } from '../../errors/nocturnal-error';
+import { buildBubblewrapArgs } from './bubblewrap-args';
+import { createSandboxDetector } from './detect-sandbox';
+import type { SandboxDetector, SandboxKind, SandboxSupport } from './detect-sandbox';
+import { OutputCap } from './output-cap';
+import { sandboxHint } from './sandbox-hints';
+import { buildSandboxExecProfile } from './sandbox-exec-profile';
+import { resolveSandboxMounts } from './sandbox-mounts';
+import { scrubbedEnv } from './scrubbed-env';
+
+export type SandboxMode = 'auto' | 'required' | 'off';
+
+export interface RunSandboxedOptions {
+  /** Run as `/bin/sh -c command` inside the sandbox. */
+  command: string;
+  /** The worktree: the only writable place, and the working directory. */
+  cwd: string;
+  mode: SandboxMode;
+  timeoutMs: number;
+  /** Budget for each of stdout, stderr and the combined output. */
+  maxOutputBytes: number;
+  /** Host paths shown read-only (`safety.sandbox_read_paths`). */
+  readPaths?: readonly string[];
+  /** Host paths hidden, on top of homes and /run (pass the engine's home). */
+  hiddenPaths?: readonly string[];
+  /** Extra environment, filtered like everything else (see scrubbed-env). */
+  env?: Readonly<Record<string, string>>;
+  /** Share one detector per engine so bubblewrap is probed once. */
+  detector?: SandboxDetector;
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL on timeout or cancel. */
+  killGraceMs?: number;
+}
+
+export interface SandboxedResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived, capped; ends with the hint when there is one. */
+  output: string;
+  outputTruncated: boolean;
+  durationMs: number;
+  sandbox: SandboxKind;
+  /** Why a failure may be the sandbox's doing, or null. */
+  hint: string | null;
+}
+
+export class SandboxUnavailableError extends NocturnalError {
+  readonly support: SandboxSupport;
+
+  constructor(support: SandboxSupport, mode: SandboxMode) {
+    const install =
+      process.platform === 'darwin'
+        ? 'sandbox-exec ships with macOS in /usr/bin; check that it is present and runnable'
+        : 'install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap)';
+    super(
+      'runtime',
+      `checks must run in a sandbox (safety.sandbox: ${mode}) but none is usable: ${support.reason}. ` +
+        `To fix: ${install}. To run checks without a sandbox instead, set "safety.sandbox: off" in config.yaml ` +
+        '(model-written code then runs with your user rights).',
+    );
+    this.name = 'SandboxUnavailableError';
+    this.support = support;
+  }
+}
+
+const DEFAULT_KILL_GRACE_MS = 2_000;
+// After the main process exits, how long stdout/stderr may take to drain before they are cut off.
+const DRAIN_MS = 1_000;
+const SANDBOX_HOME = '/tmp/home';
+
+export async function runSandboxed(options: RunSandboxedOptions): Promise<SandboxedResult> {
+  const support = options.mode === 'off' ? null : await (options.detector ?? createSandboxDetector()).detect();
+  if (support !== null && support.kind === 'none') throw new SandboxUnavailableError(support, options.mode);
+  const kind: SandboxKind = support?.kind ?? 'none';
+
+  const mounts = await resolveSandboxMounts({
+    worktree: options.cwd,
+    hiddenPaths: options.hiddenPaths ?? [],
+    readPaths: options.readPaths ?? [],
+  });
+  // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs
+  // (sandbox-exec, off), and the empty file bubblewrap binds over hidden files.
+  // realpath: Seatbelt matches resolved paths, and macOS's temp folder sits behind /var → /private/var.
+  const hostTemp = await realpath(await mkdtemp(join(tmpdir(), 'nocturnal-check-')));
+  try {
+    const bubblewrap = kind === 'bubblewrap' ? support : null;
+    const home = bubblewrap ? SANDBOX_HOME : join(hostTemp, 'home');
+    const temp = bubblewrap ? '/tmp' : join(hostTemp, 'tmp');
+    if (!bubblewrap) await Promise.all([mkdir(home), mkdir(temp)]);
+    const env = scrubbedEnv(process.env, { home, tmpdir: temp, extra: options.env });
+
+    let file = '/bin/sh';
+    let args = ['-c', options.command];
+    if (bubblewrap?.executable) {
+      const emptyFile = join(hostTemp, 'empty');
+      await writeFile(emptyFile, '', { mode: 0o444 });
+      file = bubblewrap.executable;
+      args = buildBubblewrapArgs({ ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns }, options.command);
+    } else if (kind === 'sandbox-exec' && support?.executable) {
+      file = support.executable;
+      const profile = buildSandboxExecProfile({
+        worktree: mounts.worktree,
+        tempDir: hostTemp,
+        readPaths: mounts.readOnly,
+        hiddenPaths: mounts.hidden.map((h) => h.path),
+      });
+      args = ['-p', profile, '/bin/sh', '-c', options.command];
+    }
+    return await runProcessGroup(file, args, { ...options, cwd: mounts.worktree, env, kind });
+  } finally {
+    await rm(hostTemp, { recursive: true, force: true });
+  }
+}
+
+function runProcessGroup(
+  file: string,
+  args: string[],
+  options: RunSandboxedOptions & { env: Record<string, string>; kind: SandboxKind },
+): Promise<SandboxedResult> {
+  const started = performance.now();
+  const stdout = new OutputCap(options.maxOutputBytes);
+  const stderr = new OutputCap(options.maxOutputBytes);
+  const combined = new OutputCap(options.maxOutputBytes);
+  let timedOut = false;
+  let aborted = false;
+
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      resolve(finish(null, null, true));
+      return;
+    }
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timers: NodeJS.Timeout[] = [];
+
+    const signalGroup = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const stop = () => {
+      signalGroup('SIGTERM');
+      timers.push(setTimeout(() => signalGroup('SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS));
+    };
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, options.timeoutMs),
+    );
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      combined.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      combined.push(chunk);
+    });
+    const drained = Promise.all([
+      new Promise((done) => child.stdout.once('close', done)),
+      new Promise((done) => child.stderr.once('close', done)),
+    ]);
+
+    child.once('error', (error) => {
+      cleanup();
+      reject(new NocturnalError('runtime', `could not start ${file}: ${error.message}`, { cause: error }));
+    });
+    child.once('exit', (code, signal) => {
+      // Leftovers (a background job the check forgot) die with it; the group is ours alone.
+      signalGroup('SIGKILL');
+      void Promise.race([drained, new Promise((done) => setTimeout(done, DRAIN_MS))]).then(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        cleanup();
+        resolve(finish(code, signal, false));
+      });
+    });
+
+    function cleanup() {
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  });
+
+  function finish(exitCode: number | null, signal: NodeJS.Signals | null, abortedBeforeStart: boolean): SandboxedResult {
+    const out = stdout.text();
+    const err = stderr.text();
+    const hint = timedOut || aborted || abortedBeforeStart ? null : sandboxHint({ exitCode, stdout: out, stderr: err }, options.kind);
+    const output = combined.text();
+    return {
+      exitCode,
+      signal,
+      timedOut,
+      aborted: aborted || abortedBeforeStart,
+      stdout: out,
+      stderr: err,
+      output: hint === null ? output : `${output}${output.endsWith('\n') || output === '' ? '' : '\n'}${hint}\n`,
+      outputTruncated: stdout.truncated || stderr.truncated || combined.truncated,
+      durationMs: Math.round(performance.now() - started),
+      sandbox: options.kind,
+      hint,
+    };
+  }
+}
