@@ -83,7 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
   const llmLog = logs.createLogger('llm');
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
-      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models });
+      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env });
       await created.start();
       provider = created;
     }

@@ -1,0 +1,230 @@
+// One night end to end through the CLI (issue: workspace → task → worktree → model edits → checks →
+// score → merge / review / reject → report), on real repositories, real sandboxed checks and a real
+// loopback OpenAI-compatible server. Every scenario asserts the user's checkout is untouched.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Task } from '../../src-shared/domain/records';
+import type { SessionReport } from '../engine/report/session-report';
+import type { ReviewItem } from '../engine/review/review-service';
+import { buggyMath, createNightFixture, editsReply, reviewReply } from './testing/night-fixture';
+import type { NightFixture, Responder } from './testing/night-fixture';
+
+let fixture: NightFixture | undefined;
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' };
+
+async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}) {
+  fixture = await createNightFixture({ respond, env });
+  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js');
+  expect(added.stderr).toBe('');
+  expect(added.code).toBe(0);
+  return fixture;
+}
+
+async function addTask(f: NightFixture, title: string, ...extra: string[]): Promise<string> {
+  const run = await f.cli('task', 'add', 'calc', title, '--json', ...extra);
+  expect(run.code).toBe(0);
+  return run.json<{ id: string }>().id;
+}
+
+async function showTask(f: NightFixture, id: string): Promise<Task> {
+  return (await f.cli('task', 'show', id, '--json')).json<Task>();
+}
+
+async function branchTip(f: NightFixture, branch: string): Promise<string | null> {
+  try {
+    return await f.repo.git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}`);
+  } catch {
+    return null;
+  }
+}
+
+describe('a night from the CLI', () => {
+  it('auto-merges a fix that makes the failing test pass, without touching the user checkout', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd], 'fix add') : reviewReply(0.95)));
+    const before = await f.userView();
+    const id = await addTask(f, 'Fix add()', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js');
+
+    const run = await f.cli('run', '--now');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('merged');
+
+    const task = await showTask(f, id);
+    expect(task.status).toBe('merged');
+    const attempt = task.attempts[0];
+    expect(attempt).toMatchObject({ status: 'merged', decision: 'merge', branch: `nocturnal/${id}/1` });
+    expect(attempt?.score).toBeGreaterThanOrEqual(0.85);
+    expect(attempt?.checksBefore?.[0]?.passed).toBe(false);
+    expect(attempt?.checksAfter?.[0]?.passed).toBe(true);
+    // The fix landed on the target branch, and only there.
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('return a + b;');
+    expect(await f.repo.git('show', 'main:math.js')).toContain('return a - b;');
+    expect(await f.userView()).toEqual(before);
+    expect(fs.existsSync('/tmp/nocturnal-user-hook-ran')).toBe(false);
+    // A backup ref was written before the target moved.
+    expect(await f.repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/')).toContain(attempt?.id ?? '?');
+    // The worktree is gone once the attempt ended.
+    expect(fs.readdirSync(path.join(f.home, 'worktrees'), { recursive: true }).filter((p) => String(p).endsWith('math.js'))).toEqual([]);
+
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    expect(report.session.stats).toMatchObject({ merged: 1, tasksDone: 1 });
+    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'merged', decision: 'merge', branch: `nocturnal/${id}/1` });
+    expect(report.tasks[0]?.reasons.length).toBeGreaterThan(0);
+    const markdown = (await f.cli('report', '--markdown')).stdout;
+    expect(markdown).toContain('Fix add()');
+    expect(markdown).toContain('merged');
+    // Every model call was stored with its schema and tokens.
+    const interactions = (await import('../engine/store/store')).openStore(path.join(f.home, 'nocturnal.db'));
+    try {
+      const calls = interactions.interactions.forAttempt(attempt?.id ?? '');
+      expect(calls.map((c) => c.schemaName)).toEqual(['nocturnal_edits', 'nocturnal_review']);
+      expect(calls[0]).toMatchObject({ provider: 'openai', model: 'test-model', approval: 'auto-approved' });
+      expect(calls[0]?.promptTokens).toBeGreaterThan(0);
+    } finally {
+      interactions.close();
+    }
+  });
+
+  it('holds a change scoring between the thresholds for review; approve then merges it', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['no test for the fix'])), {
+      NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
+    });
+    const before = await f.userView();
+    const id = await addTask(f, 'Fix add() carefully');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+
+    const waiting = (await f.cli('review', 'list', '--json')).json<ReviewItem[]>();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ taskId: id, title: 'Fix add() carefully', branch: `nocturnal/${id}/1` });
+    expect(waiting[0]?.score).toBeGreaterThanOrEqual(0.7);
+    expect(waiting[0]?.score).toBeLessThan(0.85);
+    expect(await branchTip(f, 'nocturnal/integration')).toBeNull();
+
+    const approved = await f.cli('approve', waiting[0]?.attemptId ?? '');
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect((await showTask(f, id)).status).toBe('merged');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('return a + b;');
+    // Approving twice is refused with the reason.
+    const again = await f.cli('approve', waiting[0]?.attemptId ?? '');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('not waiting for review');
+    expect(await f.userView()).toEqual(before);
+  });
+
+  it('never merges a change that breaks a passing check', async () => {
+    const breakMul = { path: 'math.js', action: 'replace', search: '  return a * b;', replace: '  return a * b + 1;' };
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([breakMul]) : reviewReply(1)));
+    // The user fixed add() themselves: the base is green, so the test check passes at baseline and
+    // the model's change turns it red.
+    await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
+    const before = await f.userView();
+    const id = await addTask(f, 'Speed up mul()');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const task = await showTask(f, id);
+    expect(task.status).toBe('rejected');
+    expect(task.attempts[0]?.checksBefore?.[0]?.passed).toBe(true);
+    expect(task.attempts[0]?.checksAfter?.[0]?.passed).toBe(false);
+    expect(await branchTip(f, 'nocturnal/integration')).toBeNull();
+    expect(await f.userView()).toEqual(before);
+  });
+
+  it('refuses edits aiming outside the worktree or into .git and writes nothing', async () => {
+    const outside = path.join(path.dirname(fs.realpathSync(process.cwd())), `nocturnal-escape-${process.pid}.txt`);
+    const f = await setUp((schema) =>
+      schema === 'nocturnal_edits'
+        ? editsReply([
+            { path: '../escape.txt', action: 'write', content: 'x' },
+            { path: '.git/config', action: 'write', content: '[core]\n' },
+            { path: outside, action: 'write', content: 'x' },
+          ])
+        : reviewReply(1),
+    );
+    const before = await f.userView();
+    const gitConfig = fs.readFileSync(path.join(f.repo.path, '.git', 'config'), 'utf8');
+    const id = await addTask(f, 'Hostile edits');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const task = await showTask(f, id);
+    expect(task.status).toBe('rejected');
+    expect(task.attempts[0]?.score).toBe(0);
+    expect(task.attempts[0]?.reasons.join('\n')).toContain('safety violation');
+    expect(fs.existsSync(path.join(path.dirname(f.repo.path), 'escape.txt'))).toBe(false);
+    expect(fs.existsSync(outside)).toBe(false);
+    expect(fs.readFileSync(path.join(f.repo.path, '.git', 'config'), 'utf8')).toBe(gitConfig);
+    expect(await f.userView()).toEqual(before);
+  });
+
+  it('fails a task whose model replies are garbage or errors, and the next task still completes', async () => {
+    const f = await setUp((schema, prompt) => {
+      if (prompt.includes('Broken task')) return schema === 'nocturnal_edits' ? { content: 'this is not JSON at all' } : reviewReply(1);
+      if (prompt.includes('Server error task')) return { status: 500, message: 'model crashed' };
+      return schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95);
+    });
+    const before = await f.userView();
+    const broken = await addTask(f, 'Broken task', '--priority', 'critical');
+    const erroring = await addTask(f, 'Server error task', '--priority', 'high');
+    const good = await addTask(f, 'Good task', '--priority', 'low');
+    const run = await f.cli('run', '--now');
+    expect(run.code).toBe(0);
+
+    const brokenTask = await showTask(f, broken);
+    expect(brokenTask.status).toBe('failed');
+    expect(brokenTask.statusReason).toMatch(/nocturnal_edits|JSON/);
+    const erroringTask = await showTask(f, erroring);
+    expect(erroringTask.status).toBe('failed');
+    expect(erroringTask.statusReason).toMatch(/500|model crashed/);
+    expect((await showTask(f, good)).status).toBe('merged');
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    expect(report.session.stats).toMatchObject({ failed: 2, merged: 1, tasksDone: 3 });
+    expect(await f.userView()).toEqual(before);
+  });
+
+  it('retries a rejected task with the note in the next prompt, and reject closes a waiting one', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['needs a test'])), {
+      NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
+    });
+    const id = await addTask(f, 'Fix add() again');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const attemptId = (await f.cli('review', 'list', '--json')).json<ReviewItem[]>()[0]?.attemptId ?? '';
+    const rejected = await f.cli('reject', attemptId, '--note', 'please add a test');
+    expect(rejected.code).toBe(0);
+    expect((await showTask(f, id)).status).toBe('rejected');
+    expect(await branchTip(f, `nocturnal/${id}/1`)).toBeNull();
+
+    expect((await f.cli('retry', id, '--note', 'cover add() with a test')).code).toBe(0);
+    expect((await showTask(f, id)).status).toBe('queued');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const lastPrompt = f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').at(-1);
+    expect(JSON.stringify(lastPrompt?.body.messages)).toContain('cover add() with a test');
+    expect((await showTask(f, id)).attempts).toHaveLength(2);
+  });
+});
+
+describe('workspace and task validation', () => {
+  it('refuses a path that is not a repository, a missing branch and a duplicate name with exit 2', async () => {
+    const f = await setUp(() => ({ status: 500 }));
+    const notRepo = await f.cli('workspace', 'add', f.home, '--test', 'true');
+    expect(notRepo.code).toBe(2);
+    expect(notRepo.stderr).toContain('not a git repository');
+    const missingBranch = await f.cli('workspace', 'add', f.repo.path, '--name', 'other', '--base', 'nope', '--test', 'true');
+    expect(missingBranch.code).toBe(2);
+    expect(missingBranch.stderr).toContain('--base');
+    const duplicate = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'true');
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain('already exists');
+    const noChecks = await f.cli('workspace', 'add', f.repo.path, '--name', 'nochecks');
+    expect(noChecks.code).toBe(2);
+    expect(noChecks.stderr).toContain('at least one check command');
+    const badPriority = await f.cli('task', 'add', 'calc', 'x', '--priority', 'urgent');
+    expect(badPriority.code).toBe(2);
+    expect(badPriority.stderr).toContain('--priority');
+    const list = (await f.cli('workspace', 'list', '--json')).json<{ name: string }[]>();
+    expect(list.map((w) => w.name)).toEqual(['calc']);
+  });
+});
