@@ -17,6 +17,8 @@ import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
 import { SandboxedCheckRunner } from './quality/sandboxed-check-runner';
+import { createGitCommandPolicy } from './safety/git-command-policy';
+import type { GitCallOptions } from './git/run-git';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
@@ -95,9 +97,11 @@ export function createEngine(options: EngineOptions): Engine {
     await current?.stop();
   };
 
-  const workspaces = new WorkspaceService(store, now);
+  // Every git process the engine spawns passes the command policy first.
+  const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
+  const workspaces = new WorkspaceService(store, now, git);
   const tasks = new TaskService(store, workspaces, now);
-  const review = new ReviewService(store, now);
+  const review = new ReviewService(store, now, git);
   const checks = new SandboxedCheckRunner(config.safety, [paths.home], logs.createLogger('safety'));
   const model = () =>
     new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, logs.createLogger('agents'), now);
@@ -105,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     paths,
     store,
+    git,
     log: logs.createLogger('scheduler'),
     now,
     model,

@@ -5,8 +5,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../git/run-git';
+import type { GitCallOptions } from '../git/run-git';
 
 export interface ContextRequest {
+  git: GitCallOptions;
   worktree: string;
   taskFiles: string[];
   taskText: string;
@@ -30,7 +32,7 @@ export function estimateTokens(text: string): number {
 }
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
-  const tracked = (await runGit(request.worktree, ['ls-files', '-z'])).stdout.split('\0').filter((f) => f !== '');
+  const tracked = (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout.split('\0').filter((f) => f !== '');
   const omitted: string[] = [];
   const sections: string[] = [];
   let used = 0;

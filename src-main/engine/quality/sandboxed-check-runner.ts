@@ -5,12 +5,17 @@ import type { SafetyConfig } from '../../../src-shared/config/schema';
 import { checkNames } from '../../../src-shared/domain/attempt';
 import type { CheckName, CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { Logger } from '../log/logger';
+import { createSandboxDetector } from '../safety/sandbox/detect-sandbox';
+import type { SandboxDetector } from '../safety/sandbox/detect-sandbox';
 import { runChecks } from '../safety/sandbox/run-checks';
 import type { CheckRunner } from '../scheduler/attempt-context';
 
 const order: readonly CheckName[] = ['test', 'typecheck', 'lint', 'build'];
 
 export class SandboxedCheckRunner implements CheckRunner {
+  // One probe per engine: whether bubblewrap works does not change while the engine runs.
+  private readonly detector: SandboxDetector = createSandboxDetector();
+
   constructor(
     private readonly safety: SafetyConfig,
     private readonly hiddenPaths: string[],
@@ -29,6 +34,7 @@ export class SandboxedCheckRunner implements CheckRunner {
       safety: this.safety,
       hiddenPaths: this.hiddenPaths,
       log: this.log,
+      detector: this.detector,
       ...(input.signal ? { signal: input.signal } : {}),
     });
     return results.map((r) => ({

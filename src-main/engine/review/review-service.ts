@@ -5,6 +5,7 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import { deleteBranch } from '../git/branch-delete';
 import { undoIntegration } from '../git/undo-integration';
 import { landAttempt } from '../integration/land-attempt';
+import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 
 export interface ReviewItem {
@@ -25,6 +26,7 @@ export class ReviewService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
+    private readonly git: GitCallOptions,
   ) {}
 
   list(): ReviewItem[] {
@@ -50,7 +52,7 @@ export class ReviewService {
     const { attempt, task } = this.waiting(attemptId, 'approve');
     const workspace = this.store.workspaces.get(task.workspaceId);
     if (!workspace) throw new NocturnalError('runtime', `the workspace of task ${task.id} was removed`);
-    const landed = await landAttempt(workspace, task, attempt, this.now());
+    const landed = await landAttempt(workspace, task, attempt, this.now(), this.git);
     if (landed.kind === 'not-merged') throw new NocturnalError('conflict', `cannot approve ${attemptId}: ${landed.reason}`);
     const merged = this.store.attempts.transition(attemptId, 'merged', this.now(), {
       mergedCommit: landed.commit,
@@ -93,6 +95,7 @@ export class ReviewService {
     const workspace = this.store.workspaces.get(task.workspaceId);
     if (!workspace) throw new NocturnalError('runtime', `the workspace of task ${task.id} was removed`);
     const result = await undoIntegration({
+      ...this.git,
       repoPath: workspace.path,
       targetBranch: attempt.targetBranch,
       mergedCommit: attempt.mergedCommit,
@@ -132,6 +135,6 @@ export class ReviewService {
   private async dropBranch(task: Task, attempt: Attempt): Promise<void> {
     const workspace = this.store.workspaces.get(task.workspaceId);
     if (!workspace) return;
-    await deleteBranch({ repoPath: workspace.path, branch: attempt.branch, backupName: attempt.id, now: this.now() });
+    await deleteBranch({ ...this.git, repoPath: workspace.path, branch: attempt.branch, backupName: attempt.id, now: this.now() });
   }
 }

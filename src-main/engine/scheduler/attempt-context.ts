@@ -4,6 +4,7 @@ import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
+import type { GitCallOptions } from '../git/run-git';
 import type { Logger } from '../log/logger';
 import type { Store } from '../store/store';
 
@@ -15,6 +16,8 @@ export interface AttemptDeps {
   config: Config;
   paths: HomePaths;
   store: Store;
+  /** Policy and logger for every git process (the command policy vetoes each one). */
+  git: GitCallOptions;
   model: ModelCaller;
   checks: CheckRunner;
   log: Logger;

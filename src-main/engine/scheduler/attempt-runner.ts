@@ -56,7 +56,7 @@ export class AttemptRunner {
     } finally {
       if (created) {
         try {
-          await removeWorktree({ repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
+          await removeWorktree({ ...this.deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
         } catch (error) {
           log.warn({ err: String(error) }, 'could not remove the attempt worktree');
         }
@@ -70,9 +70,10 @@ export class AttemptRunner {
       this.deps.onProgress?.({ attemptId: started.id, taskId: task.id, stage, cycle, message });
 
     progress('prepare', 0, `creating worktree on ${started.branch}`);
-    const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch);
+    const git = this.deps.git;
+    const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch, git);
     if (!baseCommit) return this.finish(task, started.id, 'failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] });
-    const added = await addWorktree({ repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, branch: started.branch, base: baseCommit });
+    const added = await addWorktree({ ...git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, branch: started.branch, base: baseCommit });
     if (added.kind !== 'created') return this.finish(task, started.id, 'failed', { reasons: [`could not create the worktree: ${added.kind}`] });
     markCreated();
     store.attempts.update(started.id, { worktreePath: worktree, baseCommit, headCommit: baseCommit });
@@ -88,7 +89,7 @@ export class AttemptRunner {
 
     const brief: TaskBrief = { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
     const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
-    const context = await buildContext({ worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
+    const context = await buildContext({ git, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
     const interaction = { sessionId: started.sessionId, taskId: task.id, attemptId: started.id };
 
     let feedback: string | null = null;
@@ -127,7 +128,7 @@ export class AttemptRunner {
         continue;
       }
 
-      const committed = await commitAll({ worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle) });
+      const committed = await commitAll({ ...git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle) });
       if (committed.kind === 'committed') head = committed.commit;
       store.attempts.update(started.id, { headCommit: head });
 
@@ -147,7 +148,7 @@ export class AttemptRunner {
         stopImproving = true;
       }
 
-      const diff = await getDiffStats(workspace.path, baseCommit, head);
+      const diff = await getDiffStats(workspace.path, baseCommit, head, git);
       const diffStats = { files: diff.files.length, insertions: diff.insertions, deletions: diff.deletions, paths: diff.files.map((f) => f.path) };
       store.attempts.update(started.id, { diff: diffStats });
 
@@ -155,7 +156,7 @@ export class AttemptRunner {
       let reviewScore: number | null = null;
       let reviewIssues: string[] = [];
       try {
-        const diffText = await getDiffText(workspace.path, baseCommit, head, { maxBytes: 48 * 1024 });
+        const diffText = await getDiffText(workspace.path, baseCommit, head, { ...git, maxBytes: 48 * 1024 });
         const review = await this.deps.model.call({
           agent: 'reviewer',
           promptId: reviewPromptV1.id,
@@ -198,7 +199,7 @@ export class AttemptRunner {
       return this.finish(task, attemptId, 'review', { ...scored, decision: 'held', reasons: [...reasons, `scheduler.max_changes_per_night (${config.scheduler.max_changes_per_night}) reached: held for review`] });
     }
     this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'land', cycle: 0, message: `merging into ${workspace.targetBranch}` });
-    const landed = await landAttempt(workspace, task, store.attempts.require(attemptId), this.deps.now());
+    const landed = await landAttempt(workspace, task, store.attempts.require(attemptId), this.deps.now(), this.deps.git);
     if (landed.kind === 'merged') {
       return this.finish(task, attemptId, 'merged', { ...scored, decision: 'merge', mergedCommit: landed.commit, backupRef: landed.backupRef, reasons: [...reasons, `score ${breakdown.total.toFixed(2)} ≥ ${config.quality.auto_approve_threshold}: ${landed.note}`] });
     }

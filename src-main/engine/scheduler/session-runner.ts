@@ -6,6 +6,7 @@ import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
+import type { GitCallOptions } from '../git/run-git';
 import type { Logger } from '../log/logger';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
@@ -32,6 +33,7 @@ export interface SessionRunnerDeps {
   config: Config;
   paths: HomePaths;
   store: Store;
+  git: GitCallOptions;
   log: Logger;
   now: () => Date;
   model: () => ModelCaller;
@@ -77,6 +79,7 @@ export class SessionRunner {
         config,
         paths: this.deps.paths,
         store,
+        git: this.deps.git,
         model: this.deps.model(),
         checks: this.deps.checks,
         log,

@@ -10,6 +10,7 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import { branchExists } from '../git/branch-exists';
 import { getRepositoryInfo } from '../git/repository-info';
 import { runGit } from '../git/run-git';
+import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 
 export interface AddWorkspaceInput {
@@ -26,12 +27,13 @@ export class WorkspaceService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
+    private readonly git: GitCallOptions,
   ) {}
 
   async add(input: AddWorkspaceInput): Promise<Workspace> {
     const requested = path.resolve(input.path);
     if (!fs.existsSync(requested)) throw usage(`${requested} does not exist`);
-    const info = await getRepositoryInfo(requested);
+    const info = await getRepositoryInfo(requested, this.git);
     if (!info.isRepository) throw usage(`${requested} is not a git repository (${info.reason})`);
     if (info.bare || !info.topLevel) throw usage(`${requested} is a bare repository; register a repository with a working tree`);
     if (!info.hasCommits) throw usage(`${info.topLevel} has no commits yet; make a first commit so there is a base to branch from`);
@@ -39,10 +41,10 @@ export class WorkspaceService {
 
     const baseBranch = input.baseBranch ?? info.currentBranch;
     if (!baseBranch) throw usage(`${repoPath} has a detached HEAD; name the base branch with --base`);
-    if (!(await branchExists(repoPath, baseBranch))) throw usage(`--base: branch "${baseBranch}" does not exist in ${repoPath}`);
+    if (!(await branchExists(repoPath, baseBranch, this.git))) throw usage(`--base: branch "${baseBranch}" does not exist in ${repoPath}`);
 
     const targetBranch = input.targetBranch ?? DEFAULT_TARGET_BRANCH;
-    const format = await runGit(repoPath, ['check-ref-format', '--branch', targetBranch], { okExitCodes: [0, 1, 128] });
+    const format = await runGit(repoPath, ['check-ref-format', '--branch', targetBranch], { ...this.git, okExitCodes: [0, 1, 128] });
     if (format.exitCode !== 0) throw usage(`--target: "${targetBranch}" is not a valid branch name`);
 
     const checks = Object.fromEntries(Object.entries(input.checks).filter(([, command]) => command && command.trim() !== '')) as WorkspaceChecks;
