@@ -9,6 +9,7 @@ import type { TaskStatus } from '../../src-shared/domain/task';
 import { ModelCaller } from './agents/model-caller';
 import { homePaths } from './config/home';
 import type { HomePaths } from './config/home';
+import { BudgetGuard } from './cost/budget-guard';
 import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
 import type { LlmProvider } from './llm/provider';
@@ -79,6 +80,11 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const store = openStore(paths.database);
   const ledger = new CostLedger(store, config.cost, now);
+  const budget = new BudgetGuard(store, ledger, config.cost, now, (alert) => {
+    if (config.notifications.enabled && config.notifications.budget_alerts) {
+      ports.notify({ kind: 'budget_alerts', title: 'Nocturnal Agent budget', body: `${Math.round(alert.threshold * 100)}% of this month's $${alert.budgetUsd.toFixed(2)} budget is spent` });
+    }
+  });
 
   // The model is loaded lazily, when a session first needs it, and released when the session ends.
   let provider: LlmProvider | undefined;
@@ -104,7 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
   const review = new ReviewService(store, now, git);
   const checks = new SandboxedCheckRunner(config.safety, [paths.home], logs.createLogger('safety'));
   const model = () =>
-    new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, logs.createLogger('agents'), now);
+    new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now);
   const sessions = new SessionRunner({
     config,
     paths,
@@ -135,7 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
         release();
       }
     },
-    report: (sessionId) => buildSessionReport(store, sessionId),
+    report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: config.cost.free_tool_target_rate }),
     status() {
       const owner = readLockOwner(paths.lock);
       return {

@@ -2,6 +2,7 @@
 // provider, then records the interaction (instruction, response or error, tokens, duration, provider,
 // model, prompt version) and the usage with its cost — for failures too, so the report is honest.
 import type { Logger } from '../log/logger';
+import type { BudgetGuard } from '../cost/budget-guard';
 import type { CostLedger } from '../cost/cost-ledger';
 import type { LlmProvider } from '../llm/provider';
 import type { StructuredSchema } from '../llm/protocol';
@@ -31,6 +32,7 @@ export class ModelCaller {
     private readonly settings: { maxTokens: number; temperature: number; timeoutMs: number },
     private readonly store: Store,
     private readonly ledger: CostLedger,
+    private readonly budget: BudgetGuard,
     private readonly log: Logger,
     private readonly now: () => Date,
   ) {}
@@ -41,6 +43,7 @@ export class ModelCaller {
     let provider: LlmProvider | undefined;
     try {
       provider = await this.provider();
+      this.budget.assertMayCall(provider.model);
       const result = await provider.complete({
         messages: call.messages,
         schema: call.schema,
@@ -65,6 +68,7 @@ export class ModelCaller {
         this.now(),
       );
       this.ledger.record(call.context, usage);
+      this.budget.checkThresholds(call.context.sessionId);
       this.log.debug({ schema: call.schema.name, ...usage }, 'model call done');
       return { value: result.value, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
     } catch (error) {

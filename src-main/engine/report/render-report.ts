@@ -14,6 +14,7 @@ export function renderReportMarkdown(report: SessionReport): string {
     `- Tasks: ${s.tasksDone} done — ${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`,
     `- Tokens: ${s.promptTokens} in, ${s.completionTokens} out, ${s.cachedTokens} cached; cost $${s.costUsd.toFixed(4)}, energy ${s.energyWh.toFixed(2)} Wh`,
   ];
+  if (report.usage.calls > 0) lines.push(`- Model calls: ${report.usage.calls}, ${report.usage.freeCalls} on free models (target ${Math.round(report.usage.freeTargetRate * 100)}%)`);
   if (s.pauses.length > 0) lines.push(`- Paused: ${s.pauses.join('; ')}`);
   for (const note of report.notes) lines.push(`- **${note}**`);
   lines.push('');

@@ -32,12 +32,15 @@ export interface ReportTaskEntry {
 
 export interface SessionReport {
   session: Session & { durationMs: number | null };
+  /** Model calls of the session: how many used free (local) models, against the configured target. */
+  usage: { calls: number; freeCalls: number; freeRate: number | null; freeTargetRate: number; costUsd: number; energyWh: number };
   tasks: ReportTaskEntry[];
   events: EngineEvent[];
   notes: string[];
 }
 
-export function buildSessionReport(store: Store, sessionId?: string): SessionReport {
+export function buildSessionReport(store: Store, options: { sessionId?: string | undefined; freeToolTargetRate: number }): SessionReport {
+  const { sessionId } = options;
   const session = sessionId ? store.sessions.get(sessionId) : store.sessions.latest();
   if (!session) {
     throw new NocturnalError(sessionId ? 'not_found' : 'not_found', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
@@ -71,7 +74,13 @@ export function buildSessionReport(store: Store, sessionId?: string): SessionRep
   const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
   const notes: string[] = [];
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
+  const totals = store.usage.totals({ sessionId: session.id });
+  const freeRate = totals.calls > 0 ? totals.freeCalls / totals.calls : null;
+  if (freeRate !== null && freeRate < options.freeToolTargetRate) {
+    notes.push(`only ${Math.round(freeRate * 100)}% of model calls used free models (target ${Math.round(options.freeToolTargetRate * 100)}%, cost.free_tool_target_rate)`);
+  }
   return {
+    usage: { calls: totals.calls, freeCalls: totals.freeCalls, freeRate, freeTargetRate: options.freeToolTargetRate, costUsd: totals.costUsd, energyWh: totals.energyWh },
     session: { ...session, durationMs: session.endedAt ? Date.parse(session.endedAt) - Date.parse(session.startedAt) : null },
     tasks,
     events: store.events.forSession(session.id),
