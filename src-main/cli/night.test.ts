@@ -206,6 +206,34 @@ describe('a night from the CLI', () => {
   });
 });
 
+describe('the spec executor', () => {
+  const spec = { requirements: ['add() returns the sum'], acceptance_criteria: ['add(2, 3) returns 5'], plan: ['change the operator in add()'], files: ['math.js'] };
+
+  it('plans with a validated spec, stores it and hands it to the edit call', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_spec' ? { content: spec } : schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)));
+    const id = await addTask(f, 'Fix add() with a plan', '--spec');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const task = await showTask(f, id);
+    expect(task.executor).toBe('spec');
+    expect(task.status).toBe('merged');
+    expect(task.attempts[0]?.spec).toEqual(spec);
+    const editCall = f.server.chatRequests.find((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits');
+    expect(JSON.stringify(editCall?.body.messages)).toContain('change the operator in add()');
+  });
+
+  it('fails the attempt when the spec names files outside the repository twice', async () => {
+    const bad = { ...spec, files: ['../../etc/passwd'] };
+    const f = await setUp((schema) => (schema === 'nocturnal_spec' ? { content: bad } : editsReply([fixAdd])));
+    const id = await addTask(f, 'Plan badly', '--spec');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const task = await showTask(f, id);
+    expect(task.status).toBe('failed');
+    expect(task.statusReason).toContain('spec was refused');
+    expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_spec')).toHaveLength(2);
+    expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits')).toHaveLength(0);
+  });
+});
+
 describe('workspace and task validation', () => {
   it('refuses a path that is not a repository, a missing branch and a duplicate name with exit 2', async () => {
     const f = await setUp(() => ({ status: 500 }));

@@ -48,6 +48,14 @@ export interface ScoreBreakdown {
   total: number;
 }
 
+/** The spec executor's validated plan (nocturnal_spec). */
+export interface AttemptSpec {
+  requirements: string[];
+  acceptance_criteria: string[];
+  plan: string[];
+  files: string[];
+}
+
 export interface DiffStats {
   files: number;
   insertions: number;

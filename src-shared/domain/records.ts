@@ -1,5 +1,5 @@
 // The records the engine hands to every face (CLI --json, IPC, web transport). camelCase, JSON-safe.
-import type { AttemptDecision, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from './attempt';
+import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from './attempt';
 import type { TaskExecutor, TaskPriority, TaskStatus } from './task';
 import type { WorkspaceChecks } from './workspace';
 
@@ -35,6 +35,7 @@ export interface Attempt {
   mergedCommit: string | null;
   backupRef: string | null;
   reviewNote: string | null;
+  spec: AttemptSpec | null;
   startedAt: string;
   endedAt: string | null;
 }

@@ -10,17 +10,20 @@ import { buildContext } from '../agents/context-builder';
 import { editsPromptV1 } from '../agents/prompts/edits-v1';
 import type { TaskBrief } from '../agents/prompts/prompt-types';
 import { reviewPromptV1 } from '../agents/prompts/review-v1';
+import { renderSpecForEdits, specPromptV1 } from '../agents/prompts/spec-v1';
+import { validateSpec } from '../agents/validate-spec';
 import { addWorktree } from '../git/worktree-add';
 import { commitAll } from '../git/commit-all';
 import { getDiffStats } from '../git/diff-stats';
 import { getDiffText } from '../git/diff-text';
 import { removeWorktree } from '../git/worktree-remove';
 import { resolveCommit } from '../git/resolve-ref';
-import { editsSchema, reviewSchema } from '../llm/protocol';
+import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
 import { landAttempt } from '../integration/land-attempt';
 import { scoreAttempt } from '../quality/score';
 import { renderChecks } from '../report/render-report';
 import type { AttemptDeps, AttemptStage } from './attempt-context';
+import type { NocturnalSpec } from '../llm/protocol';
 
 export type AttemptResult = Pick<Attempt, 'id' | 'status' | 'score' | 'decision' | 'reasons'>;
 
@@ -91,6 +94,15 @@ export class AttemptRunner {
     const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
     const context = await buildContext({ git, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
     const interaction = { sessionId: started.sessionId, taskId: task.id, attemptId: started.id };
+    let contextText = context.text;
+    let plannedFiles = task.files;
+    if (task.executor === 'spec') {
+      const spec = await this.specify(task, brief, context.text, worktree, interaction, signal, started.id);
+      if (spec.kind === 'refused') return this.finish(task, started.id, 'failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] });
+      store.attempts.update(started.id, { spec: spec.spec });
+      contextText = `${renderSpecForEdits(spec.spec)}\n\n${context.text}`;
+      plannedFiles = [...new Set([...task.files, ...spec.spec.files])];
+    }
 
     let feedback: string | null = null;
     let lastFailureSignature: string | null = null;
@@ -107,7 +119,7 @@ export class AttemptRunner {
       const edits = await this.deps.model.call({
         agent: 'direct',
         promptId: editsPromptV1.id,
-        messages: editsPromptV1.render({ task: brief, context: context.text, feedback }),
+        messages: editsPromptV1.render({ task: brief, context: contextText, feedback }),
         schema: editsSchema,
         context: interaction,
         conversationId: started.id,
@@ -173,7 +185,7 @@ export class AttemptRunner {
         reasons.push(`review call failed: ${error instanceof Error ? error.message : String(error)}`);
       }
 
-      const breakdown = scoreAttempt({ checksBefore, checksAfter, reviewScore, diff: diffStats, plannedFiles: task.files, safetyViolations: [] }, config.quality, config.safety);
+      const breakdown = scoreAttempt({ checksBefore, checksAfter, reviewScore, diff: diffStats, plannedFiles, safetyViolations: [] }, config.quality, config.safety);
       const decision = decideFromScore(breakdown.total, { autoApprove: config.quality.auto_approve_threshold, review: config.quality.review_threshold }, stopImproving ? 0 : cyclesLeft);
       store.attempts.update(started.id, { score: breakdown.total, scoreBreakdown: breakdown });
       progress('score', cycle, `score ${breakdown.total.toFixed(2)} → ${decision}`);
@@ -190,6 +202,35 @@ export class AttemptRunner {
       return this.land(task, workspace, started.id, breakdown, reasons);
     }
     return this.finish(task, started.id, 'rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] });
+  }
+
+  /** The spec executor's first step: a spec, validated, with one chance to correct it. */
+  private async specify(
+    task: Task,
+    brief: TaskBrief,
+    context: string,
+    worktree: string,
+    interaction: { sessionId: string | null; taskId: string; attemptId: string },
+    signal: AbortSignal,
+    attemptId: string,
+  ): Promise<{ kind: 'ok'; spec: NocturnalSpec } | { kind: 'refused'; problems: string[] }> {
+    let feedback: string | null = null;
+    let problems: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'generate', cycle: 0, message: round === 0 ? 'asking the model for a spec' : 'asking the model to correct the spec' });
+      const reply = await this.deps.model.call({
+        agent: 'spec',
+        promptId: specPromptV1.id,
+        messages: specPromptV1.render({ task: brief, context, feedback }),
+        schema: specSchema,
+        context: interaction,
+        signal,
+      });
+      problems = await validateSpec(reply.value, worktree, this.deps.config.safety);
+      if (problems.length === 0) return { kind: 'ok', spec: reply.value };
+      feedback = problems.join('\n');
+    }
+    return { kind: 'refused', problems };
   }
 
   private async land(task: Task, workspace: Workspace, attemptId: string, breakdown: ScoreBreakdown, reasons: string[]): Promise<AttemptResult> {

@@ -1,6 +1,6 @@
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
-import type { AttemptDecision, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { SqliteDatabase } from './database';
 import { attemptId } from './ids';
@@ -28,6 +28,7 @@ interface AttemptRow {
   merged_commit: string | null;
   backup_ref: string | null;
   review_note: string | null;
+  spec_json: string | null;
   started_at: string;
   ended_at: string | null;
 }
@@ -47,6 +48,7 @@ export interface AttemptUpdate {
   mergedCommit?: string | null;
   backupRef?: string | null;
   reviewNote?: string | null;
+  spec?: AttemptSpec | null;
 }
 
 const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = {
@@ -64,6 +66,7 @@ const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = 
   mergedCommit: { column: 'merged_commit', json: false },
   backupRef: { column: 'backup_ref', json: false },
   reviewNote: { column: 'review_note', json: false },
+  spec: { column: 'spec_json', json: true },
 };
 
 export class AttemptsRepo {
@@ -160,6 +163,7 @@ function toAttempt(row: AttemptRow): Attempt {
     mergedCommit: row.merged_commit,
     backupRef: row.backup_ref,
     reviewNote: row.review_note,
+    spec: readJson<AttemptSpec>(row.spec_json, where('spec_json')),
     startedAt: row.started_at,
     endedAt: row.ended_at,
   };

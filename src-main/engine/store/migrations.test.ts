@@ -8,6 +8,7 @@ import type { SqliteDatabase } from './database';
 import { migrations } from './migrations';
 import { initialSchema } from './migrations/001-initial-schema';
 import { interactionsUsageEvents } from './migrations/002-interactions-usage-events';
+import { attemptSpec } from './migrations/003-attempt-spec';
 
 let dir: string;
 const opened: SqliteDatabase[] = [];
@@ -63,6 +64,18 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(expect.arrayContaining(['interactions', 'usage', 'events']));
     expect(columns(db, 'interactions')).toEqual(expect.arrayContaining(['instruction', 'response', 'schema_name', 'prompt_tokens', 'provider', 'model']));
     expect(db.prepare('SELECT COUNT(*) AS n FROM workspaces').get()).toEqual({ n: 1 });
+  });
+
+  it('003 adds the spec column to attempts and keeps existing attempts', () => {
+    const first = open([initialSchema, interactionsUsageEvents]);
+    first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.prepare(`INSERT INTO tasks (id, workspace_id, title, priority, executor, status, created_at, updated_at) VALUES ('t1', 'w1', 'x', 'low', 'spec', 'running', 'n', 'n')`).run();
+    first.prepare(`INSERT INTO attempts (id, task_id, number, status, branch, target_branch, started_at) VALUES ('t1-1', 't1', 1, 'running', 'b', 't', 'n')`).run();
+    first.close();
+    const db = open([initialSchema, interactionsUsageEvents, attemptSpec]);
+    expect(schemaVersion(db)).toBe(3);
+    expect(columns(db, 'attempts')).toContain('spec_json');
+    expect(db.prepare('SELECT id, spec_json FROM attempts').all()).toEqual([{ id: 't1-1', spec_json: null }]);
   });
 
   it('are applied once: reopening changes nothing', () => {
