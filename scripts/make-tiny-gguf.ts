@@ -43,7 +43,8 @@ const enum TokenType {
   Byte = 6,
 }
 
-// Llama-2 chat template, so node-llama-cpp resolves its Llama2Chat wrapper from the file itself.
+// The Llama-2 chat template (as CodeLlama-Instruct ships it), so node-llama-cpp resolves a chat wrapper
+// from the file itself and prompts are laid out in the [INST] format the default model uses.
 const llama2ChatTemplate =
   "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}" +
   "{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}" +
@@ -133,14 +134,16 @@ interface TensorSpec {
 // handful of tokens while everything else stays random.
 const biasChannelValue = 1;
 const outputBias: [RegExp, number][] = [
-  [/^"/, Number(process.env.QB ?? 3)],
-  [/^[\]}]/, 4],
+  [/^"/, 4],
+  [/^[\]}]/, 1],
 ];
 
 function tensorSpecs(dims: TinyModelDims, vocab: TinyVocab): TensorSpec[] {
   const { embedding: e, feedForward: ff } = dims;
   const vocabSize = vocab.tokens.length;
-  const zeroRow0 = (values: Float32Array, rowLength: number): void => values.fill(0, 0, rowLength);
+  const zeroRow0 = (values: Float32Array, rowLength: number): void => {
+    values.fill(0, 0, rowLength);
+  };
   const specs: TensorSpec[] = [
     {
       name: 'token_embd.weight',

@@ -91,7 +91,7 @@ export function createEngine(options: EngineOptions): Engine {
   const llmLog = logs.createLogger('llm');
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
-      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env });
+      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: config.parallel.max_parallel_attempts });
       await created.start();
       provider = created;
     }
