@@ -3,7 +3,8 @@
 // loopback OpenAI-compatible server. Every scenario asserts the user's checkout is untouched.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { createTempRepo } from '../engine/git/testing/temp-repo';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
 import type { ReviewItem } from '../engine/review/review-service';
@@ -203,6 +204,23 @@ describe('a night from the CLI', () => {
     const lastPrompt = f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').at(-1);
     expect(JSON.stringify(lastPrompt?.body.messages)).toContain('cover add() with a test');
     expect((await showTask(f, id)).attempts).toHaveLength(2);
+  });
+});
+
+describe('checks that hang', () => {
+  it('fail the task with the timeout named when the check hangs on the base, and the session goes on', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SAFETY_CHECK_TIMEOUT_S: '1' });
+    const slowRepo = await createTempRepo({ files: { 'README.md': 'slow\n' } });
+    onTestFinished(() => slowRepo.cleanup());
+    expect((await f.cli('workspace', 'add', slowRepo.path, '--name', 'slow', '--test', 'sleep 30')).code).toBe(0);
+    const slow = (await f.cli('task', 'add', 'slow', 'Anything', '--priority', 'high', '--json')).json<{ id: string }>().id;
+    const good = await addTask(f, 'Fix add()');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const slowTask = await showTask(f, slow);
+    expect(slowTask.status).toBe('failed');
+    expect(slowTask.statusReason).toContain('timed out');
+    expect(slowTask.statusReason).toContain('safety.check_timeout_s');
+    expect((await showTask(f, good)).status).toBe('merged');
   });
 });
 

@@ -89,6 +89,13 @@ export class AttemptRunner {
       this.deps.baselineCache.set(cacheKey, checksBefore);
     }
     store.attempts.update(started.id, { checksBefore });
+    // A check that cannot finish on the untouched base cannot judge any change: stop here.
+    const hung = checksBefore.filter((c) => c.timedOut);
+    if (hung.length > 0) {
+      return this.finish(task, started.id, 'failed', {
+        reasons: hung.map((c) => `the ${c.name} check (${c.command}) timed out on the base commit after safety.check_timeout_s (${config.safety.check_timeout_s} s); fix the check or raise the limit`),
+      });
+    }
 
     const brief: TaskBrief = { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
     const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
