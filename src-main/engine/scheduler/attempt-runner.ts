@@ -17,6 +17,8 @@ import { commitAll } from '../git/commit-all';
 import { getDiffStats } from '../git/diff-stats';
 import { getDiffText } from '../git/diff-text';
 import { removeWorktree } from '../git/worktree-remove';
+import { restoreWorktreeToHead } from '../git/worktree-restore';
+import { checkFinalDiff } from '../safety/final-diff-gate';
 import { resolveCommit } from '../git/resolve-ref';
 import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
 import { landAttempt } from '../integration/land-attempt';
@@ -87,6 +89,7 @@ export class AttemptRunner {
     if (!checksBefore) {
       checksBefore = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
       this.deps.baselineCache.set(cacheKey, checksBefore);
+      await this.restore(worktree);
     }
     store.attempts.update(started.id, { checksBefore });
     // A check that cannot finish on the untouched base cannot judge any change: stop here.
@@ -147,12 +150,14 @@ export class AttemptRunner {
         continue;
       }
 
-      const committed = await commitAll({ ...git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle) });
+      // Only what the edits wrote is staged: nothing else in the worktree can reach a commit.
+      const committed = await commitAll({ ...git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle), paths: applied.files });
       if (committed.kind === 'committed') head = committed.commit;
       store.attempts.update(started.id, { headCommit: head });
 
       progress('check', cycle, 'running the checks on the change');
       checksAfter = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
+      await this.restore(worktree);
       store.attempts.update(started.id, { checksAfter });
       const failing = checksAfter.filter((c) => !c.passed);
       if (failing.length > 0 && cyclesLeft > 0) {
@@ -170,6 +175,12 @@ export class AttemptRunner {
       const diff = await getDiffStats(workspace.path, baseCommit, head, git);
       const diffStats = { files: diff.files.length, insertions: diff.insertions, deletions: diff.deletions, paths: diff.files.map((f) => f.path) };
       store.attempts.update(started.id, { diff: diffStats });
+      // Defence in depth: the change as committed, whatever produced it, must obey the same rules.
+      const violations = checkFinalDiff(diff, config.safety);
+      if (violations.length > 0) {
+        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: violations.map((v) => `safety violation: ${v}`), total: 0 };
+        return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: [...reasons, 'safety violation: the committed change breaks the safety rules', ...violations] });
+      }
 
       progress('review', cycle, 'asking the model to review the diff');
       let reviewScore: number | null = null;
@@ -209,6 +220,11 @@ export class AttemptRunner {
       return this.land(task, workspace, started.id, breakdown, reasons);
     }
     return this.finish(task, started.id, 'rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] });
+  }
+
+  /** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */
+  private async restore(worktree: string): Promise<void> {
+    await restoreWorktreeToHead({ ...this.deps.git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
   }
 
   /** The spec executor's first step: a spec, validated, with one chance to correct it. */
