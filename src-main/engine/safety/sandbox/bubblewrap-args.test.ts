@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isWithin } from '../path-within';
-import { buildBubblewrapArgs } from './bubblewrap-args';
+import { buildBubblewrapArgs, nprocScript } from './bubblewrap-args';
 import type { BubblewrapLayout } from './bubblewrap-args';
 
 const layout: BubblewrapLayout = {
@@ -16,6 +16,7 @@ const layout: BubblewrapLayout = {
   ],
   readOnly: ['/home/u/code/repo/.git/worktrees/t1-1', '/home/u/code/repo/.git', '/home/u/.npm'],
   disableUserns: true,
+  maxProcesses: null,
 };
 
 /** Index of the option `flag` whose first operand is `operand`. */
@@ -83,6 +84,13 @@ describe('buildBubblewrapArgs', () => {
     expect(args[at(args, '--dir', '/tmp/home') + 1]).toBe('/tmp/home');
     expect(args[at(args, '--chdir', layout.worktree) + 1]).toBe(layout.worktree);
     expect(args.slice(-4)).toEqual(['--', '/bin/sh', '-c', 'npm test']);
+  });
+
+  it('lowers RLIMIT_NPROC in the sandbox shell before running the command, when asked', () => {
+    const limited = buildBubblewrapArgs({ ...layout, maxProcesses: 64 }, 'npm test');
+    const tail = limited.slice(limited.indexOf('--') + 1);
+    expect(tail).toEqual(['/bin/sh', '-c', nprocScript(64), 'nocturnal-limits', 'npm test']);
+    expect(nprocScript(64)).toMatch(/^n=64; .*ulimit -u "\$n".*\|\| ulimit -p "\$n".*exit 126.*exec \/bin\/sh -c "\$1"$/);
   });
 
   it('knows what lies within what', () => {

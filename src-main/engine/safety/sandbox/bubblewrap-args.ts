@@ -9,7 +9,9 @@
 //   writable → the worktree, the one place a check can change.
 // And: no network (a fresh network namespace holds only its own loopback), no capabilities, no new
 // user namespaces where bubblewrap supports refusing them, its own session and PID namespace, and it
-// dies with the engine.
+// dies with the engine. Where bubblewrap makes its own user namespace, the check's shell first lowers
+// RLIMIT_NPROC (./check-limits says why that caps the sandbox alone), soft and hard, so the check
+// cannot raise it again.
 import { orderViews } from './path-views';
 import type { PathView } from './path-views';
 
@@ -32,6 +34,8 @@ export interface BubblewrapLayout {
    * device node there cannot be opened and tools (git reading its config) fail instead of seeing "empty".
    */
   emptyFile: string;
+  /** RLIMIT_NPROC inside the sandbox; null leaves it alone (no own user namespace to count in). */
+  maxProcesses: number | null;
 }
 
 export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): string[] {
@@ -60,6 +64,21 @@ export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): 
     '--dir', layout.home,
     '--chdir', layout.worktree,
     '--',
-    '/bin/sh', '-c', command,
+    ...(layout.maxProcesses === null ? ['/bin/sh', '-c', command] : ['/bin/sh', '-c', nprocScript(layout.maxProcesses), 'nocturnal-limits', command]),
   ];
+}
+
+/**
+ * Sets RLIMIT_NPROC, then runs the check as `sh -c "$1"`. dash spells it `ulimit -p`, bash and
+ * busybox `-u`; a hard limit already lower is kept. If it cannot be set the check does not run.
+ */
+export function nprocScript(max: number): string {
+  const n = Math.max(1, Math.floor(max));
+  return [
+    `n=${n}`,
+    'h=$(ulimit -H -u 2>/dev/null || ulimit -H -p 2>/dev/null)',
+    'case $h in ""|unlimited) ;; *) [ "$h" -lt "$n" ] && n=$h ;; esac',
+    'ulimit -u "$n" 2>/dev/null || ulimit -p "$n" 2>/dev/null || { echo "nocturnal: could not set the sandbox\'s process limit (ulimit)" >&2; exit 126; }',
+    'exec /bin/sh -c "$1"',
+  ].join('; ');
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../../log/logger';
 import { evaluateCommand } from '../command-policy';
 import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind } from './detect-sandbox';
+import type { AppliedLimits, CheckLimits } from './check-limits';
 import { runSandboxed } from './run-sandboxed';
 
 export type CheckName = 'test' | 'lint' | 'typecheck' | 'build';
@@ -30,6 +31,8 @@ export interface CheckResult {
   sandbox: SandboxKind | null;
   /** The command policy's reason, when it refused the check. */
   deniedReason: string | null;
+  /** Process and memory caps it ran under and whether it hit them; null when it did not run. */
+  limits: AppliedLimits | null;
 }
 
 export interface RunChecksOptions {
@@ -43,6 +46,8 @@ export interface RunChecksOptions {
   detector?: SandboxDetector;
   /** Output budget per check (stdout, stderr and combined each). */
   maxOutputBytes?: number;
+  /** Process and memory caps per check; defaults in ../sandbox/check-limits. */
+  limits?: Partial<CheckLimits>;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
@@ -72,6 +77,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
         outputTruncated: false,
         sandbox: null,
         deniedReason: verdict.reason,
+        limits: null,
       });
       continue;
     }
@@ -86,6 +92,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
       hiddenPaths: options.hiddenPaths,
       detector,
       signal: options.signal,
+      ...(options.limits ? { limits: options.limits } : {}),
     });
     options.signal?.throwIfAborted();
     const passed = run.exitCode === 0 && !run.timedOut;
@@ -103,9 +110,21 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
       outputTruncated: run.outputTruncated,
       sandbox: run.sandbox,
       deniedReason: null,
+      limits: run.limits,
     });
     log.info(
-      { check: check.name, passed, exitCode: run.exitCode, timedOut: run.timedOut, durationMs: run.durationMs, sandbox: run.sandbox },
+      {
+        check: check.name,
+        passed,
+        exitCode: run.exitCode,
+        timedOut: run.timedOut,
+        durationMs: run.durationMs,
+        sandbox: run.sandbox,
+        processLimit: run.limits.processes.mechanism,
+        memoryLimit: run.limits.memory.mechanism,
+        ...(run.limits.processLimitHit ? { processLimitHit: true } : {}),
+        ...(run.limits.memoryLimitHit ? { memoryLimitHit: true } : {}),
+      },
       `check ${check.name} ${passed ? 'passed' : 'failed'}`,
     );
   }

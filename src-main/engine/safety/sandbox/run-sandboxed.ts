@@ -5,13 +5,19 @@
 // The process starts detached, leading its own process group, so a timeout or cancel can signal the
 // whole tree (SIGTERM, then SIGKILL after a grace period) — a test runner's workers included. Under
 // bubblewrap the check also lives in its own PID namespace: when bubblewrap goes, the kernel kills
-// everything inside, even processes that started new sessions to escape the group.
+// everything inside, even processes that started new sessions to escape the group. Processes and
+// memory are capped too (./check-limits): by a cgroup made for the run where the engine may create
+// one, and by RLIMIT_NPROC inside bubblewrap's user namespace; the result says what applied.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NocturnalError } from '../../errors/nocturnal-error';
 import { buildBubblewrapArgs } from './bubblewrap-args';
+import { JOIN_SCRIPT, createCgroupJail } from './cgroup-jail';
+import type { CgroupJail } from './cgroup-jail';
+import { defaultCheckLimits, kernelCountsNprocPerUserNamespace, limitNote } from './check-limits';
+import type { AppliedLimits, CheckLimits } from './check-limits';
 import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind, SandboxSupport } from './detect-sandbox';
 import { OutputCap } from './output-cap';
@@ -42,6 +48,8 @@ export interface RunSandboxedOptions {
   signal?: AbortSignal;
   /** Between SIGTERM and SIGKILL on timeout or cancel. */
   killGraceMs?: number;
+  /** Process and memory caps; missing fields take ./check-limits' defaults. */
+  limits?: Partial<CheckLimits>;
 }
 
 export interface SandboxedResult {
@@ -58,6 +66,8 @@ export interface SandboxedResult {
   sandbox: SandboxKind;
   /** Why a failure may be the sandbox's doing, or null. */
   hint: string | null;
+  /** Which process and memory caps applied, and whether the check ran into them. */
+  limits: AppliedLimits;
 }
 
 export class SandboxUnavailableError extends NocturnalError {
@@ -94,10 +104,12 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     hiddenPaths: options.hiddenPaths ?? [],
     readPaths: options.readPaths ?? [],
   });
+  const limits: CheckLimits = { ...defaultCheckLimits(), ...options.limits };
   // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs
   // (sandbox-exec, off), and the empty file bubblewrap binds over hidden files.
   // realpath: Seatbelt matches resolved paths, and macOS's temp folder sits behind /var → /private/var.
   const hostTemp = await realpath(await mkdtemp(join(tmpdir(), 'nocturnal-check-')));
+  let jail: CgroupJail | null = null;
   try {
     const bubblewrap = kind === 'bubblewrap' ? support : null;
     const home = bubblewrap ? SANDBOX_HOME : join(hostTemp, 'home');
@@ -105,13 +117,15 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     if (!bubblewrap) await Promise.all([mkdir(home), mkdir(temp)]);
     const env = scrubbedEnv(process.env, { home, tmpdir: temp, extra: options.env });
 
+    // RLIMIT_NPROC only where it counts the sandbox alone: its own user namespace on a 5.14+ kernel.
+    const nproc = bubblewrap?.disableUserns === true && kernelCountsNprocPerUserNamespace() ? limits.maxProcesses : null;
     let file = '/bin/sh';
     let args = ['-c', options.command];
     if (bubblewrap?.executable) {
       const emptyFile = join(hostTemp, 'empty');
       await writeFile(emptyFile, '', { mode: 0o444 });
       file = bubblewrap.executable;
-      args = buildBubblewrapArgs({ ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns }, options.command);
+      args = buildBubblewrapArgs({ ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns, maxProcesses: nproc }, options.command);
     } else if (kind === 'sandbox-exec' && support?.executable) {
       file = support.executable;
       const profile = buildSandboxExecProfile({
@@ -122,8 +136,35 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       });
       args = ['-p', profile, '/bin/sh', '-c', options.command];
     }
-    return await runProcessGroup(file, args, { ...options, cwd: mounts.worktree, env, kind });
+    if (process.platform === 'linux') jail = await createCgroupJail(limits);
+    if (jail !== null) {
+      args = ['-c', JOIN_SCRIPT, 'nocturnal-join', String(jail.procsFiles.length), ...jail.procsFiles, file, ...args];
+      file = '/bin/sh';
+    }
+    // RLIMIT_NPROC is not enforced for real uid 0: as root only the cgroup caps processes.
+    const rlimitWorks = nproc !== null && process.getuid?.() !== 0;
+    const applied: AppliedLimits = {
+      processes: jail?.processes
+        ? { mechanism: 'cgroup', max: limits.maxProcesses }
+        : rlimitWorks
+          ? { mechanism: 'rlimit', max: limits.maxProcesses }
+          : { mechanism: 'none', max: null },
+      memory: jail?.memory ? { mechanism: 'cgroup', maxBytes: limits.maxMemoryBytes } : { mechanism: 'none', maxBytes: null },
+      processLimitHit: false,
+      memoryLimitHit: false,
+    };
+    const result = await runProcessGroup(file, args, { ...options, cwd: mounts.worktree, env, kind }, applied);
+    if (jail === null) return result;
+    const hit = await jail.counters();
+    const final = { ...result.limits, ...hit };
+    const note = limitNote(final);
+    return {
+      ...result,
+      limits: final,
+      output: note === '' ? result.output : `${result.output}${result.output.endsWith('\n') || result.output === '' ? '' : '\n'}${note}`,
+    };
   } finally {
+    await jail?.remove();
     await rm(hostTemp, { recursive: true, force: true });
   }
 }
@@ -132,6 +173,7 @@ function runProcessGroup(
   file: string,
   args: string[],
   options: RunSandboxedOptions & { env: Record<string, string>; kind: SandboxKind },
+  limits: AppliedLimits,
 ): Promise<SandboxedResult> {
   const started = performance.now();
   const stdout = new OutputCap(options.maxOutputBytes);
@@ -223,6 +265,7 @@ function runProcessGroup(
       durationMs: Math.round(performance.now() - started),
       sandbox: options.kind,
       hint,
+      limits,
     };
   }
 }

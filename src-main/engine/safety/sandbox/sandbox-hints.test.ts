@@ -13,6 +13,9 @@ describe('sandboxHint', () => {
     ['curl: (6) Could not resolve host: example.com', /network is off/],
     ['connect ENETUNREACH 1.2.3.4:443', /network is off/],
     ['sh: 1: pnpm: not found', /sandbox_read_paths/],
+    ['sh: 1: Cannot fork', /number of processes and threads a check may run is capped/],
+    ['bash: fork: retry: Resource temporarily unavailable', /processes and threads .* capped/],
+    ['Error: spawn node EAGAIN', /processes and threads .* capped/],
     ["bwrap: Can't mount tmpfs on /newroot/x: No such file or directory", /bubblewrap could not set the sandbox up \(bwrap: Can't mount/],
   ])('explains %j', (stderr, note) => {
     const hint = sandboxHint(failed(stderr), 'bubblewrap');

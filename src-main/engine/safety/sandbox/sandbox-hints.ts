@@ -15,6 +15,10 @@ const RULES: { test: RegExp; note: string }[] = [
     note: 'the network is off (only the sandbox’s own loopback exists)',
   },
   { test: /command not found|: not found|spawn \S+ ENOENT/i, note: HIDDEN_PROGRAM },
+  {
+    test: /Cannot fork|fork: retry|fork: Resource temporarily unavailable|spawn \S+ EAGAIN|\bEAGAIN\b.*(fork|spawn)/i,
+    note: 'the number of processes and threads a check may run is capped (a fork failed)',
+  },
 ];
 
 export function sandboxHint(result: { exitCode: number | null; stderr: string; stdout: string }, sandbox: SandboxKind): string | null {

@@ -1,0 +1,61 @@
+// The real ResourceSampler. CPU, memory and battery come from systeminformation; free disk comes from
+// statfs(2) on the path itself (Node's fs.statfs), which asks the kernel about exactly the file
+// system holding it instead of matching mount points in `df` output. Nothing runs between calls:
+// the only timer is the CPU window inside a call, so an idle app samples nothing.
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { battery, currentLoad, mem } from 'systeminformation';
+import type { PowerState, ResourceSampler } from './resource-sampler';
+
+export interface SystemSamplerOptions {
+  /**
+   * How long the CPU is watched per sample. systeminformation reports the load since its previous
+   * call (and caches calls closer than 200 ms), so a sample is: prime, wait this long, read.
+   */
+  cpuWindowMs?: number;
+}
+
+const DEFAULT_CPU_WINDOW_MS = 1_000;
+const MIN_CPU_WINDOW_MS = 250;
+
+export function createSystemSampler(options: SystemSamplerOptions = {}): ResourceSampler {
+  const windowMs = Math.max(MIN_CPU_WINDOW_MS, options.cpuWindowMs ?? DEFAULT_CPU_WINDOW_MS);
+  return {
+    async cpuPercent() {
+      await currentLoad();
+      await new Promise((done) => setTimeout(done, windowMs));
+      return clampPercent((await currentLoad()).currentLoad);
+    },
+    async memoryPercent() {
+      const memory = await mem();
+      return memory.total > 0 ? clampPercent(((memory.total - memory.available) / memory.total) * 100) : 0;
+    },
+    async freeDiskGb(path) {
+      const stats = await statfs(await existingAncestor(path));
+      return (stats.bavail * stats.bsize) / 1e9;
+    },
+    async power(): Promise<PowerState> {
+      const state = await battery();
+      return { hasBattery: state.hasBattery, onAc: !state.hasBattery || state.acConnected || state.isCharging };
+    },
+  };
+}
+
+function clampPercent(value: number): number {
+  return Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0;
+}
+
+/** A worktree folder may not exist yet; its nearest existing parent is on the same file system. */
+async function existingAncestor(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    try {
+      await statfs(current);
+      return current;
+    } catch (error) {
+      const parent = dirname(current);
+      if (parent === current || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      current = parent;
+    }
+  }
+}
