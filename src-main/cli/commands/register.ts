@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
+import { registerModelCommands } from './model-commands';
 import { registerReportCommands } from './report-commands';
 import { registerReviewCommands } from './review-commands';
 import { registerRunCommand } from './run-command';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRunCommand(program, context);
   registerReportCommands(program, context);
   registerReviewCommands(program, context);
+  registerModelCommands(program, context);
 }

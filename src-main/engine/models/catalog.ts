@@ -1,0 +1,93 @@
+// The models `nocturnal model list` recommends and `model pull NAME` knows by name. Any other GGUF can
+// still be pulled by `hf:` URI or URL; this list only saves users from hunting for a good file.
+//
+// Sizes are the hub's listed file sizes, rounded: approximate, for the disk check's estimate and the
+// UI; the download itself trusts the server's Content-Length. `ramBytes` is an estimate of resident
+// memory with the default llm.context_size (4096) and one sequence: the weights, the KV cache at F16
+// and about 0.5 GB of runtime overhead, rounded up. Each extra parallel attempt adds another KV cache.
+// Single-file Q4_K_M quantizations only: the best size/quality trade-off on CPUs, and one file
+// means one resumable download.
+
+export interface CatalogModel {
+  /** The name used with `model pull` and `model use`. */
+  id: string;
+  title: string;
+  /** `hf:<user>/<repo>/<file>.gguf` */
+  uri: string;
+  /** The file the download is saved as inside <home>/models. */
+  fileName: string;
+  /** Approximate download size in bytes. */
+  sizeBytes: number;
+  /** Approximate memory needed to run it at context 4096 (see above). */
+  ramBytes: number;
+  /** Context length the model was trained for (llm.context_size may be set up to this). */
+  contextLength: number;
+  /** The product's default model (DESIGN §1). */
+  isDefault: boolean;
+  note: string;
+}
+
+const GB = 1e9;
+
+function entry(model: Omit<CatalogModel, 'fileName' | 'isDefault'> & { isDefault?: boolean }): CatalogModel {
+  return { ...model, fileName: model.uri.slice(model.uri.lastIndexOf('/') + 1), isDefault: model.isDefault ?? false };
+}
+
+export const modelCatalog: readonly CatalogModel[] = [
+  entry({
+    id: 'codellama-13b-instruct',
+    title: 'CodeLlama 13B Instruct (Q4_K_M)',
+    uri: 'hf:TheBloke/CodeLlama-13B-Instruct-GGUF/codellama-13b-instruct.Q4_K_M.gguf',
+    sizeBytes: 7.87 * GB,
+    ramBytes: 12 * GB,
+    contextLength: 16384,
+    isDefault: true,
+    note: 'the default; Llama-2 chat format; no grouped-query attention, so its KV cache is large (~3.4 GB at 4096 tokens)',
+  }),
+  entry({
+    id: 'qwen2.5-coder-7b-instruct',
+    title: 'Qwen2.5-Coder 7B Instruct (Q4_K_M)',
+    uri: 'hf:bartowski/Qwen2.5-Coder-7B-Instruct-GGUF/Qwen2.5-Coder-7B-Instruct-Q4_K_M.gguf',
+    sizeBytes: 4.68 * GB,
+    ramBytes: 6 * GB,
+    contextLength: 32768,
+    note: 'best pick for 8–16 GB machines: stronger at code edits than CodeLlama 13B at about half the memory',
+  }),
+  entry({
+    id: 'qwen2.5-coder-14b-instruct',
+    title: 'Qwen2.5-Coder 14B Instruct (Q4_K_M)',
+    uri: 'hf:bartowski/Qwen2.5-Coder-14B-Instruct-GGUF/Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf',
+    sizeBytes: 8.99 * GB,
+    ramBytes: 11 * GB,
+    contextLength: 32768,
+    note: 'recommended with 16 GB or more: clearly better plans and edits than the 7B, about twice as slow',
+  }),
+  entry({
+    id: 'qwen2.5-coder-32b-instruct',
+    title: 'Qwen2.5-Coder 32B Instruct (Q4_K_M)',
+    uri: 'hf:bartowski/Qwen2.5-Coder-32B-Instruct-GGUF/Qwen2.5-Coder-32B-Instruct-Q4_K_M.gguf',
+    sizeBytes: 19.85 * GB,
+    ramBytes: 22 * GB,
+    contextLength: 32768,
+    note: 'the strongest here; wants 32 GB of RAM or a 24 GB GPU, and is slow on CPU alone even overnight',
+  }),
+  entry({
+    id: 'qwen2.5-coder-1.5b-instruct',
+    title: 'Qwen2.5-Coder 1.5B Instruct (Q4_K_M)',
+    uri: 'hf:bartowski/Qwen2.5-Coder-1.5B-Instruct-GGUF/Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf',
+    sizeBytes: 0.99 * GB,
+    ramBytes: 2 * GB,
+    contextLength: 32768,
+    note: 'for trying the pipeline on a small machine; expect many rejected attempts',
+  }),
+];
+
+export function defaultCatalogModel(catalog: readonly CatalogModel[] = modelCatalog): CatalogModel | undefined {
+  return catalog.find((m) => m.isDefault);
+}
+
+/** Looks a name up case-insensitively by id. */
+export function findCatalogModel(name: string, catalog: readonly CatalogModel[] = modelCatalog): CatalogModel | undefined {
+  const wanted = name.trim().toLowerCase();
+  return catalog.find((m) => m.id.toLowerCase() === wanted);
+}
