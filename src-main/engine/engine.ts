@@ -19,6 +19,9 @@ import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
 import { SandboxedCheckRunner } from './quality/sandboxed-check-runner';
 import { createGitCommandPolicy } from './safety/git-command-policy';
+import { ResourceGate } from './safety/resources/resource-gate';
+import type { ResourceSampler } from './safety/resources/resource-sampler';
+import { createSystemSampler } from './safety/resources/system-sampler';
 import type { GitCallOptions } from './git/run-git';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
@@ -38,6 +41,8 @@ export interface EngineOptions {
   /** Readable log output (the CLI's stderr); files under <home>/logs are always written. */
   console?: { stream: NodeJS.WritableStream; level: LogLevel };
   ports?: Partial<EnginePorts>;
+  /** Where resource readings come from; the real machine unless a test injects one. */
+  resourceSampler?: ResourceSampler;
 }
 
 export interface EngineStatus {
@@ -108,7 +113,11 @@ export function createEngine(options: EngineOptions): Engine {
   const workspaces = new WorkspaceService(store, now, git);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
-  const checks = new SandboxedCheckRunner(config.safety, [paths.home], logs.createLogger('safety'));
+  // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
+  // this process sees it (the sandbox always hides the OS home directory as well).
+  const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
+  const checks = new SandboxedCheckRunner(config.safety, hidden, logs.createLogger('safety'));
+  const sampler = options.resourceSampler ?? createSystemSampler();
   const model = () =>
     new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now);
   const sessions = new SessionRunner({
@@ -121,6 +130,8 @@ export function createEngine(options: EngineOptions): Engine {
     model,
     checks,
     releaseSessionResources: releaseProvider,
+    resourceGate: () =>
+      new ResourceGate({ safety: config.safety, sampler, diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)], log: logs.createLogger('resources') }),
   });
 
   return {

@@ -67,6 +67,12 @@ function printProgress(ctx: CliContext, event: SessionProgress): void {
     case 'attempt':
       if (event.progress.stage !== 'done') writeLine(out, `    ${event.progress.stage}${event.progress.cycle > 0 ? ` (cycle ${event.progress.cycle})` : ''}: ${event.progress.message}`);
       break;
+    case 'paused':
+      writeLine(out, `paused: ${event.reason}; waiting (checking every scheduler.check_interval_s)`);
+      break;
+    case 'resumed':
+      writeLine(out, `resumed after ${formatDuration(event.pausedMs)}`);
+      break;
     case 'task-finished':
       writeLine(out, `    → ${event.status}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`);
       break;

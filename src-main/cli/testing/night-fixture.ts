@@ -60,6 +60,11 @@ export async function createNightFixture(options: { respond: Responder; files?: 
     NOCTURNAL_LLM_MAX_RETRIES: '1',
     NOCTURNAL_LLM_TIMEOUT_S: '20',
     NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '1',
+    // The test machine itself is busy running tests: resource gating is covered by its own tests.
+    NOCTURNAL_SAFETY_MAX_CPU_PERCENT: '100',
+    NOCTURNAL_SAFETY_MAX_MEMORY_PERCENT: '100',
+    NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '0',
+    NOCTURNAL_SAFETY_PAUSE_ON_BATTERY: 'false',
     ...options.env,
   };
   const cli = (...argv: string[]) => runCliCaptured(['--home', homeDir.path, ...argv], env);

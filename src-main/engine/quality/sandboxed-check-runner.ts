@@ -35,6 +35,10 @@ export class SandboxedCheckRunner implements CheckRunner {
       hiddenPaths: this.hiddenPaths,
       log: this.log,
       detector: this.detector,
+      limits: {
+        maxProcesses: this.safety.max_check_processes,
+        ...(this.safety.max_check_memory_mb !== null ? { maxMemoryBytes: this.safety.max_check_memory_mb * 2 ** 20 } : {}),
+      },
       ...(input.signal ? { signal: input.signal } : {}),
     });
     return results.map((r) => ({

@@ -9,6 +9,7 @@ import type { Engine } from '../engine';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import type { TempRepo } from '../git/testing/temp-repo';
 import { addWorktree } from '../git/worktree-add';
+import { scriptedSampler } from '../safety/resources/scripted-sampler';
 
 let engine: Engine | undefined;
 let repo: TempRepo | undefined;
@@ -24,7 +25,7 @@ describe('session recovery', () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');
     const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
-    engine = createEngine({ home: home.path, config, env: {} });
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
 

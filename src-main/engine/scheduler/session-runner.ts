@@ -13,6 +13,9 @@ import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
 import type { AttemptProgress, CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
+import type { ResourceGate } from '../safety/resources/resource-gate';
+import { waitForResources } from '../safety/resources/wait-for-resources';
+import { applyBackupRetention } from '../safety/backup-retention';
 
 export interface RunSessionOptions {
   trigger: 'manual' | 'night-window';
@@ -26,6 +29,8 @@ export interface RunSessionOptions {
 export type SessionProgress =
   | { type: 'session-started'; session: Session; queued: number }
   | { type: 'task-started'; taskId: string; title: string; index: number }
+  | { type: 'paused'; reason: string }
+  | { type: 'resumed'; pausedMs: number }
   | { type: 'attempt'; progress: AttemptProgress }
   | { type: 'task-finished'; taskId: string; title: string; status: string; score: number | null; reason: string | null }
   | { type: 'session-ended'; session: Session };
@@ -41,8 +46,8 @@ export interface SessionRunnerDeps {
   checks: CheckRunner;
   /** Called when the session ends, to release the model and other session-scoped resources. */
   releaseSessionResources: () => Promise<void>;
-  /** Whether new work may start now (resource gating); a string says why not. */
-  mayStartWork?: () => Promise<string | null>;
+  /** Resource gating (CPU, memory, disk, battery): a fresh gate per session, sampled on demand. */
+  resourceGate?: () => ResourceGate;
 }
 
 export class SessionRunner {
@@ -90,6 +95,8 @@ export class SessionRunner {
         onProgress: (progress) => options.onProgress?.({ type: 'attempt', progress }),
       });
 
+      const sessionId = session.id;
+      const gate = this.deps.resourceGate?.();
       let endReason = 'the queue is empty';
       let index = 0;
       for (;;) {
@@ -105,15 +112,37 @@ export class SessionRunner {
           endReason = `the end time ${options.until.toISOString()} was reached`;
           break;
         }
-        const pause = await this.deps.mayStartWork?.();
-        if (pause) {
-          if (!stats.pauses.includes(pause)) stats.pauses.push(pause);
-          endReason = `paused: ${pause}`;
-          this.event(session.id, null, 'session-paused', pause);
-          break;
-        }
         const task = store.tasks.queue()[0];
         if (!task) break;
+        if (gate) {
+          // Above a resource limit the session waits (and says why) instead of starting new work.
+          const waited = await waitForResources({
+            gate,
+            intervalS: config.scheduler.check_interval_s,
+            signal: options.signal,
+            deadline: options.until,
+            now,
+            onPause: (reason) => {
+              if (!stats.pauses.includes(reason)) stats.pauses.push(reason);
+              store.sessions.saveStats(sessionId, stats);
+              this.event(sessionId, null, 'session-paused', reason);
+              log.warn({ reason }, 'paused: resource limit');
+              options.onProgress?.({ type: 'paused', reason });
+            },
+            onResume: (pausedMs) => {
+              this.event(sessionId, null, 'session-resumed', `resumed after ${Math.round(pausedMs / 1000)} s`);
+              options.onProgress?.({ type: 'resumed', pausedMs });
+            },
+          });
+          if (waited.kind === 'aborted') {
+            endReason = 'stopped by the user';
+            break;
+          }
+          if (waited.kind === 'deadline') {
+            endReason = `the end time was reached while paused: ${waited.reasons.at(-1) ?? ''}`;
+            break;
+          }
+        }
         index++;
         options.onProgress?.({ type: 'task-started', taskId: task.id, title: task.title, index });
         this.event(session.id, task.id, 'task-started', `started "${task.title}"`);
@@ -131,7 +160,9 @@ export class SessionRunner {
         options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason });
       }
 
+      if (gate) Object.assign(stats, gate.peaks());
       store.sessions.saveStats(session.id, stats);
+      await this.pruneBackups(log);
       const ended = store.sessions.end(session.id, options.signal?.aborted ? 'stopped' : 'completed', endReason, now());
       this.event(session.id, null, 'session-ended', `session ended: ${endReason}`);
       log.info({ stats }, 'session ended');
@@ -170,6 +201,24 @@ export class SessionRunner {
       }
     }
     if (orphans.length > 0) this.deps.log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
+  }
+
+  /** Backup refs past safety.backup_retention_days go, except those of merges still inside it. */
+  private async pruneBackups(log: Logger): Promise<void> {
+    const { store, config, now } = this.deps;
+    const from = now().getTime() - config.safety.backup_retention_days * 86_400_000;
+    const protectedRefs = store.attempts
+      .withStatus('merged')
+      .filter((a) => a.backupRef !== null && a.endedAt !== null && Date.parse(a.endedAt) >= from)
+      .map((a) => a.backupRef as string);
+    for (const workspace of store.workspaces.list()) {
+      try {
+        const result = await applyBackupRetention({ ...this.deps.git, repoPath: workspace.path, retentionDays: config.safety.backup_retention_days, protectedRefs, now: now() });
+        if (result.deleted.length > 0) log.info({ workspace: workspace.name, deleted: result.deleted.length }, 'pruned old backup refs');
+      } catch (error) {
+        log.warn({ workspace: workspace.name, err: String(error) }, 'could not prune backup refs');
+      }
+    }
   }
 
   private event(sessionId: string, taskId: string | null, type: string, message: string, data?: unknown): void {
