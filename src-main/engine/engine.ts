@@ -26,6 +26,7 @@ import type { GitCallOptions } from './git/run-git';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
+import { ModelManager } from './models/model-manager';
 import { SessionRunner } from './scheduler/session-runner';
 import type { RunSessionOptions } from './scheduler/session-runner';
 import { readLockOwner } from './store/engine-lock';
@@ -62,6 +63,8 @@ export interface Engine {
   readonly workspaces: WorkspaceService;
   readonly tasks: TaskService;
   readonly review: ReviewService;
+  /** Catalog, downloads with progress, and the model in use (for the CLI and the desktop model manager). */
+  readonly models: ModelManager;
   runSession(options: RunSessionOptions): Promise<Session>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
@@ -142,6 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
     workspaces,
     tasks,
     review,
+    models: new ModelManager({ home: paths.home, env: options.env, log: logs.createLogger('models') }),
     async runSession(runOptions) {
       const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
       try {
