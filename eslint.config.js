@@ -12,7 +12,7 @@ const noElectron = { name: 'electron', message: 'Only src-main/app may import el
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer must not use Node built-ins (DESIGN §3).' }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.fixtures/', '.tmp/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.fixtures/', '.tmp/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
