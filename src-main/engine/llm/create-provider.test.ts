@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTinyModel } from '../../../scripts/tiny-model-fixture';
 import { defaultConfig } from '../../../src-shared/config/schema';
 import { silentLogger } from '../log/logger';
 import { createLlmProvider, resolveModelFile } from './create-provider';
@@ -35,6 +36,15 @@ describe('createLlmProvider', () => {
     const error = await provider.start().catch((e: unknown) => e);
     expect((error as LlmError).kind).toBe('permanent');
     expect((error as LlmError).message).toContain(`cannot load the model ${join(dir, 'coder.gguf')}`);
+  });
+
+  it('passes load progress through to the embedded provider', async () => {
+    const progress: number[] = [];
+    const config = { ...defaultConfig().llm, provider: 'llama' as const, model_path: await ensureTinyModel(), gpu: false as const, threads: 1, context_size: 512 };
+    const provider = createLlmProvider(config, { log: silentLogger(), onLoadProgress: (p) => progress.push(p) });
+    await provider.start();
+    await provider.stop();
+    expect(progress.at(-1)).toBe(1);
   });
 });
 

@@ -18,6 +18,8 @@ export interface LlmProviderDeps {
   sequences?: number;
   /** Environment for the API key lookup; process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Embedded model load progress in [0, 1] (see LlamaProviderOptions.onLoadProgress). */
+  onLoadProgress?: (progress: number) => void;
 }
 
 export function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps): LlmProvider {
@@ -30,6 +32,7 @@ export function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps): Llm
     log: deps.log,
     resolveModelPath: deps.resolveModelPath ?? ((nameOrPath) => resolveModelFile(nameOrPath, modelsDir)),
     ...(deps.sequences === undefined ? {} : { sequences: deps.sequences }),
+    ...(deps.onLoadProgress === undefined ? {} : { onLoadProgress: deps.onLoadProgress }),
   });
 }
 

@@ -1,24 +1,26 @@
-// The embedded provider: llama.cpp through node-llama-cpp. Nothing is loaded until start() (DESIGN
-// principle 6, quiet by day); stop() frees the context, the model and the native backend.
+// The embedded provider: llama.cpp through node-llama-cpp. Nothing is loaded until start() or the
+// first call (DESIGN principle 6, quiet by day); freeMemory()/stop() unload it again at once.
 //
 // One model and one context serve all callers; the context has `sequences` slots, lent out through a
 // SequencePool so parallel attempts run side by side. Every call is constrained by a grammar compiled
 // from the protocol schema, so the reply is JSON of the right shape by construction; it is still
 // parsed and zod-validated like any other reply. Before generating, the prompt is counted and refused
 // when prompt + maxTokens would not fit the sequence (a real guard, never silent truncation).
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { LlamaChatSession, LlamaLogLevel, getLlama, resolveChatWrapper } from 'node-llama-cpp';
-import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, TokenBias } from 'node-llama-cpp';
+import { LlamaChatSession } from 'node-llama-cpp';
+import type { ChatHistoryItem, LlamaContextSequence, LlamaGpuType, LlamaGrammar } from 'node-llama-cpp';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
-import { partialUtf8ByteBias } from './byte-token-bias';
 import { toGrammarSchema } from './grammar-schema';
+import { loadLlamaModel, unloadLlamaModel } from './llama-loader';
+import type { LoadedModel } from './llama-loader';
+import { splitMessages } from './llama-messages';
 import { LlmError, isLlmError, rootCauseMessage } from './llm-error';
-import type { ChatMessage, CompletionRequest, CompletionResult, LlmProvider } from './provider';
+import type { CompletionRequest, CompletionResult, CompletionUsage, LlmProvider } from './provider';
 import type { StructuredSchema } from './protocol';
 import { parseStructuredReply } from './reply-parser';
-import { abortedError } from './retry';
+import { abortedError, defaultRetryTiming, withRetry } from './retry';
+import type { RetryDeps, RetryPolicy } from './retry';
 import { SequencePool } from './sequence-pool';
 
 export interface LlamaProviderOptions {
@@ -28,17 +30,36 @@ export interface LlamaProviderOptions {
   resolveModelPath?: (nameOrPath: string) => string;
   /** Context sequences, i.e. how many calls can generate at the same time. Default 1. */
   sequences?: number;
+  /**
+   * Load progress in [0, 1] for a progress bar (the desktop, `nocturnal`): rises while the weights
+   * are read, then 1 exactly once when the model can take calls. Called again on a reload.
+   */
+  onLoadProgress?: (progress: number) => void;
+  /** Backoff timing and injectable sleep/random (tests). */
+  retry?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>> & Pick<RetryDeps, 'sleep' | 'random'>;
+}
+
+/** What is loaded, as the status views and logs describe it. */
+export interface LlamaModelInfo {
+  model: string;
+  modelPath: string;
+  /** Tokens per sequence. */
+  contextSize: number;
+  trainContextSize: number;
+  sequences: number;
+  /** The backend in use: false for CPU only. */
+  gpu: LlamaGpuType;
+  /** CPU threads the context evaluates with (llm.threads; llama.cpp's choice when 0). */
+  threads: number;
+  /** node-llama-cpp's name for the chat format, e.g. "Llama2Chat". */
+  chatWrapper: string;
 }
 
 interface Loaded {
-  llama: Llama;
-  model: LlamaModel;
-  context: LlamaContext;
+  model: LoadedModel;
   pool: SequencePool<LlamaContextSequence>;
-  byteBias: TokenBias | undefined;
-  /** Resolved once: resolving from the model's Jinja template takes over a second each time. */
-  chatWrapper: ChatWrapper;
-  modelPath: string;
+  /** Compiled per load: a grammar belongs to the llama.cpp backend it was built with. */
+  grammars: Map<string, Promise<LlamaGrammar>>;
 }
 
 export class LlamaProvider implements LlmProvider {
@@ -47,8 +68,15 @@ export class LlamaProvider implements LlmProvider {
   private readonly log: Logger;
   private readonly resolveModelPath: (nameOrPath: string) => string;
   private readonly sequences: number;
+  private readonly onLoadProgress: ((progress: number) => void) | undefined;
+  private readonly retryOptions: LlamaProviderOptions['retry'];
   private loading: Promise<Loaded> | undefined;
-  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private loadController: AbortController | undefined;
+  private loaded: Loaded | undefined;
+  /** Calls in flight, each with the controller freeMemory() aborts. */
+  private readonly inFlight = new Map<AbortController, Promise<unknown>>();
+  /** The last unload; a new load waits for it so two models never sit in memory at once. */
+  private unloading: Promise<void> = Promise.resolve();
   private modelName: string;
 
   constructor(options: LlamaProviderOptions) {
@@ -56,6 +84,8 @@ export class LlamaProvider implements LlmProvider {
     this.log = options.log;
     this.resolveModelPath = options.resolveModelPath ?? ((p) => p);
     this.sequences = options.sequences ?? 1;
+    this.onLoadProgress = options.onLoadProgress;
+    this.retryOptions = options.retry;
     if (!Number.isInteger(this.sequences) || this.sequences < 1) throw new Error('sequences must be a positive integer');
     this.modelName = options.config.model_path === null ? 'unset' : basename(options.config.model_path);
   }
@@ -66,56 +96,123 @@ export class LlamaProvider implements LlmProvider {
 
   /** Tokens per sequence, once started. */
   get contextSize(): number | undefined {
-    return this.loaded?.context.contextSize;
+    return this.loaded?.model.context.contextSize;
   }
 
-  private loaded: Loaded | undefined;
+  /** The loaded model, or undefined while nothing is loaded. */
+  get info(): LlamaModelInfo | undefined {
+    const loaded = this.loaded?.model;
+    if (loaded === undefined) return undefined;
+    return {
+      model: loaded.modelName,
+      modelPath: loaded.modelPath,
+      contextSize: loaded.context.contextSize,
+      trainContextSize: loaded.model.trainContextSize,
+      sequences: loaded.sequences.length,
+      gpu: loaded.llama.gpu,
+      threads: loaded.context.idealThreads,
+      chatWrapper: loaded.chatWrapper.wrapperName,
+    };
+  }
 
   async start(): Promise<void> {
     await this.ensureLoaded();
   }
 
   async stop(): Promise<void> {
-    const loading = this.loading;
-    this.loading = undefined;
-    this.loaded = undefined;
-    this.grammars.clear();
-    if (loading === undefined) return;
-    const loaded = await loading.catch(() => undefined);
-    if (loaded === undefined) return;
-    await loaded.context.dispose();
-    await loaded.model.dispose();
-    await loaded.llama.dispose();
-    this.log.info({ model: this.modelName }, 'model unloaded');
+    await this.freeMemory();
   }
 
-  async complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>> {
-    const { options, schema } = request;
-    const loaded = await this.ensureLoaded();
-    const { system, history, prompt } = splitMessages(request.messages);
-    const grammar = await this.grammarFor(schema, loaded.llama);
+  async freeMemory(): Promise<boolean> {
+    const loading = this.loading;
+    const unloaded = new Error('the model was unloaded to free memory');
+    this.loadController?.abort(unloaded);
+    this.loading = undefined;
+    this.loadController = undefined;
+    this.loaded = undefined;
+    const calls = [...this.inFlight.values()];
+    for (const controller of this.inFlight.keys()) controller.abort(unloaded);
+    const previous = this.unloading;
+    const unloading = (async () => {
+      await previous;
+      // Native resources must not be freed under a generation that is still winding down.
+      await Promise.all(calls);
+      if (loading === undefined) return false;
+      const loaded = await loading.catch(() => undefined);
+      if (loaded !== undefined) {
+        await unloadLlamaModel(loaded.model);
+        this.log.info({ model: this.modelName }, 'model unloaded');
+      }
+      return true;
+    })();
+    this.unloading = unloading.then(
+      () => undefined,
+      () => undefined,
+    );
+    return unloading;
+  }
 
-    // One signal for both the caller's abort and our per-call timeout, told apart afterwards.
+  complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>> {
+    const unload = new AbortController();
+    const { signal } = request.options;
+    const cancel = signal === undefined ? unload.signal : AbortSignal.any([signal, unload.signal]);
+    // Only transient failures (a decode that failed) are retried. A timeout is not: on the same
+    // machine the same prompt would be just as slow, and the task's time is better spent elsewhere.
+    const run = withRetry(this.policy(), () => this.attempt(request, unload.signal), {
+      signal: cancel,
+      retryOn: (error) => error.kind === 'transient',
+      ...(this.retryOptions?.sleep === undefined ? {} : { sleep: this.retryOptions.sleep }),
+      ...(this.retryOptions?.random === undefined ? {} : { random: this.retryOptions.random }),
+      onRetry: ({ attempt, delayMs, error }) => this.log.warn({ attempt, delayMs, error: error.message }, 'embedded model call failed; retrying'),
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.set(unload, settled);
+    void settled.then(() => this.inFlight.delete(unload));
+    return run;
+  }
+
+  private async attempt<T>(request: CompletionRequest<T>, unloadSignal: AbortSignal): Promise<CompletionResult<T>> {
+    const { options, schema } = request;
     const timeoutMs = options.timeoutMs ?? this.config.timeout_s * 1000;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
-    const signal = options.signal === undefined ? timeout.signal : AbortSignal.any([options.signal, timeout.signal]);
+    // One signal for the caller's abort, our per-call timeout and unloading, told apart afterwards.
+    const signal = AbortSignal.any([timeout.signal, unloadSignal, ...(options.signal === undefined ? [] : [options.signal])]);
+    const failure = (error: unknown): LlmError => {
+      if (options.signal?.aborted === true) return abortedError(options.signal);
+      if (unloadSignal.aborted) return abortedError(unloadSignal);
+      if (timeout.signal.aborted) {
+        return new LlmError('timeout', `the embedded model did not finish within ${formatSeconds(timeoutMs)} (llm.timeout_s)`, { cause: error });
+      }
+      if (isLlmError(error)) return error;
+      return new LlmError('transient', `the embedded model failed: ${rootCauseMessage(error)}`, { cause: error });
+    };
+
     const started = Date.now();
     let lease;
+    let loaded: Loaded;
     try {
+      loaded = await untilAborted(this.ensureLoaded(), signal);
       lease = await loaded.pool.acquire(request.conversationId, signal);
     } catch (error) {
       clearTimeout(timer);
-      throw this.failure(error, options.signal, timeout.signal, timeoutMs);
+      throw failure(error);
     }
+    const { model, byteBias, chatWrapper } = loaded.model;
     const sequence = lease.sequence;
-    const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: loaded.chatWrapper, autoDisposeSequence: false });
+    const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
     try {
+      const grammar = await this.grammarFor(schema, loaded);
+      const { system, history, prompt } = splitMessages(request.messages);
       const chatHistory: ChatHistoryItem[] = [...(system === undefined ? [] : [{ type: 'system' as const, text: system }]), ...history];
       session.setChatHistory(chatHistory);
-      const promptTokenList = session.chatWrapper
+      // The context guard: the prompt exactly as the chat wrapper will lay it out, counted in tokens.
+      const promptTokenList = chatWrapper
         .generateContextState({ chatHistory: [...chatHistory, { type: 'user', text: prompt }, { type: 'model', response: [] }] })
-        .contextText.tokenize(loaded.model.tokenizer);
+        .contextText.tokenize(model.tokenizer);
       const promptTokens = promptTokenList.length;
       const contextSize = sequence.contextSize;
       if (promptTokens + options.maxTokens > contextSize) {
@@ -125,8 +222,11 @@ export class LlamaProvider implements LlmProvider {
         );
       }
       // The prefix this sequence already holds (an earlier turn of the same conversation) is reused
-      // from the KV cache by node-llama-cpp instead of being evaluated again.
-      const cachedTokens = sequence.compareContextTokens(promptTokenList).firstDifferentIndex;
+      // from the KV cache by node-llama-cpp instead of being evaluated again. What was evaluated is
+      // read off the sequence's token meter, which only this call uses while it holds the lease:
+      // tokens evaluated for logits are the last prompt token and every generated token fed back, so
+      // they number exactly the tokens generated; the rest of the prompt is the other kind.
+      const meterBefore = sequence.tokenMeter.getState();
       let firstTokenAt: number | undefined;
       const reply = await session.promptWithMeta(prompt, {
         grammar,
@@ -134,20 +234,20 @@ export class LlamaProvider implements LlmProvider {
         temperature: options.temperature,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.stop === undefined || options.stop.length === 0 ? {} : { customStopTriggers: options.stop }),
-        ...(loaded.byteBias === undefined ? {} : { tokenBias: loaded.byteBias }),
+        ...(byteBias === undefined ? {} : { tokenBias: byteBias }),
         signal,
-        onTextChunk: (chunk) => {
+        onToken: () => {
           firstTokenAt ??= Date.now();
-          options.onTextChunk?.(chunk);
         },
+        ...(options.onTextChunk === undefined ? {} : { onTextChunk: options.onTextChunk }),
       });
-      const durationMs = Date.now() - started;
-      const completionTokens = loaded.model.tokenize(reply.responseText).length;
-      const usage = {
+      const used = sequence.tokenMeter.diff(meterBefore);
+      const promptEvaluated = used.usedInputTokens + Math.min(1, used.usedOutputTokens);
+      const usage: CompletionUsage = {
         promptTokens,
-        completionTokens,
-        cachedTokens,
-        durationMs,
+        completionTokens: used.usedOutputTokens,
+        cachedTokens: Math.max(0, promptTokens - promptEvaluated),
+        durationMs: Date.now() - started,
         ...(firstTokenAt === undefined ? {} : { timeToFirstTokenMs: firstTokenAt - started }),
       };
       if (reply.stopReason === 'maxTokens') {
@@ -160,7 +260,7 @@ export class LlamaProvider implements LlmProvider {
       this.log.debug({ schema: schema.name, model: this.modelName, ...usage }, 'model call finished');
       return { value, rawText: reply.responseText, usage, provider: 'llama', model: this.modelName, turns: 1 };
     } catch (error) {
-      throw this.failure(error, options.signal, timeout.signal, timeoutMs);
+      throw failure(error);
     } finally {
       clearTimeout(timer);
       session.dispose({ disposeSequence: false });
@@ -168,41 +268,46 @@ export class LlamaProvider implements LlmProvider {
     }
   }
 
-  private failure(error: unknown, callerSignal: AbortSignal | undefined, timeoutSignal: AbortSignal, timeoutMs: number): LlmError {
-    if (callerSignal?.aborted === true) return abortedError(callerSignal);
-    if (timeoutSignal.aborted) {
-      return new LlmError('timeout', `the embedded model did not finish within ${Math.round(timeoutMs / 1000)}s (llm.timeout_s)`, { cause: error });
-    }
-    if (isLlmError(error)) return error;
-    return new LlmError('transient', `the embedded model failed: ${rootCauseMessage(error)}`, { cause: error });
-  }
-
-  private grammarFor<T>(schema: StructuredSchema<T>, llama: Llama): Promise<LlamaGrammar> {
-    let grammar = this.grammars.get(schema.name);
+  private grammarFor<T>(schema: StructuredSchema<T>, loaded: Loaded): Promise<LlamaGrammar> {
+    // Keyed by the schema itself too: two schemas that share a name by mistake must not share a grammar.
+    const key = `${schema.name}\n${JSON.stringify(schema.jsonSchema)}`;
+    let grammar = loaded.grammars.get(key);
     if (grammar === undefined) {
-      grammar = llama.createGrammarForJsonSchema(toGrammarSchema(schema.jsonSchema));
-      this.grammars.set(schema.name, grammar);
+      // A schema the grammar compiler rejects is a bug in the schema, not worth a retry.
+      grammar = Promise.resolve()
+        .then(() => loaded.model.llama.createGrammarForJsonSchema(toGrammarSchema(schema.jsonSchema)))
+        .catch((error: unknown) => {
+          throw new LlmError('permanent', `cannot turn the ${schema.name} schema into a grammar: ${rootCauseMessage(error)}`, { cause: error });
+        });
+      loaded.grammars.set(key, grammar);
       // A schema that fails to compile must not poison the cache for a corrected one.
-      grammar.catch(() => this.grammars.delete(schema.name));
+      grammar.catch(() => loaded.grammars.delete(key));
     }
     return grammar;
   }
 
   private ensureLoaded(): Promise<Loaded> {
-    this.loading ??= this.load().then(
+    if (this.loading !== undefined) return this.loading;
+    const controller = new AbortController();
+    const loading = this.load(controller.signal).then(
       (loaded) => {
-        this.loaded = loaded;
+        if (this.loading === loading) this.loaded = loaded;
         return loaded;
       },
       (error: unknown) => {
-        this.loading = undefined;
+        if (this.loading === loading) {
+          this.loading = undefined;
+          this.loadController = undefined;
+        }
         throw error;
       },
     );
-    return this.loading;
+    this.loading = loading;
+    this.loadController = controller;
+    return loading;
   }
 
-  private async load(): Promise<Loaded> {
+  private async load(signal: AbortSignal): Promise<Loaded> {
     const configured = this.config.model_path;
     if (configured === null) {
       throw new LlmError(
@@ -212,88 +317,46 @@ export class LlamaProvider implements LlmProvider {
     }
     const modelPath = this.resolveModelPath(configured);
     this.modelName = basename(modelPath);
-    const info = await stat(modelPath).catch(() => undefined);
-    if (info === undefined || !info.isFile()) {
-      throw new LlmError('permanent', `the model file ${modelPath} (llm.model_path "${configured}") does not exist — pull or choose a model with \`nocturnal model\``);
-    }
-
-    const llama = await this.createLlama();
-    let model: LlamaModel | undefined;
-    try {
-      model = await llama.loadModel({ modelPath });
-      const trained = model.trainContextSize;
-      if (this.config.context_size > trained) {
-        throw new LlmError(
-          'permanent',
-          `llm.context_size is ${this.config.context_size} but ${this.modelName} was trained for ${trained} tokens; set llm.context_size to at most ${trained}`,
-        );
-      }
-      const context = await model.createContext({
-        contextSize: this.config.context_size,
-        sequences: this.sequences,
-        ...(this.config.threads > 0 ? { threads: this.config.threads } : {}),
-      });
-      const sequences = Array.from({ length: this.sequences }, () => context.getSequence());
-      const chatWrapper = resolveChatWrapper(model);
-      this.log.info(
-        { model: this.modelName, contextSize: context.contextSize, sequences: this.sequences, gpu: llama.gpu, threads: this.config.threads, chatWrapper: chatWrapper.wrapperName },
-        'model loaded',
-      );
-      return { llama, model, context, pool: new SequencePool(sequences), byteBias: partialUtf8ByteBias(model), chatWrapper, modelPath };
-    } catch (error) {
-      await model?.dispose().catch(() => undefined);
-      await llama.dispose().catch(() => undefined);
-      if (isLlmError(error)) throw error;
-      throw new LlmError('permanent', `cannot load the model ${modelPath}: ${rootCauseMessage(error)}`, { cause: error });
-    }
+    await this.unloading;
+    const model = await loadLlamaModel({
+      config: this.config,
+      modelPath,
+      sequences: this.sequences,
+      log: this.log,
+      signal,
+      ...(this.onLoadProgress === undefined ? {} : { onLoadProgress: this.onLoadProgress }),
+    });
+    return { model, pool: new SequencePool(model.sequences), grammars: new Map() };
   }
 
-  private async createLlama(): Promise<Llama> {
-    const gpu = this.config.gpu;
-    try {
-      return await getLlama({
-        gpu,
-        // Offline and inside Electron nothing may be compiled: use the prebuilt binaries or fail.
-        build: 'never',
-        logLevel: LlamaLogLevel.warn,
-        logger: (level, message) => {
-          const text = message.trim();
-          if (text === '') return;
-          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.log.error({ source: 'llama.cpp' }, text);
-          else if (level === LlamaLogLevel.warn) this.log.warn({ source: 'llama.cpp' }, text);
-          else this.log.debug({ source: 'llama.cpp' }, text);
-        },
-      });
-    } catch (error) {
-      const hint = gpu === false ? '' : ` — try llm.gpu: ${gpu === 'auto' ? 'false' : 'auto'}`;
-      throw new LlmError('permanent', `cannot start llama.cpp with gpu ${String(gpu)}: ${rootCauseMessage(error)}${hint}`, { cause: error });
-    }
+  private policy(): RetryPolicy {
+    return {
+      maxRetries: this.config.max_retries,
+      baseDelayMs: this.retryOptions?.baseDelayMs ?? defaultRetryTiming.baseDelayMs,
+      maxDelayMs: this.retryOptions?.maxDelayMs ?? defaultRetryTiming.maxDelayMs,
+    };
   }
 }
 
-/**
- * Chat messages → node-llama-cpp history. The last message must be the user's (it is the prompt);
- * a leading system message becomes the system prompt; consecutive messages of one role are joined,
- * since chat templates expect strictly alternating turns.
- */
-export function splitMessages(messages: ChatMessage[]): { system: string | undefined; history: ChatHistoryItem[]; prompt: string } {
-  const merged: ChatMessage[] = [];
-  for (const message of messages) {
-    const last = merged.at(-1);
-    if (last !== undefined && last.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-    else merged.push({ ...message });
-  }
-  let system: string | undefined;
-  if (merged[0]?.role === 'system') system = merged.shift()?.content;
-  const last = merged.pop();
-  if (last === undefined || last.role !== 'user') {
-    throw new LlmError('permanent', 'a model call needs a user message last; the conversation ends with ' + (last === undefined ? 'nothing' : `a ${last.role} message`));
-  }
-  if (merged.some((m) => m.role === 'system')) {
-    throw new LlmError('permanent', 'a system message may only come first in a model call');
-  }
-  const history: ChatHistoryItem[] = merged.map((m) =>
-    m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
-  );
-  return { system, history, prompt: last.content };
+/** Waits for `promise` but gives up, with the signal's reason, when the signal fires first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -9,13 +9,16 @@ export interface OpenAiErrorContext {
   url: string;
   model: string;
   timeoutMs: number;
+  /** The caller's signal: when it fired, the failure is a cancellation. */
   signal?: AbortSignal;
+  /** Fires when the call has run for timeoutMs (the whole reply, streamed or not). */
+  deadline?: AbortSignal;
 }
 
 export function toLlmError(error: unknown, ctx: OpenAiErrorContext): LlmError {
   if (error instanceof LlmError) return error;
   if (ctx.signal?.aborted === true) return abortedError(ctx.signal);
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof APIConnectionTimeoutError || ctx.deadline?.aborted === true) {
     return new LlmError(
       'timeout',
       `no reply from the OpenAI-compatible server at ${ctx.url} within ${formatSeconds(ctx.timeoutMs)} (llm.timeout_s); the model may be too slow for this prompt or the server is stuck`,

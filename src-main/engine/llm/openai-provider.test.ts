@@ -209,6 +209,108 @@ describe('OpenAiProvider', () => {
     expect(result.usage.completionTokens).toBeGreaterThan(0);
   });
 
+  it('streams the reply for live progress when onTextChunk is given, with the usage from the last chunk', async () => {
+    const s = await server();
+    s.enqueue({ content: review, usage: { prompt_tokens: 40, completion_tokens: 12, cached_tokens: 8 } });
+    const chunks: string[] = [];
+    const result = await provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, onTextChunk: (c) => chunks.push(c) } });
+
+    expect(result.value).toEqual(review);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join('')).toBe(JSON.stringify(review));
+    expect(result.usage).toMatchObject({ promptTokens: 40, completionTokens: 12, cachedTokens: 8 });
+    expect(result.usage.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(result.usage.estimated).toBeUndefined();
+    expect(s.chatRequests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(s.chatRequests[0]?.body.response_format?.type).toBe('json_schema');
+  });
+
+  it('counts usage itself when a streaming server sends none, and repairs a streamed reply', async () => {
+    const s = await server();
+    s.enqueue({ content: '{"score": 2, "verdict": "approve", "issues": []}', omitUsage: true }, { content: review, omitUsage: true });
+    const chunks: string[] = [];
+    const result = await provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, onTextChunk: (c) => chunks.push(c) } });
+    expect(result.value).toEqual(review);
+    expect(result.turns).toBe(2);
+    expect(result.usage.estimated).toBe(true);
+    expect(result.usage.completionTokens).toBeGreaterThan(0);
+    // Both turns' text went to the progress listener, one after the other.
+    expect(chunks.join('')).toBe('{"score": 2, "verdict": "approve", "issues": []}' + JSON.stringify(review));
+    expect(s.chatRequests[1]?.body.messages?.at(-1)?.content).toContain('score: Too big: expected number to be <=1');
+  });
+
+  it('times out a streamed reply that stalls half-way, then retries it', async () => {
+    const s = await server();
+    s.enqueue({ content: review, stallAfterChunks: 1 }, { content: review });
+    const chunks: string[] = [];
+    const result = await provider(s.url, { max_retries: 1 }).complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, timeoutMs: 300, onTextChunk: (c) => chunks.push(c) },
+    });
+    expect(result.value).toEqual(review);
+    expect(s.chatRequests).toHaveLength(2);
+    expect(chunks[0]).toBe(JSON.stringify(review).slice(0, 16));
+  });
+
+  it('stops a streamed reply when the caller aborts mid-stream', async () => {
+    const s = await server();
+    s.enqueue({ content: review, stallAfterChunks: 1 });
+    const controller = new AbortController();
+    const error = await failure(
+      provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, signal: controller.signal, onTextChunk: () => controller.abort() } }),
+    );
+    expect(error.kind).toBe('aborted');
+    expect(s.chatRequests).toHaveLength(1);
+  });
+
+  it('times out a plain reply whose body stalls after the headers', async () => {
+    const s = await server();
+    s.enqueue({ content: review, stallAfterChunks: 1 });
+    const error = await failure(
+      provider(s.url, { max_retries: 0 }).complete({ messages, schema: reviewSchema, options: { ...options, timeoutMs: 300 } }),
+    );
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe(
+      `no reply from the OpenAI-compatible server at ${s.url} within 0.3s (llm.timeout_s); the model may be too slow for this prompt or the server is stuck`,
+    );
+  });
+
+  it('surfaces a refused API key at once, without retrying', async () => {
+    const s = await server();
+    s.enqueue({ status: 401, message: 'Incorrect API key provided' });
+    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toBe(
+      `the OpenAI-compatible server at ${s.url} answered 401: the API key was refused — set the environment variable named by llm.api_key_env (Incorrect API key provided)`,
+    );
+    expect(s.chatRequests).toHaveLength(1);
+  });
+
+  it('surfaces a model the server does not have at once, without retrying', async () => {
+    const s = await server();
+    s.enqueue({ status: 404, message: 'The model `m` does not exist' });
+    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toBe(`model m is not loaded on the server at ${s.url} (The model \`m\` does not exist) — load it there or change llm.model`);
+    expect(s.chatRequests).toHaveLength(1);
+  });
+
+  it('says what to do when the server has no JSON output mode at all', async () => {
+    const s = await server();
+    s.enqueue({ rejectJsonSchema: true }, { status: 400, message: "'response_format' is not supported by this server" });
+    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toContain('rejects both response_format json_schema and json_object');
+    expect(error.message).toContain('use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama');
+    expect(s.chatRequests).toHaveLength(2);
+  });
+
+  it('has no memory of its own to free', async () => {
+    const s = await server();
+    expect(await provider(s.url).freeMemory()).toBe(false);
+  });
+
   it('says clearly that nothing listens when the server is not running', async () => {
     const s = await server();
     const url = s.url;

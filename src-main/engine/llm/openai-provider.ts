@@ -2,14 +2,17 @@
 // Structured output uses `response_format: json_schema` (strict); a server that rejects it is asked
 // for `json_object` instead, from then on, with the schema spelled out in the prompt. Every reply is
 // validated with zod; an invalid one gets exactly one repair turn. Retries (connection refused, 429,
-// 5xx, timeouts) happen here with our backoff policy; the SDK itself never retries.
+// 5xx, timeouts) happen here with our backoff policy; the SDK itself never retries. When the caller
+// wants live progress (onTextChunk) the reply is streamed; otherwise it comes in one piece.
 import { OpenAI } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { CompletionUsage as ServerUsage } from 'openai/resources/completions';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
-import { LlmError, isLlmError } from './llm-error';
+import { LlmError, isLlmError, rootCauseMessage } from './llm-error';
 import { isJsonSchemaRejection, toLlmError } from './openai-errors';
 import type { OpenAiErrorContext } from './openai-errors';
+import { addUsage, usageFrom } from './openai-usage';
 import type { ChatMessage, CompletionRequest, CompletionResult, CompletionUsage, LlmProvider } from './provider';
 import type { StructuredSchema } from './protocol';
 import { parseStructuredReply } from './reply-parser';
@@ -78,6 +81,11 @@ export class OpenAiProvider implements LlmProvider {
   async stop(): Promise<void> {
     this.starting = undefined;
     this.client = undefined;
+  }
+
+  /** The model lives in the server's memory, not ours: nothing to free here. */
+  async freeMemory(): Promise<boolean> {
+    return false;
   }
 
   async complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>> {
@@ -151,29 +159,50 @@ export class OpenAiProvider implements LlmProvider {
 
   private async turn<T>(request: CompletionRequest<T>, messages: ChatMessage[]): Promise<TurnOutcome> {
     const timeoutMs = request.options.timeoutMs ?? this.config.timeout_s * 1000;
-    const ctx = this.errorContext(timeoutMs, request.options.signal);
     return withRetry(
       this.policy(),
       async () => {
-        for (;;) {
-          const format = this.responseFormat;
-          try {
-            return await this.send(request, messages, format, timeoutMs);
-          } catch (error) {
-            if (format === 'json_schema' && isJsonSchemaRejection(error)) {
-              this.responseFormat = 'json_object';
-              this.log.warn({ url: this.config.api_url }, 'the server rejected response_format json_schema; using json_object with validation from now on');
-              continue;
+        // The SDK's own timeout stops at the response headers; this deadline covers the whole reply,
+        // so a stream that stalls half-way is caught too.
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new Error('timeout')), timeoutMs);
+        const ctx = this.errorContext(timeoutMs, request.options.signal, deadline.signal);
+        try {
+          for (;;) {
+            const format = this.responseFormat;
+            try {
+              return await this.send(request, messages, format, timeoutMs, deadline.signal);
+            } catch (error) {
+              if (isJsonSchemaRejection(error)) {
+                if (format === 'json_schema') {
+                  this.responseFormat = 'json_object';
+                  this.log.warn({ url: this.config.api_url }, 'the server rejected response_format json_schema; using json_object with validation from now on');
+                  continue;
+                }
+                throw new LlmError(
+                  'permanent',
+                  `the OpenAI-compatible server at ${this.config.api_url} rejects both response_format json_schema and json_object (${rootCauseMessage(error)}); Nocturnal needs JSON output — use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama`,
+                  { cause: error },
+                );
+              }
+              throw toLlmError(error, ctx);
             }
-            throw toLlmError(error, ctx);
           }
+        } finally {
+          clearTimeout(timer);
         }
       },
-      { ...this.retryDeps(), signal: request.options.signal },
+      { ...this.retryDeps(), ...(request.options.signal === undefined ? {} : { signal: request.options.signal }) },
     );
   }
 
-  private async send<T>(request: CompletionRequest<T>, messages: ChatMessage[], format: ResponseFormat, timeoutMs: number): Promise<TurnOutcome> {
+  private async send<T>(
+    request: CompletionRequest<T>,
+    messages: ChatMessage[],
+    format: ResponseFormat,
+    timeoutMs: number,
+    deadline: AbortSignal,
+  ): Promise<TurnOutcome> {
     const client = this.ensureClient();
     const { options, schema } = request;
     const body: ChatCompletionCreateParamsNonStreaming = {
@@ -188,18 +217,40 @@ export class OpenAiProvider implements LlmProvider {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.stop === undefined || options.stop.length === 0 ? {} : { stop: options.stop }),
     };
+    const requestOptions = { timeout: timeoutMs, signal: options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]) };
     const started = Date.now();
-    const completion: ChatCompletion = await client.chat.completions.create(body, {
-      timeout: timeoutMs,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    const durationMs = Date.now() - started;
-    const choice = completion.choices[0];
-    const text = choice?.message.content ?? '';
-    options.onTextChunk?.(text);
-    const usage = usageFrom(completion, body.messages, text, durationMs);
-    this.log.debug({ schema: schema.name, model: this.model, format, ...usage }, 'model call finished');
-    return { text, finishReason: choice?.finish_reason ?? null, usage };
+    let text: string;
+    let finishReason: string | null;
+    let reported: ServerUsage | null | undefined;
+    let firstChunkAt: number | undefined;
+    const onTextChunk = options.onTextChunk;
+    if (onTextChunk === undefined) {
+      const completion: ChatCompletion = await client.chat.completions.create(body, requestOptions);
+      const choice = completion.choices[0];
+      text = choice?.message.content ?? '';
+      finishReason = choice?.finish_reason ?? null;
+      reported = completion.usage;
+    } else {
+      // Streamed for live progress; usage comes in a last chunk where the server honours include_usage.
+      const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions);
+      text = '';
+      finishReason = null;
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const piece = choice?.delta.content;
+        if (typeof piece === 'string' && piece !== '') {
+          firstChunkAt ??= Date.now();
+          text += piece;
+          onTextChunk(piece);
+        }
+        if (choice?.finish_reason !== undefined && choice.finish_reason !== null) finishReason = choice.finish_reason;
+        if (chunk.usage !== undefined && chunk.usage !== null) reported = chunk.usage;
+      }
+    }
+    const timing = { durationMs: Date.now() - started, ...(firstChunkAt === undefined ? {} : { timeToFirstTokenMs: firstChunkAt - started }) };
+    const usage = usageFrom(reported, body.messages, text, timing);
+    this.log.debug({ schema: schema.name, model: this.model, format, streamed: onTextChunk !== undefined, ...usage }, 'model call finished');
+    return { text, finishReason, usage };
   }
 
   private ensureClient(): OpenAI {
@@ -242,8 +293,14 @@ export class OpenAiProvider implements LlmProvider {
     };
   }
 
-  private errorContext(timeoutMs: number, signal?: AbortSignal): OpenAiErrorContext {
-    return { url: this.config.api_url, model: this.model, timeoutMs, ...(signal === undefined ? {} : { signal }) };
+  private errorContext(timeoutMs: number, signal?: AbortSignal, deadline?: AbortSignal): OpenAiErrorContext {
+    return {
+      url: this.config.api_url,
+      model: this.model,
+      timeoutMs,
+      ...(signal === undefined ? {} : { signal }),
+      ...(deadline === undefined ? {} : { deadline }),
+    };
   }
 }
 
@@ -257,38 +314,4 @@ function withSchemaInstruction<T>(messages: ChatMessage[], schema: StructuredSch
   const [first, ...rest] = messages;
   if (first?.role === 'system') return [{ role: 'system', content: `${first.content}\n\n${instruction}` }, ...rest];
   return [{ role: 'system', content: instruction }, ...messages];
-}
-
-function usageFrom(completion: ChatCompletion, messages: ChatCompletionMessageParam[], text: string, durationMs: number): CompletionUsage {
-  const u = completion.usage;
-  if (u === undefined) {
-    return {
-      promptTokens: estimateTokens(JSON.stringify(messages)),
-      completionTokens: estimateTokens(text),
-      cachedTokens: 0,
-      durationMs,
-      estimated: true,
-    };
-  }
-  return {
-    promptTokens: u.prompt_tokens,
-    completionTokens: u.completion_tokens,
-    cachedTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
-    durationMs,
-  };
-}
-
-function addUsage(a: CompletionUsage, b: CompletionUsage, durationMs: number): CompletionUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-    durationMs,
-    ...(a.estimated === true || b.estimated === true ? { estimated: true } : {}),
-  };
-}
-
-// About four characters per token for English and code; only used when the server reports nothing.
-function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
 }

@@ -21,8 +21,9 @@ export interface CompletionOptions {
   /** Longest this call may take, retries excluded; defaults to llm.timeout_s. */
   timeoutMs?: number;
   /**
-   * Reply text as it is generated, for live progress. The embedded provider calls it per chunk; the
-   * OpenAI provider (non-streaming) once per turn with the whole reply.
+   * Reply text as it is generated, for live progress. Both providers call it per chunk (the OpenAI
+   * provider streams the reply when it is set). A repair turn or a retry starts a new reply: chunks
+   * of the failed one were already delivered.
    */
   onTextChunk?: (chunk: string) => void;
 }
@@ -45,6 +46,7 @@ export interface CompletionUsage {
   /** Prompt tokens served from a cache instead of being evaluated again. */
   cachedTokens: number;
   durationMs: number;
+  /** From the start of the call to the first generated token; absent where it cannot be observed. */
   timeToFirstTokenMs?: number;
   /** True when the counts are estimates (the server reported no usage). */
   estimated?: boolean;
@@ -71,5 +73,11 @@ export interface LlmProvider {
   start(): Promise<void>;
   /** Frees the model, context and native resources. Safe to call twice; start() may follow. */
   stop(): Promise<void>;
+  /**
+   * Unloads the model now (the desktop's "free memory now"); calls in flight end with an `aborted`
+   * error and the next call loads again. True when a model was loaded or loading; the OpenAI provider
+   * holds no model and always answers false.
+   */
+  freeMemory(): Promise<boolean>;
   complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>>;
 }

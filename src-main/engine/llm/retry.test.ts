@@ -52,6 +52,20 @@ describe('withRetry', () => {
     }
   });
 
+  it('retries only what retryOn accepts', async () => {
+    let calls = 0;
+    const error = await withRetry(
+      policy,
+      async () => {
+        calls++;
+        throw new LlmError('timeout', 'slow');
+      },
+      { sleep: async () => undefined, retryOn: (e) => e.kind === 'transient' },
+    ).catch((e: unknown) => e);
+    expect((error as LlmError).kind).toBe('timeout');
+    expect(calls).toBe(1);
+  });
+
   it('stops waiting when the signal aborts', async () => {
     const controller = new AbortController();
     const pending = withRetry(

@@ -17,6 +17,8 @@ export interface RetryDeps {
   /** Called before each wait, e.g. to log the retry. */
   onRetry?: (info: { attempt: number; delayMs: number; error: LlmError }) => void;
   signal?: AbortSignal;
+  /** Which retryable errors to retry; all of them (transient and timeout) by default. */
+  retryOn?: (error: LlmError) => boolean;
 }
 
 export const defaultRetryTiming = { baseDelayMs: 500, maxDelayMs: 20_000 } as const;
@@ -46,7 +48,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /**
- * Runs `operation` and retries it while it throws a retryable LlmError (transient or timeout).
+ * Runs `operation` and retries it while it throws a retryable LlmError (transient or timeout) that
+ * `retryOn` accepts.
  * Anything else, and the last retryable error, is rethrown unchanged.
  */
 export async function withRetry<T>(
@@ -62,6 +65,7 @@ export async function withRetry<T>(
       return await operation(attempt);
     } catch (error) {
       if (!isLlmError(error) || !error.retryable || attempt >= policy.maxRetries) throw error;
+      if (deps.retryOn !== undefined && !deps.retryOn(error)) throw error;
       const delayMs = backoffDelayMs(policy, attempt + 1, random);
       deps.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs, deps.signal);

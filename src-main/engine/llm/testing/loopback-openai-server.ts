@@ -22,6 +22,11 @@ export type ScriptedReply =
       /** Send no `usage` at all, like some servers do. */
       omitUsage?: boolean;
       finishReason?: 'stop' | 'length';
+      /**
+       * Send the headers and this many 16-character pieces of the reply, then go silent with the
+       * connection open: a server that stalls half-way through a reply (streamed or not).
+       */
+      stallAfterChunks?: number;
     }
   /** An HTTP error with an OpenAI-style error body. */
   | { status: number; message?: string }
@@ -154,13 +159,23 @@ export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOpt
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
       res.write(chunk({ role: 'assistant', content: '' }, null));
       // A few pieces, so clients exercise their chunk assembly.
-      for (const piece of content.match(/[\s\S]{1,16}/g) ?? []) res.write(chunk({ content: piece }, null));
+      const pieces = content.match(/[\s\S]{1,16}/g) ?? [];
+      if (reply.stallAfterChunks !== undefined) {
+        for (const piece of pieces.slice(0, reply.stallAfterChunks)) res.write(chunk({ content: piece }, null));
+        return; // close() destroys the socket
+      }
+      for (const piece of pieces) res.write(chunk({ content: piece }, null));
       res.write(chunk({}, finishReason));
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       if (includeUsage && usage !== undefined) {
         res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`);
       }
       res.end('data: [DONE]\n\n');
+      return;
+    }
+    if (reply.stallAfterChunks !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"id": "${id}", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": ${JSON.stringify(content.slice(0, 16 * reply.stallAfterChunks))}`);
       return;
     }
     sendJson(res, 200, {
