@@ -42,6 +42,7 @@ describe('a night on the embedded llama.cpp provider', () => {
     const run = await f.cli('run', '--now');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain('loading the model: 100%');
 
     for (const id of ids) {
       const task = (await f.cli('task', 'show', id, '--json')).json<Task>();

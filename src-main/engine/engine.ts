@@ -96,10 +96,12 @@ export function createEngine(options: EngineOptions): Engine {
 
   // The model is loaded lazily, when a session first needs it, and released when the session ends.
   let provider: LlmProvider | undefined;
+  // Load progress goes to whoever runs the current session (the CLI's progress lines, the tray).
+  let loadListener: ((progress: number) => void) | undefined;
   const llmLog = logs.createLogger('llm');
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
-      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: config.parallel.max_parallel_attempts });
+      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: config.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
       await created.start();
       provider = created;
     }
@@ -148,11 +150,13 @@ export function createEngine(options: EngineOptions): Engine {
     models: new ModelManager({ home: paths.home, env: options.env, log: logs.createLogger('models') }),
     async runSession(runOptions) {
       const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
+      loadListener = (progress) => runOptions.onProgress?.({ type: 'model-loading', progress });
       try {
         const session = await sessions.run(runOptions);
         notifySessionEnd(session);
         return session;
       } finally {
+        loadListener = undefined;
         release();
       }
     },

@@ -46,7 +46,8 @@ export function registerRunCommand(program: Command, context: () => CliContext):
           : options.now
             ? undefined
             : new Date(Date.now() + minutesUntilClose(window, minuteOfDay(new Date())) * 60_000);
-        const session = await engine.runSession({ trigger: options.now ? 'manual' : 'night-window', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event) });
+        const loading = { shown: 0 };
+        const session = await engine.runSession({ trigger: options.now ? 'manual' : 'night-window', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event, loading) });
         writeLine(out, `report: nocturnal report --session ${session.id}`);
         if (session.stats.review > 0) writeLine(out, 'waiting for you: nocturnal review list');
       } finally {
@@ -55,9 +56,18 @@ export function registerRunCommand(program: Command, context: () => CliContext):
     });
 }
 
-function printProgress(ctx: CliContext, event: SessionProgress): void {
+function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown: number }): void {
   const out = ctx.io.stdout;
   switch (event.type) {
+    case 'model-loading': {
+      // One line per 10% step: readable in a terminal and in a log file alike.
+      const step = Math.floor(event.progress * 10);
+      if (step > loading.shown) {
+        loading.shown = step;
+        writeLine(out, `loading the model: ${step * 10}%`);
+      }
+      break;
+    }
     case 'session-started':
       writeLine(out, `session ${event.session.id} started: ${event.queued} task(s) queued`);
       break;

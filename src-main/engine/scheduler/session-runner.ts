@@ -30,6 +30,7 @@ export type SessionProgress =
   | { type: 'session-started'; session: Session; queued: number }
   | { type: 'task-started'; taskId: string; title: string; index: number }
   | { type: 'paused'; reason: string }
+  | { type: 'model-loading'; progress: number }
   | { type: 'resumed'; pausedMs: number }
   | { type: 'attempt'; progress: AttemptProgress }
   | { type: 'task-finished'; taskId: string; title: string; status: string; score: number | null; reason: string | null }
