@@ -207,6 +207,47 @@ describe('a night from the CLI', () => {
   });
 });
 
+describe('undo', () => {
+  it('puts the target back after one merge, and reverts with a new commit when more work landed on top', async () => {
+    const addSub = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' };
+    const addNotes = { path: 'NOTES.md', action: 'write', content: '# notes\n' };
+    const f = await setUp((schema, prompt) => {
+      if (schema !== 'nocturnal_edits') return reviewReply(1);
+      return editsReply(prompt.includes('Write notes') ? [addNotes] : [addSub]);
+    });
+    // The user fixed add() on main, so every attempt starts green.
+    await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
+    const before = await f.userView();
+    const first = await addTask(f, 'Add sub()');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const firstAttempt = (await showTask(f, first)).attempts[0];
+    expect(firstAttempt?.status).toBe('merged');
+    const undone = await f.cli('undo', firstAttempt?.id ?? '');
+    expect(undone.stderr).toBe('');
+    expect(undone.code).toBe(0);
+    expect(undone.stdout).toContain('moved back');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
+
+    // Merge it again, land a second change on top: undoing the first now needs a revert commit.
+    const again = await addTask(f, 'Add sub() again', '--priority', 'high');
+    const notes = await addTask(f, 'Write notes');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const againAttempt = (await showTask(f, again)).attempts[0];
+    expect(againAttempt?.status).toBe('merged');
+    expect((await showTask(f, notes)).status).toBe('merged');
+    const reverted = await f.cli('undo', againAttempt?.id ?? '');
+    expect(reverted.stderr).toBe('');
+    expect(reverted.code).toBe(0);
+    expect(reverted.stdout).toContain('revert commit');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
+    expect(await f.repo.git('show', 'nocturnal/integration:NOTES.md')).toBe('# notes');
+    const unknown = await f.cli('undo', 'nope-1');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no attempt');
+    expect(await f.userView()).toEqual(before);
+  });
+});
+
 describe('what checks leave behind', () => {
   it('never reaches a commit: the worktree is restored after the checks and only edited paths are staged', async () => {
     const sneakyTest = [

@@ -123,6 +123,7 @@ export class ReviewService {
         throw new NocturnalError('conflict', `cannot undo ${attemptId}: ${attempt.targetBranch} moved meanwhile; try again`);
     }
     this.store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId, type: 'attempt-undone', message: note, data: result }, this.now());
+    this.store.attempts.update(attemptId, { reasons: [...attempt.reasons, `undone by the user: ${note}`] });
     return { note };
   }
 
