@@ -207,6 +207,29 @@ describe('a night from the CLI', () => {
   });
 });
 
+describe('night limits and modes', () => {
+  it('holds changes for review once scheduler.max_changes_per_night merges have landed', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1' });
+    const first = await addTask(f, 'Fix add()', '--priority', 'high');
+    const second = await addTask(f, 'Fix add() twice');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    expect((await showTask(f, first)).status).toBe('merged');
+    const held = await showTask(f, second);
+    expect(held.status).toBe('review');
+    expect(held.attempts[0]?.decision).toBe('held');
+    expect(held.statusReason).toContain('scheduler.max_changes_per_night');
+  });
+
+  it('says in the report when checks ran without the sandbox because safety.sandbox was off', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SAFETY_SANDBOX: 'off' });
+    await addTask(f, 'Fix add()');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    expect(report.notes.join()).toContain('WITHOUT the OS sandbox');
+    expect((await f.cli('report', '--markdown')).stdout).toContain('WITHOUT the OS sandbox');
+  });
+});
+
 describe('undo', () => {
   it('puts the target back after one merge, and reverts with a new commit when more work landed on top', async () => {
     const addSub = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' };
