@@ -32,7 +32,7 @@ export interface OpenAiProviderOptions {
 }
 
 // Local servers ignore the key but the SDK insists on one.
-const placeholderApiKey = 'sk-local-no-key';
+const keylessServerApiKey = 'sk-local-no-key';
 
 type ResponseFormat = 'json_schema' | 'json_object';
 
@@ -256,7 +256,7 @@ export class OpenAiProvider implements LlmProvider {
   private ensureClient(): OpenAI {
     if (this.client !== undefined) return this.client;
     const keyVar = this.config.api_key_env;
-    let apiKey = placeholderApiKey;
+    let apiKey = keylessServerApiKey;
     if (keyVar !== null) {
       const value = this.env[keyVar];
       if (value === undefined || value === '') {
