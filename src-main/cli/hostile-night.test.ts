@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
 import { createTempDir } from '../engine/git/testing/temp-repo';
+import { isWithin } from '../engine/safety/path-within';
 import { DEFAULT_MAX_CHECK_PROCESSES } from '../engine/safety/sandbox/check-limits';
 import { connectOutScript, floodOutputScript, forkForeverScript, readSecretsScript, writeEverywhereScript } from './testing/hostile-scripts';
 import { createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
@@ -123,8 +124,10 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
     expect(fs.readdirSync(fakeHome.path).sort()).toEqual(['.ssh']);
     expect(fs.readdirSync(path.join(fakeHome.path, '.ssh'))).toEqual(['id_rsa']);
     expect(fs.existsSync(path.join(f.repo.path, '.git', 'hooks', 'post-checkout'))).toBe(false);
-    // Outside /tmp the file system is read-only; git could not change the repository's config.
-    expect(output).toMatch(new RegExp(`failed ${outsideTmp.replaceAll('.', '\\.')}: EROFS`));
+    // Outside /tmp the host file system is read-only inside the sandbox. (A checkout that itself lives
+    // under /tmp, as a CI clone may, lands in the sandbox's private /tmp instead: the host still sees
+    // nothing, which the existsSync loop above has already proven.)
+    if (!isWithin(fs.realpathSync(os.tmpdir()), outsideTmp)) expect(output).toMatch(new RegExp(`failed ${outsideTmp.replaceAll('.', '\\.')}: EROFS`));
     expect(output).toMatch(/failed \/var\/tmp\/nocturnal-pwned-.*: EROFS/);
     expect(output).toMatch(/git config refused/);
     expect(output).not.toMatch(/git config changed/);
