@@ -10,6 +10,7 @@ import type { SessionReport } from '../engine/report/session-report';
 import type { ReviewItem } from '../engine/review/review-service';
 import { buggyMath, createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
 import type { NightFixture, Responder } from './testing/night-fixture';
+import { runCliCaptured } from './testing/run-cli-in-process';
 
 let fixture: NightFixture | undefined;
 afterEach(async () => {
@@ -31,6 +32,10 @@ async function addTask(f: NightFixture, title: string, ...extra: string[]): Prom
   const run = await f.cli('task', 'add', 'calc', title, '--json', ...extra);
   expect(run.code).toBe(0);
   return run.json<{ id: string }>().id;
+}
+
+function runWithEnv(f: NightFixture, env: NodeJS.ProcessEnv, ...argv: string[]) {
+  return runCliCaptured(['--home', f.home, ...argv], { ...f.env, ...env });
 }
 
 async function showTask(f: NightFixture, id: string): Promise<Task> {
@@ -340,6 +345,21 @@ describe('the spec executor', () => {
     expect(task.statusReason).toContain('spec was refused');
     expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_spec')).toHaveLength(2);
     expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits')).toHaveLength(0);
+  });
+});
+
+describe('model configuration', () => {
+  it('refuses to start a night without a model, leaving every task queued (exit 2 naming llm.model_path)', async () => {
+    const f = await setUp(() => ({ status: 500 }), { NOCTURNAL_LLM_PROVIDER: 'llama' });
+    const id = await addTask(f, 'Fix add()');
+    const run = await f.cli('run', '--now');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('llm.model_path is not set');
+    expect((await showTask(f, id)).status).toBe('queued');
+    const wrongFile = await runWithEnv(f, { NOCTURNAL_LLM_PROVIDER: 'llama', NOCTURNAL_LLM_MODEL_PATH: '/nonexistent/model.gguf' }, 'run', '--now');
+    expect(wrongFile.code).toBe(2);
+    expect(wrongFile.stderr).toContain('/nonexistent/model.gguf does not exist');
+    expect((await f.cli('status', '--json')).json<{ lastSession: unknown }>().lastSession).toBeNull();
   });
 });
 

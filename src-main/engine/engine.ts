@@ -12,6 +12,8 @@ import type { HomePaths } from './config/home';
 import { BudgetGuard } from './cost/budget-guard';
 import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
+import { resolveModelFile } from './llm/resolve-model-file';
+import { NocturnalError } from './errors/nocturnal-error';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
@@ -149,6 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
     review,
     models: new ModelManager({ home: paths.home, env: options.env, log: logs.createLogger('models') }),
     async runSession(runOptions) {
+      assertModelConfigured();
       const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
       loadListener = (progress) => runOptions.onProgress?.({ type: 'model-loading', progress });
       try {
@@ -182,6 +185,21 @@ export function createEngine(options: EngineOptions): Engine {
       await logs.close();
     },
   };
+
+  /**
+   * A missing model is a configuration error, not something each task should fail on: refuse the run
+   * before any task is touched. (An unreachable server may come back, so that stays per task.)
+   */
+  function assertModelConfigured(): void {
+    if (config.llm.provider !== 'llama') return;
+    if (config.llm.model_path === null) {
+      throw new NocturnalError('validation', 'llm.model_path is not set: choose a model with `nocturnal model use NAME_OR_PATH` (see `nocturnal model list`), or set llm.provider to openai for a server such as LM Studio');
+    }
+    const file = resolveModelFile(config.llm.model_path, paths.models);
+    if (!fs.existsSync(file)) {
+      throw new NocturnalError('validation', `llm.model_path: ${file} does not exist; pull it with \`nocturnal model pull\` or point llm.model_path at a GGUF file`);
+    }
+  }
 
   function notifySessionEnd(session: Session): void {
     if (!config.notifications.enabled) return;

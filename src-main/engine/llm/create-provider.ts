@@ -1,10 +1,9 @@
 // Picks the provider llm.provider names. Creating one is cheap and loads nothing; start() does the work
 // (and is where a missing model_path or an unreachable server is reported, never hidden by a default).
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
 import { LlamaProvider } from './llama-provider';
+import { resolveModelFile } from './resolve-model-file';
 import { OpenAiProvider } from './openai-provider';
 import type { LlmProvider } from './provider';
 
@@ -36,14 +35,4 @@ export function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps): Llm
   });
 }
 
-/**
- * A path (absolute, or with a directory part, or ending in .gguf and existing) is used as given; a bare
- * name is looked up in the models folder as NAME or NAME.gguf. The result may not exist: the provider
- * says so, naming the file, when it starts.
- */
-export function resolveModelFile(nameOrPath: string, modelsDir: string | undefined): string {
-  const looksLikePath = isAbsolute(nameOrPath) || /[\\/]/.test(nameOrPath) || nameOrPath.startsWith('.');
-  if (looksLikePath || modelsDir === undefined) return resolve(nameOrPath);
-  const candidates = [join(modelsDir, nameOrPath), join(modelsDir, `${nameOrPath}.gguf`)];
-  return candidates.find((c) => existsSync(c)) ?? (existsSync(nameOrPath) ? resolve(nameOrPath) : (candidates[0] ?? nameOrPath));
-}
+export { resolveModelFile } from './resolve-model-file';

@@ -238,7 +238,7 @@ export class ModelManager {
   /** The file llm.model_path means, exactly as the embedded provider will resolve it. */
   private async resolveConfigured(modelPath: string): Promise<string> {
     // Loaded on demand: the provider module pulls in node-llama-cpp, which `model list` should not pay for up front.
-    const { resolveModelFile } = await import('../llm/create-provider');
+    const { resolveModelFile } = await import('../llm/resolve-model-file');
     return resolveModelFile(modelPath, this.modelsDir);
   }
 
