@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInWindow, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from './night-window';
+import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from './night-window';
 import { decideFromScore } from './quality/decision';
 
 describe('night window', () => {
@@ -29,6 +29,14 @@ describe('night window', () => {
     expect(minutesUntilOpen(night, parseClockTime('07:00'))).toBe(15 * 60);
     expect(minutesUntilClose(night, parseClockTime('23:00'))).toBe(7 * 60);
     expect(minutesUntilClose(night, parseClockTime('12:00'))).toBe(0);
+  });
+
+  it('reads the wall clock of the configured time zone', () => {
+    const instant = new Date('2026-01-15T21:30:00Z');
+    expect(minuteOfDayInZone(instant, 'UTC')).toBe(21 * 60 + 30);
+    expect(minuteOfDayInZone(instant, 'Asia/Tokyo')).toBe(6 * 60 + 30);
+    expect(minuteOfDayInZone(instant, 'America/New_York')).toBe(16 * 60 + 30);
+    expect(minuteOfDayInZone(instant, 'local')).toBe(instant.getHours() * 60 + instant.getMinutes());
   });
 
   it('refuses malformed times', () => {

@@ -35,3 +35,15 @@ export function minutesUntilClose(window: NightWindow, minuteOfDay: number): num
   if (window.start === window.end) return 1440;
   return (window.end - minuteOfDay + 1440) % 1440 || 1440;
 }
+
+/**
+ * Minutes since midnight of `date` on the wall clock of `timeZone` (`scheduler.timezone`): "local" is
+ * the machine's zone, anything else an IANA zone the config schema has already validated.
+ */
+export function minuteOfDayInZone(date: Date, timeZone: string): number {
+  if (timeZone === 'local') return date.getHours() * 60 + date.getMinutes();
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? '0');
+  return hour * 60 + minute;
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isInWindow, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from '../../../src-shared/night-window';
+import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from '../../../src-shared/night-window';
 import type { SessionProgress } from '../../engine/scheduler/session-runner';
 import { formatDuration } from '../../engine/report/render-report';
 import type { CliContext } from '../cli-context';
@@ -25,6 +25,7 @@ export function registerRunCommand(program: Command, context: () => CliContext):
       const out = ctx.io.stdout;
       const { scheduler } = engine.config;
       const window = nightWindow(scheduler.start_time, scheduler.end_time);
+      const minuteOfDay = (date: Date) => minuteOfDayInZone(date, scheduler.timezone);
       const abort = new AbortController();
       const onSignal = () => {
         writeLine(out, 'stopping after the current task… (press Ctrl+C again to force)');
@@ -37,12 +38,12 @@ export function registerRunCommand(program: Command, context: () => CliContext):
           const waitMinutes = minutesUntilOpen(window, minuteOfDay(new Date()));
           if (waitMinutes > 0) {
             writeLine(out, `waiting for the night window (${scheduler.start_time}–${scheduler.end_time}), which opens in ${formatDuration(waitMinutes * 60_000)}; use --now to start at once`);
-            await waitUntilWindow(window, scheduler.check_interval_s, abort.signal);
+            await waitUntilWindow(() => isInWindow(window, minuteOfDay(new Date())), scheduler.check_interval_s, abort.signal);
             if (abort.signal.aborted) return;
           }
         }
         const until = options.until
-          ? nextOccurrence(options.until)
+          ? nextOccurrence(options.until, minuteOfDay)
           : options.now
             ? undefined
             : new Date(Date.now() + minutesUntilClose(window, minuteOfDay(new Date())) * 60_000);
@@ -94,20 +95,17 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown
   }
 }
 
-function minuteOfDay(date: Date): number {
-  return date.getHours() * 60 + date.getMinutes();
-}
-
-function nextOccurrence(time: string): Date {
-  const minutes = parseClockTime(time);
-  const at = new Date();
-  at.setHours(Math.floor(minutes / 60), minutes % 60, 0, 0);
-  if (at.getTime() <= Date.now()) at.setDate(at.getDate() + 1);
+/** The next time the configured zone's wall clock shows `time` (today if still ahead, else tomorrow). */
+function nextOccurrence(time: string, minuteOfDay: (date: Date) => number): Date {
+  const now = new Date();
+  const minutesAhead = (parseClockTime(time) - minuteOfDay(now) + 1440) % 1440 || 1440;
+  const at = new Date(now.getTime() + minutesAhead * 60_000);
+  at.setSeconds(0, 0);
   return at;
 }
 
-async function waitUntilWindow(window: ReturnType<typeof nightWindow>, intervalS: number, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted && !isInWindow(window, minuteOfDay(new Date()))) {
+async function waitUntilWindow(isOpen: () => boolean, intervalS: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && !isOpen()) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.min(intervalS, 60) * 1000);
       signal.addEventListener('abort', () => {
