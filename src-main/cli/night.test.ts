@@ -85,6 +85,12 @@ describe('a night from the CLI', () => {
     const markdown = (await f.cli('report', '--markdown')).stdout;
     expect(markdown).toContain('Fix add()');
     expect(markdown).toContain('merged');
+    // The knowledge vault got the attempt's note, linked to the workspace note made on `workspace add`.
+    const noteDay = (attempt?.endedAt ?? '').slice(0, 10);
+    const note = fs.readFileSync(path.join(f.home, 'vault', 'attempts', noteDay, `${attempt?.id}.md`), 'utf8');
+    expect(note).toContain('status: merged');
+    expect(note).toContain('[[workspaces/calc]]');
+    expect(fs.existsSync(path.join(f.home, 'vault', 'workspaces', 'calc.md'))).toBe(true);
     // Every model call was stored with its schema and tokens.
     const interactions = (await import('../engine/store/store')).openStore(path.join(f.home, 'nocturnal.db'));
     try {
@@ -209,6 +215,17 @@ describe('a night from the CLI', () => {
     const lastPrompt = f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').at(-1);
     expect(JSON.stringify(lastPrompt?.body.messages)).toContain('cover add() with a test');
     expect((await showTask(f, id)).attempts).toHaveLength(2);
+  });
+});
+
+describe('workspace notes', () => {
+  it('go into the edit prompt', async () => {
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)));
+    fs.appendFileSync(path.join(f.home, 'vault', 'workspaces', 'calc.md'), 'House rule: never use semicolon-free style.\n');
+    await addTask(f, 'Fix add()');
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const editCall = f.server.chatRequests.find((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits');
+    expect(JSON.stringify(editCall?.body.messages)).toContain('House rule: never use semicolon-free style.');
   });
 });
 

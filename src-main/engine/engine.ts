@@ -3,6 +3,7 @@
 // scheduler → reporter — and hands each its dependencies. No module-level singletons: two engines in
 // one process (tests) share nothing.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../../src-shared/config/schema';
 import type { Session } from '../../src-shared/domain/records';
 import type { TaskStatus } from '../../src-shared/domain/task';
@@ -29,6 +30,7 @@ import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
 import { ModelManager } from './models/model-manager';
+import { KnowledgeVault } from './knowledge/knowledge-vault';
 import { SessionRunner } from './scheduler/session-runner';
 import type { RunSessionOptions } from './scheduler/session-runner';
 import { readLockOwner } from './store/engine-lock';
@@ -117,7 +119,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Every git process the engine spawns passes the command policy first.
   const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
-  const workspaces = new WorkspaceService(store, now, git);
+  const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
+  const workspaces = new WorkspaceService(store, now, git, knowledge);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
@@ -136,6 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     now,
     model,
     checks,
+    knowledge,
     releaseSessionResources: releaseProvider,
     resourceGate: () =>
       new ResourceGate({ safety: config.safety, sampler, diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)], log: logs.createLogger('resources') }),

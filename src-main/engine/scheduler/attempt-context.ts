@@ -6,6 +6,7 @@ import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
 import type { Logger } from '../log/logger';
+import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
 
 export interface CheckRunner {
@@ -20,6 +21,7 @@ export interface AttemptDeps {
   git: GitCallOptions;
   model: ModelCaller;
   checks: CheckRunner;
+  knowledge: KnowledgeVault;
   log: Logger;
   now: () => Date;
   /** Baseline results per workspace and base commit, shared by the attempts of one session. */

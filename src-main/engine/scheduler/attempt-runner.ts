@@ -49,6 +49,7 @@ export class AttemptRunner {
     let created = false;
     try {
       const outcome = await this.work(task, workspace, attempt, worktree, timeout, () => (created = true));
+      await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
       const reason = timeout.aborted
@@ -57,7 +58,9 @@ export class AttemptRunner {
           ? error.message
           : String(error);
       log.error({ err: reason }, 'attempt failed');
-      return this.finish(task, attempt.id, 'failed', { reasons: [reason] });
+      const failed = this.finish(task, attempt.id, 'failed', { reasons: [reason] });
+      await this.writeNote(task, attempt.id, workspace, log);
+      return failed;
     } finally {
       if (created) {
         try {
@@ -102,7 +105,8 @@ export class AttemptRunner {
 
     const brief: TaskBrief = { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
     const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
-    const context = await buildContext({ git, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
+    const notes = await this.deps.knowledge.workspaceNotes(workspace);
+    const context = await buildContext({ git, notes, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
     const interaction = { sessionId: started.sessionId, taskId: task.id, attemptId: started.id };
     let contextText = context.text;
     let plannedFiles = task.files;
@@ -220,6 +224,15 @@ export class AttemptRunner {
       return this.land(task, workspace, started.id, breakdown, reasons);
     }
     return this.finish(task, started.id, 'rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] });
+  }
+
+  /** The attempt's note in the knowledge vault; a vault that cannot be written never fails the attempt. */
+  private async writeNote(task: Task, attemptId: string, workspace: Workspace, log: AttemptDeps['log']): Promise<void> {
+    try {
+      await this.deps.knowledge.writeAttemptNote(this.deps.store.tasks.require(task.id), this.deps.store.attempts.require(attemptId), workspace);
+    } catch (error) {
+      log.warn({ err: String(error) }, 'could not write the attempt note to the knowledge vault');
+    }
   }
 
   /** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */

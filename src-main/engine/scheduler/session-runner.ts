@@ -9,6 +9,7 @@ import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
 import { removeWorktree } from '../git/worktree-remove';
 import type { Logger } from '../log/logger';
+import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
 import type { AttemptProgress, CheckRunner } from './attempt-context';
@@ -45,6 +46,7 @@ export interface SessionRunnerDeps {
   now: () => Date;
   model: () => ModelCaller;
   checks: CheckRunner;
+  knowledge: KnowledgeVault;
   /** Called when the session ends, to release the model and other session-scoped resources. */
   releaseSessionResources: () => Promise<void>;
   /** Resource gating (CPU, memory, disk, battery): a fresh gate per session, sampled on demand. */
@@ -89,6 +91,7 @@ export class SessionRunner {
         git: this.deps.git,
         model: this.deps.model(),
         checks: this.deps.checks,
+        knowledge: this.deps.knowledge,
         log,
         now,
         baselineCache,

@@ -12,6 +12,7 @@ import { getRepositoryInfo } from '../git/repository-info';
 import { runGit } from '../git/run-git';
 import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
+import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 
 export interface AddWorkspaceInput {
   path: string;
@@ -28,6 +29,7 @@ export class WorkspaceService {
     private readonly store: Store,
     private readonly now: () => Date,
     private readonly git: GitCallOptions,
+    private readonly knowledge: KnowledgeVault,
   ) {}
 
   async add(input: AddWorkspaceInput): Promise<Workspace> {
@@ -59,7 +61,9 @@ export class WorkspaceService {
     const existing = this.store.workspaces.byPath(repoPath);
     if (existing) throw usage(`${repoPath} is already registered as workspace "${existing.name}"`);
 
-    return this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks }, this.now());
+    const workspace = this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks }, this.now());
+    await this.knowledge.ensureWorkspaceNote(workspace);
+    return workspace;
   }
 
   list(): Workspace[] {
