@@ -41,14 +41,7 @@ export class SandboxedCheckRunner implements CheckRunner {
       },
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    return results.map((r) => ({
-      name: r.name as CheckName,
-      command: r.command,
-      passed: r.passed,
-      exitCode: r.exitCode,
-      timedOut: r.timedOut,
-      durationMs: r.durationMs,
-      output: r.output,
-    }));
+    // Only the pipeline's fields are kept: the safety layer's extras stay in the log.
+    return results.map(({ name, command, passed, exitCode, timedOut, durationMs, output }) => ({ name, command, passed, exitCode, timedOut, durationMs, output }));
   }
 }

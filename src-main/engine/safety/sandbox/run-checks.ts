@@ -3,6 +3,7 @@
 // goes on and the reason reaches the report — while a missing sandbox stops everything with the
 // install-or-opt-out message, since no check may run unsandboxed unless the user chose that.
 import type { SafetyConfig } from '../../../../src-shared/config/schema';
+import type { CheckName, CheckOutcome } from '../../../../src-shared/domain/attempt';
 import type { Logger } from '../../log/logger';
 import { evaluateCommand } from '../command-policy';
 import { createSandboxDetector } from './detect-sandbox';
@@ -10,22 +11,15 @@ import type { SandboxDetector, SandboxKind } from './detect-sandbox';
 import type { AppliedLimits, CheckLimits } from './check-limits';
 import { runSandboxed } from './run-sandboxed';
 
-export type CheckName = 'test' | 'lint' | 'typecheck' | 'build';
+export type { CheckName };
 
 export interface CheckSpec {
   name: CheckName;
   command: string;
 }
 
-export interface CheckResult {
-  name: CheckName;
-  command: string;
-  passed: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
-  /** Combined stdout+stderr, capped (head and tail kept), with sandbox and timeout notes; fit for the model. */
-  output: string;
+/** The pipeline's CheckOutcome plus what only the safety layer knows about how the check ran. */
+export interface CheckResult extends CheckOutcome {
   outputTruncated: boolean;
   /** Where it ran; null when the policy refused it and nothing ran. */
   sandbox: SandboxKind | null;
