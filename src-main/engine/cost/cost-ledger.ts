@@ -4,15 +4,10 @@
 import type { CostConfig } from '../../../src-shared/config/schema';
 import type { InteractionContext } from '../store/interactions-repo';
 import type { Store } from '../store/store';
+import type { UsageEntry } from '../store/usage-repo';
 
-export interface CallUsage {
-  provider: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  durationMs: number;
-}
+/** What one model call used, as the usage ledger stores it (before pricing). */
+export type CallUsage = Pick<UsageEntry, 'provider' | 'model' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'durationMs'>;
 
 export interface PricedUsage {
   costUsd: number;
