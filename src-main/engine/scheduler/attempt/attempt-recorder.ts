@@ -1,0 +1,50 @@
+// The one place an attempt's pipeline writes to the store and reports progress: stages say what
+// happened, the recorder turns it into attempt updates, the final task/attempt transitions, the
+// auto-approval record and the progress events the CLI and the app show.
+import type { Attempt, Task } from '../../../../src-shared/domain/records';
+import type { AttemptUpdate } from '../../store/attempts-repo';
+import type { AttemptDeps, AttemptStage } from '../attempt-context';
+
+export type AttemptResult = Pick<Attempt, 'id' | 'status' | 'score' | 'decision' | 'reasons'>;
+export type FinalStatus = 'merged' | 'review' | 'rejected' | 'failed';
+
+/** How a stage ends the attempt: the final status and what to store with it. */
+export interface AttemptEnding {
+  status: FinalStatus;
+  changes: AttemptUpdate;
+}
+
+export function ending(status: FinalStatus, changes: AttemptUpdate): AttemptEnding {
+  return { status, changes };
+}
+
+export class AttemptRecorder {
+  constructor(
+    private readonly deps: Pick<AttemptDeps, 'store' | 'now' | 'onProgress'>,
+    private readonly task: Task,
+    readonly attemptId: string,
+  ) {}
+
+  progress(stage: AttemptStage, cycle: number, message: string): void {
+    this.deps.onProgress?.({ attemptId: this.attemptId, taskId: this.task.id, stage, cycle, message });
+  }
+
+  update(changes: AttemptUpdate): void {
+    this.deps.store.attempts.update(this.attemptId, changes);
+  }
+
+  attempt(): Attempt {
+    return this.deps.store.attempts.require(this.attemptId);
+  }
+
+  finish(end: AttemptEnding): AttemptResult {
+    const { store, now } = this.deps;
+    const { status } = end;
+    const attempt = store.attempts.transition(this.attemptId, status, now(), end.changes);
+    store.tasks.transition(this.task.id, status, now(), { reason: attempt.reasons.at(-1) ?? null });
+    if (status === 'merged') store.interactions.recordApproval(this.attemptId, 'auto-approved', attempt.reasons.at(-1) ?? null);
+    if (status === 'rejected') store.interactions.recordApproval(this.attemptId, 'auto-rejected', attempt.reasons.at(-1) ?? null);
+    this.progress('done', attempt.cycles, `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}`);
+    return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
+  }
+}

@@ -1,0 +1,41 @@
+// What every stage of one attempt shares: the task, its workspace, the worktree the attempt owns, the
+// abort signal of its time limit and the recorder. Stages return either the value the next stage needs
+// or how the attempt ends; only the runner turns an ending into stored state (through the recorder).
+import type { Attempt, Task, Workspace } from '../../../../src-shared/domain/records';
+import type { TaskBrief } from '../../agents/prompts/prompt-types';
+import { restoreWorktreeToHead } from '../../git/worktree-restore';
+import type { InteractionContext } from '../../store/interactions-repo';
+import type { AttemptDeps } from '../attempt-context';
+import type { AttemptEnding, AttemptRecorder } from './attempt-recorder';
+
+export interface AttemptRun {
+  deps: AttemptDeps;
+  task: Task;
+  workspace: Workspace;
+  /** The attempt row as it was started (id, branch, session). */
+  attempt: Attempt;
+  worktree: string;
+  signal: AbortSignal;
+  record: AttemptRecorder;
+  brief: TaskBrief;
+  interaction: InteractionContext & { attemptId: string; taskId: string };
+}
+
+export type Staged<T> = { next: T } | { end: AttemptEnding };
+
+export function next<T>(value: T): Staged<T> {
+  return { next: value };
+}
+
+export function end<T>(ending: AttemptEnding): Staged<T> {
+  return { end: ending };
+}
+
+/** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */
+export async function restoreWorktree(run: AttemptRun): Promise<void> {
+  await restoreWorktreeToHead({ ...run.deps.git, worktreePath: run.worktree, ownedRoot: run.deps.paths.worktrees });
+}
+
+export function briefOf(task: Task): TaskBrief {
+  return { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
+}

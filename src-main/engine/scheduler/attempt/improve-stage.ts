@@ -1,0 +1,102 @@
+// Stage 3, improve: the cycles of DESIGN §4 — context, (spec), edits, commit, checks — each followed by
+// the evaluate stage; a failure or a low score goes back to the model as feedback while cycles are left.
+// Ends with the change to land, or with how the attempt ended.
+import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
+import { buildContext } from '../../agents/context-builder';
+import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
+import { renderChecks } from '../../report/render-report';
+import { ending } from './attempt-recorder';
+import type { AttemptRun, Staged } from './attempt-run';
+import { end, next, restoreWorktree } from './attempt-run';
+import { editStep } from './edit-step';
+import { evaluateStage } from './evaluate-stage';
+import { truncateFeedback } from './feedback-text';
+import { specify } from './spec-step';
+
+export interface ToLand {
+  breakdown: ScoreBreakdown;
+  reasons: string[];
+}
+
+export async function improveStage(run: AttemptRun, baseCommit: string, checksBefore: CheckOutcome[]): Promise<Staged<ToLand>> {
+  const { deps, task, workspace, worktree, signal, record } = run;
+  const { config, git } = deps;
+
+  const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
+  const notes = await deps.knowledge.workspaceNotes(workspace);
+  const context = await buildContext({ git, notes, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
+  let contextText = context.text;
+  let plannedFiles = task.files;
+  if (task.executor === 'spec') {
+    const spec = await specify(run, context.text);
+    if (spec.kind === 'refused') return end(ending('failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] }));
+    record.update({ spec: spec.spec });
+    contextText = `${renderSpecForEdits(spec.spec)}\n\n${context.text}`;
+    plannedFiles = [...new Set([...task.files, ...spec.spec.files])];
+  }
+
+  let feedback: string | null = null;
+  let lastFailureSignature: string | null = null;
+  let stopImproving = false;
+  let head = baseCommit;
+  const maxCycles = config.quality.max_improvement_cycles;
+  const reasons: string[] = [];
+
+  for (let cycle = 0; cycle <= maxCycles; cycle++) {
+    record.update({ cycles: cycle });
+    const cyclesLeft = maxCycles - cycle;
+    const edited = await editStep(run, cycle, contextText, feedback);
+    if (edited.kind === 'end') return end(edited.ending);
+    if (edited.kind === 'feedback') {
+      feedback = truncateFeedback(edited.problems.join('\n'));
+      reasons.push(`cycle ${cycle}: edits could not be applied: ${edited.problems[0] ?? ''}`);
+      if (cyclesLeft === 0) return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
+      continue;
+    }
+    if (edited.head) head = edited.head;
+    record.update({ headCommit: head });
+
+    record.progress('check', cycle, 'running the checks on the change');
+    const checksAfter = await deps.checks.run({ worktree, checks: workspace.checks, signal });
+    await restoreWorktree(run);
+    record.update({ checksAfter });
+    const failing = checksAfter.filter((c) => !c.passed);
+    if (failing.length > 0 && cyclesLeft > 0) {
+      const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
+      if (signature !== lastFailureSignature) {
+        lastFailureSignature = signature;
+        feedback = truncateFeedback(
+          failing.map((c) => `Check "${c.name}" (${c.command}) failed${c.timedOut ? ' (timed out)' : ` with exit code ${c.exitCode}`}:\n${c.output}`).join('\n\n'),
+        );
+        reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
+        continue;
+      }
+      reasons.push(`cycle ${cycle}: the same failure repeated; stopped improving`);
+      stopImproving = true;
+    }
+
+    const evaluation = await evaluateStage(run, { baseCommit, head, checksBefore, checksAfter, plannedFiles, cycle, cyclesLeft: stopImproving ? 0 : cyclesLeft, reasons });
+    if (evaluation.kind === 'end') return end(evaluation.ending);
+    const { breakdown, decision, reviewIssues } = evaluation;
+    const scored = { score: breakdown.total, scoreBreakdown: breakdown };
+    if (decision === 'improve') {
+      feedback = truncateFeedback(
+        [
+          `Your change scored ${breakdown.total.toFixed(2)}; it needs ${config.quality.review_threshold} to be considered.`,
+          ...breakdown.gates,
+          ...reviewIssues.map((i) => `Reviewer: ${i}`),
+          `Checks: ${renderChecks(checksBefore, checksAfter)}`,
+        ].join('\n'),
+      );
+      continue;
+    }
+    if (decision === 'reject') {
+      return end(ending('rejected', { ...scored, decision: 'reject', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is below quality.review_threshold ${config.quality.review_threshold}`] }));
+    }
+    if (decision === 'review') {
+      return end(ending('review', { ...scored, decision: 'review', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is between the review and auto-approve thresholds`] }));
+    }
+    return next({ breakdown, reasons });
+  }
+  return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
+}
