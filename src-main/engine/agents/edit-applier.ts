@@ -14,7 +14,8 @@ import { locateSearch } from './locate-search';
 
 export type ApplyResult =
   | { kind: 'applied'; files: string[]; linesAdded: number; linesRemoved: number }
-  | { kind: 'feedback'; problems: string[] }
+  /** `missed`: files where a replace's search text was not found (the loop counts misses per file). */
+  | { kind: 'feedback'; problems: string[]; missed: string[] }
   | { kind: 'violation'; reasons: string[] }
   | { kind: 'limit'; reasons: string[] };
 
@@ -31,11 +32,12 @@ export async function applyEdits(
   edits: NocturnalEdits['edits'],
   safety: Pick<SafetyConfig, 'protected_paths' | 'max_file_changes' | 'max_changed_lines' | 'max_file_bytes'>,
 ): Promise<ApplyResult> {
-  if (edits.length === 0) return { kind: 'feedback', problems: ['the reply contained no edits; make the change the task asks for'] };
+  if (edits.length === 0) return { kind: 'feedback', problems: ['the reply contained no edits; make the change the task asks for'], missed: [] };
   const guard = await createPathGuard(worktree, { protectedPaths: safety.protected_paths });
   const files = new Map<string, PlannedFile>();
   const violations: string[] = [];
   const problems: string[] = [];
+  const missed: string[] = [];
 
   for (const [index, edit] of edits.entries()) {
     const label = `edits[${index}] (${edit.action} ${edit.path})`;
@@ -77,9 +79,8 @@ export async function applyEdits(
         continue;
       }
       if (found.kind === 'missing') {
-        const hint = found.nearest
-          ? ` The closest region (from line ${found.nearest.firstLine}) is:\n${found.nearest.text}`
-          : '';
+        const hint = found.nearest ? ` The closest region in the current file is:\n${numberLines(found.nearest.text, found.nearest.firstLine)}` : '';
+        missed.push(checked.relPath);
         problems.push(`${label}: the search text was not found in ${checked.relPath}.${hint}`);
         continue;
       }
@@ -89,7 +90,7 @@ export async function applyEdits(
   }
 
   if (violations.length > 0) return { kind: 'violation', reasons: violations };
-  if (problems.length > 0) return { kind: 'feedback', problems };
+  if (problems.length > 0) return { kind: 'feedback', problems, missed };
 
   const planned: PlannedFileChange[] = [...files.values()]
     .filter((f) => f.touched)
@@ -101,7 +102,7 @@ export async function applyEdits(
     }));
   const limits = checkChangeLimits(planned, safety);
   if (!limits.ok) return { kind: 'limit', reasons: limits.violations.map((v) => `${v.limit}: ${v.detail}`) };
-  if (limits.stats.files === 0) return { kind: 'feedback', problems: ['the edits change nothing: every file stays as it was'] };
+  if (limits.stats.files === 0) return { kind: 'feedback', problems: ['the edits change nothing: every file stays as it was'], missed: [] };
 
   const written: string[] = [];
   for (const file of files.values()) {
@@ -126,4 +127,12 @@ async function readIfExists(file: string): Promise<string | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** Lines prefixed with their 1-based numbers, so the model can tell where in the file a region is. */
+export function numberLines(text: string, firstLine = 1): string {
+  return text
+    .split('\n')
+    .map((line, i) => `${String(firstLine + i).padStart(4)}| ${line}`)
+    .join('\n');
 }

@@ -1,6 +1,7 @@
 // Stage 2, baseline: the checks on the untouched base commit (cached per workspace and base commit for
 // the session), which every later result is compared with.
 import type { CheckOutcome } from '../../../../src-shared/domain/attempt';
+import { classifyBaseFailure } from '../../quality/failure-class';
 import { ending } from './attempt-recorder';
 import type { AttemptRun, Staged } from './attempt-run';
 import { end, next, restoreWorktree } from './attempt-run';
@@ -27,5 +28,9 @@ export async function baselineStage(run: AttemptRun, baseCommit: string): Promis
       }),
     );
   }
+  // A check that cannot run at all on the base (not installed, missing dependency, permission) is not
+  // something an edit can fix: end now, before spending a model call, naming the fix.
+  const broken = checksBefore.map(classifyBaseFailure).filter((c) => c.kind === 'environment');
+  if (broken.length > 0) return end(ending('failed', { reasons: broken.map((c) => c.reason) }));
   return next(checksBefore);
 }

@@ -1,7 +1,8 @@
 // One cycle's edit: ask the model for `nocturnal_edits`, apply them through the safety layer and commit
 // exactly the paths they wrote.
 import { applyEdits } from '../../agents/edit-applier';
-import { editsPromptV1 } from '../../agents/prompts/edits-v1';
+import { editsPromptV2 } from '../../agents/prompts/edits-v2';
+import type { EditsPromptV2Input } from '../../agents/prompts/edits-v2';
 import { commitAll } from '../../git/commit-all';
 import { editsSchema } from '../../llm/protocol';
 import type { AttemptEnding } from './attempt-recorder';
@@ -11,18 +12,18 @@ import { safetyGate } from './evaluate-stage';
 import { commitMessage } from './feedback-text';
 
 export type EditOutcome =
-  | { kind: 'committed'; head: string | null; files: string[]; summary: string }
-  | { kind: 'feedback'; problems: string[] }
+  | { kind: 'committed'; head: string | null; files: string[]; summary: string; linesAdded: number; linesRemoved: number }
+  | { kind: 'feedback'; problems: string[]; missed: string[]; summary: string }
   | { kind: 'end'; ending: AttemptEnding };
 
-export async function editStep(run: AttemptRun, cycle: number, context: string, feedback: string | null): Promise<EditOutcome> {
+export async function editStep(run: AttemptRun, cycle: number, prompt: Omit<EditsPromptV2Input, 'task'>): Promise<EditOutcome> {
   const { deps, record, worktree, signal, brief, interaction, attempt, task } = run;
   const { config } = deps;
   record.progress('generate', cycle, cycle === 0 ? 'asking the model for edits' : 'asking the model to improve');
   const edits = await deps.model.call({
     agent: 'direct',
-    promptId: editsPromptV1.id,
-    messages: editsPromptV1.render({ task: brief, context, feedback }),
+    promptId: editsPromptV2.id,
+    messages: editsPromptV2.render({ task: brief, ...prompt }),
     schema: editsSchema,
     context: interaction,
     conversationId: attempt.id,
@@ -38,9 +39,16 @@ export async function editStep(run: AttemptRun, cycle: number, context: string, 
     };
   }
   if (applied.kind === 'limit') return { kind: 'end', ending: ending('failed', { reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons] }) };
-  if (applied.kind === 'feedback') return { kind: 'feedback', problems: applied.problems };
+  if (applied.kind === 'feedback') return { kind: 'feedback', problems: applied.problems, missed: applied.missed, summary: edits.value.summary };
 
   // Only what the edits wrote is staged: nothing else in the worktree can reach a commit.
   const committed = await commitAll({ ...deps.git, worktreePath: worktree, ownedRoot: deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle), paths: applied.files });
-  return { kind: 'committed', head: committed.kind === 'committed' ? committed.commit : null, files: applied.files, summary: edits.value.summary };
+  return {
+    kind: 'committed',
+    head: committed.kind === 'committed' ? committed.commit : null,
+    files: applied.files,
+    summary: edits.value.summary,
+    linesAdded: applied.linesAdded,
+    linesRemoved: applied.linesRemoved,
+  };
 }

@@ -3,12 +3,14 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
 import { renderChecks } from '../../report/render-report';
 import { ending } from './attempt-recorder';
 import type { AttemptRun, Staged } from './attempt-run';
 import { end, next, restoreWorktree } from './attempt-run';
 import { editStep } from './edit-step';
+import { CycleMemory } from './cycle-memory';
 import { evaluateStage } from './evaluate-stage';
 import { truncateFeedback } from './feedback-text';
 import { specify } from './spec-step';
@@ -24,17 +26,20 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
 
   const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
   const notes = await deps.knowledge.workspaceNotes(workspace);
-  const context = await buildContext({ git, notes, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
-  let contextText = context.text;
+  const taskText = `${task.title} ${task.description}`;
+  // Rebuilt from the worktree before every cycle: the model edits the files as they are now.
+  const contextFor = async (files: string[]) => (await buildContext({ git, notes, worktree, taskFiles: files, taskText, budgetTokens: budget })).text;
+  let specText = '';
   let plannedFiles = task.files;
   if (task.executor === 'spec') {
-    const spec = await specify(run, context.text);
+    const spec = await specify(run, await contextFor(task.files));
     if (spec.kind === 'refused') return end(ending('failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] }));
     record.update({ spec: spec.spec });
-    contextText = `${renderSpecForEdits(spec.spec)}\n\n${context.text}`;
+    specText = `${renderSpecForEdits(spec.spec)}\n\n`;
     plannedFiles = [...new Set([...task.files, ...spec.spec.files])];
   }
 
+  const memory = new CycleMemory();
   let feedback: string | null = null;
   let lastFailureSignature: string | null = null;
   let stopImproving = false;
@@ -45,14 +50,17 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
   for (let cycle = 0; cycle <= maxCycles; cycle++) {
     record.update({ cycles: cycle });
     const cyclesLeft = maxCycles - cycle;
-    const edited = await editStep(run, cycle, contextText, feedback);
+    const context = specText + (await contextFor([...new Set([...plannedFiles, ...memory.touched])]));
+    const edited = await editStep(run, cycle, { context, history: memory.history, feedback, rewriteAllowed: memory.rewriteAllowed });
     if (edited.kind === 'end') return end(edited.ending);
     if (edited.kind === 'feedback') {
+      memory.notApplied(cycle, edited.summary, edited.missed, edited.problems[0] ?? '');
       feedback = truncateFeedback(edited.problems.join('\n'));
       reasons.push(`cycle ${cycle}: edits could not be applied: ${edited.problems[0] ?? ''}`);
       if (cyclesLeft === 0) return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
       continue;
     }
+    memory.committed(cycle, edited.summary, edited.files, edited.linesAdded, edited.linesRemoved);
     if (edited.head) head = edited.head;
     record.update({ headCommit: head });
 
@@ -65,9 +73,8 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
       const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
-        feedback = truncateFeedback(
-          failing.map((c) => `Check "${c.name}" (${c.command}) failed${c.timedOut ? ' (timed out)' : ` with exit code ${c.exitCode}`}:\n${c.output}`).join('\n\n'),
-        );
+        feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree)).join('\n\n'));
+        memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
         continue;
       }
@@ -78,6 +85,7 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
     const evaluation = await evaluateStage(run, { baseCommit, head, checksBefore, checksAfter, plannedFiles, cycle, cyclesLeft: stopImproving ? 0 : cyclesLeft, reasons });
     if (evaluation.kind === 'end') return end(evaluation.ending);
     const { breakdown, decision, reviewIssues } = evaluation;
+    memory.outcome(`scored ${breakdown.total.toFixed(2)}`);
     const scored = { score: breakdown.total, scoreBreakdown: breakdown };
     if (decision === 'improve') {
       feedback = truncateFeedback(
@@ -99,4 +107,10 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
     return next({ breakdown, reasons });
   }
   return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
+}
+
+/** A failing check as feedback: which check, how it ended, and the part of its output that matters. */
+function describeFailure(check: CheckOutcome, worktree: string): string {
+  const how = check.timedOut ? ' (timed out)' : ` with exit code ${check.exitCode}`;
+  return `Check "${check.name}" (${check.command}) failed${how}:\n${renderFailureDigest(digestFailure(check.output, worktree))}`;
 }

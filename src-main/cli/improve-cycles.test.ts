@@ -1,0 +1,80 @@
+// The improvement loop on a real repository through the CLI, with a scripted model that edits only
+// what the prompt shows it (as a model would): each cycle must see the files as earlier cycles left
+// them, the failure trimmed to what matters, and a missed search must come back with the real region.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Task } from '../../src-shared/domain/records';
+import { createNightFixture, editsReply, reviewReply } from './testing/night-fixture';
+import type { NightFixture, Responder } from './testing/night-fixture';
+
+let fixture: NightFixture | undefined;
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+/** The content of `file` as the prompt shows it, or null when the prompt does not show it. */
+function shownFile(prompt: string, file: string): string | null {
+  const match = new RegExp(`## ${file.replace('.', '\\.')}\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\``).exec(prompt);
+  return match?.[1] ?? null;
+}
+
+async function night(respond: Responder, cycles: string): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
+  const f = await createNightFixture({ respond, env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: cycles } });
+  fixture = f;
+  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
+  const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js')).json<{ id: string }>().id;
+  const before = await f.userView();
+  expect((await f.cli('run', '--now')).code).toBe(0);
+  expect(await f.userView()).toEqual(before);
+  const task = (await f.cli('task', 'show', id, '--json')).json<Task>();
+  const editPrompts = f.server.chatRequests
+    .filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits')
+    .map((r) => (r.body.messages ?? []).map((m) => m.content).join('\n'));
+  return { f, task, editPrompts };
+}
+
+describe('each improvement cycle sees the truth', () => {
+  it('fixes in two cycles when the second edit targets the line the first cycle wrote', async () => {
+    const { f, task, editPrompts } = await night((schema, prompt) => {
+      if (schema !== 'nocturnal_edits') return reviewReply(0.95);
+      const math = shownFile(prompt, 'math.js') ?? '';
+      // The model edits the line it is shown: the original bug first, then its own first try.
+      if (math.includes('  return a - b;')) return editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b + 1; // first try' }], 'first try');
+      if (math.includes('  return a + b + 1; // first try')) return editsReply([{ path: 'math.js', action: 'replace', search: '  return a + b + 1; // first try', replace: '  return a + b;' }], 'second try');
+      return editsReply([], 'nothing I recognise');
+    }, '2');
+
+    expect(task.status).toBe('merged');
+    expect(task.attempts[0]).toMatchObject({ status: 'merged', decision: 'merge', cycles: 1 });
+    const merged = await f.repo.git('show', 'nocturnal/integration:math.js');
+    expect(merged).toContain('  return a + b;\n');
+    expect(merged).not.toContain('first try');
+    expect(editPrompts).toHaveLength(2);
+    // The second prompt shows what cycle 0 did and the failure cut to the assertion and repo frames.
+    const second = editPrompts[1] ?? '';
+    expect(second).toContain('cycle 0: "first try" changed math.js (+1 −1 lines); then test failed');
+    expect(second).toContain('First failure:');
+    expect(second).toContain('AssertionError');
+    expect(second).toMatch(/Stack frames in the repository:\n.*test\.js:\d+/);
+    expect(second).not.toContain(f.home);
+  });
+
+  it('answers a missed search with the nearest numbered region, then allows a whole-file rewrite after two misses', async () => {
+    const { f, task, editPrompts } = await night((schema, prompt) => {
+      if (schema !== 'nocturnal_edits') return reviewReply(0.95);
+      const math = shownFile(prompt, 'math.js');
+      if (math !== null && prompt.includes('You may now send one "write" edit with the complete new content of that file')) {
+        return editsReply([{ path: 'math.js', action: 'write', content: math.replace('return a - b;', 'return a + b;') }], 'rewrite');
+      }
+      // A model that keeps misquoting the line.
+      return editsReply([{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a-b;\n}', replace: 'function add(a, b) {\n  return a + b;\n}' }], 'misquote');
+    }, '2');
+
+    expect(editPrompts).toHaveLength(3);
+    expect(editPrompts[1]).toContain('the search text was not found in math.js. The closest region in the current file is:\n   1| function add(a, b) {\n   2|   return a - b;\n   3| }');
+    expect(editPrompts[1]).not.toContain('Whole-file rewrite allowed');
+    expect(editPrompts[2]).toContain('Your search text missed twice in math.js');
+    expect(task.status).toBe('merged');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('  return a + b;\n');
+  });
+});
