@@ -78,3 +78,21 @@ describe('each improvement cycle sees the truth', () => {
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('  return a + b;\n');
   });
 });
+
+describe('failures no edit can fix', () => {
+  it('end the attempt after zero model calls when the check command is not installed, naming the fix', async () => {
+    const f = await createNightFixture({ respond: (schema) => (schema === 'nocturnal_edits' ? editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' }]) : reviewReply(0.95)) });
+    fixture = f;
+    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'mocha-not-installed test.js')).code).toBe(0);
+    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json')).json<{ id: string }>().id;
+    expect((await f.cli('run', '--now')).code).toBe(0);
+
+    const task = (await f.cli('task', 'show', id, '--json')).json<Task>();
+    expect(task.status).toBe('failed');
+    expect(task.statusReason).toBe(
+      "the test check (mocha-not-installed test.js) cannot run: mocha-not-installed: command not found (exit 127); install mocha-not-installed for the workspace (e.g. its dependencies with `npm install`) or change the workspace's test command",
+    );
+    expect(task.attempts[0]).toMatchObject({ status: 'failed', cycles: 0 });
+    expect(f.server.chatRequests).toHaveLength(0);
+  });
+});

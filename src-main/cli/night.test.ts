@@ -254,11 +254,18 @@ describe('night limits and modes', () => {
 
 describe('undo', () => {
   it('puts the target back after one merge, and reverts with a new commit when more work landed on top', async () => {
-    const addSub = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' };
-    const addNotes = { path: 'NOTES.md', action: 'write', content: '# notes\n' };
+    // Each change comes with its test: a change without evidence that the task is done never merges by itself.
+    const addSub = [
+      { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' },
+      { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');" },
+    ];
+    const addDiv = [
+      { path: 'div.js', action: 'write', content: 'module.exports = { div: (a, b) => a / b };\n' },
+      { path: 'div.test.js', action: 'write', content: "require('node:assert').strictEqual(require('./div.js').div(6, 3), 2);\n" },
+    ];
     const f = await setUp((schema, prompt) => {
       if (schema !== 'nocturnal_edits') return reviewReply(1);
-      return editsReply(prompt.includes('Write notes') ? [addNotes] : [addSub]);
+      return editsReply(prompt.includes('Add div()') ? addDiv : addSub);
     });
     // The user fixed add() on main, so every attempt starts green.
     await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
@@ -275,7 +282,7 @@ describe('undo', () => {
 
     // Merge it again, land a second change on top: undoing the first now needs a revert commit.
     const again = await addTask(f, 'Add sub() again', '--priority', 'high');
-    const notes = await addTask(f, 'Write notes');
+    const notes = await addTask(f, 'Add div()');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const againAttempt = (await showTask(f, again)).attempts[0];
     expect(againAttempt?.status).toBe('merged');
@@ -285,7 +292,7 @@ describe('undo', () => {
     expect(reverted.code).toBe(0);
     expect(reverted.stdout).toContain('revert commit');
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
-    expect(await f.repo.git('show', 'nocturnal/integration:NOTES.md')).toBe('# notes');
+    expect(await f.repo.git('show', 'nocturnal/integration:div.js')).toContain('div: (a, b) => a / b');
     const unknown = await f.cli('undo', 'nope-1');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no attempt');

@@ -3,6 +3,7 @@
 // stand-in for a measurement; a component without evidence is left out and the weights renormalise.
 import type { QualityConfig, SafetyConfig } from '../../../src-shared/config/schema';
 import type { CheckName, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import { testPathPattern } from './test-changes';
 
 export interface ScoreEvidence {
   checksBefore: CheckOutcome[];
@@ -13,11 +14,12 @@ export interface ScoreEvidence {
   /** Files the task or spec named; empty when it named none. */
   plannedFiles: string[];
   safetyViolations: string[];
+  /** What the change does to the tests (`test-changes.ts`); the anti-gaming gates apply when given. */
+  tests?: { weakening: string[]; added: boolean };
 }
 
 /** Tests weigh most among the checks (DESIGN §6). */
 const checkWeights: Record<CheckName, number> = { test: 3, typecheck: 1.5, lint: 1, build: 1.5 };
-const testPathPattern = /(^|\/)(__tests__|tests?|spec)\/|\.(test|spec)\.[^/]+$|_test\.[^/]+$|(^|\/)test_[^/]+$/;
 
 export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, safety: Pick<SafetyConfig, 'max_changed_lines'>): ScoreBreakdown {
   const weights = quality.weights;
@@ -54,6 +56,20 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
     total = Math.min(total, Math.max(0, quality.review_threshold - 0.01));
   }
 
+  if (evidence.tests) {
+    // Neither gate rejects: the change may still be worth a person's look, but it cannot merge itself.
+    const belowAuto = Math.max(0, quality.auto_approve_threshold - 0.01);
+    if (evidence.tests.weakening.length > 0) {
+      gates.push(`weakens the tests: ${evidence.tests.weakening.join('; ')}`);
+      total = Math.min(total, belowAuto);
+    }
+    const missing = missingEvidence(evidence, evidence.tests.added);
+    if (missing.length > 0) {
+      gates.push(`no evidence the task is done: ${missing.join('; ')}`);
+      total = Math.min(total, belowAuto);
+    }
+  }
+
   const sum = weights.checks + weights.progress + weights.review + weights.scope;
   return {
     checks: round(checks ?? 0),
@@ -73,6 +89,15 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
 
 export function regressedChecks(before: CheckOutcome[], after: CheckOutcome[]): CheckName[] {
   return after.filter((a) => !a.passed && before.some((b) => b.name === a.name && b.passed)).map((a) => a.name);
+}
+
+/** Evidence that the task is done: a failing check fixed or a test added for it, and a review of at least half. */
+function missingEvidence(evidence: ScoreEvidence, testsAdded: boolean): string[] {
+  const missing: string[] = [];
+  const fixed = evidence.checksBefore.some((b) => !b.passed && evidence.checksAfter.some((a) => a.name === b.name && a.passed));
+  if (!fixed && !testsAdded) missing.push('no failing check was fixed and no test was added for the task');
+  if (evidence.reviewScore !== null && evidence.reviewScore < 0.5) missing.push(`the review scored ${evidence.reviewScore} (below 0.5)`);
+  return missing;
 }
 
 function checksComponent(after: CheckOutcome[]): number | null {

@@ -8,6 +8,7 @@ import { getDiffStats } from '../../git/diff-stats';
 import { getDiffText } from '../../git/diff-text';
 import { reviewSchema } from '../../llm/protocol';
 import { scoreAttempt } from '../../quality/score';
+import { analyzeTestChanges, taskWordsOf } from '../../quality/test-changes';
 import { renderChecks } from '../../report/render-report';
 import { checkFinalDiff } from '../../safety/final-diff-gate';
 import type { AttemptEnding } from './attempt-recorder';
@@ -59,8 +60,9 @@ export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Prom
   record.progress('review', input.cycle, 'asking the model to review the diff');
   let reviewScore: number | null = null;
   let reviewIssues: string[] = [];
+  const diffText = await getDiffText(workspace.path, input.baseCommit, input.head, { ...git, maxBytes: 48 * 1024 });
+  const testChanges = analyzeTestChanges(diffText.text, input.plannedFiles, taskWordsOf(run.task));
   try {
-    const diffText = await getDiffText(workspace.path, input.baseCommit, input.head, { ...git, maxBytes: 48 * 1024 });
     const review = await deps.model.call({
       agent: 'reviewer',
       promptId: reviewPromptV1.id,
@@ -78,7 +80,12 @@ export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Prom
   }
 
   const breakdown = scoreAttempt(
-    { checksBefore: input.checksBefore, checksAfter: input.checksAfter, reviewScore, diff: diffStats, plannedFiles: input.plannedFiles, safetyViolations: [] },
+    { checksBefore: input.checksBefore, checksAfter: input.checksAfter, reviewScore,
+      diff: diffStats,
+      plannedFiles: input.plannedFiles,
+      safetyViolations: [],
+      tests: { weakening: testChanges.weakening, added: testChanges.assertionsAdded > 0 && testChanges.coversCriterion },
+    },
     config.quality,
     config.safety,
   );
