@@ -1,7 +1,7 @@
 // The records the engine hands to every face (CLI --json, IPC, web transport). camelCase, JSON-safe.
 import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from './attempt';
 import type { TaskExecutor, TaskPriority, TaskStatus } from './task';
-import type { WorkspaceChecks } from './workspace';
+import type { WorkspaceChecks, WorkspaceStartFrom } from './workspace';
 
 export interface Workspace {
   id: string;
@@ -10,6 +10,8 @@ export interface Workspace {
   baseBranch: string;
   targetBranch: string;
   checks: WorkspaceChecks;
+  /** `target`: attempts start from the target branch when it contains the base; `base`: always from the base. */
+  startFrom: WorkspaceStartFrom;
   createdAt: string;
 }
 

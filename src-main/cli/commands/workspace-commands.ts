@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
+import { workspaceStartFromSchema } from '../../../src-shared/domain/workspace';
+import { NocturnalError } from '../../engine/errors/nocturnal-error';
 
 interface AddOptions {
   name?: string;
   base?: string;
   target?: string;
+  startFrom?: string;
   test?: string;
   lint?: string;
   typecheck?: string;
@@ -22,21 +25,25 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .option('--name <name>', 'short name (default: the folder name)')
     .option('--base <branch>', 'branch attempts start from (default: the current branch)')
     .option('--target <branch>', 'branch auto-approved work lands on', 'nocturnal/integration')
+    .option('--start-from <where>', 'attempts start from the "target" branch when it contains the base (work compounds), or always from the "base"', 'target')
     .option('--test <cmd>', 'test command, e.g. "npm test"')
     .option('--lint <cmd>', 'lint command')
     .option('--typecheck <cmd>', 'type-check command')
     .option('--build <cmd>', 'build command')
     .action(async (repoPath: string, options: AddOptions) => {
       const ctx = context();
+      const startFrom = workspaceStartFromSchema.safeParse(options.startFrom);
+      if (!startFrom.success) throw new NocturnalError('usage', `--start-from: expected "target" or "base", got "${options.startFrom ?? ''}"`);
       const engine = await ctx.openEngine();
       const added = await engine.workspaces.add({
+        startFrom: startFrom.data,
         path: repoPath,
         name: options.name,
         baseBranch: options.base,
         targetBranch: options.target,
         checks: { test: options.test, lint: options.lint, typecheck: options.typecheck, build: options.build },
       });
-      writeLine(ctx.io.stdout, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}`);
+      writeLine(ctx.io.stdout, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; attempts start from ${added.startFrom === 'target' ? 'the target when it contains the base' : 'the base'}`);
       writeLine(ctx.io.stdout, `checks: ${Object.entries(added.checks).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
     });
 

@@ -73,15 +73,17 @@ export class AttemptRunner {
   private async pipeline(run: AttemptRun, markCreated: () => void): Promise<AttemptEnding> {
     const prepared = await prepareStage(run, markCreated);
     if ('end' in prepared) return prepared.end;
-    const { baseCommit } = prepared.next;
+    const { baseCommit, startNote } = prepared.next;
+    // Where the attempt started leads its reasons (the last reason stays the one that decided it).
+    const noted = (ending: AttemptEnding): AttemptEnding => ({ ...ending, changes: { ...ending.changes, reasons: [startNote, ...(ending.changes.reasons ?? [])] } });
 
     const baseline = await baselineStage(run, baseCommit);
-    if ('end' in baseline) return baseline.end;
+    if ('end' in baseline) return noted(baseline.end);
 
     const improved = await improveStage(run, baseCommit, baseline.next);
-    if ('end' in improved) return improved.end;
+    if ('end' in improved) return noted(improved.end);
 
-    return landStage(run, improved.next.breakdown, improved.next.reasons);
+    return noted(await landStage(run, improved.next.breakdown, improved.next.reasons));
   }
 
   /** The attempt's note in the knowledge vault; a vault that cannot be written never fails the attempt. */

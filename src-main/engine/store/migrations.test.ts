@@ -9,6 +9,7 @@ import { migrations } from './migrations';
 import { initialSchema } from './migrations/001-initial-schema';
 import { interactionsUsageEvents } from './migrations/002-interactions-usage-events';
 import { attemptSpec } from './migrations/003-attempt-spec';
+import { workspaceStartFrom } from './migrations/006-workspace-start-from';
 
 let dir: string;
 const opened: SqliteDatabase[] = [];
@@ -76,6 +77,16 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(3);
     expect(columns(db, 'attempts')).toContain('spec_json');
     expect(db.prepare('SELECT id, spec_json FROM attempts').all()).toEqual([{ id: 't1-1', spec_json: null }]);
+  });
+
+  it('006 gives every workspace a start_from, target for existing ones, and refuses other values', () => {
+    const first = open([initialSchema, interactionsUsageEvents, attemptSpec]);
+    first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.close();
+    const db = open([initialSchema, interactionsUsageEvents, attemptSpec, workspaceStartFrom]);
+    expect(schemaVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, start_from FROM workspaces').all()).toEqual([{ id: 'w1', start_from: 'target' }]);
+    expect(() => db.prepare(`UPDATE workspaces SET start_from = 'tip' WHERE id = 'w1'`).run()).toThrow(/CHECK constraint/);
   });
 
   it('are applied once: reopening changes nothing', () => {

@@ -1,5 +1,6 @@
 import type { Workspace } from '../../../src-shared/domain/records';
-import type { WorkspaceChecks } from '../../../src-shared/domain/workspace';
+import type { WorkspaceChecks, WorkspaceStartFrom } from '../../../src-shared/domain/workspace';
+import { workspaceStartFromSchema } from '../../../src-shared/domain/workspace';
 import type { SqliteDatabase } from './database';
 import { newId } from './ids';
 import { readJson, writeJson } from './json-column';
@@ -11,6 +12,7 @@ interface WorkspaceRow {
   base_branch: string;
   target_branch: string;
   checks_json: string;
+  start_from: string;
   created_at: string;
 }
 
@@ -20,6 +22,7 @@ export interface NewWorkspace {
   baseBranch: string;
   targetBranch: string;
   checks: WorkspaceChecks;
+  startFrom?: WorkspaceStartFrom;
 }
 
 export class WorkspacesRepo {
@@ -29,10 +32,10 @@ export class WorkspacesRepo {
     const id = newId('w');
     this.db
       .prepare(
-        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, start_from, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), now.toISOString());
+      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), input.startFrom ?? 'target', now.toISOString());
     const created = this.get(id);
     if (!created) throw new Error(`workspace ${id} vanished after insert`);
     return created;
@@ -70,6 +73,7 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     baseBranch: row.base_branch,
     targetBranch: row.target_branch,
     checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
+    startFrom: workspaceStartFromSchema.parse(row.start_from),
     createdAt: row.created_at,
   };
 }

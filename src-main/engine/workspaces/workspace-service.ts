@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../../../src-shared/domain/records';
 import { workspaceNameSchema } from '../../../src-shared/domain/workspace';
-import type { WorkspaceChecks } from '../../../src-shared/domain/workspace';
+import type { WorkspaceChecks, WorkspaceStartFrom } from '../../../src-shared/domain/workspace';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { branchExists } from '../git/branch-exists';
 import { getRepositoryInfo } from '../git/repository-info';
@@ -19,6 +19,7 @@ export interface AddWorkspaceInput {
   name?: string | undefined;
   baseBranch?: string | undefined;
   targetBranch?: string | undefined;
+  startFrom?: WorkspaceStartFrom | undefined;
   checks: WorkspaceChecks;
 }
 
@@ -61,7 +62,7 @@ export class WorkspaceService {
     const existing = this.store.workspaces.byPath(repoPath);
     if (existing) throw usage(`${repoPath} is already registered as workspace "${existing.name}"`);
 
-    const workspace = this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks }, this.now());
+    const workspace = this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks, startFrom: input.startFrom ?? 'target' }, this.now());
     await this.knowledge.ensureWorkspaceNote(workspace);
     return workspace;
   }

@@ -1,22 +1,42 @@
-// Stage 1, prepare: the attempt's own worktree on its branch, created from the base commit.
+// Stage 1, prepare: the attempt's own worktree on its branch. It starts from the target branch when that
+// exists and contains the base (so what merged tonight is under tomorrow's tasks), unless the workspace
+// says `startFrom: base`; otherwise from the base. Where it started is part of the attempt's story.
 import { addWorktree } from '../../git/worktree-add';
+import { isAncestor } from '../../git/is-ancestor';
+import { branchRef, shortBranchName } from '../../git/refs';
 import { resolveCommit } from '../../git/resolve-ref';
 import { ending } from './attempt-recorder';
 import type { AttemptRun, Staged } from './attempt-run';
 import { end, next } from './attempt-run';
 
 export interface Prepared {
+  /** The commit the attempt starts from: every diff and the baseline are measured against it. */
   baseCommit: string;
+  /** Where it started, in words, for the attempt's reasons and the report. */
+  startNote: string;
 }
 
 export async function prepareStage(run: AttemptRun, markCreated: () => void): Promise<Staged<Prepared>> {
   const { deps, workspace, attempt, worktree, record } = run;
   record.progress('prepare', 0, `creating worktree on ${attempt.branch}`);
-  const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch, deps.git);
-  if (!baseCommit) return end(ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }));
-  const added = await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: baseCommit });
+  const base = await resolveCommit(workspace.path, workspace.baseBranch, deps.git);
+  if (!base) return end(ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }));
+  const start = await startingPoint(run, base);
+  const added = await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
   if (added.kind !== 'created') return end(ending('failed', { reasons: [`could not create the worktree: ${added.kind}`] }));
   markCreated();
-  record.update({ worktreePath: worktree, baseCommit, headCommit: baseCommit });
-  return next({ baseCommit });
+  record.update({ worktreePath: worktree, baseCommit: start.commit, headCommit: start.commit });
+  return next({ baseCommit: start.commit, startNote: start.note });
+}
+
+async function startingPoint(run: AttemptRun, base: string): Promise<{ commit: string; note: string }> {
+  const { deps, workspace } = run;
+  const fromBase = (why: string) => ({ commit: base, note: `started from the base ${workspace.baseBranch} (${base.slice(0, 12)}): ${why}` });
+  const target = shortBranchName(workspace.targetBranch);
+  if (workspace.startFrom === 'base') return fromBase('the workspace starts attempts from the base');
+  const tip = await resolveCommit(workspace.path, branchRef(target), deps.git);
+  if (tip === null) return fromBase(`${target} does not exist yet`);
+  if (tip === base) return fromBase(`${target} is at the same commit`);
+  if (!(await isAncestor(workspace.path, base, tip, deps.git))) return fromBase(`${target} does not contain ${workspace.baseBranch}`);
+  return { commit: tip, note: `started from the target ${target} (${tip.slice(0, 12)}), which contains ${workspace.baseBranch}` };
 }
