@@ -3,6 +3,7 @@
 // them, the failure trimmed to what matters, and a missed search must come back with the real region.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../src-shared/domain/records';
+import type { SessionReport } from '../engine/report/session-report';
 import { createNightFixture, editsReply, reviewReply } from './testing/night-fixture';
 import type { NightFixture, Responder } from './testing/night-fixture';
 
@@ -94,5 +95,31 @@ describe('failures no edit can fix', () => {
     );
     expect(task.attempts[0]).toMatchObject({ status: 'failed', cycles: 0 });
     expect(f.server.chatRequests).toHaveLength(0);
+  });
+});
+
+describe('a model server that is down', () => {
+  it('stops the session with one reason and leaves every task queued', async () => {
+    const f = await createNightFixture({ respond: () => reviewReply(1) });
+    fixture = f;
+    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
+    const first = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--priority', 'high')).json<{ id: string }>().id;
+    const second = (await f.cli('task', 'add', 'calc', 'Add sub()', '--json')).json<{ id: string }>().id;
+    await f.server.close();
+
+    const run = await f.cli('run', '--now');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('connection refused');
+    const show = async (id: string) => (await f.cli('task', 'show', id, '--json')).json<Task>();
+    const one = await show(first);
+    expect(one.status).toBe('queued');
+    expect(one.attempts).toHaveLength(1);
+    expect(one.attempts[0]?.status).toBe('interrupted');
+    expect((await show(second)).status).toBe('queued');
+    expect((await show(second)).attempts).toHaveLength(0);
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    expect(report.session).toMatchObject({ status: 'stopped' });
+    expect(report.session.endReason).toMatch(/^the model server is unreachable: cannot reach the OpenAI-compatible server at .*: connection refused .*; the session stopped and the queued tasks wait for the next one$/);
+    expect(report.session.stats).toMatchObject({ tasksDone: 0, failed: 0 });
   });
 });

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Task, Workspace } from '../../../src-shared/domain/records';
 import { removeWorktree } from '../git/worktree-remove';
+import { isServerUnreachable } from '../llm/server-unreachable';
 import type { AttemptDeps } from './attempt-context';
 import { AttemptRecorder } from './attempt/attempt-recorder';
 import type { AttemptEnding, AttemptResult } from './attempt/attempt-recorder';
@@ -49,6 +50,13 @@ export class AttemptRunner {
       await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
+      if (isServerUnreachable(error)) {
+        // Not this task's failure: the attempt is interrupted, the task goes back to the queue and the
+        // session stops with this reason (see SessionRunner).
+        const why = error instanceof Error ? error.message : String(error);
+        log.warn({ err: why }, 'model server unreachable: the attempt is interrupted and its task requeued');
+        return record.interrupt(`the model server is unreachable: ${why}`);
+      }
       const reason = timeout.aborted
         ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
         : error instanceof Error

@@ -102,6 +102,7 @@ export class SessionRunner {
       const sessionId = session.id;
       const gate = this.deps.resourceGate?.();
       let endReason = 'the queue is empty';
+      let stoppedBy: string | null = null;
       let index = 0;
       for (;;) {
         if (options.signal?.aborted) {
@@ -151,6 +152,14 @@ export class SessionRunner {
         options.onProgress?.({ type: 'task-started', taskId: task.id, title: task.title, index });
         this.event(session.id, task.id, 'task-started', `started "${task.title}"`);
         const result = await runner.run(task, session.id);
+        if (result.status === 'interrupted') {
+          // The model server is down: every further task would fail the same way. Stop; the queue waits.
+          stoppedBy = result.reasons.at(-1) ?? 'the model server is unreachable';
+          endReason = `${stoppedBy}; the session stopped and the queued tasks wait for the next one`;
+          this.event(session.id, task.id, 'task-requeued', `"${task.title}": requeued — ${stoppedBy}`, { attemptId: result.id });
+          options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: 'queued', score: null, reason: stoppedBy });
+          break;
+        }
         stats.tasksDone++;
         if (result.status === 'merged') stats.merged++;
         else if (result.status === 'review') stats.review++;
@@ -167,7 +176,7 @@ export class SessionRunner {
       if (gate) Object.assign(stats, gate.peaks());
       store.sessions.saveStats(session.id, stats);
       await this.pruneBackups(log);
-      const ended = store.sessions.end(session.id, options.signal?.aborted ? 'stopped' : 'completed', endReason, now());
+      const ended = store.sessions.end(session.id, options.signal?.aborted || stoppedBy !== null ? 'stopped' : 'completed', endReason, now());
       this.event(session.id, null, 'session-ended', `session ended: ${endReason}`);
       log.info({ stats }, 'session ended');
       options.onProgress?.({ type: 'session-ended', session: ended });

@@ -37,6 +37,16 @@ export class AttemptRecorder {
     return this.deps.store.attempts.require(this.attemptId);
   }
 
+  /** The attempt could not go on for a reason outside the task: interrupted, and the task queued again. */
+  interrupt(reason: string): AttemptResult {
+    const { store, now } = this.deps;
+    const current = store.attempts.require(this.attemptId);
+    const attempt = store.attempts.transition(this.attemptId, 'interrupted', now(), { reasons: [...current.reasons, reason] });
+    store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
+    this.progress('done', attempt.cycles, `interrupted: ${reason}`);
+    return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
+  }
+
   finish(end: AttemptEnding): AttemptResult {
     const { store, now } = this.deps;
     const { status } = end;

@@ -7,6 +7,7 @@ import { reviewPromptV1 } from '../../agents/prompts/review-v1';
 import { getDiffStats } from '../../git/diff-stats';
 import { getDiffText } from '../../git/diff-text';
 import { reviewSchema } from '../../llm/protocol';
+import { isServerUnreachable } from '../../llm/server-unreachable';
 import { scoreAttempt } from '../../quality/score';
 import { analyzeTestChanges, taskWordsOf } from '../../quality/test-changes';
 import { renderChecks } from '../../report/render-report';
@@ -75,7 +76,8 @@ export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Prom
     reviewIssues = review.value.issues;
     if (review.value.verdict !== 'approve') reasons.push(`review (${review.value.verdict}): ${reviewIssues.join('; ') || 'no issues listed'}`);
   } catch (error) {
-    if (signal.aborted) throw error;
+    // An aborted attempt or a dead server is not a failed review: let the runner handle it.
+    if (signal.aborted || isServerUnreachable(error)) throw error;
     reasons.push(`review call failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
