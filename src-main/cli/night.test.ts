@@ -20,9 +20,9 @@ afterEach(async () => {
 
 const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' };
 
-async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}) {
+async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}, ...workspaceFlags: string[]) {
   fixture = await createNightFixture({ respond, env });
-  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js');
+  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js', ...workspaceFlags);
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
   return fixture;
@@ -123,6 +123,10 @@ describe('a night from the CLI', () => {
     expect(approved.code).toBe(0);
     expect((await showTask(f, id)).status).toBe('merged');
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('return a + b;');
+    // The night's report is history: the attempt was held for review that night, and is merged now.
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'review', statusNow: 'merged' });
+    expect((await f.cli('report', '--markdown')).stdout).toContain('- Result: **review** (now merged)');
     // Approving twice is refused with the reason.
     const again = await f.cli('approve', waiting[0]?.attemptId ?? '');
     expect(again.code).toBe(1);
@@ -231,7 +235,8 @@ describe('workspace notes', () => {
 
 describe('night limits and modes', () => {
   it('holds changes for review once scheduler.max_changes_per_night merges have landed', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1' });
+    // Both attempts start from the base, so the second makes the same fix and reaches the limit.
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1' }, '--start-from', 'base');
     const first = await addTask(f, 'Fix add()', '--priority', 'high');
     const second = await addTask(f, 'Fix add() twice');
     expect((await f.cli('run', '--now')).code).toBe(0);
@@ -253,7 +258,8 @@ describe('night limits and modes', () => {
 });
 
 describe('undo', () => {
-  it('puts the target back after one merge, and reverts with a new commit when more work landed on top', async () => {
+  // Three sessions and two undos on a busy machine: more than the default minute.
+  it('puts the target back after one merge, and reverts with a new commit when more work landed on top', { timeout: 180_000 }, async () => {
     // Each change comes with its test: a change without evidence that the task is done never merges by itself.
     const addSub = [
       { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' },

@@ -27,7 +27,7 @@ function renderTask(task: ReportTaskEntry): string[] {
   const lines = [
     `## ${task.title} (${task.taskId})`,
     '',
-    `- Result: **${task.status}**${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
+    `- Result: **${task.status}**${task.statusNow !== task.status ? ` (now ${task.statusNow})` : ''}${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
     `- Attempt: ${task.attemptId} on \`${task.branch}\`${task.mergedCommit ? `, merged into \`${task.targetBranch}\` as ${task.mergedCommit.slice(0, 12)}` : ''}`,
   ];
   if (task.scoreBreakdown) {
@@ -42,7 +42,7 @@ function renderTask(task: ReportTaskEntry): string[] {
     lines.push('- Reasons:');
     for (const reason of task.reasons) lines.push(`  - ${reason.replaceAll('\n', ' ')}`);
   }
-  if (task.status === 'review') lines.push(`- Next: \`nocturnal approve ${task.attemptId}\` or \`nocturnal reject ${task.attemptId}\``);
+  if (task.status === 'review' && task.statusNow === 'review') lines.push(`- Next: \`nocturnal approve ${task.attemptId}\` or \`nocturnal reject ${task.attemptId}\``);
   return lines;
 }
 

@@ -11,7 +11,10 @@ export interface ReportTaskEntry {
   taskId: string;
   title: string;
   workspace: string;
+  /** What the attempt came to in this session (a report is history), not the task's state today. */
   status: TaskStatus;
+  /** The task's state now, which approvals, undo or later sessions may have changed. */
+  statusNow: TaskStatus;
   attemptId: string;
   attemptStatus: string;
   score: number | null;
@@ -45,6 +48,7 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   if (!session) {
     throw new NocturnalError(sessionId ? 'not_found' : 'not_found', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
   }
+  const events = store.events.forSession(session.id);
   const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
     const task = store.tasks.require(attempt.taskId);
     const usage = store.usage.totals({ attemptId: attempt.id });
@@ -52,7 +56,8 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
       taskId: task.id,
       title: task.title,
       workspace: task.workspace,
-      status: task.status,
+      status: outcomeInSession(events, attempt.id) ?? outcomeOf(attempt.status, task.status),
+      statusNow: task.status,
       attemptId: attempt.id,
       attemptStatus: attempt.status,
       score: attempt.score,
@@ -83,7 +88,29 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
     usage: { calls: totals.calls, freeCalls: totals.freeCalls, freeRate, freeTargetRate: options.freeToolTargetRate, costUsd: totals.costUsd, energyWh: totals.energyWh },
     session: { ...session, durationMs: session.endedAt ? Date.parse(session.endedAt) - Date.parse(session.startedAt) : null },
     tasks,
-    events: store.events.forSession(session.id),
+    events,
     notes,
   };
+}
+
+const outcomes: readonly TaskStatus[] = ['merged', 'review', 'rejected', 'failed'];
+
+/** The outcome the session recorded when the attempt ended (its `task-<status>` event). */
+function outcomeInSession(events: EngineEvent[], attemptId: string): TaskStatus | null {
+  for (const event of events) {
+    const data = event.data as { attemptId?: unknown } | null;
+    if (data?.attemptId !== attemptId) continue;
+    if (event.type === 'task-requeued') return 'queued';
+    const status = event.type.replace(/^task-/, '') as TaskStatus;
+    if (outcomes.includes(status)) return status;
+  }
+  return null;
+}
+
+/** Without the event (a session still running, or one from before events carried it): the attempt's own end. */
+function outcomeOf(attemptStatus: string, taskStatusNow: TaskStatus): TaskStatus {
+  if (attemptStatus === 'interrupted') return 'queued';
+  if (attemptStatus === 'running') return 'running';
+  if (attemptStatus === 'undone') return 'merged';
+  return outcomes.includes(attemptStatus as TaskStatus) ? (attemptStatus as TaskStatus) : taskStatusNow;
 }
