@@ -1,11 +1,12 @@
 // The repository context for an edit call, fitted to a token budget. Priority, highest first: files the
-// task names, then files whose path mentions words of the task, then the file map. Lower-priority
-// parts are dropped whole (and the prompt says so) rather than cut mid-file; the token count is an
+// task names, then their tests, then files whose path mentions words of the task, then the file map.
+// Lower-priority parts are dropped whole (and the prompt says so) rather than cut mid-file; the token count is an
 // estimate here, and the provider's own guard counts exactly before the call.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../git/run-git';
 import type { GitCallOptions } from '../git/run-git';
+import { relatedTests } from './related-tests';
 
 export interface ContextRequest {
   git: GitCallOptions;
@@ -49,9 +50,12 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   }
 
   const words = new Set(request.taskText.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length >= 4));
-  const related = tracked.filter((f) => !request.taskFiles.includes(f) && [...words].some((w) => f.toLowerCase().includes(w)));
+  // The named files' own tests come right after them: what pins down the code the model will change.
+  const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter((f) => !request.taskFiles.includes(f));
+  const shown = new Set([...request.taskFiles, ...tests]);
+  const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
   const includedFiles: string[] = [];
-  for (const file of [...request.taskFiles, ...related.slice(0, 8)]) {
+  for (const file of [...request.taskFiles, ...tests, ...related.slice(0, 8)]) {
     const content = await readSmallText(path.join(request.worktree, file));
     const block = content === null ? `## ${file}\n(new file: it does not exist yet)` : `## ${file}\n\`\`\`\n${content}\n\`\`\``;
     if (fits(block)) {
