@@ -26,6 +26,7 @@ import { ResourceGate } from './safety/resources/resource-gate';
 import type { ResourceSampler } from './safety/resources/resource-sampler';
 import { createSystemSampler } from './safety/resources/system-sampler';
 import type { GitCallOptions } from './git/run-git';
+import { checkGitVersion } from './git/git-version';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
@@ -126,7 +127,7 @@ export function createEngine(options: EngineOptions): Engine {
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
-  const checks = new SandboxedCheckRunner(config.safety, hidden, logs.createLogger('safety'));
+  const checks = new SandboxedCheckRunner(config.safety, hidden, logs.createLogger('safety'), git);
   const sampler = options.resourceSampler ?? createSystemSampler();
   const model = () =>
     new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now);
@@ -181,7 +182,12 @@ export function createEngine(options: EngineOptions): Engine {
     },
     logger: (subsystem) => logs.createLogger(subsystem),
     async start() {
-      logs.createLogger('engine').debug({ home: paths.home }, 'engine started');
+      // An old git would fail in the middle of a night with an odd usage error: refuse up front.
+      const version = await checkGitVersion(paths.home, git);
+      if (!version.ok) {
+        throw new NocturnalError('runtime', `${version.reason} (merges use \`git merge-tree --write-tree\`, new in git 2.38). Install a newer git, or put it first on PATH.`);
+      }
+      logs.createLogger('engine').debug({ home: paths.home, git: version.version }, 'engine started');
     },
     async stop() {
       await releaseProvider();

@@ -5,10 +5,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../git/run-git';
-import type { GitCallOptions } from '../git/run-git';
+import type { RunGitOptions } from '../git/run-git';
 
 export interface ContextRequest {
-  git: GitCallOptions;
+  /** For an attempt worktree: pinned to its recorded git dir (git/engine-worktree's pinnedGit). */
+  git: RunGitOptions;
   worktree: string;
   taskFiles: string[];
   taskText: string;

@@ -5,12 +5,14 @@ import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
+import type { EngineWorktree } from '../git/engine-worktree';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
 
 export interface CheckRunner {
-  run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]>;
+  /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
+  run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]>;
 }
 
 export interface AttemptDeps {

@@ -1,6 +1,7 @@
 // One attempt at one task: the pipeline of DESIGN §4. Each stage records its evidence on the attempt;
 // any failure ends the attempt with a reason a person can act on and never stops the session. The
 // worktree is always removed at the end; the branch stays for attempts waiting for review.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckOutcome, ScoreBreakdown } from '../../../src-shared/domain/attempt';
 import type { Attempt, Task, Workspace } from '../../../src-shared/domain/records';
@@ -16,8 +17,11 @@ import { addWorktree } from '../git/worktree-add';
 import { commitAll } from '../git/commit-all';
 import { getDiffStats } from '../git/diff-stats';
 import { getDiffText } from '../git/diff-text';
-import { removeWorktree } from '../git/worktree-remove';
 import { restoreWorktreeToHead } from '../git/worktree-restore';
+import { pinnedGit } from '../git/engine-worktree';
+import type { EngineWorktree } from '../git/engine-worktree';
+import { repositoryGoneReason } from '../quality/worktree-tamper';
+import { cleanUpAttempt } from './attempt-cleanup';
 import { checkFinalDiff } from '../safety/final-diff-gate';
 import { resolveCommit } from '../git/resolve-ref';
 import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
@@ -46,15 +50,17 @@ export class AttemptRunner {
     const log = this.deps.log.child({ session_id: sessionId, task_id: task.id, attempt_id: attempt.id });
     const worktree = path.join(this.deps.paths.worktrees, workspace.id, attempt.id);
     const timeout = AbortSignal.timeout(config.scheduler.max_task_minutes * 60_000);
-    let created = false;
+    let created: EngineWorktree | null = null;
     try {
-      const outcome = await this.work(task, workspace, attempt, worktree, timeout, () => (created = true));
+      const outcome = await this.work(task, workspace, attempt, worktree, timeout, (wt) => (created = wt));
       await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
       const reason = timeout.aborted
         ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
-        : error instanceof Error
+        : !existsSync(workspace.path)
+          ? repositoryGoneReason(workspace.path)
+          : error instanceof Error
           ? error.message
           : String(error);
       log.error({ err: reason }, 'attempt failed');
@@ -62,29 +68,27 @@ export class AttemptRunner {
       await this.writeNote(task, attempt.id, workspace, log);
       return failed;
     } finally {
-      if (created) {
-        try {
-          await removeWorktree({ ...this.deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
-        } catch (error) {
-          log.warn({ err: String(error) }, 'could not remove the attempt worktree');
-        }
-      }
+      const ended = store.attempts.require(attempt.id);
+      await cleanUpAttempt({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, workspace, attempt: ended, worktreePath: worktree, worktree: created, log, now: now() });
     }
   }
 
-  private async work(task: Task, workspace: Workspace, started: Attempt, worktree: string, signal: AbortSignal, markCreated: () => void): Promise<AttemptResult> {
+  private async work(task: Task, workspace: Workspace, started: Attempt, worktreeDir: string, signal: AbortSignal, markCreated: (worktree: EngineWorktree) => void): Promise<AttemptResult> {
     const { store, config } = this.deps;
     const progress = (stage: AttemptStage, cycle: number, message: string) =>
       this.deps.onProgress?.({ attemptId: started.id, taskId: task.id, stage, cycle, message });
 
     progress('prepare', 0, `creating worktree on ${started.branch}`);
     const git = this.deps.git;
+    if (!existsSync(workspace.path)) return this.finish(task, started.id, 'failed', { reasons: [repositoryGoneReason(workspace.path)] });
     const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch, git);
     if (!baseCommit) return this.finish(task, started.id, 'failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] });
-    const added = await addWorktree({ ...git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, branch: started.branch, base: baseCommit });
+    const added = await addWorktree({ ...git, repoPath: workspace.path, worktreePath: worktreeDir, ownedRoot: this.deps.paths.worktrees, branch: started.branch, base: baseCommit });
     if (added.kind !== 'created') return this.finish(task, started.id, 'failed', { reasons: [`could not create the worktree: ${added.kind}`] });
-    markCreated();
-    store.attempts.update(started.id, { worktreePath: worktree, baseCommit, headCommit: baseCommit });
+    // From here on git is told this worktree's git dir; its `.git` file is never read again.
+    const worktree = added.worktree;
+    markCreated(worktree);
+    store.attempts.update(started.id, { worktreePath: worktreeDir, baseCommit, headCommit: baseCommit });
 
     progress('baseline', 0, 'running the checks on the base commit');
     const cacheKey = `${workspace.id}:${baseCommit}`;
@@ -106,12 +110,12 @@ export class AttemptRunner {
     const brief: TaskBrief = { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
     const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
     const notes = await this.deps.knowledge.workspaceNotes(workspace);
-    const context = await buildContext({ git, notes, worktree, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
+    const context = await buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: task.files, taskText: `${task.title} ${task.description}`, budgetTokens: budget });
     const interaction = { sessionId: started.sessionId, taskId: task.id, attemptId: started.id };
     let contextText = context.text;
     let plannedFiles = task.files;
     if (task.executor === 'spec') {
-      const spec = await this.specify(task, brief, context.text, worktree, interaction, signal, started.id);
+      const spec = await this.specify(task, brief, context.text, worktree.path, interaction, signal, started.id);
       if (spec.kind === 'refused') return this.finish(task, started.id, 'failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] });
       store.attempts.update(started.id, { spec: spec.spec });
       contextText = `${renderSpecForEdits(spec.spec)}\n\n${context.text}`;
@@ -141,7 +145,7 @@ export class AttemptRunner {
       });
 
       progress('apply', cycle, `applying ${edits.value.edits.length} edit(s)`);
-      const applied = await applyEdits(worktree, edits.value.edits, config.safety);
+      const applied = await applyEdits(worktree.path, edits.value.edits, config.safety);
       if (applied.kind === 'violation') {
         const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: applied.reasons.map((r) => `safety violation: ${r}`), total: 0 };
         return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: ['safety violation: nothing was written', ...applied.reasons] });
@@ -155,7 +159,7 @@ export class AttemptRunner {
       }
 
       // Only what the edits wrote is staged: nothing else in the worktree can reach a commit.
-      const committed = await commitAll({ ...git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle), paths: applied.files });
+      const committed = await commitAll({ ...git, worktree, ownedRoot: this.deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle), paths: applied.files });
       if (committed.kind === 'committed') head = committed.commit;
       store.attempts.update(started.id, { headCommit: head });
 
@@ -236,8 +240,8 @@ export class AttemptRunner {
   }
 
   /** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */
-  private async restore(worktree: string): Promise<void> {
-    await restoreWorktreeToHead({ ...this.deps.git, worktreePath: worktree, ownedRoot: this.deps.paths.worktrees });
+  private async restore(worktree: EngineWorktree): Promise<void> {
+    await restoreWorktreeToHead({ ...this.deps.git, worktree, ownedRoot: this.deps.paths.worktrees });
   }
 
   /** The spec executor's first step: a spec, validated, with one chance to correct it. */

@@ -10,6 +10,7 @@ import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind } from './detect-sandbox';
 import type { AppliedLimits, CheckLimits } from './check-limits';
 import { runSandboxed } from './run-sandboxed';
+import type { WorktreeGitPaths } from './sandbox-mounts';
 
 export type { CheckName };
 
@@ -32,6 +33,8 @@ export interface CheckResult extends CheckOutcome {
 export interface RunChecksOptions {
   checks: readonly CheckSpec[];
   worktree: string;
+  /** The worktree's git wiring as the engine recorded it (read-only inside the sandbox). */
+  git?: WorktreeGitPaths;
   safety: SafetyConfig;
   /** Hidden from every check on top of homes and /run: at least the engine's home. */
   hiddenPaths: readonly string[];
@@ -84,6 +87,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       readPaths: safety.sandbox_read_paths,
       hiddenPaths: options.hiddenPaths,
+      ...(options.git ? { git: options.git } : {}),
       detector,
       signal: options.signal,
       ...(options.limits ? { limits: options.limits } : {}),

@@ -24,6 +24,7 @@ import { OutputCap } from './output-cap';
 import { sandboxHint } from './sandbox-hints';
 import { buildSandboxExecProfile } from './sandbox-exec-profile';
 import { resolveSandboxMounts } from './sandbox-mounts';
+import type { WorktreeGitPaths } from './sandbox-mounts';
 import { scrubbedEnv } from './scrubbed-env';
 
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -41,6 +42,8 @@ export interface RunSandboxedOptions {
   readPaths?: readonly string[];
   /** Host paths hidden, on top of homes and /run (pass the engine's home). */
   hiddenPaths?: readonly string[];
+  /** The worktree's git wiring: shown read-only so git works inside, and never writable. */
+  git?: WorktreeGitPaths;
   /** Extra environment, filtered like everything else (see scrubbed-env). */
   env?: Readonly<Record<string, string>>;
   /** Share one detector per engine so bubblewrap is probed once. */
@@ -103,6 +106,7 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     worktree: options.cwd,
     hiddenPaths: options.hiddenPaths ?? [],
     readPaths: options.readPaths ?? [],
+    git: options.git,
   });
   const limits: CheckLimits = { ...defaultCheckLimits(), ...options.limits };
   // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs

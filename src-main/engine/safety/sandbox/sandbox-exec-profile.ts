@@ -32,6 +32,13 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
     '  (literal "/dev/null") (literal "/dev/zero") (literal "/dev/dtracehelper")',
     '  (regex #"^/dev/tty") (regex #"^/dev/fd/"))',
   ];
+  // Read paths inside the worktree (its `.git` file) stay read-only, as bubblewrap's more specific
+  // read-only bind makes them: a check must not redirect the engine's git.
+  const lockedInside = options.readPaths.filter((p) => p.startsWith(`${options.worktree}/`));
+  if (lockedInside.length > 0) {
+    lines.push('; the worktree\'s git wiring is read-only even though the worktree is writable');
+    lines.push('(deny file-write*', ...lockedInside.map((p) => `  (literal ${quote(p)}) (subpath ${quote(p)})`), ')');
+  }
   // Reads: hidden paths denied, the worktree, temp folder and read paths allowed, the most specific
   // path winning (./path-views) — the engine home is hidden but the worktree inside it is not.
   const views: PathView[] = [
