@@ -34,8 +34,9 @@ export type WorktreeIntegrity =
 // attributes, the per-worktree config switch.
 const REPOSITORY_FILES = ['config', 'config.worktree', 'info/attributes', 'info/sparse-checkout'];
 // Rewritten by git in the normal course of things (a stat refresh, a reflog line); their meaning is
-// compared through `staged` and `branchOid` instead.
-const ADMIN_SKIPPED = new Set(['index', 'logs']);
+// compared through `staged` and `branchOid` instead. HEAD and gitdir are compared with what they must
+// say, not merely with what they said before.
+const ADMIN_SKIPPED = new Set(['index', 'logs', 'HEAD', 'gitdir']);
 
 export async function snapshotWorktreeIntegrity(worktree: EngineWorktree, call: GitCallOptions = {}): Promise<WorktreeIntegritySnapshot> {
   const [adminFiles, repositoryFiles, nestedGit] = await Promise.all([hashTree(worktree.gitDir, ADMIN_SKIPPED), repositoryHashes(worktree), findNestedGit(worktree.path)]);
@@ -93,9 +94,9 @@ async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string
 function compare(where: string, before: Record<string, string>, after: Record<string, string>): string[] {
   const findings: string[] = [];
   for (const [file, hash] of Object.entries(after)) {
-    if (!(file in before)) {
-      if (hash !== 'absent') findings.push(`${file} was added ${where}`);
-    } else if (before[file] !== hash) findings.push(hash === 'absent' ? `${file} was removed ${where}` : `${file} was changed ${where}`);
+    const was = before[file] ?? 'absent';
+    if (was === hash) continue;
+    findings.push(was === 'absent' ? `${file} was added ${where}` : hash === 'absent' ? `${file} was removed ${where}` : `${file} was changed ${where}`);
   }
   for (const [file, hash] of Object.entries(before)) if (!(file in after) && hash !== 'absent') findings.push(`${file} was removed ${where}`);
   return findings;
