@@ -140,7 +140,8 @@ export function plantedFilterScript(marker: string): string {
  * that file when the repository has extensions.worktreeConfig on.
  */
 export function adminConfigScript(marker: string): string {
-  const config = `[filter "evil"]\n\tclean = sh -c 'echo filter ran >> ${marker}; cat'\n`;
+  // Quoted: an unquoted `;` would start a comment in git's config syntax.
+  const config = `[filter "evil"]\n\tclean = "sh -c 'echo filter ran >> ${marker}; cat'"\n`;
   return [
     "const fs = require('node:fs');",
     "const path = require('node:path');",

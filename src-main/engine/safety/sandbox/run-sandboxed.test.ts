@@ -272,7 +272,7 @@ describe('runSandboxed inside bubblewrap', () => {
         `echo "gitdir: ${commonDir}" > .git && echo "rewrote .git"`,
         'rm -f .git && echo "removed .git"',
         'mv .git moved-git && echo "renamed .git"',
-        `echo "[filter \"x\"]" > ${gitPaths.gitDir}/config.worktree && echo "wrote config.worktree"`,
+        `echo "[filter x]" > ${gitPaths.gitDir}/config.worktree && echo "wrote config.worktree"`,
         `echo "* filter=x" > ${commonDir}/info/attributes && echo "wrote info/attributes"`,
         'echo ok > worktree-file.txt && echo "wrote worktree file"',
       ].join('; '),
