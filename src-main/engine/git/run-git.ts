@@ -84,6 +84,7 @@ export const SAFETY_CONFIG: readonly string[] = [
 // Variables git inherits from a parent git (we might run inside a hook, or a test under `git rebase -x`)
 // would silently redirect us to another repository, index or config. Only these harmless ones survive.
 const KEPT_GIT_VARIABLES = /^GIT_(EXEC_PATH|TRACE\w*)$/;
+const USER_CONFIG_VARIABLES = /^GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)$/;
 
 /**
  * Configuration the engine controls: no system config, no global config, no system attributes. A
@@ -100,11 +101,14 @@ const STDERR_CAP = 1024 * 1024;
 
 export function gitEnvironment(extra?: Readonly<Record<string, string>>, options: { userConfig?: boolean } = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  const userConfig = options.userConfig === true;
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('GIT_') && !KEPT_GIT_VARIABLES.test(key)) continue;
+    // Where the user's own configuration applies, so do their choices of where it lives.
+    const kept = KEPT_GIT_VARIABLES.test(key) || (userConfig && USER_CONFIG_VARIABLES.test(key));
+    if (key.startsWith('GIT_') && !kept) continue;
     env[key] = value;
   }
-  if (options.userConfig !== true) Object.assign(env, CONTROLLED_CONFIG_ENV);
+  if (!userConfig) Object.assign(env, CONTROLLED_CONFIG_ENV);
   Object.assign(env, {
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '',
