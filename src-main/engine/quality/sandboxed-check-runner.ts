@@ -7,7 +7,9 @@ import type { CheckName, CheckOutcome } from '../../../src-shared/domain/attempt
 import type { Logger } from '../log/logger';
 import { createSandboxDetector } from '../safety/sandbox/detect-sandbox';
 import type { SandboxDetector } from '../safety/sandbox/detect-sandbox';
+import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
 import { runChecks } from '../safety/sandbox/run-checks';
+import { parseTestCounts } from './test-counts/test-counts';
 import type { CheckRunner } from '../scheduler/attempt-context';
 
 const order: readonly CheckName[] = ['test', 'typecheck', 'lint', 'build'];
@@ -22,7 +24,7 @@ export class SandboxedCheckRunner implements CheckRunner {
     private readonly log: Logger,
   ) {}
 
-  async run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]> {
+  async run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]> {
     const checks = order
       .filter((name) => typeof input.checks[name] === 'string' && input.checks[name] !== '')
       .map((name) => ({ name, command: input.checks[name] ?? '' }));
@@ -40,8 +42,19 @@ export class SandboxedCheckRunner implements CheckRunner {
         ...(this.safety.max_check_memory_mb !== null ? { maxMemoryBytes: this.safety.max_check_memory_mb * 2 ** 20 } : {}),
       },
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.dependencies ? { dependencies: input.dependencies } : {}),
     });
-    // Only the pipeline's fields are kept: the safety layer's extras stay in the log.
-    return results.map(({ name, command, passed, exitCode, timedOut, durationMs, output }) => ({ name, command, passed, exitCode, timedOut, durationMs, output }));
+    // Only the pipeline's fields are kept: the safety layer's extras stay in the log. A test check's
+    // counts come from its runner's summary, when it printed one.
+    return results.map(({ name, command, passed, exitCode, timedOut, durationMs, output }) => ({
+      name,
+      command,
+      passed,
+      exitCode,
+      timedOut,
+      durationMs,
+      output,
+      tests: name === 'test' && !timedOut ? parseTestCounts(output) : null,
+    }));
   }
 }
