@@ -148,7 +148,7 @@ export class DependencyService {
   async installChanged(workspace: Workspace, head: string, base: { plan: SetupPlan; view: DependencyView }, attemptId: string, signal?: AbortSignal): Promise<ChangedInstallOutcome> {
     const { plan } = base;
     if (plan.offlineCommand === null) return { kind: 'failed', note: `the ${plan.kind} setup has no offline install: checks ran with the base's dependencies` };
-    const folder = path.join(this.options.paths.deps, workspace.id, 'attempts', attemptId);
+    const folder = path.join(this.options.paths.deps, workspace.id, `attempt-${attemptId}`);
     await rm(folder, { recursive: true, force: true });
     await mkdir(folder, { recursive: true });
     await cp(path.join(base.view.folder, TOOL_CACHE), path.join(folder, TOOL_CACHE), { recursive: true });
