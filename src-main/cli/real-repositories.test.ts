@@ -41,16 +41,17 @@ afterEach(async () => {
 });
 
 /**
- * A model that edits what the prompt shows it: the `return a - b;` line it sees in math.js becomes a
+ * A model that edits what the prompt shows it: the `return a - b` line it sees (math.js or calc.py) becomes a
  * sum — or, until the prompt carries the person's retry note, a product (a wrong fix).
  */
 function fixWhatThePromptShows(options: { wrongUntil?: string; extraEdits?: (prompt: string) => object[] } = {}): Responder {
   return (schema, prompt) => {
     if (schema !== 'nocturnal_edits') return reviewReply(0.95);
-    const line = /^( *)return a - b;$/m.exec(prompt);
+    const line = /^( *)return a - b(;?)$/m.exec(prompt);
     if (line === null) return editsReply([], 'I do not see the bug');
+    const file = line[2] === ';' ? 'math.js' : 'calc.py';
     const right = options.wrongUntil === undefined || prompt.includes(options.wrongUntil);
-    const fix = { path: 'math.js', action: 'replace', search: line[0], replace: `${line[1] ?? ''}return ${right ? 'a + b' : 'a * b'};` };
+    const fix = { path: file, action: 'replace', search: line[0], replace: `${line[1] ?? ''}return ${right ? 'a + b' : 'a * b'}${line[2] ?? ''}` };
     return editsReply([fix, ...(options.extraEdits?.(prompt) ?? [])], right ? 'fix add' : 'try a product');
   };
 }
@@ -222,6 +223,62 @@ describe('a Node repository whose tests need a dev dependency (uvu from the npm 
     expect(await f.repo.git('branch', '--list', 'nocturnal/integration')).toBe('');
     // The attempt's own install folder is gone; the base's cache is the only one left.
     expect(depsFolders(f).map((p) => path.basename(p))).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    expect(await f.userView()).toEqual(before);
+  });
+});
+
+const pythonRepo = {
+  'requirements.txt': 'pytest\n',
+  '.gitignore': '.venv/\n__pycache__/\n.pytest_cache/\n',
+  'calc.py': 'def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n',
+  'test_calc.py': [
+    'from calc import add, mul',
+    '',
+    '',
+    'def test_add():',
+    '    assert add(2, 3) == 5',
+    '',
+    '',
+    'def test_add_zero():',
+    '    assert add(0, 0) == 0',
+    '',
+    '',
+    'def test_mul():',
+    '    assert mul(2, 3) == 6',
+    '',
+  ].join('\n'),
+  'README.md': '# calc\n',
+};
+
+describe('a Python repository with a virtualenv (Debian python3-venv and python3-pytest, offline)', () => {
+  it('makes the virtualenv once, detects pytest, merges a correct fix with test counts, and leaves the checkout and its .venv alone', { timeout: 240_000 }, async () => {
+    const f = await setUp(fixWhatThePromptShows(), pythonRepo);
+    fs.mkdirSync(path.join(f.repo.path, '.venv'), { recursive: true });
+    fs.writeFileSync(path.join(f.repo.path, '.venv', 'pyvenv.cfg'), 'home = /the/users/own/python\n');
+    const before = await f.userView();
+    expect(before.files['.venv/pyvenv.cfg']).toMatch(/^-[0-9a-f]{64}$/);
+
+    const added = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc');
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('setup: requirements.txt → python3 -m venv --system-site-packages .venv && .venv/bin/python -m pip install');
+    expect(added.stdout).toContain('check test: .venv/bin/python -m pytest -q (detected from pytest (requirements.txt))');
+    expect(added.stdout).toMatch(/ {2}setup {3}done {2}python3 -m venv/);
+    expect(added.stdout).toMatch(/ {2}test {6}FAIL .* \.venv\/bin\/python -m pytest -q {2}tests 2 passed, 1 failed\n/);
+    const [cache] = depsFolders(f);
+    expect(fs.existsSync(path.join(cache ?? '', '.venv', 'pyvenv.cfg'))).toBe(true);
+
+    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--criteria', 'add(2, 3) returns 5', '--file', 'calc.py', '--json')).json<{ id: string }>().id;
+    expect((await f.cli('run', '--now')).code).toBe(0);
+    const task = await showTask(f, id);
+    expect(task.status).toBe('merged');
+    expect(task.attempts[0]?.checksAfter?.[0]).toMatchObject({ passed: true, tests: { runner: 'pytest', passed: 3, failed: 0, skipped: 0 } });
+    expect(await f.repo.git('show', 'nocturnal/integration:calc.py')).toContain('return a + b');
+    expect((await f.cli('report')).stdout).toContain('test fail → pass (tests 2 passed, 1 failed → 3 passed, 0 failed)');
+
+    const messages = logLines(f);
+    expect(messages.filter((m) => m.startsWith('dependency setup for calc:'))).toHaveLength(1);
+    expect(messages.filter((m) => m.startsWith('dependency cache hit for calc'))).toHaveLength(1);
     expect(await f.userView()).toEqual(before);
   });
 });
