@@ -22,7 +22,8 @@ const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', 
 
 async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}) {
   fixture = await createNightFixture({ respond, env });
-  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js');
+  // --no-check: the baseline run of `workspace add` has its own tests (real-repositories.test.ts).
+  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check');
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
   return fixture;
