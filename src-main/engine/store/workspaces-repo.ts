@@ -65,11 +65,6 @@ export class WorkspacesRepo {
     this.db.prepare('UPDATE workspaces SET setup_status_json = ? WHERE id = ?').run(writeJson(status), id);
   }
 
-  /** The checks confirmed or changed after detection (`workspace add` without explicit checks). */
-  setChecks(id: string, checks: WorkspaceChecks): void {
-    this.db.prepare('UPDATE workspaces SET checks_json = ? WHERE id = ?').run(writeJson(checks), id);
-  }
-
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id).changes > 0;
   }
