@@ -76,7 +76,7 @@ async function hostileNight(script: (f: NightFixture) => string, options: { cycl
   });
   fixture = f;
   hostileSource = script(f);
-  const added = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js');
+  const added = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check');
   expect(added.stderr).toBe('');
   const before = await f.userView();
   const gitConfig = fs.readFileSync(path.join(f.repo.path, '.git', 'config'), 'utf8');

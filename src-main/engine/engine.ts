@@ -3,6 +3,7 @@
 // scheduler → reporter — and hands each its dependencies. No module-level singletons: two engines in
 // one process (tests) share nothing.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../src-shared/config/schema';
 import type { Session } from '../../src-shared/domain/records';
@@ -21,6 +22,7 @@ import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
 import { SandboxedCheckRunner } from './quality/sandboxed-check-runner';
+import { DependencyService } from './deps/dependency-service';
 import { createGitCommandPolicy } from './safety/git-command-policy';
 import { ResourceGate } from './safety/resources/resource-gate';
 import type { ResourceSampler } from './safety/resources/resource-sampler';
@@ -58,6 +60,8 @@ export interface EngineStatus {
   lastSession: Session | null;
   provider: string;
   model: string | null;
+  /** Workspaces whose last dependency setup failed (reported per workspace, DESIGN §9b). */
+  setupFailures: { workspace: string; message: string }[];
 }
 
 export interface Engine {
@@ -121,13 +125,21 @@ export function createEngine(options: EngineOptions): Engine {
   // Every git process the engine spawns passes the command policy first.
   const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
   const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
-  const workspaces = new WorkspaceService(store, now, git, knowledge);
-  const tasks = new TaskService(store, workspaces, now);
-  const review = new ReviewService(store, now, git);
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
   const checks = new SandboxedCheckRunner(config.safety, hidden, logs.createLogger('safety'), git);
+  const dependencies = new DependencyService({ paths, store, safety: config.safety, git, log: logs.createLogger('deps'), now });
+  const workspaces = new WorkspaceService(store, now, git, knowledge, {
+    git,
+    worktrees: paths.worktrees,
+    checks,
+    dependencies,
+    userHome: options.env['HOME'] ?? os.homedir(),
+    path: options.env['PATH'] ?? '',
+  });
+  const tasks = new TaskService(store, workspaces, now);
+  const review = new ReviewService(store, now, git);
   const sampler = options.resourceSampler ?? createSystemSampler();
   const model = () =>
     new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now);
@@ -140,6 +152,7 @@ export function createEngine(options: EngineOptions): Engine {
     now,
     model,
     checks,
+    dependencies,
     knowledge,
     releaseSessionResources: releaseProvider,
     resourceGate: () =>
@@ -178,6 +191,10 @@ export function createEngine(options: EngineOptions): Engine {
         lastSession: store.sessions.latest() ?? null,
         provider: config.llm.provider,
         model: config.llm.provider === 'llama' ? config.llm.model_path : config.llm.model,
+        setupFailures: store.workspaces
+          .list()
+          .filter((w) => w.setupStatus?.state === 'failed')
+          .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
       };
     },
     logger: (subsystem) => logs.createLogger(subsystem),

@@ -35,6 +35,16 @@ export interface CheckOutcome {
   durationMs: number;
   /** Tail of the combined output, capped. */
   output: string;
+  /** Test counts read from the runner's summary, when the output has one (DESIGN §9b). */
+  tests?: TestCounts | null;
+}
+
+export interface TestCounts {
+  /** Which runner's summary they came from: "vitest", "pytest", "cargo test"… */
+  runner: string;
+  passed: number;
+  failed: number;
+  skipped: number;
 }
 
 export interface ScoreBreakdown {

@@ -10,7 +10,24 @@ export interface Workspace {
   baseBranch: string;
   targetBranch: string;
   checks: WorkspaceChecks;
+  /** `workspace add --setup CMD`; null: the setup detected from the lock files (DESIGN §9b). */
+  setupCommand: string | null;
+  /** The last dependency setup's outcome, reported per workspace; null before the first. */
+  setupStatus: WorkspaceSetupStatus | null;
   createdAt: string;
+}
+
+export interface WorkspaceSetupStatus {
+  state: 'ready' | 'failed';
+  /** npm, pip, custom…; the command that ran. */
+  kind: string;
+  command: string;
+  /** Content hash of the lock files it installed from (the cache folder's name). */
+  hash: string;
+  durationMs: number;
+  at: string;
+  /** For a failure: what went wrong, with the tail of the setup's output. */
+  message: string | null;
 }
 
 export interface Attempt {

@@ -31,6 +31,7 @@ export function registerReportCommands(program: Command, context: () => CliConte
       writeLine(out, status.running ? `running: pid ${status.running.pid} (${status.running.purpose}) since ${status.running.since}` : 'idle');
       writeLine(out, `model: ${status.provider} ${status.model ?? '(not set: see llm.model_path)'}`);
       writeLine(out, `tasks: ${Object.entries(status.queue).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
+      for (const failed of status.setupFailures) writeLine(out, `workspace ${failed.workspace}: dependency setup FAILED: ${failed.message.split('\n')[0] ?? ''} (fix it, then \`nocturnal workspace check ${failed.workspace}\`)`);
       const last = status.lastSession;
       writeLine(out, last ? `last session: ${last.id} ${last.status}, ${last.stats.merged} merged, ${last.stats.review} waiting, ${last.stats.rejected} rejected, ${last.stats.failed} failed` : 'no session yet');
     });

@@ -36,6 +36,8 @@ export function homePaths(home: string) {
     worktrees: path.join(home, 'worktrees'),
     models: path.join(home, 'models'),
     vault: path.join(home, 'vault'),
+    /** Dependency caches: `deps/<workspace id>/<lock-file hash>/` (DESIGN §9b). */
+    deps: path.join(home, 'deps'),
   };
 }
 export type HomePaths = ReturnType<typeof homePaths>;

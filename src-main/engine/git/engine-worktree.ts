@@ -16,8 +16,10 @@ export interface EngineWorktree {
   gitDir: string;
   /** The repository's git dir: refs, objects, config. */
   commonDir: string;
-  /** Short name of the attempt branch checked out there. */
+  /** Short name of the attempt branch checked out there (empty for a detached worktree). */
   branch: string;
+  /** Set for a worktree on a commit with no branch (the baseline run): HEAD must stay this commit. */
+  detachedAt?: string;
 }
 
 /** The exact `.git` file git wrote when it created the worktree. */

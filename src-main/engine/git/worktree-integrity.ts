@@ -53,7 +53,7 @@ export async function verifyWorktreeIntegrity(worktree: EngineWorktree, before: 
   const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
   if (gitdir !== `${path.join(worktree.path, '.git')}\n`) findings.push('the admin folder\'s gitdir no longer names this worktree');
   const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
-  if (head !== `ref: refs/heads/${worktree.branch}\n`) findings.push(`HEAD no longer points at the attempt branch ${worktree.branch}`);
+  if (head !== expectedHead(worktree)) findings.push(worktree.detachedAt ? `HEAD no longer points at ${worktree.detachedAt}` : `HEAD no longer points at the attempt branch ${worktree.branch}`);
   findings.push(...compare('in the repository\'s git dir', before.repositoryFiles, await repositoryHashes(worktree)));
   const planted = (await findNestedGit(worktree.path)).filter((p) => !before.nestedGit.includes(p));
   for (const p of planted) findings.push(`a git dir or file was planted at ${p}`);
@@ -61,9 +61,14 @@ export async function verifyWorktreeIntegrity(worktree: EngineWorktree, before: 
 
   // Only now, with the wiring known to be the engine's, is git asked.
   const after = await gitState(worktree, call);
-  if (after.branchOid !== before.branchOid) findings.push(`the attempt branch ${worktree.branch} was moved`);
+  if (after.branchOid !== before.branchOid) findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
   if (after.staged !== before.staged) findings.push('files were staged in the worktree\'s index');
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
+}
+
+/** What HEAD must say: the attempt branch, or the commit a detached worktree was made on. */
+function expectedHead(worktree: EngineWorktree): string {
+  return worktree.detachedAt ? `${worktree.detachedAt}\n` : `ref: refs/heads/${worktree.branch}\n`;
 }
 
 /** The finding, in words, for each way the `.git` file can differ from what git wrote. */
@@ -81,7 +86,8 @@ async function gitState(worktree: EngineWorktree, call: GitCallOptions): Promise
   // Pinned, but without the filter lookup: neither command converts file content.
   const pinned = { ...call, pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] } };
   const staged = await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinned);
-  const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', `refs/heads/${worktree.branch}`], { ...pinned, okExitCodes: [0, 1] });
+  const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
+  const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], { ...pinned, okExitCodes: [0, 1] });
   return { staged: digest(staged.stdoutBytes), branchOid: branch.exitCode === 0 ? branch.stdout.trim() : null };
 }
 

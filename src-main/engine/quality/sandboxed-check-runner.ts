@@ -11,7 +11,9 @@ import { snapshotWorktreeIntegrity, verifyWorktreeIntegrity } from '../git/workt
 import type { Logger } from '../log/logger';
 import { createSandboxDetector } from '../safety/sandbox/detect-sandbox';
 import type { SandboxDetector } from '../safety/sandbox/detect-sandbox';
+import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
 import { runChecks } from '../safety/sandbox/run-checks';
+import { parseTestCounts } from './test-counts/test-counts';
 import type { CheckRunner } from '../scheduler/attempt-context';
 import { RepositoryGoneError, WorktreeTamperedError } from './worktree-tamper';
 
@@ -28,7 +30,7 @@ export class SandboxedCheckRunner implements CheckRunner {
     private readonly git: GitCallOptions = {},
   ) {}
 
-  async run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]> {
+  async run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]> {
     const checks = order
       .filter((name) => typeof input.checks[name] === 'string' && input.checks[name] !== '')
       .map((name) => ({ name, command: input.checks[name] ?? '' }));
@@ -49,6 +51,7 @@ export class SandboxedCheckRunner implements CheckRunner {
         ...(this.safety.max_check_memory_mb !== null ? { maxMemoryBytes: this.safety.max_check_memory_mb * 2 ** 20 } : {}),
       },
       ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.dependencies ? { dependencies: input.dependencies } : {}),
     });
     const integrity = await verifyWorktreeIntegrity(worktree, before, this.git);
     if (integrity.kind === 'repository-gone') throw new RepositoryGoneError(worktree.repoPath);
@@ -56,7 +59,17 @@ export class SandboxedCheckRunner implements CheckRunner {
       this.log.error({ worktree: worktree.path, findings: integrity.findings }, 'the checks tampered with the worktree\'s git metadata');
       throw new WorktreeTamperedError(integrity.findings);
     }
-    // Only the pipeline's fields are kept: the safety layer's extras stay in the log.
-    return results.map(({ name, command, passed, exitCode, timedOut, durationMs, output }) => ({ name, command, passed, exitCode, timedOut, durationMs, output }));
+    // Only the pipeline's fields are kept: the safety layer's extras stay in the log. A test check's
+    // counts come from its runner's summary, when it printed one.
+    return results.map(({ name, command, passed, exitCode, timedOut, durationMs, output }) => ({
+      name,
+      command,
+      passed,
+      exitCode,
+      timedOut,
+      durationMs,
+      output,
+      tests: name === 'test' && !timedOut ? parseTestCounts(output) : null,
+    }));
   }
 }

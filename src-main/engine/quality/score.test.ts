@@ -54,4 +54,37 @@ describe('scoreAttempt', () => {
     expect(focused.scope).toBe(1);
     expect(sprawling.scope).toBeLessThan(0.5);
   });
+
+  it('counts 2 of 3 failing tests fixed as progress even while the test check still fails', () => {
+    const counted = (passed: number, failed: number): CheckOutcome => ({ ...check('test', failed === 0), tests: { runner: 'vitest', passed, failed, skipped: 0 } });
+    const evidence = { reviewScore: 0.9, diff: diff(['math.js']), plannedFiles: ['math.js'], safetyViolations: [] };
+    const partial = scoreAttempt({ ...evidence, checksBefore: [counted(1, 3)], checksAfter: [counted(3, 1)] }, config.quality, config.safety);
+    // progress = mean(2/3 of the failing tests fixed, 1 of 1 planned file touched); checks 0, scope 1.
+    expect(partial).toEqual({
+      checks: 0,
+      progress: 0.833,
+      review: 0.9,
+      scope: 1,
+      weights: { checks: 0.5, progress: 0.15, review: 0.2, scope: 0.15 },
+      gates: [],
+      total: 0.455,
+    });
+    // The same change judged by exit codes alone: no progress from the tests.
+    const blind = scoreAttempt({ ...evidence, checksBefore: [check('test', false)], checksAfter: [check('test', false)] }, config.quality, config.safety);
+    expect(blind.progress).toBe(0.5);
+    expect(blind.total).toBe(0.405);
+    // Deleting two failing tests is not fixing them: the passes did not grow.
+    const deleted = scoreAttempt({ ...evidence, checksBefore: [counted(1, 3)], checksAfter: [counted(1, 1)] }, config.quality, config.safety);
+    expect(deleted.progress).toBe(0.5);
+  });
+
+  it('holds a change to a manifest or lock file for review however well it scores', () => {
+    const score = scoreAttempt(
+      { checksBefore: [check('test', false)], checksAfter: [check('test', true)], reviewScore: 1, diff: diff(['math.js', 'package.json', 'package-lock.json']), plannedFiles: [], safetyViolations: [], dependencyChanges: ['package.json', 'package-lock.json'] },
+      config.quality,
+      config.safety,
+    );
+    expect(score.gates).toEqual(['dependency change (package.json, package-lock.json): never merged automatically, a person must review it']);
+    expect(score.total).toBe(0.84);
+  });
 });

@@ -13,6 +13,8 @@ export interface ScoreEvidence {
   /** Files the task or spec named; empty when it named none. */
   plannedFiles: string[];
   safetyViolations: string[];
+  /** Manifests and lock files the change touched (DESIGN §9b): such a change always waits for a person. */
+  dependencyChanges?: string[];
 }
 
 /** Tests weigh most among the checks (DESIGN §6). */
@@ -46,6 +48,12 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
   if (evidence.diff.files === 0) {
     gates.push('the change is empty');
     total = 0;
+  }
+  const dependencyChanges = evidence.dependencyChanges ?? [];
+  if (dependencyChanges.length > 0) {
+    gates.push(`dependency change (${dependencyChanges.join(', ')}): never merged automatically, a person must review it`);
+    // Below the auto-approve threshold: at best it is offered for review.
+    total = Math.min(total, Math.max(0, quality.auto_approve_threshold - 0.01));
   }
   const regressions = regressedChecks(evidence.checksBefore, evidence.checksAfter);
   if (regressions.length > 0) {
@@ -95,9 +103,10 @@ function progressComponent(evidence: ScoreEvidence): number | null {
   const signals: number[] = [];
   const failingBefore = evidence.checksBefore.filter((c) => !c.passed);
   if (failingBefore.length > 0) {
-    // A fix: the evidence of progress is the failing check turning green.
-    const fixed = failingBefore.filter((b) => evidence.checksAfter.some((a) => a.name === b.name && a.passed));
-    signals.push(fixed.length / failingBefore.length);
+    // A fix: the evidence of progress is the failing check turning green — or, for a test check
+    // whose runner counts, the share of its failing tests that now pass.
+    const fixed = failingBefore.map((b) => fixedShare(b, evidence.checksAfter.find((a) => a.name === b.name)));
+    signals.push(fixed.reduce((a, b) => a + b, 0) / failingBefore.length);
   } else if (evidence.diff.files > 0) {
     // New behaviour on a green baseline: progress shows as tests that pin it down.
     signals.push(evidence.diff.paths.some((p) => testPathPattern.test(p)) ? 1 : 0);
@@ -108,6 +117,21 @@ function progressComponent(evidence: ScoreEvidence): number | null {
   }
   if (signals.length === 0) return null;
   return signals.reduce((a, b) => a + b, 0) / signals.length;
+}
+
+/**
+ * How much of a failing check the change fixed: all of it when it passes now; else, from the runner's
+ * counts, the failing tests that now pass. A test counts as fixed only if the passes grew with it, so
+ * deleting a failing test is no progress.
+ */
+function fixedShare(before: CheckOutcome, after: CheckOutcome | undefined): number {
+  if (after === undefined) return 0;
+  if (after.passed) return 1;
+  const was = before.tests;
+  const now = after.tests;
+  if (!was || !now || was.failed === 0) return 0;
+  const fixed = Math.min(was.failed - now.failed, now.passed - was.passed);
+  return Math.max(0, Math.min(1, fixed / was.failed));
 }
 
 /**

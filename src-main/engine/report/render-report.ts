@@ -51,9 +51,16 @@ export function renderChecks(before: CheckOutcome[] | null, after: CheckOutcome[
     .map((check) => {
       const was = before?.find((b) => b.name === check.name);
       const mark = (c: CheckOutcome | undefined) => (c === undefined ? '–' : c.timedOut ? 'timeout' : c.passed ? 'pass' : 'fail');
-      return `${check.name} ${mark(was)} → ${mark(check)}`;
+      const counts = was?.tests || check.tests ? ` (tests ${renderCounts(was?.tests)} → ${renderCounts(check.tests)})` : '';
+      return `${check.name} ${mark(was)} → ${mark(check)}${counts}`;
     })
     .join(', ');
+}
+
+/** "2 passed, 1 failed" as the runner summarised them; "?" where its output had no summary. */
+export function renderCounts(counts: CheckOutcome['tests']): string {
+  if (!counts) return '?';
+  return `${counts.passed} passed, ${counts.failed} failed${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ''}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -3,6 +3,8 @@
 import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
+import type { DependencyService } from '../deps/dependency-service';
+import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
 import type { EngineWorktree } from '../git/engine-worktree';
@@ -12,7 +14,7 @@ import type { Store } from '../store/store';
 
 export interface CheckRunner {
   /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
-  run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]>;
+  run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]>;
 }
 
 export interface AttemptDeps {
@@ -23,6 +25,8 @@ export interface AttemptDeps {
   git: GitCallOptions;
   model: ModelCaller;
   checks: CheckRunner;
+  /** The workspace's dependency setup and cache (DESIGN §9b). */
+  dependencies: DependencyService;
   knowledge: KnowledgeVault;
   log: Logger;
   now: () => Date;

@@ -27,6 +27,9 @@ import { resolveCommit } from '../git/resolve-ref';
 import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
 import { landAttempt } from '../integration/land-attempt';
 import { scoreAttempt } from '../quality/score';
+import { checkDependencies } from '../deps/dependency-service';
+import { runChecksOnChange } from '../deps/checks-on-change';
+import { dependencyFilesIn } from '../workspaces/detect-setup';
 import { renderChecks } from '../report/render-report';
 import type { AttemptDeps, AttemptStage } from './attempt-context';
 import type { NocturnalSpec } from '../llm/protocol';
@@ -90,11 +93,16 @@ export class AttemptRunner {
     markCreated(worktree);
     store.attempts.update(started.id, { worktreePath: worktreeDir, baseCommit, headCommit: baseCommit });
 
+    progress('prepare', 0, 'making sure the dependencies are installed');
+    const dependencies = await this.deps.dependencies.ensure(workspace, baseCommit, { signal });
+    if (dependencies.kind === 'failed') return this.finish(task, started.id, 'failed', { reasons: [dependencies.reason] });
+    const baseDependencies = checkDependencies(dependencies.kind === 'ready' ? dependencies.view : null);
+
     progress('baseline', 0, 'running the checks on the base commit');
     const cacheKey = `${workspace.id}:${baseCommit}`;
     let checksBefore = this.deps.baselineCache.get(cacheKey);
     if (!checksBefore) {
-      checksBefore = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
+      checksBefore = await this.deps.checks.run({ worktree, checks: workspace.checks, signal, ...(baseDependencies ? { dependencies: baseDependencies } : {}) });
       this.deps.baselineCache.set(cacheKey, checksBefore);
       await this.restore(worktree);
     }
@@ -164,7 +172,10 @@ export class AttemptRunner {
       store.attempts.update(started.id, { headCommit: head });
 
       progress('check', cycle, 'running the checks on the change');
-      checksAfter = await this.deps.checks.run({ worktree, checks: workspace.checks, signal });
+      const changedDependencyFiles = dependencyFilesIn((await getDiffStats(workspace.path, baseCommit, head, git)).files.map((f) => f.path));
+      const checked = await runChecksOnChange({ checks: this.deps.checks, dependencies: this.deps.dependencies, workspace, worktree, head, attemptId: started.id, base: dependencies, changedDependencyFiles, signal });
+      checksAfter = checked.outcomes;
+      if (checked.note !== null) reasons.push(`cycle ${cycle}: ${checked.note}`);
       await this.restore(worktree);
       store.attempts.update(started.id, { checksAfter });
       const failing = checksAfter.filter((c) => !c.passed);
@@ -211,7 +222,11 @@ export class AttemptRunner {
         reasons.push(`review call failed: ${error instanceof Error ? error.message : String(error)}`);
       }
 
-      const breakdown = scoreAttempt({ checksBefore, checksAfter, reviewScore, diff: diffStats, plannedFiles, safetyViolations: [] }, config.quality, config.safety);
+      const breakdown = scoreAttempt(
+        { checksBefore, checksAfter, reviewScore, diff: diffStats, plannedFiles, safetyViolations: [], dependencyChanges: dependencyFilesIn(diffStats.paths) },
+        config.quality,
+        config.safety,
+      );
       const decision = decideFromScore(breakdown.total, { autoApprove: config.quality.auto_approve_threshold, review: config.quality.review_threshold }, stopImproving ? 0 : cyclesLeft);
       store.attempts.update(started.id, { score: breakdown.total, scoreBreakdown: breakdown });
       progress('score', cycle, `score ${breakdown.total.toFixed(2)} → ${decision}`);

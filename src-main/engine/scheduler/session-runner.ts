@@ -5,6 +5,7 @@ import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
+import type { DependencyService } from '../deps/dependency-service';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
 import { removeWorktree } from '../git/worktree-remove';
@@ -46,6 +47,7 @@ export interface SessionRunnerDeps {
   now: () => Date;
   model: () => ModelCaller;
   checks: CheckRunner;
+  dependencies: DependencyService;
   knowledge: KnowledgeVault;
   /** Called when the session ends, to release the model and other session-scoped resources. */
   releaseSessionResources: () => Promise<void>;
@@ -91,6 +93,7 @@ export class SessionRunner {
         git: this.deps.git,
         model: this.deps.model(),
         checks: this.deps.checks,
+        dependencies: this.deps.dependencies,
         knowledge: this.deps.knowledge,
         log,
         now,

@@ -9,6 +9,7 @@ import { migrations } from './migrations';
 import { initialSchema } from './migrations/001-initial-schema';
 import { interactionsUsageEvents } from './migrations/002-interactions-usage-events';
 import { attemptSpec } from './migrations/003-attempt-spec';
+import { workspaceSetup } from './migrations/007-workspace-setup';
 
 let dir: string;
 const opened: SqliteDatabase[] = [];
@@ -76,6 +77,18 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(3);
     expect(columns(db, 'attempts')).toContain('spec_json');
     expect(db.prepare('SELECT id, spec_json FROM attempts').all()).toEqual([{ id: 't1-1', spec_json: null }]);
+  });
+
+  it('007 adds the setup command and setup status to workspaces and keeps existing workspaces', () => {
+    const first = open([initialSchema, interactionsUsageEvents, attemptSpec]);
+    first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{"test":"npm test"}', 'now')`).run();
+    first.close();
+    const db = open([initialSchema, interactionsUsageEvents, attemptSpec, workspaceSetup]);
+    expect(schemaVersion(db)).toBe(7);
+    expect(columns(db, 'workspaces')).toEqual(expect.arrayContaining(['setup_command', 'setup_status_json']));
+    expect(db.prepare('SELECT id, checks_json, setup_command, setup_status_json FROM workspaces').all()).toEqual([
+      { id: 'w1', checks_json: '{"test":"npm test"}', setup_command: null, setup_status_json: null },
+    ]);
   });
 
   it('are applied once: reopening changes nothing', () => {

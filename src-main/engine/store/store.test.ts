@@ -36,6 +36,15 @@ describe('store repositories', () => {
     expect(() => addWorkspace()).toThrow(/UNIQUE/);
   });
 
+  it('keep a workspace\'s --setup command and the last setup\'s outcome', () => {
+    const ws = store.workspaces.add({ name: 'py', path: '/repos/py', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'pytest' }, setupCommand: 'make deps' }, now);
+    expect(ws).toMatchObject({ setupCommand: 'make deps', setupStatus: null });
+    expect(addWorkspace().setupCommand).toBeNull();
+    const failed = { state: 'failed' as const, kind: 'custom', command: 'make deps', hash: '0123456789abcdef', durationMs: 12, at: now.toISOString(), message: '`make deps` failed (exit code 2)' };
+    store.workspaces.setSetupStatus(ws.id, failed);
+    expect(store.workspaces.get(ws.id)?.setupStatus).toEqual(failed);
+  });
+
   it('queue tasks by priority, then age', () => {
     const ws = addWorkspace();
     const low = addTask(ws.id, 'low', 'low', new Date('2026-11-24T10:00:00Z'));

@@ -1,4 +1,4 @@
-import type { Workspace } from '../../../src-shared/domain/records';
+import type { Workspace, WorkspaceSetupStatus } from '../../../src-shared/domain/records';
 import type { WorkspaceChecks } from '../../../src-shared/domain/workspace';
 import type { SqliteDatabase } from './database';
 import { newId } from './ids';
@@ -11,6 +11,8 @@ interface WorkspaceRow {
   base_branch: string;
   target_branch: string;
   checks_json: string;
+  setup_command: string | null;
+  setup_status_json: string | null;
   created_at: string;
 }
 
@@ -20,6 +22,7 @@ export interface NewWorkspace {
   baseBranch: string;
   targetBranch: string;
   checks: WorkspaceChecks;
+  setupCommand?: string | null;
 }
 
 export class WorkspacesRepo {
@@ -29,10 +32,10 @@ export class WorkspacesRepo {
     const id = newId('w');
     this.db
       .prepare(
-        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, setup_command, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), now.toISOString());
+      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), input.setupCommand ?? null, now.toISOString());
     const created = this.get(id);
     if (!created) throw new Error(`workspace ${id} vanished after insert`);
     return created;
@@ -57,6 +60,11 @@ export class WorkspacesRepo {
     return (this.db.prepare('SELECT * FROM workspaces ORDER BY name').all() as WorkspaceRow[]).map(toWorkspace);
   }
 
+  /** Records the last dependency setup's outcome (shown by `workspace list` and `status`). */
+  setSetupStatus(id: string, status: WorkspaceSetupStatus): void {
+    this.db.prepare('UPDATE workspaces SET setup_status_json = ? WHERE id = ?').run(writeJson(status), id);
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id).changes > 0;
   }
@@ -70,6 +78,8 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     baseBranch: row.base_branch,
     targetBranch: row.target_branch,
     checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
+    setupCommand: row.setup_command,
+    setupStatus: row.setup_status_json === null ? null : readJson<WorkspaceSetupStatus>(row.setup_status_json, `workspaces.setup_status_json (${row.id})`),
     createdAt: row.created_at,
   };
 }

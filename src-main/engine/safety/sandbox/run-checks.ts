@@ -9,6 +9,7 @@ import { evaluateCommand } from '../command-policy';
 import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind } from './detect-sandbox';
 import type { AppliedLimits, CheckLimits } from './check-limits';
+import type { CheckDependencies } from './dependency-mounts';
 import { runSandboxed } from './run-sandboxed';
 import type { WorktreeGitPaths } from './sandbox-mounts';
 
@@ -45,6 +46,8 @@ export interface RunChecksOptions {
   maxOutputBytes?: number;
   /** Process and memory caps per check; defaults in ../sandbox/check-limits. */
   limits?: Partial<CheckLimits>;
+  /** The workspace's installed dependencies, shown read-only (./dependency-mounts). */
+  dependencies?: CheckDependencies;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
@@ -85,9 +88,10 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
       mode: safety.sandbox,
       timeoutMs: safety.check_timeout_s * 1000,
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      readPaths: safety.sandbox_read_paths,
+      readPaths: [...safety.sandbox_read_paths, ...(options.dependencies?.readPaths ?? [])],
       hiddenPaths: options.hiddenPaths,
       ...(options.git ? { git: options.git } : {}),
+      ...(options.dependencies ? { dependencyMounts: options.dependencies.mounts, env: options.dependencies.env } : {}),
       detector,
       signal: options.signal,
       ...(options.limits ? { limits: options.limits } : {}),

@@ -14,6 +14,8 @@ export interface SandboxExecProfileOptions {
   tempDir: string;
   readPaths: readonly string[];
   hiddenPaths: readonly string[];
+  /** Allow the network: only the dependency setup (DESIGN §9b). */
+  network?: boolean;
 }
 
 export function buildSandboxExecProfile(options: SandboxExecProfileOptions): string {
@@ -21,8 +23,9 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
   const lines = [
     '(version 1)',
     '(allow default)',
-    '; no network at all: no namespaces on macOS, so loopback would be the host loopback',
-    '(deny network*)',
+    ...(options.network === true
+      ? ['; the dependency setup: the one phase allowed the network']
+      : ['; no network at all: no namespaces on macOS, so loopback would be the host loopback', '(deny network*)']),
     '; keychain and credential services',
     '(deny mach-lookup (global-name "com.apple.SecurityServer") (global-name "com.apple.securityd") (global-name "com.apple.security.agent"))',
     '; writes only to the worktree, the private temp folder and harmless devices',
