@@ -120,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
   // Every git process the engine spawns passes the command policy first.
   const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
   const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
-  const workspaces = new WorkspaceService(store, now, git, knowledge);
+  const workspaces = new WorkspaceService(store, now, git, knowledge, config.safety.blocked_commands);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as

@@ -13,6 +13,7 @@ import { runGit } from '../git/run-git';
 import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
+import { validateCheckCommands } from './check-command-validation';
 
 export interface AddWorkspaceInput {
   path: string;
@@ -30,6 +31,8 @@ export class WorkspaceService {
     private readonly now: () => Date,
     private readonly git: GitCallOptions,
     private readonly knowledge: KnowledgeVault,
+    /** `safety.blocked_commands`, applied to the check commands when they are configured. */
+    private readonly blockedCommands: readonly string[] = [],
   ) {}
 
   async add(input: AddWorkspaceInput): Promise<Workspace> {
@@ -53,6 +56,7 @@ export class WorkspaceService {
     if (Object.keys(checks).length === 0) {
       throw usage('a workspace needs at least one check command (--test, --lint, --typecheck or --build): without checks no change can be scored');
     }
+    validateCheckCommands(checks, this.blockedCommands);
 
     const name = input.name ?? path.basename(repoPath);
     const parsedName = workspaceNameSchema.safeParse(name);
