@@ -31,7 +31,7 @@ export function homePaths(home: string) {
     home,
     config: path.join(home, 'config.yaml'),
     database: path.join(home, 'nocturnal.db'),
-    lock: path.join(home, 'engine.lock'),
+    lock: path.join(home, 'locks', 'engine.lock'),
     logs: path.join(home, 'logs'),
     worktrees: path.join(home, 'worktrees'),
     models: path.join(home, 'models'),
