@@ -327,6 +327,13 @@ describe('parseShell', () => {
     expect(argvs).toEqual([['make'], ['npm', 'test']]);
   });
 
+  it('leaves the process as it found it when the parser loads (no global require, stack trace limit kept)', () => {
+    const limit = Error.stackTraceLimit;
+    parseShell('true');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(Object.prototype.hasOwnProperty.call(globalThis, 'require')).toBe(false);
+  });
+
   it('refuses what the parser cannot read, with the parser\'s position', () => {
     expect(() => parseShell('echo "unterminated')).toThrow(/1:6: reached EOF without closing quote/);
   });
