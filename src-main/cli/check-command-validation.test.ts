@@ -44,6 +44,15 @@ describe('workspace add validates check commands with a real shell parser', () =
     expect(run.stderr).toContain('(rule blocked-commands)');
   });
 
+  it('config validate judges registered checks again under the current safety.blocked_commands', async () => {
+    expect((await cli('workspace', 'add', repo.path, '--name', 'app', '--test', 'npm test && npm publish')).code).toBe(0);
+    expect((await cli('config', 'validate')).code).toBe(0);
+    fs.writeFileSync(path.join(home, 'config.yaml'), 'safety:\n  blocked_commands: ["npm publish"]\n');
+    const run = await cli('config', 'validate');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('workspace "app": --test: "npm test && npm publish" is refused by the command policy (rule blocked-commands)');
+  });
+
   it.each([
     ['--test', 'npm test'],
     ['--test', 'pytest -q'],
