@@ -31,11 +31,15 @@ export interface ProcessLock {
   release(): void;
 }
 
+const ACQUIRE_WAIT_MS = 250;
+
 export type LockAttempt = { acquired: true; lock: ProcessLock } | { acquired: false; holder: LockHolder | undefined };
 
 export function tryAcquireProcessLock(file: string, purpose: string, now = new Date()): LockAttempt {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 0 });
+  // A short wait rather than none: `readProcessLockHolder` takes the lock for an instant to see whether
+  // it is free, and a session starting in that instant should not be turned away by it.
+  const db = new Database(file, { timeout: ACQUIRE_WAIT_MS });
   if (!takeExclusive(db)) {
     db.close();
     return { acquired: false, holder: readOwnerFile(file) };
