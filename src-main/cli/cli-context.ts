@@ -50,6 +50,11 @@ export class CliContext {
     return this.engine;
   }
 
+  /** Why the home cannot be written, when the engine was opened on a read-only home. */
+  get readOnlyReason(): string | null {
+    return this.engine?.readOnly?.reason ?? null;
+  }
+
   async close(): Promise<void> {
     await this.engine?.stop();
     this.engine = undefined;

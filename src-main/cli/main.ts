@@ -47,17 +47,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, context?.readOnlyReason ?? null);
   } finally {
     await context?.close();
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): number {
   if (error instanceof CommanderError) {
     // --help and --version end through here with exit code 0.
     if (error.exitCode === 0) return EXIT_OK;
     return EXIT_USAGE;
+  }
+  if (readOnlyReason !== null && isWriteFailure(error)) {
+    writeLine(io.stderr, `nocturnal: this command needs to write in the home, which is read-only: ${readOnlyReason}. Read commands (status, task list, task show, report, workspace list) still work.`);
+    return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
   writeLine(io.stderr, `nocturnal: ${message}`);
@@ -66,4 +70,10 @@ function reportError(error: unknown, io: CliIo): number {
     writeLine(io.stderr, error.stack);
   }
   return EXIT_FAILURE;
+}
+
+/** A failure to write: SQLite refusing a read-only database, or the file system refusing a file. */
+function isWriteFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code));
 }

@@ -288,7 +288,7 @@ describe('undo', () => {
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
     expect(await f.repo.git('show', 'nocturnal/integration:NOTES.md')).toBe('# notes');
     const unknown = await f.cli('undo', 'nope-1');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no attempt');
     expect(await f.userView()).toEqual(before);
   });

@@ -36,6 +36,7 @@ import { ModelManager } from './models/model-manager';
 import { KnowledgeVault } from './knowledge/knowledge-vault';
 import { SessionRunner } from './scheduler/session-runner';
 import type { RunSessionOptions } from './scheduler/session-runner';
+import { homeWriteProblem } from './config/home-access';
 import { readLockOwner } from './store/engine-lock';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -74,6 +75,8 @@ export interface Engine {
   readonly review: ReviewService;
   /** Catalog, downloads with progress, and the model in use (for the CLI and the desktop model manager). */
   readonly models: ModelManager;
+  /** Set when the home cannot be written: read commands work from a copy of the database, nothing else. */
+  readonly readOnly: { reason: string } | null;
   runSession(options: RunSessionOptions): Promise<Session>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
@@ -87,15 +90,16 @@ export function createEngine(options: EngineOptions): Engine {
   const ports = headlessPorts(options.ports);
   const now = ports.now;
   const paths = homePaths(options.home);
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const writeProblem = homeWriteProblem(paths);
+  const readOnly = writeProblem === null ? null : { reason: writeProblem };
 
   const logs: LogRoot = createHomeLogRoot({
-    logsDir: paths.logs,
+    logsDir: readOnly ? null : paths.logs,
     level: config.logging.level,
     retentionDays: config.logging.retention_days,
     ...(options.console ? { console: { stream: options.console.stream, level: options.console.level } } : {}),
   });
-  const store = openStore(paths.database);
+  const store = openStore(paths.database, readOnly ? { readOnly } : {});
   const ledger = new CostLedger(store, config.cost, now);
   const budget = new BudgetGuard(store, ledger, config.cost, now, (alert) => {
     if (config.notifications.enabled && config.notifications.budget_alerts) {
@@ -137,7 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
     dependencies,
     userHome: options.env['HOME'] ?? os.homedir(),
     path: options.env['PATH'] ?? '',
-  });
+  }, config.safety.blocked_commands);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
   const sampler = options.resourceSampler ?? createSystemSampler();
@@ -168,6 +172,7 @@ export function createEngine(options: EngineOptions): Engine {
     tasks,
     review,
     models: new ModelManager({ home: paths.home, env: options.env, log: logs.createLogger('models') }),
+    readOnly,
     async runSession(runOptions) {
       assertModelConfigured();
       const release = ports.preventSleep('Nocturnal Agent is working through the night queue');

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { formatBytes } from './byte-size';
-import { acquireDownloadLock } from './download-lock';
+import { acquireDownloadLock, downloadLockFile } from './download-lock';
 import { checkGgufStart, ggufStartLength, inspectGguf } from './gguf-verify';
 import type { GgufFacts } from './gguf-verify';
 
@@ -67,7 +67,7 @@ export function partialPathFor(modelPath: string): string {
 export async function downloadModel(options: DownloadModelOptions): Promise<DownloadResult> {
   await mkdir(options.modelsDir, { recursive: true });
   const finalPath = join(options.modelsDir, options.fileName);
-  const lock = await acquireDownloadLock(`${finalPath}.lock`, options.fileName);
+  const lock = await acquireDownloadLock(downloadLockFile(finalPath), options.fileName);
   try {
     return await new Transfer(options, finalPath).run();
   } finally {

@@ -11,7 +11,7 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { findCatalogModel, modelCatalog } from './catalog';
 import type { CatalogModel } from './catalog';
-import { acquireDownloadLock } from './download-lock';
+import { acquireDownloadLock, downloadLockFile } from './download-lock';
 import { inspectGguf, isRegularFile, verifyGguf } from './gguf-verify';
 import type { GgufFacts } from './gguf-verify';
 import { downloadModel, partialPathFor } from './model-downloader';
@@ -221,7 +221,7 @@ export class ModelManager {
       throw new NocturnalError('conflict', `llm.model_path points to ${fileName}; choose another model with \`nocturnal model use\` before removing it`);
     }
     // Holding the download lock means no pull is writing the .partial while it is deleted.
-    const lock = await acquireDownloadLock(`${path}.lock`, fileName);
+    const lock = await acquireDownloadLock(downloadLockFile(path), fileName);
     try {
       for (const p of existing) await rm(p, { force: true });
     } finally {

@@ -43,7 +43,7 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   const { sessionId } = options;
   const session = sessionId ? store.sessions.get(sessionId) : store.sessions.latest();
   if (!session) {
-    throw new NocturnalError(sessionId ? 'not_found' : 'not_found', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
+    throw new NocturnalError(sessionId ? 'not_found' : 'conflict', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
   }
   const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
     const task = store.tasks.require(attempt.taskId);

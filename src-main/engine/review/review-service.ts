@@ -1,7 +1,9 @@
 // The morning's decisions: approve (merge), reject, retry and undo. Each refuses, with the reason,
 // anything that is not in a state where the action makes sense — an attempt is merged once at most.
 import type { Attempt, Task } from '../../../src-shared/domain/records';
+import { reviewNoteSchema } from '../../../src-shared/domain/text-fields';
 import { NocturnalError } from '../errors/nocturnal-error';
+import { parseInput } from '../errors/parse-input';
 import { deleteBranch } from '../git/branch-delete';
 import { undoIntegration } from '../git/undo-integration';
 import { landAttempt } from '../integration/land-attempt';
@@ -64,7 +66,8 @@ export class ReviewService {
     return { attempt: merged, note: landed.note };
   }
 
-  async reject(attemptId: string, note?: string): Promise<Attempt> {
+  async reject(attemptId: string, rawNote?: string): Promise<Attempt> {
+    const note = rawNote === undefined ? undefined : parseInput(reviewNoteSchema, rawNote, '--note') || undefined;
     const { attempt, task } = this.waiting(attemptId, 'reject');
     const reason = note ? `rejected by the user: ${note}` : 'rejected by the user';
     const rejected = this.store.attempts.transition(attemptId, 'rejected', this.now(), { reviewNote: note ?? null, reasons: [...attempt.reasons, reason] });
@@ -75,7 +78,8 @@ export class ReviewService {
   }
 
   /** Puts a task back in the queue; a note goes into the next attempt's prompt. */
-  async retry(taskId: string, note?: string): Promise<Task> {
+  async retry(taskId: string, rawNote?: string): Promise<Task> {
+    const note = rawNote === undefined ? undefined : parseInput(reviewNoteSchema, rawNote, '--note') || undefined;
     const task = this.store.tasks.require(taskId);
     if (task.status === 'review') {
       const waiting = task.attempts.filter((a) => a.status === 'review');

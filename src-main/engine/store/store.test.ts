@@ -114,15 +114,19 @@ describe('engine lock', () => {
     expect(() => acquireEngineLock(file, 'session')).toThrow(new RegExp(`pid ${process.pid}`));
     expect(readLockOwner(file)?.pid).toBe(process.pid);
     lock.release();
+    expect(readLockOwner(file)).toBeUndefined();
     acquireEngineLock(file, 'session').release();
-    expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('recovers a lock left by a dead process', () => {
+  it('is free again once its holder was killed, without anyone taking a file over', () => {
     const file = path.join(dir, 'engine.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    const deadPid = Number(dead.stdout.toString());
-    fs.writeFileSync(file, JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: 'earlier', purpose: 'session' }));
+    const holder = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+      import { acquireEngineLock } from ${JSON.stringify(path.resolve('src-main/engine/store/engine-lock.ts'))};
+      acquireEngineLock(${JSON.stringify(file)}, 'session');
+      process.kill(process.pid, 'SIGKILL');
+    `], { encoding: 'utf8', timeout: 30_000 });
+    expect(holder.signal).toBe('SIGKILL');
+    expect(readLockOwner(file)).toBeUndefined();
     const lock = acquireEngineLock(file, 'session');
     expect(readLockOwner(file)?.pid).toBe(process.pid);
     lock.release();

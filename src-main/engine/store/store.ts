@@ -1,7 +1,7 @@
 // The store: one SQLite file, one typed repository per table family.
 import { AttemptsRepo } from './attempts-repo';
 import { openDatabase } from './database';
-import type { SqliteDatabase } from './database';
+import type { OpenDatabaseOptions, SqliteDatabase } from './database';
 import { EventsRepo } from './events-repo';
 import { InteractionsRepo } from './interactions-repo';
 import { SessionsRepo } from './sessions-repo';
@@ -21,8 +21,8 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string): Store {
-  const db = openDatabase(file);
+export function openStore(file: string, options: OpenDatabaseOptions = {}): Store {
+  const db = openDatabase(file, undefined, options);
   const attempts = new AttemptsRepo(db);
   return {
     db,

@@ -24,6 +24,7 @@ import { detectSetup } from './detect-setup';
 import type { SetupPlan } from './detect-setup';
 import { filesAtCommit, filesInFolder } from './repo-files';
 import type { RepoFiles } from './repo-files';
+import { validateCheckCommands } from './check-command-validation';
 
 export interface AddWorkspaceInput {
   path: string;
@@ -49,6 +50,8 @@ export class WorkspaceService {
     private readonly git: GitCallOptions,
     private readonly knowledge: KnowledgeVault,
     private readonly baseline: BaselineDeps,
+    /** `safety.blocked_commands`, applied to the check commands when they are configured. */
+    private readonly blockedCommands: readonly string[] = [],
   ) {}
 
   /** What a repository folder suggests, before it is registered (the API's `workspaces:detect`). */
@@ -100,6 +103,7 @@ export class WorkspaceService {
           '(package.json scripts, pytest configuration, Cargo.toml, go.mod or Makefile targets); without checks no change can be scored',
       );
     }
+    validateCheckCommands(checks, this.blockedCommands);
 
     const name = input.name ?? path.basename(repoPath);
     const parsedName = workspaceNameSchema.safeParse(name);

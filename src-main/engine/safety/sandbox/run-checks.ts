@@ -54,7 +54,6 @@ const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
 
 export async function runChecks(options: RunChecksOptions): Promise<CheckResult[]> {
   const { safety, log } = options;
-  const allowedChecks = options.checks.map((c) => c.command);
   // One probe for all the checks of this run when the engine did not hand in its own detector.
   const detector = options.detector ?? createSandboxDetector();
   if (safety.sandbox === 'off' && options.checks.length > 0) {
@@ -63,7 +62,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
   const results: CheckResult[] = [];
   for (const check of options.checks) {
     options.signal?.throwIfAborted();
-    const verdict = evaluateCommand(check.command, { kind: 'check', allowedChecks, extraDenied: safety.blocked_commands });
+    const verdict = evaluateCommand(check.command, { kind: 'check', extraDenied: safety.blocked_commands });
     if (!verdict.allowed) {
       log.warn({ check: check.name, command: check.command, rule: verdict.rule }, `check refused by the command policy: ${verdict.reason}`);
       results.push({
