@@ -35,16 +35,19 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .option('--no-check', 'skip the baseline run of the setup and checks on the base')
     .action(async (repoPath: string, options: AddOptions) => {
       const ctx = context();
-      const engine = await ctx.openEngine();
-      const added = await engine.workspaces.add({
+      const added = await ctx.call('workspaces:add', {
         path: repoPath,
         name: options.name,
-        baseBranch: options.base,
-        targetBranch: options.target,
-        checks: { test: options.test, lint: options.lint, typecheck: options.typecheck, build: options.build },
-        setupCommand: options.setup,
+        base: options.base,
+        target: options.target,
+        test: options.test,
+        lint: options.lint,
+        typecheck: options.typecheck,
+        build: options.build,
+        setup: options.setup,
       });
       const out = ctx.io.stdout;
+      const engine = await ctx.openEngine();
       writeLine(out, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}`);
       printDetection(out, await engine.workspaces.detection(added.name), added.checks);
       if (options.check === false) return writeLine(out, `baseline skipped (--no-check): run \`nocturnal workspace check ${added.name}\` before the first night`);
@@ -72,7 +75,7 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const list = (await ctx.openEngine()).workspaces.list();
+      const list = await ctx.call('workspaces:list', {});
       if (options.json) return writeJson(ctx.io.stdout, list);
       if (list.length === 0) return writeLine(ctx.io.stdout, 'no workspaces yet: nocturnal workspace add PATH --test "npm test"');
       for (const w of list) writeLine(ctx.io.stdout, `${w.name}\t${w.path}\t${w.baseBranch} → ${w.targetBranch}\t${Object.keys(w.checks).join(',')}\t${setupState(w.setupStatus)}`);
@@ -84,7 +87,7 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .argument('<name>', 'workspace name')
     .action(async (name: string) => {
       const ctx = context();
-      const removed = (await ctx.openEngine()).workspaces.remove(name);
+      const removed = await ctx.call('workspaces:remove', { name });
       writeLine(ctx.io.stdout, `removed workspace "${removed.name}"; ${removed.path} was not touched`);
     });
 }

@@ -2,6 +2,7 @@
 // anything that is not in a state where the action makes sense — an attempt is merged once at most.
 import type { Attempt, Task } from '../../../src-shared/domain/records';
 import { reviewNoteSchema } from '../../../src-shared/domain/text-fields';
+import type { ReviewItem } from '../../../src-shared/domain/review';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { parseInput } from '../errors/parse-input';
 import { deleteBranch } from '../git/branch-delete';
@@ -10,19 +11,7 @@ import { landAttempt } from '../integration/land-attempt';
 import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 
-export interface ReviewItem {
-  attemptId: string;
-  taskId: string;
-  title: string;
-  workspace: string;
-  score: number | null;
-  decision: string | null;
-  branch: string;
-  targetBranch: string;
-  reasons: string[];
-  diff: Attempt['diff'];
-  endedAt: string | null;
-}
+export type { ReviewItem };
 
 export class ReviewService {
   constructor(
