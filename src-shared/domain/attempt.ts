@@ -37,12 +37,26 @@ export interface CheckOutcome {
   output: string;
 }
 
+export type ScoreComponent = 'checks' | 'progress' | 'review' | 'scope';
+
+/**
+ * The score as a reader can add it up: `total = contributions.checks + contributions.progress +
+ * contributions.review + contributions.scope + cap` (each term rounded to 3 decimals). A component
+ * without evidence has a null value, weight 0 and contribution 0; the weights of the others are
+ * renormalised so they still sum to 1. `cap` is what the gates took off (0 or negative).
+ */
 export interface ScoreBreakdown {
-  checks: number;
-  progress: number;
-  review: number;
-  scope: number;
-  weights: { checks: number; progress: number; review: number; scope: number };
+  /** Each component's measured value in [0, 1]; null where there was no evidence for it. */
+  checks: number | null;
+  progress: number | null;
+  review: number | null;
+  scope: number | null;
+  /** The weights actually applied (renormalised over the components with evidence). */
+  weights: Record<ScoreComponent, number>;
+  /** value × weight for each component. */
+  contributions: Record<ScoreComponent, number>;
+  /** What the gates took off the weighted sum: 0 when no gate applied, otherwise negative. */
+  cap: number;
   /** Gates that overrode the weighted sum, with why. */
   gates: string[];
   total: number;

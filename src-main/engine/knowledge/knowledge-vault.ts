@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Attempt, Task, Workspace } from '../../../src-shared/domain/records';
 import { redactText } from '../log/redact';
+import { renderBreakdown } from '../report/render-breakdown';
 
 const MAX_NOTE_CHARS = 8000;
 
@@ -81,8 +82,7 @@ export class KnowledgeVault {
     if (task.criteria.length > 0) lines.push('## Acceptance criteria', ...task.criteria.map((c) => `- ${c}`), '');
     lines.push(`## Result: ${attempt.status}`, '');
     if (attempt.scoreBreakdown) {
-      const b = attempt.scoreBreakdown;
-      lines.push(`Score ${b.total}: checks ${b.checks}, progress ${b.progress}, review ${b.review}, scope ${b.scope}.`, '');
+      lines.push(`Score ${attempt.scoreBreakdown.total}: ${renderBreakdown(attempt.scoreBreakdown)}.`, '');
     }
     if (attempt.checksAfter) lines.push('## Checks', ...attempt.checksAfter.map((c) => `- ${c.name} (\`${c.command}\`): ${c.passed ? 'pass' : c.timedOut ? 'timed out' : 'fail'}`), '');
     if (attempt.diff) lines.push('## Files changed', ...attempt.diff.paths.map((p) => `- ${p}`), '');

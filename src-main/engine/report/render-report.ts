@@ -1,6 +1,7 @@
 // Human renderings of a SessionReport: Markdown for `report --markdown` and files, plain text for the
 // terminal. Both are derived from the same structure as `report --json`.
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import { renderBreakdown } from './render-breakdown';
 import type { ReportTaskEntry, SessionReport } from './session-report';
 
 export function renderReportMarkdown(report: SessionReport): string {
@@ -31,8 +32,7 @@ function renderTask(task: ReportTaskEntry): string[] {
     `- Attempt: ${task.attemptId} on \`${task.branch}\`${task.mergedCommit ? `, merged into \`${task.targetBranch}\` as ${task.mergedCommit.slice(0, 12)}` : ''}`,
   ];
   if (task.scoreBreakdown) {
-    const b = task.scoreBreakdown;
-    lines.push(`- Score breakdown: checks ${b.checks}, progress ${b.progress}, review ${b.review}, scope ${b.scope}${b.gates.length ? `; gates: ${b.gates.join('; ')}` : ''}`);
+    lines.push(`- Score breakdown: ${renderBreakdown(task.scoreBreakdown)}`);
   }
   if (task.diff) lines.push(`- Diff: ${task.diff.files} file(s), +${task.diff.insertions} −${task.diff.deletions}`);
   if (task.checksAfter) lines.push(`- Checks: ${renderChecks(task.checksBefore, task.checksAfter)}`);

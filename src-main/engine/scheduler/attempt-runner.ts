@@ -22,7 +22,7 @@ import { checkFinalDiff } from '../safety/final-diff-gate';
 import { resolveCommit } from '../git/resolve-ref';
 import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
 import { landAttempt } from '../integration/land-attempt';
-import { scoreAttempt } from '../quality/score';
+import { gatedZeroBreakdown, scoreAttempt } from '../quality/score';
 import { renderChecks } from '../report/render-report';
 import type { AttemptDeps, AttemptStage } from './attempt-context';
 import type { NocturnalSpec } from '../llm/protocol';
@@ -143,7 +143,7 @@ export class AttemptRunner {
       progress('apply', cycle, `applying ${edits.value.edits.length} edit(s)`);
       const applied = await applyEdits(worktree, edits.value.edits, config.safety);
       if (applied.kind === 'violation') {
-        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: applied.reasons.map((r) => `safety violation: ${r}`), total: 0 };
+        const gate = gatedZeroBreakdown(applied.reasons.map((r) => `safety violation: ${r}`), config.quality);
         return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: ['safety violation: nothing was written', ...applied.reasons] });
       }
       if (applied.kind === 'limit') return this.finish(task, started.id, 'failed', { reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons] });
@@ -182,7 +182,7 @@ export class AttemptRunner {
       // Defence in depth: the change as committed, whatever produced it, must obey the same rules.
       const violations = checkFinalDiff(diff, config.safety);
       if (violations.length > 0) {
-        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: violations.map((v) => `safety violation: ${v}`), total: 0 };
+        const gate = gatedZeroBreakdown(violations.map((v) => `safety violation: ${v}`), config.quality);
         return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: [...reasons, 'safety violation: the committed change breaks the safety rules', ...violations] });
       }
 
