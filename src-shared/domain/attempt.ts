@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const attemptStatuses = ['running', 'review', 'merged', 'rejected', 'failed', 'interrupted'] as const;
+export const attemptStatuses = ['running', 'review', 'merged', 'rejected', 'failed', 'interrupted', 'undone'] as const;
 export const attemptStatusSchema = z.enum(attemptStatuses);
 export type AttemptStatus = z.infer<typeof attemptStatusSchema>;
 
@@ -12,10 +12,12 @@ export type AttemptDecision = z.infer<typeof attemptDecisionSchema>;
 const attemptTransitions: Record<AttemptStatus, readonly AttemptStatus[]> = {
   running: ['review', 'merged', 'rejected', 'failed', 'interrupted'],
   review: ['merged', 'rejected'],
-  merged: [],
+  // merged → undone: `nocturnal undo` took the change back off the target (DESIGN §4).
+  merged: ['undone'],
   rejected: [],
   failed: [],
   interrupted: [],
+  undone: [],
 };
 
 export function canTransitionAttempt(from: AttemptStatus, to: AttemptStatus): boolean {

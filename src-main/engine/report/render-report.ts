@@ -28,7 +28,7 @@ function renderTask(task: ReportTaskEntry): string[] {
   const lines = [
     `## ${task.title} (${task.taskId})`,
     '',
-    `- Result: **${task.status}**${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
+    `- Result: **${task.attemptStatus === 'undone' ? 'merged, then undone' : task.status}**${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
     `- Attempt: ${task.attemptId} on \`${task.branch}\`${task.mergedCommit ? `, merged into \`${task.targetBranch}\` as ${task.mergedCommit.slice(0, 12)}` : ''}`,
   ];
   if (task.scoreBreakdown) {
@@ -37,7 +37,11 @@ function renderTask(task: ReportTaskEntry): string[] {
   if (task.diff) lines.push(`- Diff: ${task.diff.files} file(s), +${task.diff.insertions} −${task.diff.deletions}`);
   if (task.checksAfter) lines.push(`- Checks: ${renderChecks(task.checksBefore, task.checksAfter)}`);
   lines.push(`- Cycles: ${task.cycles}; tokens ${task.tokens.prompt} in / ${task.tokens.completion} out${task.durationMs !== null ? `; ${formatDuration(task.durationMs)}` : ''}`);
-  if (task.backupRef) lines.push(`- Backup: \`${task.backupRef}\` (undo with \`nocturnal undo ${task.attemptId}\`)`);
+  if (task.attemptStatus === 'undone') {
+    lines.push(`- Undone: this change was taken back off \`${task.targetBranch}\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${task.taskId}\``);
+  } else if (task.backupRef) {
+    lines.push(`- Backup: \`${task.backupRef}\` (undo with \`nocturnal undo ${task.attemptId}\`)`);
+  }
   if (task.reasons.length > 0) {
     lines.push('- Reasons:');
     for (const reason of task.reasons) lines.push(`  - ${reason.replaceAll('\n', ' ')}`);

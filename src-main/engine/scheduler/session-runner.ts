@@ -3,6 +3,7 @@
 // the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
+import { nightStartedAt, nightWindow } from '../../../src-shared/night-window';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
@@ -95,7 +96,8 @@ export class SessionRunner {
         log,
         now,
         baselineCache,
-        mergedThisNight: () => stats.merged,
+        // Per night, not per session: every session since this night's start counts (scheduler.timezone).
+        mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
         onProgress: (progress) => options.onProgress?.({ type: 'attempt', progress }),
       });
 

@@ -110,6 +110,17 @@ export class AttemptsRepo {
     return (this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id').all(status) as AttemptRow[]).map(toAttempt);
   }
 
+  /**
+   * Changes the engine merged by itself (decision `merge`) that landed at or after `since`, whichever
+   * session made them — for `scheduler.max_changes_per_night`. An undone merge still counts: it did land.
+   */
+  countAutoMergedSince(since: Date): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge' AND status IN ('merged', 'undone') AND ended_at >= ?`)
+      .get(since.toISOString()) as { n: number };
+    return row.n;
+  }
+
   update(id: string, changes: AttemptUpdate): Attempt {
     const sets: string[] = [];
     const args: unknown[] = [];
@@ -132,7 +143,8 @@ export class AttemptsRepo {
     return this.db.transaction(() => {
       const result = this.db
         .prepare('UPDATE attempts SET status = ?, ended_at = ? WHERE id = ? AND status = ?')
-        .run(to, to === 'running' ? null : now.toISOString(), id, attempt.status);
+        // Undo comes after the attempt ended: it keeps the time the attempt itself ended.
+        .run(to, to === 'running' ? null : to === 'undone' ? (attempt.endedAt ?? now.toISOString()) : now.toISOString(), id, attempt.status);
       if (result.changes === 0) throw new NocturnalError('conflict', `attempt ${id} changed while it was being updated; try again`);
       return this.update(id, changes);
     })();

@@ -2,6 +2,7 @@ import type { Migration } from './migration';
 import { initialSchema } from './001-initial-schema';
 import { interactionsUsageEvents } from './002-interactions-usage-events';
 import { attemptSpec } from './003-attempt-spec';
+import { attemptUndone } from './004-attempt-undone';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [initialSchema, interactionsUsageEvents, attemptSpec];
+export const migrations: readonly Migration[] = [initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone];
