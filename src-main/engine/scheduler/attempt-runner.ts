@@ -285,10 +285,14 @@ export class AttemptRunner {
 
   private finish(task: Task, attemptId: string, status: 'merged' | 'review' | 'rejected' | 'failed', changes: Parameters<AttemptDeps['store']['attempts']['transition']>[3]): AttemptResult {
     const { store, now } = this.deps;
-    const attempt = store.attempts.transition(attemptId, status, now(), changes);
-    store.tasks.transition(task.id, status, now(), { reason: attempt.reasons.at(-1) ?? null });
-    if (status === 'merged') store.interactions.recordApproval(attemptId, 'auto-approved', attempt.reasons.at(-1) ?? null);
-    if (status === 'rejected') store.interactions.recordApproval(attemptId, 'auto-rejected', attempt.reasons.at(-1) ?? null);
+    // One transaction: a crash can never leave the attempt finished and its task still `running`.
+    const attempt = store.db.transaction(() => {
+      const ended = store.attempts.transition(attemptId, status, now(), changes);
+      store.tasks.transition(task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
+      if (status === 'merged') store.interactions.recordApproval(attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
+      if (status === 'rejected') store.interactions.recordApproval(attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
+      return ended;
+    })();
     this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'done', cycle: attempt.cycles, message: `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}` });
     return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
   }
