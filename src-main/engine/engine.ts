@@ -35,6 +35,7 @@ import { SessionRunner } from './scheduler/session-runner';
 import type { RunSessionOptions } from './scheduler/session-runner';
 import { readLockOwner } from './store/engine-lock';
 import { openStore } from './store/store';
+import { configuredSecrets, createRedactor } from './log/redact';
 import type { Store } from './store/store';
 import { TaskService } from './tasks/task-service';
 import { WorkspaceService } from './workspaces/workspace-service';
@@ -84,13 +85,16 @@ export function createEngine(options: EngineOptions): Engine {
   const paths = homePaths(options.home);
   fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
 
+  // The configured API key's value is masked wherever text is logged or stored (DESIGN §7).
+  const redactor = createRedactor(configuredSecrets(config.llm, options.env));
   const logs: LogRoot = createHomeLogRoot({
+    redactor,
     logsDir: paths.logs,
     level: config.logging.level,
     retentionDays: config.logging.retention_days,
     ...(options.console ? { console: { stream: options.console.stream, level: options.console.level } } : {}),
   });
-  const store = openStore(paths.database);
+  const store = openStore(paths.database, { redactor });
   const ledger = new CostLedger(store, config.cost, now);
   const budget = new BudgetGuard(store, ledger, config.cost, now, (alert) => {
     if (config.notifications.enabled && config.notifications.budget_alerts) {
@@ -119,7 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Every git process the engine spawns passes the command policy first.
   const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
-  const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
+  const knowledge = new KnowledgeVault({ redactor, enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
   const workspaces = new WorkspaceService(store, now, git, knowledge);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);

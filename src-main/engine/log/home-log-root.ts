@@ -5,12 +5,14 @@ import type { DestinationStream } from 'pino';
 import { DailyFileStream } from './daily-file-stream';
 import { createLogRoot } from './logger';
 import type { LogLevel, LogRoot } from './logger';
+import type { Redactor } from './redact';
 
 export interface HomeLogOptions {
   logsDir: string;
   level: LogLevel;
   retentionDays: number;
   console?: { level: LogLevel; stream?: NodeJS.WritableStream; colorize?: boolean };
+  redactor?: Redactor;
 }
 
 export function createHomeLogRoot(options: HomeLogOptions): LogRoot {
@@ -31,6 +33,7 @@ export function createHomeLogRoot(options: HomeLogOptions): LogRoot {
     level: lowest(options.level, options.console?.level),
     destinations,
     onClose: async () => file.close(),
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
 }
 

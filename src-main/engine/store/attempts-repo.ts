@@ -1,3 +1,5 @@
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
 import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
@@ -70,7 +72,10 @@ const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = 
 };
 
 export class AttemptsRepo {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly redactor: Redactor = createRedactor(),
+  ) {}
 
   /** Creates the next attempt of a task; the number is derived in the same statement to avoid races. */
   start(input: { taskId: string; sessionId: string | null; branchPrefix: string; targetBranch: string }, now: Date): Attempt {
@@ -121,7 +126,13 @@ export class AttemptsRepo {
     return row.n;
   }
 
-  update(id: string, changes: AttemptUpdate): Attempt {
+  update(id: string, input: AttemptUpdate): Attempt {
+    // Reasons quote errors (a server may echo the API key in one) and the user's notes.
+    const changes: AttemptUpdate = {
+      ...input,
+      ...(input.reasons ? { reasons: input.reasons.map((r) => this.redactor.text(r)) } : {}),
+      ...(typeof input.reviewNote === 'string' ? { reviewNote: this.redactor.text(input.reviewNote) } : {}),
+    };
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [key, value] of Object.entries(changes) as [keyof AttemptUpdate, unknown][]) {
