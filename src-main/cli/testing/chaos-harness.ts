@@ -27,7 +27,7 @@ export interface ChaosOptions {
   log?: (line: string) => void;
 }
 
-export type KillStage = 'startup' | 'generate' | 'check' | 'review' | 'land';
+export type KillStage = 'startup' | 'generate' | 'check' | 'review' | 'land' | 'ref-moved';
 
 export interface ChaosResult {
   /** Repeats this run's random choices: `--seed`. */
@@ -61,7 +61,10 @@ const stages: { stage: KillStage; marker: RegExp | null; maxDelayMs: number; wei
   { stage: 'check', marker: /^ {4}check/, maxDelayMs: 400, weight: 3 },
   { stage: 'review', marker: /^ {4}review/, maxDelayMs: 250, weight: 1 },
   // The merge is a handful of git calls: short delays land before, inside and after the ref move.
-  { stage: 'land', marker: /^ {4}land/, maxDelayMs: 80, weight: 4 },
+  { stage: 'land', marker: /^ {4}land/, maxDelayMs: 300, weight: 3 },
+  // The instant the target ref moves (git renames the ref's lock file into place): the kill comes
+  // before the child can record the merge, the crash recovery must not turn into a second merge.
+  { stage: 'ref-moved', marker: null, maxDelayMs: 3, weight: 3 },
 ];
 
 export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult> {
@@ -118,13 +121,13 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
     await queueTasks(initialTasks);
     const before = await userView(repo.path);
 
-    const killsByStage: Record<KillStage, number> = { startup: 0, generate: 0, check: 0, review: 0, land: 0 };
+    const killsByStage: Record<KillStage, number> = { startup: 0, generate: 0, check: 0, review: 0, land: 0, 'ref-moved': 0 };
     let kills = 0;
     let restarts = 0;
     let checkoutChanges = 0;
     while (kills < options.kills) {
       const aim = pick(random);
-      const outcome = await runChild(env, home.path, aim, random);
+      const outcome = await runChild(env, home.path, aim, random, repo.path);
       restarts++;
       if (outcome.killed) {
         kills++;
@@ -141,7 +144,7 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
     }
 
     // One last night, not killed: it recovers what the last kill left and works the queue dry.
-    const last = await runChild(env, home.path, null, random);
+    const last = await runChild(env, home.path, null, random, repo.path);
     if (last.code !== 0) throw new Error(`the final night failed (${last.code}):\n${last.output.slice(-2000)}`);
     if (!isDeepStrictEqual(await userView(repo.path), before)) checkoutChanges++;
 
@@ -192,7 +195,7 @@ interface ChildOutcome {
 }
 
 /** One `nocturnal run --now` in its own process group; with an aim, the whole group is SIGKILLed. */
-function runChild(env: NodeJS.ProcessEnv, home: string, aim: (typeof stages)[number] | null, random: () => number): Promise<ChildOutcome> {
+function runChild(env: NodeJS.ProcessEnv, home: string, aim: (typeof stages)[number] | null, random: () => number, repoPath: string): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [nocturnalBin, '--home', home, 'run', '--now'], { env, cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -214,7 +217,14 @@ function runChild(env: NodeJS.ProcessEnv, home: string, aim: (typeof stages)[num
       armed = true;
       setTimeout(kill, delayMs);
     };
-    if (aim && aim.marker === null) arm();
+    let watcher: fs.FSWatcher | undefined;
+    if (aim?.stage === 'ref-moved') {
+      watcher = fs.watch(path.join(repoPath, '.git', 'refs', 'heads'), { recursive: true }, (_event, name) => {
+        if (name === path.join('nocturnal', 'integration')) arm();
+      });
+    } else if (aim && aim.marker === null) {
+      arm();
+    }
     const guard = setTimeout(() => {
       kill();
       reject(new Error(`a night ran longer than ${CHILD_TIMEOUT_MS} ms:\n${output.slice(-2000)}`));
@@ -231,6 +241,7 @@ function runChild(env: NodeJS.ProcessEnv, home: string, aim: (typeof stages)[num
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(guard);
+      watcher?.close();
       resolve({ killed, code, delayMs, output });
     });
   });
