@@ -47,3 +47,27 @@ export function minuteOfDayInZone(date: Date, timeZone: string): number {
   const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? '0');
   return hour * 60 + minute;
 }
+
+/**
+ * When the night that `date` belongs to began: the latest instant at or before `date` whose wall
+ * clock in `timeZone` reads the window's start. A night is the 24 hours from one start to the next,
+ * so every session between two starts (a manual `run --now` at noon included) counts toward the same
+ * night's limits. Across a DST change the wall clock and elapsed time differ by the shift, which the
+ * correction step takes back out.
+ */
+export function nightStartedAt(date: Date, window: NightWindow, timeZone: string): Date {
+  const minute = 60_000;
+  const floorToMinute = (d: Date) => new Date(Math.floor(d.getTime() / minute) * minute);
+  const now = floorToMinute(date);
+  let candidate = new Date(now.getTime() - ((minuteOfDayInZone(now, timeZone) - window.start + 1440) % 1440) * minute);
+  for (let step = 0; step < 2; step++) {
+    const off = minuteOfDayInZone(candidate, timeZone) - window.start;
+    // Within ±12 h: the candidate is off by a DST shift, not a whole day.
+    const shift = ((off + 720 + 1440) % 1440) - 720;
+    if (shift === 0) break;
+    const corrected = new Date(candidate.getTime() - shift * minute);
+    if (corrected.getTime() > now.getTime()) break; // the start hour did not exist that day (spring forward)
+    candidate = corrected;
+  }
+  return candidate;
+}

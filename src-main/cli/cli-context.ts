@@ -10,6 +10,8 @@ import type { LoadedConfig } from '../engine/config/config-file';
 import { resolveHome } from '../engine/config/home';
 import type { Engine } from '../engine/engine';
 import type { CliIo } from './cli-io';
+import { configuredSecrets, createRedactor } from '../engine/log/redact';
+import type { Redactor } from '../engine/log/redact';
 
 export class CliContext {
   private loaded: LoadedConfig | undefined;
@@ -19,6 +21,7 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     private readonly program: Command,
+    private readonly redactor: Redactor = createRedactor(),
   ) {}
 
   get home(): string {
@@ -31,7 +34,10 @@ export class CliContext {
   }
 
   loadConfig(): LoadedConfig {
-    this.loaded ??= loadConfigDetailed({ home: this.home, env: this.io.env });
+    if (!this.loaded) {
+      this.loaded = loadConfigDetailed({ home: this.home, env: this.io.env });
+      for (const secret of configuredSecrets(this.loaded.config.llm, this.io.env)) this.redactor.addSecret(secret);
+    }
     return this.loaded;
   }
 

@@ -2,7 +2,9 @@
 // error, with a message naming the argument or config field and what was expected.
 import { Command, CommanderError, Option } from 'commander';
 import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-error';
+import { createRedactor } from '../engine/log/redact';
 import { CliContext } from './cli-context';
+import { redactingStream } from './redacting-stream';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
 import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
@@ -12,10 +14,13 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // The configured key joins the redactor once the config is read (CliContext.loadConfig).
+  const redactor = createRedactor();
+  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor) };
   const program = new Command();
   let context: CliContext | undefined;
-  const getContext = () => (context ??= new CliContext(io, program));
+  const getContext = () => (context ??= new CliContext(io, program, redactor));
 
   program
     .name('nocturnal')

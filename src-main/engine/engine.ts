@@ -49,6 +49,7 @@ import type { RunSessionOptions } from './scheduler/session-runner';
 import { homeWriteProblem } from './config/home-access';
 import { readLockOwner } from './store/engine-lock';
 import { openStore } from './store/store';
+import { configuredSecrets, createRedactor } from './log/redact';
 import type { Store } from './store/store';
 import { TaskService } from './tasks/task-service';
 import { WorkspaceService } from './workspaces/workspace-service';
@@ -124,13 +125,16 @@ export function createEngine(options: EngineOptions): Engine {
   const writeProblem = homeWriteProblem(paths);
   const readOnly = writeProblem === null ? null : { reason: writeProblem };
 
+  // The configured API key's value is masked wherever text is logged or stored (DESIGN §7).
+  const redactor = createRedactor(configuredSecrets(config.llm, options.env));
   const logs: LogRoot = createHomeLogRoot({
+    redactor,
     logsDir: readOnly ? null : paths.logs,
     level: config.logging.level,
     retentionDays: config.logging.retention_days,
     ...(options.console ? { console: { stream: options.console.stream, level: options.console.level } } : {}),
   });
-  const store = openStore(paths.database, readOnly ? { readOnly } : {});
+  const store = openStore(paths.database, { ...(readOnly ? { readOnly } : {}), redactor });
   const events = new EngineEvents({ timeline: store.events, now, log: logs.createLogger('events') });
   const configStore = new ConfigStore({ home: paths.home, env: options.env, initial: config, events, log: logs.createLogger('config') });
   const current = () => configStore.get();
@@ -173,7 +177,7 @@ export function createEngine(options: EngineOptions): Engine {
   events.on('config:changed', ({ config: next }) => {
     git.policy = createGitCommandPolicy(next.safety.blocked_commands);
   });
-  const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
+  const knowledge = new KnowledgeVault({ redactor, enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const attemptStatuses = ['running', 'review', 'merged', 'rejected', 'failed', 'interrupted'] as const;
+export const attemptStatuses = ['running', 'review', 'merged', 'rejected', 'failed', 'interrupted', 'undone'] as const;
 export const attemptStatusSchema = z.enum(attemptStatuses);
 export type AttemptStatus = z.infer<typeof attemptStatusSchema>;
 
@@ -12,10 +12,12 @@ export type AttemptDecision = z.infer<typeof attemptDecisionSchema>;
 const attemptTransitions: Record<AttemptStatus, readonly AttemptStatus[]> = {
   running: ['review', 'merged', 'rejected', 'failed', 'interrupted'],
   review: ['merged', 'rejected'],
-  merged: [],
+  // merged → undone: `nocturnal undo` took the change back off the target (DESIGN §4).
+  merged: ['undone'],
   rejected: [],
   failed: [],
   interrupted: [],
+  undone: [],
 };
 
 export function canTransitionAttempt(from: AttemptStatus, to: AttemptStatus): boolean {
@@ -49,14 +51,28 @@ export const testCountsSchema = z.object({
 });
 export type TestCounts = z.infer<typeof testCountsSchema>;
 
-export const scoreWeightsSchema = z.object({ checks: z.number(), progress: z.number(), review: z.number(), scope: z.number() });
+export const scoreComponents = ['checks', 'progress', 'review', 'scope'] as const;
+export type ScoreComponent = (typeof scoreComponents)[number];
+const perComponent = z.object({ checks: z.number(), progress: z.number(), review: z.number(), scope: z.number() });
 
+/**
+ * The score as a reader can add it up: `total = contributions.checks + contributions.progress +
+ * contributions.review + contributions.scope + cap` (each term rounded to 3 decimals). A component
+ * without evidence has a null value, weight 0 and contribution 0; the weights of the others are
+ * renormalised so they still sum to 1. `cap` is what the gates took off (0 or negative).
+ */
 export const scoreBreakdownSchema = z.object({
-  checks: z.number(),
-  progress: z.number(),
-  review: z.number(),
-  scope: z.number(),
-  weights: scoreWeightsSchema,
+  /** Each component's measured value in [0, 1]; null where there was no evidence for it. */
+  checks: z.number().nullable(),
+  progress: z.number().nullable(),
+  review: z.number().nullable(),
+  scope: z.number().nullable(),
+  /** The weights actually applied (renormalised over the components with evidence). */
+  weights: perComponent,
+  /** value × weight for each component. */
+  contributions: perComponent,
+  /** What the gates took off the weighted sum: 0 when no gate applied, otherwise negative. */
+  cap: z.number(),
   /** Gates that overrode the weighted sum, with why. */
   gates: z.array(z.string()),
   total: z.number(),

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { DailyFileStream } from './daily-file-stream';
 import { createLogRoot } from './logger';
 import type { LogLevel, LogRoot } from './logger';
+import type { Redactor } from './redact';
 
 export interface HomeLogOptions {
   /** null: no log files (a read-only home). */
@@ -13,6 +14,7 @@ export interface HomeLogOptions {
   level: LogLevel;
   retentionDays: number;
   console?: { level: LogLevel; stream?: NodeJS.WritableStream; colorize?: boolean };
+  redactor?: Redactor;
 }
 
 export function createHomeLogRoot(options: HomeLogOptions): LogRoot {
@@ -33,6 +35,7 @@ export function createHomeLogRoot(options: HomeLogOptions): LogRoot {
     level: lowest(options.level, options.console?.level),
     destinations,
     onClose: async () => file?.close(),
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
 }
 

@@ -41,6 +41,8 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
   const notes: string[] = [];
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
+  const undone = tasks.filter((t) => t.attemptStatus === 'undone');
+  if (undone.length > 0) notes.push(`${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`);
   const totals = store.usage.totals({ sessionId: session.id });
   const freeRate = totals.calls > 0 ? totals.freeCalls / totals.calls : null;
   if (freeRate !== null && freeRate < options.freeToolTargetRate) {

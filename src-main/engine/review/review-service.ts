@@ -74,7 +74,8 @@ export class ReviewService {
       const waiting = task.attempts.filter((a) => a.status === 'review');
       for (const attempt of waiting) await this.reject(attempt.id, note ?? 'retry requested');
     } else if (task.status !== 'rejected' && task.status !== 'failed') {
-      throw new NocturnalError('conflict', `task ${taskId} is ${task.status}; only failed, rejected or waiting tasks can be retried`);
+      const hint = task.status === 'merged' ? ' (to try a merged task again, `nocturnal undo` its attempt first)' : '';
+      throw new NocturnalError('conflict', `task ${taskId} is ${task.status}; only failed, rejected, undone or waiting tasks can be retried${hint}`);
     }
     return this.store.tasks.transition(taskId, 'queued', this.now(), { reason: 'queued again for retry', retryNote: note ?? null });
   }
@@ -115,8 +116,13 @@ export class ReviewService {
       case 'raced':
         throw new NocturnalError('conflict', `cannot undo ${attemptId}: ${attempt.targetBranch} moved meanwhile; try again`);
     }
-    this.store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId, type: 'attempt-undone', message: note, data: result }, this.now());
-    this.store.attempts.update(attemptId, { reasons: [...attempt.reasons, `undone by the user: ${note}`] });
+    // The attempt ends `undone` and its task `rejected` (reason "undone"), so `retry` can queue it
+    // again; both in one transaction, so a crash cannot leave one without the other.
+    this.store.db.transaction(() => {
+      this.store.attempts.transition(attemptId, 'undone', this.now(), { reasons: [...attempt.reasons, `undone by the user: ${note}`] });
+      if (this.store.tasks.require(task.id).status === 'merged') this.store.tasks.transition(task.id, 'rejected', this.now(), { reason: 'undone' });
+      this.store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId, type: 'attempt-undone', message: note, data: result }, this.now());
+    })();
     return { note };
   }
 

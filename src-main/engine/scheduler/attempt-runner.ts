@@ -26,7 +26,7 @@ import { checkFinalDiff } from '../safety/final-diff-gate';
 import { resolveCommit } from '../git/resolve-ref';
 import { editsSchema, reviewSchema, specSchema } from '../llm/protocol';
 import { landAttempt } from '../integration/land-attempt';
-import { scoreAttempt } from '../quality/score';
+import { gatedZeroBreakdown, scoreAttempt } from '../quality/score';
 import { checkDependencies } from '../deps/dependency-service';
 import { runChecksOnChange } from '../deps/checks-on-change';
 import { dependencyFilesIn } from '../workspaces/detect-setup';
@@ -155,7 +155,7 @@ export class AttemptRunner {
       progress('apply', cycle, `applying ${edits.value.edits.length} edit(s)`);
       const applied = await applyEdits(worktree.path, edits.value.edits, config.safety);
       if (applied.kind === 'violation') {
-        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: applied.reasons.map((r) => `safety violation: ${r}`), total: 0 };
+        const gate = gatedZeroBreakdown(applied.reasons.map((r) => `safety violation: ${r}`), config.quality);
         return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: ['safety violation: nothing was written', ...applied.reasons] });
       }
       if (applied.kind === 'limit') return this.finish(task, started.id, 'failed', { reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons] });
@@ -197,7 +197,7 @@ export class AttemptRunner {
       // Defence in depth: the change as committed, whatever produced it, must obey the same rules.
       const violations = checkFinalDiff(diff, config.safety);
       if (violations.length > 0) {
-        const gate: ScoreBreakdown = { checks: 0, progress: 0, review: 0, scope: 0, weights: config.quality.weights, gates: violations.map((v) => `safety violation: ${v}`), total: 0 };
+        const gate = gatedZeroBreakdown(violations.map((v) => `safety violation: ${v}`), config.quality);
         return this.finish(task, started.id, 'rejected', { score: 0, scoreBreakdown: gate, decision: 'reject', reasons: [...reasons, 'safety violation: the committed change breaks the safety rules', ...violations] });
       }
 
@@ -304,10 +304,14 @@ export class AttemptRunner {
 
   private finish(task: Task, attemptId: string, status: 'merged' | 'review' | 'rejected' | 'failed', changes: Parameters<AttemptDeps['store']['attempts']['transition']>[3]): AttemptResult {
     const { store, now } = this.deps;
-    const attempt = store.attempts.transition(attemptId, status, now(), changes);
-    store.tasks.transition(task.id, status, now(), { reason: attempt.reasons.at(-1) ?? null });
-    if (status === 'merged') store.interactions.recordApproval(attemptId, 'auto-approved', attempt.reasons.at(-1) ?? null);
-    if (status === 'rejected') store.interactions.recordApproval(attemptId, 'auto-rejected', attempt.reasons.at(-1) ?? null);
+    // One transaction: a crash can never leave the attempt finished and its task still `running`.
+    const attempt = store.db.transaction(() => {
+      const ended = store.attempts.transition(attemptId, status, now(), changes);
+      store.tasks.transition(task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
+      if (status === 'merged') store.interactions.recordApproval(attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
+      if (status === 'rejected') store.interactions.recordApproval(attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
+      return ended;
+    })();
     this.deps.onProgress?.({ attemptId, taskId: task.id, stage: 'done', cycle: attempt.cycles, message: `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}` });
     return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
   }

@@ -3,13 +3,13 @@
 // the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
+import { nightStartedAt, nightWindow } from '../../../src-shared/night-window';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { SessionProgress } from '../../../src-shared/domain/progress';
 import type { ModelCaller } from '../agents/model-caller';
 import type { DependencyService } from '../deps/dependency-service';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
-import { removeWorktree } from '../git/worktree-remove';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
@@ -17,6 +17,7 @@ import type { Store } from '../store/store';
 import type { EngineEvents } from '../events/engine-events';
 import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
+import { recoverCrashedWork } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
 import { applyBackupRetention } from '../safety/backup-retention';
@@ -60,7 +61,7 @@ export class SessionRunner {
     const lock = acquireEngineLock(this.deps.paths.lock, `session (${options.trigger})`, now());
     let session: Session | undefined;
     try {
-      await this.recoverInterrupted();
+      await recoverCrashedWork({ store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now });
       session = store.sessions.start(
         {
           trigger: options.trigger,
@@ -95,7 +96,8 @@ export class SessionRunner {
         log,
         now,
         baselineCache,
-        mergedThisNight: () => stats.merged,
+        // Per night, not per session: every session since this night's start counts (scheduler.timezone).
+        mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
       });
 
@@ -183,29 +185,6 @@ export class SessionRunner {
         lock.release();
       }
     }
-  }
-
-  /**
-   * A session that died mid-attempt left `running` rows and a worktree: mark the attempts
-   * interrupted, remove their worktrees (ours, under <home>/worktrees) and put their tasks back.
-   */
-  private async recoverInterrupted(): Promise<void> {
-    const { store, now } = this.deps;
-    const orphans = store.sessions.closeOrphans('the process running it stopped unexpectedly', now());
-    for (const attempt of store.attempts.withStatus('running')) {
-      store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
-      const task = store.tasks.get(attempt.taskId);
-      if (task?.status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
-      const workspace = task ? store.workspaces.get(task.workspaceId) : undefined;
-      if (workspace && attempt.worktreePath) {
-        try {
-          await removeWorktree({ ...this.deps.git, repoPath: workspace.path, worktreePath: attempt.worktreePath, ownedRoot: this.deps.paths.worktrees });
-        } catch (error) {
-          this.deps.log.warn({ attempt_id: attempt.id, err: String(error) }, 'could not remove the worktree of an interrupted attempt');
-        }
-      }
-    }
-    if (orphans.length > 0) this.deps.log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
   }
 
   /** Backup refs past safety.backup_retention_days go, except those of merges still inside it. */

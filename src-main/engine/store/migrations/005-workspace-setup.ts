@@ -1,7 +1,7 @@
 import type { Migration } from './migration';
 
 export const workspaceSetup: Migration = {
-  version: 7,
+  version: 5,
   name: 'workspaces keep a setup command given by the user and the outcome of the last dependency setup',
   up(db) {
     // setup_command: `workspace add --setup CMD`, null to use the one detected from the lock files.
