@@ -15,6 +15,7 @@ import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
 import { resolveModelFile } from './llm/resolve-model-file';
 import { NocturnalError } from './errors/nocturnal-error';
+import { sessionNotifications } from './notifications/session-notifications';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
@@ -32,7 +33,7 @@ import { ReviewService } from './review/review-service';
 import { ModelManager } from './models/model-manager';
 import { KnowledgeVault } from './knowledge/knowledge-vault';
 import { SessionRunner } from './scheduler/session-runner';
-import type { RunSessionOptions } from './scheduler/session-runner';
+import type { RecoveryResult, RunSessionOptions } from './scheduler/session-runner';
 import { readLockOwner } from './store/engine-lock';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -70,6 +71,11 @@ export interface Engine {
   /** Catalog, downloads with progress, and the model in use (for the CLI and the desktop model manager). */
   readonly models: ModelManager;
   runSession(options: RunSessionOptions): Promise<Session>;
+  /**
+   * Cleans up after a process that died mid-session (as a session does when it starts): interrupted
+   * attempts marked, their worktrees removed, their tasks queued again. Needs the engine lock.
+   */
+  recoverInterrupted(): Promise<RecoveryResult>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
   logger(subsystem: string): Logger;
@@ -167,6 +173,7 @@ export function createEngine(options: EngineOptions): Engine {
         release();
       }
     },
+    recoverInterrupted: () => sessions.recover(),
     report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: config.cost.free_tool_target_rate }),
     status() {
       const owner = readLockOwner(paths.lock);
@@ -206,16 +213,6 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function notifySessionEnd(session: Session): void {
-    if (!config.notifications.enabled) return;
-    const s = session.stats;
-    if (config.notifications.session_end) {
-      ports.notify({ kind: 'session_end', title: 'Nocturnal Agent: night finished', body: `${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed` });
-    }
-    if (config.notifications.review_waiting && s.review > 0) {
-      ports.notify({ kind: 'review_waiting', title: 'Changes waiting for review', body: `${s.review} change(s) need your decision` });
-    }
-    if (config.notifications.failures && s.failed > 0) {
-      ports.notify({ kind: 'failures', title: 'Some tasks failed', body: `${s.failed} task(s) failed; see the report` });
-    }
+    for (const notification of sessionNotifications(session, config.notifications)) ports.notify(notification);
   }
 }

@@ -5,6 +5,8 @@ export interface EngineNotification {
   body: string;
   /** What the notification is about, so the host can decide to show it (config notifications.*). */
   kind: 'session_end' | 'review_waiting' | 'failures' | 'budget_alerts';
+  /** What clicking it does: open that session's morning report (budget alerts have none). */
+  action?: { type: 'open-report'; sessionId: string };
 }
 
 export interface EnginePorts {
