@@ -49,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/host/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

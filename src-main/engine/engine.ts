@@ -76,6 +76,8 @@ export interface Engine {
    * attempts marked, their worktrees removed, their tasks queued again. Needs the engine lock.
    */
   recoverInterrupted(): Promise<RecoveryResult>;
+  /** Unloads the model now ("free model memory"); refused while a session uses it. */
+  releaseModel(): Promise<void>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
   logger(subsystem: string): Logger;
@@ -108,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
   let provider: LlmProvider | undefined;
   // Load progress goes to whoever runs the current session (the CLI's progress lines, the tray).
   let loadListener: ((progress: number) => void) | undefined;
+  let sessionRunning = false;
   const llmLog = logs.createLogger('llm');
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
@@ -163,17 +166,23 @@ export function createEngine(options: EngineOptions): Engine {
     async runSession(runOptions) {
       assertModelConfigured();
       const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
+      sessionRunning = true;
       loadListener = (progress) => runOptions.onProgress?.({ type: 'model-loading', progress });
       try {
         const session = await sessions.run(runOptions);
         notifySessionEnd(session);
         return session;
       } finally {
+        sessionRunning = false;
         loadListener = undefined;
         release();
       }
     },
     recoverInterrupted: () => sessions.recover(),
+    async releaseModel() {
+      if (sessionRunning) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
+      await releaseProvider();
+    },
     report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: config.cost.free_tool_target_rate }),
     status() {
       const owner = readLockOwner(paths.lock);
