@@ -17,7 +17,7 @@ import type { Logger } from '../engine/log/logger';
 import { headlessPorts } from '../engine/ports';
 import type { EngineNotification, EnginePorts } from '../engine/ports';
 import { NightScheduler } from '../engine/scheduler/night-scheduler';
-import type { ManualRunOptions, SchedulerState } from '../engine/scheduler/night-scheduler';
+import type { ManualRunOptions, NightSchedulerDeps, SchedulerState } from '../engine/scheduler/night-scheduler';
 import type { RecoveryResult, SessionProgress } from '../engine/scheduler/session-runner';
 
 export type HostKind = 'electron' | 'server' | 'cli';
@@ -47,6 +47,8 @@ export interface EngineHostOptions {
   /** Whether the night scheduler runs (default yes; `run --now` style hosts turn it off). */
   schedule?: boolean;
   resourceSampler?: EngineOptions['resourceSampler'];
+  /** Limits for each night session (`nocturnal run --max-tasks/--until`). */
+  nightLimits?: NightSchedulerDeps['nightLimits'];
 }
 
 export interface EngineHost {
@@ -155,6 +157,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     queued: () => engine.store.tasks.queue().length,
     runSession: (run) => engine.runSession(run),
     log: engine.logger('scheduler'),
+    ...(options.nightLimits ? { nightLimits: options.nightLimits } : {}),
     onProgress: (progress) => {
       emit({ type: 'progress', progress });
       if (progress.type === 'task-finished' || progress.type === 'session-started' || progress.type === 'session-ended') publishState();

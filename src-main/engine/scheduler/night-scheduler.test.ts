@@ -249,3 +249,27 @@ describe('night scheduler', () => {
     expect(t.clock.pending()).toBe(0);
   });
 });
+
+describe('night scheduler limits', () => {
+  it('applies per-night limits (run --max-tasks/--until) inside the window', async () => {
+    const clock = createManualClock('2026-01-15T20:59:00Z');
+    const runs: RunSessionOptions[] = [];
+    const scheduler = new NightScheduler({
+      now: clock.now,
+      setTimer: clock.setTimer,
+      settings: () => ({ start_time: '22:00', end_time: '06:00', timezone: 'Europe/Berlin', night_mode: true, max_changes_per_night: 10, max_task_minutes: 30, check_interval_s: 60 }),
+      queued: () => (runs.length === 0 ? 1 : 0),
+      runSession: (run) => {
+        runs.push(run);
+        return Promise.resolve({ id: 's1', startedAt: '', endedAt: '', status: 'completed', trigger: run.trigger, stats: emptySessionStats(), endReason: null });
+      },
+      nightLimits: () => ({ maxTasks: 2, until: new Date('2026-01-16T01:00:00Z') }),
+      log: silentLogger(),
+    });
+    scheduler.start();
+    await clock.advance(60_000);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: 'night-window', maxTasks: 2, until: new Date('2026-01-16T01:00:00Z') });
+    await scheduler.stop();
+  });
+});

@@ -46,6 +46,8 @@ export interface NightSchedulerDeps {
   queued: () => number;
   runSession: (options: RunSessionOptions) => Promise<Session>;
   log: Logger;
+  /** Extra limits for each night session (`nocturnal run --max-tasks/--until`); the window's close always applies. */
+  nightLimits?: (now: Date) => { maxTasks?: number | undefined; until?: Date | undefined };
   /** Progress of whichever session runs (night or manual). */
   onProgress?: RunSessionOptions['onProgress'];
   onState?: (state: SchedulerState) => void;
@@ -195,7 +197,10 @@ export class NightScheduler {
       return;
     }
     this.note = null;
-    void this.launch({ trigger: 'night-window', until: change ?? undefined }, false);
+    const limits = this.deps.nightLimits?.(now) ?? {};
+    const ends = [change, limits.until].filter((d): d is Date => d instanceof Date);
+    const until = ends.length > 0 ? new Date(Math.min(...ends.map((d) => d.getTime()))) : undefined;
+    void this.launch({ trigger: 'night-window', until, maxTasks: limits.maxTasks }, false);
   }
 
   private launch(options: Omit<RunSessionOptions, 'signal' | 'onProgress'>, rethrow: boolean): Promise<Session | undefined> {
