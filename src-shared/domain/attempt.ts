@@ -26,39 +26,45 @@ export const checkNames = ['test', 'lint', 'typecheck', 'build'] as const;
 export const checkNameSchema = z.enum(checkNames);
 export type CheckName = z.infer<typeof checkNameSchema>;
 
-export interface CheckOutcome {
-  name: CheckName;
-  command: string;
-  passed: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
+export const checkOutcomeSchema = z.object({
+  name: checkNameSchema,
+  command: z.string(),
+  passed: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
   /** Tail of the combined output, capped. */
-  output: string;
-}
+  output: z.string(),
+});
+export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
 
-export interface ScoreBreakdown {
-  checks: number;
-  progress: number;
-  review: number;
-  scope: number;
-  weights: { checks: number; progress: number; review: number; scope: number };
+export const scoreWeightsSchema = z.object({ checks: z.number(), progress: z.number(), review: z.number(), scope: z.number() });
+
+export const scoreBreakdownSchema = z.object({
+  checks: z.number(),
+  progress: z.number(),
+  review: z.number(),
+  scope: z.number(),
+  weights: scoreWeightsSchema,
   /** Gates that overrode the weighted sum, with why. */
-  gates: string[];
-  total: number;
-}
+  gates: z.array(z.string()),
+  total: z.number(),
+});
+export type ScoreBreakdown = z.infer<typeof scoreBreakdownSchema>;
 
-/** The spec executor's validated plan (nocturnal_spec). */
-export interface AttemptSpec {
-  requirements: string[];
-  acceptance_criteria: string[];
-  plan: string[];
-  files: string[];
-}
+/** The spec executor's validated plan (nocturnal_spec); snake_case as the model protocol names it. */
+export const attemptSpecSchema = z.object({
+  requirements: z.array(z.string()),
+  acceptance_criteria: z.array(z.string()),
+  plan: z.array(z.string()),
+  files: z.array(z.string()),
+});
+export type AttemptSpec = z.infer<typeof attemptSpecSchema>;
 
-export interface DiffStats {
-  files: number;
-  insertions: number;
-  deletions: number;
-  paths: string[];
-}
+export const diffStatsSchema = z.object({
+  files: z.number().int(),
+  insertions: z.number().int(),
+  deletions: z.number().int(),
+  paths: z.array(z.string()),
+});
+export type DiffStats = z.infer<typeof diffStatsSchema>;

@@ -19,20 +19,9 @@ import { formatBytes } from './byte-size';
 import { acquireDownloadLock } from './download-lock';
 import { checkGgufStart, ggufStartLength, inspectGguf } from './gguf-verify';
 import type { GgufFacts } from './gguf-verify';
+import type { DownloadProgress } from '../../../src-shared/domain/models';
 
-export interface DownloadProgress {
-  fileName: string;
-  phase: 'connecting' | 'downloading' | 'verifying';
-  /** Bytes of the file on disk so far, including resumed ones. */
-  bytesDone: number;
-  /** The whole file's size, when the server says. */
-  bytesTotal: number | null;
-  /** Bytes that came from an earlier, interrupted download of this file. */
-  resumedFrom: number;
-  /** Average rate of this connection. */
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-}
+export type { DownloadProgress };
 
 export interface DownloadModelOptions {
   url: string;

@@ -1,43 +1,10 @@
 // The morning report: one session's stats and one entry per task it touched, built from the store
 // only (so the CLI, the report window and the web view show the same facts).
-import type { AttemptDecision, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
-import type { Session } from '../../../src-shared/domain/records';
-import type { TaskStatus } from '../../../src-shared/domain/task';
+import type { ReportTaskEntry, SessionReport } from '../../../src-shared/domain/report';
 import { NocturnalError } from '../errors/nocturnal-error';
-import type { EngineEvent } from '../store/events-repo';
 import type { Store } from '../store/store';
 
-export interface ReportTaskEntry {
-  taskId: string;
-  title: string;
-  workspace: string;
-  status: TaskStatus;
-  attemptId: string;
-  attemptStatus: string;
-  score: number | null;
-  scoreBreakdown: ScoreBreakdown | null;
-  decision: AttemptDecision | null;
-  branch: string;
-  targetBranch: string;
-  mergedCommit: string | null;
-  backupRef: string | null;
-  diff: DiffStats | null;
-  checksBefore: CheckOutcome[] | null;
-  checksAfter: CheckOutcome[] | null;
-  cycles: number;
-  tokens: { prompt: number; completion: number; cached: number };
-  durationMs: number | null;
-  reasons: string[];
-}
-
-export interface SessionReport {
-  session: Session & { durationMs: number | null };
-  /** Model calls of the session: how many used free (local) models, against the configured target. */
-  usage: { calls: number; freeCalls: number; freeRate: number | null; freeTargetRate: number; costUsd: number; energyWh: number };
-  tasks: ReportTaskEntry[];
-  events: EngineEvent[];
-  notes: string[];
-}
+export type { ReportTaskEntry, SessionReport };
 
 export function buildSessionReport(store: Store, options: { sessionId?: string | undefined; freeToolTargetRate: number }): SessionReport {
   const { sessionId } = options;

@@ -1,6 +1,7 @@
 // The morning's decisions: approve (merge), reject, retry and undo. Each refuses, with the reason,
 // anything that is not in a state where the action makes sense — an attempt is merged once at most.
 import type { Attempt, Task } from '../../../src-shared/domain/records';
+import type { ReviewItem } from '../../../src-shared/domain/review';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { deleteBranch } from '../git/branch-delete';
 import { undoIntegration } from '../git/undo-integration';
@@ -8,19 +9,7 @@ import { landAttempt } from '../integration/land-attempt';
 import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 
-export interface ReviewItem {
-  attemptId: string;
-  taskId: string;
-  title: string;
-  workspace: string;
-  score: number | null;
-  decision: string | null;
-  branch: string;
-  targetBranch: string;
-  reasons: string[];
-  diff: Attempt['diff'];
-  endedAt: string | null;
-}
+export type { ReviewItem };
 
 export class ReviewService {
   constructor(

@@ -2,6 +2,7 @@
 // seam the tests use to run the real pipeline against real repositories and a loopback model server.
 import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { AttemptProgress, AttemptStage } from '../../../src-shared/domain/progress';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
@@ -31,12 +32,4 @@ export interface AttemptDeps {
   onProgress?: (event: AttemptProgress) => void;
 }
 
-export type AttemptStage = 'prepare' | 'baseline' | 'generate' | 'apply' | 'check' | 'review' | 'score' | 'land' | 'done';
-
-export interface AttemptProgress {
-  attemptId: string;
-  taskId: string;
-  stage: AttemptStage;
-  cycle: number;
-  message: string;
-}
+export type { AttemptProgress, AttemptStage };

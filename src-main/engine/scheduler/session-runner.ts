@@ -4,6 +4,7 @@
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { SessionProgress } from '../../../src-shared/domain/progress';
 import type { ModelCaller } from '../agents/model-caller';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
@@ -12,7 +13,7 @@ import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
-import type { AttemptProgress, CheckRunner } from './attempt-context';
+import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
@@ -27,15 +28,7 @@ export interface RunSessionOptions {
   onProgress?: ((event: SessionProgress) => void) | undefined;
 }
 
-export type SessionProgress =
-  | { type: 'session-started'; session: Session; queued: number }
-  | { type: 'task-started'; taskId: string; title: string; index: number }
-  | { type: 'paused'; reason: string }
-  | { type: 'model-loading'; progress: number }
-  | { type: 'resumed'; pausedMs: number }
-  | { type: 'attempt'; progress: AttemptProgress }
-  | { type: 'task-finished'; taskId: string; title: string; status: string; score: number | null; reason: string | null }
-  | { type: 'session-ended'; session: Session };
+export type { SessionProgress };
 
 export interface SessionRunnerDeps {
   config: Config;
