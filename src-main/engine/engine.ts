@@ -76,8 +76,10 @@ export interface Engine {
    * attempts marked, their worktrees removed, their tasks queued again. Needs the engine lock.
    */
   recoverInterrupted(): Promise<RecoveryResult>;
-  /** Unloads the model now ("free model memory"); refused while a session uses it. */
-  releaseModel(): Promise<void>;
+  /** Unloads the model now ("free model memory"); refused while a session uses it. False when none was loaded. */
+  releaseModel(): Promise<boolean>;
+  /** A model provider is started (the embedded model in memory, or a server connection). */
+  modelLoaded(): boolean;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
   logger(subsystem: string): Logger;
@@ -181,8 +183,11 @@ export function createEngine(options: EngineOptions): Engine {
     recoverInterrupted: () => sessions.recover(),
     async releaseModel() {
       if (sessionRunning) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
+      const loaded = provider !== undefined;
       await releaseProvider();
+      return loaded;
     },
+    modelLoaded: () => provider !== undefined,
     report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: config.cost.free_tool_target_rate }),
     status() {
       const owner = readLockOwner(paths.lock);

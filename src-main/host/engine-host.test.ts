@@ -6,6 +6,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { engineStatusSchema } from '../../src-shared/domain/app-state';
 import type { Task } from '../../src-shared/domain/records';
 import { createNightFixture, editsReply, reviewReply } from '../cli/testing/night-fixture';
 import type { NightFixture } from '../cli/testing/night-fixture';
@@ -84,7 +85,10 @@ describe('engine host', () => {
     });
     const h = host;
     h.on((event) => events.push(event));
-    expect(h.snapshot()).toMatchObject({ nightMode: { enabled: true }, scheduler: { phase: 'waiting', nextStart: new Date('2026-01-15T21:00:00Z') }, queue: { queued: 1 } });
+    expect(h.snapshot()).toMatchObject({
+      status: { nightMode: { enabled: true }, windowOpen: false, nextStart: '2026-01-15T21:00:00.000Z', queue: { queued: 1 }, session: null, modelLoaded: false },
+      scheduler: { phase: 'waiting' },
+    });
 
     await clock.advanceTo('2026-01-15T20:59:59Z');
     expect(h.scheduler.state().phase).toBe('waiting');
@@ -92,6 +96,9 @@ describe('engine host', () => {
 
     await clock.advanceTo('2026-01-15T21:00:00Z');
     expect(h.scheduler.state()).toMatchObject({ phase: 'working', running: 'night-window' });
+    // The status every face shows is the contract's type.
+    expect(engineStatusSchema.parse(h.snapshot().status)).toEqual(h.snapshot().status);
+    expect(h.snapshot().status).toMatchObject({ windowOpen: true, nextStart: null, session: { trigger: 'night-window', status: 'running' } });
     expect(awake).toEqual(['hold: Nocturnal Agent is working through the night queue']);
     await h.scheduler.idle();
 
@@ -99,7 +106,7 @@ describe('engine host', () => {
     const task = await showTask(f, taskId);
     expect(task.status).toBe('merged');
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toContain('return a + b;');
-    const session = h.snapshot().lastSession;
+    const session = h.snapshot().status.lastSession;
     expect(session).toMatchObject({ trigger: 'night-window', status: 'completed', stats: { merged: 1, tasksDone: 1 } });
     expect(notified).toEqual([
       { kind: 'session_end', title: 'Nocturnal Agent: night finished', body: '1 merged, 0 waiting for review, 0 rejected, 0 failed', action: { type: 'open-report', sessionId: session?.id } },
@@ -108,7 +115,7 @@ describe('engine host', () => {
     expect(events.some((e) => e.type === 'progress' && e.progress.type === 'task-finished' && e.progress.status === 'merged')).toBe(true);
     expect(events.some((e) => e.type === 'notification')).toBe(true);
     const last = events.filter((e) => e.type === 'state').at(-1);
-    expect(last).toMatchObject({ snapshot: { scheduler: { phase: 'idle', note: 'the window is open and nothing is queued' }, queue: { merged: 1, queued: 0 } } });
+    expect(last).toMatchObject({ snapshot: { scheduler: { phase: 'idle', note: 'the window is open and nothing is queued' }, status: { queue: { merged: 1, queued: 0 }, session: null, waitingReviews: 0 } } });
   });
 
   it('night mode switched through the host is written to config.yaml and starts the waiting queue inside the window', { timeout: 120_000 }, async () => {
@@ -172,7 +179,7 @@ describe('engine host', () => {
     expect(interrupted.attempts[0]?.reasons.at(-1)).toBe('interrupted: the session running it stopped');
     expect(fs.readdirSync(worktrees, { recursive: true }).map(String).filter((p) => p.endsWith('math.js'))).toEqual([]);
     expect((await f.repo.git('worktree', 'list', '--porcelain')).match(/^worktree /gm)).toHaveLength(1);
-    expect(h.snapshot().lastSession).toMatchObject({ status: 'stopped', endReason: 'the process running it stopped unexpectedly' });
+    expect(h.snapshot().status.lastSession).toMatchObject({ status: 'stopped', endReason: 'the process running it stopped unexpectedly' });
 
     const session = await h.runNow();
     expect(session.stats).toMatchObject({ merged: 1, tasksDone: 1 });

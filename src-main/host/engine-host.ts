@@ -6,8 +6,9 @@
 // finishes). No Electron here: the lint rules keep it that way.
 import type { NightModeState } from '../../src-shared/api/channels';
 import type { Config } from '../../src-shared/config/schema';
+import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
-import type { TaskStatus } from '../../src-shared/domain/task';
+import { isInWindow, minuteOfDayInZone, nightWindow } from '../../src-shared/night-window';
 import { loadConfig, setConfigValue } from '../engine/config/config-file';
 import { envVariableName } from '../engine/config/env-overrides';
 import { createEngine } from '../engine/engine';
@@ -22,14 +23,13 @@ import type { RecoveryResult, SessionProgress } from '../engine/scheduler/sessio
 
 export type HostKind = 'electron' | 'server' | 'cli';
 
-/** What the tray, the status channel and `nocturnal status` show: read from the engine, never cached state of its own. */
+/**
+ * What the tray, `status:get` and the terminal show: the contract's engine status (read from the
+ * engine and the scheduler each time, never a cached copy) plus the scheduler's own words.
+ */
 export interface HostSnapshot {
-  nightMode: NightModeState;
+  status: EngineStatus;
   scheduler: SchedulerState;
-  queue: Record<TaskStatus, number>;
-  /** Changes waiting for the user's decision. */
-  waitingReviews: number;
-  lastSession: Session | null;
 }
 
 export type HostEvent =
@@ -67,8 +67,8 @@ export interface EngineHost {
   stopAfterCurrentTask(): boolean;
   /** Writes `scheduler.night_mode` (comments kept) and lets the scheduler look again at once. */
   setNightMode(enabled: boolean): NightModeState;
-  /** "Free model memory". */
-  freeModelMemory(): Promise<void>;
+  /** "Free model memory"; false when no model was loaded. */
+  freeModelMemory(): Promise<boolean>;
   /** Something changed outside the host (an API call, the CLI): publish fresh state, look again. */
   refresh(): void;
   /** Stops the scheduler (the running task finishes), then the engine. */
@@ -126,12 +126,28 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   let lastPublished = '';
   const snapshot = (): HostSnapshot => {
     const config = readConfigOr(engine.config);
+    const state = scheduler.state();
+    const base = engine.status();
+    const latest = engine.store.sessions.latest() ?? null;
+    const session = latest?.status === 'running' ? latest : null;
+    const window = nightWindow(config.scheduler.start_time, config.scheduler.end_time);
     return {
-      nightMode: nightModeOf(config),
-      scheduler: scheduler.state(),
-      queue: engine.store.tasks.countsByStatus(),
-      waitingReviews: engine.store.attempts.withStatus('review').length,
-      lastSession: engine.store.sessions.latest() ?? null,
+      scheduler: state,
+      status: {
+        home: base.home,
+        nightMode: nightModeOf(config),
+        windowOpen: isInWindow(window, minuteOfDayInZone(ports.now(), config.scheduler.timezone)),
+        nextStart: state.nextStart?.toISOString() ?? null,
+        running: base.running,
+        session,
+        stopping: state.stopRequested,
+        queue: base.queue,
+        waitingReviews: engine.store.attempts.withStatus('review').length,
+        lastSession: session ? (engine.store.sessions.list(2)[1] ?? null) : latest,
+        provider: config.llm.provider,
+        model: base.model,
+        modelLoaded: engine.modelLoaded(),
+      },
     };
   };
   const publishState = () => {
@@ -198,7 +214,9 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
       return nightModeOf(readConfig());
     },
     async freeModelMemory() {
-      await engine.releaseModel();
+      const freed = await engine.releaseModel();
+      publishState();
+      return freed;
     },
     refresh() {
       scheduler.poke();

@@ -99,7 +99,8 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
 
 /** One line for what the scheduler waits for; null while it works (progress lines say that). */
 export function describeWait(snapshot: HostSnapshot): string | null {
-  const { scheduler, nightMode } = snapshot;
+  const { scheduler } = snapshot;
+  const { nightMode } = snapshot.status;
   const { startTime, endTime, timezone } = nightMode.window;
   const window = `${startTime}–${endTime}${timezone === 'local' ? '' : ` ${timezone}`}`;
   switch (scheduler.phase) {
