@@ -6,6 +6,8 @@
 // finishes). No Electron here: the lint rules keep it that way.
 import type { NightModeState } from '../../src-shared/api/channels';
 import type { Config } from '../../src-shared/config/schema';
+import type { EventPayload } from '../../src-shared/api/events';
+import type { EventName } from '../../src-shared/api/names';
 import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
 import { isInWindow, minuteOfDayInZone, nightWindow } from '../../src-shared/night-window';
@@ -37,6 +39,8 @@ export type HostEvent =
   | { type: 'progress'; progress: SessionProgress }
   | { type: 'notification'; notification: EngineNotification };
 
+export type ContractEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
 export interface EngineHostOptions {
   home: string;
   env: NodeJS.ProcessEnv;
@@ -59,6 +63,15 @@ export interface EngineHost {
   /** What start-up recovery cleaned (null when another live process held the engine lock). */
   readonly recovered: RecoveryResult | null;
   snapshot(): HostSnapshot;
+  /** The host's clock (the clock port). */
+  now(): Date;
+  /** config.yaml plus environment overrides as they are now (throws ConfigError when invalid). */
+  config(): Config;
+  /**
+   * The same happenings as contract events (`status:changed`, `session:progress`,
+   * `nightMode:changed`), validated by whichever transport sends them.
+   */
+  onContractEvent(listener: ContractEventListener): () => void;
   /** Every state change, session progress and notification, for whatever transport relays them. */
   on(listener: (event: HostEvent) => void): () => void;
   /** "Run now". */
@@ -191,6 +204,23 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     scheduler,
     recovered,
     snapshot,
+    now: () => ports.now(),
+    config: readConfig,
+    onContractEvent(listener) {
+      let nightMode = JSON.stringify(snapshot().status.nightMode);
+      const forward = (event: HostEvent) => {
+        if (event.type === 'progress') listener('session:progress', event.progress);
+        if (event.type !== 'state') return;
+        listener('status:changed', event.snapshot.status);
+        const next = JSON.stringify(event.snapshot.status.nightMode);
+        if (next !== nightMode) {
+          nightMode = next;
+          listener('nightMode:changed', event.snapshot.status.nightMode);
+        }
+      };
+      listeners.add(forward);
+      return () => listeners.delete(forward);
+    },
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
