@@ -64,11 +64,11 @@ async function main(): Promise<void> {
     let lastCpu = process.cpuUsage();
     const probe = setInterval(() => {
       const now = performance.now();
-      const cpu = process.cpuUsage(lastCpu);
+      const cpu = process.cpuUsage();
       const late = now - last - probeMs;
-      if (late > 10) stalls.push({ ms: late, cpuMs: (cpu.user + cpu.system) / 1000, stage });
+      if (late > 10) stalls.push({ ms: late, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000, stage });
       last = now;
-      lastCpu = process.cpuUsage();
+      lastCpu = cpu;
     }, probeMs);
     const histogram = monitorEventLoopDelay({ resolution: 5 });
     histogram.enable();
