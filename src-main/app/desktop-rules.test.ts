@@ -95,7 +95,7 @@ describe('desktop rules through the ports', () => {
   it('a refused action is shown to the user, not swallowed', async () => {
     const { h, ui } = await setUp({ NOCTURNAL_SCHEDULER_NIGHT_MODE: 'true' });
     await runTrayAction('night-mode', trayViewOf(h.snapshot().status), h, ui, false);
-    expect(ui.calls).toEqual([expect.stringMatching(/^error Night mode was not changed: night mode is set by the environment variable NOCTURNAL_SCHEDULER_NIGHT_MODE=true/)]);
+    expect(ui.calls).toEqual([expect.stringMatching(/^error Night mode was not changed: scheduler.night_mode is set by the environment variable NOCTURNAL_SCHEDULER_NIGHT_MODE=true/)]);
   });
 
   it('window, data folder, stop with nothing running, free model with none loaded, quit', async () => {

@@ -7,12 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, shell } from 'electron';
 import { loadConfig } from '../engine/config/config-file';
 import { homePaths, resolveHome } from '../engine/config/home';
-import type { AppInfo } from '../../src-shared/api/channels';
 import type { Config } from '../../src-shared/config/schema';
 import { startEngineHost } from '../host/engine-host';
 import type { EngineHost } from '../host/engine-host';
-import { createHostHandlers } from '../host/host-handlers';
-import { describeError } from './describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { presentNotification } from './desktop-notifications';
 import { electronLoginItem, electronNotificationPort, electronPreventSleep } from './electron-ports';
 import { registerIpc } from './ipc-adapter';
@@ -74,8 +72,7 @@ async function start(launch: LaunchOptions): Promise<void> {
     kind: 'electron',
     ports: { notify: (notification) => presentNotification(notification, notifications, ui), preventSleep: electronPreventSleep },
   });
-  const info = (): AppInfo => ({ productName, version: app.getVersion(), platform: process.platform, home, host: 'electron' });
-  const ipc = registerIpc({ handlers: createHostHandlers(host, info), describeError, isTrustedSender: windows.isTrustedUrl });
+  const ipc = registerIpc({ handlers: host.handlers, describeError, isTrustedSender: windows.isTrustedUrl });
   host.onContractEvent((event, payload) => ipc.publish(event, payload));
 
   const tray = createAppTray({

@@ -6,7 +6,10 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src-shared/api/dispatch';
+import { events as contractEvents } from '../../src-shared/api/events';
 import { engineStatusSchema } from '../../src-shared/domain/app-state';
+import { describeError } from '../engine/api/describe-error';
 import type { Task } from '../../src-shared/domain/records';
 import { createNightFixture, editsReply, reviewReply } from '../cli/testing/night-fixture';
 import type { NightFixture } from '../cli/testing/night-fixture';
@@ -129,6 +132,37 @@ describe('engine host', () => {
     expect(h.scheduler.state().phase).toBe('working');
     await h.scheduler.idle();
     expect((await showTask(f, taskId)).status).toBe('merged');
+  });
+
+  it('its API handlers start and stop sessions through the scheduler, and validate payloads', { timeout: 120_000 }, async () => {
+    const { f, taskId } = await setUp(modelReadingThePrompt, { NOCTURNAL_SCHEDULER_NIGHT_MODE: 'false' });
+    expect((await f.cli('task', 'add', 'calc', 'Second look at add()', '--file', 'math.js')).code).toBe(0);
+    host = await startEngineHost({ home: f.home, env: f.env, kind: 'server' });
+    const h = host;
+    const events: string[] = [];
+    h.onContractEvent((event, payload) => {
+      // Every event the host relays is the contract's.
+      expect(contractEvents[event].safeParse(payload).success).toBe(true);
+      events.push(event);
+    });
+    const call = (channel: string, payload: unknown) => dispatch(channel, payload, h.handlers, describeError);
+
+    expect(await call('session:start', { maxTasks: 'two' })).toEqual({ error: { type: 'validation', message: expect.stringContaining('maxTasks') } });
+    const started = await call('session:start', { maxTasks: 2 });
+    expect(started).toMatchObject({ data: { session: { trigger: 'manual', status: 'running' } } });
+    // The scheduler knows: a second start is refused, "stop after this task" reaches the same session.
+    expect(h.scheduler.state()).toMatchObject({ phase: 'working', running: 'manual' });
+    expect(await call('session:start', {})).toEqual({ error: { type: 'conflict', message: expect.stringContaining('already running') } });
+    const sessionId = (started as { data: { session: { id: string } } }).data.session.id;
+    expect(await call('session:stop', {})).toEqual({ data: { stopping: true, sessionId } });
+    expect((await call('status:get', {})) as unknown).toMatchObject({ data: { stopping: true, session: { id: sessionId } } });
+    await h.scheduler.idle();
+
+    const session = h.snapshot().status.lastSession;
+    expect(session).toMatchObject({ id: sessionId, status: 'stopped', stats: { tasksDone: 1 } });
+    expect((await showTask(f, taskId)).status).toBe('merged');
+    expect(events).toContain('session:progress');
+    expect(events).toContain('status:changed');
   });
 
   it('refuses night mode when an environment variable decides it', async () => {

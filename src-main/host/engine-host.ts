@@ -1,22 +1,21 @@
-// The engine host (DESIGN §8b "Hosts"): one engine, its night scheduler and the state every face
-// shows, behind no transport at all. The Electron main process, `nocturnal serve`, `nocturnal run`
-// and the tests start the same host; each adds only its transport (IPC, HTTP, a terminal) and its
-// ports (real notifications, the power-save blocker). It owns start-up recovery (what a killed
-// process left behind is cleaned before anything runs) and an orderly stop (the running task
-// finishes). No Electron here: the lint rules keep it that way.
-import type { NightModeState } from '../../src-shared/api/channels';
+// The engine host (DESIGN §8b "Hosts"): one engine, its API (createEngineApi, with session control
+// handed to the night scheduler so a session never starts behind its back), the scheduler, and the
+// engine's one event stream, behind no transport at all. The Electron main process, `nocturnal
+// serve`, `nocturnal run` and the tests start the same host; each adds only its transport (IPC,
+// HTTP, a terminal) and its ports (real notifications, the power-save blocker). It owns start-up
+// recovery (what a killed process left behind is cleaned before anything runs) and an orderly stop
+// (the running task finishes). No Electron here: the lint rules keep it that way.
+import type { ChannelHandlers } from '../../src-shared/api/dispatch';
+import type { EngineStatus, NightModeState } from '../../src-shared/domain/app-state';
+import { nightModeOf } from '../../src-shared/domain/app-state';
 import type { Config } from '../../src-shared/config/schema';
-import type { EventPayload } from '../../src-shared/api/events';
-import type { EventName } from '../../src-shared/api/names';
-import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
-import { isInWindow, minuteOfDayInZone, nightWindow } from '../../src-shared/night-window';
-import { loadConfig, setConfigValue } from '../engine/config/config-file';
-import { envVariableName } from '../engine/config/env-overrides';
+import { createEngineApi } from '../engine/api/create-engine-api';
+import { productVersion } from '../engine/api/product-version';
+import { loadConfig } from '../engine/config/config-file';
 import { createEngine } from '../engine/engine';
 import type { Engine, EngineOptions } from '../engine/engine';
-import { NocturnalError } from '../engine/errors/nocturnal-error';
-import type { Logger } from '../engine/log/logger';
+import type { AnyEventListener } from '../engine/events/engine-events';
 import { headlessPorts } from '../engine/ports';
 import type { EngineNotification, EnginePorts } from '../engine/ports';
 import { NightScheduler } from '../engine/scheduler/night-scheduler';
@@ -26,8 +25,8 @@ import type { RecoveryResult, SessionProgress } from '../engine/scheduler/sessio
 export type HostKind = 'electron' | 'server' | 'cli';
 
 /**
- * What the tray, `status:get` and the terminal show: the contract's engine status (read from the
- * engine and the scheduler each time, never a cached copy) plus the scheduler's own words.
+ * What the tray, `status:get` and the terminal show: the contract's engine status (derived by the
+ * engine each time, never a cached copy) plus the scheduler's own words.
  */
 export interface HostSnapshot {
   status: EngineStatus;
@@ -38,8 +37,6 @@ export type HostEvent =
   | { type: 'state'; snapshot: HostSnapshot }
   | { type: 'progress'; progress: SessionProgress }
   | { type: 'notification'; notification: EngineNotification };
-
-export type ContractEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface EngineHostOptions {
   home: string;
@@ -53,6 +50,8 @@ export interface EngineHostOptions {
   resourceSampler?: EngineOptions['resourceSampler'];
   /** Limits for each night session (`nocturnal run --max-tasks/--until`). */
   nightLimits?: NightSchedulerDeps['nightLimits'];
+  /** How often other processes' database changes are looked for (default 1 s). */
+  watchIntervalMs?: number;
 }
 
 export interface EngineHost {
@@ -62,23 +61,22 @@ export interface EngineHost {
   readonly scheduler: NightScheduler;
   /** What start-up recovery cleaned (null when another live process held the engine lock). */
   readonly recovered: RecoveryResult | null;
+  /** Every channel of the contract, for whatever transport answers them. */
+  readonly handlers: ChannelHandlers;
   snapshot(): HostSnapshot;
   /** The host's clock (the clock port). */
   now(): Date;
   /** config.yaml plus environment overrides as they are now (throws ConfigError when invalid). */
   config(): Config;
-  /**
-   * The same happenings as contract events (`status:changed`, `session:progress`,
-   * `nightMode:changed`), validated by whichever transport sends them.
-   */
-  onContractEvent(listener: ContractEventListener): () => void;
+  /** The engine's event stream (every contract event), for whatever transport relays them. */
+  onContractEvent(listener: AnyEventListener): () => void;
   /** Every state change, session progress and notification, for whatever transport relays them. */
   on(listener: (event: HostEvent) => void): () => void;
   /** "Run now". */
   runNow(options?: ManualRunOptions): Promise<Session>;
   /** "Stop after this task"; false when nothing runs. */
   stopAfterCurrentTask(): boolean;
-  /** Writes `scheduler.night_mode` (comments kept) and lets the scheduler look again at once. */
+  /** Writes `scheduler.night_mode` through the config writer; the scheduler looks again at once. */
   setNightMode(enabled: boolean): NightModeState;
   /** "Free model memory"; false when no model was loaded. */
   freeModelMemory(): Promise<boolean>;
@@ -88,21 +86,15 @@ export interface EngineHost {
   close(): Promise<void>;
 }
 
-export function nightModeOf(config: Config): NightModeState {
-  const { night_mode, start_time, end_time, timezone } = config.scheduler;
-  return { enabled: night_mode, window: { startTime: start_time, endTime: end_time, timezone } };
-}
-
 export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
   const { home, env } = options;
-  const readConfig = () => loadConfig({ home, env });
   const listeners = new Set<(event: HostEvent) => void>();
   const emit = (event: HostEvent) => {
     for (const listener of listeners) {
       try {
         listener(event);
       } catch (error) {
-        log.error({ err: String(error) }, 'a host event listener failed');
+        engine.logger('host').error({ err: String(error) }, 'a host event listener failed');
       }
     }
   };
@@ -116,15 +108,16 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   };
 
   // The config is validated before anything opens: a broken config.yaml is the user's to fix.
-  const engine = createEngine({
+  const engine: Engine = createEngine({
     home,
-    config: readConfig(),
+    config: loadConfig({ home, env }),
     env,
     ports,
+    watchIntervalMs: options.watchIntervalMs ?? 1000,
     ...(options.console ? { console: options.console } : {}),
     ...(options.resourceSampler ? { resourceSampler: options.resourceSampler } : {}),
   });
-  const log: Logger = engine.logger('host');
+  const log = engine.logger('host');
   await engine.start();
 
   let recovered: RecoveryResult | null = null;
@@ -137,32 +130,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   }
 
   let lastPublished = '';
-  const snapshot = (): HostSnapshot => {
-    const config = readConfigOr(engine.config);
-    const state = scheduler.state();
-    const base = engine.status();
-    const latest = engine.store.sessions.latest() ?? null;
-    const session = latest?.status === 'running' ? latest : null;
-    const window = nightWindow(config.scheduler.start_time, config.scheduler.end_time);
-    return {
-      scheduler: state,
-      status: {
-        home: base.home,
-        nightMode: nightModeOf(config),
-        windowOpen: isInWindow(window, minuteOfDayInZone(ports.now(), config.scheduler.timezone)),
-        nextStart: state.nextStart?.toISOString() ?? null,
-        running: base.running,
-        session,
-        stopping: state.stopRequested,
-        queue: base.queue,
-        waitingReviews: engine.store.attempts.withStatus('review').length,
-        lastSession: session ? (engine.store.sessions.list(2)[1] ?? null) : latest,
-        provider: config.llm.provider,
-        model: base.model,
-        modelLoaded: engine.modelLoaded(),
-      },
-    };
-  };
+  const snapshot = (): HostSnapshot => ({ status: engine.status(), scheduler: scheduler.state() });
   const publishState = () => {
     const current = snapshot();
     const key = JSON.stringify(current);
@@ -171,18 +139,16 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     lastPublished = key;
     emit({ type: 'state', snapshot: current });
   };
-  const readConfigOr = (fallback: Config): Config => {
-    try {
-      return readConfig();
-    } catch {
-      return fallback;
-    }
-  };
 
   const scheduler = new NightScheduler({
     now: ports.now,
     setTimer: ports.setTimer,
-    settings: () => readConfig().scheduler,
+    settings: () => {
+      // Each look around reads config.yaml again (the file watcher may miss edits on some file
+      // systems); an invalid file throws here and the scheduler says so instead of guessing.
+      engine.configStore.reload('external');
+      return engine.config.scheduler;
+    },
     queued: () => engine.store.tasks.queue().length,
     runSession: (run) => engine.runSession(run),
     log: engine.logger('scheduler'),
@@ -193,6 +159,22 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     },
     onState: () => publishState(),
   });
+  const unsubscribe = [
+    // A change from anywhere (this host's API, the CLI, an editor) lets the scheduler look again now.
+    engine.events.on('config:changed', () => scheduler.poke()),
+    engine.events.on('task:changed', () => scheduler.poke()),
+    engine.events.on('status:changed', () => publishState()),
+  ];
+
+  const handlers = createEngineApi(engine, {
+    host: options.kind,
+    version: productVersion(),
+    sessions: {
+      start: (run) => startThroughScheduler(engine, scheduler, run),
+      stop: () => ({ sessionId: engine.status().session?.id ?? null, stopping: scheduler.stopAfterCurrentTask() }),
+    },
+  });
+
   if (options.schedule !== false) scheduler.start();
   publishState();
 
@@ -203,24 +185,11 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     engine,
     scheduler,
     recovered,
+    handlers,
     snapshot,
     now: () => ports.now(),
-    config: readConfig,
-    onContractEvent(listener) {
-      let nightMode = JSON.stringify(snapshot().status.nightMode);
-      const forward = (event: HostEvent) => {
-        if (event.type === 'progress') listener('session:progress', event.progress);
-        if (event.type !== 'state') return;
-        listener('status:changed', event.snapshot.status);
-        const next = JSON.stringify(event.snapshot.status.nightMode);
-        if (next !== nightMode) {
-          nightMode = next;
-          listener('nightMode:changed', event.snapshot.status.nightMode);
-        }
-      };
-      listeners.add(forward);
-      return () => listeners.delete(forward);
-    },
+    config: () => engine.config,
+    onContractEvent: (listener) => engine.events.onAny(listener),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -232,16 +201,10 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     },
     stopAfterCurrentTask: () => scheduler.stopAfterCurrentTask(),
     setNightMode(enabled) {
-      // An environment override would win over the file: writing it would change nothing the user
-      // can see, so refuse and say which variable to unset.
-      const variable = envVariableName('scheduler', 'night_mode');
-      if (env[variable] !== undefined) {
-        throw new NocturnalError('conflict', `night mode is set by the environment variable ${variable}=${env[variable]}; unset it to switch night mode here`);
-      }
-      setConfigValue(home, ['scheduler', 'night_mode'], enabled);
+      const state = nightModeOf(engine.configStore.set('scheduler.night_mode', enabled));
       scheduler.poke();
       publishState();
-      return nightModeOf(readConfig());
+      return state;
     },
     async freeModelMemory() {
       const freed = await engine.releaseModel();
@@ -249,6 +212,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
       return freed;
     },
     refresh() {
+      engine.checkForChanges();
       scheduler.poke();
       publishState();
     },
@@ -256,8 +220,33 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
       if (closed) return;
       closed = true;
       await scheduler.stop();
+      for (const off of unsubscribe) off();
       listeners.clear();
       await engine.stop();
     },
   };
+}
+
+/** `session:start` answers once the session has begun (like the engine's own), but through the scheduler. */
+function startThroughScheduler(engine: Engine, scheduler: NightScheduler, run: ManualRunOptions): Promise<Session> {
+  return new Promise<Session>((resolve, reject) => {
+    let settled = false;
+    const off = engine.events.on('session:progress', (progress) => {
+      if (progress.type !== 'session-started' || settled) return;
+      settled = true;
+      off();
+      resolve(progress.session);
+    });
+    const fail = (error: unknown) => {
+      off();
+      if (settled) return;
+      settled = true;
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    try {
+      scheduler.runNow(run).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
 }
