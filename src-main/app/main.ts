@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, shell } from 'electron';
+import { BrowserWindow, app, dialog, shell } from 'electron';
 import { loadConfig } from '../engine/config/config-file';
 import { homePaths, resolveHome } from '../engine/config/home';
 import type { Config } from '../../src-shared/config/schema';
@@ -12,6 +12,7 @@ import { startEngineHost } from '../host/engine-host';
 import type { EngineHost } from '../host/engine-host';
 import { describeError } from '../engine/api/describe-error';
 import { presentNotification } from './desktop-notifications';
+import { e2eHooksEnabled, installE2eHooks, recordingNotificationPort } from './e2e-hooks';
 import { electronLoginItem, electronNotificationPort, electronPreventSleep } from './electron-ports';
 import { registerIpc } from './ipc-adapter';
 import { parseLaunchOptions } from './launch-options';
@@ -63,7 +64,10 @@ async function start(launch: LaunchOptions): Promise<void> {
     showError: (title, message) => dialog.showErrorBox(title, message),
     quit: () => app.quit(),
   };
-  const notifications = electronNotificationPort((title) => console.warn(`notifications are not supported here; not shown: ${title}`));
+  const systemNotifications = electronNotificationPort((title) => console.warn(`notifications are not supported here; not shown: ${title}`));
+  // Only the e2e specs keep a record of shown notifications (a running app must not accumulate them).
+  const recorder = e2eHooksEnabled(process.env) ? recordingNotificationPort(systemNotifications) : null;
+  const notifications = recorder ?? systemNotifications;
 
   // The engine lives here, in the main process (DESIGN §8b): the same host `nocturnal serve` runs.
   const host = await startEngineHost({
@@ -80,6 +84,7 @@ async function start(launch: LaunchOptions): Promise<void> {
     view: trayViewOf(host.snapshot().status),
     onAction: (id, view, checked) => void runTrayAction(id, view, host, ui, checked),
   });
+  if (recorder) installE2eHooks({ tray, notifications: recorder, windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()) });
   syncLoginItem(config, electronLoginItem);
   host.on((event) => {
     if (event.type !== 'state') return;

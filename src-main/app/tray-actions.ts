@@ -27,12 +27,10 @@ export async function runTrayAction(id: TrayMenuId, view: TrayView, host: TrayHo
       case 'night-mode':
         host.setNightMode(checked ?? !view.nightMode.enabled);
         return;
-      case 'run-now': {
-        const session = await host.runNow();
-        // The user asked for this run: show where its results are when it needed them.
-        if (session.stats.review > 0 || session.stats.failed > 0) ui.openReport(session.id);
+      case 'run-now':
+        // What needs the user afterwards arrives as a notification that opens the report.
+        await host.runNow();
         return;
-      }
       case 'stop':
         host.stopAfterCurrentTask();
         return;

@@ -9,14 +9,20 @@ import type { TrayMenuId, TrayState, TrayView } from './tray-state';
 
 export interface AppTray {
   update(view: TrayView): void;
+  /** What the tray shows now (for the e2e hooks). */
+  view(): TrayView;
+  /** Acts as a click on a menu item would (for the e2e hooks: Playwright cannot reach a native menu). */
+  click(id: TrayMenuId, checked?: boolean): void;
   destroy(): void;
 }
 
 export function createAppTray(options: { assetsDir: string; view: TrayView; onAction: (id: TrayMenuId, view: TrayView, checked?: boolean) => void }): AppTray {
   const icons = loadIcons(options.assetsDir);
   const tray = new Tray(icons[options.view.state]);
+  let current = options.view;
 
   function update(view: TrayView): void {
+    current = view;
     tray.setImage(icons[view.state]);
     tray.setToolTip(trayTooltip(view));
     const template: MenuItemConstructorOptions[] = trayMenuOf(view).map((entry) =>
@@ -34,7 +40,12 @@ export function createAppTray(options: { assetsDir: string; view: TrayView; onAc
   }
 
   update(options.view);
-  return { update, destroy: () => tray.destroy() };
+  return {
+    update,
+    view: () => current,
+    click: (id, checked) => options.onAction(id, current, checked),
+    destroy: () => tray.destroy(),
+  };
 }
 
 function loadIcons(assetsDir: string): Record<TrayState, NativeImage> {
