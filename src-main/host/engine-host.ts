@@ -52,6 +52,8 @@ export interface EngineHostOptions {
   nightLimits?: NightSchedulerDeps['nightLimits'];
   /** How often other processes' database changes are looked for (default 1 s). */
   watchIntervalMs?: number;
+  /** Relative paths a user types are relative to this (default process.cwd()). */
+  cwd?: string;
 }
 
 export interface EngineHost {
@@ -114,6 +116,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     env,
     ports,
     watchIntervalMs: options.watchIntervalMs ?? 1000,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.console ? { console: options.console } : {}),
     ...(options.resourceSampler ? { resourceSampler: options.resourceSampler } : {}),
   });
