@@ -26,10 +26,21 @@ export interface RecoveryDeps {
   now: () => Date;
 }
 
-export async function recoverCrashedWork(deps: RecoveryDeps): Promise<void> {
+export interface RecoveryResult {
+  /** Sessions left `running` by a dead process, now closed as stopped. */
+  sessions: string[];
+  /** Attempts that were running, now `interrupted` (their tasks queued again). */
+  attempts: string[];
+  /** Attempts whose merge had landed before the crash, now recorded as merged. */
+  merged: string[];
+}
+
+export async function recoverCrashedWork(deps: RecoveryDeps): Promise<RecoveryResult> {
   const { store, now, log } = deps;
+  const result: RecoveryResult = { sessions: [], attempts: [], merged: [] };
   const orphans = store.sessions.closeOrphans('the process running it stopped unexpectedly', now());
   if (orphans.length > 0) log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
+  result.sessions = orphans;
 
   for (const attempt of store.attempts.withStatus('running')) {
     const task = store.tasks.get(attempt.taskId);
@@ -44,17 +55,20 @@ export async function recoverCrashedWork(deps: RecoveryDeps): Promise<void> {
         store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id, type: 'attempt-recovered-merged', message: reason, data: landed }, now());
       })();
       log.warn({ attempt_id: attempt.id, commit: landed.commit }, 'a crashed attempt had already merged: recorded as merged');
+      result.merged.push(attempt.id);
     } else {
       store.db.transaction(() => {
         store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
         if (task && store.tasks.require(task.id).status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
       })();
+      result.attempts.push(attempt.id);
     }
   }
   for (const task of store.tasks.list({ status: 'running' })) {
     store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
   }
   await removeLeftoverWorktrees(deps);
+  return result;
 }
 
 /** Whether a crashed attempt's own commit is already on its target (see git/find-landed-commit.ts). */

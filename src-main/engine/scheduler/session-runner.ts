@@ -18,6 +18,7 @@ import type { EngineEvents } from '../events/engine-events';
 import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
 import { recoverCrashedWork } from './session-recovery';
+import type { RecoveryResult } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
 import { applyBackupRetention } from '../safety/backup-retention';
@@ -53,8 +54,20 @@ export interface SessionRunnerDeps {
   resourceGate?: () => ResourceGate;
 }
 
+export type { RecoveryResult };
+
 export class SessionRunner {
   constructor(private readonly deps: SessionRunnerDeps) {}
+
+  /** Recovery on its own (a host starting up), under the engine lock like a session. */
+  async recover(): Promise<RecoveryResult> {
+    const lock = acquireEngineLock(this.deps.paths.lock, 'recovery', this.deps.now());
+    try {
+      return await recoverCrashedWork({ store: this.deps.store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now: this.deps.now });
+    } finally {
+      lock.release();
+    }
+  }
 
   async run(options: RunSessionOptions): Promise<Session> {
     const { store, now, config } = this.deps;
