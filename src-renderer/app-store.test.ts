@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { NocturnalBridge } from '../src-shared/api/bridge';
 import type { NightModeState } from '../src-shared/api/channels';
 import { dispatch } from '../src-shared/api/dispatch';
-import type { ChannelHandlers } from '../src-shared/api/dispatch';
+import type { SomeChannelHandlers } from '../src-shared/api/dispatch';
 import { defaultConfig } from '../src-shared/config/schema';
 import { createApiClient, notConnectedMessage } from './api-client';
 import { initialAppData, useAppStore } from './app-store';
@@ -13,9 +13,9 @@ const night: NightModeState = { enabled: false, window: { startTime: '22:00', en
  * A bridge that answers through the same `dispatch` the main process uses, so these tests exercise
  * the real contract checks on both sides; only Electron's IPC hop (unavailable here) is left out.
  */
-function bridgeWith(overrides: Partial<ChannelHandlers> = {}): NocturnalBridge {
+function bridgeWith(overrides: SomeChannelHandlers = {}): NocturnalBridge {
   let state = night;
-  const handlers: ChannelHandlers = {
+  const handlers: SomeChannelHandlers = {
     'app:getInfo': () => ({ productName: 'Nocturnal Agent', version: '0.1.0', platform: 'linux', home: '/home/u/.config/nocturnal-agent', host: 'electron' }),
     'config:get': () => defaultConfig(),
     'nightMode:get': () => state,

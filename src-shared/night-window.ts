@@ -42,8 +42,64 @@ export function minutesUntilClose(window: NightWindow, minuteOfDay: number): num
  */
 export function minuteOfDayInZone(date: Date, timeZone: string): number {
   if (timeZone === 'local') return date.getHours() * 60 + date.getMinutes();
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const parts = zoneFormatter(timeZone).formatToParts(date);
   const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
   const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? '0');
   return hour * 60 + minute;
+}
+
+/**
+ * When the night that `date` belongs to began: the latest instant at or before `date` whose wall
+ * clock in `timeZone` reads the window's start. A night is the 24 hours from one start to the next,
+ * so every session between two starts (a manual `run --now` at noon included) counts toward the same
+ * night's limits. Across a DST change the wall clock and elapsed time differ by the shift, which the
+ * correction step takes back out.
+ */
+export function nightStartedAt(date: Date, window: NightWindow, timeZone: string): Date {
+  const minute = 60_000;
+  const floorToMinute = (d: Date) => new Date(Math.floor(d.getTime() / minute) * minute);
+  const now = floorToMinute(date);
+  let candidate = new Date(now.getTime() - ((minuteOfDayInZone(now, timeZone) - window.start + 1440) % 1440) * minute);
+  for (let step = 0; step < 2; step++) {
+    const off = minuteOfDayInZone(candidate, timeZone) - window.start;
+    // Within ±12 h: the candidate is off by a DST shift, not a whole day.
+    const shift = ((off + 720 + 1440) % 1440) - 720;
+    if (shift === 0) break;
+    const corrected = new Date(candidate.getTime() - shift * minute);
+    if (corrected.getTime() > now.getTime()) break; // the start hour did not exist that day (spring forward)
+    candidate = corrected;
+  }
+  return candidate;
+}
+
+// Building an Intl formatter costs far more than using one; the scheduler reads the clock often.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * The next whole minute after `from` at which the window opens (if `from` is outside it) or closes
+ * (if inside), read on the wall clock of `timeZone`. Wall-clock arithmetic alone is wrong on DST
+ * nights (22:00–06:00 lasts 7 real hours in spring and 9 in autumn), so the estimate is checked
+ * against the real clock minute by minute around it. Null for a 24-hour window, which never changes.
+ */
+export function nextWindowChange(window: NightWindow, from: Date, timeZone: string): Date | null {
+  if (window.start === window.end) return null;
+  const minute = minuteOfDayInZone(from, timeZone);
+  const inside = isInWindow(window, minute);
+  const estimate = inside ? minutesUntilClose(window, minute) : minutesUntilOpen(window, minute);
+  const base = Math.floor(from.getTime() / 60_000) * 60_000;
+  // Offsets change by at most 90 minutes at once, so the real boundary lies within that of the estimate.
+  const first = Math.max(1, estimate - 90);
+  for (let i = first; i <= estimate + 26 * 60; i++) {
+    const at = new Date(base + i * 60_000);
+    if (isInWindow(window, minuteOfDayInZone(at, timeZone)) !== inside) return at;
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
 // events are validated before they go out to the windows.
 import { BrowserWindow, ipcMain } from 'electron';
 import { dispatch } from '../../src-shared/api/dispatch';
-import type { ChannelHandlers, ErrorDescriber } from '../../src-shared/api/dispatch';
+import type { ErrorDescriber, SomeChannelHandlers } from '../../src-shared/api/dispatch';
 import { events } from '../../src-shared/api/events';
 import type { EventPayload } from '../../src-shared/api/events';
 import { describeIssues } from '../../src-shared/api/issues';
@@ -17,7 +17,7 @@ export interface IpcAdapter {
 }
 
 export function registerIpc(options: {
-  handlers: ChannelHandlers;
+  handlers: SomeChannelHandlers;
   describeError: ErrorDescriber;
   isTrustedSender(url: string): boolean;
 }): IpcAdapter {

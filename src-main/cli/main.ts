@@ -2,7 +2,9 @@
 // error, with a message naming the argument or config field and what was expected.
 import { Command, CommanderError, Option } from 'commander';
 import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-error';
+import { createRedactor } from '../engine/log/redact';
 import { CliContext } from './cli-context';
+import { redactingStream } from './redacting-stream';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
 import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
@@ -12,10 +14,13 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // The configured key joins the redactor once the config is read (CliContext.loadConfig).
+  const redactor = createRedactor();
+  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor) };
   const program = new Command();
   let context: CliContext | undefined;
-  const getContext = () => (context ??= new CliContext(io, program));
+  const getContext = () => (context ??= new CliContext(io, program, redactor));
 
   program
     .name('nocturnal')
@@ -47,17 +52,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, context?.readOnlyReason ?? null);
   } finally {
     await context?.close();
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): number {
   if (error instanceof CommanderError) {
     // --help and --version end through here with exit code 0.
     if (error.exitCode === 0) return EXIT_OK;
     return EXIT_USAGE;
+  }
+  if (readOnlyReason !== null && isWriteFailure(error)) {
+    writeLine(io.stderr, `nocturnal: this command needs to write in the home, which is read-only: ${readOnlyReason}. Read commands (status, task list, task show, report, workspace list) still work.`);
+    return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
   writeLine(io.stderr, `nocturnal: ${message}`);
@@ -66,4 +75,10 @@ function reportError(error: unknown, io: CliIo): number {
     writeLine(io.stderr, error.stack);
   }
   return EXIT_FAILURE;
+}
+
+/** A failure to write: SQLite refusing a read-only database, or the file system refusing a file. */
+function isWriteFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code));
 }

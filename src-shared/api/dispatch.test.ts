@@ -3,13 +3,13 @@ import { defaultConfig } from '../config/schema';
 import { channels } from './channels';
 import type { NightModeState } from './channels';
 import { dispatch } from './dispatch';
-import type { ChannelHandlers } from './dispatch';
+import type { SomeChannelHandlers } from './dispatch';
 import { events } from './events';
 import { channelNames, eventNames } from './names';
 import type { ApiError } from './result';
 import { checkChannelResult, checkEventPayload } from './validate';
 
-function handlers(overrides: Partial<ChannelHandlers> = {}): ChannelHandlers {
+function handlers(overrides: SomeChannelHandlers = {}): SomeChannelHandlers {
   let state: NightModeState = { enabled: false, window: { startTime: '22:00', endTime: '06:00', timezone: 'local' } };
   return {
     'app:getInfo': () => ({ productName: 'Nocturnal Agent', version: '0.1.0', platform: 'linux', home: '/tmp/h', host: 'electron' }),
@@ -34,6 +34,17 @@ describe('dispatch', () => {
   it('refuses an unknown channel by name', async () => {
     const result = await dispatch('shell:exec', {}, handlers(), describeError);
     expect(result).toEqual({ error: { type: 'unknown_channel', message: expect.stringContaining('"shell:exec"') } });
+  });
+
+  it('answers unknown_channel for a known channel this host does not handle', async () => {
+    expect(await dispatch('review:list', {}, handlers(), describeError)).toEqual({ error: { type: 'unknown_channel', message: 'review:list: this host does not answer this channel' } });
+  });
+
+  it('names the nested field of a bad payload', async () => {
+    const result = await dispatch('tasks:add', { workspace: 'demo', title: 'x', priority: 'urgent' }, handlers(), describeError);
+    expect(result).toEqual({ error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) } });
+    const unknown = await dispatch('session:start', { maxTasks: 1, untill: '05:00' }, handlers(), describeError);
+    expect(unknown).toEqual({ error: { type: 'validation', message: expect.stringContaining('untill') } });
   });
 
   it('refuses a payload that fails its schema, naming the field, before the handler runs', async () => {

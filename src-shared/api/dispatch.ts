@@ -13,13 +13,16 @@ export type ChannelHandlers = {
   [C in ChannelName]: (request: ChannelRequest<C>) => ChannelResult<C> | Promise<ChannelResult<C>>;
 };
 
+/** A host that answers only some channels (a test double of one screen, a partial host). */
+export type SomeChannelHandlers = Partial<ChannelHandlers>;
+
 /** Turns whatever a handler threw into an error a person can read; the host knows its error classes. */
 export type ErrorDescriber = (error: unknown) => ApiError;
 
 export async function dispatch(
   channel: unknown,
   payload: unknown,
-  handlers: ChannelHandlers,
+  handlers: SomeChannelHandlers,
   describeError: ErrorDescriber,
 ): Promise<Result<unknown>> {
   if (!isChannelName(channel)) {
@@ -32,7 +35,8 @@ export async function dispatch(
   }
   // The mapped type guarantees each handler matches its channel; TypeScript cannot correlate the
   // union of channels with the union of handlers, hence the widening here.
-  const handler = handlers[channel] as (request: unknown) => unknown;
+  const handler = handlers[channel] as ((request: unknown) => unknown) | undefined;
+  if (!handler) return failure('unknown_channel', `${channel}: this host does not answer this channel`);
   let value: unknown;
   try {
     value = await handler(request.data);

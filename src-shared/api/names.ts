@@ -1,10 +1,50 @@
 // The names of every request channel and push event, kept apart from their zod schemas so that the
 // sandboxed preload can check a name at run time without bundling zod (it imports only this file and
 // types). Names are `domain:verb`; `channels.ts` and `events.ts` must cover exactly these.
-export const channelNames = ['app:getInfo', 'config:get', 'nightMode:get', 'nightMode:set'] as const;
+export const channelNames = [
+  'app:getInfo',
+  'status:get',
+  'config:get',
+  'config:set',
+  'nightMode:get',
+  'nightMode:set',
+  'workspaces:list',
+  'workspaces:add',
+  'workspaces:remove',
+  'workspaces:detect',
+  'tasks:list',
+  'tasks:get',
+  'tasks:add',
+  'tasks:update',
+  'tasks:cancel',
+  'tasks:retry',
+  'review:list',
+  'review:get',
+  'review:approve',
+  'review:reject',
+  'review:undo',
+  'sessions:list',
+  'report:get',
+  'session:start',
+  'session:stop',
+  'models:list',
+  'models:pull',
+  'models:cancel',
+  'models:use',
+  'models:remove',
+  'models:free',
+] as const;
 export type ChannelName = (typeof channelNames)[number];
 
-export const eventNames = ['nightMode:changed'] as const;
+export const eventNames = [
+  'status:changed',
+  'session:progress',
+  'task:changed',
+  'review:changed',
+  'models:progress',
+  'config:changed',
+  'nightMode:changed',
+] as const;
 export type EventName = (typeof eventNames)[number];
 
 export function isChannelName(value: unknown): value is ChannelName {

@@ -16,7 +16,9 @@ export const llmSectionSchema = z
     provider: z.enum(['llama', 'openai']).default('llama').describe('llama: embedded llama.cpp; openai: any OpenAI-compatible server (LM Studio, Ollama, llama-server, vLLM)'),
     model_path: z.string().min(1).nullable().default(null).describe('GGUF file for the embedded provider; a name from `nocturnal model list` or a path. null until a model is pulled or chosen'),
     model: z.string().min(1).default('codellama-13b-instruct').describe('model name sent to an OpenAI-compatible server'),
-    api_url: z.url().default('http://127.0.0.1:1234/v1').describe('base URL of the OpenAI-compatible server (LM Studio default shown)'),
+    api_url: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL of the OpenAI-compatible server, e.g. http://127.0.0.1:1234/v1' })
+      .default('http://127.0.0.1:1234/v1').describe('base URL of the OpenAI-compatible server (LM Studio default shown)'),
     api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').nullable().default(null).describe('name of the environment variable holding the API key; keys never live in this file'),
     context_size: positiveInt.min(512).default(4096).describe('tokens of context per sequence'),
     max_tokens: positiveInt.default(2048).describe('most tokens one reply may generate'),
@@ -148,6 +150,12 @@ export const notificationsSectionSchema = z
   })
   .describe('desktop notifications');
 
+export const appSectionSchema = z
+  .strictObject({
+    open_at_login: z.boolean().default(false).describe('start the desktop app (in the tray) when you log in'),
+  })
+  .describe('the desktop app');
+
 export const configSchema = z.strictObject({
   llm: llmSectionSchema.prefault({}),
   scheduler: schedulerSectionSchema.prefault({}),
@@ -158,6 +166,7 @@ export const configSchema = z.strictObject({
   knowledge: knowledgeSectionSchema.prefault({}),
   logging: loggingSectionSchema.prefault({}),
   notifications: notificationsSectionSchema.prefault({}),
+  app: appSectionSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -19,7 +19,8 @@ const taskTransitions: Record<TaskStatus, readonly TaskStatus[]> = {
   // running → queued: a session interrupted mid-task puts it back rather than losing it.
   running: ['review', 'merged', 'rejected', 'failed', 'queued'],
   review: ['merged', 'rejected', 'cancelled'],
-  merged: [],
+  // merged → rejected: undone by the user (reason "undone"), so the task can be retried.
+  merged: ['rejected'],
   rejected: ['queued'],
   failed: ['queued'],
   cancelled: [],

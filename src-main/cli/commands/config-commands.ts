@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { renderDefaultConfigYaml } from '../../engine/config/default-config-yaml';
 import { homePaths } from '../../engine/config/home';
+import { NocturnalError } from '../../engine/errors/nocturnal-error';
+import { checkCommandProblems } from '../../engine/workspaces/check-command-validation';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
 
@@ -57,10 +59,17 @@ export function registerConfigCommands(program: Command, context: () => CliConte
 
   config
     .command('validate')
-    .description('check config.yaml and the NOCTURNAL_* environment; exit 2 with every problem if invalid')
-    .action(() => {
+    .description('check config.yaml, the NOCTURNAL_* environment and the registered check commands; exit 2 with every problem if invalid')
+    .action(async () => {
       const ctx = context();
       const loaded = ctx.loadConfig();
+      // The registered workspaces' check commands, judged under this configuration's
+      // safety.blocked_commands: a pattern added by hand must not wait for the night to show.
+      if (fs.existsSync(homePaths(ctx.home).database)) {
+        const engine = await ctx.openEngine();
+        const problems = engine.workspaces.list().flatMap((w) => checkCommandProblems(w.checks, loaded.config.safety.blocked_commands).map((p) => `workspace "${w.name}": ${p}`));
+        if (problems.length > 0) throw new NocturnalError('validation', `check commands the command policy refuses:\n  ${problems.join('\n  ')}`);
+      }
       writeLine(ctx.io.stdout, `${loaded.fileExists ? loaded.file : 'no config.yaml (defaults)'}: valid`);
     });
 

@@ -114,9 +114,9 @@ describe('nocturnal model pull', () => {
     expect(run.stderr).toMatch(/\r100% \[#{30}\] 657 KB \/ 657 KB/);
   });
 
-  it('exits 1 with a clear message on 404 and 2 on a malformed source', async () => {
+  it('exits 2 with a clear message on 404 (the file named does not exist) and on a malformed source', async () => {
     const missing = await model(['pull', 'hf:someone/nothing/missing.gguf']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nocturnal: .*missing\.gguf does not exist \(HTTP 404\)/);
     const malformed = await model(['pull', 'definitely-not-a-model']);
     expect(malformed.code).toBe(2);
@@ -155,8 +155,10 @@ describe('nocturnal model use', () => {
     expect(run.stderr).toContain('llm.context_size 8192 is more than the 4096 tokens');
   });
 
-  it('exits 1 for a missing model and 2 for a file that is not GGUF', async () => {
-    expect((await model(['use', 'nothing'])).code).toBe(1);
+  it('exits 2 for a missing model and for a file that is not GGUF', async () => {
+    const missing = await model(['use', 'nothing']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no model "nothing"');
     await writeFile(join(home.path, 'notes.gguf'), 'just text');
     const invalid = await model(['use', './notes.gguf']);
     expect(invalid.code).toBe(2);
@@ -171,6 +173,8 @@ describe('nocturnal model remove', () => {
     const run = await model(['remove', 'codellama-13b-instruct']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`removed ${join(home.path, 'models', codellamaFile)}`);
-    expect((await model(['remove', 'codellama-13b-instruct'])).code).toBe(1);
+    const again = await model(['remove', 'codellama-13b-instruct']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('codellama');
   });
 });

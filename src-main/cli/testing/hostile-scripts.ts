@@ -101,3 +101,59 @@ export function floodOutputScript(megabytes: number): string {
     'next();',
   ].join('\n');
 }
+
+/** Prints `did <what>` or `failed <what>: <code>` for one attempt at something. */
+const attempt = (what: string, body: string): string =>
+  `try { ${body}; console.log(${JSON.stringify(`did ${what}`)}); } catch (error) { console.log(${JSON.stringify(`failed ${what}: `)} + (error.code || error.status || error.message)); }`;
+
+/** Rewrites the worktree's `.git` file to point at another git dir (the user's repository, say). */
+export function rewriteDotGitScript(gitDir: string): string {
+  return ["const fs = require('node:fs');", attempt('.git', `fs.writeFileSync('.git', ${JSON.stringify(`gitdir: ${gitDir}\n`)})`), FAIL].join('\n');
+}
+
+/**
+ * Plants a git dir in the worktree whose config defines a clean filter that appends to `marker`, stages
+ * math.js there, selects the filter for every file through .gitattributes, makes math.js look changed
+ * (so that a `git status` must run it through the filter), and points `.git` at the planted dir. The
+ * check itself never runs git after the filter exists: only someone else's git could write the marker.
+ */
+export function plantedFilterScript(marker: string): string {
+  const filter = `sh -c 'echo filter ran >> ${marker}; cat'`;
+  return [
+    "const fs = require('node:fs');",
+    "const path = require('node:path');",
+    "const { execFileSync } = require('node:child_process');",
+    "const planted = path.resolve('planted-git');",
+    "const git = (...args) => execFileSync('git', ['--git-dir', planted, ...args], { stdio: 'pipe' });",
+    attempt('plant a git dir', "git('init', '-q', '--bare'); git('config', 'core.bare', 'false'); git('--work-tree', '.', 'add', 'math.js')"),
+    attempt('configure the filter', `git('config', 'filter.evil.clean', ${JSON.stringify(filter)})`),
+    attempt('.gitattributes', "fs.writeFileSync('.gitattributes', '* filter=evil\\n')"),
+    attempt('touch math.js', "const later = new Date(Date.now() + 60000); fs.utimesSync('math.js', later, later)"),
+    attempt('.git', "fs.writeFileSync('.git', 'gitdir: ' + planted + '\\n')"),
+    FAIL,
+  ].join('\n');
+}
+
+/**
+ * Writes a `config.worktree` with a marker-writing clean filter into the worktree's admin folder (named
+ * by the `.git` file) and a .gitattributes selecting it, and makes math.js look changed. Git reads
+ * that file when the repository has extensions.worktreeConfig on.
+ */
+export function adminConfigScript(marker: string): string {
+  // Quoted: an unquoted `;` would start a comment in git's config syntax.
+  const config = `[filter "evil"]\n\tclean = "sh -c 'echo filter ran >> ${marker}; cat'"\n`;
+  return [
+    "const fs = require('node:fs');",
+    "const path = require('node:path');",
+    "const gitDir = fs.readFileSync('.git', 'utf8').replace(/^gitdir: /, '').trim();",
+    attempt('config.worktree', `fs.writeFileSync(path.join(gitDir, 'config.worktree'), ${JSON.stringify(config)})`),
+    attempt('.gitattributes', "fs.writeFileSync('.gitattributes', '* filter=evil\\n')"),
+    attempt('touch math.js', "const later = new Date(Date.now() + 60000); fs.utimesSync('math.js', later, later)"),
+    FAIL,
+  ].join('\n');
+}
+
+/** Deletes a folder (the user deleting their repository in the middle of the night). */
+export function deleteFolderScript(folder: string): string {
+  return ["const fs = require('node:fs');", attempt(`delete ${folder}`, `fs.rmSync(${JSON.stringify(folder)}, { recursive: true, force: true })`), FAIL].join('\n');
+}

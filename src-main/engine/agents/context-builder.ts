@@ -5,11 +5,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../git/run-git';
-import type { GitCallOptions } from '../git/run-git';
+import type { RunGitOptions } from '../git/run-git';
 import { relatedTests } from './related-tests';
 
 export interface ContextRequest {
-  git: GitCallOptions;
+  /** For an attempt worktree: pinned to its recorded git dir (git/engine-worktree's pinnedGit). */
+  git: RunGitOptions;
   worktree: string;
   taskFiles: string[];
   taskText: string;

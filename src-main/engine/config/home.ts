@@ -2,6 +2,7 @@
 // neither asks Electron: the default mirrors the OS application-data folder Electron would use.
 import os from 'node:os';
 import path from 'node:path';
+import { NocturnalError } from '../errors/nocturnal-error';
 
 export const APP_DIR_NAME = 'nocturnal-agent';
 
@@ -14,7 +15,14 @@ export interface ResolveHomeOptions {
 
 export function resolveHome(options: ResolveHomeOptions): string {
   const explicit = options.home ?? options.env['NOCTURNAL_HOME'];
-  if (explicit !== undefined && explicit.trim() !== '') return path.resolve(explicit);
+  if (explicit !== undefined) {
+    // An empty home is a mistake (an unset shell variable, say), never a request for the default
+    // home: falling back would read and change another home than the one meant.
+    if (explicit.trim() === '') {
+      throw new NocturnalError('usage', '--home (or NOCTURNAL_HOME) is empty: give the folder to use, or leave both out for the default home');
+    }
+    return path.resolve(explicit);
+  }
   return path.join(defaultAppDataDir(options.env, options.platform ?? process.platform), APP_DIR_NAME);
 }
 
@@ -31,11 +39,13 @@ export function homePaths(home: string) {
     home,
     config: path.join(home, 'config.yaml'),
     database: path.join(home, 'nocturnal.db'),
-    lock: path.join(home, 'engine.lock'),
+    lock: path.join(home, 'locks', 'engine.lock'),
     logs: path.join(home, 'logs'),
     worktrees: path.join(home, 'worktrees'),
     models: path.join(home, 'models'),
     vault: path.join(home, 'vault'),
+    /** Dependency caches: `deps/<workspace id>/<lock-file hash>/` (DESIGN §9b). */
+    deps: path.join(home, 'deps'),
   };
 }
 export type HomePaths = ReturnType<typeof homePaths>;

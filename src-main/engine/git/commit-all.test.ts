@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitAll } from './commit-all';
 import { addWorktree } from './worktree-add';
+import type { EngineWorktree } from './engine-worktree';
 import { snapshotCheckout } from './testing/checkout-snapshot';
 import { createTempDir, createTempRepo, openTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
@@ -10,12 +11,15 @@ import type { TempRepo } from './testing/temp-repo';
 let repo: TempRepo;
 let home: { path: string; cleanup(): Promise<void> };
 let worktreePath: string;
+let worktree: EngineWorktree;
 
 beforeEach(async () => {
   repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n', '.gitignore': '*.log\n' } });
   home = await createTempDir();
   worktreePath = path.join(home.path, 'wt');
-  await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+  const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+  if (added.kind !== 'created') throw new Error(added.kind);
+  worktree = added.worktree;
 });
 afterEach(async () => {
   await repo.cleanup();
@@ -28,7 +32,7 @@ describe('commitAll', () => {
     await wt.write({ 'a.txt': 'edited\n', 'b.txt': null, 'src/new.ts': 'export {};\n', 'debug.log': 'ignored\n' });
     const before = await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] });
 
-    const result = await commitAll({ worktreePath, ownedRoot: home.path, message: 'nocturnal: do the thing\n\nbody', paths: ['a.txt', 'b.txt', 'src/new.ts', 'debug.log'] });
+    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'nocturnal: do the thing\n\nbody', paths: ['a.txt', 'b.txt', 'src/new.ts', 'debug.log'] });
 
     expect(result.kind).toBe('committed');
     const commit = result.kind === 'committed' ? result.commit : '';
@@ -39,25 +43,60 @@ describe('commitAll', () => {
   });
 
   it('says so when there is nothing to commit', async () => {
-    expect(await commitAll({ worktreePath, ownedRoot: home.path, message: 'nothing', paths: ['a.txt'] })).toEqual({ kind: 'nothing-to-commit' });
-    expect(await commitAll({ worktreePath, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({ kind: 'nothing-to-commit' });
+    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: ['a.txt'] })).toEqual({ kind: 'nothing-to-commit' });
+    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({ kind: 'nothing-to-commit' });
   });
 
   it('stages only the named paths: files a check left behind are never committed', async () => {
     const wt = openTempRepo(worktreePath);
     await wt.write({ 'a.txt': 'edited by the model\n', '.github/workflows/evil.yml': 'on: push\n', '*': 'a file named star\n' });
-    const result = await commitAll({ worktreePath, ownedRoot: home.path, message: 'only a.txt', paths: ['a.txt'] });
+    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'only a.txt', paths: ['a.txt'] });
     const commit = result.kind === 'committed' ? result.commit : '';
     expect(await repo.git('show', '--name-only', '--format=', commit)).toBe('a.txt');
   });
 
-  it('refuses the user checkout and a subdirectory of a worktree', async () => {
+  it('refuses the user checkout', async () => {
     await repo.write({ 'a.txt': 'user edit\n' });
     const before = await snapshotCheckout(repo.path);
-    await expect(commitAll({ worktreePath: repo.path, ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not inside/);
-    await mkdir(path.join(worktreePath, 'sub'));
-    await expect(commitAll({ worktreePath: path.join(worktreePath, 'sub'), ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not the top/);
-    await expect(commitAll({ worktreePath, ownedRoot: home.path, message: '  ', paths: ['a.txt'] })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(commitAll({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not inside/);
+    await expect(commitAll({ worktree, ownedRoot: home.path, message: '  ', paths: ['a.txt'] })).rejects.toMatchObject({ kind: 'validation' });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
+  });
+});
+
+describe('commitAll on a worktree whose .git file a check rewrote', () => {
+  it('still commits on the attempt branch when .git points at the user repository: the user branch and index are untouched', async () => {
+    await repo.write({ 'a.txt': 'user edit\n' });
+    await repo.git('add', 'a.txt');
+    const before = await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] });
+    fs.writeFileSync(path.join(worktreePath, '.git'), `gitdir: ${path.join(repo.path, '.git')}\n`);
+    fs.writeFileSync(path.join(worktreePath, 'b.txt'), 'model edit\n');
+
+    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'edit b', paths: ['b.txt'] });
+
+    const commit = result.kind === 'committed' ? result.commit : '';
+    expect(await repo.git('rev-parse', 'attempt')).toBe(commit);
+    expect(await repo.git('show', '--name-only', '--format=', commit)).toBe('b.txt');
+    expect(await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] })).toEqual(before);
+  });
+
+  it('runs no filter driver from a planted git dir, nor one the repository defines, whatever .gitattributes selects', async () => {
+    const marker = path.join(home.path, 'filter-ran');
+    const planted = path.join(worktreePath, 'planted.git');
+    await repo.git('init', '--quiet', '--bare', planted);
+    await repo.git('--git-dir', planted, 'config', 'filter.evil.clean', `sh -c 'echo planted >> ${marker}; cat'`);
+    // The repository's own config defines a driver too; a check's .gitattributes could select it.
+    await repo.git('config', 'filter.own.clean', `sh -c 'echo own >> ${marker}; cat'`);
+    await repo.git('config', 'filter.own.required', 'true');
+    fs.writeFileSync(path.join(worktreePath, '.git'), `gitdir: ${planted}\n`);
+    fs.writeFileSync(path.join(worktreePath, '.gitattributes'), 'b.txt filter=evil\na.txt filter=own\n');
+    fs.writeFileSync(path.join(worktreePath, 'a.txt'), 'model edit a\n');
+    fs.writeFileSync(path.join(worktreePath, 'b.txt'), 'model edit b\n');
+
+    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'edit a and b', paths: ['a.txt', 'b.txt'] });
+
+    expect(result.kind).toBe('committed');
+    expect(await repo.git('show', 'attempt:a.txt')).toBe('model edit a');
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

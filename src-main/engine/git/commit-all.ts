@@ -1,13 +1,16 @@
 // Commits everything in an engine worktree (after the safety layer applied the model's edits). Refuses
 // any directory that is not the top level of a worktree inside the engine's root, so a wrong path can
-// never turn into a commit in the user's checkout or in some enclosing repository.
+// never turn into a commit in the user's checkout or in some enclosing repository. git is pinned to the
+// worktree's recorded git dir (./engine-worktree): what its `.git` file says is never read.
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
 import { assertOwnedPath, samePath } from './owned-path';
 import { NocturnalError } from '../errors/nocturnal-error';
+import { pinnedGit } from './engine-worktree';
+import type { EngineWorktree } from './engine-worktree';
 
 export interface CommitAllParams extends GitCallOptions {
-  worktreePath: string;
+  worktree: EngineWorktree;
   ownedRoot: string;
   message: string;
   /**
@@ -20,12 +23,13 @@ export interface CommitAllParams extends GitCallOptions {
 export type CommitAllResult = { kind: 'committed'; commit: string } | { kind: 'nothing-to-commit' };
 
 export async function commitAll(params: CommitAllParams): Promise<CommitAllResult> {
-  const call = callOptions(params);
-  await assertOwnedPath(params.worktreePath, params.ownedRoot, 'worktree');
+  const worktreePath = params.worktree.path;
+  await assertOwnedPath(worktreePath, params.ownedRoot, 'worktree');
   if (params.message.trim() === '') throw new NocturnalError('validation', 'a commit message must not be empty');
-  const top = await runGit(params.worktreePath, ['rev-parse', '--show-toplevel'], call);
-  if (!(await samePath(top.stdout.trim(), params.worktreePath))) {
-    throw new NocturnalError('runtime', `refusing to commit: ${params.worktreePath} is not the top of its own worktree`);
+  const call = await pinnedGit(params.worktree, callOptions(params));
+  const top = await runGit(worktreePath, ['rev-parse', '--show-toplevel'], call);
+  if (!(await samePath(top.stdout.trim(), worktreePath))) {
+    throw new NocturnalError('runtime', `refusing to commit: ${worktreePath} is not the top of its own worktree`);
   }
 
   // Literal pathspecs: a file named `*` or `:(glob)x` is a name, never a pattern.
@@ -33,11 +37,11 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
   // Ignored files stay out, as `add --all` would leave them (naming them explicitly is an error).
   const ignored = params.paths.length === 0
     ? new Set<string>()
-    : new Set((await runGit(params.worktreePath, ['check-ignore', '-z', '--stdin'], { ...call, okExitCodes: [0, 1], input: `${params.paths.join('\0')}\0` })).stdout.split('\0').filter((p) => p !== ''));
+    : new Set((await runGit(worktreePath, ['check-ignore', '-z', '--stdin'], { ...call, okExitCodes: [0, 1], input: `${params.paths.join('\0')}\0` })).stdout.split('\0').filter((p) => p !== ''));
   const paths = params.paths.filter((p) => !ignored.has(p));
   if (paths.length === 0) return { kind: 'nothing-to-commit' };
-  await runGit(params.worktreePath, ['add', '--all', '--', ...paths], literal);
-  const staged = await runGit(params.worktreePath, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
+  await runGit(worktreePath, ['add', '--all', '--', ...paths], literal);
+  const staged = await runGit(worktreePath, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
     ...call,
     okExitCodes: [0, 1],
   });
@@ -46,10 +50,10 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
   const message = params.message.endsWith('\n') ? params.message : `${params.message}\n`;
   // --no-verify on top of the disabled hooksPath: belt and braces against the user's commit hooks.
   await runGit(
-    params.worktreePath,
+    worktreePath,
     ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', '--file=-'],
     { ...call, input: message },
   );
-  const head = await runGit(params.worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
+  const head = await runGit(worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
   return { kind: 'committed', commit: head.stdout.trim() };
 }

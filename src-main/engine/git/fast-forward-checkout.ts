@@ -80,7 +80,9 @@ export async function fastForwardCheckout(params: FastForwardCheckoutParams): Pr
 
   const backupRef = await createBackupRef({ ...call, repoPath: params.repoPath, name: params.backupName, oid: tip, now: params.now });
   // --no-autostash: never stash in the user's tree even if their config says so (it is clean anyway).
-  await runGit(worktree, ['merge', '--ff-only', '--no-autostash', '--no-stat', '--quiet', params.targetCommit], call);
+  // The user's own configuration for the one write in their checkout: their filters (Git LFS) must
+  // produce the files their git would.
+  await runGit(worktree, ['merge', '--ff-only', '--no-autostash', '--no-stat', '--quiet', params.targetCommit], { ...call, userConfig: true });
   const after = await resolveRef(params.repoPath, branchRef(name), call);
   if (after !== params.targetCommit) {
     throw new GitError({

@@ -63,7 +63,7 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
   const targetRef = branchRef(target);
 
   const source = await resolveCommit(repoPath, params.sourceCommit, call);
-  if (source === null) throw new NocturnalError('not_found', `commit ${params.sourceCommit} does not exist in ${repoPath}`);
+  if (source === null) throw new NocturnalError('runtime', `commit ${params.sourceCommit} does not exist in ${repoPath}`);
 
   let tip = await resolveRef(repoPath, targetRef, call);
   const checkout = await findBranchCheckout(repoPath, target, call);
@@ -79,7 +79,7 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
       };
     }
     const base = await resolveCommit(repoPath, params.baseBranch, call);
-    if (base === null) throw new NocturnalError('not_found', `base branch ${params.baseBranch} does not exist in ${repoPath}`);
+    if (base === null) throw new NocturnalError('runtime', `base branch ${params.baseBranch} does not exist in ${repoPath}`);
     const created = await updateRefCas({
       ...call,
       repoPath,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { GitError } from './git-error';
 import { runGit, gitEnvironment, AGENT_EMAIL } from './run-git';
 import { createTempDir, createTempRepo } from './testing/temp-repo';
+import { neutralisedFilters } from './engine-worktree';
 
 describe('runGit', () => {
   it('returns stdout and the exit code of a successful command', async () => {
@@ -117,5 +118,41 @@ describe('runGit', () => {
       if (saved === undefined) delete process.env.GIT_DIR;
       else process.env.GIT_DIR = saved;
     }
+  });
+
+  it('reads no system or global config, unless asked to for the user checkout', async () => {
+    const repo = await createTempRepo();
+    const dir = await createTempDir();
+    const saved = process.env.GIT_CONFIG_GLOBAL;
+    try {
+      const globalConfig = path.join(dir.path, 'gitconfig');
+      await writeFile(globalConfig, '[filter "global"]\n\tclean = touch /tmp/should-not-run\n');
+      process.env.GIT_CONFIG_GLOBAL = globalConfig;
+      const args = ['config', '--get', 'filter.global.clean'];
+      expect((await runGit(repo.path, args, { okExitCodes: [0, 1] })).exitCode).toBe(1);
+      expect((await runGit(repo.path, args, { userConfig: true })).stdout).toBe('touch /tmp/should-not-run\n');
+      expect(gitEnvironment()).toMatchObject({ GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_ATTR_NOSYSTEM: '1' });
+    } finally {
+      if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = saved;
+      await repo.cleanup();
+      await dir.cleanup();
+    }
+  });
+
+  it('says that the directory is missing rather than that git is', async () => {
+    const dir = await createTempDir();
+    await dir.cleanup();
+    await expect(runGit(dir.path, ['status'])).rejects.toThrow(`the directory ${dir.path} does not exist (deleted or moved?)`);
+  });
+});
+
+describe('neutralisedFilters', () => {
+  it('switches off every filter named, once each, sections with dots included', () => {
+    expect(neutralisedFilters(['filter.lfs.clean', 'filter.lfs.smudge', 'filter.a.b.process', ''])).toEqual([
+      '-c', 'filter.a.b.clean=', '-c', 'filter.a.b.smudge=', '-c', 'filter.a.b.process=', '-c', 'filter.a.b.required=false',
+      '-c', 'filter.lfs.clean=', '-c', 'filter.lfs.smudge=', '-c', 'filter.lfs.process=', '-c', 'filter.lfs.required=false',
+    ]);
+    expect(() => neutralisedFilters(['filter.a=b.clean'])).toThrow(/cannot be overridden safely/);
   });
 });

@@ -3,6 +3,7 @@
 // no prompt can hang a night run, output is in a parseable locale, commits get a fixed identity even on
 // machines without one, and the safety layer can veto any argv through `policy` before it runs.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log/logger';
 import { GitError } from './git-error';
 
@@ -30,6 +31,26 @@ export interface RunGitOptions extends GitCallOptions {
   /** Extra environment on top of the sanitized one. */
   env?: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /**
+   * Pins git to a git dir and work tree the engine recorded itself (an attempt's worktree), so nothing
+   * is discovered from the directory — a `.git` file a check rewrote is never read. See engine-worktree.
+   */
+  pinned?: PinnedRepository;
+  /**
+   * Keep the user's system and global git configuration. Only for the one write the engine makes in
+   * the user's own checkout (a clean fast-forward), which must behave like the user's git (their
+   * filters, e.g. Git LFS, included). Everything else runs on configuration the engine controls.
+   */
+  userConfig?: boolean;
+}
+
+/** An explicit git dir, common dir and work tree, plus `-c` settings that go with them. */
+export interface PinnedRepository {
+  gitDir: string;
+  commonDir: string;
+  workTree: string;
+  /** More `-c key=value` overrides (the engine neutralises every filter driver this way). */
+  config: readonly string[];
 }
 
 export interface GitResult {
@@ -52,6 +73,8 @@ export const AGENT_EMAIL = 'nocturnal-agent@localhost';
 export const SAFETY_CONFIG: readonly string[] = [
   '-c', 'core.hooksPath=/dev/null',
   '-c', 'core.fsmonitor=false',
+  // The global attributes file can select filter and diff drivers; only the repository's own count.
+  '-c', 'core.attributesFile=/dev/null',
   '-c', 'commit.gpgSign=false',
   '-c', 'tag.gpgSign=false',
   '-c', 'core.pager=cat',
@@ -60,16 +83,32 @@ export const SAFETY_CONFIG: readonly string[] = [
 
 // Variables git inherits from a parent git (we might run inside a hook, or a test under `git rebase -x`)
 // would silently redirect us to another repository, index or config. Only these harmless ones survive.
-const KEPT_GIT_VARIABLES = /^GIT_(CONFIG_GLOBAL|CONFIG_SYSTEM|CONFIG_NOSYSTEM|EXEC_PATH|TRACE\w*)$/;
+const KEPT_GIT_VARIABLES = /^GIT_(EXEC_PATH|TRACE\w*)$/;
+const USER_CONFIG_VARIABLES = /^GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)$/;
+
+/**
+ * Configuration the engine controls: no system config, no global config, no system attributes. A
+ * program git would run (filter, textconv, fsmonitor, hooks) can then come only from the repository's
+ * own config, which checks cannot write (read-only in the sandbox, and verified after every check).
+ */
+export const CONTROLLED_CONFIG_ENV: Readonly<Record<string, string>> = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_ATTR_NOSYSTEM: '1',
+};
 
 const STDERR_CAP = 1024 * 1024;
 
-export function gitEnvironment(extra?: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+export function gitEnvironment(extra?: Readonly<Record<string, string>>, options: { userConfig?: boolean } = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  const userConfig = options.userConfig === true;
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('GIT_') && !KEPT_GIT_VARIABLES.test(key)) continue;
+    // Where the user's own configuration applies, so do their choices of where it lives.
+    const kept = KEPT_GIT_VARIABLES.test(key) || (userConfig && USER_CONFIG_VARIABLES.test(key));
+    if (key.startsWith('GIT_') && !kept) continue;
     env[key] = value;
   }
+  if (!userConfig) Object.assign(env, CONTROLLED_CONFIG_ENV);
   Object.assign(env, {
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '',
@@ -90,7 +129,9 @@ export function gitEnvironment(extra?: Readonly<Record<string, string>>): NodeJS
 }
 
 export async function runGit(cwd: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
-  const fullArgs = [...SAFETY_CONFIG, ...args];
+  const pin = options.pinned;
+  const pinArgs = pin ? [...pin.config, `--git-dir=${pin.gitDir}`, `--work-tree=${pin.workTree}`] : [];
+  const fullArgs = [...SAFETY_CONFIG, ...pinArgs, ...args];
   options.policy?.(['git', ...fullArgs]);
   const started = Date.now();
   const result = await spawnGit(cwd, fullArgs, options);
@@ -100,6 +141,12 @@ export async function runGit(cwd: string, args: readonly string[], options: RunG
     throw new GitError({ args: fullArgs, cwd, exitCode: result.exitCode, signal: result.signal, stderr: result.stderr });
   }
   return { stdout: result.stdout, stdoutBytes: result.stdoutBytes, stderr: result.stderr, exitCode: result.exitCode ?? -1, truncated: result.truncated };
+}
+
+function spawnEnvironment(options: RunGitOptions): NodeJS.ProcessEnv {
+  // GIT_COMMON_DIR too: git would otherwise take it from the `commondir` file inside the git dir.
+  const pinned: Record<string, string> = options.pinned ? { GIT_COMMON_DIR: options.pinned.commonDir } : {};
+  return gitEnvironment({ ...options.env, ...pinned }, { userConfig: options.userConfig === true });
 }
 
 interface RawResult {
@@ -115,7 +162,7 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
   return new Promise((resolve, reject) => {
     const child = spawn('git', fullArgs, {
       cwd,
-      env: gitEnvironment(options.env),
+      env: spawnEnvironment(options),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
       timeout: options.timeoutMs,
@@ -152,7 +199,7 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
           cwd,
           exitCode: null,
           stderr: '',
-          message: `could not run git ${fullArgs.slice(SAFETY_CONFIG.length).join(' ')} in ${cwd}: ${cause.message}`,
+          message: `could not run git ${fullArgs.slice(SAFETY_CONFIG.length).join(' ')} in ${cwd}: ${spawnFailure(cwd, cause)}`,
           cause,
         }),
       );
@@ -174,4 +221,12 @@ function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Prom
       child.stdin.end(options.input, 'utf8');
     }
   });
+}
+
+/** A missing working directory also reports ENOENT; say which of the two it was. */
+function spawnFailure(cwd: string, cause: Error): string {
+  if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(cwd)) {
+    return `the directory ${cwd} does not exist (deleted or moved?)`;
+  }
+  return cause.message;
 }

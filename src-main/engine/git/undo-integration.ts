@@ -150,6 +150,6 @@ export async function undoIntegration(params: UndoIntegrationParams): Promise<Un
 
 async function requireTree(repoPath: string, commit: string, call: GitCallOptions): Promise<string> {
   const tree = await resolveTree(repoPath, commit, call);
-  if (tree === null) throw new NocturnalError('not_found', `commit ${commit} has no tree in ${repoPath}`);
+  if (tree === null) throw new NocturnalError('runtime', `commit ${commit} has no tree in ${repoPath}`);
   return tree;
 }

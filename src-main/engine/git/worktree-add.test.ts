@@ -1,4 +1,5 @@
-import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addWorktree } from './worktree-add';
@@ -29,7 +30,11 @@ describe('addWorktree', () => {
 
     const result = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'nocturnal/t1/1', base: 'main' });
 
-    expect(result).toEqual({ kind: 'created', path: worktreePath, branch: 'nocturnal/t1/1', head: base });
+    const commonDir = path.join(repo.path, '.git');
+    const worktree = { repoPath: repo.path, path: worktreePath, gitDir: path.join(commonDir, 'worktrees', 't1-1'), commonDir, branch: 'nocturnal/t1/1' };
+    expect(result).toEqual({ kind: 'created', path: worktreePath, branch: 'nocturnal/t1/1', head: base, worktree });
+    // Recorded from the repository's side; it is exactly what git wrote into the worktree's .git file.
+    expect(await readFile(path.join(worktreePath, '.git'), 'utf8')).toBe(`gitdir: ${worktree.gitDir}\n`);
     expect(await readFile(path.join(worktreePath, 'a.txt'), 'utf8')).toBe('a\n');
     expect(await repo.git('rev-parse', 'nocturnal/t1/1')).toBe(base);
     // Includes the local config: no upstream tracking section was written for the new branch.
@@ -97,5 +102,52 @@ describe('removeWorktree', () => {
 
   it('refuses paths outside the engine root, such as the user checkout', async () => {
     await expect(removeWorktree({ repoPath: repo.path, worktreePath: repo.path, ownedRoot: home.path })).rejects.toThrow(/not inside/);
+  });
+
+  it('removes and unregisters a worktree whose .git file a check rewrote or replaced, touching nothing else', async () => {
+    const other = await createTempRepo({ files: { 'o.txt': 'o\n' } });
+    try {
+      for (const [i, tamper] of ['user-repo', 'other-repo', 'directory', 'symlink'].entries()) {
+        const worktreePath = path.join(home.path, `wt-${i}`);
+        const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: `attempt-${i}`, base: 'main' });
+        if (added.kind !== 'created') throw new Error(added.kind);
+        const before = await snapshotCheckout(repo.path, { ignoreBranches: [`attempt-${i}`] });
+        const otherBefore = await snapshotCheckout(other.path);
+        const dotGit = path.join(worktreePath, '.git');
+        await rm(dotGit);
+        if (tamper === 'user-repo') await writeFile(dotGit, `gitdir: ${path.join(repo.path, '.git')}\n`);
+        if (tamper === 'other-repo') await writeFile(dotGit, `gitdir: ${path.join(other.path, '.git')}\n`);
+        if (tamper === 'directory') await mkdir(path.join(dotGit, 'objects'), { recursive: true });
+        if (tamper === 'symlink') await symlink(path.join(other.path, '.git'), dotGit);
+
+        expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, gitDir: added.worktree.gitDir }), tamper).toEqual({ kind: 'removed', path: worktreePath });
+
+        expect((await listWorktrees(repo.path)).map((w) => w.path), tamper).toEqual([repo.path]);
+        expect(existsSync(worktreePath), tamper).toBe(false);
+        expect(await snapshotCheckout(repo.path, { ignoreBranches: [`attempt-${i}`] }), tamper).toEqual(before);
+        expect(await snapshotCheckout(other.path), tamper).toEqual(otherBefore);
+      }
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('puts back an admin folder whose gitdir a check rewrote, so the worktree is still unregistered', async () => {
+    const worktreePath = path.join(home.path, 'wt');
+    const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+    if (added.kind !== 'created') throw new Error(added.kind);
+    await writeFile(path.join(added.worktree.gitDir, 'gitdir'), '/somewhere/else/.git\n');
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, gitDir: added.worktree.gitDir })).toEqual({ kind: 'removed', path: worktreePath });
+    expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path]);
+    expect(existsSync(added.worktree.gitDir)).toBe(false);
+  });
+
+  it('deletes the engine folder when the repository itself was deleted meanwhile', async () => {
+    const worktreePath = path.join(home.path, 'wt');
+    await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+    await rm(repo.path, { recursive: true, force: true });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'repository-gone', path: worktreePath });
+    expect(existsSync(worktreePath)).toBe(false);
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'absent' });
   });
 });

@@ -1,7 +1,8 @@
 // Creates an attempt's worktree: a NEW branch from a base commit, checked out in a directory under the
 // engine's own root. Never reuses a branch (an existing one may hold the user's or an earlier attempt's
-// work) and never a path that exists.
-import { lstat } from 'node:fs/promises';
+// work) and never a path that exists. The result records the worktree's git dir and the repository's
+// common dir (./engine-worktree): every later git command on the worktree names them explicitly.
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
@@ -10,6 +11,10 @@ import { branchExists } from './branch-exists';
 import { resolveCommit } from './resolve-ref';
 import { isValidBranchName } from './branch-name';
 import { shortBranchName } from './refs';
+import type { EngineWorktree } from './engine-worktree';
+import { expectedDotGit } from './engine-worktree';
+import { findWorktreeAdminDir, repositoryCommonDir } from './worktree-admin-dir';
+import { GitError } from './git-error';
 
 export interface AddWorktreeParams extends GitCallOptions {
   repoPath: string;
@@ -24,7 +29,7 @@ export interface AddWorktreeParams extends GitCallOptions {
 }
 
 export type AddWorktreeResult =
-  | { kind: 'created'; path: string; branch: string; head: string }
+  | { kind: 'created'; path: string; branch: string; head: string; worktree: EngineWorktree }
   | { kind: 'invalid-branch-name' }
   | { kind: 'branch-exists' }
   | { kind: 'base-not-found' }
@@ -43,8 +48,17 @@ export async function addWorktree(params: AddWorktreeParams): Promise<AddWorktre
 
   // Starting from the resolved commit (not the branch name) means no upstream tracking is set up and
   // the base cannot move between our check and git's checkout.
-  await runGit(params.repoPath, ['worktree', 'add', '--quiet', '--no-track', '-b', branch, '--', target, head], call);
-  return { kind: 'created', path: target, branch, head };
+  const args = ['worktree', 'add', '--quiet', '--no-track', '-b', branch, '--', target, head];
+  await runGit(params.repoPath, args, call);
+  // Recorded now, before anything else has run in the worktree, and from the repository's side.
+  const commonDir = await repositoryCommonDir(params.repoPath, call);
+  const gitDir = await findWorktreeAdminDir(commonDir, target);
+  const worktree: EngineWorktree = { repoPath: params.repoPath, path: target, gitDir: gitDir ?? '', commonDir, branch };
+  const dotGit = await readFile(path.join(target, '.git'), 'utf8').catch(() => null);
+  if (gitDir === null || dotGit !== expectedDotGit(worktree)) {
+    throw new GitError({ args, cwd: params.repoPath, exitCode: 0, stderr: '', message: `git worktree add left ${target} without the administrative folder and .git file git itself writes` });
+  }
+  return { kind: 'created', path: target, branch, head, worktree };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -4,11 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTempDir, createTempRepo, openTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
 import { addWorktree } from './worktree-add';
+import { snapshotCheckout } from './testing/checkout-snapshot';
 import { restoreWorktreeToHead } from './worktree-restore';
+import type { EngineWorktree } from './engine-worktree';
 
 let repo: TempRepo;
 let home: { path: string; cleanup(): Promise<void> };
 let worktreePath: string;
+let worktree: EngineWorktree;
 beforeEach(async () => {
   repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.sh': '#!/bin/sh\necho b\n', 'src/c.txt': 'c\n', '.gitignore': 'build/\n' } });
   await repo.git('update-index', '--chmod=+x', 'src/b.sh');
@@ -16,7 +19,8 @@ beforeEach(async () => {
   home = await createTempDir('nocturnal-home-');
   worktreePath = path.join(home.path, 'wt');
   const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
-  expect(added.kind).toBe('created');
+  if (added.kind !== 'created') throw new Error(added.kind);
+  worktree = added.worktree;
 });
 afterEach(async () => {
   await repo.cleanup();
@@ -32,7 +36,7 @@ describe('restoreWorktreeToHead', () => {
     fs.rmSync(path.join(worktreePath, 'src'), { recursive: true });
     fs.symlinkSync(outside, path.join(worktreePath, 'src'));
 
-    const result = await restoreWorktreeToHead({ worktreePath, ownedRoot: home.path });
+    const result = await restoreWorktreeToHead({ worktree, ownedRoot: home.path });
 
     expect(await wt.git('status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(fs.readFileSync(path.join(worktreePath, 'a.txt'), 'utf8')).toBe('a\n');
@@ -46,6 +50,18 @@ describe('restoreWorktreeToHead', () => {
   });
 
   it('refuses a directory outside the engine root', async () => {
-    await expect(restoreWorktreeToHead({ worktreePath: repo.path, ownedRoot: home.path })).rejects.toThrow(/not inside/);
+    await expect(restoreWorktreeToHead({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path })).rejects.toThrow(/not inside/);
+  });
+
+  it('restores from the attempt branch even when .git was rewritten to point at the user repository, leaving it untouched', async () => {
+    await repo.write({ 'a.txt': 'user edit\n', 'untracked.txt': 'mine\n' });
+    const before = await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] });
+    fs.writeFileSync(path.join(worktreePath, '.git'), `gitdir: ${path.join(repo.path, '.git')}\n`);
+    fs.writeFileSync(path.join(worktreePath, 'a.txt'), 'changed by a check\n');
+
+    await restoreWorktreeToHead({ worktree, ownedRoot: home.path });
+
+    expect(fs.readFileSync(path.join(worktreePath, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] })).toEqual(before);
   });
 });

@@ -12,9 +12,12 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
 import { assertOwnedPath, canonicalPath } from './owned-path';
+import { pinnedGit } from './engine-worktree';
+import type { EngineWorktree } from './engine-worktree';
 
 export interface RestoreWorktreeParams extends GitCallOptions {
-  worktreePath: string;
+  /** The worktree as recorded at creation; git is pinned to its git dir, never led by its `.git` file. */
+  worktree: EngineWorktree;
   ownedRoot: string;
 }
 
@@ -24,10 +27,11 @@ export interface RestoreWorktreeResult {
 }
 
 export async function restoreWorktreeToHead(params: RestoreWorktreeParams): Promise<RestoreWorktreeResult> {
-  const call = callOptions(params);
-  await assertOwnedPath(params.worktreePath, params.ownedRoot, 'worktree');
-  const root = await canonicalPath(params.worktreePath);
-  const status = await runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames'], call);
+  await assertOwnedPath(params.worktree.path, params.ownedRoot, 'worktree');
+  const root = await canonicalPath(params.worktree.path);
+  const call = await pinnedGit(params.worktree, callOptions(params));
+  // Submodules ignored: a `.git` a check planted in a submodule folder must not lead git into it.
+  const status = await runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all'], call);
   const entries = status.stdout.split('\0').filter((e) => e.length > 3).map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
   const removed: string[] = [];
   const restored: string[] = [];

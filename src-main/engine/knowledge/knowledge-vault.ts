@@ -7,17 +7,25 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Attempt, Task, Workspace } from '../../../src-shared/domain/records';
-import { redactText } from '../log/redact';
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
+import { renderBreakdown } from '../report/render-breakdown';
 
 const MAX_NOTE_CHARS = 8000;
 
 export interface KnowledgeVaultOptions {
   enabled: boolean;
   root: string;
+  /** The engine's redaction (patterns and the configured key); patterns only when absent. */
+  redactor?: Redactor;
 }
 
 export class KnowledgeVault {
-  constructor(private readonly options: KnowledgeVaultOptions) {}
+  private readonly redactor: Redactor;
+
+  constructor(private readonly options: KnowledgeVaultOptions) {
+    this.redactor = options.redactor ?? createRedactor();
+  }
 
   get root(): string {
     return this.options.root;
@@ -36,7 +44,7 @@ export class KnowledgeVault {
     const body = stripTemplateHint(text).trim();
     if (body === '' || body === `# ${workspace.name}`) return null;
     const capped = body.length > MAX_NOTE_CHARS ? `${body.slice(0, MAX_NOTE_CHARS)}\n(…the rest of the note was left out: it is longer than ${MAX_NOTE_CHARS} characters)` : body;
-    return redactText(capped);
+    return this.redactor.text(capped);
   }
 
   /** Creates the workspace's note from a template; an existing note is never touched. */
@@ -81,13 +89,12 @@ export class KnowledgeVault {
     if (task.criteria.length > 0) lines.push('## Acceptance criteria', ...task.criteria.map((c) => `- ${c}`), '');
     lines.push(`## Result: ${attempt.status}`, '');
     if (attempt.scoreBreakdown) {
-      const b = attempt.scoreBreakdown;
-      lines.push(`Score ${b.total}: checks ${b.checks}, progress ${b.progress}, review ${b.review}, scope ${b.scope}.`, '');
+      lines.push(`Score ${attempt.scoreBreakdown.total}: ${renderBreakdown(attempt.scoreBreakdown)}.`, '');
     }
     if (attempt.checksAfter) lines.push('## Checks', ...attempt.checksAfter.map((c) => `- ${c.name} (\`${c.command}\`): ${c.passed ? 'pass' : c.timedOut ? 'timed out' : 'fail'}`), '');
     if (attempt.diff) lines.push('## Files changed', ...attempt.diff.paths.map((p) => `- ${p}`), '');
     if (attempt.reasons.length > 0) lines.push('## Why', ...attempt.reasons.map((r) => `- ${r.split('\n')[0] ?? ''}`), '');
-    await fs.writeFile(file, redactText(lines.join('\n')));
+    await fs.writeFile(file, this.redactor.text(lines.join('\n')));
     return file;
   }
 

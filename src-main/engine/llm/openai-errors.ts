@@ -3,6 +3,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { LlmError, rootCauseMessage, systemErrorCode } from './llm-error';
 import { abortedError } from './retry';
+import type { Redactor } from '../log/redact';
 
 export interface OpenAiErrorContext {
   /** Base URL of the server, as configured (never contains the key). */
@@ -13,9 +14,18 @@ export interface OpenAiErrorContext {
   signal?: AbortSignal;
   /** Fires when the call has run for timeoutMs (the whole reply, streamed or not). */
   deadline?: AbortSignal;
+  /** Masks the configured key: servers echo it back in 401 and 500 bodies. */
+  redactor?: Redactor;
 }
 
 export function toLlmError(error: unknown, ctx: OpenAiErrorContext): LlmError {
+  const mapped = mapError(error, ctx);
+  // The message goes into reasons, logs and the terminal: the server's own words may hold the key.
+  if (ctx.redactor) mapped.message = ctx.redactor.text(mapped.message);
+  return mapped;
+}
+
+function mapError(error: unknown, ctx: OpenAiErrorContext): LlmError {
   if (error instanceof LlmError) return error;
   if (ctx.signal?.aborted === true) return abortedError(ctx.signal);
   if (error instanceof APIConnectionTimeoutError || ctx.deadline?.aborted === true) {

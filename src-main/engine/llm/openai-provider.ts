@@ -11,6 +11,9 @@ import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
 import { LlmError, isLlmError, rootCauseMessage } from './llm-error';
 import { isJsonSchemaRejection, toLlmError } from './openai-errors';
+import { isLoopbackUrl } from './loopback-url';
+import { configuredSecrets, createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 import type { OpenAiErrorContext } from './openai-errors';
 import { addUsage, usageFrom } from './openai-usage';
 import type { ChatMessage, CompletionRequest, CompletionResult, CompletionUsage, LlmProvider } from './provider';
@@ -51,6 +54,9 @@ export class OpenAiProvider implements LlmProvider {
   private readonly retryOptions: OpenAiProviderOptions['retry'];
   private readonly probeTimeoutMs: number;
   private client: OpenAI | undefined;
+  private readonly redactor: Redactor;
+  /** DESIGN §7: prompts bound for a server off this machine are redacted before they leave. */
+  private readonly remote: boolean;
   private starting: Promise<void> | undefined;
   /** Flips to json_object, for the life of this instance, once the server rejects json_schema. */
   private responseFormat: ResponseFormat = 'json_schema';
@@ -61,6 +67,8 @@ export class OpenAiProvider implements LlmProvider {
     this.log = options.log;
     this.env = options.env ?? process.env;
     this.retryOptions = options.retry;
+    this.redactor = createRedactor(configuredSecrets(options.config, this.env));
+    this.remote = !isLoopbackUrl(options.config.api_url);
     this.probeTimeoutMs = options.probeTimeoutMs ?? Math.min(options.config.timeout_s * 1000, 15_000);
   }
 
@@ -181,7 +189,7 @@ export class OpenAiProvider implements LlmProvider {
                 }
                 throw new LlmError(
                   'permanent',
-                  `the OpenAI-compatible server at ${this.config.api_url} rejects both response_format json_schema and json_object (${rootCauseMessage(error)}); Nocturnal needs JSON output — use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama`,
+                  `the OpenAI-compatible server at ${this.config.api_url} rejects both response_format json_schema and json_object (${this.redactor.text(rootCauseMessage(error))}); Nocturnal needs JSON output — use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama`,
                   { cause: error },
                 );
               }
@@ -207,7 +215,7 @@ export class OpenAiProvider implements LlmProvider {
     const { options, schema } = request;
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: this.model,
-      messages: toSdkMessages(format === 'json_object' ? withSchemaInstruction(messages, schema) : messages),
+      messages: toSdkMessages(format === 'json_object' ? withSchemaInstruction(messages, schema) : messages, this.remote ? this.redactor : null),
       max_tokens: options.maxTokens,
       temperature: options.temperature,
       response_format:
@@ -298,14 +306,15 @@ export class OpenAiProvider implements LlmProvider {
       url: this.config.api_url,
       model: this.model,
       timeoutMs,
+      redactor: this.redactor,
       ...(signal === undefined ? {} : { signal }),
       ...(deadline === undefined ? {} : { deadline }),
     };
   }
 }
 
-function toSdkMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
-  return messages.map((m) => ({ role: m.role, content: m.content }));
+function toSdkMessages(messages: ChatMessage[], redactor: Redactor | null): ChatCompletionMessageParam[] {
+  return messages.map((m) => ({ role: m.role, content: redactor ? redactor.text(m.content) : m.content }));
 }
 
 // In json_object mode the server no longer knows the shape, so the prompt must carry it.

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DailyFileStream } from './daily-file-stream';
 import { createHomeLogRoot } from './home-log-root';
 import { createLogRoot } from './logger';
-import { redactText } from './redact';
+import { createRedactor, redactText } from './redact';
 
 let dir: string;
 beforeEach(() => {
@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function captureRoot() {
+function captureRoot(redactor = createRedactor()) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -22,11 +22,23 @@ function captureRoot() {
       done();
     },
   });
-  const root = createLogRoot({ level: 'debug', destinations: [{ stream }] });
+  const root = createLogRoot({ level: 'debug', destinations: [{ stream }], redactor });
   return { root, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 describe('subsystem loggers', () => {
+  it('mask the configured key wherever it appears, in every structured field at any depth', () => {
+    const key = 'plain-looking-key-4c1d9e';
+    const { root, records } = captureRoot(createRedactor([key]));
+    root.createLogger('llm').warn(
+      { err: `Incorrect API key provided: ${key}`, deep: { list: [`a ${key} b`], error: new Error(`401 ${key}`) }, client_secret: 'anything at all' },
+      `model call failed: ${key}`,
+    );
+    const line = JSON.stringify(records()[0]);
+    expect(line).not.toContain(key);
+    expect(records()[0]).toMatchObject({ err: 'Incorrect API key provided: [REDACTED]', deep: { list: ['a [REDACTED] b'], error: { message: '401 [REDACTED]' } }, client_secret: '[REDACTED]', msg: 'model call failed: [REDACTED]' });
+  });
+
   it('carry the subsystem and session/task/attempt context on every line', () => {
     const { root, records } = captureRoot();
     const log = root.createLogger('scheduler', { session_id: 's1' }).child({ task_id: 't1', attempt_id: 't1-1' });

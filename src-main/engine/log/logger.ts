@@ -3,7 +3,8 @@
 // one process never share state. Context (session_id, task_id, attempt_id) rides on child loggers.
 import pino from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { REDACTED, redactText, redactedFieldPaths } from './redact';
+import { REDACTED, createRedactor, redactedFieldPaths } from './redact';
+import type { Redactor } from './redact';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -25,9 +26,12 @@ export interface LogRootOptions {
   /** Where JSON lines go; several destinations are multiplexed. */
   destinations: { stream: DestinationStream; level?: LogLevel }[];
   onClose?: () => Promise<void>;
+  /** Redaction with the engine's own secrets (the configured API key); patterns only when absent. */
+  redactor?: Redactor;
 }
 
 export function createLogRoot(options: LogRootOptions): LogRoot {
+  const redactor = options.redactor ?? createRedactor();
   const streams = options.destinations.map((d) => ({ stream: d.stream, level: d.level ?? options.level }));
   const base = pino(
     {
@@ -35,11 +39,15 @@ export function createLogRoot(options: LogRootOptions): LogRoot {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactedFieldPaths, censor: REDACTED },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Every structured field, at any depth: an error message echoed by a server is a string field.
+        log: (object) => redactor.value(object),
+      },
       hooks: {
         // Free-text redaction: messages are where secrets actually leak.
         logMethod(args, method) {
-          const redacted = args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as typeof args;
+          const redacted = args.map((a) => (typeof a === 'string' ? redactor.text(a) : a)) as typeof args;
           method.apply(this, redacted);
         },
       },

@@ -8,24 +8,9 @@
 // Single-file Q4_K_M quantizations only: the best size/quality trade-off on CPUs, and one file
 // means one resumable download.
 
-export interface CatalogModel {
-  /** The name used with `model pull` and `model use`. */
-  id: string;
-  title: string;
-  /** `hf:<user>/<repo>/<file>.gguf` */
-  uri: string;
-  /** The file the download is saved as inside <home>/models. */
-  fileName: string;
-  /** Approximate download size in bytes. */
-  sizeBytes: number;
-  /** Approximate memory needed to run it at context 4096 (see above). */
-  ramBytes: number;
-  /** Context length the model was trained for (llm.context_size may be set up to this). */
-  contextLength: number;
-  /** The product's default model (DESIGN §1). */
-  isDefault: boolean;
-  note: string;
-}
+import type { CatalogModel } from '../../../src-shared/domain/models';
+
+export type { CatalogModel };
 
 const GB = 1e9;
 

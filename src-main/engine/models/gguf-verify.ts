@@ -9,21 +9,9 @@ import { open, stat } from 'node:fs/promises';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { CutShortError, FileCursor } from './file-cursor';
 import { tensorByteSize } from './ggml-type-sizes';
+import type { GgufFacts } from '../../../src-shared/domain/models';
 
-export interface GgufFacts {
-  version: number;
-  tensorCount: number;
-  metadataCount: number;
-  /** general.architecture, e.g. "llama", "qwen2". */
-  architecture: string | null;
-  /** general.name, if the file has one. */
-  name: string | null;
-  /** <architecture>.context_length: the context the model was trained for. */
-  contextLength: number | null;
-  /** split.count: more than 1 means this is one part of a split model. */
-  splitCount: number;
-  fileSize: number;
-}
+export type { GgufFacts };
 
 export type GgufProblem = 'not_gguf' | 'unsupported_version' | 'implausible' | 'truncated' | 'unreadable';
 

@@ -16,23 +16,12 @@ import { join } from 'node:path';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { formatBytes } from './byte-size';
-import { acquireDownloadLock } from './download-lock';
+import { acquireDownloadLock, downloadLockFile } from './download-lock';
 import { checkGgufStart, ggufStartLength, inspectGguf } from './gguf-verify';
 import type { GgufFacts } from './gguf-verify';
+import type { DownloadProgress } from '../../../src-shared/domain/models';
 
-export interface DownloadProgress {
-  fileName: string;
-  phase: 'connecting' | 'downloading' | 'verifying';
-  /** Bytes of the file on disk so far, including resumed ones. */
-  bytesDone: number;
-  /** The whole file's size, when the server says. */
-  bytesTotal: number | null;
-  /** Bytes that came from an earlier, interrupted download of this file. */
-  resumedFrom: number;
-  /** Average rate of this connection. */
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-}
+export type { DownloadProgress };
 
 export interface DownloadModelOptions {
   url: string;
@@ -67,7 +56,7 @@ export function partialPathFor(modelPath: string): string {
 export async function downloadModel(options: DownloadModelOptions): Promise<DownloadResult> {
   await mkdir(options.modelsDir, { recursive: true });
   const finalPath = join(options.modelsDir, options.fileName);
-  const lock = await acquireDownloadLock(`${finalPath}.lock`, options.fileName);
+  const lock = await acquireDownloadLock(downloadLockFile(finalPath), options.fileName);
   try {
     return await new Transfer(options, finalPath).run();
   } finally {

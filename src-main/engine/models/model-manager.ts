@@ -11,13 +11,19 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { findCatalogModel, modelCatalog } from './catalog';
 import type { CatalogModel } from './catalog';
-import { acquireDownloadLock } from './download-lock';
+import { acquireDownloadLock, downloadLockFile } from './download-lock';
 import { inspectGguf, isRegularFile, verifyGguf } from './gguf-verify';
-import type { GgufFacts } from './gguf-verify';
 import { downloadModel, partialPathFor } from './model-downloader';
 import type { DownloadProgress } from './model-downloader';
 import { defaultHubUrl, parseModelUri } from './model-uri';
 import type { ModelSource } from './model-uri';
+import type { InstalledModel, ModelList, PullResult, RemoveModelResult, UseModelResult } from '../../../src-shared/domain/models';
+
+/** The records live in the shared contract; these names are what the engine's callers use. */
+export type ModelListEntry = InstalledModel;
+export type UseResult = UseModelResult;
+export type RemoveResult = RemoveModelResult;
+export type { ModelList, PullResult };
 
 export interface ModelManagerOptions {
   home: string;
@@ -29,69 +35,16 @@ export interface ModelManagerOptions {
   catalog?: readonly CatalogModel[];
   /** Stall timeout for downloads; default 60 s. */
   idleTimeoutMs?: number;
-}
-
-export interface ModelListEntry {
-  /** What `model use` and `model remove` accept: the catalog id, else the file name. */
-  name: string;
-  fileName: string;
-  path: string;
-  installed: boolean;
-  /** Size on disk when installed. */
-  sizeBytes: number | null;
-  /** Bytes of an unfinished download that the next pull resumes. */
-  partialBytes: number | null;
-  /** llm.model_path points to this file. */
-  inUse: boolean;
-  /** Outside the models folder: only listed because llm.model_path points there. */
-  external: boolean;
-  catalog: CatalogModel | null;
-}
-
-export interface ModelList {
-  modelsDir: string;
-  provider: 'llama' | 'openai';
-  /** llm.model_path as configured; null when unset. */
-  modelPath: string | null;
-  /** The file llm.model_path resolves to, and whether it exists. */
-  activePath: string | null;
-  activeExists: boolean;
-  models: ModelListEntry[];
+  /**
+   * Writes one config field. A running engine passes its config writer, so `use` is published like
+   * any other change; without one the file is edited directly (the CLI, which has no listeners).
+   */
+  writeConfig?: (fieldPath: string[], value: unknown) => void;
 }
 
 export interface PullOptions {
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
-}
-
-export interface PullResult {
-  /** The name to give `model use`. */
-  name: string;
-  fileName: string;
-  path: string;
-  bytes: number;
-  /** The file was there already (and is a valid GGUF): nothing was downloaded. */
-  alreadyInstalled: boolean;
-  resumedFrom: number;
-  facts: GgufFacts;
-  /** llm.model_path already points to it. */
-  inUse: boolean;
-}
-
-export interface UseResult {
-  /** What was written to llm.model_path: the file name inside the models folder, else an absolute path. */
-  modelPath: string;
-  path: string;
-  facts: GgufFacts;
-  configFile: string;
-  /** An environment variable that overrides llm.model_path, so the change has no effect while it is set. */
-  shadowedBy: string | null;
-  provider: 'llama' | 'openai';
-}
-
-export interface RemoveResult {
-  name: string;
-  removed: string[];
 }
 
 export class ModelManager {
@@ -196,7 +149,8 @@ export class ModelManager {
     const facts = await verifyGguf(file);
     const modelPath = (await this.isInModelsDir(file)) ? basename(file) : resolve(file);
     const loaded = this.loadConfig();
-    setConfigValue(this.options.home, ['llm', 'model_path'], modelPath);
+    if (this.options.writeConfig) this.options.writeConfig(['llm', 'model_path'], modelPath);
+    else setConfigValue(this.options.home, ['llm', 'model_path'], modelPath);
     this.options.log.info({ modelPath }, 'llm.model_path changed');
     const shadowedBy = loaded.overrides.find((o) => o.path.join('.') === 'llm.model_path')?.variable ?? null;
     return { modelPath, path: resolve(file), facts, configFile: loaded.file, shadowedBy, provider: loaded.config.llm.provider };
@@ -221,7 +175,7 @@ export class ModelManager {
       throw new NocturnalError('conflict', `llm.model_path points to ${fileName}; choose another model with \`nocturnal model use\` before removing it`);
     }
     // Holding the download lock means no pull is writing the .partial while it is deleted.
-    const lock = await acquireDownloadLock(`${path}.lock`, fileName);
+    const lock = await acquireDownloadLock(downloadLockFile(path), fileName);
     try {
       for (const p of existing) await rm(p, { force: true });
     } finally {

@@ -1,6 +1,7 @@
 // Human renderings of a SessionReport: Markdown for `report --markdown` and files, plain text for the
 // terminal. Both are derived from the same structure as `report --json`.
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import { renderBreakdown } from './render-breakdown';
 import type { ReportTaskEntry, SessionReport } from './session-report';
 
 export function renderReportMarkdown(report: SessionReport): string {
@@ -27,17 +28,20 @@ function renderTask(task: ReportTaskEntry): string[] {
   const lines = [
     `## ${task.title} (${task.taskId})`,
     '',
-    `- Result: **${task.status}**${task.statusNow !== task.status ? ` (now ${task.statusNow})` : ''}${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
+    `- Result: **${task.attemptStatus === 'undone' ? 'merged, then undone' : task.status}**${task.attemptStatus !== 'undone' && task.statusNow !== task.status ? ` (now ${task.statusNow})` : ''}${task.decision ? ` (decision: ${task.decision})` : ''}${task.score !== null ? `, score ${task.score.toFixed(2)}` : ''}`,
     `- Attempt: ${task.attemptId} on \`${task.branch}\`${task.mergedCommit ? `, merged into \`${task.targetBranch}\` as ${task.mergedCommit.slice(0, 12)}` : ''}`,
   ];
   if (task.scoreBreakdown) {
-    const b = task.scoreBreakdown;
-    lines.push(`- Score breakdown: checks ${b.checks}, progress ${b.progress}, review ${b.review}, scope ${b.scope}${b.gates.length ? `; gates: ${b.gates.join('; ')}` : ''}`);
+    lines.push(`- Score breakdown: ${renderBreakdown(task.scoreBreakdown)}`);
   }
   if (task.diff) lines.push(`- Diff: ${task.diff.files} file(s), +${task.diff.insertions} −${task.diff.deletions}`);
   if (task.checksAfter) lines.push(`- Checks: ${renderChecks(task.checksBefore, task.checksAfter)}`);
   lines.push(`- Cycles: ${task.cycles}; tokens ${task.tokens.prompt} in / ${task.tokens.completion} out${task.durationMs !== null ? `; ${formatDuration(task.durationMs)}` : ''}`);
-  if (task.backupRef) lines.push(`- Backup: \`${task.backupRef}\` (undo with \`nocturnal undo ${task.attemptId}\`)`);
+  if (task.attemptStatus === 'undone') {
+    lines.push(`- Undone: this change was taken back off \`${task.targetBranch}\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${task.taskId}\``);
+  } else if (task.backupRef) {
+    lines.push(`- Backup: \`${task.backupRef}\` (undo with \`nocturnal undo ${task.attemptId}\`)`);
+  }
   if (task.reasons.length > 0) {
     lines.push('- Reasons:');
     for (const reason of task.reasons) lines.push(`  - ${reason.replaceAll('\n', ' ')}`);
@@ -51,9 +55,16 @@ export function renderChecks(before: CheckOutcome[] | null, after: CheckOutcome[
     .map((check) => {
       const was = before?.find((b) => b.name === check.name);
       const mark = (c: CheckOutcome | undefined) => (c === undefined ? '–' : c.timedOut ? 'timeout' : c.passed ? 'pass' : 'fail');
-      return `${check.name} ${mark(was)} → ${mark(check)}`;
+      const counts = was?.tests || check.tests ? ` (tests ${renderCounts(was?.tests)} → ${renderCounts(check.tests)})` : '';
+      return `${check.name} ${mark(was)} → ${mark(check)}${counts}`;
     })
     .join(', ');
+}
+
+/** "2 passed, 1 failed" as the runner summarised them; "?" where its output had no summary. */
+export function renderCounts(counts: CheckOutcome['tests']): string {
+  if (!counts) return '?';
+  return `${counts.passed} passed, ${counts.failed} failed${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ''}`;
 }
 
 export function formatDuration(ms: number): string {

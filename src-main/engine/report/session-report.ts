@@ -1,52 +1,17 @@
 // The morning report: one session's stats and one entry per task it touched, built from the store
 // only (so the CLI, the report window and the web view show the same facts).
-import type { AttemptDecision, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
-import type { Session } from '../../../src-shared/domain/records';
+import type { ReportTaskEntry, SessionReport, TimelineEvent } from '../../../src-shared/domain/report';
 import type { TaskStatus } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
-import type { EngineEvent } from '../store/events-repo';
 import type { Store } from '../store/store';
 
-export interface ReportTaskEntry {
-  taskId: string;
-  title: string;
-  workspace: string;
-  /** What the attempt came to in this session (a report is history), not the task's state today. */
-  status: TaskStatus;
-  /** The task's state now, which approvals, undo or later sessions may have changed. */
-  statusNow: TaskStatus;
-  attemptId: string;
-  attemptStatus: string;
-  score: number | null;
-  scoreBreakdown: ScoreBreakdown | null;
-  decision: AttemptDecision | null;
-  branch: string;
-  targetBranch: string;
-  mergedCommit: string | null;
-  backupRef: string | null;
-  diff: DiffStats | null;
-  checksBefore: CheckOutcome[] | null;
-  checksAfter: CheckOutcome[] | null;
-  cycles: number;
-  tokens: { prompt: number; completion: number; cached: number };
-  durationMs: number | null;
-  reasons: string[];
-}
-
-export interface SessionReport {
-  session: Session & { durationMs: number | null };
-  /** Model calls of the session: how many used free (local) models, against the configured target. */
-  usage: { calls: number; freeCalls: number; freeRate: number | null; freeTargetRate: number; costUsd: number; energyWh: number };
-  tasks: ReportTaskEntry[];
-  events: EngineEvent[];
-  notes: string[];
-}
+export type { ReportTaskEntry, SessionReport };
 
 export function buildSessionReport(store: Store, options: { sessionId?: string | undefined; freeToolTargetRate: number }): SessionReport {
   const { sessionId } = options;
   const session = sessionId ? store.sessions.get(sessionId) : store.sessions.latest();
   if (!session) {
-    throw new NocturnalError(sessionId ? 'not_found' : 'not_found', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
+    throw new NocturnalError(sessionId ? 'not_found' : 'conflict', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
   }
   const events = store.events.forSession(session.id);
   const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
@@ -79,6 +44,8 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
   const notes: string[] = [];
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
+  const undone = tasks.filter((t) => t.attemptStatus === 'undone');
+  if (undone.length > 0) notes.push(`${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`);
   const totals = store.usage.totals({ sessionId: session.id });
   const freeRate = totals.calls > 0 ? totals.freeCalls / totals.calls : null;
   if (freeRate !== null && freeRate < options.freeToolTargetRate) {
@@ -96,7 +63,7 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
 const outcomes: readonly TaskStatus[] = ['merged', 'review', 'rejected', 'failed'];
 
 /** The outcome the session recorded when the attempt ended (its `task-<status>` event). */
-function outcomeInSession(events: EngineEvent[], attemptId: string): TaskStatus | null {
+function outcomeInSession(events: TimelineEvent[], attemptId: string): TaskStatus | null {
   for (const event of events) {
     const data = event.data as { attemptId?: unknown } | null;
     if (data?.attemptId !== attemptId) continue;

@@ -1,26 +1,17 @@
 // The morning's decisions: approve (merge), reject, retry and undo. Each refuses, with the reason,
 // anything that is not in a state where the action makes sense — an attempt is merged once at most.
 import type { Attempt, Task } from '../../../src-shared/domain/records';
+import { reviewNoteSchema } from '../../../src-shared/domain/text-fields';
+import type { ReviewItem } from '../../../src-shared/domain/review';
 import { NocturnalError } from '../errors/nocturnal-error';
+import { parseInput } from '../errors/parse-input';
 import { deleteBranch } from '../git/branch-delete';
 import { undoIntegration } from '../git/undo-integration';
 import { landAttempt } from '../integration/land-attempt';
 import type { GitCallOptions } from '../git/run-git';
 import type { Store } from '../store/store';
 
-export interface ReviewItem {
-  attemptId: string;
-  taskId: string;
-  title: string;
-  workspace: string;
-  score: number | null;
-  decision: string | null;
-  branch: string;
-  targetBranch: string;
-  reasons: string[];
-  diff: Attempt['diff'];
-  endedAt: string | null;
-}
+export type { ReviewItem };
 
 export class ReviewService {
   constructor(
@@ -64,7 +55,8 @@ export class ReviewService {
     return { attempt: merged, note: landed.note };
   }
 
-  async reject(attemptId: string, note?: string): Promise<Attempt> {
+  async reject(attemptId: string, rawNote?: string): Promise<Attempt> {
+    const note = rawNote === undefined ? undefined : parseInput(reviewNoteSchema, rawNote, '--note') || undefined;
     const { attempt, task } = this.waiting(attemptId, 'reject');
     const reason = note ? `rejected by the user: ${note}` : 'rejected by the user';
     const rejected = this.store.attempts.transition(attemptId, 'rejected', this.now(), { reviewNote: note ?? null, reasons: [...attempt.reasons, reason] });
@@ -75,13 +67,15 @@ export class ReviewService {
   }
 
   /** Puts a task back in the queue; a note goes into the next attempt's prompt. */
-  async retry(taskId: string, note?: string): Promise<Task> {
+  async retry(taskId: string, rawNote?: string): Promise<Task> {
+    const note = rawNote === undefined ? undefined : parseInput(reviewNoteSchema, rawNote, '--note') || undefined;
     const task = this.store.tasks.require(taskId);
     if (task.status === 'review') {
       const waiting = task.attempts.filter((a) => a.status === 'review');
       for (const attempt of waiting) await this.reject(attempt.id, note ?? 'retry requested');
     } else if (task.status !== 'rejected' && task.status !== 'failed') {
-      throw new NocturnalError('conflict', `task ${taskId} is ${task.status}; only failed, rejected or waiting tasks can be retried`);
+      const hint = task.status === 'merged' ? ' (to try a merged task again, `nocturnal undo` its attempt first)' : '';
+      throw new NocturnalError('conflict', `task ${taskId} is ${task.status}; only failed, rejected, undone or waiting tasks can be retried${hint}`);
     }
     return this.store.tasks.transition(taskId, 'queued', this.now(), { reason: 'queued again for retry', retryNote: note ?? null });
   }
@@ -122,8 +116,13 @@ export class ReviewService {
       case 'raced':
         throw new NocturnalError('conflict', `cannot undo ${attemptId}: ${attempt.targetBranch} moved meanwhile; try again`);
     }
-    this.store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId, type: 'attempt-undone', message: note, data: result }, this.now());
-    this.store.attempts.update(attemptId, { reasons: [...attempt.reasons, `undone by the user: ${note}`] });
+    // The attempt ends `undone` and its task `rejected` (reason "undone"), so `retry` can queue it
+    // again; both in one transaction, so a crash cannot leave one without the other.
+    this.store.db.transaction(() => {
+      this.store.attempts.transition(attemptId, 'undone', this.now(), { reasons: [...attempt.reasons, `undone by the user: ${note}`] });
+      if (this.store.tasks.require(task.id).status === 'merged') this.store.tasks.transition(task.id, 'rejected', this.now(), { reason: 'undone' });
+      this.store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId, type: 'attempt-undone', message: note, data: result }, this.now());
+    })();
     return { note };
   }
 

@@ -4,10 +4,7 @@ import { parseShell } from './command/shell-parse';
 import { evaluateCommand } from './command-policy';
 import type { CommandContext } from './command-policy';
 
-// A workspace whose configured checks are these; every deny case is evaluated as if configured too,
-// so what refuses it is the deny list, not the allow list.
-const configured = ['npm test', 'npx vitest run', 'make check', 'npm run lint -- --max-warnings 0', 'npm test 2>&1 | tee test.log', 'rm -rf dist && tsc -p .'];
-const checkContext = (command: string): CommandContext => ({ kind: 'check', allowedChecks: [...configured, command] });
+const checkContext = (): CommandContext => ({ kind: 'check' });
 
 const denied: [string, string][] = [
   ['rm -rf ~', 'rm-dangerous-target'],
@@ -116,6 +113,30 @@ const denied: [string, string][] = [
   ['eval "rm -rf ~"', 'rm-dangerous-target'],
   ['bash <<EOF\nrm -rf ~\nEOF', 'rm-dangerous-target'],
   ['sh -c "sh -c \\"sh -c \'rm -rf ~\'\\""', 'rm-dangerous-target'],
+  // Scripts nested where the old hand-written reader did not look.
+  ['echo ${X:-$(rm -rf ~)}', 'rm-dangerous-target'],
+  ['echo "${X:=$(sudo id)}"', 'privilege'],
+  ['echo ${X:+`git stash`}', 'git-stash'],
+  ['echo $(( $(rm -rf ~) + 1 ))', 'rm-dangerous-target'],
+  ['(( $(rm -rf /) ))', 'rm-dangerous-target'],
+  ['let "x = $(rm -rf ~)"', 'rm-dangerous-target'],
+  ['echo ${a[$(rm -rf ~)]}', 'rm-dangerous-target'],
+  ['echo ${X/$(rm -rf ~)/y}', 'rm-dangerous-target'],
+  ['echo ${X:$(rm -rf ~):2}', 'rm-dangerous-target'],
+  ['X=$(rm -rf ~) npm test', 'rm-dangerous-target'],
+  ['export X="$(sudo id)"', 'privilege'],
+  ['npm test > >(rm -rf ~)', 'rm-dangerous-target'],
+  ['diff <(npm test) <(sh -c "rm -rf /")', 'rm-dangerous-target'],
+  ['cat <<EOF\n$(rm -rf ~)\nEOF', 'rm-dangerous-target'],
+  ['cat <<EOF\n${X:-$(git stash)}\nEOF', 'git-stash'],
+  ['for f in $(rm -rf ~); do :; done', 'rm-dangerous-target'],
+  ['case $(sudo id) in *) ;; esac', 'privilege'],
+  ['[[ -n $(rm -rf ~) ]]', 'rm-dangerous-target'],
+  ['f() { rm -rf ~; }; npm test', 'rm-dangerous-target'],
+  ['npm test 2>$(rm -rf ~)', 'rm-dangerous-target'],
+  ['echo "$(echo "$(echo ${Y:-$(rm -rf ~)})")"', 'rm-dangerous-target'],
+  ['eval "echo \\${X:-\\$(rm -rf ~)}"', 'rm-dangerous-target'],
+  ['bash -c \'echo $(( $(git stash) ))\'', 'git-stash'],
   // What cannot be read is refused.
   ['npm test "unterminated', 'unparsable'],
   ['echo $(npm test', 'unparsable'],
@@ -123,16 +144,24 @@ const denied: [string, string][] = [
 
 const allowedChecks: string[] = [
   'npm test',
+  'pytest -q',
+  'cargo test && cargo clippy',
+  'make -j2 check',
   'npx vitest run',
   'make check',
   'npm run lint -- --max-warnings 0',
   'npm test 2>&1 | tee test.log',
   'rm -rf dist && tsc -p .',
+  'CI=1 npm test -- --reporter=dot',
+  'go test ./... && go vet ./...',
+  'python -m pytest -x "tests/unit" || exit 1',
+  'echo "${NODE_ENV:-test}" && npm test',
+  'test -d node_modules && npm run build',
 ];
 
 describe('evaluateCommand: the deny list', () => {
   it.each(denied)('denies %j (%s)', (command, rule) => {
-    const verdict = evaluateCommand(command, checkContext(command));
+    const verdict = evaluateCommand(command, checkContext());
     expect(verdict).toMatchObject({ allowed: false, rule });
     if (!verdict.allowed) expect(verdict.reason.length).toBeGreaterThan(10);
   });
@@ -152,7 +181,7 @@ describe('evaluateCommand: the deny list', () => {
   });
 
   it('gives a reason a person can act on', () => {
-    expect(evaluateCommand('npm test && rm -rf ~', checkContext('npm test && rm -rf ~'))).toEqual({
+    expect(evaluateCommand('npm test && rm -rf ~', checkContext())).toEqual({
       allowed: false,
       rule: 'rm-dangerous-target',
       reason: '"rm -rf ~" would delete your home directory',
@@ -182,37 +211,38 @@ describe('evaluateCommand: safety.blocked_commands', () => {
     ['TERRAFORM destroy -auto-approve', '/terraform\\s+destroy/i'],
     ['make plan; terraform  destroy', '/terraform\\s+destroy/i'],
   ])('%j is refused by %j', (command, pattern) => {
-    const verdict = evaluateCommand(command, { kind: 'check', allowedChecks: [command], extraDenied: blocked });
+    const verdict = evaluateCommand(command, { kind: 'check', extraDenied: blocked });
     expect(verdict).toMatchObject({ allowed: false, rule: 'blocked-commands', reason: expect.stringContaining(JSON.stringify(pattern)) });
   });
 
   it.each(['npm test', 'npm run publish-docs', 'dockerize x', 'make terraform-plan'])('%j is not', (command) => {
-    expect(evaluateCommand(command, { kind: 'check', allowedChecks: [command], extraDenied: blocked })).toEqual({ allowed: true });
+    expect(evaluateCommand(command, { kind: 'check', extraDenied: blocked })).toEqual({ allowed: true });
   });
 });
 
-describe('evaluateCommand: the allow list', () => {
-  it.each(allowedChecks)('allows the configured check %j', (command) => {
-    expect(evaluateCommand(command, { kind: 'check', allowedChecks })).toEqual({ allowed: true });
+describe('evaluateCommand: ordinary checks', () => {
+  it.each(allowedChecks)('allows the check %j', (command) => {
+    expect(evaluateCommand(command, checkContext())).toEqual({ allowed: true });
   });
 
-  it('allows a configured check given as [sh, -c, command] and with surrounding blanks', () => {
-    expect(evaluateCommand(['/bin/sh', '-c', 'npm test'], { kind: 'check', allowedChecks })).toEqual({ allowed: true });
-    expect(evaluateCommand('  make check ', { kind: 'check', allowedChecks })).toEqual({ allowed: true });
+  it('allows a check given as [sh, -c, command] and with surrounding blanks', () => {
+    expect(evaluateCommand(['/bin/sh', '-c', 'npm test'], checkContext())).toEqual({ allowed: true });
+    expect(evaluateCommand('  make check ', checkContext())).toEqual({ allowed: true });
   });
 
-  it('refuses a check that is not configured exactly', () => {
-    for (const command of ['npm test -- --watch', 'npm  test', 'make', 'cat /etc/passwd']) {
-      expect(evaluateCommand(command, { kind: 'check', allowedChecks })).toMatchObject({ allowed: false, rule: 'check-allow-list' });
+  it('has no allow list built from the checks themselves: any command the deny list passes is judged on its own', () => {
+    for (const command of ['npm test -- --watch', 'make', 'cat README.md']) {
+      expect(evaluateCommand(command, checkContext())).toEqual({ allowed: true });
     }
-    expect(evaluateCommand('npm test', { kind: 'check' })).toMatchObject({ allowed: false, reason: expect.stringMatching(/none are configured/) });
   });
 
   it('refuses an empty command', () => {
-    expect(evaluateCommand('  ', { kind: 'check', allowedChecks })).toMatchObject({ allowed: false, rule: 'empty' });
+    expect(evaluateCommand('  ', checkContext())).toMatchObject({ allowed: false, rule: 'empty' });
     expect(evaluateCommand([], { kind: 'git' })).toMatchObject({ allowed: false, rule: 'empty' });
   });
+});
 
+describe('evaluateCommand: the git allow list', () => {
   const gitAllowed: (string | string[])[] = [
     'git -c core.hooksPath=/dev/null commit -m x',
     ['git', '-c', 'core.hooksPath=/dev/null', '-c', 'user.name=Nocturnal', 'commit', '-m', 'fix: DROP TABLE handling; rm -rf ~ in docs'],
@@ -277,11 +307,35 @@ describe('parseShell', () => {
     expect(script.pipelines[0]?.commands[0]?.redirects).toEqual([{ op: '>&', target: '1' }]);
   });
 
-  it('parses command substitutions recursively and leaves arithmetic alone', () => {
+  it('parses command substitutions recursively and keeps expansions as written', () => {
     const script = parseShell('echo "$(date +%s)" $((1 + 2)) `whoami`');
     const command = script.pipelines[0]?.commands[0];
     expect(command?.argv).toEqual(['echo', '$(date +%s)', '$((1 + 2))', '`whoami`']);
     expect(command?.substitutions.map((s) => s.pipelines[0]?.commands[0]?.argv)).toEqual([['date', '+%s'], ['whoami']]);
+  });
+
+  it('finds scripts nested in parameter defaults, arithmetic and heredocs', () => {
+    const command = parseShell('echo ${X:-$(id -u)} $(( $(nproc) * 2 ))').pipelines[0]?.commands[0];
+    expect(command?.substitutions.map((s) => s.pipelines[0]?.commands[0]?.argv)).toEqual([['id', '-u'], ['nproc']]);
+    const heredoc = parseShell('cat <<EOF\n${A:-$(whoami)}\nEOF').pipelines[0]?.commands[0];
+    expect(heredoc?.substitutions.map((s) => s.source)).toEqual(['whoami']);
+  });
+
+  it('reads statements inside compound commands and functions as commands', () => {
+    const script = parseShell('if make; then f() { npm test; }; fi');
+    const argvs = script.pipelines.flatMap((p) => p.commands.map((c) => c.argv)).filter((a) => a.length > 0);
+    expect(argvs).toEqual([['make'], ['npm', 'test']]);
+  });
+
+  it('leaves the process as it found it when the parser loads (no global require, stack trace limit kept)', () => {
+    const limit = Error.stackTraceLimit;
+    parseShell('true');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(Object.prototype.hasOwnProperty.call(globalThis, 'require')).toBe(false);
+  });
+
+  it('refuses what the parser cannot read, with the parser\'s position', () => {
+    expect(() => parseShell('echo "unterminated')).toThrow(/1:6: reached EOF without closing quote/);
   });
 
   it('keeps a heredoc body apart from the commands', () => {

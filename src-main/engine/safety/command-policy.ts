@@ -3,9 +3,12 @@
 //      string would run: each part of a list or pipeline, each command substitution, each layer of
 //      wrappers (env, nice, timeout, xargs, find -exec …) and each script handed to a shell
 //      (`sh -c`, `bash -lc`, eval, heredocs), recursively;
-//   2. the allow list — git: the subcommands the engine uses; check: exactly the workspace's
-//      configured check commands. Nothing the model writes runs except through those checks.
-// A command the reader cannot parse is refused: what cannot be read cannot be judged.
+//   2. for git only, the allow list: the subcommands the engine uses, as one plain command.
+// Checks have no allow list: they are the workspace's own configured commands (validated through this
+// same policy when they are configured, see ../workspaces/check-command-validation), and a list built
+// from the commands it is meant to check would allow every one of them. Nothing the model writes runs
+// except through those checks, and the wall for checks is the OS sandbox, not this list.
+// A command the parser cannot read is refused: what cannot be read cannot be judged.
 import { DOWNLOADERS, INTERPRETERS, denyCommand, denyPipeline, denyRedirect, denyText } from './command/deny-rules';
 import type { Denial } from './command/deny-rules';
 import { compileExtraDenied } from './command/extra-denied';
@@ -13,12 +16,10 @@ import type { ExtraDeniedPattern } from './command/extra-denied';
 import { checkGitAllowed } from './command/git-allow';
 import { ShellParseError, parseShell } from './command/shell-parse';
 import type { Script, SimpleCommand } from './command/shell-parse';
-import { SHELLS, commandName, innerLayers, stripAssignments } from './command/unwrap';
+import { commandName, innerLayers, stripAssignments } from './command/unwrap';
 
 export interface CommandContext {
   kind: 'git' | 'check';
-  /** For kind 'check': the workspace's configured check commands; the command must equal one. */
-  allowedChecks?: readonly string[];
   /** `safety.blocked_commands`. */
   extraDenied?: readonly string[];
 }
@@ -31,6 +32,10 @@ export function evaluateCommand(command: string | readonly string[], context: Co
   try {
     if (typeof command === 'string') {
       if (command.trim() === '') return refused({ rule: 'empty', reason: 'the command is empty' });
+      // The textual rules (fork bombs, SQL drops …) need no parse, and a fork bomb need not be valid
+      // shell to be refused for what it is.
+      const textual = judge.text(command);
+      if (textual !== null) return refused(textual);
       const script = parseShell(command);
       const denial = judge.script(script, 0);
       if (denial !== null) return refused(denial);
@@ -46,7 +51,7 @@ export function evaluateCommand(command: string | readonly string[], context: Co
     if (error instanceof ShellParseError) return refused({ rule: 'unparsable', reason: `the command cannot be checked: ${error.message}` });
     throw error;
   }
-  const denial = context.kind === 'git' ? allowGit(single, command) : allowCheck(command, context.allowedChecks ?? []);
+  const denial = context.kind === 'git' ? allowGit(single, command) : null;
   return denial === null ? { allowed: true } : refused(denial);
 }
 
@@ -61,21 +66,6 @@ function allowGit(single: SimpleCommand | null, command: string | readonly strin
     return { rule: 'git-allow-list', reason: `${JSON.stringify(shown)} is not a single plain git command (no shell operators, redirections or variables)` };
   }
   return checkGitAllowed(single.argv);
-}
-
-function allowCheck(command: string | readonly string[], allowedChecks: readonly string[]): Denial | null {
-  const text = typeof command === 'string' ? command : shellScriptOf(command) ?? command.join(' ');
-  const wanted = text.trim();
-  if (allowedChecks.some((c) => c.trim() === wanted)) return null;
-  return {
-    rule: 'check-allow-list',
-    reason: `${JSON.stringify(wanted)} is not one of this workspace's configured check commands${allowedChecks.length === 0 ? ' (none are configured)' : ''}`,
-  };
-}
-
-/** `['/bin/sh', '-c', SCRIPT]` is the check SCRIPT. */
-function shellScriptOf(argv: readonly string[]): string | null {
-  return argv.length === 3 && SHELLS.has(commandName(argv[0])) && argv[1] === '-c' ? (argv[2] ?? null) : null;
 }
 
 const MAX_LAYERS = 256;

@@ -2,15 +2,20 @@
 // seam the tests use to run the real pipeline against real repositories and a loopback model server.
 import type { Config } from '../../../src-shared/config/schema';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { AttemptProgress, AttemptStage } from '../../../src-shared/domain/progress';
 import type { ModelCaller } from '../agents/model-caller';
+import type { DependencyService } from '../deps/dependency-service';
+import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
+import type { EngineWorktree } from '../git/engine-worktree';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
 
 export interface CheckRunner {
-  run(input: { worktree: string; checks: Record<string, string>; signal?: AbortSignal }): Promise<CheckOutcome[]>;
+  /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
+  run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]>;
 }
 
 export interface AttemptDeps {
@@ -21,6 +26,8 @@ export interface AttemptDeps {
   git: GitCallOptions;
   model: ModelCaller;
   checks: CheckRunner;
+  /** The workspace's dependency setup and cache (DESIGN §9b). */
+  dependencies: DependencyService;
   knowledge: KnowledgeVault;
   log: Logger;
   now: () => Date;
@@ -31,12 +38,4 @@ export interface AttemptDeps {
   onProgress?: (event: AttemptProgress) => void;
 }
 
-export type AttemptStage = 'prepare' | 'baseline' | 'generate' | 'apply' | 'check' | 'review' | 'score' | 'land' | 'done';
-
-export interface AttemptProgress {
-  attemptId: string;
-  taskId: string;
-  stage: AttemptStage;
-  cycle: number;
-  message: string;
-}
+export type { AttemptProgress, AttemptStage };

@@ -2,10 +2,13 @@
 // prepare → baseline → improve (each cycle evaluated) → land. Each stage records its evidence through
 // the recorder; any failure ends the attempt with a reason a person can act on and never stops the
 // session. The worktree is always removed at the end; the branch stays for attempts waiting for review.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Task, Workspace } from '../../../src-shared/domain/records';
-import { removeWorktree } from '../git/worktree-remove';
+import type { EngineWorktree } from '../git/engine-worktree';
 import { isServerUnreachable } from '../llm/server-unreachable';
+import { repositoryGoneReason } from '../quality/worktree-tamper';
+import { cleanUpAttempt } from './attempt-cleanup';
 import type { AttemptDeps } from './attempt-context';
 import { AttemptRecorder } from './attempt/attempt-recorder';
 import type { AttemptEnding, AttemptResult } from './attempt/attempt-recorder';
@@ -38,15 +41,15 @@ export class AttemptRunner {
       task,
       workspace,
       attempt,
-      worktree: path.join(this.deps.paths.worktrees, workspace.id, attempt.id),
+      worktreeDir: path.join(this.deps.paths.worktrees, workspace.id, attempt.id),
       signal: timeout,
       record,
       brief: briefOf(task),
       interaction: { sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id },
     };
-    let created = false;
+    let created: EngineWorktree | null = null;
     try {
-      const outcome = record.finish(await this.pipeline(run, () => (created = true)));
+      const outcome = record.finish(await this.pipeline(run, (worktree) => (created = worktree)));
       await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
@@ -59,39 +62,36 @@ export class AttemptRunner {
       }
       const reason = timeout.aborted
         ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : !existsSync(workspace.path)
+          ? repositoryGoneReason(workspace.path)
+          : error instanceof Error
+            ? error.message
+            : String(error);
       log.error({ err: reason }, 'attempt failed');
       const failed = record.finish({ status: 'failed', changes: { reasons: [reason] } });
       await this.writeNote(task, attempt.id, workspace, log);
       return failed;
     } finally {
-      if (created) {
-        try {
-          await removeWorktree({ ...this.deps.git, repoPath: workspace.path, worktreePath: run.worktree, ownedRoot: this.deps.paths.worktrees });
-        } catch (error) {
-          log.warn({ err: String(error) }, 'could not remove the attempt worktree');
-        }
-      }
+      const ended = store.attempts.require(attempt.id);
+      await cleanUpAttempt({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, workspace, attempt: ended, worktreePath: run.worktreeDir, worktree: created, log, now: now() });
     }
   }
 
   /** The stages in order; each either hands the next one what it needs or says how the attempt ends. */
-  private async pipeline(run: AttemptRun, markCreated: () => void): Promise<AttemptEnding> {
+  private async pipeline(run: AttemptRun, markCreated: (worktree: EngineWorktree) => void): Promise<AttemptEnding> {
     const prepared = await prepareStage(run, markCreated);
     if ('end' in prepared) return prepared.end;
-    const { baseCommit, startNote } = prepared.next;
+    const { ready, baseCommit, startNote } = prepared.next;
     // Where the attempt started leads its reasons (the last reason stays the one that decided it).
     const noted = (ending: AttemptEnding): AttemptEnding => ({ ...ending, changes: { ...ending.changes, reasons: [startNote, ...(ending.changes.reasons ?? [])] } });
 
-    const baseline = await baselineStage(run, baseCommit);
+    const baseline = await baselineStage(ready, baseCommit);
     if ('end' in baseline) return noted(baseline.end);
 
-    const improved = await improveStage(run, baseCommit, baseline.next);
+    const improved = await improveStage(ready, baseCommit, baseline.next);
     if ('end' in improved) return noted(improved.end);
 
-    return noted(await landStage(run, improved.next.breakdown, improved.next.reasons));
+    return noted(await landStage(ready, improved.next.breakdown, improved.next.reasons));
   }
 
   /** The attempt's note in the knowledge vault; a vault that cannot be written never fails the attempt. */

@@ -9,6 +9,9 @@ import type { Engine } from '../engine';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import type { TempRepo } from '../git/testing/temp-repo';
 import { addWorktree } from '../git/worktree-add';
+import { listWorktrees } from '../git/list-worktrees';
+import { openTempRepo } from '../git/testing/temp-repo';
+import { landAttempt } from '../integration/land-attempt';
 import { scriptedSampler } from '../safety/resources/scripted-sampler';
 
 let engine: Engine | undefined;
@@ -47,5 +50,77 @@ describe('session recovery', () => {
     expect(after.attempts.map((a) => a.status)).toEqual(['interrupted', 'failed']);
     expect(after.attempts[1]?.reasons.join()).toMatch(/127\.0\.0\.1:9|connect|reach/i);
     expect(session.status).toBe('completed');
+  });
+
+  it('records an attempt whose merge landed before the crash as merged, and never runs or merges it again', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n' } });
+    home = await createTempDir('nocturnal-home-');
+    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const e = engine;
+    const r = repo;
+    const workspace = await e.workspaces.add({ path: r.path, checks: { test: 'true' } });
+    const crashed = e.store.sessions.start({ trigger: 'manual', settings: {} }, new Date());
+    const base = await r.git('rev-parse', 'main');
+
+    // Two attempts that each committed their change and got as far as moving the target ref (the
+    // first by fast-forward, the second by a real merge commit), then the process died before the
+    // store recorded either as merged: exactly what AttemptRunner.land leaves at that crash point.
+    async function landedThenCrashed(title: string, file: string, content: string) {
+      const task = e.tasks.add({ workspace: workspace.name, title });
+      e.store.tasks.transition(task.id, 'running', new Date());
+      const attempt = e.store.attempts.start({ taskId: task.id, sessionId: crashed.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, new Date());
+      const worktree = path.join(e.paths.worktrees, workspace.id, attempt.id);
+      expect((await addWorktree({ repoPath: r.path, worktreePath: worktree, ownedRoot: e.paths.worktrees, branch: attempt.branch, base })).kind).toBe('created');
+      const head = await openTempRepo(worktree).commit({ [file]: content }, title);
+      e.store.attempts.update(attempt.id, { worktreePath: worktree, baseCommit: base, headCommit: head, score: 0.9 });
+      const landed = await landAttempt(workspace, e.store.tasks.require(task.id), e.store.attempts.require(attempt.id), new Date());
+      expect(landed.kind).toBe('merged');
+      return { task, attempt, worktree, head, landed: landed as Extract<typeof landed, { kind: 'merged' }> };
+    }
+    const first = await landedThenCrashed('change a', 'a.txt', 'A\n');
+    const second = await landedThenCrashed('change b', 'b.txt', 'B\n');
+    const tipBefore = await r.git('rev-parse', 'nocturnal/integration');
+    expect(tipBefore).toBe(second.landed.commit);
+
+    await e.runSession({ trigger: 'manual' });
+
+    for (const { task, attempt, worktree, landed } of [first, second]) {
+      const after = e.tasks.show(task.id);
+      expect(after.status).toBe('merged');
+      expect(after.attempts).toHaveLength(1);
+      expect(after.attempts[0]).toMatchObject({ id: attempt.id, status: 'merged', decision: 'merge', mergedCommit: landed.commit, backupRef: landed.backupRef });
+      expect(after.attempts[0]?.reasons.at(-1)).toContain('recovered after a crash');
+      expect(fs.existsSync(worktree)).toBe(false);
+    }
+    expect(first.landed.commit).toBe(first.head);
+    expect(second.landed.commit).not.toBe(second.head);
+    // Nothing moved the target again: each change is on it exactly once.
+    expect(await r.git('rev-parse', 'nocturnal/integration')).toBe(tipBefore);
+    expect(await r.git('log', '--format=%s', '--no-merges', 'nocturnal/integration')).toBe('change b\nchange a\ninitial commit');
+    expect((await listWorktrees(r.path)).map((w) => w.path)).toEqual([r.path]);
+    // The recovered merge can be undone like any other.
+    expect((await e.review.undo(first.attempt.id)).note).toContain('revert commit');
+  });
+
+  it('requeues a task left running before its attempt was recorded and removes worktrees nobody recorded', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
+    home = await createTempDir('nocturnal-home-');
+    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
+    const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
+    engine.store.tasks.transition(task.id, 'running', new Date());
+    // A worktree whose path never reached the store, and a half-made directory git never registered.
+    const registered = path.join(engine.paths.worktrees, workspace.id, 'ghost-1');
+    expect((await addWorktree({ repoPath: repo.path, worktreePath: registered, ownedRoot: engine.paths.worktrees, branch: 'nocturnal/ghost/1', base: 'main' })).kind).toBe('created');
+    const halfMade = path.join(engine.paths.worktrees, workspace.id, 'ghost-2');
+    fs.mkdirSync(halfMade, { recursive: true });
+    fs.writeFileSync(path.join(halfMade, 'a.txt'), 'partial');
+
+    await engine.runSession({ trigger: 'manual', maxTasks: 0 });
+    expect(engine.tasks.show(task.id).status).toBe('queued');
+    expect(fs.readdirSync(path.join(engine.paths.worktrees, workspace.id))).toEqual([]);
+    expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path]);
   });
 });

@@ -3,17 +3,22 @@
 // the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
+import { nightStartedAt, nightWindow } from '../../../src-shared/night-window';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import type { SessionProgress } from '../../../src-shared/domain/progress';
 import type { ModelCaller } from '../agents/model-caller';
+import type { DependencyService } from '../deps/dependency-service';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
-import { removeWorktree } from '../git/worktree-remove';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
-import type { AttemptProgress, CheckRunner } from './attempt-context';
+import type { EngineEvents } from '../events/engine-events';
+import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
+import { recoverCrashedWork } from './session-recovery';
+import type { RecoveryResult } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
 import { applyBackupRetention } from '../safety/backup-retention';
@@ -24,28 +29,24 @@ export interface RunSessionOptions {
   /** Stop starting new tasks at this time. */
   until?: Date | undefined;
   signal?: AbortSignal | undefined;
+  /** This run's progress (the engine's `session:progress` events while it runs). */
   onProgress?: ((event: SessionProgress) => void) | undefined;
 }
 
-export type SessionProgress =
-  | { type: 'session-started'; session: Session; queued: number }
-  | { type: 'task-started'; taskId: string; title: string; index: number }
-  | { type: 'paused'; reason: string }
-  | { type: 'model-loading'; progress: number }
-  | { type: 'resumed'; pausedMs: number }
-  | { type: 'attempt'; progress: AttemptProgress }
-  | { type: 'task-finished'; taskId: string; title: string; status: string; score: number | null; reason: string | null }
-  | { type: 'session-ended'; session: Session };
+export type { SessionProgress };
 
 export interface SessionRunnerDeps {
   config: Config;
   paths: HomePaths;
   store: Store;
+  /** Where progress is recorded and published (one call for both). */
+  events: EngineEvents;
   git: GitCallOptions;
   log: Logger;
   now: () => Date;
   model: () => ModelCaller;
   checks: CheckRunner;
+  dependencies: DependencyService;
   knowledge: KnowledgeVault;
   /** Called when the session ends, to release the model and other session-scoped resources. */
   releaseSessionResources: () => Promise<void>;
@@ -53,15 +54,27 @@ export interface SessionRunnerDeps {
   resourceGate?: () => ResourceGate;
 }
 
+export type { RecoveryResult };
+
 export class SessionRunner {
   constructor(private readonly deps: SessionRunnerDeps) {}
+
+  /** Recovery on its own (a host starting up), under the engine lock like a session. */
+  async recover(): Promise<RecoveryResult> {
+    const lock = acquireEngineLock(this.deps.paths.lock, 'recovery', this.deps.now());
+    try {
+      return await recoverCrashedWork({ store: this.deps.store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now: this.deps.now });
+    } finally {
+      lock.release();
+    }
+  }
 
   async run(options: RunSessionOptions): Promise<Session> {
     const { store, now, config } = this.deps;
     const lock = acquireEngineLock(this.deps.paths.lock, `session (${options.trigger})`, now());
     let session: Session | undefined;
     try {
-      await this.recoverInterrupted();
+      await recoverCrashedWork({ store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now });
       session = store.sessions.start(
         {
           trigger: options.trigger,
@@ -79,8 +92,8 @@ export class SessionRunner {
       );
       const log = this.deps.log.child({ session_id: session.id });
       const stats: SessionStats = { ...session.stats };
-      this.event(session.id, null, 'session-started', `session started (${options.trigger})`);
-      options.onProgress?.({ type: 'session-started', session, queued: store.tasks.queue().length });
+      const events = this.deps.events;
+      events.progress({ type: 'session-started', session, queued: store.tasks.queue().length }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
       log.info({ trigger: options.trigger }, 'session started');
 
       const baselineCache = new Map<string, CheckOutcome[]>();
@@ -91,12 +104,14 @@ export class SessionRunner {
         git: this.deps.git,
         model: this.deps.model(),
         checks: this.deps.checks,
+        dependencies: this.deps.dependencies,
         knowledge: this.deps.knowledge,
         log,
         now,
         baselineCache,
-        mergedThisNight: () => stats.merged,
-        onProgress: (progress) => options.onProgress?.({ type: 'attempt', progress }),
+        // Per night, not per session: every session since this night's start counts (scheduler.timezone).
+        mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
+        onProgress: (progress) => events.progress({ type: 'attempt', progress }),
       });
 
       const sessionId = session.id;
@@ -130,13 +145,11 @@ export class SessionRunner {
             onPause: (reason) => {
               if (!stats.pauses.includes(reason)) stats.pauses.push(reason);
               store.sessions.saveStats(sessionId, stats);
-              this.event(sessionId, null, 'session-paused', reason);
               log.warn({ reason }, 'paused: resource limit');
-              options.onProgress?.({ type: 'paused', reason });
+              events.progress({ type: 'paused', reason }, { sessionId, taskId: null, type: 'session-paused', message: reason });
             },
             onResume: (pausedMs) => {
-              this.event(sessionId, null, 'session-resumed', `resumed after ${Math.round(pausedMs / 1000)} s`);
-              options.onProgress?.({ type: 'resumed', pausedMs });
+              events.progress({ type: 'resumed', pausedMs }, { sessionId, taskId: null, type: 'session-resumed', message: `resumed after ${Math.round(pausedMs / 1000)} s` });
             },
           });
           if (waited.kind === 'aborted') {
@@ -149,15 +162,16 @@ export class SessionRunner {
           }
         }
         index++;
-        options.onProgress?.({ type: 'task-started', taskId: task.id, title: task.title, index });
-        this.event(session.id, task.id, 'task-started', `started "${task.title}"`);
+        events.progress({ type: 'task-started', taskId: task.id, title: task.title, index }, { sessionId: session.id, taskId: task.id, type: 'task-started', message: `started "${task.title}"` });
         const result = await runner.run(task, session.id);
         if (result.status === 'interrupted') {
           // The model server is down: every further task would fail the same way. Stop; the queue waits.
           stoppedBy = result.reasons.at(-1) ?? 'the model server is unreachable';
           endReason = `${stoppedBy}; the session stopped and the queued tasks wait for the next one`;
-          this.event(session.id, task.id, 'task-requeued', `"${task.title}": requeued — ${stoppedBy}`, { attemptId: result.id });
-          options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: 'queued', score: null, reason: stoppedBy });
+          events.progress(
+            { type: 'task-finished', taskId: task.id, title: task.title, status: 'queued', score: null, reason: stoppedBy },
+            { sessionId: session.id, taskId: task.id, type: 'task-requeued', message: `"${task.title}": requeued — ${stoppedBy}`, data: { attemptId: result.id } },
+          );
           break;
         }
         stats.tasksDone++;
@@ -169,20 +183,24 @@ export class SessionRunner {
         Object.assign(stats, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd, energyWh: usage.energyWh });
         store.sessions.saveStats(session.id, stats);
         const reason = result.reasons.at(-1) ?? null;
-        this.event(session.id, task.id, `task-${result.status}`, `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, { attemptId: result.id, score: result.score });
-        options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason });
+        events.progress(
+          { type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason },
+          { sessionId: session.id, taskId: task.id, type: `task-${result.status}`, message: `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, data: { attemptId: result.id, score: result.score } },
+        );
       }
 
       if (gate) Object.assign(stats, gate.peaks());
       store.sessions.saveStats(session.id, stats);
       await this.pruneBackups(log);
       const ended = store.sessions.end(session.id, options.signal?.aborted || stoppedBy !== null ? 'stopped' : 'completed', endReason, now());
-      this.event(session.id, null, 'session-ended', `session ended: ${endReason}`);
       log.info({ stats }, 'session ended');
-      options.onProgress?.({ type: 'session-ended', session: ended });
+      events.progress({ type: 'session-ended', session: ended }, { sessionId: session.id, taskId: null, type: 'session-ended', message: `session ended: ${endReason}` });
       return ended;
     } catch (error) {
-      if (session) store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
+      if (session) {
+        const failed = store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
+        this.deps.events.progress({ type: 'session-ended', session: failed }, { sessionId: session.id, taskId: null, type: 'session-failed', message: `session failed: ${failed.endReason ?? ''}` });
+      }
       throw error;
     } finally {
       try {
@@ -191,29 +209,6 @@ export class SessionRunner {
         lock.release();
       }
     }
-  }
-
-  /**
-   * A session that died mid-attempt left `running` rows and a worktree: mark the attempts
-   * interrupted, remove their worktrees (ours, under <home>/worktrees) and put their tasks back.
-   */
-  private async recoverInterrupted(): Promise<void> {
-    const { store, now } = this.deps;
-    const orphans = store.sessions.closeOrphans('the process running it stopped unexpectedly', now());
-    for (const attempt of store.attempts.withStatus('running')) {
-      store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
-      const task = store.tasks.get(attempt.taskId);
-      if (task?.status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
-      const workspace = task ? store.workspaces.get(task.workspaceId) : undefined;
-      if (workspace && attempt.worktreePath) {
-        try {
-          await removeWorktree({ ...this.deps.git, repoPath: workspace.path, worktreePath: attempt.worktreePath, ownedRoot: this.deps.paths.worktrees });
-        } catch (error) {
-          this.deps.log.warn({ attempt_id: attempt.id, err: String(error) }, 'could not remove the worktree of an interrupted attempt');
-        }
-      }
-    }
-    if (orphans.length > 0) this.deps.log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
   }
 
   /** Backup refs past safety.backup_retention_days go, except those of merges still inside it. */
@@ -232,9 +227,5 @@ export class SessionRunner {
         log.warn({ workspace: workspace.name, err: String(error) }, 'could not prune backup refs');
       }
     }
-  }
-
-  private event(sessionId: string, taskId: string | null, type: string, message: string, data?: unknown): void {
-    this.deps.store.events.append({ sessionId, taskId, attemptId: null, type, message, data }, this.deps.now());
   }
 }

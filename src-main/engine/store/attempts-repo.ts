@@ -1,3 +1,5 @@
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
 import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
@@ -70,7 +72,10 @@ const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = 
 };
 
 export class AttemptsRepo {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly redactor: Redactor = createRedactor(),
+  ) {}
 
   /** Creates the next attempt of a task; the number is derived in the same statement to avoid races. */
   start(input: { taskId: string; sessionId: string | null; branchPrefix: string; targetBranch: string }, now: Date): Attempt {
@@ -110,7 +115,24 @@ export class AttemptsRepo {
     return (this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id').all(status) as AttemptRow[]).map(toAttempt);
   }
 
-  update(id: string, changes: AttemptUpdate): Attempt {
+  /**
+   * Changes the engine merged by itself (decision `merge`) that landed at or after `since`, whichever
+   * session made them — for `scheduler.max_changes_per_night`. An undone merge still counts: it did land.
+   */
+  countAutoMergedSince(since: Date): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge' AND status IN ('merged', 'undone') AND ended_at >= ?`)
+      .get(since.toISOString()) as { n: number };
+    return row.n;
+  }
+
+  update(id: string, input: AttemptUpdate): Attempt {
+    // Reasons quote errors (a server may echo the API key in one) and the user's notes.
+    const changes: AttemptUpdate = {
+      ...input,
+      ...(input.reasons ? { reasons: input.reasons.map((r) => this.redactor.text(r)) } : {}),
+      ...(typeof input.reviewNote === 'string' ? { reviewNote: this.redactor.text(input.reviewNote) } : {}),
+    };
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [key, value] of Object.entries(changes) as [keyof AttemptUpdate, unknown][]) {
@@ -132,7 +154,8 @@ export class AttemptsRepo {
     return this.db.transaction(() => {
       const result = this.db
         .prepare('UPDATE attempts SET status = ?, ended_at = ? WHERE id = ? AND status = ?')
-        .run(to, to === 'running' ? null : now.toISOString(), id, attempt.status);
+        // Undo comes after the attempt ended: it keeps the time the attempt itself ended.
+        .run(to, to === 'running' ? null : to === 'undone' ? (attempt.endedAt ?? now.toISOString()) : now.toISOString(), id, attempt.status);
       if (result.changes === 0) throw new NocturnalError('conflict', `attempt ${id} changed while it was being updated; try again`);
       return this.update(id, changes);
     })();

@@ -1,5 +1,7 @@
 import type { SqliteDatabase } from './database';
 import { readJson, writeJson } from './json-column';
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 
 export interface EngineEvent {
   id: number;
@@ -25,9 +27,13 @@ interface EventRow {
 
 /** The session timeline: what happened, in order, for the report and the UI. */
 export class EventsRepo {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly redactor: Redactor = createRedactor(),
+  ) {}
 
-  append(event: Omit<EngineEvent, 'id' | 'createdAt'>, now: Date): EngineEvent {
+  append(input: Omit<EngineEvent, 'id' | 'createdAt'>, now: Date): EngineEvent {
+    const event = { ...input, message: this.redactor.text(input.message), data: this.redactor.value(input.data) };
     const result = this.db
       .prepare('INSERT INTO events (session_id, task_id, attempt_id, type, message, data_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(event.sessionId, event.taskId, event.attemptId, event.type, event.message, event.data === undefined ? null : writeJson(event.data), now.toISOString());

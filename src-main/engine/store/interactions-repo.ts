@@ -1,4 +1,6 @@
 import type { SqliteDatabase } from './database';
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 
 export interface InteractionContext {
   sessionId: string | null;
@@ -50,7 +52,10 @@ interface InteractionRow {
 
 /** Every model call: what was asked, what came back (or the error), and what it cost in tokens. */
 export class InteractionsRepo {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly redactor: Redactor = createRedactor(),
+  ) {}
 
   record(input: NewInteraction, now: Date): number {
     const result = this.db
@@ -65,9 +70,10 @@ export class InteractionsRepo {
         input.attemptId,
         input.agent,
         input.schemaName,
-        input.instruction,
-        input.response,
-        input.error,
+        // What was sent and received is kept for the report, never the secrets in it.
+        this.redactor.text(input.instruction),
+        input.response === null ? null : this.redactor.text(input.response),
+        input.error === null ? null : this.redactor.text(input.error),
         input.promptTokens,
         input.completionTokens,
         input.cachedTokens,
@@ -81,7 +87,7 @@ export class InteractionsRepo {
 
   /** Attaches the human or automatic decision to every interaction of an attempt. */
   recordApproval(attemptId: string, approval: string, reason: string | null): void {
-    this.db.prepare('UPDATE interactions SET approval = ?, approval_reason = ? WHERE attempt_id = ?').run(approval, reason, attemptId);
+    this.db.prepare('UPDATE interactions SET approval = ?, approval_reason = ? WHERE attempt_id = ?').run(approval, reason === null ? null : this.redactor.text(reason), attemptId);
   }
 
   forAttempt(attemptId: string): Interaction[] {

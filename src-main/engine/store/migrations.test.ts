@@ -9,6 +9,8 @@ import { migrations } from './migrations';
 import { initialSchema } from './migrations/001-initial-schema';
 import { interactionsUsageEvents } from './migrations/002-interactions-usage-events';
 import { attemptSpec } from './migrations/003-attempt-spec';
+import { attemptUndone } from './migrations/004-attempt-undone';
+import { workspaceSetup } from './migrations/005-workspace-setup';
 import { workspaceStartFrom } from './migrations/006-workspace-start-from';
 
 let dir: string;
@@ -79,11 +81,48 @@ describe('migrations', () => {
     expect(db.prepare('SELECT id, spec_json FROM attempts').all()).toEqual([{ id: 't1-1', spec_json: null }]);
   });
 
-  it('006 gives every workspace a start_from, target for existing ones, and refuses other values', () => {
+  it('004 lets an attempt be undone, keeping every attempt and the interactions that point at it', () => {
     const first = open([initialSchema, interactionsUsageEvents, attemptSpec]);
     first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.prepare(`INSERT INTO tasks (id, workspace_id, title, priority, executor, status, created_at, updated_at) VALUES ('t1', 'w1', 'x', 'low', 'direct', 'merged', 'n', 'n')`).run();
+    first.prepare(`INSERT INTO attempts (id, task_id, number, status, branch, target_branch, started_at, merged_commit, spec_json) VALUES ('t1-1', 't1', 1, 'merged', 'b', 't', 'n', 'abc', '{}')`).run();
+    expect(() => first.prepare(`UPDATE attempts SET status = 'undone'`).run()).toThrow(/CHECK constraint/);
+    first.prepare(`INSERT INTO interactions (attempt_id, agent, schema_name, instruction, provider, model, created_at) VALUES ('t1-1', 'direct', 'nocturnal_edits', 'i', 'openai', 'm', 'n')`).run();
     first.close();
-    const db = open([initialSchema, interactionsUsageEvents, attemptSpec, workspaceStartFrom]);
+
+    const db = open([initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone]);
+    expect(schemaVersion(db)).toBe(4);
+    db.prepare(`UPDATE attempts SET status = 'undone'`).run();
+    expect(db.prepare('SELECT id, status, merged_commit, spec_json FROM attempts').all()).toEqual([{ id: 't1-1', status: 'undone', merged_commit: 'abc', spec_json: '{}' }]);
+    // Rebuilding the table must not have fired ON DELETE SET NULL on the interactions.
+    expect(db.prepare('SELECT attempt_id FROM interactions').all()).toEqual([{ attempt_id: 't1-1' }]);
+    expect(() => db.prepare(`UPDATE attempts SET status = 'gone'`).run()).toThrow(/CHECK constraint/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempts' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)).toEqual(
+      expect.arrayContaining(['attempts_by_session', 'attempts_by_status']),
+    );
+    // Foreign keys still hold for the rebuilt table.
+    expect(() => db.prepare(`INSERT INTO attempts (id, task_id, number, status, branch, target_branch, started_at) VALUES ('x-1', 'missing', 1, 'running', 'b', 't', 'n')`).run()).toThrow(/FOREIGN KEY/);
+  });
+
+  it('005 adds the setup command and setup status to workspaces and keeps existing workspaces', () => {
+    const first = open([initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone]);
+    first.prepare(`INSERT INTO workspaces VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{"test":"npm test"}', 'now')`).run();
+    first.close();
+    const db = open([initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone, workspaceSetup]);
+    expect(schemaVersion(db)).toBe(5);
+    expect(columns(db, 'workspaces')).toEqual(expect.arrayContaining(['setup_command', 'setup_status_json']));
+    expect(db.prepare('SELECT id, checks_json, setup_command, setup_status_json FROM workspaces').all()).toEqual([
+      { id: 'w1', checks_json: '{"test":"npm test"}', setup_command: null, setup_status_json: null },
+    ]);
+  });
+
+  it('006 gives every workspace a start_from, target for existing ones, and refuses other values', () => {
+    const before = [initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone, workspaceSetup];
+    const first = open(before);
+    first.prepare(`INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, created_at) VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.close();
+    const db = open([...before, workspaceStartFrom]);
     expect(schemaVersion(db)).toBe(6);
     expect(db.prepare('SELECT id, start_from FROM workspaces').all()).toEqual([{ id: 'w1', start_from: 'target' }]);
     expect(() => db.prepare(`UPDATE workspaces SET start_from = 'tip' WHERE id = 'w1'`).run()).toThrow(/CHECK constraint/);

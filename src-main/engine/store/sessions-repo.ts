@@ -1,3 +1,5 @@
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 import { emptySessionStats } from '../../../src-shared/domain/records';
 import type { Session, SessionStats, SessionStatus } from '../../../src-shared/domain/records';
 import type { SqliteDatabase } from './database';
@@ -16,7 +18,10 @@ interface SessionRow {
 }
 
 export class SessionsRepo {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly redactor: Redactor = createRedactor(),
+  ) {}
 
   start(input: { trigger: string; settings: unknown }, now: Date): Session {
     const id = newId('s');
@@ -60,7 +65,7 @@ export class SessionsRepo {
   end(id: string, status: Exclude<SessionStatus, 'running'>, reason: string | null, now: Date): Session {
     this.db
       .prepare(`UPDATE sessions SET status = ?, end_reason = ?, ended_at = ? WHERE id = ? AND status = 'running'`)
-      .run(status, reason, now.toISOString(), id);
+      .run(status, reason === null ? null : this.redactor.text(reason), now.toISOString(), id);
     return this.require(id);
   }
 

@@ -36,6 +36,15 @@ describe('store repositories', () => {
     expect(() => addWorkspace()).toThrow(/UNIQUE/);
   });
 
+  it('keep a workspace\'s --setup command and the last setup\'s outcome', () => {
+    const ws = store.workspaces.add({ name: 'py', path: '/repos/py', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'pytest' }, setupCommand: 'make deps' }, now);
+    expect(ws).toMatchObject({ setupCommand: 'make deps', setupStatus: null });
+    expect(addWorkspace().setupCommand).toBeNull();
+    const failed = { state: 'failed' as const, kind: 'custom', command: 'make deps', hash: '0123456789abcdef', durationMs: 12, at: now.toISOString(), message: '`make deps` failed (exit code 2)' };
+    store.workspaces.setSetupStatus(ws.id, failed);
+    expect(store.workspaces.get(ws.id)?.setupStatus).toEqual(failed);
+  });
+
   it('queue tasks by priority, then age', () => {
     const ws = addWorkspace();
     const low = addTask(ws.id, 'low', 'low', new Date('2026-11-24T10:00:00Z'));
@@ -105,15 +114,19 @@ describe('engine lock', () => {
     expect(() => acquireEngineLock(file, 'session')).toThrow(new RegExp(`pid ${process.pid}`));
     expect(readLockOwner(file)?.pid).toBe(process.pid);
     lock.release();
+    expect(readLockOwner(file)).toBeUndefined();
     acquireEngineLock(file, 'session').release();
-    expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('recovers a lock left by a dead process', () => {
+  it('is free again once its holder was killed, without anyone taking a file over', () => {
     const file = path.join(dir, 'engine.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    const deadPid = Number(dead.stdout.toString());
-    fs.writeFileSync(file, JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: 'earlier', purpose: 'session' }));
+    const holder = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+      import { acquireEngineLock } from ${JSON.stringify(path.resolve('src-main/engine/store/engine-lock.ts'))};
+      acquireEngineLock(${JSON.stringify(file)}, 'session');
+      process.kill(process.pid, 'SIGKILL');
+    `], { encoding: 'utf8', timeout: 30_000 });
+    expect(holder.signal).toBe('SIGKILL');
+    expect(readLockOwner(file)).toBeUndefined();
     const lock = acquireEngineLock(file, 'session');
     expect(readLockOwner(file)?.pid).toBe(process.pid);
     lock.release();

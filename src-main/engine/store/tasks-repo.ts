@@ -1,3 +1,5 @@
+import { createRedactor } from '../log/redact';
+import type { Redactor } from '../log/redact';
 import type { Task } from '../../../src-shared/domain/records';
 import { canTransitionTask, priorityRank } from '../../../src-shared/domain/task';
 import type { TaskExecutor, TaskPriority, TaskStatus } from '../../../src-shared/domain/task';
@@ -40,6 +42,7 @@ export class TasksRepo {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly attempts: AttemptsRepo,
+    private readonly redactor: Redactor = createRedactor(),
   ) {}
 
   add(input: NewTask, now: Date): Task {
@@ -50,7 +53,18 @@ export class TasksRepo {
         `INSERT INTO tasks (id, workspace_id, title, description, criteria_json, priority, executor, files_json, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
       )
-      .run(id, input.workspaceId, input.title, input.description, writeJson(input.criteria), input.priority, input.executor, writeJson(input.files), stamp, stamp);
+      .run(
+        id,
+        input.workspaceId,
+        this.redactor.secrets(input.title),
+        this.redactor.secrets(input.description),
+        writeJson(input.criteria.map((c) => this.redactor.secrets(c))),
+        input.priority,
+        input.executor,
+        writeJson(input.files),
+        stamp,
+        stamp,
+      );
     return this.require(id);
   }
 
@@ -95,6 +109,21 @@ export class TasksRepo {
     return counts;
   }
 
+  /** Edits a task that has not started; refused (with the reason) once a night has picked it up. */
+  update(id: string, changes: Partial<Omit<NewTask, 'workspaceId'>>, now: Date): Task {
+    const task = this.require(id);
+    if (task.status !== 'queued') throw new NocturnalError('conflict', `task ${id} is ${task.status}; only queued tasks can be edited`);
+    const next = { ...task, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    const result = this.db
+      .prepare(
+        `UPDATE tasks SET title = ?, description = ?, criteria_json = ?, priority = ?, executor = ?, files_json = ?, updated_at = ?
+         WHERE id = ? AND status = 'queued'`,
+      )
+      .run(next.title, next.description, writeJson(next.criteria), next.priority, next.executor, writeJson(next.files), now.toISOString(), id);
+    if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} started while it was being edited; it can no longer be changed`);
+    return this.require(id);
+  }
+
   /**
    * Moves a task along its life cycle. The transition is checked against the shared table and
    * applied with a compare-and-swap on the old status, so two processes cannot both move it.
@@ -109,7 +138,7 @@ export class TasksRepo {
         `UPDATE tasks SET status = ?, status_reason = ?, retry_note = COALESCE(?, retry_note), updated_at = ?
          WHERE id = ? AND status = ?`,
       )
-      .run(to, details.reason ?? null, details.retryNote ?? null, now.toISOString(), id, task.status);
+      .run(to, details.reason == null ? null : this.redactor.text(details.reason), details.retryNote == null ? null : this.redactor.secrets(details.retryNote), now.toISOString(), id, task.status);
     if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} changed while it was being updated; try again`);
     return this.require(id);
   }

@@ -1,4 +1,4 @@
-import type { Workspace } from '../../../src-shared/domain/records';
+import type { Workspace, WorkspaceSetupStatus } from '../../../src-shared/domain/records';
 import type { WorkspaceChecks, WorkspaceStartFrom } from '../../../src-shared/domain/workspace';
 import { workspaceStartFromSchema } from '../../../src-shared/domain/workspace';
 import type { SqliteDatabase } from './database';
@@ -12,6 +12,8 @@ interface WorkspaceRow {
   base_branch: string;
   target_branch: string;
   checks_json: string;
+  setup_command: string | null;
+  setup_status_json: string | null;
   start_from: string;
   created_at: string;
 }
@@ -22,6 +24,7 @@ export interface NewWorkspace {
   baseBranch: string;
   targetBranch: string;
   checks: WorkspaceChecks;
+  setupCommand?: string | null;
   startFrom?: WorkspaceStartFrom;
 }
 
@@ -32,10 +35,10 @@ export class WorkspacesRepo {
     const id = newId('w');
     this.db
       .prepare(
-        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, start_from, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, setup_command, start_from, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), input.startFrom ?? 'target', now.toISOString());
+      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), input.setupCommand ?? null, input.startFrom ?? 'target', now.toISOString());
     const created = this.get(id);
     if (!created) throw new Error(`workspace ${id} vanished after insert`);
     return created;
@@ -60,6 +63,11 @@ export class WorkspacesRepo {
     return (this.db.prepare('SELECT * FROM workspaces ORDER BY name').all() as WorkspaceRow[]).map(toWorkspace);
   }
 
+  /** Records the last dependency setup's outcome (shown by `workspace list` and `status`). */
+  setSetupStatus(id: string, status: WorkspaceSetupStatus): void {
+    this.db.prepare('UPDATE workspaces SET setup_status_json = ? WHERE id = ?').run(writeJson(status), id);
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id).changes > 0;
   }
@@ -73,6 +81,8 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     baseBranch: row.base_branch,
     targetBranch: row.target_branch,
     checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
+    setupCommand: row.setup_command,
+    setupStatus: row.setup_status_json === null ? null : readJson<WorkspaceSetupStatus>(row.setup_status_json, `workspaces.setup_status_json (${row.id})`),
     startFrom: workspaceStartFromSchema.parse(row.start_from),
     createdAt: row.created_at,
   };

@@ -3,7 +3,9 @@
 import type { Task } from '../../../src-shared/domain/records';
 import { taskPrioritySchema, taskStatusSchema } from '../../../src-shared/domain/task';
 import type { TaskExecutor, TaskStatus } from '../../../src-shared/domain/task';
+import { taskCriteriaSchema, taskDescriptionSchema, taskFilesSchema, taskTitleSchema } from '../../../src-shared/domain/text-fields';
 import { NocturnalError } from '../errors/nocturnal-error';
+import { parseInput } from '../errors/parse-input';
 import type { Store } from '../store/store';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 
@@ -26,20 +28,42 @@ export class TaskService {
 
   add(input: AddTaskInput): Task {
     const workspace = this.workspaces.require(input.workspace);
-    const title = input.title.trim();
-    if (title === '') throw new NocturnalError('usage', 'TITLE: a task needs a title that says what to do');
+    if (input.title.trim() === '') throw new NocturnalError('usage', 'TITLE: a task needs a title that says what to do');
+    const title = parseInput(taskTitleSchema, input.title, 'TITLE');
+    const description = parseInput(taskDescriptionSchema, input.description ?? '', '--description');
+    const criteria = parseInput(taskCriteriaSchema, input.criteria ?? [], '--criteria');
     const priority = taskPrioritySchema.safeParse(input.priority ?? 'medium');
     if (!priority.success) throw new NocturnalError('usage', `--priority: "${input.priority}" is not one of low, medium, high, critical`);
-    const files = (input.files ?? []).map((file) => normaliseRepoPath(file));
+    const files = parseInput(taskFilesSchema, input.files ?? [], '--file').map((file) => normaliseRepoPath(file));
     return this.store.tasks.add(
       {
         workspaceId: workspace.id,
         title,
-        description: input.description?.trim() ?? '',
-        criteria: (input.criteria ?? []).map((c) => c.trim()).filter((c) => c !== ''),
+        description,
+        criteria,
         priority: priority.data,
         executor: input.executor ?? 'direct',
         files,
+      },
+      this.now(),
+    );
+  }
+
+  /** Changes a queued task; fields left undefined keep their value. */
+  update(id: string, changes: Partial<Omit<AddTaskInput, 'workspace'>>): Task {
+    const title = changes.title?.trim();
+    if (title === '') throw new NocturnalError('usage', 'title: a task needs a title that says what to do');
+    const priority = changes.priority === undefined ? undefined : taskPrioritySchema.safeParse(changes.priority);
+    if (priority && !priority.success) throw new NocturnalError('usage', `priority: "${changes.priority}" is not one of low, medium, high, critical`);
+    return this.store.tasks.update(
+      id,
+      {
+        title,
+        description: changes.description?.trim(),
+        criteria: changes.criteria?.map((c) => c.trim()).filter((c) => c !== ''),
+        priority: priority?.data,
+        executor: changes.executor,
+        files: changes.files?.map((file) => normaliseRepoPath(file)),
       },
       this.now(),
     );

@@ -32,7 +32,7 @@ export async function makeAttemptCommit(options: AttemptCommitOptions): Promise<
   let last = added.head;
   for (const [i, files] of options.commits.entries()) {
     await worktree.write(files);
-    const result = await commitAll({ worktreePath, ownedRoot: options.home, message: `attempt ${options.branch} step ${i + 1}`, paths: Object.keys(files) });
+    const result = await commitAll({ worktree: added.worktree, ownedRoot: options.home, message: `attempt ${options.branch} step ${i + 1}`, paths: Object.keys(files) });
     if (result.kind !== 'committed') throw new Error('attempt commit had no changes');
     last = result.commit;
   }

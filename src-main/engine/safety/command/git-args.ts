@@ -74,5 +74,8 @@ export function dangerousGitConfig(key: string, value: string): string | null {
     return value === '/dev/null' || value === '' ? null : 'core.hooksPath pointing at a folder runs the scripts in it';
   }
   if (/^core\.(fsmonitor|pager|editor)$|^sequence\.editor$/.test(k) && HARMLESS_VALUES.has(value.trim().toLowerCase())) return null;
+  // An empty driver switches the driver off: the engine's git sets `filter.<name>.clean=` for every
+  // filter the repository defines, so that attributes a check wrote cannot run one.
+  if (/^filter\..+\.(clean|smudge|process)$/.test(k) && value === '') return null;
   return COMMAND_RUNNING_KEYS.some((re) => re.test(k)) ? `git setting ${key} makes git run another program` : null;
 }

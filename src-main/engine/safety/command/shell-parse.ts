@@ -1,8 +1,14 @@
-// A POSIX-shell reader just deep enough for the command policy to see every command a string would
-// run: lists (`;` `&&` `||` `&` newlines), pipelines, groupings, quotes (incl. $'…'), comments,
-// redirections, heredocs, and command substitutions ($(…), backticks, <(…), >(…)) parsed
-// recursively. Expansions are not performed: `$HOME` stays the text `$HOME`, which is what the deny
-// rules look for. Anything it cannot read is an error, and the policy refuses what it cannot read.
+// What a shell string would run, read by a real shell parser (mvdan/sh, see ./mvdan-sh) and flattened
+// into the shape the command policy judges: lists and pipelines of simple commands, each with its
+// redirections, heredoc bodies and every script nested anywhere in its words. The syntax tree is
+// walked field by field, not through a list of known places, so a command substitution hidden in a
+// parameter default (`${X:-$(rm -rf ~)}`), an arithmetic expansion (`$(( $(…) ))`), an array index,
+// a slice, a pattern replacement, a process substitution, a heredoc or an assignment is found like
+// one in plain sight. Expansions are not performed: `$HOME` stays the text `$HOME`, which is what the
+// deny rules look for. Anything the parser rejects is an error, and the policy refuses what it cannot
+// read.
+import { childValues, newShellParser, nodeType, parseErrorMessage } from './mvdan-sh';
+import type { ShNode, ShPos } from './mvdan-sh';
 
 export interface Redirect {
   op: string;
@@ -10,10 +16,10 @@ export interface Redirect {
 }
 
 export interface SimpleCommand {
-  /** Words after quote removal; leading shell keywords (if, then, do, !, {, …) dropped. */
+  /** Words after quote removal (assignments first, as `NAME=value`); empty for a compound command. */
   argv: string[];
   redirects: Redirect[];
-  /** Scripts inside this command's words and redirections: $(…), `…`, <(…), >(…). */
+  /** Scripts nested anywhere in this command's words, assignments and redirections: $(…), `…`, <(…), >(…). */
   substitutions: Script[];
   /** Bodies of heredocs feeding this command's stdin. */
   heredocs: string[];
@@ -36,318 +42,193 @@ export class ShellParseError extends Error {
 }
 
 const MAX_DEPTH = 16;
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time', 'function']);
+// A bound on the walk itself, so a pathological string cannot make the policy spin.
+const MAX_NODES = 100_000;
 
 export function parseShell(source: string, depth = 0): Script {
   if (depth > MAX_DEPTH) throw new ShellParseError('commands are nested too deeply to be checked');
-  const parser = new Parser(source, depth);
-  const pipelines = parser.parseList(null);
-  return { source, pipelines };
+  if (source.includes('\0')) throw new ShellParseError('the command contains a NUL character');
+  let file: ShNode;
+  try {
+    file = newShellParser().Parse(source, '');
+  } catch (error) {
+    throw new ShellParseError(parseErrorMessage(error));
+  }
+  return new Reader(source, depth).script(asNodes(file['Stmts']), source);
 }
 
-class Parser {
-  private pos = 0;
-  private pipelines: Pipeline[] = [];
-  private commands: SimpleCommand[] = [];
-  private command: SimpleCommand = emptyCommand();
-  private word = '';
-  private wordStarted = false;
-  private pendingRedirect: string | null = null;
-  private pendingHeredocs: { delimiter: string; stripTabs: boolean; command: SimpleCommand }[] = [];
+class Reader {
+  private nodes = 0;
 
   constructor(
     private readonly src: string,
     private readonly depth: number,
   ) {}
 
-  /** Reads until the end, or until an unmatched `)` when `stop` is ')'; returns the pipelines. */
-  parseList(stop: ')' | null): Pipeline[] {
-    let groups = 0;
-    while (this.pos < this.src.length) {
-      const c = this.src[this.pos] as string;
-      const next = this.src[this.pos + 1];
-      if (c === ' ' || c === '\t') {
-        this.endWord();
-        this.pos++;
-      } else if (c === '\n') {
-        this.endPipeline();
-        this.pos++;
-        this.readHeredocBodies();
-      } else if (c === '#' && !this.wordStarted) {
-        while (this.pos < this.src.length && this.src[this.pos] !== '\n') this.pos++;
-      } else if (c === '\\') {
-        if (next === '\n') this.pos += 2;
-        else if (next === undefined) throw new ShellParseError('the command ends with a lone backslash');
-        else {
-          this.append(next);
-          this.pos += 2;
+  script(stmts: readonly ShNode[], source: string): Script {
+    const pipelines: Pipeline[] = [];
+    for (const stmt of stmts) pipelines.push(...this.stmt(stmt));
+    return { source, pipelines };
+  }
+
+  /** One statement: a simple command, a pipeline or list of them, or a compound command. */
+  private stmt(stmt: ShNode): Pipeline[] {
+    this.count();
+    const cmd = stmt['Cmd'];
+    const redirs = asNodes(stmt['Redirs']);
+    const type = nodeType(cmd);
+    if (type === null) return [{ commands: [this.command([], redirs, [])] }];
+    const node = cmd as ShNode;
+    if (type === 'BinaryCmd') {
+      const left = this.stmt(node['X'] as ShNode);
+      const right = this.stmt(node['Y'] as ShNode);
+      const outer = redirs.length > 0 ? [{ commands: [this.command([], redirs, [])] }] : [];
+      const op = this.src.slice((node['OpPos'] as ShPos).Offset()).slice(0, 2);
+      if (op.startsWith('|') && op !== '||' && left.length === 1 && right.length === 1) {
+        return [{ commands: [...(left[0]?.commands ?? []), ...(right[0]?.commands ?? [])] }, ...outer];
+      }
+      return [...left, ...right, ...outer];
+    }
+    if (type === 'CallExpr') {
+      const assigns = asNodes(node['Assigns']);
+      const args = asNodes(node['Args']);
+      const argv = [...assigns.map((a) => this.assignText(a)), ...args.map((w) => this.wordText(w))];
+      return [{ commands: [this.command(argv, redirs, [...assigns, ...args])] }];
+    }
+    if (type === 'DeclClause') {
+      // declare/local/export/readonly/typeset: the keyword, then its assignments and words.
+      const variant = node['Variant'] as ShNode | null;
+      const argv = [variant ? String(variant['Value']) : 'declare', ...asNodes(node['Args']).map((a) => this.assignText(a))];
+      return [{ commands: [this.command(argv, redirs, asNodes(node['Args']))] }];
+    }
+    // A compound command (if, while, for, case, subshell, group, function, [[ ]], (( )), let, time,
+    // coproc …): its statements are judged as statements, and every word outside them (a `for` list, a
+    // `case` subject, a test, an arithmetic command) is searched for nested scripts through a
+    // command with no words of its own, which carries the compound's redirections too.
+    const inner: Pipeline[] = [];
+    const holder = this.command([], redirs, []);
+    this.collect(node, holder, inner);
+    return [{ commands: [holder] }, ...inner];
+  }
+
+  /** A simple command from its words, its statement's redirections and the nodes to search. */
+  private command(argv: string[], redirs: readonly ShNode[], searched: readonly ShNode[]): SimpleCommand {
+    const command: SimpleCommand = { argv, redirects: [], substitutions: [], heredocs: [] };
+    for (const redirect of redirs) {
+      const word = redirect['Word'] as ShNode | null;
+      const hdoc = redirect['Hdoc'] as ShNode | null;
+      const opStart = (redirect['OpPos'] as ShPos).Offset();
+      const opEnd = word ? word.Pos().Offset() : redirect.End().Offset();
+      command.redirects.push({ op: this.src.slice(opStart, opEnd).trim(), target: word ? this.wordText(word) : '' });
+      if (word) this.collect(word, command, null);
+      if (hdoc) {
+        // The body runs to the end of its last part; the parser's end positions for a heredoc and its
+        // last literal lie past the closing delimiter, so a literal is measured by its text.
+        const last = asNodes(hdoc['Parts']).at(-1);
+        const end = last === undefined ? hdoc.Pos().Offset() : nodeType(last) === 'Lit' ? last.Pos().Offset() + String(last['Value']).length : last.End().Offset();
+        command.heredocs.push(this.src.slice(hdoc.Pos().Offset(), end).replace(/\n\t*$/, ''));
+        this.collect(hdoc, command, null);
+      }
+    }
+    for (const node of searched) this.collect(node, command, null);
+    return command;
+  }
+
+  /**
+   * Every script under `node`: command and process substitutions become `into`'s substitutions;
+   * statements (inside compound commands, when `statements` is given) are read as statements.
+   */
+  private collect(node: ShNode, into: SimpleCommand, statements: Pipeline[] | null): void {
+    for (const value of childValues(node)) {
+      for (const child of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        if (isPosition(child)) continue;
+        this.count();
+        const type = nodeType(child);
+        if (type === null) {
+          // Not a node but a struct that holds nodes: a parameter expansion's `:-` default, slice or
+          // replacement, a case item's patterns. Searched like a node.
+          if (child !== null && typeof child === 'object') this.collect(child as ShNode, into, statements);
+          continue;
         }
-      } else if (c === "'") {
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) throw new ShellParseError('unterminated single quote');
-        this.append(this.src.slice(this.pos + 1, end));
-        this.pos = end + 1;
-      } else if (c === '"') {
-        this.readDoubleQuoted();
-      } else if (c === '$') {
-        this.readDollar(false);
-      } else if (c === '`') {
-        this.append(this.readBackticks());
-      } else if (c === ';' || c === '&' || c === '|') {
-        this.readControlOperator(c, next);
-      } else if ((c === '<' || c === '>') && next === '(') {
-        this.append(this.readSubstitution(this.pos + 1, `${c}(`));
-      } else if (c === '<' || c === '>') {
-        this.readRedirect();
-      } else if (c === '(') {
-        this.endCommand();
-        groups++;
-        this.pos++;
-      } else if (c === ')') {
-        if (groups > 0) {
-          this.endCommand();
-          groups--;
-          this.pos++;
-        } else if (stop === ')') {
-          this.endPipeline();
-          return this.pipelines;
-        } else throw new ShellParseError("unbalanced ')'");
-      } else {
-        this.append(c);
-        this.pos++;
-      }
-    }
-    if (stop === ')') throw new ShellParseError("unterminated '$(' or '('");
-    if (this.pendingHeredocs.length > 0) this.readHeredocBodies();
-    this.endPipeline();
-    return this.pipelines;
-  }
-
-  /** Position after parsing; used by a parent parser to continue after a substitution. */
-  get position(): number {
-    return this.pos;
-  }
-
-  set position(value: number) {
-    this.pos = value;
-  }
-
-  private append(text: string): void {
-    this.word += text;
-    this.wordStarted = true;
-  }
-
-  private endWord(): void {
-    if (!this.wordStarted) return;
-    const word = this.word;
-    this.word = '';
-    this.wordStarted = false;
-    if (this.pendingRedirect !== null) {
-      const op = this.pendingRedirect;
-      this.pendingRedirect = null;
-      this.command.redirects.push({ op, target: word });
-      if (op === '<<' || op === '<<-') {
-        this.pendingHeredocs.push({ delimiter: word, stripTabs: op === '<<-', command: this.command });
-      }
-      return;
-    }
-    if (this.command.argv.length === 0 && KEYWORDS.has(word)) return;
-    this.command.argv.push(word);
-  }
-
-  private endCommand(): void {
-    this.endWord();
-    if (this.pendingRedirect !== null) throw new ShellParseError(`redirection '${this.pendingRedirect}' has no target`);
-    const c = this.command;
-    if (c.argv.length > 0 || c.redirects.length > 0 || c.substitutions.length > 0) this.commands.push(c);
-    this.command = emptyCommand();
-  }
-
-  private endPipeline(): void {
-    this.endCommand();
-    if (this.commands.length > 0) this.pipelines.push({ commands: this.commands });
-    this.commands = [];
-  }
-
-  private readControlOperator(c: string, next: string | undefined): void {
-    if (c === '|' && next === '|') {
-      this.endPipeline();
-      this.pos += 2;
-    } else if (c === '|') {
-      this.endCommand();
-      this.pos += next === '&' ? 2 : 1;
-    } else if (c === '&' && next === '&') {
-      this.endPipeline();
-      this.pos += 2;
-    } else if (c === '&' && next === '>') {
-      this.endWord();
-      this.pos += this.src[this.pos + 2] === '>' ? 3 : 2;
-      this.pendingRedirect = '&>';
-    } else {
-      this.endPipeline();
-      this.pos += c === ';' && (next === ';' || next === '&') ? 2 : 1;
-    }
-  }
-
-  private readRedirect(): void {
-    // A word made only of digits right before the operator is a file descriptor, not an argument.
-    if (this.wordStarted && /^\d+$/.test(this.word)) {
-      this.word = '';
-      this.wordStarted = false;
-    } else this.endWord();
-    const match = /^(<<<|<<-|<<|<>|<&|>>|>&|>\||<|>)/.exec(this.src.slice(this.pos));
-    const op = match?.[1] ?? '>';
-    this.pos += op.length;
-    this.pendingRedirect = op;
-  }
-
-  private readDoubleQuoted(): void {
-    this.pos++;
-    let text = '';
-    while (this.pos < this.src.length) {
-      const c = this.src[this.pos] as string;
-      if (c === '"') {
-        this.pos++;
-        this.append(text);
-        return;
-      }
-      if (c === '\\') {
-        const next = this.src[this.pos + 1];
-        if (next === '\n') this.pos += 2;
-        else if (next !== undefined && '$`"\\'.includes(next)) {
-          text += next;
-          this.pos += 2;
+        const childNode = child as ShNode;
+        if (type === 'CmdSubst' || type === 'ProcSubst') {
+          into.substitutions.push(this.nested(childNode));
+        } else if (type === 'Stmt') {
+          if (statements !== null) statements.push(...this.stmt(childNode));
+          else into.substitutions.push(new Reader(this.src, this.depth).script([childNode], this.slice(childNode)));
         } else {
-          text += c;
-          this.pos++;
+          this.collect(childNode, into, statements);
         }
-      } else if (c === '$') {
-        this.append(text);
-        text = '';
-        this.readDollar(true);
-      } else if (c === '`') {
-        text += this.readBackticks();
-      } else {
-        text += c;
-        this.pos++;
       }
     }
-    throw new ShellParseError('unterminated double quote');
   }
 
-  private readDollar(inDoubleQuotes: boolean): void {
-    const rest = this.src.slice(this.pos);
-    if (rest.startsWith('$((')) {
-      // Arithmetic: numbers and names, not commands; kept as text.
-      const end = matchingClose(this.src, this.pos + 2, '(', ')');
-      const close = this.src.indexOf(')', end + 1) === end + 1 ? end + 2 : end + 1;
-      this.append(this.src.slice(this.pos, close));
-      this.pos = close;
-    } else if (rest.startsWith('$(')) {
-      this.append(this.readSubstitution(this.pos + 1, '$('));
-    } else if (rest.startsWith('${')) {
-      const end = matchingClose(this.src, this.pos + 1, '{', '}');
-      this.append(this.src.slice(this.pos, end + 1));
-      this.pos = end + 1;
-    } else if (rest.startsWith("$'") && !inDoubleQuotes) {
-      const end = findAnsiQuoteEnd(this.src, this.pos + 2);
-      this.append(decodeAnsiC(this.src.slice(this.pos + 2, end)));
-      this.pos = end + 1;
-    } else {
-      this.append('$');
-      this.pos++;
-    }
-  }
-
-  /** `open` is the position of the '(' of `$(`, `<(` or `>(`; returns the substitution's text. */
-  private readSubstitution(open: number, prefix: string): string {
-    const inner = new Parser(this.src, this.depth + 1);
+  /** The script inside `$(…)`, `` `…` ``, `<(…)` or `>(…)`, read one level deeper. */
+  private nested(subst: ShNode): Script {
     if (this.depth + 1 > MAX_DEPTH) throw new ShellParseError('commands are nested too deeply to be checked');
-    inner.position = open + 1;
-    const pipelines = inner.parseList(')');
-    const close = inner.position;
-    const source = this.src.slice(open + 1, close);
-    this.command.substitutions.push({ source, pipelines });
-    this.pos = close + 1;
-    return `${prefix}${source})`;
+    const stmts = asNodes(subst['Stmts']);
+    const first = stmts[0];
+    const last = stmts[stmts.length - 1];
+    const source = first && last ? this.src.slice(first.Pos().Offset(), last.End().Offset()) : '';
+    return new Reader(this.src, this.depth + 1).script(stmts, source);
   }
 
-  private readBackticks(): string {
-    let i = this.pos + 1;
-    let inner = '';
-    while (i < this.src.length && this.src[i] !== '`') {
-      if (this.src[i] === '\\' && i + 1 < this.src.length && '`\\$'.includes(this.src[i + 1] as string)) {
-        inner += this.src[i + 1];
-        i += 2;
-      } else {
-        inner += this.src[i];
-        i++;
-      }
+  private assignText(assign: ShNode): string {
+    const name = assign['Name'] as ShNode | null;
+    const value = assign['Value'] as ShNode | null;
+    if (!name || assign['Array'] || assign['Index'] || assign['Naked']) return this.slice(assign);
+    return `${String(name['Value'])}${assign['Append'] ? '+=' : '='}${value ? this.wordText(value) : ''}`;
+  }
+
+  /** A word after quote removal; expansions stay as written (`$HOME`, `$(pwd)`). */
+  private wordText(word: ShNode): string {
+    return asNodes(word['Parts']).map((part) => this.partText(part, false)).join('');
+  }
+
+  private partText(part: ShNode, inDoubleQuotes: boolean): string {
+    switch (nodeType(part)) {
+      case 'Lit':
+        return unescapeLiteral(String(part['Value']), inDoubleQuotes);
+      case 'SglQuoted':
+        return part['Dollar'] ? decodeAnsiC(String(part['Value'])) : String(part['Value']);
+      case 'DblQuoted':
+        return asNodes(part['Parts']).map((p) => this.partText(p, true)).join('');
+      default:
+        return this.slice(part);
     }
-    if (i >= this.src.length) throw new ShellParseError('unterminated backtick');
-    this.command.substitutions.push(parseShell(inner, this.depth + 1));
-    const raw = this.src.slice(this.pos, i + 1);
-    this.pos = i + 1;
-    return raw;
   }
 
-  /** After a newline: the bodies of the heredocs opened on the line just ended. */
-  private readHeredocBodies(): void {
-    for (const heredoc of this.pendingHeredocs) {
-      const delimiter = heredoc.delimiter;
-      const lines: string[] = [];
-      for (;;) {
-        if (this.pos >= this.src.length) break;
-        const eol = this.src.indexOf('\n', this.pos);
-        const end = eol < 0 ? this.src.length : eol;
-        let line = this.src.slice(this.pos, end);
-        this.pos = eol < 0 ? end : end + 1;
-        if (heredoc.stripTabs) line = line.replace(/^\t+/, '');
-        if (line === delimiter) break;
-        lines.push(line);
-      }
-      heredoc.command.heredocs.push(lines.join('\n'));
-    }
-    this.pendingHeredocs = [];
+  private slice(node: ShNode): string {
+    return this.src.slice(node.Pos().Offset(), node.End().Offset());
+  }
+
+  private count(): void {
+    if (++this.nodes > MAX_NODES) throw new ShellParseError('the command is too large to be checked');
   }
 }
 
-function emptyCommand(): SimpleCommand {
-  return { argv: [], redirects: [], substitutions: [], heredocs: [] };
+function isPosition(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { Offset?: unknown }).Offset === 'function';
 }
 
-/** Index of the bracket closing the one at `open`, skipping quoted text. */
-function matchingClose(src: string, open: number, openCh: string, closeCh: string): number {
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') i++;
-    else if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) break;
-      i = end;
-    } else if (c === openCh) depth++;
-    else if (c === closeCh && --depth === 0) return i;
-  }
-  throw new ShellParseError(`unterminated '${openCh}'`);
+function asNodes(value: unknown): ShNode[] {
+  return Array.isArray(value) ? (value as unknown[]).filter((v): v is ShNode => nodeType(v) !== null) : [];
 }
 
-function findAnsiQuoteEnd(src: string, from: number): number {
-  for (let i = from; i < src.length; i++) {
-    if (src[i] === '\\') i++;
-    else if (src[i] === "'") return i;
-  }
-  throw new ShellParseError("unterminated $'…' quote");
+/** Backslash escapes as the shell removes them: all of them outside quotes, only \$ \` \" \\ inside. */
+function unescapeLiteral(value: string, inDoubleQuotes: boolean): string {
+  const withoutContinuations = value.replace(/\\\n/g, '');
+  return inDoubleQuotes ? withoutContinuations.replace(/\\([$`"\\])/g, '$1') : withoutContinuations.replace(/\\(.)/gs, '$1');
 }
 
-/** Decodes bash's $'…' escapes, so `$'\x72m'` is seen as `rm`. */
-function decodeAnsiC(text: string): string {
+/** The body of a `$'…'` string with its C escapes decoded. */
+function decodeAnsiC(body: string): string {
   const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
-  return text.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/g, (all, esc: string) => {
+  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/gs, (whole, esc: string) => {
     const head = esc[0] as string;
     if (head === 'x' || head === 'u' || head === 'U') return String.fromCodePoint(parseInt(esc.slice(1), 16));
     if (/[0-7]/.test(head)) return String.fromCharCode(parseInt(esc, 8));
-    if (head === 'c') return String.fromCharCode((esc.charCodeAt(1) ?? 0) & 31);
-    return simple[head] ?? all;
+    if (head === 'c') return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
+    return simple[head] ?? whole;
   });
 }

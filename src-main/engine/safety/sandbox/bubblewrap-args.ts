@@ -12,6 +12,8 @@
 // dies with the engine. Where bubblewrap makes its own user namespace, the check's shell first lowers
 // RLIMIT_NPROC (./check-limits says why that caps the sandbox alone), soft and hard, so the check
 // cannot raise it again.
+import { dependencyMountArgs } from './dependency-mounts';
+import type { DependencyMount } from './dependency-mounts';
 import { orderViews } from './path-views';
 import type { PathView } from './path-views';
 
@@ -36,6 +38,10 @@ export interface BubblewrapLayout {
   emptyFile: string;
   /** RLIMIT_NPROC inside the sandbox; null leaves it alone (no own user namespace to count in). */
   maxProcesses: number | null;
+  /** Keep the host's network: only the dependency setup asks for it (./dependency-mounts, DESIGN §9b). */
+  network?: boolean;
+  /** Installed dependencies bound read-only into the worktree (./dependency-mounts). */
+  dependencyMounts?: readonly DependencyMount[];
 }
 
 export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): string[] {
@@ -51,6 +57,7 @@ export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): 
   });
   return [
     '--unshare-all',
+    ...(layout.network === true ? ['--share-net'] : []),
     ...(layout.disableUserns ? ['--unshare-user', '--disable-userns'] : []),
     '--die-with-parent',
     '--new-session',
@@ -61,6 +68,7 @@ export function buildBubblewrapArgs(layout: BubblewrapLayout, command: string): 
     '--proc', '/proc',
     '--tmpfs', '/tmp',
     ...mounts,
+    ...dependencyMountArgs(layout.worktree, layout.dependencyMounts ?? []),
     '--dir', layout.home,
     '--chdir', layout.worktree,
     '--',

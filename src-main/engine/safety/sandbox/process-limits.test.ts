@@ -87,7 +87,10 @@ describe('process limits in the sandbox', () => {
     const probe = await run('true');
     expect(probe.limits.processes.mechanism).not.toBe('none');
     // It fails like a test run would, so the sandbox hint is added.
-    const result = await run('b() { b | b & }; b; wait; echo bomb-over; exit 1', { timeoutMs: 15_000 });
+    // The shell waits on a sleep started before the bomb: without it, `wait` returns as soon as the
+    // first background job has spawned its pipeline, and the bomb is killed with the namespace before
+    // it ever reaches the cap (seen on a fast machine: over in 0.3 s, no fork ever failed).
+    const result = await run('sleep 2 & b() { b | b & }; b; wait; echo bomb-over; exit 1', { timeoutMs: 15_000 });
     expect(result.timedOut).toBe(false);
     expect(result.stdout).toMatch(/bomb-over/);
     expect(result.output).toMatch(/Cannot fork/);

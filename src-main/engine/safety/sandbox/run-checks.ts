@@ -9,7 +9,9 @@ import { evaluateCommand } from '../command-policy';
 import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind } from './detect-sandbox';
 import type { AppliedLimits, CheckLimits } from './check-limits';
+import type { CheckDependencies } from './dependency-mounts';
 import { runSandboxed } from './run-sandboxed';
+import type { WorktreeGitPaths } from './sandbox-mounts';
 
 export type { CheckName };
 
@@ -32,6 +34,8 @@ export interface CheckResult extends CheckOutcome {
 export interface RunChecksOptions {
   checks: readonly CheckSpec[];
   worktree: string;
+  /** The worktree's git wiring as the engine recorded it (read-only inside the sandbox). */
+  git?: WorktreeGitPaths;
   safety: SafetyConfig;
   /** Hidden from every check on top of homes and /run: at least the engine's home. */
   hiddenPaths: readonly string[];
@@ -42,13 +46,14 @@ export interface RunChecksOptions {
   maxOutputBytes?: number;
   /** Process and memory caps per check; defaults in ../sandbox/check-limits. */
   limits?: Partial<CheckLimits>;
+  /** The workspace's installed dependencies, shown read-only (./dependency-mounts). */
+  dependencies?: CheckDependencies;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
 
 export async function runChecks(options: RunChecksOptions): Promise<CheckResult[]> {
   const { safety, log } = options;
-  const allowedChecks = options.checks.map((c) => c.command);
   // One probe for all the checks of this run when the engine did not hand in its own detector.
   const detector = options.detector ?? createSandboxDetector();
   if (safety.sandbox === 'off' && options.checks.length > 0) {
@@ -57,7 +62,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
   const results: CheckResult[] = [];
   for (const check of options.checks) {
     options.signal?.throwIfAborted();
-    const verdict = evaluateCommand(check.command, { kind: 'check', allowedChecks, extraDenied: safety.blocked_commands });
+    const verdict = evaluateCommand(check.command, { kind: 'check', extraDenied: safety.blocked_commands });
     if (!verdict.allowed) {
       log.warn({ check: check.name, command: check.command, rule: verdict.rule }, `check refused by the command policy: ${verdict.reason}`);
       results.push({
@@ -82,8 +87,10 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
       mode: safety.sandbox,
       timeoutMs: safety.check_timeout_s * 1000,
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      readPaths: safety.sandbox_read_paths,
+      readPaths: [...safety.sandbox_read_paths, ...(options.dependencies?.readPaths ?? [])],
       hiddenPaths: options.hiddenPaths,
+      ...(options.git ? { git: options.git } : {}),
+      ...(options.dependencies ? { dependencyMounts: options.dependencies.mounts, env: options.dependencies.env } : {}),
       detector,
       signal: options.signal,
       ...(options.limits ? { limits: options.limits } : {}),

@@ -257,10 +257,42 @@ describe('runSandboxed inside bubblewrap', () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'first commit');
     git('remote', 'add', 'origin', 'https://user:ghp_planted0123456789abcdef0123@example.com/x.git');
     git('worktree', 'add', '-q', linked, '-b', 'nocturnal/t/1');
-    const result = await run('git log -1 --format=%s; git remote -v; echo "remotes: $(git remote | wc -l)"', { cwd: linked });
+    const commonDir = join(await realpath(repo), '.git');
+    const gitPaths = { dotGit: join(linked, '.git'), gitDir: join(commonDir, 'worktrees', 'git-wt'), commonDir };
+    const result = await run('git log -1 --format=%s; git remote -v; echo "remotes: $(git remote | wc -l)"', { cwd: linked, git: gitPaths });
     expect(result.stdout).toMatch(/^first commit$/m);
     expect(result.stdout).toMatch(/remotes: 0/);
     expect(result.output).not.toMatch(/ghp_planted/);
+
+    // The worktree is writable, its git wiring is not: the .git file can be neither rewritten, removed
+    // nor renamed, and the admin folder and the repository's git dir take no new file.
+    const dotGitBefore = await readFile(gitPaths.dotGit, 'utf8');
+    const tamper = await run(
+      [
+        `echo "gitdir: ${commonDir}" > .git && echo "rewrote .git"`,
+        'rm -f .git && echo "removed .git"',
+        'mv .git moved-git && echo "renamed .git"',
+        `echo "[filter x]" > ${gitPaths.gitDir}/config.worktree && echo "wrote config.worktree"`,
+        `echo "* filter=x" > ${commonDir}/info/attributes && echo "wrote info/attributes"`,
+        'echo ok > worktree-file.txt && echo "wrote worktree file"',
+      ].join('; '),
+      { cwd: linked, git: gitPaths },
+    );
+    expect(tamper.stdout).toBe('wrote worktree file\n');
+    expect(await readFile(gitPaths.dotGit, 'utf8')).toBe(dotGitBefore);
+    expect(existsSync(join(gitPaths.gitDir, 'config.worktree'))).toBe(false);
+    expect(existsSync(join(commonDir, 'info', 'attributes'))).toBe(false);
+    expect(existsSync(join(linked, 'moved-git'))).toBe(false);
+  });
+
+  it('shows no git dir at all without the engine\'s record of it: a .git file is never followed to decide what to mount', async () => {
+    const planted = join(fakeHome, '.ssh');
+    const lone = join(engineHome, 'worktrees', 'lone');
+    await mkdir(lone, { recursive: true });
+    await writeFile(join(lone, '.git'), `gitdir: ${planted}\n`);
+    const result = await run(`ls ${planted} || echo "hidden"`, { cwd: lone });
+    expect(result.stdout).toMatch(/hidden/);
+    expect(result.output).not.toMatch(/id_rsa/);
   });
 });
 

@@ -18,12 +18,14 @@ import { JOIN_SCRIPT, createCgroupJail } from './cgroup-jail';
 import type { CgroupJail } from './cgroup-jail';
 import { defaultCheckLimits, kernelCountsNprocPerUserNamespace, limitNote } from './check-limits';
 import type { AppliedLimits, CheckLimits } from './check-limits';
+import type { DependencyMount } from './dependency-mounts';
 import { createSandboxDetector } from './detect-sandbox';
 import type { SandboxDetector, SandboxKind, SandboxSupport } from './detect-sandbox';
 import { OutputCap } from './output-cap';
 import { sandboxHint } from './sandbox-hints';
 import { buildSandboxExecProfile } from './sandbox-exec-profile';
 import { resolveSandboxMounts } from './sandbox-mounts';
+import type { WorktreeGitPaths } from './sandbox-mounts';
 import { scrubbedEnv } from './scrubbed-env';
 
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -41,6 +43,8 @@ export interface RunSandboxedOptions {
   readPaths?: readonly string[];
   /** Host paths hidden, on top of homes and /run (pass the engine's home). */
   hiddenPaths?: readonly string[];
+  /** The worktree's git wiring: shown read-only so git works inside, and never writable. */
+  git?: WorktreeGitPaths;
   /** Extra environment, filtered like everything else (see scrubbed-env). */
   env?: Readonly<Record<string, string>>;
   /** Share one detector per engine so bubblewrap is probed once. */
@@ -50,6 +54,10 @@ export interface RunSandboxedOptions {
   killGraceMs?: number;
   /** Process and memory caps; missing fields take ./check-limits' defaults. */
   limits?: Partial<CheckLimits>;
+  /** Network on: only the dependency setup (DESIGN §9b); every check runs without it. */
+  network?: boolean;
+  /** Installed dependencies shown read-only inside the worktree (bubblewrap only). */
+  dependencyMounts?: readonly DependencyMount[];
 }
 
 export interface SandboxedResult {
@@ -103,6 +111,7 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     worktree: options.cwd,
     hiddenPaths: options.hiddenPaths ?? [],
     readPaths: options.readPaths ?? [],
+    git: options.git,
   });
   const limits: CheckLimits = { ...defaultCheckLimits(), ...options.limits };
   // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs
@@ -125,7 +134,16 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       const emptyFile = join(hostTemp, 'empty');
       await writeFile(emptyFile, '', { mode: 0o444 });
       file = bubblewrap.executable;
-      args = buildBubblewrapArgs({ ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns, maxProcesses: nproc }, options.command);
+      args = buildBubblewrapArgs(
+        { ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns, maxProcesses: nproc, network: options.network === true, dependencyMounts: options.dependencyMounts ?? [] },
+        options.command,
+      );
+    } else if ((options.dependencyMounts ?? []).length > 0) {
+      // Without mount namespaces there is no way to show the cache inside the worktree uncopied.
+      throw new NocturnalError(
+        'runtime',
+        `this workspace's dependencies are shown to checks with bubblewrap mounts, which ${kind === 'none' ? 'safety.sandbox: off' : kind} cannot do; install bubblewrap or remove the workspace's setup`,
+      );
     } else if (kind === 'sandbox-exec' && support?.executable) {
       file = support.executable;
       const profile = buildSandboxExecProfile({
@@ -133,6 +151,7 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
         tempDir: hostTemp,
         readPaths: mounts.readOnly,
         hiddenPaths: mounts.hidden.map((h) => h.path),
+        network: options.network === true,
       });
       args = ['-p', profile, '/bin/sh', '-c', options.command];
     }

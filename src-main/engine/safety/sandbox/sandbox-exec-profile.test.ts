@@ -51,4 +51,16 @@ describe('buildSandboxExecProfile', () => {
     expect(tricky).toContain('(subpath "/w/a\\"b\\\\c")');
     expect(tricky).not.toContain('file-read*');
   });
+
+  it('keeps the worktree\'s .git file read-only although the worktree is writable (the last matching rule wins)', () => {
+    const worktree = '/Users/u/nocturnal/worktrees/t1-1';
+    const locked = buildSandboxExecProfile({ worktree, tempDir: '/t', readPaths: [`${worktree}/.git`, '/Users/u/code/repo/.git'], hiddenPaths: [] });
+    const lines = locked.split('\n');
+    const allow = lines.indexOf('(allow file-write*');
+    const deny = lines.lastIndexOf('(deny file-write*');
+    expect(deny).toBeGreaterThan(allow);
+    expect(lines[deny + 1]).toBe(`  (literal "${worktree}/.git") (subpath "${worktree}/.git")`);
+    // Read paths outside the worktree need no such rule: writes there are denied already.
+    expect(locked.match(/deny file-write\*/g)).toHaveLength(2);
+  });
 });

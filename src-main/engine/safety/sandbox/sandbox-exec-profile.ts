@@ -14,6 +14,8 @@ export interface SandboxExecProfileOptions {
   tempDir: string;
   readPaths: readonly string[];
   hiddenPaths: readonly string[];
+  /** Allow the network: only the dependency setup (DESIGN §9b). */
+  network?: boolean;
 }
 
 export function buildSandboxExecProfile(options: SandboxExecProfileOptions): string {
@@ -21,8 +23,9 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
   const lines = [
     '(version 1)',
     '(allow default)',
-    '; no network at all: no namespaces on macOS, so loopback would be the host loopback',
-    '(deny network*)',
+    ...(options.network === true
+      ? ['; the dependency setup: the one phase allowed the network']
+      : ['; no network at all: no namespaces on macOS, so loopback would be the host loopback', '(deny network*)']),
     '; keychain and credential services',
     '(deny mach-lookup (global-name "com.apple.SecurityServer") (global-name "com.apple.securityd") (global-name "com.apple.security.agent"))',
     '; writes only to the worktree, the private temp folder and harmless devices',
@@ -32,6 +35,13 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
     '  (literal "/dev/null") (literal "/dev/zero") (literal "/dev/dtracehelper")',
     '  (regex #"^/dev/tty") (regex #"^/dev/fd/"))',
   ];
+  // Read paths inside the worktree (its `.git` file) stay read-only, as bubblewrap's more specific
+  // read-only bind makes them: a check must not redirect the engine's git.
+  const lockedInside = options.readPaths.filter((p) => p.startsWith(`${options.worktree}/`));
+  if (lockedInside.length > 0) {
+    lines.push('; the worktree\'s git wiring is read-only even though the worktree is writable');
+    lines.push('(deny file-write*', ...lockedInside.map((p) => `  (literal ${quote(p)}) (subpath ${quote(p)})`), ')');
+  }
   // Reads: hidden paths denied, the worktree, temp folder and read paths allowed, the most specific
   // path winning (./path-views) — the engine home is hidden but the worktree inside it is not.
   const views: PathView[] = [

@@ -2,11 +2,24 @@
 // mounts on resolved paths, and /var/run is usually a link to /run), existence, folder or file. Also
 // lets git work inside a check: a linked worktree's `.git` file points into the main repository's
 // .git, which lives outside the worktree (often in a hidden home); that is shown read-only, with its
-// config masked because remote URLs there can carry credentials.
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+// config masked because remote URLs there can carry credentials. Which git dirs those are is what the
+// engine recorded when it created the worktree — never read from the `.git` file, which a check could
+// have rewritten to show some other folder — and the `.git` file itself is read-only, so a check cannot
+// redirect the engine's git or a later check's.
+import { realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { HiddenPath } from './bubblewrap-args';
+
+/** An attempt worktree's git wiring, as the engine recorded it. */
+export interface WorktreeGitPaths {
+  /** The worktree's `.git` file. */
+  dotGit: string;
+  /** Its admin folder, `<common dir>/worktrees/<id>`. */
+  gitDir: string;
+  /** The repository's git dir. */
+  commonDir: string;
+}
 
 export interface SandboxMounts {
   worktree: string;
@@ -23,9 +36,13 @@ export async function resolveSandboxMounts(options: {
   worktree: string;
   hiddenPaths: readonly string[];
   readPaths: readonly string[];
+  /** Without it no git dir is shown and git does not work inside the check. */
+  git?: WorktreeGitPaths | undefined;
 }): Promise<SandboxMounts> {
   const worktree = await realpath(options.worktree);
-  const git = await gitDirsOf(worktree);
+  const git = options.git
+    ? { readOnly: [options.git.gitDir, options.git.commonDir, options.git.dotGit], masked: [join(options.git.commonDir, 'config')] }
+    : { readOnly: [], masked: [] };
 
   const hidden: HiddenPath[] = [];
   const seen = new Set<string>();
@@ -51,18 +68,4 @@ async function hiddenEntry(path: string): Promise<HiddenPath | null> {
   const info = await stat(real).catch(() => null);
   if (info === null) return null;
   return { path: real, kind: info.isDirectory() ? 'dir' : 'file' };
-}
-
-/** For a linked worktree: its git dir and the common dir to show, and the config file to mask. */
-async function gitDirsOf(worktree: string): Promise<{ readOnly: string[]; masked: string[] }> {
-  const dotGit = join(worktree, '.git');
-  const info = await lstat(dotGit).catch(() => null);
-  if (info === null || !info.isFile()) return { readOnly: [], masked: [] };
-  const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8'));
-  if (pointer === null) return { readOnly: [], masked: [] };
-  const gitDir = resolve(worktree, pointer[1] as string);
-  const common = await readFile(join(gitDir, 'commondir'), 'utf8')
-    .then((text) => resolve(gitDir, text.trim()))
-    .catch(() => dirname(dirname(gitDir)));
-  return { readOnly: [gitDir, common], masked: [join(common, 'config')] };
 }

@@ -40,9 +40,13 @@ export class AttemptRecorder {
   /** The attempt could not go on for a reason outside the task: interrupted, and the task queued again. */
   interrupt(reason: string): AttemptResult {
     const { store, now } = this.deps;
-    const current = store.attempts.require(this.attemptId);
-    const attempt = store.attempts.transition(this.attemptId, 'interrupted', now(), { reasons: [...current.reasons, reason] });
-    store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
+    // One transaction, as in finish: the attempt and its task never disagree after a crash.
+    const attempt = store.db.transaction(() => {
+      const current = store.attempts.require(this.attemptId);
+      const ended = store.attempts.transition(this.attemptId, 'interrupted', now(), { reasons: [...current.reasons, reason] });
+      store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
+      return ended;
+    })();
     this.progress('done', attempt.cycles, `interrupted: ${reason}`);
     return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
   }
@@ -50,10 +54,14 @@ export class AttemptRecorder {
   finish(end: AttemptEnding): AttemptResult {
     const { store, now } = this.deps;
     const { status } = end;
-    const attempt = store.attempts.transition(this.attemptId, status, now(), end.changes);
-    store.tasks.transition(this.task.id, status, now(), { reason: attempt.reasons.at(-1) ?? null });
-    if (status === 'merged') store.interactions.recordApproval(this.attemptId, 'auto-approved', attempt.reasons.at(-1) ?? null);
-    if (status === 'rejected') store.interactions.recordApproval(this.attemptId, 'auto-rejected', attempt.reasons.at(-1) ?? null);
+    // One transaction: a crash can never leave the attempt finished and its task still `running`.
+    const attempt = store.db.transaction(() => {
+      const ended = store.attempts.transition(this.attemptId, status, now(), end.changes);
+      store.tasks.transition(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
+      if (status === 'merged') store.interactions.recordApproval(this.attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
+      if (status === 'rejected') store.interactions.recordApproval(this.attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
+      return ended;
+    })();
     this.progress('done', attempt.cycles, `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}`);
     return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
   }

@@ -3,6 +3,8 @@
 // or how the attempt ends; only the runner turns an ending into stored state (through the recorder).
 import type { Attempt, Task, Workspace } from '../../../../src-shared/domain/records';
 import type { TaskBrief } from '../../agents/prompts/prompt-types';
+import type { EnsureOutcome } from '../../deps/dependency-service';
+import type { EngineWorktree } from '../../git/engine-worktree';
 import { restoreWorktreeToHead } from '../../git/worktree-restore';
 import type { InteractionContext } from '../../store/interactions-repo';
 import type { AttemptDeps } from '../attempt-context';
@@ -14,11 +16,20 @@ export interface AttemptRun {
   workspace: Workspace;
   /** The attempt row as it was started (id, branch, session). */
   attempt: Attempt;
-  worktree: string;
+  /** Where the attempt's worktree is (or will be) created. */
+  worktreeDir: string;
   signal: AbortSignal;
   record: AttemptRecorder;
   brief: TaskBrief;
   interaction: InteractionContext & { attemptId: string; taskId: string };
+}
+
+/** The run once prepare has created the worktree and made sure of the dependencies. */
+export interface ReadyRun extends AttemptRun {
+  /** The worktree as recorded at creation: every git call on it is pinned to these directories. */
+  worktree: EngineWorktree;
+  /** What the dependency setup gave for the base commit (DESIGN §9b). */
+  dependencies: EnsureOutcome;
 }
 
 export type Staged<T> = { next: T } | { end: AttemptEnding };
@@ -32,8 +43,8 @@ export function end<T>(ending: AttemptEnding): Staged<T> {
 }
 
 /** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */
-export async function restoreWorktree(run: AttemptRun): Promise<void> {
-  await restoreWorktreeToHead({ ...run.deps.git, worktreePath: run.worktree, ownedRoot: run.deps.paths.worktrees });
+export async function restoreWorktree(run: ReadyRun): Promise<void> {
+  await restoreWorktreeToHead({ ...run.deps.git, worktree: run.worktree, ownedRoot: run.deps.paths.worktrees });
 }
 
 export function briefOf(task: Task): TaskBrief {

@@ -1,18 +1,20 @@
 // Stage 2, baseline: the checks on the untouched base commit (cached per workspace and base commit for
 // the session), which every later result is compared with.
 import type { CheckOutcome } from '../../../../src-shared/domain/attempt';
+import { checkDependencies } from '../../deps/dependency-service';
 import { classifyBaseFailure } from '../../quality/failure-class';
 import { ending } from './attempt-recorder';
-import type { AttemptRun, Staged } from './attempt-run';
+import type { ReadyRun, Staged } from './attempt-run';
 import { end, next, restoreWorktree } from './attempt-run';
 
-export async function baselineStage(run: AttemptRun, baseCommit: string): Promise<Staged<CheckOutcome[]>> {
+export async function baselineStage(run: ReadyRun, baseCommit: string): Promise<Staged<CheckOutcome[]>> {
   const { deps, workspace, worktree, record, signal } = run;
   record.progress('baseline', 0, 'running the checks on the base commit');
   const cacheKey = `${workspace.id}:${baseCommit}`;
   let checksBefore = deps.baselineCache.get(cacheKey);
   if (!checksBefore) {
-    checksBefore = await deps.checks.run({ worktree, checks: workspace.checks, signal });
+    const baseDependencies = checkDependencies(run.dependencies.kind === 'ready' ? run.dependencies.view : null);
+    checksBefore = await deps.checks.run({ worktree, checks: workspace.checks, signal, ...(baseDependencies ? { dependencies: baseDependencies } : {}) });
     deps.baselineCache.set(cacheKey, checksBefore);
     await restoreWorktree(run);
   }

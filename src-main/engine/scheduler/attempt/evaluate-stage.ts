@@ -8,13 +8,15 @@ import { getDiffStats } from '../../git/diff-stats';
 import { getDiffText } from '../../git/diff-text';
 import { reviewSchema } from '../../llm/protocol';
 import { isServerUnreachable } from '../../llm/server-unreachable';
-import { scoreAttempt } from '../../quality/score';
+import { gatedZeroBreakdown, scoreAttempt } from '../../quality/score';
 import { analyzeTestChanges, taskWordsOf } from '../../quality/test-changes';
 import { renderChecks } from '../../report/render-report';
 import { checkFinalDiff } from '../../safety/final-diff-gate';
+import { dependencyFilesIn } from '../../workspaces/detect-setup';
+import type { QualityConfig } from '../../../../src-shared/config/schema';
 import type { AttemptEnding } from './attempt-recorder';
 import { ending } from './attempt-recorder';
-import type { AttemptRun } from './attempt-run';
+import type { ReadyRun } from './attempt-run';
 
 export interface EvaluateInput {
   baseCommit: string;
@@ -33,11 +35,12 @@ export type Evaluation =
   | { kind: 'end'; ending: AttemptEnding }
   | { kind: 'scored'; breakdown: ScoreBreakdown; decision: ScoreDecision; reviewIssues: string[]; diff: DiffStats };
 
-export function safetyGate(reasons: string[], weights: ScoreBreakdown['weights']): ScoreBreakdown {
-  return { checks: 0, progress: 0, review: 0, scope: 0, weights, gates: reasons.map((r) => `safety violation: ${r}`), total: 0 };
+/** A change stopped by a safety rule: every term 0, with the violations as its gates. */
+export function safetyGate(reasons: string[], quality: QualityConfig): ScoreBreakdown {
+  return gatedZeroBreakdown(reasons.map((r) => `safety violation: ${r}`), quality);
 }
 
-export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Promise<Evaluation> {
+export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promise<Evaluation> {
   const { deps, workspace, record, signal, brief, interaction } = run;
   const { config, git } = deps;
   const { reasons } = input;
@@ -51,7 +54,7 @@ export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Prom
       kind: 'end',
       ending: ending('rejected', {
         score: 0,
-        scoreBreakdown: safetyGate(violations, config.quality.weights),
+        scoreBreakdown: safetyGate(violations, config.quality),
         decision: 'reject',
         reasons: [...reasons, 'safety violation: the committed change breaks the safety rules', ...violations],
       }),
@@ -86,6 +89,7 @@ export async function evaluateStage(run: AttemptRun, input: EvaluateInput): Prom
       diff: diffStats,
       plannedFiles: input.plannedFiles,
       safetyViolations: [],
+      dependencyChanges: dependencyFilesIn(diffStats.paths),
       tests: { weakening: testChanges.weakening, added: testChanges.assertionsAdded > 0 && testChanges.coversCriterion },
     },
     config.quality,

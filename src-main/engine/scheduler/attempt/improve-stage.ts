@@ -3,11 +3,15 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import { runChecksOnChange } from '../../deps/checks-on-change';
+import { pinnedGit } from '../../git/engine-worktree';
+import { getDiffStats } from '../../git/diff-stats';
+import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
 import { renderChecks } from '../../report/render-report';
 import { ending } from './attempt-recorder';
-import type { AttemptRun, Staged } from './attempt-run';
+import type { ReadyRun, Staged } from './attempt-run';
 import { end, next, restoreWorktree } from './attempt-run';
 import { editStep } from './edit-step';
 import { CycleMemory } from './cycle-memory';
@@ -20,7 +24,7 @@ export interface ToLand {
   reasons: string[];
 }
 
-export async function improveStage(run: AttemptRun, baseCommit: string, checksBefore: CheckOutcome[]): Promise<Staged<ToLand>> {
+export async function improveStage(run: ReadyRun, baseCommit: string, checksBefore: CheckOutcome[]): Promise<Staged<ToLand>> {
   const { deps, task, workspace, worktree, signal, record } = run;
   const { config, git } = deps;
 
@@ -28,7 +32,7 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
   // Rebuilt from the worktree before every cycle: the model edits the files as they are now.
-  const contextFor = async (files: string[]) => (await buildContext({ git, notes, worktree, taskFiles: files, taskText, budgetTokens: budget })).text;
+  const contextFor = async (files: string[]) => (await buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget })).text;
   let specText = '';
   let plannedFiles = task.files;
   if (task.executor === 'spec') {
@@ -65,7 +69,10 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
     record.update({ headCommit: head });
 
     record.progress('check', cycle, 'running the checks on the change');
-    const checksAfter = await deps.checks.run({ worktree, checks: workspace.checks, signal });
+    const changedDependencyFiles = dependencyFilesIn((await getDiffStats(workspace.path, baseCommit, head, git)).files.map((f) => f.path));
+    const checked = await runChecksOnChange({ checks: deps.checks, dependencies: deps.dependencies, workspace, worktree, head, attemptId: run.attempt.id, base: run.dependencies, changedDependencyFiles, signal });
+    const checksAfter = checked.outcomes;
+    if (checked.note !== null) reasons.push(`cycle ${cycle}: ${checked.note}`);
     await restoreWorktree(run);
     record.update({ checksAfter });
     const failing = checksAfter.filter((c) => !c.passed);
@@ -73,7 +80,7 @@ export async function improveStage(run: AttemptRun, baseCommit: string, checksBe
       const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
-        feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree)).join('\n\n'));
+        feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree.path)).join('\n\n'));
         memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
         continue;

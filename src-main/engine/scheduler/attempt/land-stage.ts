@@ -4,10 +4,10 @@ import type { ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { landAttempt } from '../../integration/land-attempt';
 import type { AttemptEnding } from './attempt-recorder';
 import { ending } from './attempt-recorder';
-import type { AttemptRun } from './attempt-run';
+import type { ReadyRun } from './attempt-run';
 import { recheckMerge } from './merge-recheck';
 
-export async function landStage(run: AttemptRun, breakdown: ScoreBreakdown, reasons: string[]): Promise<AttemptEnding> {
+export async function landStage(run: ReadyRun, breakdown: ScoreBreakdown, reasons: string[]): Promise<AttemptEnding> {
   const { deps, workspace, task, record } = run;
   const { config } = deps;
   const scored = { score: breakdown.total, scoreBreakdown: breakdown };

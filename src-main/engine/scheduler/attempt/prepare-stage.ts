@@ -1,32 +1,45 @@
-// Stage 1, prepare: the attempt's own worktree on its branch. It starts from the target branch when that
-// exists and contains the base (so what merged tonight is under tomorrow's tasks), unless the workspace
-// says `startFrom: base`; otherwise from the base. Where it started is part of the attempt's story.
+// Stage 1, prepare: the attempt's own worktree on its branch, and the workspace's dependencies for its
+// starting commit. It starts from the target branch when that exists and contains the base (so what
+// merged tonight is under tomorrow's tasks), unless the workspace says `startFrom: base`; otherwise from
+// the base. Where it started is part of the attempt's story.
+import { existsSync } from 'node:fs';
+import type { EngineWorktree } from '../../git/engine-worktree';
 import { addWorktree } from '../../git/worktree-add';
 import { isAncestor } from '../../git/is-ancestor';
 import { branchRef, shortBranchName } from '../../git/refs';
 import { resolveCommit } from '../../git/resolve-ref';
+import { repositoryGoneReason } from '../../quality/worktree-tamper';
 import { ending } from './attempt-recorder';
-import type { AttemptRun, Staged } from './attempt-run';
+import type { AttemptRun, ReadyRun, Staged } from './attempt-run';
 import { end, next } from './attempt-run';
 
 export interface Prepared {
+  /** The run with its worktree and dependencies: what every later stage works on. */
+  ready: ReadyRun;
   /** The commit the attempt starts from: every diff and the baseline are measured against it. */
   baseCommit: string;
   /** Where it started, in words, for the attempt's reasons and the report. */
   startNote: string;
 }
 
-export async function prepareStage(run: AttemptRun, markCreated: () => void): Promise<Staged<Prepared>> {
-  const { deps, workspace, attempt, worktree, record } = run;
+export async function prepareStage(run: AttemptRun, markCreated: (worktree: EngineWorktree) => void): Promise<Staged<Prepared>> {
+  const { deps, workspace, attempt, worktreeDir, record, signal } = run;
   record.progress('prepare', 0, `creating worktree on ${attempt.branch}`);
+  if (!existsSync(workspace.path)) return end(ending('failed', { reasons: [repositoryGoneReason(workspace.path)] }));
   const base = await resolveCommit(workspace.path, workspace.baseBranch, deps.git);
   if (!base) return end(ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }));
   const start = await startingPoint(run, base);
-  const added = await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
+  const added = await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktreeDir, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
   if (added.kind !== 'created') return end(ending('failed', { reasons: [`could not create the worktree: ${added.kind}`] }));
-  markCreated();
-  record.update({ worktreePath: worktree, baseCommit: start.commit, headCommit: start.commit });
-  return next({ baseCommit: start.commit, startNote: start.note });
+  // From here on git is told this worktree's git dir; its `.git` file is never read again.
+  const worktree = added.worktree;
+  markCreated(worktree);
+  record.update({ worktreePath: worktreeDir, baseCommit: start.commit, headCommit: start.commit });
+
+  record.progress('prepare', 0, 'making sure the dependencies are installed');
+  const dependencies = await deps.dependencies.ensure(workspace, start.commit, { signal });
+  if (dependencies.kind === 'failed') return end(ending('failed', { reasons: [dependencies.reason] }));
+  return next({ ready: { ...run, worktree, dependencies }, baseCommit: start.commit, startNote: start.note });
 }
 
 async function startingPoint(run: AttemptRun, base: string): Promise<{ commit: string; note: string }> {

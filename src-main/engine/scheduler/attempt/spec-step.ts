@@ -4,11 +4,11 @@ import { specPromptV1 } from '../../agents/prompts/spec-v1';
 import { validateSpec } from '../../agents/validate-spec';
 import { specSchema } from '../../llm/protocol';
 import type { NocturnalSpec } from '../../llm/protocol';
-import type { AttemptRun } from './attempt-run';
+import type { ReadyRun } from './attempt-run';
 
 export type SpecResult = { kind: 'ok'; spec: NocturnalSpec } | { kind: 'refused'; problems: string[] };
 
-export async function specify(run: AttemptRun, context: string): Promise<SpecResult> {
+export async function specify(run: ReadyRun, context: string): Promise<SpecResult> {
   const { deps, brief, worktree, interaction, signal, record } = run;
   let feedback: string | null = null;
   let problems: string[] = [];
@@ -22,7 +22,7 @@ export async function specify(run: AttemptRun, context: string): Promise<SpecRes
       context: interaction,
       signal,
     });
-    problems = await validateSpec(reply.value, worktree, deps.config.safety);
+    problems = await validateSpec(reply.value, worktree.path, deps.config.safety);
     if (problems.length === 0) return { kind: 'ok', spec: reply.value };
     feedback = problems.join('\n');
   }

@@ -1,0 +1,58 @@
+// An attempt's worktree as the engine recorded it when it created it: the paths of its git dir
+// (`<common dir>/worktrees/<id>`) and of the repository's common dir. Every git command the engine runs
+// on the worktree names these explicitly (`--git-dir`, `--work-tree`, GIT_COMMON_DIR) instead of letting
+// git discover them from the worktree's `.git` file: checks run model-written code with the worktree
+// writable, and a `.git` file rewritten to point at the user's repository, or at a planted git dir
+// whose config defines a filter, would otherwise steer the engine's own, unsandboxed git.
+import { runGit } from './run-git';
+import type { GitCallOptions, PinnedRepository, RunGitOptions } from './run-git';
+
+export interface EngineWorktree {
+  /** The user's repository the worktree belongs to (where `git worktree add` ran). */
+  repoPath: string;
+  /** Canonical path of the worktree. */
+  path: string;
+  /** The worktree's own git dir (index, HEAD), inside the common dir. */
+  gitDir: string;
+  /** The repository's git dir: refs, objects, config. */
+  commonDir: string;
+  /** Short name of the attempt branch checked out there (empty for a detached worktree). */
+  branch: string;
+  /** Set for a worktree on a commit with no branch (the baseline run): HEAD must stay this commit. */
+  detachedAt?: string;
+}
+
+/** The exact `.git` file git wrote when it created the worktree. */
+export function expectedDotGit(worktree: EngineWorktree): string {
+  return `gitdir: ${worktree.gitDir}\n`;
+}
+
+/**
+ * Call options that pin git to the worktree's recorded directories, with every filter driver the
+ * repository's configuration defines switched off (`filter.<name>.clean=` and friends): a check can
+ * write a `.gitattributes` that selects a driver for any file, and `git status` or `git add` would then
+ * run it outside the sandbox. Read fresh for each operation, so a driver added later is covered too.
+ */
+export async function pinnedGit(worktree: EngineWorktree, call: GitCallOptions): Promise<RunGitOptions> {
+  const base: PinnedRepository = { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] };
+  const listed = await runGit(worktree.path, ['config', '--name-only', '-z', '--get-regexp', '^filter\\.'], { ...call, pinned: base, okExitCodes: [0, 1] });
+  return { ...call, pinned: { ...base, config: neutralisedFilters(listed.stdout.split('\0')) } };
+}
+
+const FILTER_KEY = /^filter\.(.+)\.([^.]+)$/;
+
+/** `-c` overrides that disable every filter named in `keys` (`filter.<name>.<setting>` names). */
+export function neutralisedFilters(keys: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const key of keys) {
+    const match = FILTER_KEY.exec(key.trim());
+    if (match?.[1] !== undefined) names.add(match[1]);
+  }
+  const config: string[] = [];
+  for (const name of [...names].sort()) {
+    // A name git could not take back through `-c name=value` is refused rather than left running.
+    if (name.includes('=') || /[\n\r\0]/.test(name)) throw new Error(`the repository configures a filter whose name cannot be overridden safely: ${JSON.stringify(name)}`);
+    config.push('-c', `filter.${name}.clean=`, '-c', `filter.${name}.smudge=`, '-c', `filter.${name}.process=`, '-c', `filter.${name}.required=false`);
+  }
+  return config;
+}

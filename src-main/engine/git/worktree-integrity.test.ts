@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineWorktree } from './engine-worktree';
+import { createTempDir, createTempRepo } from './testing/temp-repo';
+import type { TempRepo } from './testing/temp-repo';
+import { addWorktree } from './worktree-add';
+import { snapshotWorktreeIntegrity, verifyWorktreeIntegrity } from './worktree-integrity';
+
+let repo: TempRepo;
+let home: { path: string; cleanup(): Promise<void> };
+let worktree: EngineWorktree;
+
+beforeEach(async () => {
+  repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' } });
+  home = await createTempDir('nocturnal-home-');
+  const added = await addWorktree({ repoPath: repo.path, worktreePath: path.join(home.path, 'wt'), ownedRoot: home.path, branch: 'nocturnal/t/1', base: 'main' });
+  if (added.kind !== 'created') throw new Error(added.kind);
+  worktree = added.worktree;
+});
+afterEach(async () => {
+  await repo.cleanup();
+  await home.cleanup();
+});
+
+const at = (...parts: string[]) => path.join(worktree.path, ...parts);
+const git = (...args: string[]) => repo.git('--git-dir', worktree.gitDir, '--work-tree', worktree.path, ...args);
+
+/** Snapshot, let `tamper` act like a check, verify. */
+async function afterCheck(tamper: () => Promise<void> | void) {
+  const before = await snapshotWorktreeIntegrity(worktree);
+  await tamper();
+  return verifyWorktreeIntegrity(worktree, before);
+}
+
+describe('worktree integrity after a check', () => {
+  it('is intact after what checks normally do: edit, create and delete files, build output, a git status', async () => {
+    const result = await afterCheck(async () => {
+      fs.writeFileSync(at('a.txt'), 'changed\n');
+      fs.rmSync(at('src/b.txt'));
+      fs.mkdirSync(at('dist'));
+      fs.writeFileSync(at('dist/out.js'), 'built\n');
+      await git('status', '--porcelain');
+    });
+    expect(result).toEqual({ kind: 'intact' });
+  });
+
+  it.each([
+    ['.git file rewritten', () => fs.writeFileSync(at('.git'), `gitdir: ${path.join(repo.path, '.git')}\n`)],
+    ['.git file replaced by a directory', () => {
+      fs.rmSync(at('.git'));
+      fs.mkdirSync(at('.git'));
+    }],
+    ['.git file replaced by a symlink', () => {
+      fs.rmSync(at('.git'));
+      fs.symlinkSync(path.join(repo.path, '.git'), at('.git'));
+    }],
+    ['.git file removed', () => fs.rmSync(at('.git'))],
+    ['config.worktree was added in the worktree\'s admin folder', () => fs.writeFileSync(path.join(worktree.gitDir, 'config.worktree'), '[filter "x"]\n\tclean = touch /tmp/x\n')],
+    ['HEAD no longer points at the attempt branch nocturnal/t/1', () => fs.writeFileSync(path.join(worktree.gitDir, 'HEAD'), 'ref: refs/heads/main\n')],
+    ['the admin folder\'s gitdir no longer names this worktree', () => fs.writeFileSync(path.join(worktree.gitDir, 'gitdir'), '/elsewhere/.git\n')],
+    ['config was changed in the repository\'s git dir', () => fs.appendFileSync(path.join(worktree.commonDir, 'config'), '[filter "x"]\n\tclean = touch /tmp/x\n')],
+    ['info/attributes was added in the repository\'s git dir', () => {
+      fs.mkdirSync(path.join(worktree.commonDir, 'info'), { recursive: true });
+      fs.writeFileSync(path.join(worktree.commonDir, 'info', 'attributes'), '* filter=x\n');
+    }],
+    ['a git dir or file was planted at src/.git', () => fs.writeFileSync(at('src/.git'), 'gitdir: /elsewhere\n')],
+    ['a git dir or file was planted at dist/deep/.git', () => fs.mkdirSync(at('dist/deep/.git'), { recursive: true })],
+  ])('reports "%s"', async (finding, tamper) => {
+    expect(await afterCheck(tamper)).toEqual({ kind: 'tampered', findings: [finding] });
+  });
+
+  it('asks git about the branch and the index only once the wiring is intact: a moved branch, a staged file', async () => {
+    const moved = await afterCheck(async () => {
+      const other = await repo.git('commit-tree', '-m', 'planted', `${await repo.git('rev-parse', 'main')}^{tree}`);
+      await repo.git('update-ref', 'refs/heads/nocturnal/t/1', other);
+    });
+    expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
+  });
+
+  it('reports files a check staged for the next commit', async () => {
+    const staged = await afterCheck(async () => {
+      fs.writeFileSync(at('evil.sh'), 'echo hi\n');
+      await git('add', 'evil.sh');
+    });
+    expect(staged).toEqual({ kind: 'tampered', findings: ['files were staged in the worktree\'s index'] });
+  });
+
+  it('says the repository is gone rather than blaming the check when the repository was deleted', async () => {
+    expect(await afterCheck(() => fs.rmSync(repo.path, { recursive: true, force: true }))).toEqual({ kind: 'repository-gone' });
+  });
+});

@@ -1,0 +1,158 @@
+// Is an attempt's worktree still wired the way the engine made it? Checks run model-written code with
+// the worktree writable; a check that rewrote the `.git` file, planted a git dir or config, moved the
+// attempt branch or staged files has tampered with what the engine's git relies on. Taken before each
+// check run and compared after it. File reads come first; git itself is asked only when those show
+// nothing wrong (and then pinned to the recorded git dir, for reads that run no filter or hook).
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { runGit } from './run-git';
+import type { GitCallOptions } from './run-git';
+import { expectedDotGit } from './engine-worktree';
+import type { EngineWorktree } from './engine-worktree';
+
+export interface WorktreeIntegritySnapshot {
+  /** Files of the worktree's admin folder (index and logs aside) → type and content hash. */
+  adminFiles: Record<string, string>;
+  /** Repository files whose settings git would apply to the worktree → content hash (or absent). */
+  repositoryFiles: Record<string, string>;
+  /** `ls-files --stage`: what the next commit would contain. */
+  staged: string;
+  /** The attempt branch's commit. */
+  branchOid: string | null;
+  /** `.git` entries below the worktree's top (none, normally). */
+  nestedGit: string[];
+}
+
+export type WorktreeIntegrity =
+  | { kind: 'intact' }
+  | { kind: 'tampered'; findings: string[] }
+  /** The repository's git dir itself is gone (deleted or moved): not the check's doing to judge. */
+  | { kind: 'repository-gone' };
+
+// Git reads these from the common dir for every worktree: settings (filters, core.worktree), extra
+// attributes, the per-worktree config switch.
+const REPOSITORY_FILES = ['config', 'config.worktree', 'info/attributes', 'info/sparse-checkout'];
+// Rewritten by git in the normal course of things (a stat refresh, a reflog line); their meaning is
+// compared through `staged` and `branchOid` instead. HEAD and gitdir are compared with what they must
+// say, not merely with what they said before.
+const ADMIN_SKIPPED = new Set(['index', 'logs', 'HEAD', 'gitdir']);
+
+export async function snapshotWorktreeIntegrity(worktree: EngineWorktree, call: GitCallOptions = {}): Promise<WorktreeIntegritySnapshot> {
+  const [adminFiles, repositoryFiles, nestedGit] = await Promise.all([hashTree(worktree.gitDir, ADMIN_SKIPPED), repositoryHashes(worktree), findNestedGit(worktree.path)]);
+  const { staged, branchOid } = await gitState(worktree, call);
+  return { adminFiles, repositoryFiles, staged, branchOid, nestedGit };
+}
+
+export async function verifyWorktreeIntegrity(worktree: EngineWorktree, before: WorktreeIntegritySnapshot, call: GitCallOptions = {}): Promise<WorktreeIntegrity> {
+  if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
+  const findings: string[] = [];
+  findings.push(...(await dotGitFindings(worktree)));
+  const admin = await hashTree(worktree.gitDir, ADMIN_SKIPPED);
+  findings.push(...compare('in the worktree\'s admin folder', before.adminFiles, admin));
+  const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
+  if (gitdir !== `${path.join(worktree.path, '.git')}\n`) findings.push('the admin folder\'s gitdir no longer names this worktree');
+  const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
+  if (head !== expectedHead(worktree)) findings.push(worktree.detachedAt ? `HEAD no longer points at ${worktree.detachedAt}` : `HEAD no longer points at the attempt branch ${worktree.branch}`);
+  findings.push(...compare('in the repository\'s git dir', before.repositoryFiles, await repositoryHashes(worktree)));
+  const planted = (await findNestedGit(worktree.path)).filter((p) => !before.nestedGit.includes(p));
+  for (const p of planted) findings.push(`a git dir or file was planted at ${p}`);
+  if (findings.length > 0) return { kind: 'tampered', findings };
+
+  // Only now, with the wiring known to be the engine's, is git asked.
+  const after = await gitState(worktree, call);
+  if (after.branchOid !== before.branchOid) findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
+  if (after.staged !== before.staged) findings.push('files were staged in the worktree\'s index');
+  return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
+}
+
+/** What HEAD must say: the attempt branch, or the commit a detached worktree was made on. */
+function expectedHead(worktree: EngineWorktree): string {
+  return worktree.detachedAt ? `${worktree.detachedAt}\n` : `ref: refs/heads/${worktree.branch}\n`;
+}
+
+/** The finding, in words, for each way the `.git` file can differ from what git wrote. */
+async function dotGitFindings(worktree: EngineWorktree): Promise<string[]> {
+  const dotGit = path.join(worktree.path, '.git');
+  const info = await lstat(dotGit).catch(() => null);
+  if (info === null) return ['.git file removed'];
+  if (info.isSymbolicLink()) return ['.git file replaced by a symlink'];
+  if (info.isDirectory()) return ['.git file replaced by a directory'];
+  if (!info.isFile()) return ['.git file replaced by something that is not a file'];
+  return (await readFile(dotGit, 'utf8')) === expectedDotGit(worktree) ? [] : ['.git file rewritten'];
+}
+
+async function gitState(worktree: EngineWorktree, call: GitCallOptions): Promise<{ staged: string; branchOid: string | null }> {
+  // Pinned, but without the filter lookup: neither command converts file content.
+  const pinned = { ...call, pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] } };
+  const staged = await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinned);
+  const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
+  const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], { ...pinned, okExitCodes: [0, 1] });
+  return { staged: digest(staged.stdoutBytes), branchOid: branch.exitCode === 0 ? branch.stdout.trim() : null };
+}
+
+async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const file of REPOSITORY_FILES) hashes[file] = await hashEntry(path.join(worktree.commonDir, file));
+  return hashes;
+}
+
+function compare(where: string, before: Record<string, string>, after: Record<string, string>): string[] {
+  const findings: string[] = [];
+  for (const [file, hash] of Object.entries(after)) {
+    const was = before[file] ?? 'absent';
+    if (was === hash) continue;
+    findings.push(was === 'absent' ? `${file} was added ${where}` : hash === 'absent' ? `${file} was removed ${where}` : `${file} was changed ${where}`);
+  }
+  for (const [file, hash] of Object.entries(before)) if (!(file in after) && hash !== 'absent') findings.push(`${file} was removed ${where}`);
+  return findings;
+}
+
+/** Every entry under `root` (symlinks not followed) → `type:hash`, minus top-level `skipped` names. */
+async function hashTree(root: string, skipped: ReadonlySet<string>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const relative = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (rel === '' && skipped.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full, relative);
+      else out[relative] = await hashEntry(full);
+    }
+  };
+  await walk(root, '');
+  return out;
+}
+
+async function hashEntry(file: string): Promise<string> {
+  const info = await lstat(file).catch(() => null);
+  if (info === null) return 'absent';
+  if (info.isSymbolicLink()) return `link:${await readlink(file)}`;
+  if (info.isDirectory()) return 'dir';
+  if (!info.isFile()) return 'special';
+  return `file:${digest(await readFile(file))}`;
+}
+
+function digest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `.git` entries (any case: case-insensitive file systems) anywhere below the top; links not followed. */
+async function findNestedGit(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const rel = pending.pop() as string;
+    const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const relative = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.name.toLowerCase() === '.git') {
+        if (rel !== '') found.push(relative);
+        continue;
+      }
+      if (entry.isDirectory()) pending.push(relative);
+    }
+  }
+  return found.sort();
+}

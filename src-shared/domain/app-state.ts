@@ -1,0 +1,69 @@
+// What the app's header, tray and status line show: who answers, night mode and its window, and the
+// engine's state (`status:get`, `status --json`).
+import { z } from 'zod';
+import type { Config } from '../config/schema';
+import { sessionSchema, timestampSchema } from './records';
+import { taskStatuses } from './task';
+import type { TaskStatus } from './task';
+
+export const appInfoSchema = z.object({
+  productName: z.string(),
+  version: z.string(),
+  /** Node's platform name of the machine the engine runs on. */
+  platform: z.string(),
+  /** The data folder: config.yaml, database, logs, worktrees, models. */
+  home: z.string(),
+  /** Which face answers: the desktop app, the CLI or the loopback server. */
+  host: z.enum(['electron', 'cli', 'server']),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const nightWindowSchema = z.object({
+  startTime: z.string(),
+  endTime: z.string(),
+  timezone: z.string(),
+});
+export type NightWindow = z.infer<typeof nightWindowSchema>;
+
+/** Night mode armed or not, with the window it applies to. */
+export const nightModeStateSchema = z.object({
+  enabled: z.boolean(),
+  window: nightWindowSchema,
+});
+export type NightModeState = z.infer<typeof nightModeStateSchema>;
+
+export const queueCountsSchema = z.object(
+  Object.fromEntries(taskStatuses.map((status) => [status, z.number().int()])) as Record<TaskStatus, z.ZodNumber>,
+);
+export type QueueCounts = z.infer<typeof queueCountsSchema>;
+
+export const engineStatusSchema = z.object({
+  home: z.string(),
+  nightMode: nightModeStateSchema,
+  /** The night window is open now (on the configured zone's wall clock). */
+  windowOpen: z.boolean(),
+  /** When the scheduler next opens the window (null while it is open). */
+  nextStart: timestampSchema.nullable(),
+  /** A process holding the engine lock (this one or another: the CLI's `run`). */
+  running: z.object({ pid: z.number().int(), purpose: z.string(), since: timestampSchema }).nullable(),
+  /** The session in progress, if any. */
+  session: sessionSchema.nullable(),
+  /** A stop was asked for: the session ends after the current task. */
+  stopping: z.boolean(),
+  queue: queueCountsSchema,
+  waitingReviews: z.number().int(),
+  lastSession: sessionSchema.nullable(),
+  provider: z.enum(['llama', 'openai']),
+  model: z.string().nullable(),
+  /** The embedded model is in memory (`models:free` releases it). */
+  modelLoaded: z.boolean(),
+  /** Workspaces whose last dependency setup failed (reported per workspace, DESIGN §9b). */
+  setupFailures: z.array(z.object({ workspace: z.string(), message: z.string() })),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+/** Night mode as the config says it (`scheduler.night_mode` and the window). */
+export function nightModeOf(config: Pick<Config, 'scheduler'>): NightModeState {
+  const { night_mode, start_time, end_time, timezone } = config.scheduler;
+  return { enabled: night_mode, window: { startTime: start_time, endTime: end_time, timezone } };
+}
