@@ -27,7 +27,18 @@ describe('the score gates against gaming', () => {
       config.quality,
       config.safety,
     );
-    expect(score).toEqual({ checks: 1, progress: 0.5, review: 1, scope: 1, weights, gates: ['weakens the tests: removes 1 assertion(s) from test.js'], total: 0.84 });
+    // 0.5 + 0.075 + 0.2 + 0.15 = 0.925, capped to 0.84 (auto-approve 0.85 − 0.01): the cap says by how much.
+    expect(score).toEqual({
+      checks: 1,
+      progress: 0.5,
+      review: 1,
+      scope: 1,
+      weights,
+      contributions: { checks: 0.5, progress: 0.075, review: 0.2, scope: 0.15 },
+      cap: -0.085,
+      gates: ['weakens the tests: removes 1 assertion(s) from test.js'],
+      total: 0.84,
+    });
     expect(decideFromScore(score.total, thresholds, 0)).toBe('review');
   });
 
@@ -43,6 +54,9 @@ describe('the score gates against gaming', () => {
       review: 0,
       scope: 1,
       weights,
+      // Already below the cap: the gate is listed, the total is the plain sum.
+      contributions: { checks: 0.5, progress: 0.075, review: 0, scope: 0.15 },
+      cap: 0,
       gates: ['no evidence the task is done: no failing check was fixed and no test was added for the task; the review scored 0 (below 0.5)'],
       total: 0.725,
     });
@@ -54,8 +68,9 @@ describe('the score gates against gaming', () => {
     const untested = scoreAttempt({ ...evidence, tests: { weakening: [], added: false } }, config.quality, config.safety);
     expect(untested.gates).toEqual(['no evidence the task is done: no failing check was fixed and no test was added for the task']);
     expect(untested.total).toBe(0.84);
+    expect(untested.cap).toBe(-0.085);
     const tested = scoreAttempt({ ...evidence, diff: diff(['math.js', 'test.js']), tests: { weakening: [], added: true } }, config.quality, config.safety);
-    expect(tested).toEqual({ checks: 1, progress: 1, review: 1, scope: 1, weights, gates: [], total: 1 });
+    expect(tested).toEqual({ checks: 1, progress: 1, review: 1, scope: 1, weights, contributions: { checks: 0.5, progress: 0.15, review: 0.2, scope: 0.15 }, cap: 0, gates: [], total: 1 });
     expect(decideFromScore(tested.total, thresholds, 0)).toBe('merge');
   });
 });
