@@ -39,7 +39,18 @@ describe('a score that cannot be gamed', () => {
     });
     expect(task.status).toBe('review');
     expect(task.attempts[0]).toMatchObject({ status: 'review', decision: 'review', score: 0.84 });
-    expect(task.attempts[0]?.scoreBreakdown).toEqual({ checks: 1, progress: 0.5, review: 1, scope: 1, weights, gates: ['weakens the tests: removes 1 assertion(s) from test.js'], total: 0.84 });
+    // The terms add up to 0.925; the gate's cap takes 0.085 off, to just below auto-approve.
+    expect(task.attempts[0]?.scoreBreakdown).toEqual({
+      checks: 1,
+      progress: 0.5,
+      review: 1,
+      scope: 1,
+      weights,
+      contributions: { checks: 0.5, progress: 0.075, review: 0.2, scope: 0.15 },
+      cap: -0.085,
+      gates: ['weakens the tests: removes 1 assertion(s) from test.js'],
+      total: 0.84,
+    });
     expect(task.attempts[0]?.checksAfter?.[0]?.passed).toBe(true);
     expect(await targetExists(f)).toBe(false);
   });
@@ -59,6 +70,8 @@ describe('a score that cannot be gamed', () => {
       review: 0,
       scope: 1,
       weights,
+      contributions: { checks: 0.5, progress: 0.075, review: 0, scope: 0.15 },
+      cap: 0,
       gates: ['no evidence the task is done: no failing check was fixed and no test was added for the task; the review scored 0 (below 0.5)'],
       total: 0.725,
     });
