@@ -245,7 +245,7 @@ async function tamperNight(sandbox: 'auto' | 'off', script: (f: NightFixture, ma
   fixture = f;
   await setUp?.(f);
   hostileSource = script(f, marker);
-  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js')).stderr).toBe('');
+  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check')).stderr).toBe('');
   const before = await f.userView();
   const indexBytes = fs.readFileSync(path.join(f.repo.path, '.git', 'index'));
   const hostileId = (await f.cli('task', 'add', 'calc', 'Hostile test', '--priority', 'high', '--json')).json<{ id: string }>().id;
@@ -323,7 +323,7 @@ describe('a workspace deleted in the middle of the night', () => {
       respond: (schema) => (schema === 'nocturnal_review' ? reviewReply(1) : editsReply([{ path: 'hostile.test.js', action: 'write', content: deleteFolderScript(f.repo.path) }])),
     });
     fixture = f;
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js')).stderr).toBe('');
+    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check')).stderr).toBe('');
     const first = (await f.cli('task', 'add', 'calc', 'Delete the repository', '--priority', 'high', '--json')).json<{ id: string }>().id;
     const second = (await f.cli('task', 'add', 'calc', 'Next task', '--priority', 'low', '--json')).json<{ id: string }>().id;
     expect((await f.cli('run', '--now')).code).toBe(0);
