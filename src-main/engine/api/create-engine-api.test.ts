@@ -71,7 +71,8 @@ describe('createEngineApi on a real night', () => {
       { kind: 'add', text: '  return a + b;', oldLine: null, newLine: 2 },
     ]);
     expect(detail.checks).toMatchObject([{ name: 'test', change: 'fixed', before: { passed: false }, after: { passed: true } }]);
-    expect(detail.scoreBreakdown).toMatchObject({ checks: 1, review: 0.2, gates: [], total: item.score });
+    // A review below 0.5 is the no-evidence gate (quality/score.ts); the total is already below its cap.
+    expect(detail.scoreBreakdown).toMatchObject({ checks: 1, review: 0.2, gates: ['no evidence the task is done: the review scored 0.2 (below 0.5)'], cap: 0, total: item.score });
     expect(detail.review).toMatchObject({ score: 0.2, verdict: 'revise', issues: ['the fix is right but no test covers it'], model: 'test-model' });
     expect(seen.find((s) => s.event === 'review:changed')?.payload).toMatchObject({ origin: 'engine', attemptId: item.attemptId, items: [{ attemptId: item.attemptId }] });
 
