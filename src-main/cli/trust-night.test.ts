@@ -19,6 +19,8 @@ afterEach(async () => {
 
 const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' };
 const addSub = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' };
+// New behaviour merges only with a test that pins it down (the no-evidence gate of quality/score.ts).
+const testSub = { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');" };
 
 async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}) {
   fixture = await createNightFixture({ respond, env });
@@ -80,10 +82,10 @@ describe('no merge without evidence', () => {
 
 describe('undo', () => {
   it('ends the attempt undone and the task rejected ("undone"); retry then runs the task again', async () => {
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, addSub) : reviewReply(1)));
+    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, addSub, testSub) : reviewReply(1)));
     await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
     const before = await f.userView();
-    const id = await addTask(f, 'Add sub()');
+    const id = await addTask(f, 'Add sub()', '--file', 'test.js');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const merged = (await showTask(f, id)).attempts[0];
     expect(merged?.status).toBe('merged');
@@ -98,7 +100,8 @@ describe('undo', () => {
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
     // The report of the night says what happened since.
     const report = (await f.cli('report', '--json')).json<SessionReport>();
-    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'rejected', attemptStatus: 'undone' });
+    // A report is history: the session merged it; the task's state now is beside it.
+    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'merged', statusNow: 'rejected', attemptStatus: 'undone' });
     expect(report.notes.join()).toContain('1 change(s) merged in this session were undone since');
     const markdown = (await f.cli('report', '--markdown')).stdout;
     expect(markdown).toContain('Result: **merged, then undone**');
@@ -135,27 +138,29 @@ describe('scheduler.max_changes_per_night', () => {
     // A night that began 12 hours ago, so both runs below fall inside it whenever the test runs.
     const start = new Date(Date.now() - 12 * 3_600_000);
     const startTime = `${String(start.getUTCHours()).padStart(2, '0')}:${String(start.getUTCMinutes()).padStart(2, '0')}`;
-    const commentMul = { path: 'math.js', action: 'replace', search: 'function mul(a, b) {', replace: '// Multiplies.\nfunction mul(a, b) {' };
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, prompt.includes('Document mul') ? commentMul : addSub) : reviewReply(1)), {
+    // The second attempt starts from the target, which holds sub() by then.
+    const addDiv = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul, sub };', replace: 'function div(a, b) {\n  return a / b;\n}\n\nmodule.exports = { add, mul, sub, div };' };
+    const testDiv = { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').div(6, 3), 2);\nconsole.log('all tests passed');" };
+    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? (prompt.includes('Add div') ? editsFromPrompt(prompt, addDiv, testDiv) : editsFromPrompt(prompt, addSub, testSub)) : reviewReply(1)), {
       NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1',
       NOCTURNAL_SCHEDULER_TIMEZONE: 'UTC',
       NOCTURNAL_SCHEDULER_START_TIME: startTime,
     });
     // The user fixed add() on main, so every attempt starts green.
     await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
-    const first = await addTask(f, 'Add sub()');
+    const first = await addTask(f, 'Add sub()', '--file', 'test.js');
     expect((await f.cli('run', '--now')).code).toBe(0);
     expect((await showTask(f, first)).status).toBe('merged');
 
     // A second session the same night: the one merge the night allows has been made.
-    const second = await addTask(f, 'Document mul()');
+    const second = await addTask(f, 'Add div()', '--file', 'test.js');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const held = await showTask(f, second);
     expect(held.status).toBe('review');
     expect(held.attempts[0]?.decision).toBe('held');
     expect(held.statusReason).toContain('scheduler.max_changes_per_night (1) reached');
     expect(held.attempts[0]?.score).toBeGreaterThanOrEqual(0.85);
-    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('// Multiplies.');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function div');
   });
 });
 
