@@ -253,7 +253,11 @@ function editFromPrompt(prompt: string): ScriptedReply {
   const file = match?.[1];
   const shown = file !== undefined && prompt.includes(`## ${file}\n\`\`\`\nmodule.exports = 0;`);
   if (!match || !shown) return { content: { summary: 'nothing I can see to change', edits: [] } };
-  return { content: { summary: `set ${file}`, edits: [{ path: file, action: 'replace', search: 'module.exports = 0;', replace: `module.exports = ${Number(match[2]) * 7};` }] } };
+  const value = Number(match[2]) * 7;
+  // With a test that pins the value down: without one, a change on a green base has no evidence it did
+  // the task and never merges by itself (quality/score.ts).
+  const test = { path: `tests/f${match[2]}.test.js`, action: 'write', content: `const assert = require('node:assert');\nassert.strictEqual(require('../${file}'), ${value});\n` };
+  return { content: { summary: `set ${file}`, edits: [{ path: file, action: 'replace', search: 'module.exports = 0;', replace: `module.exports = ${value};` }, test] } };
 }
 
 /** A green test that also checks each value, once set, is the one its task asked for. */
