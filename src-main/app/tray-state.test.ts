@@ -34,6 +34,7 @@ function status(over: Partial<EngineStatus> = {}): EngineStatus {
     provider: 'llama',
     model: null,
     modelLoaded: false,
+    setupFailures: [],
     ...over,
   });
 }

@@ -80,5 +80,8 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
 /** A failure to write: SQLite refusing a read-only database, or the file system refusing a file. */
 function isWriteFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code));
+  if (typeof code === 'string') return code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code);
+  // Through the engine API the error crosses as {type, message} (the code stays behind): SQLite's and
+  // the file system's own words for the same refusals.
+  return error instanceof Error && /attempt to write a readonly database|read-only file system|EROFS/i.test(error.message);
 }
