@@ -17,7 +17,7 @@ export const EXIT_USAGE = 2;
 export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
   // The configured key joins the redactor once the config is read (CliContext.loadConfig).
   const redactor = createRedactor();
-  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor) };
+  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor), unredactedStdout: rawIo.stdout };
   const program = new Command();
   let context: CliContext | undefined;
   const getContext = () => (context ??= new CliContext(io, program, redactor));
