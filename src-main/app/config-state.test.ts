@@ -6,7 +6,7 @@ import { dispatch } from '../../src-shared/api/dispatch';
 import type { NightModeState } from '../../src-shared/api/channels';
 import { createApiHandlers } from './api-handlers';
 import { createConfigState } from './config-state';
-import { describeError } from './describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 let home: string;
 

@@ -10,7 +10,7 @@ import { homePaths, resolveHome } from '../engine/config/home';
 import type { AppInfo } from '../../src-shared/api/channels';
 import { createApiHandlers } from './api-handlers';
 import { createConfigState } from './config-state';
-import { describeError } from './describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { registerIpc } from './ipc-adapter';
 import { parseLaunchOptions } from './launch-options';
 import type { LaunchOptions } from './launch-options';

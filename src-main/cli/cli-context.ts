@@ -1,6 +1,9 @@
 // Per-run services the commands share: the resolved home, the loaded config, and an engine opened
 // lazily (so `config path` or `--help` never touch the database).
 import type { Command } from 'commander';
+import type { ChannelPayload, ChannelResult } from '../../src-shared/api/channels';
+import type { ChannelHandlers } from '../../src-shared/api/dispatch';
+import type { ChannelName } from '../../src-shared/api/names';
 import type { Config } from '../../src-shared/config/schema';
 import { loadConfigDetailed } from '../engine/config/config-file';
 import type { LoadedConfig } from '../engine/config/config-file';
@@ -11,6 +14,7 @@ import type { CliIo } from './cli-io';
 export class CliContext {
   private loaded: LoadedConfig | undefined;
   private engine: Engine | undefined;
+  private handlers: ChannelHandlers | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -43,6 +47,7 @@ export class CliContext {
         home: this.home,
         config: this.config,
         env: this.io.env,
+        cwd: this.io.cwd,
         console: { stream: this.io.stderr, level: this.verbose ? 'debug' : 'warn' },
       });
       await this.engine.start();
@@ -50,8 +55,23 @@ export class CliContext {
     return this.engine;
   }
 
+  /**
+   * Calls one channel of the engine API, exactly as the app and `serve` do; `--json` prints its answer.
+   * An `{error}` comes back as a thrown NocturnalError (exit 2 for input errors, 1 otherwise).
+   */
+  async call<C extends ChannelName>(channel: C, payload: ChannelPayload<C>): Promise<ChannelResult<C>> {
+    if (!this.handlers) {
+      const engine = await this.openEngine();
+      const [{ createEngineApi }, { productVersion }] = await Promise.all([import('../engine/api/create-engine-api'), import('../engine/api/product-version')]);
+      this.handlers = createEngineApi(engine, { host: 'cli', version: productVersion() });
+    }
+    const { callChannel } = await import('../engine/api/call-channel');
+    return callChannel(this.handlers, channel, payload);
+  }
+
   async close(): Promise<void> {
     await this.engine?.stop();
     this.engine = undefined;
+    this.handlers = undefined;
   }
 }

@@ -2,12 +2,20 @@
 // config → logger → store → cost ledger → llm → workspaces/git → safety → agents → quality →
 // scheduler → reporter — and hands each its dependencies. No module-level singletons: two engines in
 // one process (tests) share nothing.
+//
+// The config is held by the config store and read when it is used: what a session needs is built from
+// the config as it is when the session starts, so a change made while the engine runs (the settings
+// window, the CLI, a text editor) applies from the next session on. Everything a face shows live goes
+// out through one event stream, `events`.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../src-shared/config/schema';
+import { nightModeOf } from '../../src-shared/domain/app-state';
+import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
-import type { TaskStatus } from '../../src-shared/domain/task';
+import { minuteOfDayInZone, minutesUntilOpen, isInWindow, nightWindow } from '../../src-shared/night-window';
 import { ModelCaller } from './agents/model-caller';
+import { ConfigStore } from './config/config-store';
 import { homePaths } from './config/home';
 import type { HomePaths } from './config/home';
 import { BudgetGuard } from './cost/budget-guard';
@@ -15,6 +23,8 @@ import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
 import { resolveModelFile } from './llm/resolve-model-file';
 import { NocturnalError } from './errors/nocturnal-error';
+import { EngineEvents } from './events/engine-events';
+import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
@@ -43,42 +53,65 @@ export interface EngineOptions {
   home: string;
   config: Config;
   env: NodeJS.ProcessEnv;
+  /** Relative paths a user types (`model use ./file.gguf`) are relative to this; default process.cwd(). */
+  cwd?: string;
   /** Readable log output (the CLI's stderr); files under <home>/logs are always written. */
   console?: { stream: NodeJS.WritableStream; level: LogLevel };
   ports?: Partial<EnginePorts>;
   /** Where resource readings come from; the real machine unless a test injects one. */
   resourceSampler?: ResourceSampler;
+  /**
+   * Hosts that stay up (the app, `serve`) watch config.yaml and the database for changes other
+   * processes make and publish them; one-shot CLI commands do not. Milliseconds between looks.
+   */
+  watchIntervalMs?: number;
 }
 
-export interface EngineStatus {
-  home: string;
-  running: { pid: number; purpose: string; since: string } | null;
-  queue: Record<TaskStatus, number>;
-  lastSession: Session | null;
-  provider: string;
-  model: string | null;
+export type { EngineStatus };
+
+export interface StartSessionOptions {
+  maxTasks?: number | undefined;
+  until?: Date | undefined;
+  trigger?: RunSessionOptions['trigger'];
 }
 
 export interface Engine {
   readonly home: string;
   readonly paths: HomePaths;
+  /** The engine's clock (the host's `ports.now`). */
+  readonly now: () => Date;
+  /** Options every git call of the engine passes (the command policy, the git logger). */
+  readonly git: GitCallOptions;
+  /** The config as it is now (see `configStore` to change it). */
   readonly config: Config;
+  readonly configStore: ConfigStore;
+  /** The one event stream: progress, task/review/config/night-mode changes, model downloads, status. */
+  readonly events: EngineEvents;
   readonly store: Store;
   readonly workspaces: WorkspaceService;
   readonly tasks: TaskService;
   readonly review: ReviewService;
   /** Catalog, downloads with progress, and the model in use (for the CLI and the desktop model manager). */
   readonly models: ModelManager;
+  /** Runs one session to its end (the CLI's `run`, the night scheduler). */
   runSession(options: RunSessionOptions): Promise<Session>;
+  /** Starts a session and answers once it has begun; it runs on, reporting through `events`. */
+  startSession(options: StartSessionOptions): Promise<Session>;
+  /** Asks the session this engine runs to stop after its current task. */
+  stopSession(): { stopping: boolean; sessionId: string | null };
+  /** Unloads the model now; refused while a session uses it. Answers whether one was loaded. */
+  releaseModel(): Promise<boolean>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
+  /** Publishes what changed in the database since the last look (other processes included). */
+  checkForChanges(): void;
   logger(subsystem: string): Logger;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
-  const { config } = options;
+  const config = options.config;
   const ports = headlessPorts(options.ports);
   const now = ports.now;
   const paths = homePaths(options.home);
@@ -91,12 +124,18 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.console ? { console: { stream: options.console.stream, level: options.console.level } } : {}),
   });
   const store = openStore(paths.database);
-  const ledger = new CostLedger(store, config.cost, now);
-  const budget = new BudgetGuard(store, ledger, config.cost, now, (alert) => {
-    if (config.notifications.enabled && config.notifications.budget_alerts) {
-      ports.notify({ kind: 'budget_alerts', title: 'Nocturnal Agent budget', body: `${Math.round(alert.threshold * 100)}% of this month's $${alert.budgetUsd.toFixed(2)} budget is spent` });
-    }
-  });
+  const events = new EngineEvents({ timeline: store.events, now, log: logs.createLogger('events') });
+  const configStore = new ConfigStore({ home: paths.home, env: options.env, initial: config, events, log: logs.createLogger('config') });
+  const current = () => configStore.get();
+  const budgetFor = (settings: Config) => {
+    const ledger = new CostLedger(store, settings.cost, now);
+    const budget = new BudgetGuard(store, ledger, settings.cost, now, (alert) => {
+      if (settings.notifications.enabled && settings.notifications.budget_alerts) {
+        ports.notify({ kind: 'budget_alerts', title: 'Nocturnal Agent budget', body: `${Math.round(alert.threshold * 100)}% of this month's $${alert.budgetUsd.toFixed(2)} budget is spent` });
+      }
+    });
+    return { ledger, budget };
+  };
 
   // The model is loaded lazily, when a session first needs it, and released when the session ends.
   let provider: LlmProvider | undefined;
@@ -105,85 +144,216 @@ export function createEngine(options: EngineOptions): Engine {
   const llmLog = logs.createLogger('llm');
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
-      const created = createLlmProvider(config.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: config.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
+      const settings = current();
+      const created = createLlmProvider(settings.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: settings.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
       await created.start();
       provider = created;
+      scheduleStatus();
     }
     return provider;
   };
   const releaseProvider = async () => {
-    const current = provider;
+    const loaded = provider;
     provider = undefined;
-    await current?.stop();
+    await loaded?.stop();
+    if (loaded) scheduleStatus();
+    return loaded !== undefined;
   };
 
-  // Every git process the engine spawns passes the command policy first.
+  // Every git process the engine spawns passes the command policy first; a changed deny list applies
+  // to the next git call.
   const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
+  events.on('config:changed', ({ config: next }) => {
+    git.policy = createGitCommandPolicy(next.safety.blocked_commands);
+  });
   const knowledge = new KnowledgeVault({ enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
   const workspaces = new WorkspaceService(store, now, git, knowledge);
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
+  const changes = new StoreChanges({ store, events, log: logs.createLogger('events'), reviewItems: () => review.list() });
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
-  const checks = new SandboxedCheckRunner(config.safety, hidden, logs.createLogger('safety'));
   const sampler = options.resourceSampler ?? createSystemSampler();
-  const model = () =>
-    new ModelCaller(getProvider, { maxTokens: config.llm.max_tokens, temperature: config.llm.temperature, timeoutMs: config.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now);
-  const sessions = new SessionRunner({
-    config,
-    paths,
-    store,
-    git,
-    log: logs.createLogger('scheduler'),
-    now,
-    model,
-    checks,
-    knowledge,
-    releaseSessionResources: releaseProvider,
-    resourceGate: () =>
-      new ResourceGate({ safety: config.safety, sampler, diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)], log: logs.createLogger('resources') }),
+  /** What one session runs with: built from the config as it is when the session starts. */
+  const sessionRunner = (settings: Config) => {
+    const { ledger, budget } = budgetFor(settings);
+    return new SessionRunner({
+      config: settings,
+      paths,
+      store,
+      events,
+      git,
+      log: logs.createLogger('scheduler'),
+      now,
+      model: () =>
+        new ModelCaller(getProvider, { maxTokens: settings.llm.max_tokens, temperature: settings.llm.temperature, timeoutMs: settings.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now),
+      checks: new SandboxedCheckRunner(settings.safety, hidden, logs.createLogger('safety')),
+      knowledge,
+      releaseSessionResources: async () => {
+        await releaseProvider();
+      },
+      resourceGate: () =>
+        new ResourceGate({ safety: settings.safety, sampler, diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)], log: logs.createLogger('resources') }),
+    });
+  };
+
+  // The session this engine runs, if any: what `session:stop` and the status line act on.
+  let running: { abort: AbortController; session: Session | null; stopping: boolean } | undefined;
+
+  // Status is derived, never stored: recomputed shortly after anything it shows may have changed and
+  // published only when it differs from what went out last.
+  let statusTimer: NodeJS.Timeout | undefined;
+  let lastStatus = '';
+  function scheduleStatus(): void {
+    if (statusTimer || !store.db.open) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = undefined;
+      if (!store.db.open) return;
+      const next = status();
+      const key = JSON.stringify(next);
+      if (key === lastStatus) return;
+      lastStatus = key;
+      events.publish('status:changed', next);
+    }, 50);
+    statusTimer.unref();
+  }
+  events.onAny((event, payload) => {
+    if (event === 'status:changed' || event === 'models:progress') return;
+    if (event === 'session:progress') {
+      const type = (payload as { type: string }).type;
+      if (type === 'attempt' || type === 'model-loading') return;
+      // A finished task changed rows: tell the faces now rather than at the next look.
+      if (type === 'task-finished' || type === 'session-ended') changes.check();
+    }
+    scheduleStatus();
   });
+
+  const models = new ModelManager({ home: paths.home, env: options.env, ...(options.cwd ? { cwd: options.cwd } : {}), log: logs.createLogger('models'), writeConfig: (fieldPath, value) => configStore.write(fieldPath, value) });
+
+  async function runSession(runOptions: RunSessionOptions): Promise<Session> {
+    assertModelConfigured();
+    if (running) throw new NocturnalError('conflict', `a session is already running in this process (${running.session?.id ?? 'starting'}); stop it first or wait for it to end`);
+    const abort = new AbortController();
+    const state: { abort: AbortController; session: Session | null; stopping: boolean } = { abort, session: null, stopping: false };
+    running = state;
+    const forwardAbort = () => abort.abort();
+    runOptions.signal?.addEventListener('abort', forwardAbort, { once: true });
+    if (runOptions.signal?.aborted) abort.abort();
+    const unsubscribe = events.on('session:progress', (progress) => {
+      if (progress.type === 'session-started') state.session = progress.session;
+      runOptions.onProgress?.(progress);
+    });
+    const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
+    loadListener = (progress) => events.progress({ type: 'model-loading', progress });
+    try {
+      const session = await sessionRunner(current()).run({ ...runOptions, signal: abort.signal, onProgress: undefined });
+      notifySessionEnd(session);
+      return session;
+    } finally {
+      loadListener = undefined;
+      unsubscribe();
+      runOptions.signal?.removeEventListener('abort', forwardAbort);
+      running = undefined;
+      release();
+      changes.check();
+      scheduleStatus();
+    }
+  }
+
+  function status(): EngineStatus {
+    const settings = current();
+    const owner = readLockOwner(paths.lock);
+    const window = nightWindow(settings.scheduler.start_time, settings.scheduler.end_time);
+    const minuteOfDay = minuteOfDayInZone(now(), settings.scheduler.timezone);
+    const windowOpen = isInWindow(window, minuteOfDay);
+    const nextStart = windowOpen ? null : new Date(Math.floor(now().getTime() / 60_000) * 60_000 + minutesUntilOpen(window, minuteOfDay) * 60_000).toISOString();
+    const sessions = store.sessions.list(20);
+    const inProgress = sessions.find((s) => s.status === 'running') ?? null;
+    return {
+      home: paths.home,
+      nightMode: nightModeOf(settings),
+      windowOpen,
+      nextStart,
+      running: owner ? { pid: owner.pid, purpose: owner.purpose, since: owner.startedAt } : null,
+      // A `running` row without a live lock holder is what a crash left; it is not shown as running.
+      session: owner ? inProgress : null,
+      stopping: running?.stopping ?? false,
+      queue: store.tasks.countsByStatus(),
+      waitingReviews: store.attempts.withStatus('review').length,
+      lastSession: sessions[0] ?? null,
+      provider: settings.llm.provider,
+      model: settings.llm.provider === 'llama' ? settings.llm.model_path : settings.llm.model,
+      modelLoaded: provider !== undefined,
+    };
+  }
 
   return {
     home: paths.home,
     paths,
-    config,
+    now,
+    git,
+    get config() {
+      return current();
+    },
+    configStore,
+    events,
     store,
     workspaces,
     tasks,
     review,
-    models: new ModelManager({ home: paths.home, env: options.env, log: logs.createLogger('models') }),
-    async runSession(runOptions) {
-      assertModelConfigured();
-      const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
-      loadListener = (progress) => runOptions.onProgress?.({ type: 'model-loading', progress });
-      try {
-        const session = await sessions.run(runOptions);
-        notifySessionEnd(session);
-        return session;
-      } finally {
-        loadListener = undefined;
-        release();
-      }
+    models,
+    runSession,
+    startSession(start) {
+      return new Promise<Session>((resolve, reject) => {
+        let settled = false;
+        const unsubscribe = events.on('session:progress', (progress) => {
+          if (progress.type !== 'session-started' || settled) return;
+          settled = true;
+          unsubscribe();
+          resolve(progress.session);
+        });
+        runSession({ trigger: start.trigger ?? 'manual', maxTasks: start.maxTasks, until: start.until }).then(
+          () => undefined,
+          (error: unknown) => {
+            unsubscribe();
+            if (!settled) {
+              settled = true;
+              reject(error instanceof Error ? error : new Error(String(error)));
+            } else logs.createLogger('engine').error({ err: error instanceof Error ? error.message : String(error) }, 'the session failed');
+          },
+        );
+      });
     },
-    report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: config.cost.free_tool_target_rate }),
-    status() {
-      const owner = readLockOwner(paths.lock);
-      return {
-        home: paths.home,
-        running: owner ? { pid: owner.pid, purpose: owner.purpose, since: owner.startedAt } : null,
-        queue: store.tasks.countsByStatus(),
-        lastSession: store.sessions.latest() ?? null,
-        provider: config.llm.provider,
-        model: config.llm.provider === 'llama' ? config.llm.model_path : config.llm.model,
-      };
+    stopSession() {
+      if (!running) return { stopping: false, sessionId: null };
+      running.stopping = true;
+      running.abort.abort();
+      scheduleStatus();
+      return { stopping: true, sessionId: running.session?.id ?? null };
+    },
+    async releaseModel() {
+      if (running) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
+      return releaseProvider();
+    },
+    report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: current().cost.free_tool_target_rate }),
+    status,
+    checkForChanges: () => {
+      changes.check();
     },
     logger: (subsystem) => logs.createLogger(subsystem),
     async start() {
+      if (options.watchIntervalMs !== undefined) {
+        configStore.watch();
+        changes.watch(options.watchIntervalMs);
+      }
       logs.createLogger('engine').debug({ home: paths.home }, 'engine started');
     },
     async stop() {
+      configStore.stop();
+      changes.stop();
+      if (statusTimer) clearTimeout(statusTimer);
+      statusTimer = undefined;
       await releaseProvider();
       store.close();
       await logs.close();
@@ -195,6 +365,7 @@ export function createEngine(options: EngineOptions): Engine {
    * before any task is touched. (An unreachable server may come back, so that stays per task.)
    */
   function assertModelConfigured(): void {
+    const config = current();
     if (config.llm.provider !== 'llama') return;
     if (config.llm.model_path === null) {
       throw new NocturnalError('validation', 'llm.model_path is not set: choose a model with `nocturnal model use NAME_OR_PATH` (see `nocturnal model list`), or set llm.provider to openai for a server such as LM Studio');
@@ -206,6 +377,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function notifySessionEnd(session: Session): void {
+    const config = current();
     if (!config.notifications.enabled) return;
     const s = session.stats;
     if (config.notifications.session_end) {

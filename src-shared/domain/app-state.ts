@@ -1,6 +1,7 @@
 // What the app's header, tray and status line show: who answers, night mode and its window, and the
 // engine's state (`status:get`, `status --json`).
 import { z } from 'zod';
+import type { Config } from '../config/schema';
 import { sessionSchema, timestampSchema } from './records';
 import { taskStatuses } from './task';
 import type { TaskStatus } from './task';
@@ -58,3 +59,9 @@ export const engineStatusSchema = z.object({
   modelLoaded: z.boolean(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+/** Night mode as the config says it (`scheduler.night_mode` and the window). */
+export function nightModeOf(config: Pick<Config, 'scheduler'>): NightModeState {
+  const { night_mode, start_time, end_time, timezone } = config.scheduler;
+  return { enabled: night_mode, window: { startTime: start_time, endTime: end_time, timezone } };
+}

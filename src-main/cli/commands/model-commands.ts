@@ -1,11 +1,9 @@
-// `nocturnal model list | pull | use | remove` (DESIGN §8). These never open the engine: the model
-// manager needs only the home and the environment, so a model can be pulled while a night runs.
+// `nocturnal model list | pull | use | remove` (DESIGN §8), through the engine API's models:*
+// channels. The model manager needs only the home and the environment and takes no engine lock, so a
+// model can be pulled while a night runs.
 import type { Command } from 'commander';
-import { homePaths } from '../../engine/config/home';
-import { createHomeLogRoot } from '../../engine/log/home-log-root';
 import { formatBytes, formatDuration } from '../../engine/models/byte-size';
 import type { DownloadProgress } from '../../engine/models/model-downloader';
-import { ModelManager } from '../../engine/models/model-manager';
 import type { ModelList, ModelListEntry } from '../../engine/models/model-manager';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
@@ -19,11 +17,9 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      await withManager(ctx, async (manager) => {
-        const list = await manager.list();
-        if (options.json) return writeJson(ctx.io.stdout, list);
-        printList(ctx.io.stdout, list);
-      });
+      const list = await ctx.call('models:list', {});
+      if (options.json) return writeJson(ctx.io.stdout, list);
+      printList(ctx.io.stdout, list);
     });
 
   model
@@ -32,26 +28,29 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .argument('<uri-or-name>', 'a name from `model list`, hf:USER/REPO/FILE.gguf, or an http(s) URL of a .gguf file')
     .action(async (uriOrName: string) => {
       const ctx = context();
-      await withManager(ctx, async (manager) => {
-        const source = manager.resolveSource(uriOrName);
-        const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)}; needs about ${formatBytes(source.catalog.ramBytes)} of RAM)` : '';
-        writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName}${approx} from ${withoutQuery(source.url)}`);
-        const view = new PullProgressView(ctx.io.stderr, ctx.io.interactive);
-        // Ctrl-C cancels cleanly, keeping the .partial and saying how to resume; a second one kills.
-        const controller = new AbortController();
-        const cancel = () => controller.abort();
-        process.once('SIGINT', cancel);
-        try {
-          const pulled = await manager.pull(uriOrName, { onProgress: (p) => view.update(p), signal: controller.signal }).finally(() => view.end());
-          const out = ctx.io.stdout;
-          if (pulled.alreadyInstalled) writeLine(out, `${pulled.name} is already installed: ${pulled.path}`);
-          else writeLine(out, `saved ${pulled.path} (${formatBytes(pulled.bytes)}, ${describeFacts(pulled.facts)})`);
-          if (pulled.inUse) writeLine(out, 'llm.model_path already points to it');
-          else writeLine(out, `next: nocturnal model use ${pulled.name}`);
-        } finally {
-          process.off('SIGINT', cancel);
-        }
+      const engine = await ctx.openEngine();
+      const source = engine.models.resolveSource(uriOrName);
+      const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)}; needs about ${formatBytes(source.catalog.ramBytes)} of RAM)` : '';
+      writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName}${approx} from ${withoutQuery(source.url)}`);
+      const view = new PullProgressView(ctx.io.stderr, ctx.io.interactive);
+      // Progress arrives as models:progress events, as it does in the app's model manager.
+      const unsubscribe = engine.events.on('models:progress', (event) => {
+        if (event.uri === uriOrName && event.progress) view.update(event.progress);
       });
+      // Ctrl-C cancels cleanly, keeping the .partial and saying how to resume; a second one kills.
+      const cancel = () => void ctx.call('models:cancel', { uri: uriOrName });
+      process.once('SIGINT', cancel);
+      try {
+        const pulled = await ctx.call('models:pull', { uri: uriOrName }).finally(() => view.end());
+        const out = ctx.io.stdout;
+        if (pulled.alreadyInstalled) writeLine(out, `${pulled.name} is already installed: ${pulled.path}`);
+        else writeLine(out, `saved ${pulled.path} (${formatBytes(pulled.bytes)}, ${describeFacts(pulled.facts)})`);
+        if (pulled.inUse) writeLine(out, 'llm.model_path already points to it');
+        else writeLine(out, `next: nocturnal model use ${pulled.name}`);
+      } finally {
+        unsubscribe();
+        process.off('SIGINT', cancel);
+      }
     });
 
   model
@@ -60,17 +59,15 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .argument('<name-or-path>', 'a name from `model list`, a file in <home>/models, or the path of a .gguf file')
     .action(async (nameOrPath: string) => {
       const ctx = context();
-      await withManager(ctx, async (manager) => {
-        const used = await manager.use(nameOrPath);
-        writeLine(ctx.io.stdout, `llm.model_path: ${used.modelPath} (written to ${used.configFile})`);
-        writeLine(ctx.io.stdout, `model: ${describeFacts(used.facts)}`);
-        if (used.shadowedBy) writeLine(ctx.io.stderr, `warning: ${used.shadowedBy} is set and overrides llm.model_path while it is`);
-        if (used.provider !== 'llama') writeLine(ctx.io.stderr, `note: llm.provider is ${used.provider}; the embedded model runs only with llm.provider: llama`);
-        const contextSize = ctx.config.llm.context_size;
-        if (used.facts.contextLength !== null && contextSize > used.facts.contextLength) {
-          writeLine(ctx.io.stderr, `warning: llm.context_size ${contextSize} is more than the ${used.facts.contextLength} tokens this model was trained for`);
-        }
-      });
+      const used = await ctx.call('models:use', { name: nameOrPath });
+      writeLine(ctx.io.stdout, `llm.model_path: ${used.modelPath} (written to ${used.configFile})`);
+      writeLine(ctx.io.stdout, `model: ${describeFacts(used.facts)}`);
+      if (used.shadowedBy) writeLine(ctx.io.stderr, `warning: ${used.shadowedBy} is set and overrides llm.model_path while it is`);
+      if (used.provider !== 'llama') writeLine(ctx.io.stderr, `note: llm.provider is ${used.provider}; the embedded model runs only with llm.provider: llama`);
+      const contextSize = ctx.config.llm.context_size;
+      if (used.facts.contextLength !== null && contextSize > used.facts.contextLength) {
+        writeLine(ctx.io.stderr, `warning: llm.context_size ${contextSize} is more than the ${used.facts.contextLength} tokens this model was trained for`);
+      }
     });
 
   model
@@ -79,26 +76,9 @@ export function registerModelCommands(program: Command, context: () => CliContex
     .argument('<name>', 'a name from `model list`')
     .action(async (name: string) => {
       const ctx = context();
-      await withManager(ctx, async (manager) => {
-        const removed = await manager.remove(name);
-        for (const file of removed.removed) writeLine(ctx.io.stdout, `removed ${file}`);
-      });
+      const removed = await ctx.call('models:remove', { name });
+      for (const file of removed.removed) writeLine(ctx.io.stdout, `removed ${file}`);
     });
-}
-
-async function withManager(ctx: CliContext, body: (manager: ModelManager) => Promise<void>): Promise<void> {
-  const config = ctx.config;
-  const logs = createHomeLogRoot({
-    logsDir: homePaths(ctx.home).logs,
-    level: config.logging.level,
-    retentionDays: config.logging.retention_days,
-    console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
-  });
-  try {
-    await body(new ModelManager({ home: ctx.home, env: ctx.io.env, cwd: ctx.io.cwd, log: logs.createLogger('models') }));
-  } finally {
-    await logs.close();
-  }
 }
 
 function printList(out: NodeJS.WritableStream, list: ModelList): void {

@@ -13,7 +13,7 @@ export function registerReportCommands(program: Command, context: () => CliConte
     .action(async (options: { session?: string; json?: boolean; markdown?: boolean }) => {
       const ctx = context();
       if (options.json && options.markdown) throw new (await import('../../engine/errors/nocturnal-error')).NocturnalError('usage', 'choose one of --json and --markdown');
-      const report = (await ctx.openEngine()).report(options.session);
+      const report = await ctx.call('report:get', { sessionId: options.session });
       if (options.json) return writeJson(ctx.io.stdout, report);
       ctx.io.stdout.write(renderReportMarkdown(report));
     });
@@ -24,13 +24,17 @@ export function registerReportCommands(program: Command, context: () => CliConte
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const status = (await ctx.openEngine()).status();
+      const status = await ctx.call('status:get', {});
       if (options.json) return writeJson(ctx.io.stdout, status);
       const out = ctx.io.stdout;
       writeLine(out, `home: ${status.home}`);
       writeLine(out, status.running ? `running: pid ${status.running.pid} (${status.running.purpose}) since ${status.running.since}` : 'idle');
+      const night = status.nightMode;
+      const window = `${night.window.startTime}–${night.window.endTime} ${night.window.timezone}`;
+      writeLine(out, `night mode: ${night.enabled ? `on (${window})${status.windowOpen ? ', the window is open' : status.nextStart ? `, next start ${status.nextStart}` : ''}` : `off (window ${window})`}`);
       writeLine(out, `model: ${status.provider} ${status.model ?? '(not set: see llm.model_path)'}`);
       writeLine(out, `tasks: ${Object.entries(status.queue).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
+      if (status.waitingReviews > 0) writeLine(out, `waiting for review: ${status.waitingReviews} (nocturnal review list)`);
       const last = status.lastSession;
       writeLine(out, last ? `last session: ${last.id} ${last.status}, ${last.stats.merged} merged, ${last.stats.review} waiting, ${last.stats.rejected} rejected, ${last.stats.failed} failed` : 'no session yet');
     });

@@ -10,7 +10,7 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const items = (await ctx.openEngine()).review.list();
+      const items = await ctx.call('review:list', {});
       if (options.json) return writeJson(ctx.io.stdout, items);
       if (items.length === 0) return writeLine(ctx.io.stdout, 'nothing is waiting for review');
       for (const item of items) {
@@ -26,7 +26,7 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     .argument('<attempt-id>', 'attempt id (see `nocturnal review list`)')
     .action(async (attemptId: string) => {
       const ctx = context();
-      const { attempt, note } = await (await ctx.openEngine()).review.approve(attemptId);
+      const { attempt, note } = await ctx.call('review:approve', { attemptId });
       writeLine(ctx.io.stdout, `approved ${attempt.id}: ${note}`);
     });
 
@@ -37,7 +37,7 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     .option('--note <text>', 'why, for the record')
     .action(async (attemptId: string, options: { note?: string }) => {
       const ctx = context();
-      const attempt = await (await ctx.openEngine()).review.reject(attemptId, options.note);
+      const attempt = await ctx.call('review:reject', { attemptId, note: options.note });
       writeLine(ctx.io.stdout, `rejected ${attempt.id}`);
     });
 
@@ -48,7 +48,7 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     .option('--note <text>', 'guidance for the next attempt (goes into its prompt)')
     .action(async (taskId: string, options: { note?: string }) => {
       const ctx = context();
-      const task = await (await ctx.openEngine()).review.retry(taskId, options.note);
+      const task = await ctx.call('tasks:retry', { id: taskId, note: options.note });
       writeLine(ctx.io.stdout, `queued ${task.id} again`);
     });
 
@@ -58,7 +58,7 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     .argument('<attempt-id>', 'attempt id')
     .action(async (attemptId: string) => {
       const ctx = context();
-      const { note } = await (await ctx.openEngine()).review.undo(attemptId);
+      const { note } = await ctx.call('review:undo', { attemptId });
       writeLine(ctx.io.stdout, `undid ${attemptId}: ${note}`);
     });
 }

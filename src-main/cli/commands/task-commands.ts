@@ -1,5 +1,8 @@
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { Task } from '../../../src-shared/domain/records';
+import { taskPriorities, taskStatuses } from '../../../src-shared/domain/task';
+import type { TaskPriority, TaskStatus } from '../../../src-shared/domain/task';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
 import { collect } from './parse-options';
@@ -7,7 +10,7 @@ import { collect } from './parse-options';
 interface AddOptions {
   description?: string;
   criteria?: string[];
-  priority?: string;
+  priority?: TaskPriority;
   file?: string[];
   spec?: boolean;
   json?: boolean;
@@ -23,22 +26,22 @@ export function registerTaskCommands(program: Command, context: () => CliContext
     .argument('<title>', 'what to do, in one line')
     .option('--description <text>', 'more detail')
     .option('--criteria <text>', 'an acceptance criterion (repeatable)', collect)
-    .option('--priority <p>', 'low | medium | high | critical', 'medium')
+    .addOption(new Option('--priority <p>', 'how soon').choices(taskPriorities).default('medium'))
     .option('--file <path>', 'a file the task is about, relative to the repository (repeatable)', collect)
     .option('--spec', 'plan with a spec before editing')
-    .option('--json', 'print {"id": …}')
+    .option('--json', 'print the task as `task show --json` does')
     .action(async (workspace: string, title: string, options: AddOptions) => {
       const ctx = context();
-      const added = (await ctx.openEngine()).tasks.add({
+      const added = await ctx.call('tasks:add', {
         workspace,
         title,
         description: options.description,
         criteria: options.criteria,
         priority: options.priority,
         files: options.file,
-        executor: options.spec ? 'spec' : 'direct',
+        spec: options.spec ?? false,
       });
-      if (options.json) return writeJson(ctx.io.stdout, { id: added.id });
+      if (options.json) return writeJson(ctx.io.stdout, added);
       writeLine(ctx.io.stdout, added.id);
     });
 
@@ -46,10 +49,10 @@ export function registerTaskCommands(program: Command, context: () => CliContext
     .command('list')
     .description('list tasks')
     .option('--json', 'print JSON')
-    .option('--status <status>', 'only tasks in this state')
-    .action(async (options: { json?: boolean; status?: string }) => {
+    .addOption(new Option('--status <status>', 'only tasks in this state').choices(taskStatuses))
+    .action(async (options: { json?: boolean; status?: TaskStatus }) => {
       const ctx = context();
-      const list = (await ctx.openEngine()).tasks.list({ status: options.status });
+      const list = await ctx.call('tasks:list', { status: options.status });
       if (options.json) return writeJson(ctx.io.stdout, list);
       if (list.length === 0) return writeLine(ctx.io.stdout, options.status ? `no ${options.status} tasks` : 'no tasks yet: nocturnal task add WORKSPACE "what to do"');
       for (const t of list) writeLine(ctx.io.stdout, `${t.id}\t${t.status}\t${t.priority}\t${t.workspace}\t${t.title}`);
@@ -62,7 +65,7 @@ export function registerTaskCommands(program: Command, context: () => CliContext
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       const ctx = context();
-      const shown = (await ctx.openEngine()).tasks.show(id);
+      const shown = await ctx.call('tasks:get', { id });
       if (options.json) return writeJson(ctx.io.stdout, shown);
       printTask(ctx, shown);
     });
@@ -73,7 +76,7 @@ export function registerTaskCommands(program: Command, context: () => CliContext
     .argument('<id>', 'task id')
     .action(async (id: string) => {
       const ctx = context();
-      const cancelled = (await ctx.openEngine()).tasks.cancel(id);
+      const cancelled = await ctx.call('tasks:cancel', { id });
       writeLine(ctx.io.stdout, `cancelled ${cancelled.id}: ${cancelled.title}`);
     });
 }

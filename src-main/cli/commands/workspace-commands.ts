@@ -28,13 +28,15 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .option('--build <cmd>', 'build command')
     .action(async (repoPath: string, options: AddOptions) => {
       const ctx = context();
-      const engine = await ctx.openEngine();
-      const added = await engine.workspaces.add({
+      const added = await ctx.call('workspaces:add', {
         path: repoPath,
         name: options.name,
-        baseBranch: options.base,
-        targetBranch: options.target,
-        checks: { test: options.test, lint: options.lint, typecheck: options.typecheck, build: options.build },
+        base: options.base,
+        target: options.target,
+        test: options.test,
+        lint: options.lint,
+        typecheck: options.typecheck,
+        build: options.build,
       });
       writeLine(ctx.io.stdout, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}`);
       writeLine(ctx.io.stdout, `checks: ${Object.entries(added.checks).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
@@ -46,7 +48,7 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const list = (await ctx.openEngine()).workspaces.list();
+      const list = await ctx.call('workspaces:list', {});
       if (options.json) return writeJson(ctx.io.stdout, list);
       if (list.length === 0) return writeLine(ctx.io.stdout, 'no workspaces yet: nocturnal workspace add PATH --test "npm test"');
       for (const w of list) writeLine(ctx.io.stdout, `${w.name}\t${w.path}\t${w.baseBranch} → ${w.targetBranch}\t${Object.keys(w.checks).join(',')}`);
@@ -58,7 +60,7 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
     .argument('<name>', 'workspace name')
     .action(async (name: string) => {
       const ctx = context();
-      const removed = (await ctx.openEngine()).workspaces.remove(name);
+      const removed = await ctx.call('workspaces:remove', { name });
       writeLine(ctx.io.stdout, `removed workspace "${removed.name}"; ${removed.path} was not touched`);
     });
 }

@@ -35,6 +35,11 @@ export interface ModelManagerOptions {
   catalog?: readonly CatalogModel[];
   /** Stall timeout for downloads; default 60 s. */
   idleTimeoutMs?: number;
+  /**
+   * Writes one config field. A running engine passes its config writer, so `use` is published like
+   * any other change; without one the file is edited directly (the CLI, which has no listeners).
+   */
+  writeConfig?: (fieldPath: string[], value: unknown) => void;
 }
 
 export interface PullOptions {
@@ -144,7 +149,8 @@ export class ModelManager {
     const facts = await verifyGguf(file);
     const modelPath = (await this.isInModelsDir(file)) ? basename(file) : resolve(file);
     const loaded = this.loadConfig();
-    setConfigValue(this.options.home, ['llm', 'model_path'], modelPath);
+    if (this.options.writeConfig) this.options.writeConfig(['llm', 'model_path'], modelPath);
+    else setConfigValue(this.options.home, ['llm', 'model_path'], modelPath);
     this.options.log.info({ modelPath }, 'llm.model_path changed');
     const shadowedBy = loaded.overrides.find((o) => o.path.join('.') === 'llm.model_path')?.variable ?? null;
     return { modelPath, path: resolve(file), facts, configFile: loaded.file, shadowedBy, provider: loaded.config.llm.provider };

@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
+import type { EngineEvents } from '../events/engine-events';
 import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
 import type { ResourceGate } from '../safety/resources/resource-gate';
@@ -25,6 +26,7 @@ export interface RunSessionOptions {
   /** Stop starting new tasks at this time. */
   until?: Date | undefined;
   signal?: AbortSignal | undefined;
+  /** This run's progress (the engine's `session:progress` events while it runs). */
   onProgress?: ((event: SessionProgress) => void) | undefined;
 }
 
@@ -34,6 +36,8 @@ export interface SessionRunnerDeps {
   config: Config;
   paths: HomePaths;
   store: Store;
+  /** Where progress is recorded and published (one call for both). */
+  events: EngineEvents;
   git: GitCallOptions;
   log: Logger;
   now: () => Date;
@@ -72,8 +76,8 @@ export class SessionRunner {
       );
       const log = this.deps.log.child({ session_id: session.id });
       const stats: SessionStats = { ...session.stats };
-      this.event(session.id, null, 'session-started', `session started (${options.trigger})`);
-      options.onProgress?.({ type: 'session-started', session, queued: store.tasks.queue().length });
+      const events = this.deps.events;
+      events.progress({ type: 'session-started', session, queued: store.tasks.queue().length }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
       log.info({ trigger: options.trigger }, 'session started');
 
       const baselineCache = new Map<string, CheckOutcome[]>();
@@ -89,7 +93,7 @@ export class SessionRunner {
         now,
         baselineCache,
         mergedThisNight: () => stats.merged,
-        onProgress: (progress) => options.onProgress?.({ type: 'attempt', progress }),
+        onProgress: (progress) => events.progress({ type: 'attempt', progress }),
       });
 
       const sessionId = session.id;
@@ -122,13 +126,11 @@ export class SessionRunner {
             onPause: (reason) => {
               if (!stats.pauses.includes(reason)) stats.pauses.push(reason);
               store.sessions.saveStats(sessionId, stats);
-              this.event(sessionId, null, 'session-paused', reason);
               log.warn({ reason }, 'paused: resource limit');
-              options.onProgress?.({ type: 'paused', reason });
+              events.progress({ type: 'paused', reason }, { sessionId, taskId: null, type: 'session-paused', message: reason });
             },
             onResume: (pausedMs) => {
-              this.event(sessionId, null, 'session-resumed', `resumed after ${Math.round(pausedMs / 1000)} s`);
-              options.onProgress?.({ type: 'resumed', pausedMs });
+              events.progress({ type: 'resumed', pausedMs }, { sessionId, taskId: null, type: 'session-resumed', message: `resumed after ${Math.round(pausedMs / 1000)} s` });
             },
           });
           if (waited.kind === 'aborted') {
@@ -141,8 +143,7 @@ export class SessionRunner {
           }
         }
         index++;
-        options.onProgress?.({ type: 'task-started', taskId: task.id, title: task.title, index });
-        this.event(session.id, task.id, 'task-started', `started "${task.title}"`);
+        events.progress({ type: 'task-started', taskId: task.id, title: task.title, index }, { sessionId: session.id, taskId: task.id, type: 'task-started', message: `started "${task.title}"` });
         const result = await runner.run(task, session.id);
         stats.tasksDone++;
         if (result.status === 'merged') stats.merged++;
@@ -153,20 +154,24 @@ export class SessionRunner {
         Object.assign(stats, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd, energyWh: usage.energyWh });
         store.sessions.saveStats(session.id, stats);
         const reason = result.reasons.at(-1) ?? null;
-        this.event(session.id, task.id, `task-${result.status}`, `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, { attemptId: result.id, score: result.score });
-        options.onProgress?.({ type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason });
+        events.progress(
+          { type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason },
+          { sessionId: session.id, taskId: task.id, type: `task-${result.status}`, message: `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, data: { attemptId: result.id, score: result.score } },
+        );
       }
 
       if (gate) Object.assign(stats, gate.peaks());
       store.sessions.saveStats(session.id, stats);
       await this.pruneBackups(log);
       const ended = store.sessions.end(session.id, options.signal?.aborted ? 'stopped' : 'completed', endReason, now());
-      this.event(session.id, null, 'session-ended', `session ended: ${endReason}`);
       log.info({ stats }, 'session ended');
-      options.onProgress?.({ type: 'session-ended', session: ended });
+      events.progress({ type: 'session-ended', session: ended }, { sessionId: session.id, taskId: null, type: 'session-ended', message: `session ended: ${endReason}` });
       return ended;
     } catch (error) {
-      if (session) store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
+      if (session) {
+        const failed = store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
+        this.deps.events.progress({ type: 'session-ended', session: failed }, { sessionId: session.id, taskId: null, type: 'session-failed', message: `session failed: ${failed.endReason ?? ''}` });
+      }
       throw error;
     } finally {
       try {
@@ -216,9 +221,5 @@ export class SessionRunner {
         log.warn({ workspace: workspace.name, err: String(error) }, 'could not prune backup refs');
       }
     }
-  }
-
-  private event(sessionId: string, taskId: string | null, type: string, message: string, data?: unknown): void {
-    this.deps.store.events.append({ sessionId, taskId, attemptId: null, type, message, data }, this.deps.now());
   }
 }

@@ -95,6 +95,21 @@ export class TasksRepo {
     return counts;
   }
 
+  /** Edits a task that has not started; refused (with the reason) once a night has picked it up. */
+  update(id: string, changes: Partial<Omit<NewTask, 'workspaceId'>>, now: Date): Task {
+    const task = this.require(id);
+    if (task.status !== 'queued') throw new NocturnalError('conflict', `task ${id} is ${task.status}; only queued tasks can be edited`);
+    const next = { ...task, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    const result = this.db
+      .prepare(
+        `UPDATE tasks SET title = ?, description = ?, criteria_json = ?, priority = ?, executor = ?, files_json = ?, updated_at = ?
+         WHERE id = ? AND status = 'queued'`,
+      )
+      .run(next.title, next.description, writeJson(next.criteria), next.priority, next.executor, writeJson(next.files), now.toISOString(), id);
+    if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} started while it was being edited; it can no longer be changed`);
+    return this.require(id);
+  }
+
   /**
    * Moves a task along its life cycle. The transition is checked against the shared table and
    * applied with a compare-and-swap on the old status, so two processes cannot both move it.

@@ -45,6 +45,26 @@ export class TaskService {
     );
   }
 
+  /** Changes a queued task; fields left undefined keep their value. */
+  update(id: string, changes: Partial<Omit<AddTaskInput, 'workspace'>>): Task {
+    const title = changes.title?.trim();
+    if (title === '') throw new NocturnalError('usage', 'title: a task needs a title that says what to do');
+    const priority = changes.priority === undefined ? undefined : taskPrioritySchema.safeParse(changes.priority);
+    if (priority && !priority.success) throw new NocturnalError('usage', `priority: "${changes.priority}" is not one of low, medium, high, critical`);
+    return this.store.tasks.update(
+      id,
+      {
+        title,
+        description: changes.description?.trim(),
+        criteria: changes.criteria?.map((c) => c.trim()).filter((c) => c !== ''),
+        priority: priority?.data,
+        executor: changes.executor,
+        files: changes.files?.map((file) => normaliseRepoPath(file)),
+      },
+      this.now(),
+    );
+  }
+
   list(filter: { status?: string | undefined } = {}): Task[] {
     if (filter.status === undefined) return this.store.tasks.list();
     const status = taskStatusSchema.safeParse(filter.status);

@@ -1,8 +1,8 @@
 // How engine errors cross the API: a NocturnalError keeps its kind (validation, not_found, conflict…),
 // anything else is a runtime failure with its own message — never a generic "something went wrong".
-import { NocturnalError } from '../engine/errors/nocturnal-error';
-import type { NocturnalErrorKind } from '../engine/errors/nocturnal-error';
-import type { ApiError, ApiErrorType } from '../../src-shared/api/result';
+import { NocturnalError } from '../errors/nocturnal-error';
+import type { NocturnalErrorKind } from '../errors/nocturnal-error';
+import type { ApiError, ApiErrorType } from '../../../src-shared/api/result';
 
 const typeOfKind = {
   usage: 'usage',
