@@ -74,7 +74,8 @@ function AddWorkspace() {
     if (result?.status === 'ready') {
       setName(result.data.suggestedName ?? '');
       setBase(result.data.currentBranch ?? '');
-      setTarget(result.data.currentBranch ?? '');
+      // The target stays empty: the engine's own integration branch, never the user's branch by surprise.
+      setTarget('');
       setChecks(result.data.checks);
     }
   };
@@ -130,7 +131,10 @@ function AddWorkspace() {
             </label>
             <label className="field">
               <span>Target branch</span>
-              <input value={target} onChange={(event) => setTarget(event.target.value)} />
+              <input value={target} onChange={(event) => setTarget(event.target.value)} aria-describedby="target-help" />
+              <span id="target-help" className="muted small">
+                Empty: the engine&apos;s integration branch
+              </span>
             </label>
           </div>
           <div className="form-row">
