@@ -199,7 +199,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   // The session this engine runs, if any: what `session:stop` and the status line act on.
-  let running: { abort: AbortController; session: Session | null; stopping: boolean } | undefined;
+  let running: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } | undefined;
 
   // Status is derived, never stored: recomputed shortly after anything it shows may have changed and
   // published only when it differs from what went out last.
@@ -235,7 +235,9 @@ export function createEngine(options: EngineOptions): Engine {
     assertModelConfigured();
     if (running) throw new NocturnalError('conflict', `a session is already running in this process (${running.session?.id ?? 'starting'}); stop it first or wait for it to end`);
     const abort = new AbortController();
-    const state: { abort: AbortController; session: Session | null; stopping: boolean } = { abort, session: null, stopping: false };
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const state: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } = { abort, session: null, stopping: false, finished };
     running = state;
     const forwardAbort = () => abort.abort();
     runOptions.signal?.addEventListener('abort', forwardAbort, { once: true });
@@ -255,6 +257,7 @@ export function createEngine(options: EngineOptions): Engine {
       unsubscribe();
       runOptions.signal?.removeEventListener('abort', forwardAbort);
       running = undefined;
+      finish();
       release();
       changes.check();
       scheduleStatus();
@@ -350,6 +353,12 @@ export function createEngine(options: EngineOptions): Engine {
       logs.createLogger('engine').debug({ home: paths.home }, 'engine started');
     },
     async stop() {
+      // A session this engine runs stops after its current task; the store closes after it.
+      if (running) {
+        running.stopping = true;
+        running.abort.abort();
+        await running.finished;
+      }
       configStore.stop();
       changes.stop();
       if (statusTimer) clearTimeout(statusTimer);

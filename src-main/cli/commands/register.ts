@@ -4,6 +4,7 @@ import { registerModelCommands } from './model-commands';
 import { registerReportCommands } from './report-commands';
 import { registerReviewCommands } from './review-commands';
 import { registerRunCommand } from './run-command';
+import { registerServeCommand } from './serve-command';
 import { registerTaskCommands } from './task-commands';
 import { registerWorkspaceCommands } from './workspace-commands';
 
@@ -14,4 +15,5 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerReportCommands(program, context);
   registerReviewCommands(program, context);
   registerModelCommands(program, context);
+  registerServeCommand(program, context);
 }
