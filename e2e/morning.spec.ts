@@ -35,9 +35,14 @@ async function queueTask(page: Page, title: string, files: string): Promise<void
 }
 
 async function runNight(page: Page): Promise<void> {
+  const nights = page.getByRole('combobox', { name: 'Night' }).getByRole('option');
+  // "Latest" plus one per night so far (the picker shows once there is a night).
+  const before = Math.max((await nights.count()) - 1, 0);
   await page.getByRole('button', { name: 'Run now' }).click();
-  // The night runs on in the engine; its end comes back as an event and the button returns.
-  await expect(page.getByRole('button', { name: 'Run now' })).toBeEnabled({ timeout: 120_000 });
+  // The night runs on in the engine; its start and end come back as events that reload the report.
+  await expect(nights).toHaveCount(before + 2, { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Night summary' }).getByText(/ · completed/)).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('button', { name: 'Run now' })).toBeEnabled();
 }
 
 function card(page: Page, title: string) {
@@ -64,6 +69,9 @@ test.describe('the morning, in the browser against nocturnal serve', () => {
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url().replace(/token=[^&]+/, 'token=…')}`);
     });
 
     await page.goto(night.url);
@@ -127,10 +135,14 @@ test.describe('the morning, in the browser against nocturnal serve', () => {
     await expect(dialog.getByRole('button', { name: 'Split' })).toHaveAttribute('aria-pressed', 'true');
     await expectNoSeriousViolations(page, 'approval dialog');
     // The theme switch sits behind the modal: here the system's preference decides (theme: System).
+    // Tall enough that the whole dialog is in the picture.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1280, height: 2000 });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       await dialog.screenshot({ path: path.join(screenshots, `approval-${colorScheme}.png`) });
     }
+    if (viewport) await page.setViewportSize(viewport);
     await dialog.getByRole('button', { name: 'Unified' }).click();
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await expect(dialog.getByRole('status')).toContainText(/merged|fast-forward|Merged/i);

@@ -14,12 +14,26 @@ export function Dialog({ title, onClose, onKeyDown, children }: { title: string;
     return () => opener?.focus();
   }, []);
 
-  const keyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
+  // Modal: Escape closes from anywhere (also when the focused button just went away, e.g. Approve
+  // once approved), and focus that lands outside is brought back in.
+  useEffect(() => {
+    const escape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
       onClose();
-      return;
-    }
+    };
+    const focusIn = (event: FocusEvent) => {
+      if (ref.current && event.target instanceof Node && !ref.current.contains(event.target)) ref.current.focus();
+    };
+    document.addEventListener('keydown', escape);
+    document.addEventListener('focusin', focusIn);
+    return () => {
+      document.removeEventListener('keydown', escape);
+      document.removeEventListener('focusin', focusIn);
+    };
+  }, [onClose]);
+
+  const keyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Tab' && ref.current) {
       const items = [...ref.current.querySelectorAll<HTMLElement>(focusable)];
       const first = items[0];
