@@ -182,4 +182,5 @@ const statusWords: Record<ReportTaskEntry['attemptStatus'], string> = {
   rejected: 'rejected',
   failed: 'failed',
   interrupted: 'interrupted',
+  undone: 'merged, then undone',
 };
