@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { renderReportMarkdown } from '../../engine/report/render-report';
+import { setupChecklist } from '../../engine/setup/setup-checklist';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
 
@@ -24,9 +25,13 @@ export function registerReportCommands(program: Command, context: () => CliConte
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const status = (await ctx.openEngine()).status();
-      if (options.json) return writeJson(ctx.io.stdout, status);
+      const engine = await ctx.openEngine();
+      const status = engine.status();
+      const setup = setupChecklist({ config: ctx.config, modelsDir: engine.paths.models, workspaceCount: engine.workspaces.list().length });
+      if (options.json) return writeJson(ctx.io.stdout, { ...status, setup });
       const out = ctx.io.stdout;
+      // What stands between this home and an armed night comes first: it is what the user must act on.
+      for (const step of setup.steps) if (!step.done) writeLine(out, `not ready: ${step.missing ?? step.id} → ${step.fix ?? ''}`);
       writeLine(out, `home: ${status.home}`);
       writeLine(out, status.running ? `running: pid ${status.running.pid} (${status.running.purpose}) since ${status.running.since}` : 'idle');
       writeLine(out, `model: ${status.provider} ${status.model ?? '(not set: see llm.model_path)'}`);
