@@ -7,6 +7,9 @@ export interface CliIo {
   cwd: string;
   /** Whether stdout is a terminal (progress bars, colour). */
   interactive: boolean;
+  /** Where answers come from; questions are asked only when this is a terminal too. */
+  stdin?: NodeJS.ReadableStream;
+  stdinIsTty?: boolean;
 }
 
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {

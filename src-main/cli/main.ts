@@ -5,7 +5,8 @@ import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-err
 import { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
-import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
+import { registerConfigCommands } from './commands/config-commands';
+import { registerInitCommand } from './commands/init-command';
 import { registerCommands } from './commands/register';
 
 export const EXIT_OK = 0;
