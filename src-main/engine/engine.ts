@@ -27,6 +27,7 @@ import { EngineEvents } from './events/engine-events';
 import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
+import { setupChecklist } from './setup/setup-checklist';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
@@ -288,6 +289,7 @@ export function createEngine(options: EngineOptions): Engine {
       provider: settings.llm.provider,
       model: settings.llm.provider === 'llama' ? settings.llm.model_path : settings.llm.model,
       modelLoaded: provider !== undefined,
+      setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
     };
   }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/schema';
 import { sessionSchema, timestampSchema } from './records';
+import { setupChecklistSchema } from './setup';
 import { taskStatuses } from './task';
 import type { TaskStatus } from './task';
 
@@ -57,6 +58,8 @@ export const engineStatusSchema = z.object({
   model: z.string().nullable(),
   /** The embedded model is in memory (`models:free` releases it). */
   modelLoaded: z.boolean(),
+  /** What stands between this home and an armed night, each missing step with its fix. */
+  setup: setupChecklistSchema,
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

@@ -5,22 +5,9 @@ import fs from 'node:fs';
 import type { Config } from '../../../src-shared/config/schema';
 import { resolveModelFile } from '../llm/resolve-model-file';
 import { modelCatalog } from '../models/catalog';
+import type { SetupChecklist, SetupStep } from '../../../src-shared/domain/setup';
 
-export type SetupStepId = 'model' | 'repository' | 'night';
-
-export interface SetupStep {
-  id: SetupStepId;
-  done: boolean;
-  /** What is missing, in a user's words ("no model yet"); null when done. */
-  missing: string | null;
-  /** The one action that fixes it (a command for the terminal; the window shows its own button). */
-  fix: string | null;
-}
-
-export interface SetupChecklist {
-  complete: boolean;
-  steps: SetupStep[];
-}
+export type { SetupChecklist, SetupStep, SetupStepId } from '../../../src-shared/domain/setup';
 
 export interface ChecklistInput {
   config: Config;
