@@ -17,6 +17,7 @@ import { localServersToProbe } from '../../engine/setup/local-servers';
 import { modelChoiceSettings, nightChoiceSettings } from '../../engine/setup/first-run-choices';
 import type { ConfigSetting, ModelChoice, NightChoice } from '../../engine/setup/first-run-choices';
 import { recommendModel } from '../../engine/setup/recommend-model';
+import { detectWorkspace } from '../../engine/workspaces/detect-workspace';
 import type { ModelRecommendation } from '../../engine/setup/recommend-model';
 import { defaultConfig } from '../../../src-shared/config/schema';
 import type { CliContext } from '../cli-context';
@@ -65,7 +66,10 @@ export function registerInitCommand(program: Command, context: () => CliContext)
       if (answers.model.kind === 'embedded') writeLine(out, `next: download the model with \`nocturnal model pull ${answers.model.modelId}\` (resumable)`);
       if (answers.repo !== null) {
         const engine = await ctx.openEngine();
-        const added = await engine.workspaces.add({ path: answers.repo, checks: {} });
+        // The checks the repository offers (package.json scripts, pytest, …), the same detection the
+        // window's repository step shows; a repository with none is refused with what to pass.
+        const detected = await detectWorkspace(answers.repo, engine.git);
+        const added = await engine.workspaces.add({ path: answers.repo, checks: detected.checks });
         writeLine(out, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; checks: ${Object.entries(added.checks).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
         writeLine(out, `next: queue a task with \`nocturnal task add ${added.name} "TITLE"\``);
       } else {
