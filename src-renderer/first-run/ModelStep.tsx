@@ -18,13 +18,13 @@ export function ModelStep({ info }: { info: SetupInfo }) {
     const model = server?.models[0];
     return server && model ? { kind: 'server', apiUrl: server.apiUrl, model } : { kind: 'embedded', modelId: recommended.model.id };
   });
-  const useServer = useFirstRunStore((s) => s.useServer);
-  const useEmbedded = useFirstRunStore((s) => s.useEmbedded);
+  const chooseServer = useFirstRunStore((s) => s.chooseServer);
+  const chooseEmbedded = useFirstRunStore((s) => s.chooseEmbedded);
   const state = useFirstRunStore((s) => s.steps.model);
   const download = useModelsStore((s) => (choice.kind === 'embedded' ? s.downloads[choice.modelId] : undefined));
   const value = (c: Choice) => (c.kind === 'server' ? `server|${c.apiUrl}|${c.model}` : `embedded|${c.modelId}`);
 
-  const confirm = () => void (choice.kind === 'server' ? useServer(choice.apiUrl, choice.model) : useEmbedded(choice.modelId));
+  const confirm = () => void (choice.kind === 'server' ? chooseServer(choice.apiUrl, choice.model) : chooseEmbedded(choice.modelId));
 
   return (
     <StepFrame id="model" number={1} title="Model" info={info} confirmLabel="Use this model" onConfirm={confirm}>

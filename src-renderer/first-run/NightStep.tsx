@@ -39,7 +39,8 @@ export function NightStep({ info }: { info: SetupInfo }) {
 }
 
 function FirstTask() {
-  const workspaces = useWorkspacesStore((s) => (s.workspaces.status === 'ready' ? s.workspaces.data : []));
+  const loaded = useWorkspacesStore((s) => s.workspaces);
+  const workspaces = loaded.status === 'ready' ? loaded.data : [];
   const add = useTasksStore((s) => s.add);
   const [workspace, setWorkspace] = useState('');
   const [title, setTitle] = useState('');

@@ -2,7 +2,9 @@
 import { useStatusStore } from '../stores/status-store';
 
 export function SetupBanner() {
-  const missing = useStatusStore((s) => (s.status.status === 'ready' ? s.status.data.setup.steps.filter((step) => !step.done) : []));
+  // Select the stored record, derive outside: a selector that builds a new array re-renders forever.
+  const status = useStatusStore((s) => s.status);
+  const missing = status.status === 'ready' ? status.data.setup.steps.filter((step) => !step.done) : [];
   if (missing.length === 0) return null;
   return (
     <aside className="notice setup-banner" aria-label="Setup">

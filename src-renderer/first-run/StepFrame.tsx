@@ -52,7 +52,7 @@ export function StepFrame({ id, number, title, info, confirmLabel, onConfirm, ch
               </button>
             )}
             {state.phase !== 'saved' && (
-              <button type="button" onClick={() => skip(id)} aria-label={`Skip the ${title.toLowerCase()} step for now`}>
+              <button type="button" onClick={() => skip(id)} aria-label={`Skip for now (${title.toLowerCase()})`}>
                 Skip for now
               </button>
             )}

@@ -17,8 +17,8 @@ export interface FirstRunState {
   load(): Promise<void>;
   skip(step: SetupStepId): void;
   reopen(step: SetupStepId): void;
-  useServer(apiUrl: string, model: string): Promise<void>;
-  useEmbedded(modelId: string): Promise<void>;
+  chooseServer(apiUrl: string, model: string): Promise<void>;
+  chooseEmbedded(modelId: string): Promise<void>;
   /** The repository step is confirmed by `workspaces:add` in the step itself; this records the outcome. */
   repositoryAdded(note: string): void;
   setNight(draft: NightDraft): Promise<void>;
@@ -45,14 +45,14 @@ export const useFirstRunStore = create<FirstRunState>()((set, get) => {
     skip: (id) => step(id, { phase: 'skipped' }),
     reopen: (id) => step(id, open),
 
-    async useServer(apiUrl, model) {
+    async chooseServer(apiUrl, model) {
       step('model', { phase: 'saving' });
       const result = await call('setup:useServer', { apiUrl, model });
       if ('error' in result) return step('model', { phase: 'error', message: result.error.message });
       step('model', { phase: 'saved', note: `Using ${model} on ${apiUrl}` });
       await refresh();
     },
-    async useEmbedded(modelId) {
+    async chooseEmbedded(modelId) {
       step('model', { phase: 'saving' });
       const result = await call('setup:useEmbedded', { modelId });
       if ('error' in result) return step('model', { phase: 'error', message: result.error.message });
