@@ -9,6 +9,15 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 const noElectron = { name: 'electron', message: 'Only src-main/app may import electron (DESIGN §3).' };
+const noExportDefault = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
+// Push events reach windows only through the IPC adapter, which validates them against the contract.
+const rawSendMessage = 'Send events through the IPC adapter (src-main/app/ipc-adapter.ts publish), never with raw webContents.send.';
+const noRawSend = [
+  { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: rawSendMessage },
+  { selector: "CallExpression[callee.property.name='send'][callee.object.name='webContents']", message: rawSendMessage },
+];
+const rawIpcMessage = 'Raw Electron IPC lives only in src-main/app/ipc-adapter.ts (and the preload bridge): answer channels through the typed API.';
+
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer must not use Node built-ins (DESIGN §3).' }));
 
 export default tseslint.config(
@@ -18,10 +27,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-      ],
+      'no-restricted-syntax': ['error', noExportDefault, ...noRawSend],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
@@ -30,6 +36,18 @@ export default tseslint.config(
   {
     files: ['**/*.config.{js,ts}', 'eslint.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The adapter is the one place that sends to windows.
+    files: ['src-main/app/ipc-adapter.ts'],
+    rules: { 'no-restricted-syntax': ['error', noExportDefault] },
+  },
+  {
+    files: ['src-main/app/**/*.ts'],
+    ignores: ['src-main/app/ipc-adapter.ts', 'src-main/app/preload.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage }] }],
+    },
   },
   {
     files: ['src-shared/**/*.ts'],
@@ -49,14 +67,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/host/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
           patterns: [
-            { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, CLI and server never depend on the Electron glue.' },
+            { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, host, CLI and server never depend on the Electron glue.' },
             { regex: '(^|/)src-renderer(/|$)', message: 'Main-side code never imports the renderer.' },
           ],
         },

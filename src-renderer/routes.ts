@@ -34,3 +34,13 @@ function subscribe(onChange: () => void): () => void {
 export function useRoute(): RouteId {
   return useSyncExternalStore(subscribe, () => routeFromHash(window.location.hash));
 }
+
+/** `#/report/<session id>` (what a notification opens): that night's report; else null. */
+export function reportSessionFromHash(hash: string): string | null {
+  const match = /^#\/report\/([^/?&#]+)/.exec(hash);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+export function useReportSession(): string | null {
+  return useSyncExternalStore(subscribe, () => reportSessionFromHash(window.location.hash));
+}

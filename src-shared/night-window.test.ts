@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from './night-window';
+import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nextWindowChange, nightWindow, parseClockTime } from './night-window';
 import { decideFromScore } from './quality/decision';
 
 describe('night window', () => {
@@ -41,6 +41,30 @@ describe('night window', () => {
 
   it('refuses malformed times', () => {
     expect(() => parseClockTime('24:00')).toThrow(/HH:MM/);
+  });
+});
+
+describe('nextWindowChange on DST nights (Europe/Berlin)', () => {
+  const night = nightWindow('22:00', '06:00');
+  const berlin = 'Europe/Berlin';
+
+  it('spring forward: 22:00 CET to 06:00 CEST is seven real hours', () => {
+    expect(nextWindowChange(night, new Date('2026-03-28T19:30:10Z'), berlin)?.toISOString()).toBe('2026-03-28T21:00:00.000Z');
+    expect(nextWindowChange(night, new Date('2026-03-28T21:00:00Z'), berlin)?.toISOString()).toBe('2026-03-29T04:00:00.000Z');
+  });
+
+  it('fall back: 22:00 CEST to 06:00 CET is nine real hours', () => {
+    expect(nextWindowChange(night, new Date('2026-10-24T12:00:00Z'), berlin)?.toISOString()).toBe('2026-10-24T20:00:00.000Z');
+    expect(nextWindowChange(night, new Date('2026-10-24T20:00:00Z'), berlin)?.toISOString()).toBe('2026-10-25T05:00:00.000Z');
+  });
+
+  it('a window starting at a wall-clock time the spring jump skips opens when the clock jumps past it', () => {
+    // 02:30 does not exist on 29 March in Berlin: 01:59 CET is followed by 03:00 CEST (01:00Z).
+    expect(nextWindowChange(nightWindow('02:30', '04:00'), new Date('2026-03-29T00:00:00Z'), berlin)?.toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('never changes for a 24-hour window', () => {
+    expect(nextWindowChange(nightWindow('00:00', '00:00'), new Date(), berlin)).toBeNull();
   });
 });
 

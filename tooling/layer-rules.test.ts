@@ -7,6 +7,11 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '..');
 const eslint = new ESLint({ cwd: root });
 
+async function ruleErrors(rule: string, file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
+}
+
 async function restrictedImportErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
@@ -42,5 +47,22 @@ describe('layer rules', () => {
   it('allowed imports stay clean', async () => {
     expect(await restrictedImportErrors('src-main/app/ok.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
     expect(await restrictedImportErrors('src-renderer/ok.ts', "import { z } from 'zod';\nimport { x } from '../src-shared/config/schema';\nexport const y = [z, x];\n")).toEqual([]);
+  });
+
+  it('raw Electron IPC only in the adapter: ipcMain and ipcRenderer imports elsewhere in the app are refused', async () => {
+    const ipcMain = "import { ipcMain } from 'electron';\nipcMain.handle('x', () => 1);\n";
+    expect((await restrictedImportErrors('src-main/app/tray.ts', ipcMain)).join()).toContain('Raw Electron IPC lives only in src-main/app/ipc-adapter.ts');
+    expect(await restrictedImportErrors('src-main/app/windows.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n")).toHaveLength(1);
+    // The adapter and the preload bridge are where it belongs; other Electron imports stay allowed.
+    expect(await restrictedImportErrors('src-main/app/ipc-adapter.ts', ipcMain)).toEqual([]);
+    expect(await restrictedImportErrors('src-main/app/preload.ts', "import { contextBridge, ipcRenderer } from 'electron';\nexport const b = [contextBridge, ipcRenderer];\n")).toEqual([]);
+    expect(await restrictedImportErrors('src-main/app/main.ts', "import { app, Notification } from 'electron';\nexport const a = [app, Notification];\n")).toEqual([]);
+  });
+
+  it('raw webContents.send outside the adapter is refused', async () => {
+    const send = "import { BrowserWindow } from 'electron';\nexport function push(w: BrowserWindow) {\n  w.webContents.send('status:changed', {});\n}\n";
+    expect((await ruleErrors('no-restricted-syntax', 'src-main/app/main.ts', send)).join()).toContain('never with raw webContents.send');
+    expect(await ruleErrors('no-restricted-syntax', 'src-main/app/tray.ts', "export function push(webContents: { send(c: string): void }) {\n  webContents.send('x');\n}\n")).toHaveLength(1);
+    expect(await ruleErrors('no-restricted-syntax', 'src-main/app/ipc-adapter.ts', send)).toEqual([]);
   });
 });

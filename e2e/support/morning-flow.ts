@@ -166,12 +166,41 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await nights.selectOption(firstNight);
   await card(page, titles.merge).getByRole('button', { name: 'Open change' }).click();
   const undoDialog = page.getByRole('dialog', { name: `Review: ${titles.merge}` });
+  // j/k move between the changed files; the code is highlighted by its language.
+  const files = undoDialog.getByRole('list', { name: 'Changed files (j/k to move)' });
+  await expect(files.getByRole('button', { name: /^math\.js/ })).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('j');
+  await expect(files.getByRole('button', { name: /^test\.js/ })).toHaveAttribute('aria-current', 'true');
+  await expect(undoDialog.getByRole('region', { name: 'Diff of test.js' })).toContainText('assert.strictEqual(m.sub(5, 3), 2);');
+  await page.keyboard.press('k');
+  await expect(undoDialog.getByRole('region', { name: 'Diff of math.js' }).locator('.token.keyword', { hasText: /^function$/ }).first()).toBeVisible();
   await undoDialog.getByRole('button', { name: 'Undo' }).click();
   await expect(undoDialog.getByRole('status')).toBeVisible();
   await expect(undoDialog.getByRole('alert')).toHaveCount(0);
   expect(await targetFile(night, 'math.js')).not.toContain('function sub(a, b)');
   expect(await targetFile(night, 'README.md')).toContain('A tiny calculator: add() and mul().');
   await page.keyboard.press('Escape');
+
+  // Settings: a value the schema refuses stays in its field with the engine's message naming it.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const threshold = page.getByRole('textbox', { name: 'auto approve threshold' });
+  await expect(threshold).toHaveValue('0.85');
+  await threshold.fill('2');
+  await threshold.press('Enter');
+  await expect(threshold).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert').filter({ hasText: 'auto_approve_threshold' })).toBeVisible();
+  await threshold.fill('0.9');
+  await threshold.press('Enter');
+  await expect(threshold).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expectNoSeriousViolations(page, 'settings');
+
+  // Models: the catalog with sizes and whether each fits this machine.
+  await page.getByRole('link', { name: 'Models' }).click();
+  const models = page.getByRole('table', { name: 'Models' });
+  await expect(models.getByRole('columnheader', { name: 'Fits this machine' })).toBeVisible();
+  await expect(models.getByRole('button', { name: /^Download / }).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'models');
 
   // The tray panel: night status and the waiting count, from the same engine.
   // Same page, new route: the token the page was opened with stays with the client.

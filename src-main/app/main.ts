@@ -4,18 +4,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, shell } from 'electron';
+import { BrowserWindow, app, dialog, shell } from 'electron';
 import { loadConfig } from '../engine/config/config-file';
 import { homePaths, resolveHome } from '../engine/config/home';
-import type { AppInfo } from '../../src-shared/api/channels';
-import { createApiHandlers } from './api-handlers';
-import { createConfigState } from './config-state';
+import type { Config } from '../../src-shared/config/schema';
+import { startEngineHost } from '../host/engine-host';
+import type { EngineHost } from '../host/engine-host';
 import { describeError } from '../engine/api/describe-error';
+import { presentNotification } from './desktop-notifications';
+import { e2eHooksEnabled, installE2eHooks, recordingNotificationPort } from './e2e-hooks';
+import { electronLoginItem, electronNotificationPort, electronPreventSleep } from './electron-ports';
 import { registerIpc } from './ipc-adapter';
 import { parseLaunchOptions } from './launch-options';
 import type { LaunchOptions } from './launch-options';
+import { syncLoginItem } from './login-item';
 import { createAppTray } from './tray';
-import type { TrayView } from './tray-state';
+import { runTrayAction } from './tray-actions';
+import type { DesktopUi } from './tray-actions';
+import { trayViewOf } from './tray-state';
 import { createWindowManager, rendererSource } from './windows';
 
 const productName = 'Nocturnal Agent';
@@ -37,55 +43,98 @@ function main(): void {
 
 async function start(launch: LaunchOptions): Promise<void> {
   const home = resolveHome({ home: launch.home, env: process.env });
+  let config: Config;
   try {
-    loadConfig({ home, env: process.env });
+    config = loadConfig({ home, env: process.env });
   } catch (error) {
     await showConfigError(home, error);
     app.exit(2);
     return;
   }
 
-  const config = createConfigState({ home, env: process.env });
   const windows = createWindowManager({
     preloadPath: path.join(mainDir, '..', 'preload', 'index.cjs'),
     renderer: rendererSource(mainDir, process.env, app.isPackaged),
     iconPath: path.join(app.getAppPath(), 'assets', 'icon.png'),
   });
-  const info = (): AppInfo => ({ productName, version: app.getVersion(), platform: process.platform, home, host: 'electron' });
-  const ipc = registerIpc({ handlers: createApiHandlers({ config, info }), describeError, isTrustedSender: windows.isTrustedUrl });
+  const ui: DesktopUi = {
+    openWindow: () => void windows.show(),
+    openReport: (sessionId) => void windows.show(reportRoute(sessionId)),
+    openDataFolder: () => void openDataFolder(home),
+    showError: (title, message) => dialog.showErrorBox(title, message),
+    quit: () => app.quit(),
+  };
+  const systemNotifications = electronNotificationPort((title) => console.warn(`notifications are not supported here; not shown: ${title}`));
+  // Only the e2e specs keep a record of shown notifications (a running app must not accumulate them).
+  const recorder = e2eHooksEnabled(process.env) ? recordingNotificationPort(systemNotifications) : null;
+  const notifications = recorder ?? systemNotifications;
 
-  // Working and attention come from the scheduler and review queue once the engine runs here.
-  const view = (): TrayView => ({ nightMode: config.nightMode(), working: false, needsAttention: false });
+  // The engine lives here, in the main process (DESIGN §8b): the same host `nocturnal serve` runs.
+  const host = await startEngineHost({
+    home,
+    env: process.env,
+    kind: 'electron',
+    ports: { notify: (notification) => presentNotification(notification, notifications, ui), preventSleep: electronPreventSleep },
+  });
+  const ipc = registerIpc({ handlers: host.handlers, describeError, isTrustedSender: windows.isTrustedUrl });
+  host.onContractEvent((event, payload) => ipc.publish(event, payload));
+
   const tray = createAppTray({
     assetsDir: path.join(app.getAppPath(), 'assets'),
-    view: view(),
-    actions: {
-      setNightMode(enabled) {
-        try {
-          config.setNightMode(enabled);
-        } catch (error) {
-          dialog.showErrorBox('Night mode was not changed', messageOf(error));
-          tray.update(view());
-        }
-      },
-      openWindow: () => windows.show(),
-      openDataFolder: () => void openDataFolder(home),
-      quit: () => app.quit(),
-    },
+    view: trayViewOf(host.snapshot().status),
+    onAction: (id, view, checked) => void runTrayAction(id, view, host, ui, checked),
   });
-  config.onNightModeChange((nightMode) => {
-    tray.update({ nightMode, working: false, needsAttention: false });
-    ipc.publish('nightMode:changed', nightMode);
+  if (recorder) installE2eHooks({ tray, notifications: recorder, windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()) });
+  syncLoginItem(config, electronLoginItem);
+  host.on((event) => {
+    if (event.type !== 'state') return;
+    tray.update(trayViewOf(event.snapshot.status));
+    try {
+      syncLoginItem(host.config(), electronLoginItem);
+    } catch {
+      // An invalid config.yaml is reported where it is read (the scheduler's note); keep the login item.
+    }
   });
 
-  app.on('second-instance', () => windows.show());
+  app.on('second-instance', () => void windows.show());
   // macOS: clicking the app again (Finder, Spotlight) opens the window.
-  app.on('activate', () => windows.show());
-  app.on('will-quit', () => {
-    ipc.dispose();
-    tray.destroy();
+  app.on('activate', () => void windows.show());
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void quit(host).then(() => {
+      ipc.dispose();
+      tray.destroy();
+      app.exit(0);
+    });
   });
   if (launch.openWindow) windows.show();
+}
+
+/**
+ * Quitting while a task runs asks first: wait for the task (the engine stops cleanly) or quit now (the
+ * attempt is interrupted and the next start recovers it, as after a crash).
+ */
+async function quit(host: EngineHost): Promise<void> {
+  if (host.snapshot().status.session) {
+    const { response } = await dialog.showMessageBox({
+      type: 'question',
+      title: productName,
+      message: 'A task is running.',
+      detail: 'Quit after this task, or now? Quitting now interrupts the task; it is queued again at the next start.',
+      buttons: ['Quit after this task', 'Quit now'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    if (response === 1) return;
+  }
+  await host.close();
+}
+
+function reportRoute(sessionId: string | null): string {
+  return sessionId ? `/report/${encodeURIComponent(sessionId)}` : '/report';
 }
 
 async function showConfigError(home: string, error: unknown): Promise<void> {

@@ -1,51 +1,51 @@
-// The tray icon and its menu: the product's main surface. The menu is rebuilt on every change because
-// Linux (AppIndicator) only picks up a new menu, not edits to the old one.
+// The tray icon and its menu: the product's main surface. Everything it shows comes from
+// tray-state.ts (pure, tested); this file only makes Electron objects. The menu is rebuilt on every
+// change because Linux (AppIndicator) only picks up a new menu, not edits to the old one.
 import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
-import { trayIconFile, trayStateOf, trayStates, trayTooltip } from './tray-state';
-import type { TrayState, TrayView } from './tray-state';
-
-export interface TrayActions {
-  setNightMode(enabled: boolean): void;
-  openWindow(): void;
-  openDataFolder(): void;
-  quit(): void;
-}
+import { trayIconFile, trayMenuOf, trayStates, trayTooltip } from './tray-state';
+import type { TrayMenuId, TrayState, TrayView } from './tray-state';
 
 export interface AppTray {
   update(view: TrayView): void;
+  /** What the tray shows now (for the e2e hooks). */
+  view(): TrayView;
+  /** Acts as a click on a menu item would (for the e2e hooks: Playwright cannot reach a native menu). */
+  click(id: TrayMenuId, checked?: boolean): void;
   destroy(): void;
 }
 
-export function createAppTray(options: { assetsDir: string; view: TrayView; actions: TrayActions }): AppTray {
+export function createAppTray(options: { assetsDir: string; view: TrayView; onAction: (id: TrayMenuId, view: TrayView, checked?: boolean) => void }): AppTray {
   const icons = loadIcons(options.assetsDir);
-  const tray = new Tray(icons[trayStateOf(options.view)]);
-  const { actions } = options;
+  const tray = new Tray(icons[options.view.state]);
+  let current = options.view;
 
   function update(view: TrayView): void {
-    tray.setImage(icons[trayStateOf(view)]);
+    current = view;
+    tray.setImage(icons[view.state]);
     tray.setToolTip(trayTooltip(view));
-    const { startTime, endTime } = view.nightMode.window;
-    const template: MenuItemConstructorOptions[] = [
-      {
-        label: 'Night mode',
-        type: 'checkbox',
-        checked: view.nightMode.enabled,
-        click: (item) => actions.setNightMode(item.checked),
-      },
-      { label: `Night window ${startTime}–${endTime}`, enabled: false },
-      { type: 'separator' },
-      { label: 'Open window', click: () => actions.openWindow() },
-      { label: 'Open data folder', click: () => actions.openDataFolder() },
-      { type: 'separator' },
-      { label: 'Quit', click: () => actions.quit() },
-    ];
+    const template: MenuItemConstructorOptions[] = trayMenuOf(view).map((entry) =>
+      'separator' in entry
+        ? { type: 'separator' }
+        : {
+            id: entry.id,
+            label: entry.label,
+            enabled: entry.enabled,
+            ...(entry.checked === undefined ? {} : { type: 'checkbox' as const, checked: entry.checked }),
+            click: (item) => options.onAction(entry.id, view, entry.checked === undefined ? undefined : item.checked),
+          },
+    );
     tray.setContextMenu(Menu.buildFromTemplate(template));
   }
 
   update(options.view);
-  return { update, destroy: () => tray.destroy() };
+  return {
+    update,
+    view: () => current,
+    click: (id, checked) => options.onAction(id, current, checked),
+    destroy: () => tray.destroy(),
+  };
 }
 
 function loadIcons(assetsDir: string): Record<TrayState, NativeImage> {

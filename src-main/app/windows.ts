@@ -9,8 +9,8 @@ import { BrowserWindow } from 'electron';
 export type RendererSource = { url: string } | { file: string };
 
 export interface WindowManager {
-  /** Shows the window, creating it if needed. */
-  show(): BrowserWindow;
+  /** Shows the window, creating it if needed; `route` (e.g. `/report/ses_1`) becomes its #hash. */
+  show(route?: string): BrowserWindow;
   /** Whether a frame at this URL is our renderer (the only thing allowed to call the API). */
   isTrustedUrl(url: string): boolean;
 }
@@ -33,7 +33,12 @@ export function createWindowManager(options: { preloadPath: string; renderer: Re
     return parsed.href === trustedBase;
   }
 
-  function create(): BrowserWindow {
+  function load(target: BrowserWindow, route: string | undefined): void {
+    if ('url' in options.renderer) void target.loadURL(route ? `${options.renderer.url.split('#')[0]}#${route}` : options.renderer.url);
+    else void target.loadFile(options.renderer.file, route ? { hash: route } : {});
+  }
+
+  function create(route: string | undefined): BrowserWindow {
     const created = new BrowserWindow({
       width: 960,
       height: 720,
@@ -61,20 +66,20 @@ export function createWindowManager(options: { preloadPath: string; renderer: Re
     created.on('closed', () => {
       window = null;
     });
-    if ('url' in options.renderer) void created.loadURL(options.renderer.url);
-    else void created.loadFile(options.renderer.file);
+    load(created, route);
     return created;
   }
 
   return {
-    show() {
+    show(route) {
       if (window && !window.isDestroyed()) {
+        if (route) load(window, route);
         if (window.isMinimized()) window.restore();
         window.show();
         window.focus();
         return window;
       }
-      window = create();
+      window = create(route);
       return window;
     },
     isTrustedUrl,

@@ -13,7 +13,7 @@ import type { Config } from '../../src-shared/config/schema';
 import { nightModeOf } from '../../src-shared/domain/app-state';
 import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
-import { minuteOfDayInZone, minutesUntilOpen, isInWindow, nightWindow } from '../../src-shared/night-window';
+import { minuteOfDayInZone, isInWindow, nextWindowChange, nightWindow } from '../../src-shared/night-window';
 import { ModelCaller } from './agents/model-caller';
 import { ConfigStore } from './config/config-store';
 import { homePaths } from './config/home';
@@ -23,6 +23,7 @@ import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
 import { resolveModelFile } from './llm/resolve-model-file';
 import { NocturnalError } from './errors/nocturnal-error';
+import { sessionNotifications } from './notifications/session-notifications';
 import { EngineEvents } from './events/engine-events';
 import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
@@ -43,7 +44,7 @@ import { ReviewService } from './review/review-service';
 import { ModelManager } from './models/model-manager';
 import { KnowledgeVault } from './knowledge/knowledge-vault';
 import { SessionRunner } from './scheduler/session-runner';
-import type { RunSessionOptions } from './scheduler/session-runner';
+import type { RecoveryResult, RunSessionOptions } from './scheduler/session-runner';
 import { readLockOwner } from './store/engine-lock';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -102,6 +103,11 @@ export interface Engine {
   stopSession(): { stopping: boolean; sessionId: string | null };
   /** Unloads the model now; refused while a session uses it. Answers whether one was loaded. */
   releaseModel(): Promise<boolean>;
+  /**
+   * Cleans up after a process that died mid-session (as a session does when it starts): interrupted
+   * attempts marked, their worktrees removed, their tasks queued again. Needs the engine lock.
+   */
+  recoverInterrupted(): Promise<RecoveryResult>;
   report(sessionId?: string): SessionReport;
   status(): EngineStatus;
   /** Publishes what changed in the database since the last look (other processes included). */
@@ -240,7 +246,11 @@ export function createEngine(options: EngineOptions): Engine {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const state: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } = { abort, session: null, stopping: false, finished };
     running = state;
-    const forwardAbort = () => abort.abort();
+    const forwardAbort = () => {
+      state.stopping = true;
+      abort.abort();
+      scheduleStatus();
+    };
     runOptions.signal?.addEventListener('abort', forwardAbort, { once: true });
     if (runOptions.signal?.aborted) abort.abort();
     const unsubscribe = events.on('session:progress', (progress) => {
@@ -271,7 +281,8 @@ export function createEngine(options: EngineOptions): Engine {
     const window = nightWindow(settings.scheduler.start_time, settings.scheduler.end_time);
     const minuteOfDay = minuteOfDayInZone(now(), settings.scheduler.timezone);
     const windowOpen = isInWindow(window, minuteOfDay);
-    const nextStart = windowOpen ? null : new Date(Math.floor(now().getTime() / 60_000) * 60_000 + minutesUntilOpen(window, minuteOfDay) * 60_000).toISOString();
+    // The real instant (DST nights included), not wall-clock minutes added to now.
+    const nextStart = windowOpen ? null : (nextWindowChange(window, now(), settings.scheduler.timezone)?.toISOString() ?? null);
     const sessions = store.sessions.list(20);
     const inProgress = sessions.find((s) => s.status === 'running') ?? null;
     return {
@@ -337,6 +348,7 @@ export function createEngine(options: EngineOptions): Engine {
       scheduleStatus();
       return { stopping: true, sessionId: running.session?.id ?? null };
     },
+    recoverInterrupted: () => sessionRunner(current()).recover(),
     async releaseModel() {
       if (running) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
       return releaseProvider();
@@ -388,17 +400,6 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function notifySessionEnd(session: Session): void {
-    const config = current();
-    if (!config.notifications.enabled) return;
-    const s = session.stats;
-    if (config.notifications.session_end) {
-      ports.notify({ kind: 'session_end', title: 'Nocturnal Agent: night finished', body: `${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed` });
-    }
-    if (config.notifications.review_waiting && s.review > 0) {
-      ports.notify({ kind: 'review_waiting', title: 'Changes waiting for review', body: `${s.review} change(s) need your decision` });
-    }
-    if (config.notifications.failures && s.failed > 0) {
-      ports.notify({ kind: 'failures', title: 'Some tasks failed', body: `${s.failed} task(s) failed; see the report` });
-    }
+    for (const notification of sessionNotifications(session, current().notifications)) ports.notify(notification);
   }
 }

@@ -5,6 +5,8 @@ export interface EngineNotification {
   body: string;
   /** What the notification is about, so the host can decide to show it (config notifications.*). */
   kind: 'session_end' | 'review_waiting' | 'failures' | 'budget_alerts';
+  /** What clicking it does: open that session's morning report (budget alerts have none). */
+  action?: { type: 'open-report'; sessionId: string };
 }
 
 export interface EnginePorts {
@@ -12,6 +14,11 @@ export interface EnginePorts {
   notify: (notification: EngineNotification) => void;
   /** Keeps the machine awake while a session runs; returns the release function. */
   preventSleep: (reason: string) => () => void;
+  /**
+   * Calls `callback` once after `ms` and returns the cancel function. The scheduler waits only
+   * through this seam, so tests drive a whole night (DST included) on a clock they move themselves.
+   */
+  setTimer: (ms: number, callback: () => void) => () => void;
 }
 
 export function headlessPorts(overrides: Partial<EnginePorts> = {}): EnginePorts {
@@ -19,6 +26,13 @@ export function headlessPorts(overrides: Partial<EnginePorts> = {}): EnginePorts
     now: () => new Date(),
     notify: () => undefined,
     preventSleep: () => () => undefined,
+    setTimer: realTimer,
     ...overrides,
   };
+}
+
+function realTimer(ms: number, callback: () => void): () => void {
+  // setTimeout fires at once beyond 2^31-1 ms; no caller waits that long, but never spin.
+  const timer = setTimeout(callback, Math.min(Math.max(0, ms), 2_147_483_647));
+  return () => clearTimeout(timer);
 }

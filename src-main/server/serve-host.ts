@@ -1,17 +1,12 @@
-// What `nocturnal serve` runs behind its HTTP transport: an engine that stays up (watching config.yaml
-// and the database for changes other processes make), the API handlers over it, and its event stream.
-//
-// This is the seam for the night scheduler: a host that runs one (the desktop app's transport-neutral
-// host) replaces `createServeHost` and passes its own session control to `createEngineApi`, so that
-// `session:start`/`session:stop` go through the scheduler and the night starts by itself.
+// What `nocturnal serve` runs behind its HTTP transport: the engine host (src-main/host), i.e. an engine
+// that stays up (watching config.yaml and the database for changes other processes make), its night
+// scheduler, the API handlers with session control through that scheduler, and its event stream.
 import type { ChannelHandlers } from '../../src-shared/api/dispatch';
 import type { EventName } from '../../src-shared/api/names';
 import type { Config } from '../../src-shared/config/schema';
-import { createEngineApi } from '../engine/api/create-engine-api';
-import { productVersion } from '../engine/api/product-version';
-import { createEngine } from '../engine/engine';
 import type { Engine } from '../engine/engine';
 import type { LogLevel } from '../engine/log/logger';
+import { startEngineHost } from '../host/engine-host';
 
 export interface ServeHostOptions {
   home: string;
@@ -32,22 +27,20 @@ export interface ServeHost {
 }
 
 export async function createServeHost(options: ServeHostOptions): Promise<ServeHost> {
-  const engine = createEngine({
+  // The same transport-neutral host the desktop app runs: the night scheduler included, so a machine
+  // without a desktop runs the whole product, and session:start/stop go through that scheduler.
+  const host = await startEngineHost({
     home: options.home,
-    config: options.config,
     env: options.env,
+    kind: 'server',
     cwd: options.cwd,
     console: options.console,
     watchIntervalMs: options.watchIntervalMs ?? 500,
   });
-  await engine.start();
-  const handlers = createEngineApi(engine, { host: 'server', version: productVersion() });
   return {
-    engine,
-    handlers,
-    subscribe: (listener) => engine.events.onAny((event, payload) => listener(event, payload)),
-    async close() {
-      await engine.stop();
-    },
+    engine: host.engine,
+    handlers: host.handlers,
+    subscribe: (listener) => host.onContractEvent((event, payload) => listener(event, payload)),
+    close: () => host.close(),
   };
 }

@@ -1,5 +1,6 @@
 // The model manager: the catalog and what is installed, downloads with live progress (cancel keeps the
 // partial file, pulling again resumes it), use, remove and free memory now.
+import { fitsMachine, modelMemoryShare } from '../../src-shared/domain/models';
 import type { InstalledModel, ModelProgress } from '../../src-shared/domain/models';
 import { EmptyState } from '../components/EmptyState';
 import { LoadableView } from '../components/LoadableView';
@@ -36,7 +37,8 @@ export function ModelsView() {
           <>
             <p className="muted">
               Provider <strong>{data.provider}</strong> · models folder <code>{data.modelsDir}</code>
-              {data.provider === 'llama' && (data.activePath ? ` · using ${data.activePath}${data.activeExists ? '' : ' (file missing)'}` : ' · no model chosen yet')}
+              {data.provider === 'llama' && (data.activePath ? ` · using ${data.activePath}${data.activeExists ? '' : ' (file missing)'}` : ' · no model chosen yet')} · this machine has{' '}
+              {formatBytes(data.machineMemoryBytes)} of memory; a model fits when it needs at most {Math.round(modelMemoryShare * 100)}% of it
             </p>
             {data.models.length === 0 ? <EmptyState title="No models">The catalog is empty and nothing is installed.</EmptyState> : (
               <table className="models-table" aria-label="Models">
@@ -45,13 +47,14 @@ export function ModelsView() {
                     <th scope="col">Model</th>
                     <th scope="col">Download size</th>
                     <th scope="col">Memory needed</th>
+                    <th scope="col">Fits this machine</th>
                     <th scope="col">State</th>
                     <th scope="col">Actions</th>
                   </tr>
                 </thead>
                 <tbody>
                   {data.models.map((model) => (
-                    <ModelRow key={model.path} model={model} />
+                    <ModelRow key={model.path} model={model} machineMemoryBytes={data.machineMemoryBytes} />
                   ))}
                 </tbody>
               </table>
@@ -71,7 +74,7 @@ function progressText(progress: ModelProgress): string {
   return `${p.phase} ${formatBytes(p.bytesDone)}${total}${p.etaSeconds !== null ? ` · ${Math.ceil(p.etaSeconds)}s left` : ''}`;
 }
 
-function ModelRow({ model }: { model: InstalledModel }) {
+function ModelRow({ model, machineMemoryBytes }: { model: InstalledModel; machineMemoryBytes: number }) {
   const download = useModelsStore((s) => s.downloads[model.catalog?.id ?? model.name] ?? s.downloads[model.catalog?.uri ?? '']);
   const pull = useModelsStore((s) => s.pull);
   const cancel = useModelsStore((s) => s.cancel);
@@ -90,6 +93,7 @@ function ModelRow({ model }: { model: InstalledModel }) {
       </th>
       <td>{model.sizeBytes !== null ? formatBytes(model.sizeBytes) : model.catalog ? `~${formatBytes(model.catalog.sizeBytes)}` : 'unknown'}</td>
       <td>{model.catalog ? `~${formatBytes(model.catalog.ramBytes)}` : 'unknown'}</td>
+      <td>{model.catalog ? (fitsMachine(model.catalog.ramBytes, machineMemoryBytes) ? 'yes' : 'no') : 'unknown'}</td>
       <td>
         {model.inUse ? 'in use' : model.installed ? 'installed' : model.partialBytes ? `partial (${formatBytes(model.partialBytes)}), resumable` : 'not installed'}
         {download && (

@@ -9,6 +9,7 @@ import { ChecksBeforeAfter } from '../components/ChecksBeforeAfter';
 import { EmptyState } from '../components/EmptyState';
 import { LoadableView } from '../components/LoadableView';
 import { ScoreBreakdown } from '../components/ScoreBreakdown';
+import { useReportSession } from '../routes';
 import { useConfigStore } from '../stores/config-store';
 import { useReportStore } from '../stores/report-store';
 import { useReviewStore } from '../stores/review-store';
@@ -22,6 +23,12 @@ export function ReportView() {
   const sessionId = useReportStore((s) => s.sessionId);
   const report = useReportStore((s) => s.report);
   const choose = useReportStore((s) => s.choose);
+  const linkedSession = useReportSession();
+
+  // A link to one night (a notification's `#/report/<session>`) shows that night.
+  useEffect(() => {
+    if (linkedSession) void choose(linkedSession);
+  }, [linkedSession, choose]);
 
   return (
     <section className="view" aria-labelledby="report-heading">

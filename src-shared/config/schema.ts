@@ -148,6 +148,12 @@ export const notificationsSectionSchema = z
   })
   .describe('desktop notifications');
 
+export const appSectionSchema = z
+  .strictObject({
+    open_at_login: z.boolean().default(false).describe('start the desktop app (in the tray) when you log in'),
+  })
+  .describe('the desktop app');
+
 export const configSchema = z.strictObject({
   llm: llmSectionSchema.prefault({}),
   scheduler: schedulerSectionSchema.prefault({}),
@@ -158,6 +164,7 @@ export const configSchema = z.strictObject({
   knowledge: knowledgeSectionSchema.prefault({}),
   logging: loggingSectionSchema.prefault({}),
   notifications: notificationsSectionSchema.prefault({}),
+  app: appSectionSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nightWindow, parseClockTime } from '../../../src-shared/night-window';
+import type { Session } from '../../../src-shared/domain/records';
+import { minuteOfDayInZone, parseClockTime } from '../../../src-shared/night-window';
+import type { HostSnapshot } from '../../host/engine-host';
 import type { SessionProgress } from '../../engine/scheduler/session-runner';
 import { formatDuration } from '../../engine/report/render-report';
 import type { CliContext } from '../cli-context';
@@ -15,46 +17,110 @@ interface RunOptions {
 export function registerRunCommand(program: Command, context: () => CliContext): void {
   program
     .command('run')
-    .description('run one session in the foreground (without --now it waits for the night window)')
-    .option('--now', 'start immediately instead of waiting for the night window')
-    .option('--max-tasks <n>', 'stop after this many tasks', positiveInteger('--max-tasks'))
-    .option('--until <HH:MM>', 'start no new task after this time', clockTime('--until'))
+    .description('without --now: the night scheduler in the foreground (works each night window while night mode is on; Ctrl+C stops after the current task); --now: one session at once')
+    .option('--now', 'run one session at once instead of waiting for the night window')
+    .option('--max-tasks <n>', 'start at most this many tasks (per night without --now)', positiveInteger('--max-tasks'))
+    .option('--until <HH:MM>', 'start no new task after this time (each night without --now)', clockTime('--until'))
     .action(async (options: RunOptions) => {
       const ctx = context();
-      const engine = await ctx.openEngine();
-      const out = ctx.io.stdout;
-      const { scheduler } = engine.config;
-      const window = nightWindow(scheduler.start_time, scheduler.end_time);
-      const minuteOfDay = (date: Date) => minuteOfDayInZone(date, scheduler.timezone);
-      const abort = new AbortController();
-      const onSignal = () => {
-        writeLine(out, 'stopping after the current task… (press Ctrl+C again to force)');
-        abort.abort();
-        process.off('SIGINT', onSignal);
-      };
-      process.on('SIGINT', onSignal);
-      try {
-        if (!options.now) {
-          const waitMinutes = minutesUntilOpen(window, minuteOfDay(new Date()));
-          if (waitMinutes > 0) {
-            writeLine(out, `waiting for the night window (${scheduler.start_time}–${scheduler.end_time}), which opens in ${formatDuration(waitMinutes * 60_000)}; use --now to start at once`);
-            await waitUntilWindow(() => isInWindow(window, minuteOfDay(new Date())), scheduler.check_interval_s, abort.signal);
-            if (abort.signal.aborted) return;
-          }
-        }
-        const until = options.until
-          ? nextOccurrence(options.until, minuteOfDay)
-          : options.now
-            ? undefined
-            : new Date(Date.now() + minutesUntilClose(window, minuteOfDay(new Date())) * 60_000);
-        const loading = { shown: 0 };
-        const session = await engine.runSession({ trigger: options.now ? 'manual' : 'night-window', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event, loading) });
-        writeLine(out, `report: nocturnal report --session ${session.id}`);
-        if (session.stats.review > 0) writeLine(out, 'waiting for you: nocturnal review list');
-      } finally {
-        process.off('SIGINT', onSignal);
-      }
+      if (options.now) await runNow(ctx, options);
+      else await runScheduler(ctx, options);
     });
+}
+
+async function runNow(ctx: CliContext, options: RunOptions): Promise<void> {
+  const engine = await ctx.openEngine();
+  const out = ctx.io.stdout;
+  const minuteOfDay = (date: Date) => minuteOfDayInZone(date, engine.config.scheduler.timezone);
+  const abort = new AbortController();
+  const onSignal = () => {
+    writeLine(out, 'stopping after the current task… (press Ctrl+C again to force)');
+    abort.abort();
+    process.off('SIGINT', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    const until = options.until ? nextOccurrence(options.until, new Date(), minuteOfDay) : undefined;
+    const loading = { shown: 0 };
+    const session = await engine.runSession({ trigger: 'manual', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event, loading) });
+    printSessionEnd(ctx, session);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/**
+ * The night scheduler in the foreground: the same host the desktop app and `serve` run, with the
+ * terminal as its only face. It says what it waits for (night mode off, the window, an empty queue)
+ * whenever that changes, and notices config.yaml edits at its next look around.
+ */
+async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void> {
+  const out = ctx.io.stdout;
+  // Validate before anything opens, as every command does.
+  const { timezone } = ctx.config.scheduler;
+  const { startEngineHost } = await import('../../host/engine-host');
+  const host = await startEngineHost({
+    home: ctx.home,
+    env: ctx.io.env,
+    kind: 'cli',
+    console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
+    nightLimits: (now) => ({ maxTasks: options.maxTasks, until: options.until ? nextOccurrence(options.until, now, (date) => minuteOfDayInZone(date, timezone)) : undefined }),
+  });
+  const loading = { shown: 0 };
+  let said = '';
+  const say = (snapshot: HostSnapshot) => {
+    const line = describeWait(snapshot);
+    if (line !== null && line !== said) writeLine(out, line);
+    said = line ?? said;
+  };
+  const unsubscribe = host.on((event) => {
+    if (event.type === 'state') say(event.snapshot);
+    else if (event.type === 'progress') {
+      if (event.progress.type === 'session-started') loading.shown = 0;
+      printProgress(ctx, event.progress, loading);
+      if (event.progress.type === 'session-ended') printSessionEnd(ctx, event.progress.session);
+    }
+  });
+  say(host.snapshot());
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      writeLine(out, host.scheduler.state().running ? 'stopping after the current task… (press Ctrl+C again to force)' : 'stopping');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await host.close();
+  unsubscribe();
+  writeLine(out, 'stopped');
+}
+
+/** One line for what the scheduler waits for; null while it works (progress lines say that). */
+export function describeWait(snapshot: HostSnapshot): string | null {
+  const { scheduler } = snapshot;
+  const { nightMode } = snapshot.status;
+  const { startTime, endTime, timezone } = nightMode.window;
+  const window = `${startTime}–${endTime}${timezone === 'local' ? '' : ` ${timezone}`}`;
+  switch (scheduler.phase) {
+    case 'off':
+      return `night mode is off (scheduler.night_mode: false): waiting, nothing will start; turn it on in the tray or config.yaml (checked every scheduler.check_interval_s)`;
+    case 'waiting':
+      return scheduler.nextStart
+        ? `night mode is on: waiting for the night window (${window}), which opens at ${scheduler.nextStart.toISOString()}; Ctrl+C to quit`
+        : `night mode is on: waiting for the night window (${window}); Ctrl+C to quit`;
+    case 'idle':
+      return `the night window (${window}) is open: ${scheduler.note ?? 'nothing to do'}; looking again every scheduler.check_interval_s`;
+    case 'working':
+    case 'stopped':
+      return null;
+  }
+}
+
+function printSessionEnd(ctx: CliContext, session: Session): void {
+  writeLine(ctx.io.stdout, `report: nocturnal report --session ${session.id}`);
+  if (session.stats.review > 0) writeLine(ctx.io.stdout, 'waiting for you: nocturnal review list');
 }
 
 function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown: number }): void {
@@ -96,22 +162,9 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown
 }
 
 /** The next time the configured zone's wall clock shows `time` (today if still ahead, else tomorrow). */
-function nextOccurrence(time: string, minuteOfDay: (date: Date) => number): Date {
-  const now = new Date();
+function nextOccurrence(time: string, now: Date, minuteOfDay: (date: Date) => number): Date {
   const minutesAhead = (parseClockTime(time) - minuteOfDay(now) + 1440) % 1440 || 1440;
   const at = new Date(now.getTime() + minutesAhead * 60_000);
   at.setSeconds(0, 0);
   return at;
-}
-
-async function waitUntilWindow(isOpen: () => boolean, intervalS: number, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted && !isOpen()) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(intervalS, 60) * 1000);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
-  }
 }

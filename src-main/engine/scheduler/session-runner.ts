@@ -50,8 +50,25 @@ export interface SessionRunnerDeps {
   resourceGate?: () => ResourceGate;
 }
 
+export interface RecoveryResult {
+  /** Sessions left `running` by a dead process, now closed as stopped. */
+  sessions: string[];
+  /** Attempts that were running, now `interrupted` (their tasks queued again). */
+  attempts: string[];
+}
+
 export class SessionRunner {
   constructor(private readonly deps: SessionRunnerDeps) {}
+
+  /** Recovery on its own (a host starting up), under the engine lock like a session. */
+  async recover(): Promise<RecoveryResult> {
+    const lock = acquireEngineLock(this.deps.paths.lock, 'recovery', this.deps.now());
+    try {
+      return await this.recoverInterrupted();
+    } finally {
+      lock.release();
+    }
+  }
 
   async run(options: RunSessionOptions): Promise<Session> {
     const { store, now, config } = this.deps;
@@ -186,10 +203,11 @@ export class SessionRunner {
    * A session that died mid-attempt left `running` rows and a worktree: mark the attempts
    * interrupted, remove their worktrees (ours, under <home>/worktrees) and put their tasks back.
    */
-  private async recoverInterrupted(): Promise<void> {
+  private async recoverInterrupted(): Promise<RecoveryResult> {
     const { store, now } = this.deps;
     const orphans = store.sessions.closeOrphans('the process running it stopped unexpectedly', now());
-    for (const attempt of store.attempts.withStatus('running')) {
+    const interrupted = store.attempts.withStatus('running');
+    for (const attempt of interrupted) {
       store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
       const task = store.tasks.get(attempt.taskId);
       if (task?.status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
@@ -203,6 +221,7 @@ export class SessionRunner {
       }
     }
     if (orphans.length > 0) this.deps.log.warn({ sessions: orphans }, 'closed sessions left running by a crashed process');
+    return { sessions: orphans, attempts: interrupted.map((a) => a.id) };
   }
 
   /** Backup refs past safety.backup_retention_days go, except those of merges still inside it. */

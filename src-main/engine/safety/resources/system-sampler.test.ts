@@ -5,7 +5,29 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log/logger';
 import { ResourceGate } from './resource-gate';
+import { loadPercentBetween, parseProcStat, readCpuTimes } from './cpu-times';
 import { createSystemSampler } from './system-sampler';
+
+describe('CPU time counters', () => {
+  it('parses the aggregate line of /proc/stat, iowait counted as idle', () => {
+    const stat = 'cpu  100 5 50 800 40 3 2 0 0 0\ncpu0 50 2 25 400 20 1 1 0 0 0\nintr 1 2 3\n';
+    expect(parseProcStat(stat)).toEqual({ idle: 840, total: 1000 });
+    expect(() => parseProcStat('intr 1 2\n')).toThrow(/no aggregate cpu line/);
+  });
+
+  it('computes the busy share between two readings', () => {
+    expect(loadPercentBetween({ idle: 840, total: 1000 }, { idle: 1140, total: 2000 })).toBe(70);
+    expect(loadPercentBetween({ idle: 5, total: 10 }, { idle: 5, total: 10 })).toBe(0);
+  });
+
+  it('reads real counters on this machine, on Linux and through os.cpus() alike', async () => {
+    for (const platform of ['linux', 'darwin'] as const) {
+      const first = await readCpuTimes(platform);
+      expect(first.total).toBeGreaterThan(first.idle);
+      expect(first.idle).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe('createSystemSampler', () => {
   const sampler = createSystemSampler({ cpuWindowMs: 300 });

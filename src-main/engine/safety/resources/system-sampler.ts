@@ -1,17 +1,16 @@
-// The real ResourceSampler. CPU, memory and battery come from systeminformation; free disk comes from
+// The real ResourceSampler. Memory and battery come from systeminformation, CPU load from two
+// readings of the CPU time counters (cpu-times.ts, which never blocks the loop); free disk comes from
 // statfs(2) on the path itself (Node's fs.statfs), which asks the kernel about exactly the file
 // system holding it instead of matching mount points in `df` output. Nothing runs between calls:
 // the only timer is the CPU window inside a call, so an idle app samples nothing.
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { battery, currentLoad, mem } from 'systeminformation';
+import { battery, mem } from 'systeminformation';
+import { loadPercentBetween, readCpuTimes } from './cpu-times';
 import type { PowerState, ResourceSampler } from './resource-sampler';
 
 export interface SystemSamplerOptions {
-  /**
-   * How long the CPU is watched per sample. systeminformation reports the load since its previous
-   * call (and caches calls closer than 200 ms), so a sample is: prime, wait this long, read.
-   */
+  /** How long the CPU is watched per sample: read the counters, wait this long, read again. */
   cpuWindowMs?: number;
 }
 
@@ -22,9 +21,9 @@ export function createSystemSampler(options: SystemSamplerOptions = {}): Resourc
   const windowMs = Math.max(MIN_CPU_WINDOW_MS, options.cpuWindowMs ?? DEFAULT_CPU_WINDOW_MS);
   return {
     async cpuPercent() {
-      await currentLoad();
+      const before = await readCpuTimes();
       await new Promise((done) => setTimeout(done, windowMs));
-      return clampPercent((await currentLoad()).currentLoad);
+      return clampPercent(loadPercentBetween(before, await readCpuTimes()));
     },
     async memoryPercent() {
       const memory = await mem();

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { reportSessionFromHash, routeFromHash } from './routes';
+
+describe('hash routes', () => {
+  it('reads the view, defaulting to the report, and never takes serve’s token for a route', () => {
+    expect(routeFromHash('')).toBe('report');
+    expect(routeFromHash('#token=abc')).toBe('report');
+    expect(routeFromHash('#/queue')).toBe('queue');
+    expect(routeFromHash('#/tray')).toBe('tray');
+    expect(routeFromHash('#/nowhere')).toBe('report');
+  });
+
+  it('reads the session a notification links to', () => {
+    expect(reportSessionFromHash('#/report/s_1a2b')).toBe('s_1a2b');
+    expect(reportSessionFromHash('#/report')).toBeNull();
+    expect(reportSessionFromHash('#/queue/s_1a2b')).toBeNull();
+  });
+});
