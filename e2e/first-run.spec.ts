@@ -94,6 +94,8 @@ test.describe('first run in the window', () => {
     await expect(server.getByRole('radio', { name: 'qwen2.5-coder:7b on Ollama' })).toBeChecked();
     await server.getByRole('radio', { name: 'llama3.1:8b on Ollama' }).check();
     await expectNoSeriousViolations(page);
+    // The README's picture of the first run (light theme, as a fresh window opens).
+    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshots', 'first-run-light.png'), fullPage: true });
     await modelStep.getByRole('button', { name: 'Use this model' }).click();
     await expect(modelStep.getByRole('status')).toHaveText(`Saved: Using llama3.1:8b on http://127.0.0.1:${OLLAMA_PORT}/v1`);
     await expect(modelStep.getByRole('heading')).toHaveText('1. Model (done)');

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { SetupInfo } from '../../src-shared/domain/setup';
+import { useStatusStore } from '../stores/status-store';
 import { useTasksStore } from '../stores/tasks-store';
 import { useWorkspacesStore } from '../stores/workspaces-store';
 import { useFirstRunStore } from './first-run-store';
@@ -10,7 +11,11 @@ import type { NightDraft } from './first-run-store';
 import { StepFrame } from './StepFrame';
 
 export function NightStep({ info }: { info: SetupInfo }) {
-  const [draft, setDraft] = useState<NightDraft>({ startTime: '22:00', endTime: '06:00', nightMode: true, notifications: true });
+  // The window as configured (22:00–06:00 on a fresh home); arming and notifications are the
+  // recommended answers, which the user confirms or changes.
+  const status = useStatusStore((s) => s.status);
+  const window = status.status === 'ready' ? status.data.nightMode.window : { startTime: '22:00', endTime: '06:00' };
+  const [draft, setDraft] = useState<NightDraft>({ startTime: window.startTime, endTime: window.endTime, nightMode: true, notifications: true });
   const setNight = useFirstRunStore((s) => s.setNight);
   return (
     <StepFrame id="night" number={3} title="Night" info={info} confirmLabel="Save the night" onConfirm={() => void setNight(draft)}>
