@@ -8,11 +8,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { ensureTinyModel } from '../scripts/tiny-model-fixture';
 import type { Page } from '@playwright/test';
 import { createTempDir, createTempRepo } from '../src-main/engine/git/testing/temp-repo';
 import type { TempRepo } from '../src-main/engine/git/testing/temp-repo';
 import { startLoopbackOpenAiServer } from '../src-main/engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer } from '../src-main/engine/llm/testing/loopback-openai-server';
+import { findCatalogModel } from '../src-main/engine/models/catalog';
+import { startModelFileServer } from '../src-main/engine/models/testing/model-file-server';
+import type { ModelFileServer } from '../src-main/engine/models/testing/model-file-server';
 import { KNOWN_LOCAL_SERVERS } from '../src-main/engine/setup/local-servers';
 import { recommendModel } from '../src-main/engine/setup/recommend-model';
 import { expect, repoRoot, test } from './support/fixtures';
@@ -52,6 +56,7 @@ test.describe('first run in the window', () => {
   let served: ServedHome | undefined;
   let ollama: LoopbackOpenAiServer | undefined;
   let repo: TempRepo | undefined;
+  let hub: ModelFileServer | undefined;
   const env = cleanEnv();
 
   test.beforeEach(async () => {
@@ -62,7 +67,9 @@ test.describe('first run in the window', () => {
     await served?.close();
     await ollama?.close();
     await repo?.cleanup();
+    await hub?.close();
     await home.cleanup();
+    hub = undefined;
     served = undefined;
     ollama = undefined;
     repo = undefined;
@@ -142,7 +149,7 @@ test.describe('first run in the window', () => {
     expect(status).not.toContain('not ready');
   });
 
-  test('with no server running, offers the embedded model with its size and whether it fits', async ({ page }) => {
+  test('with no server running, offers the embedded model with its size and whether it fits; skipping writes nothing; choosing one downloads it with progress', async ({ page }) => {
     const open = [];
     for (const known of KNOWN_LOCAL_SERVERS) {
       const port = Number(new URL(known.apiUrl).port);
@@ -152,7 +159,13 @@ test.describe('first run in the window', () => {
     // The configured server, probed too, points at a port that is closed as well.
     const nowhere = await closedPort();
     await fs.writeFile(path.join(home.path, 'config.yaml'), `llm:\n  api_url: http://127.0.0.1:${nowhere}/v1\n`);
-    served = await serveHome(repoRoot, home.path, env);
+    // The model hub, on loopback: serves the small catalog model's file as the generated tiny GGUF.
+    const small = findCatalogModel('qwen2.5-coder-1.5b-instruct');
+    if (!small) throw new Error('qwen2.5-coder-1.5b-instruct left the catalog; pick another small model here');
+    const [user, repoName, ...file] = small.uri.replace(/^hf:/, '').split('/');
+    hub = await startModelFileServer({ [`/${user}/${repoName}/resolve/main/${file.join('/')}`]: { body: await fs.readFile(await ensureTinyModel()) } });
+    const hubEnv = cleanEnv({ HF_ENDPOINT: hub.url });
+    served = await serveHome(repoRoot, home.path, hubEnv);
 
     await page.goto(served.url);
     await expect(page.getByRole('heading', { level: 2, name: 'Set up your first night' })).toBeVisible({ timeout: 20_000 });
@@ -182,6 +195,18 @@ test.describe('first run in the window', () => {
     expect({ provider: config.llm['provider'], model_path: config.llm['model_path'] }).toEqual({ provider: 'llama', model_path: null });
     const status = await cliText(repoRoot, home.path, env, ['status']);
     expect(status.split('\n')[0]).toMatch(/^not ready: no model yet → /);
+
+    // Finished later: the small model, downloaded while the page stays usable.
+    await modelStep.getByRole('button', { name: 'Set up model now' }).click();
+    await modelStep.getByRole('radio', { name: new RegExp(`^${small.title.replace(/[()]/g, '\\$&')}: `) }).check();
+    await modelStep.getByRole('button', { name: 'Use this model' }).click();
+    await expect(modelStep.getByRole('status').filter({ hasText: 'Saved:' })).toHaveText(`Saved: Using ${small.id}; downloading it now — you can go on meanwhile`);
+    await expect(modelStep.getByRole('status').filter({ hasText: 'Downloaded.' })).toBeVisible({ timeout: 30_000 });
+    await expect(modelStep.getByRole('heading')).toHaveText('1. Model (done)');
+    const after = await cliJson<{ llm: Record<string, unknown> }>(repoRoot, home.path, env, ['config', 'show', '--json']);
+    expect({ provider: after.llm['provider'], model_path: after.llm['model_path'] }).toEqual({ provider: 'llama', model_path: small.fileName });
+    expect(await fs.readFile(path.join(home.path, 'models', small.fileName))).toEqual(await fs.readFile(await ensureTinyModel()));
+    expect(await cliText(repoRoot, home.path, env, ['status'])).not.toContain('no model yet');
   });
 });
 

@@ -226,7 +226,9 @@ export function createEngine(options: EngineOptions): Engine {
     statusTimer.unref();
   }
   events.onAny((event, payload) => {
-    if (event === 'status:changed' || event === 'models:progress') return;
+    if (event === 'status:changed') return;
+    // Download progress is not status; a finished download is (the setup's model step may be done now).
+    if (event === 'models:progress' && (payload as { state: string }).state !== 'done') return;
     if (event === 'session:progress') {
       const type = (payload as { type: string }).type;
       if (type === 'attempt' || type === 'model-loading') return;

@@ -14,8 +14,8 @@ export function NightStep({ info }: { info: SetupInfo }) {
   // The window as configured (22:00–06:00 on a fresh home); arming and notifications are the
   // recommended answers, which the user confirms or changes.
   const status = useStatusStore((s) => s.status);
-  const window = status.status === 'ready' ? status.data.nightMode.window : { startTime: '22:00', endTime: '06:00' };
-  const [draft, setDraft] = useState<NightDraft>({ startTime: window.startTime, endTime: window.endTime, nightMode: true, notifications: true });
+  const configured = status.status === 'ready' ? status.data.nightMode.window : { startTime: '22:00', endTime: '06:00' };
+  const [draft, setDraft] = useState<NightDraft>({ startTime: configured.startTime, endTime: configured.endTime, nightMode: true, notifications: true });
   const setNight = useFirstRunStore((s) => s.setNight);
   return (
     <StepFrame id="night" number={3} title="Night" info={info} confirmLabel="Save the night" onConfirm={() => void setNight(draft)}>

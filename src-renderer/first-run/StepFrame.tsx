@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { SetupInfo, SetupStepId } from '../../src-shared/domain/setup';
 import { useFirstRunStore } from './first-run-store';
+import { useLiveChecklist } from './live-checklist';
 
 export interface StepFrameProps {
   id: SetupStepId;
@@ -18,7 +19,8 @@ export function StepFrame({ id, number, title, info, confirmLabel, onConfirm, ch
   const state = useFirstRunStore((s) => s.steps[id]);
   const skip = useFirstRunStore((s) => s.skip);
   const reopen = useFirstRunStore((s) => s.reopen);
-  const check = info.checklist.steps.find((s) => s.id === id);
+  const checklist = useLiveChecklist(info);
+  const check = checklist.steps.find((s) => s.id === id);
   const headingId = `first-run-${id}`;
   const badge = check?.done ? 'done' : state.phase === 'skipped' ? 'skipped' : 'to do';
   return (
