@@ -33,10 +33,12 @@ async function queueTask(page: Page, title: string, files: string): Promise<void
   await expect(page.getByRole('region', { name: 'Tonight' }).getByRole('listitem', { name: title })).toBeVisible();
 }
 
-async function runNight(page: Page): Promise<void> {
+/** Runs a night from the report's Run now; `nightsSoFar` is how many nights the report lists before. */
+async function runNight(page: Page, nightsSoFar: number): Promise<void> {
+  // The picker lists "Latest" plus one per night, once there is a night.
   const nights = page.getByRole('combobox', { name: 'Night' }).getByRole('option');
-  // "Latest" plus one per night so far (the picker shows once there is a night).
-  const before = Math.max((await nights.count()) - 1, 0);
+  await expect(nights).toHaveCount(nightsSoFar === 0 ? 0 : nightsSoFar + 1);
+  const before = nightsSoFar;
   await page.getByRole('button', { name: 'Run now' }).click();
   // The night runs on in the engine; its start and end come back as events that reload the report.
   await expect(nights).toHaveCount(before + 2, { timeout: 60_000 });
@@ -83,7 +85,7 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
 
   // The night.
   await page.getByRole('link', { name: 'Morning report' }).click();
-  await runNight(page);
+  await runNight(page, 0);
   const summary = page.getByRole('region', { name: 'Night summary' });
   await expect(summary.getByRole('definition').first()).toBeVisible();
   await expect(summary).toContainText('Merged1');
@@ -140,7 +142,7 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await page.getByRole('link', { name: 'Task queue' }).click();
   await queueTask(page, titles.reject, 'README.md');
   await page.getByRole('link', { name: 'Morning report' }).click();
-  await runNight(page);
+  await runNight(page, 1);
   await page.getByRole('region', { name: 'Waiting for review' }).getByRole('button', { name: `Review ${titles.reject}` }).click();
   const rejectDialog = page.getByRole('dialog', { name: `Review: ${titles.reject}` });
   await rejectDialog.getByRole('textbox', { name: /Note/ }).fill('Greet in one short line, after the description');
@@ -155,7 +157,7 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await expect(page.getByRole('region', { name: 'Tonight' }).getByRole('listitem', { name: titles.reject })).toContainText('queued');
   const promptsBefore = night.editPrompts().length;
   await page.getByRole('link', { name: 'Morning report' }).click();
-  await runNight(page);
+  await runNight(page, 2);
   const retried = night.editPrompts().slice(promptsBefore);
   expect(retried.some((prompt) => prompt.includes('Keep the greeting under the heading'))).toBe(true);
 

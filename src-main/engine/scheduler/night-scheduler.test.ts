@@ -250,6 +250,33 @@ describe('night scheduler', () => {
   });
 });
 
+describe('night scheduler re-entry', () => {
+  it('a poke while reading the settings (config:changed published by the reload) starts one session, not two', async () => {
+    const clock = createManualClock('2026-01-15T21:30:00Z');
+    const runs: RunSessionOptions[] = [];
+    let reads = 0;
+    const scheduler: NightScheduler = new NightScheduler({
+      now: clock.now,
+      setTimer: clock.setTimer,
+      settings: () => {
+        // The first read notices a changed file and publishes; the host's listener pokes at once.
+        if (++reads === 1) scheduler.poke();
+        return { start_time: '22:00', end_time: '06:00', timezone: 'Europe/Berlin', night_mode: true, max_changes_per_night: 10, max_task_minutes: 30, check_interval_s: 60 };
+      },
+      queued: () => 1,
+      runSession: (run) => {
+        runs.push(run);
+        return new Promise(() => undefined);
+      },
+      log: silentLogger(),
+    });
+    scheduler.start();
+    await clock.advance(0);
+    expect(runs).toHaveLength(1);
+    expect(scheduler.state()).toMatchObject({ phase: 'working', note: null });
+  });
+});
+
 describe('night scheduler limits', () => {
   it('applies per-night limits (run --max-tasks/--until) inside the window', async () => {
     const clock = createManualClock('2026-01-15T20:59:00Z');

@@ -69,6 +69,8 @@ export class NightScheduler {
   /** After "stop after this task" in a night session, nothing restarts before this window closes. */
   private pausedUntil: Date | null = null;
   private started = false;
+  private inTick = false;
+  private tickAgain = false;
 
   constructor(private readonly deps: NightSchedulerDeps) {}
 
@@ -147,6 +149,25 @@ export class NightScheduler {
   }
 
   private tick(): void {
+    // Reading the settings may publish `config:changed`, whose listener pokes the scheduler: a look
+    // around never runs inside another (it could start a second session); it runs again after.
+    if (this.inTick) {
+      this.tickAgain = true;
+      return;
+    }
+    this.inTick = true;
+    try {
+      this.lookAround();
+    } finally {
+      this.inTick = false;
+    }
+    if (this.tickAgain) {
+      this.tickAgain = false;
+      this.tick();
+    }
+  }
+
+  private lookAround(): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
     if (this.phase === 'stopped' || this.running) return;
