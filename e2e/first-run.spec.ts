@@ -207,6 +207,11 @@ test.describe('first run in the window', () => {
     expect({ provider: after.llm['provider'], model_path: after.llm['model_path'] }).toEqual({ provider: 'llama', model_path: small.fileName });
     expect(await fs.readFile(path.join(home.path, 'models', small.fileName))).toEqual(await fs.readFile(await ensureTinyModel()));
     expect(await cliText(repoRoot, home.path, env, ['status'])).not.toContain('no model yet');
+
+    // A server started after the window opened is found when asked to look again.
+    ollama = await startLoopbackOpenAiServer({ port: nowhere, models: ['late-model'] });
+    await modelStep.getByRole('button', { name: 'Look for servers again' }).click();
+    await expect(modelStep.getByRole('group', { name: `the server in llm.api_url at http://127.0.0.1:${nowhere}/v1` }).getByRole('radio', { name: 'late-model on the server in llm.api_url' })).toBeVisible();
   });
 });
 

@@ -21,6 +21,8 @@ export function ModelStep({ info }: { info: SetupInfo }) {
   const chooseServer = useFirstRunStore((s) => s.chooseServer);
   const chooseEmbedded = useFirstRunStore((s) => s.chooseEmbedded);
   const state = useFirstRunStore((s) => s.steps.model);
+  const rescan = useFirstRunStore((s) => s.rescan);
+  const rescanning = useFirstRunStore((s) => s.rescanning);
   const download = useModelsStore((s) => (choice.kind === 'embedded' ? s.downloads[choice.modelId] : undefined));
   const value = (c: Choice) => (c.kind === 'server' ? `server|${c.apiUrl}|${c.model}` : `embedded|${c.modelId}`);
 
@@ -54,6 +56,9 @@ export function ModelStep({ info }: { info: SetupInfo }) {
           ))
         )}
         {found.length > 0 && skipped.length > 0 && <p className="muted small">Not found: {skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.</p>}
+        <button type="button" onClick={() => void rescan()} disabled={rescanning}>
+          {rescanning ? 'Looking…' : 'Look for servers again'}
+        </button>
       </fieldset>
       <fieldset className="choice-list">
         <legend>Or the embedded model (runs inside Nocturnal; this machine has {gb(totalMemoryBytes)} of memory)</legend>

@@ -15,6 +15,9 @@ export interface FirstRunState {
   info: Loadable<SetupInfo>;
   steps: Record<SetupStepId, StepState>;
   load(): Promise<void>;
+  /** Looks for servers again (one started after the window opened) without clearing the steps. */
+  rescan(): Promise<void>;
+  rescanning: boolean;
   skip(step: SetupStepId): void;
   reopen(step: SetupStepId): void;
   chooseServer(apiUrl: string, model: string): Promise<void>;
@@ -35,12 +38,18 @@ export const useFirstRunStore = create<FirstRunState>()((set, get) => {
   };
   return {
     info: loading,
+    rescanning: false,
     steps: { model: open, repository: open, night: open },
 
     async load() {
       set({ info: loading });
       const result = await call('setup:get', {});
       set({ info: 'error' in result ? loadError(result.error.message) : ready(result.data) });
+    },
+    async rescan() {
+      set({ rescanning: true });
+      await refresh();
+      set({ rescanning: false });
     },
     skip: (id) => step(id, { phase: 'skipped' }),
     reopen: (id) => step(id, open),
