@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ApiClient } from './api-client';
 import { useAppStore } from './app-store';
 import { ConnectionNotice } from './components/ConnectionNotice';
@@ -6,8 +6,11 @@ import { MoonMark } from './components/MoonMark';
 import { Nav } from './components/Nav';
 import { StatusHeader } from './components/StatusHeader';
 import { ThemeToggle } from './components/ThemeToggle';
+import { FirstRunView } from './first-run/FirstRunView';
+import { SetupBanner } from './first-run/SetupBanner';
 import { loadAll, subscribeToEngine } from './live';
-import { useRoute } from './routes';
+import { hasRoute, useRoute } from './routes';
+import { useStatusStore } from './stores/status-store';
 import type { RouteId } from './routes';
 import { ModelsView } from './views/ModelsView';
 import { QueueView } from './views/QueueView';
@@ -23,6 +26,7 @@ export function App({ client }: { client: ApiClient }) {
   const connected = useAppStore((s) => s.connection.status === 'connected');
   const home = useAppStore((s) => s.info?.home);
   const route = useRoute();
+  useFirstRunOnFreshHome();
 
   useEffect(() => {
     const unsubscribeNight = client.on('nightMode:changed', nightModeChanged);
@@ -60,6 +64,7 @@ export function App({ client }: { client: ApiClient }) {
       <Nav current={route} />
       <main id="main" tabIndex={-1}>
         <ConnectionNotice />
+        {connected && route !== 'setup' && <SetupBanner />}
         {connected && <View route={route} />}
       </main>
       <ReviewDialog />
@@ -80,5 +85,22 @@ function View({ route }: { route: Exclude<RouteId, 'tray'> }) {
       return <ModelsView />;
     case 'settings':
       return <SettingsView />;
+    case 'setup':
+      return <FirstRunView />;
   }
+}
+
+/**
+ * A home without a model cannot run a night at all: the window opens on the first run then, once,
+ * unless the address already names a view. A home that only lacks a repository or night mode opens
+ * as usual, with the setup banner saying what is missing.
+ */
+function useFirstRunOnFreshHome() {
+  const decided = useRef(false);
+  const modelMissing = useStatusStore((s) => (s.status.status === 'ready' ? s.status.data.setup.steps.some((step) => step.id === 'model' && !step.done) : null));
+  useEffect(() => {
+    if (decided.current || modelMissing === null) return;
+    decided.current = true;
+    if (modelMissing && !hasRoute(window.location.hash)) window.location.hash = '#/setup';
+  }, [modelMissing]);
 }

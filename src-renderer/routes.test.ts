@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportSessionFromHash, routeFromHash } from './routes';
+import { hasRoute, reportSessionFromHash, routeFromHash } from './routes';
 
 describe('hash routes', () => {
   it('reads the view, defaulting to the report, and never takes serve’s token for a route', () => {
@@ -8,6 +8,16 @@ describe('hash routes', () => {
     expect(routeFromHash('#/queue')).toBe('queue');
     expect(routeFromHash('#/tray')).toBe('tray');
     expect(routeFromHash('#/nowhere')).toBe('report');
+  });
+
+  it('has a setup route, and tells an address that names a view from one that does not (the first run opens only then)', () => {
+    expect(routeFromHash('#/setup')).toBe('setup');
+    expect(hasRoute('#/setup')).toBe(true);
+    expect(hasRoute('#/report/s_1')).toBe(true);
+    expect(hasRoute('#/tray')).toBe(true);
+    expect(hasRoute('')).toBe(false);
+    expect(hasRoute('#token=abc')).toBe(false);
+    expect(hasRoute('#/nowhere')).toBe(false);
   });
 
   it('reads the session a notification links to', () => {

@@ -9,6 +9,7 @@ export const routes = [
   { id: 'workspaces', label: 'Workspaces' },
   { id: 'models', label: 'Models' },
   { id: 'settings', label: 'Settings' },
+  { id: 'setup', label: 'Setup' },
 ] as const;
 export type RouteId = (typeof routes)[number]['id'] | 'tray';
 
@@ -17,6 +18,12 @@ export function routeFromHash(hash: string): RouteId {
   const id = match?.[1];
   if (id === 'tray') return 'tray';
   return routes.find((route) => route.id === id)?.id ?? 'report';
+}
+
+/** Whether the address names a view (a fresh window opens the first run only when it does not). */
+export function hasRoute(hash: string): boolean {
+  const id = /^#\/([a-z]+)/.exec(hash)?.[1];
+  return id === 'tray' || routes.some((route) => route.id === id);
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -12,6 +12,9 @@ export interface CliIo {
    * user's eyes (the token in `serve`'s address line). Defaults to stdout.
    */
   unredactedStdout?: NodeJS.WritableStream;
+  /** Where answers come from; questions are asked only when this is a terminal too. */
+  stdin?: NodeJS.ReadableStream;
+  stdinIsTty?: boolean;
 }
 
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {

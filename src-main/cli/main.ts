@@ -7,7 +7,8 @@ import { CliContext } from './cli-context';
 import { redactingStream } from './redacting-stream';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
-import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
+import { registerConfigCommands } from './commands/config-commands';
+import { registerInitCommand } from './commands/init-command';
 import { registerCommands } from './commands/register';
 
 export const EXIT_OK = 0;
