@@ -1,6 +1,6 @@
-// The same shell inside the real desktop app, driven through Playwright's Electron support. Here the
-// preload bridge exists, so the window must be connected and show live night-mode state from the
-// temporary home's config. Needs the Electron binary (and a display, e.g. xvfb-run, on Linux).
+// The same morning inside the real desktop app, driven through Playwright's Electron support: the
+// preload bridge carries the API, the engine runs in the main process over a temporary home, and the
+// loopback scripted model answers. Needs the Electron binary (and a display, e.g. xvfb-run, on Linux).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,13 @@ import { _electron as electron } from '@playwright/test';
 import type { ElectronApplication } from '@playwright/test';
 import type { E2eHooks } from '../src-main/app/e2e-hooks';
 import { createNightFixture, editsReply, reviewReply } from '../src-main/cli/testing/night-fixture';
-import type { NightFixture } from '../src-main/cli/testing/night-fixture';
+import type { NightFixture as CliNightFixture } from '../src-main/cli/testing/night-fixture';
 import { findElectronBinary } from './support/electron-binary';
 import { expect, repoRoot, test } from './support/fixtures';
+import { morningFlow } from './support/morning-flow';
+import { startNightFixture } from './support/night-server';
+import type { NightFixture } from './support/night-server';
+import { scriptedCalcModel } from './support/scripted-calc-model';
 
 const binary = findElectronBinary();
 const skipReason = 'Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD=1): desktop e2e skipped';
@@ -19,49 +23,52 @@ if (binary === null) console.warn(`[electron] ${skipReason}`);
 
 test.describe('desktop app', () => {
   test.skip(binary === null, skipReason);
+  test.setTimeout(300_000);
 
-  let home: string;
-  test.beforeEach(() => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-e2e-'));
-  });
-  test.afterEach(() => {
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-
-  test('opens a connected window with the product heading, night status and empty sections', async () => {
-    // Only the temporary home: no NOCTURNAL_* override from the developer's shell may leak in.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOCTURNAL_')));
-    const app = await electron.launch({
-      executablePath: binary ?? undefined,
-      cwd: repoRoot,
-      // Chromium refuses its own sandbox as root (CI containers) unless told.
-      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '.', '--open-window'],
-      env: { ...env, NOCTURNAL_HOME: home },
+  test.describe('the window', () => {
+    let night: NightFixture;
+    test.beforeEach(async () => {
+      night = await startNightFixture({ model: scriptedCalcModel });
     });
-    try {
-      const window = await app.firstWindow();
-      await expect(window.getByRole('heading', { level: 1, name: 'Nocturnal Agent' })).toBeVisible();
-      await expect(window.getByRole('contentinfo')).toContainText(home);
-      await expect(window.getByRole('region', { name: 'Tasks' })).toContainText('No tasks queued');
-      await expect(window.getByRole('region', { name: 'Waiting for review' })).toContainText('Nothing is waiting for review');
+    test.afterEach(async () => {
+      await night?.close();
+    });
 
-      const status = window.getByRole('region', { name: 'Night status' });
-      await expect(status).toContainText('22:00–06:00');
-      await expect(status).toContainText('Armed');
-      await status.getByRole('button', { name: 'Disarm night mode' }).click();
-      await expect(status.getByRole('button', { name: 'Arm night mode' })).toBeEnabled();
-      await expect(status).toContainText('Off');
-      expect(fs.readFileSync(path.join(home, 'config.yaml'), 'utf8')).toMatch(/night_mode: false/);
-    } finally {
-      await app.close();
-    }
+    test('the morning in the desktop window: queue, run, report, approve, reject with a note, retry, undo', async () => {
+      const app = await electron.launch({
+        executablePath: binary ?? undefined,
+        cwd: repoRoot,
+        // Chromium refuses its own sandbox as root (CI containers) unless told.
+        args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '.', '--open-window'],
+        env: Object.fromEntries(Object.entries(night.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+      });
+      try {
+        const window = await app.firstWindow();
+        const problems: string[] = [];
+        window.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+        await morningFlow(window, night, { screenshots: false });
+        // Night mode from the header (back from the tray panel's route), written to the home's config.
+        await window.evaluate("window.location.hash = '#/report'");
+        const status = window.getByRole('region', { name: 'Night status' });
+        await status.getByRole('button', { name: 'Arm night mode' }).click();
+        await expect(status).toContainText('Armed');
+        expect(problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
   });
 
   test.describe('tray and notifications (through the e2e hooks: native menus and notifications are out of Playwright\'s reach)', () => {
-    let fixture: NightFixture | undefined;
+    let fixture: CliNightFixture | undefined;
+    let home: string;
+    test.beforeEach(() => {
+      home = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-e2e-'));
+    });
     test.afterEach(async () => {
       await fixture?.cleanup();
       fixture = undefined;
+      fs.rmSync(home, { recursive: true, force: true });
     });
 
     async function launch(env: NodeJS.ProcessEnv): Promise<ElectronApplication> {

@@ -14,6 +14,7 @@ import { fixOperatorModel } from '../src-main/engine/llm/testing/fix-operator-mo
 import { startLoopbackOpenAiServer } from '../src-main/engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer } from '../src-main/engine/llm/testing/loopback-openai-server';
 import { expect, repoRoot, test } from './support/fixtures';
+import { middayTimeZone } from './support/midday-zone';
 
 const buggyMath = 'function add(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add };\n';
 const mathTest = "const assert = require('node:assert');\nconst { add } = require('./math.js');\nassert.strictEqual(add(2, 3), 5);\n";
@@ -58,6 +59,8 @@ test.beforeAll(async () => {
     NOCTURNAL_SAFETY_MAX_MEMORY_PERCENT: '100',
     NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '0',
     NOCTURNAL_SAFETY_PAUSE_ON_BATTERY: 'false',
+    // The night window stays 22:00–06:00 local time; it is simply midday there (no automatic session).
+    TZ: middayTimeZone(),
   });
 });
 

@@ -7,7 +7,7 @@ test.describe('renderer shell without the desktop bridge', () => {
     await page.goto(rendererUrl);
   });
 
-  test('shows the product, a clear not-connected notice and empty sections', async ({ page }) => {
+  test('shows the product, a clear not-connected notice and no invented data', async ({ page }) => {
     await expect(page.getByRole('heading', { level: 1, name: 'Nocturnal Agent' })).toBeVisible();
     await expect(page).toHaveTitle('Nocturnal Agent');
 
@@ -15,12 +15,14 @@ test.describe('renderer shell without the desktop bridge', () => {
     await expect(notice).toContainText('Not connected');
     await expect(notice).toContainText('not connected to the Nocturnal engine');
 
-    const tasks = page.getByRole('region', { name: 'Tasks' });
-    await expect(tasks.getByRole('heading', { level: 2, name: 'Tasks' })).toBeVisible();
-    await expect(tasks).toContainText('No tasks to show');
-    const reviews = page.getByRole('region', { name: 'Waiting for review' });
-    await expect(reviews.getByRole('heading', { level: 2, name: 'Waiting for review' })).toBeVisible();
-    await expect(reviews).toContainText('No reviews to show');
+    // No engine, no data: the views are not drawn with invented content, only the notice says why.
+    const nav = page.getByRole('navigation', { name: 'Views' });
+    for (const view of ['Morning report', 'Task queue', 'Workspaces', 'Models', 'Settings']) await expect(nav.getByRole('link', { name: view })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Morning report' })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('button', { name: 'Run now' })).toHaveCount(0);
+    await nav.getByRole('link', { name: 'Task queue' }).click();
+    await expect(nav.getByRole('link', { name: 'Task queue' })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('main')).not.toContainText('No tasks queued');
 
     const status = page.getByRole('region', { name: 'Night status' });
     await expect(status).toContainText('Night window');

@@ -40,6 +40,7 @@ function recordingUi(): DesktopUi & { calls: string[] } {
     calls,
     openWindow: () => calls.push('window'),
     openReport: (id) => calls.push(`report ${id ?? 'latest'}`),
+    openSetup: () => calls.push('setup'),
     openDataFolder: () => calls.push('data folder'),
     showError: (title, message) => calls.push(`error ${title}: ${message}`),
     quit: () => calls.push('quit'),
@@ -98,11 +99,11 @@ describe('desktop rules through the ports', () => {
     expect(ui.calls).toEqual([expect.stringMatching(/^error Night mode was not changed: scheduler.night_mode is set by the environment variable NOCTURNAL_SCHEDULER_NIGHT_MODE=true/)]);
   });
 
-  it('window, data folder, stop with nothing running, free model with none loaded, quit', async () => {
+  it('window, finish setup, data folder, stop with nothing running, free model with none loaded, quit', async () => {
     const { h, ui } = await setUp();
     const view = trayViewOf(h.snapshot().status);
-    for (const id of ['open-window', 'open-data-folder', 'stop', 'free-model', 'quit'] as const) await runTrayAction(id, view, h, ui);
-    expect(ui.calls).toEqual(['window', 'data folder', 'quit']);
+    for (const id of ['open-window', 'finish-setup', 'open-data-folder', 'stop', 'free-model', 'quit'] as const) await runTrayAction(id, view, h, ui);
+    expect(ui.calls).toEqual(['window', 'setup', 'data folder', 'quit']);
     expect(h.snapshot().status.modelLoaded).toBe(false);
   });
 

@@ -60,6 +60,7 @@ async function start(launch: LaunchOptions): Promise<void> {
   const ui: DesktopUi = {
     openWindow: () => void windows.show(),
     openReport: (sessionId) => void windows.show(reportRoute(sessionId)),
+    openSetup: () => void windows.show('/setup'),
     openDataFolder: () => void openDataFolder(home),
     showError: (title, message) => dialog.showErrorBox(title, message),
     quit: () => app.quit(),

@@ -14,6 +14,8 @@ export interface TrayHost {
 /** The desktop's own surfaces: windows, the file manager, dialogs, quitting. */
 export interface DesktopUi {
   openWindow(): void;
+  /** Opens the window on the first-run flow (`#/setup`). */
+  openSetup(): void;
   /** Opens the morning report (of this session, or the latest). */
   openReport(sessionId: string | null): void;
   openDataFolder(): void;
@@ -40,6 +42,9 @@ export async function runTrayAction(id: TrayMenuId, view: TrayView, host: TrayHo
       case 'open-window':
         ui.openWindow();
         return;
+      case 'finish-setup':
+        ui.openSetup();
+        return;
       case 'open-data-folder':
         ui.openDataFolder();
         return;
@@ -63,6 +68,7 @@ const failureTitles: Record<TrayMenuId, string> = {
   stop: 'Could not stop the session',
   'changes-waiting': 'Could not open the report',
   'open-window': 'Could not open the window',
+  'finish-setup': 'Could not open the setup',
   'open-data-folder': 'Could not open the data folder',
   'free-model': 'Model memory was not freed',
   quit: 'Could not quit',

@@ -19,6 +19,11 @@ const session = (id: string, status: Session['status'], stats: Partial<SessionSt
   endReason: null,
 });
 
+const complete = {
+  complete: true,
+  steps: (['model', 'repository', 'night'] as const).map((id) => ({ id, done: true, missing: null, fix: null })),
+};
+
 function status(over: Partial<EngineStatus> = {}): EngineStatus {
   return engineStatusSchema.parse({
     home: '/home/u/.config/nocturnal-agent',
@@ -34,6 +39,8 @@ function status(over: Partial<EngineStatus> = {}): EngineStatus {
     provider: 'llama',
     model: null,
     modelLoaded: false,
+    setupFailures: [],
+    setup: complete,
     ...over,
   });
 }
@@ -93,6 +100,24 @@ describe('tray state from engine status', () => {
     const stopping = trayMenuOf(trayViewOf(status({ session: session('s2', 'running'), stopping: true })));
     expect(stopping.find((e) => 'id' in e && e.id === 'stop')).toMatchObject({ label: 'Stopping after this task…', enabled: false });
     expect(trayMenuOf(trayViewOf(status({ waitingReviews: 1 }))).find((e) => 'id' in e && e.id === 'changes-waiting')).toMatchObject({ label: '1 change waiting…' });
+  });
+
+  it('an incomplete setup puts "Finish setup…" first, naming what is missing; a complete one leaves it out', () => {
+    const setup = {
+      complete: false,
+      steps: [
+        { id: 'model' as const, done: false, missing: 'no model yet', fix: 'run `nocturnal init`' },
+        { id: 'repository' as const, done: false, missing: 'no repository yet', fix: 'add one' },
+        { id: 'night' as const, done: true, missing: null, fix: null },
+      ],
+    };
+    const menu = trayMenuOf(trayViewOf(status({ setup })));
+    expect(menu.slice(0, 3)).toEqual([
+      { id: 'finish-setup', label: 'Finish setup… (no model yet, no repository yet)', enabled: true },
+      { separator: true },
+      { id: 'night-mode', label: 'Night mode', enabled: true, checked: false },
+    ]);
+    expect(trayMenuOf(trayViewOf(status())).some((e) => 'id' in e && e.id === 'finish-setup')).toBe(false);
   });
 
   it('has a committed 1x and 2x icon for every state', () => {

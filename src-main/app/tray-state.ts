@@ -20,6 +20,8 @@ export interface TrayView {
   modelLoaded: boolean;
   /** The session whose report "N changes waiting" opens. */
   reportSessionId: string | null;
+  /** What the setup still lacks, in the user's words ("no model yet"); empty once it is complete. */
+  setupMissing: string[];
 }
 
 export function trayViewOf(status: EngineStatus): TrayView {
@@ -37,6 +39,7 @@ export function trayViewOf(status: EngineStatus): TrayView {
     nextStart: status.nextStart,
     modelLoaded: status.modelLoaded,
     reportSessionId: (status.session ?? last)?.id ?? null,
+    setupMissing: status.setup.steps.filter((step) => !step.done).map((step) => step.missing ?? step.id),
   };
 }
 
@@ -61,7 +64,7 @@ export function changesWaiting(count: number): string {
   return count === 1 ? '1 change waiting' : `${count} changes waiting`;
 }
 
-export type TrayMenuId = 'night-mode' | 'window' | 'run-now' | 'stop' | 'changes-waiting' | 'open-window' | 'open-data-folder' | 'free-model' | 'quit';
+export type TrayMenuId = 'finish-setup' | 'night-mode' | 'window' | 'run-now' | 'stop' | 'changes-waiting' | 'open-window' | 'open-data-folder' | 'free-model' | 'quit';
 
 export type TrayMenuEntry =
   | { id: TrayMenuId; label: string; enabled: boolean; checked?: boolean }
@@ -70,7 +73,10 @@ export type TrayMenuEntry =
 /** The menu for a view: what each item says and whether it can be used now. */
 export function trayMenuOf(view: TrayView): TrayMenuEntry[] {
   const { startTime, endTime } = view.nightMode.window;
+  // An incomplete setup comes first: nothing else in the menu works well until it is finished.
+  const setup: TrayMenuEntry[] = view.setupMissing.length > 0 ? [{ id: 'finish-setup', label: `Finish setup… (${view.setupMissing.join(', ')})`, enabled: true }, { separator: true }] : [];
   const entries: TrayMenuEntry[] = [
+    ...setup,
     { id: 'night-mode', label: 'Night mode', enabled: true, checked: view.nightMode.enabled },
     { id: 'window', label: `Night window ${startTime}–${endTime}`, enabled: false },
     { separator: true },

@@ -7,6 +7,14 @@ export interface CliIo {
   cwd: string;
   /** Whether stdout is a terminal (progress bars, colour). */
   interactive: boolean;
+  /**
+   * stdout without the secret masking every other line gets: only for a secret that is meant for the
+   * user's eyes (the token in `serve`'s address line). Defaults to stdout.
+   */
+  unredactedStdout?: NodeJS.WritableStream;
+  /** Where answers come from; questions are asked only when this is a terminal too. */
+  stdin?: NodeJS.ReadableStream;
+  stdinIsTty?: boolean;
 }
 
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {

@@ -7,5 +7,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   interactive: Boolean(process.stdout.isTTY),
+  stdin: process.stdin,
+  stdinIsTty: Boolean(process.stdin.isTTY),
 });
 process.exitCode = code;

@@ -7,7 +7,8 @@ import { CliContext } from './cli-context';
 import { redactingStream } from './redacting-stream';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
-import { registerConfigCommands, registerInitCommand } from './commands/config-commands';
+import { registerConfigCommands } from './commands/config-commands';
+import { registerInitCommand } from './commands/init-command';
 import { registerCommands } from './commands/register';
 
 export const EXIT_OK = 0;
@@ -17,7 +18,7 @@ export const EXIT_USAGE = 2;
 export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
   // The configured key joins the redactor once the config is read (CliContext.loadConfig).
   const redactor = createRedactor();
-  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor) };
+  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor), unredactedStdout: rawIo.stdout };
   const program = new Command();
   let context: CliContext | undefined;
   const getContext = () => (context ??= new CliContext(io, program, redactor));
@@ -80,5 +81,8 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
 /** A failure to write: SQLite refusing a read-only database, or the file system refusing a file. */
 function isWriteFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code));
+  if (typeof code === 'string') return code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code);
+  // Through the engine API the error crosses as {type, message} (the code stays behind): SQLite's and
+  // the file system's own words for the same refusals.
+  return error instanceof Error && /attempt to write a readonly database|read-only file system|EROFS/i.test(error.message);
 }

@@ -29,6 +29,7 @@ import { EngineEvents } from './events/engine-events';
 import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
+import { setupChecklist } from './setup/setup-checklist';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
@@ -254,7 +255,9 @@ export function createEngine(options: EngineOptions): Engine {
     statusTimer.unref();
   }
   events.onAny((event, payload) => {
-    if (event === 'status:changed' || event === 'models:progress') return;
+    if (event === 'status:changed') return;
+    // Download progress is not status; a finished download is (the setup's model step may be done now).
+    if (event === 'models:progress' && (payload as { state: string }).state !== 'done') return;
     if (event === 'session:progress') {
       const type = (payload as { type: string }).type;
       if (type === 'attempt' || type === 'model-loading') return;
@@ -332,6 +335,7 @@ export function createEngine(options: EngineOptions): Engine {
         .list()
         .filter((w) => w.setupStatus?.state === 'failed')
         .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
+      setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
     };
   }
 

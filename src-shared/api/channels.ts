@@ -8,6 +8,7 @@ import { modelListSchema, pullResultSchema, removeModelResultSchema, useModelRes
 import { attemptSchema, sessionSchema, taskSchema, workspaceSchema } from '../domain/records';
 import { sessionReportSchema } from '../domain/report';
 import { reviewDetailSchema, reviewItemSchema } from '../domain/review';
+import { setupInfoSchema, useEmbeddedAnswerSchema } from '../domain/setup';
 import { workspaceDetectionSchema } from '../domain/workspace-detect';
 import { approveAnswerSchema, modelCancelAnswerSchema, modelFreeAnswerSchema, sessionStartAnswerSchema, sessionStopAnswerSchema, undoAnswerSchema } from './answers';
 import type { ChannelName } from './names';
@@ -22,6 +23,9 @@ import {
   sessionsListRequestSchema,
   sessionStartRequestSchema,
   setNightModeSchema,
+  setupSetNightRequestSchema,
+  setupUseEmbeddedRequestSchema,
+  setupUseServerRequestSchema,
   taskAddRequestSchema,
   taskIdRequestSchema,
   taskListRequestSchema,
@@ -79,6 +83,11 @@ export const channels = {
   'models:use': { request: modelNameRequestSchema, response: useModelResultSchema },
   'models:remove': { request: modelNameRequestSchema, response: removeModelResultSchema },
   'models:free': { request: noPayload, response: modelFreeAnswerSchema },
+
+  'setup:get': { request: noPayload, response: setupInfoSchema },
+  'setup:useServer': { request: setupUseServerRequestSchema, response: configSchema },
+  'setup:useEmbedded': { request: setupUseEmbeddedRequestSchema, response: useEmbeddedAnswerSchema },
+  'setup:setNight': { request: setupSetNightRequestSchema, response: configSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** What a caller passes (before defaults are applied). */

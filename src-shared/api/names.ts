@@ -33,6 +33,10 @@ export const channelNames = [
   'models:use',
   'models:remove',
   'models:free',
+  'setup:get',
+  'setup:useServer',
+  'setup:useEmbedded',
+  'setup:setNight',
 ] as const;
 export type ChannelName = (typeof channelNames)[number];
 

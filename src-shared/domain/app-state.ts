@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/schema';
 import { sessionSchema, timestampSchema } from './records';
+import { setupChecklistSchema } from './setup';
 import { taskStatuses } from './task';
 import type { TaskStatus } from './task';
 
@@ -59,6 +60,8 @@ export const engineStatusSchema = z.object({
   modelLoaded: z.boolean(),
   /** Workspaces whose last dependency setup failed (reported per workspace, DESIGN §9b). */
   setupFailures: z.array(z.object({ workspace: z.string(), message: z.string() })),
+  /** What stands between this home and an armed night, each missing step with its fix. */
+  setup: setupChecklistSchema,
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

@@ -45,6 +45,8 @@ export const modelListSchema = z.object({
   activePath: z.string().nullable(),
   activeExists: z.boolean(),
   models: z.array(installedModelSchema),
+  /** This machine's total memory, to compare with each catalog model's `ramBytes` ("fits this machine"). */
+  machineMemoryBytes: z.number(),
 });
 export type ModelList = z.infer<typeof modelListSchema>;
 
@@ -107,3 +109,11 @@ export type UseModelResult = z.infer<typeof useModelResultSchema>;
 
 export const removeModelResultSchema = z.object({ name: z.string(), removed: z.array(z.string()) });
 export type RemoveModelResult = z.infer<typeof removeModelResultSchema>;
+
+/** Share of the machine's memory a model may take and still leave room for the system and the checks. */
+export const modelMemoryShare = 0.75;
+
+/** Whether a model needing `ramBytes` fits a machine with `machineMemoryBytes` in all. */
+export function fitsMachine(ramBytes: number, machineMemoryBytes: number): boolean {
+  return ramBytes <= machineMemoryBytes * modelMemoryShare;
+}

@@ -1,37 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { renderDefaultConfigYaml } from '../../engine/config/default-config-yaml';
+import { parse as parseYaml } from 'yaml';
+import { setConfigValue } from '../../engine/config/config-file';
 import { homePaths } from '../../engine/config/home';
 import { NocturnalError } from '../../engine/errors/nocturnal-error';
 import { checkCommandProblems } from '../../engine/workspaces/check-command-validation';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
-
-export function registerInitCommand(program: Command, context: () => CliContext): void {
-  program
-    .command('init')
-    .description('create the home folder and write a commented default config.yaml (never overwrites)')
-    .action(() => {
-      const ctx = context();
-      const paths = homePaths(ctx.home);
-      fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-      if (fs.existsSync(paths.config)) {
-        writeLine(ctx.io.stdout, `${paths.config} already exists; left unchanged (run \`nocturnal config validate\` to check it)`);
-        return;
-      }
-      const temp = `${paths.config}.${process.pid}.tmp`;
-      fs.writeFileSync(temp, renderDefaultConfigYaml(), { mode: 0o600 });
-      // link() fails if the file appeared meanwhile: init never overwrites, even in a race.
-      try {
-        fs.linkSync(temp, paths.config);
-      } finally {
-        fs.rmSync(temp, { force: true });
-      }
-      writeLine(ctx.io.stdout, `wrote ${paths.config}`);
-      writeLine(ctx.io.stdout, `next: nocturnal workspace add PATH --test "npm test"`);
-    });
-}
 
 export function registerConfigCommands(program: Command, context: () => CliContext): void {
   const config = program.command('config').description('show, check or locate the configuration');
@@ -71,6 +47,20 @@ export function registerConfigCommands(program: Command, context: () => CliConte
         if (problems.length > 0) throw new NocturnalError('validation', `check commands the command policy refuses:\n  ${problems.join('\n  ')}`);
       }
       writeLine(ctx.io.stdout, `${loaded.fileExists ? loaded.file : 'no config.yaml (defaults)'}: valid`);
+    });
+
+  config
+    .command('set')
+    .description('set one field in config.yaml (comments kept; the whole file is validated first), e.g. `config set scheduler.night_mode true`')
+    .argument('<field>', 'dotted field path, e.g. scheduler.start_time')
+    .argument('<value>', 'the value, read as YAML: true, 22:30, 0.9, [a, b]')
+    .action((field: string, raw: string) => {
+      const ctx = context();
+      const fieldPath = field.split('.');
+      if (fieldPath.length < 2 || fieldPath.some((part) => part === '')) throw new NocturnalError('usage', `field: expected SECTION.FIELD such as scheduler.night_mode (got "${field}")`);
+      const value: unknown = parseYaml(raw);
+      setConfigValue(ctx.home, fieldPath, value);
+      writeLine(ctx.io.stdout, `${field}: ${JSON.stringify(value)} (written to ${homePaths(ctx.home).config})`);
     });
 
   config

@@ -27,6 +27,8 @@ export function registerReportCommands(program: Command, context: () => CliConte
       const status = await ctx.call('status:get', {});
       if (options.json) return writeJson(ctx.io.stdout, status);
       const out = ctx.io.stdout;
+      // What stands between this home and an armed night comes first: it is what the user must act on.
+      for (const step of status.setup.steps) if (!step.done) writeLine(out, `not ready: ${step.missing ?? step.id} → ${step.fix ?? ''}`);
       writeLine(out, `home: ${status.home}`);
       writeLine(out, status.running ? `running: pid ${status.running.pid} (${status.running.purpose}) since ${status.running.since}` : 'idle');
       const night = status.nightMode;

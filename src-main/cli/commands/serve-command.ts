@@ -34,7 +34,8 @@ export function registerServeCommand(program: Command, context: () => CliContext
         if (code === 'EADDRINUSE') throw new InvalidArgumentError(`--port: ${options.port} is in use on 127.0.0.1; choose another (or --port 0 for any free one)`);
         throw error;
       }
-      writeLine(ctx.io.stdout, `serving on ${server.url}`);
+      // The token is this server's key, printed for the user who started it: the one line not masked.
+      writeLine(ctx.io.unredactedStdout ?? ctx.io.stdout, `serving on ${server.url}`);
       writeLine(ctx.io.stdout, `home: ${ctx.home}`);
       if (rendererDir === null) writeLine(ctx.io.stderr, 'warning: the window is not built (out/renderer is missing): run `npm run build`; the API works meanwhile');
       writeLine(ctx.io.stdout, 'press Ctrl+C to stop (a running task finishes first)');

@@ -10,6 +10,7 @@ import type { Engine } from '../engine';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { buildReviewDetail } from '../review/review-detail';
 import { detectWorkspace } from '../workspaces/detect-workspace';
+import { createSetupHandlers } from './setup-handlers';
 import { nextWallClockTime } from './until-time';
 
 /** Starting and stopping sessions: the engine's own by default; a host with a scheduler passes its own. */
@@ -109,6 +110,12 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
     'models:use': ({ name }) => engine.models.use(name),
     'models:remove': ({ name }) => engine.models.remove(name),
     'models:free': async () => ({ freed: await engine.releaseModel() }),
+    ...createSetupHandlers({
+      engine,
+      // The download is the models:pull handler's own (one per uri, cancellable, progress events);
+      // its failure reaches the window as a models:progress `failed` event, so it is not rethrown here.
+      startPull: (uri) => void (handlers['models:pull'] as (request: { uri: string }) => Promise<unknown>)({ uri }).catch(() => undefined),
+    }),
   };
 
   // Whatever a call changed goes out as events before its answer does, so a face that listens sees

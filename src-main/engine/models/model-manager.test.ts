@@ -1,5 +1,6 @@
 // The manager against a real home folder, a real config.yaml and a loopback server standing in for the
 // hub (HF_ENDPOINT points `hf:` URIs and catalog names at it).
+import { totalmem } from 'node:os';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ async function failure(promise: Promise<unknown>): Promise<NocturnalError> {
 describe('ModelManager.list', () => {
   it('shows the catalog, nothing installed, and no model chosen in a fresh home', async () => {
     const list = await manager().list();
-    expect(list).toMatchObject({ modelsDir: modelsDir(), provider: 'llama', modelPath: null, activePath: null, activeExists: false });
+    expect(list).toMatchObject({ modelsDir: modelsDir(), provider: 'llama', modelPath: null, activePath: null, activeExists: false, machineMemoryBytes: totalmem() });
     expect(list.models[0]).toMatchObject({ name: 'codellama-13b-instruct', installed: false, inUse: false, sizeBytes: null, catalog: { isDefault: true } });
     expect(list.models.every((m) => m.catalog !== null && !m.installed)).toBe(true);
   });

@@ -3,6 +3,7 @@
 // the one llm.model_path points to, and removing one. It needs only the home and the environment, never
 // the engine's database, so it works while a night session holds the engine lock.
 import { readdir, realpath, rm, stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setConfigValue, loadConfigDetailed } from '../config/config-file';
 import type { LoadedConfig } from '../config/config-file';
@@ -104,7 +105,7 @@ export class ModelManager {
         catalog: null,
       });
     }
-    return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models };
+    return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models, machineMemoryBytes: totalmem() };
   }
 
   /** What pull() would download, without downloading: for a confirmation line or dialog. */

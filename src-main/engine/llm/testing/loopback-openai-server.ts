@@ -60,6 +60,8 @@ export interface LoopbackOpenAiServerOptions {
   responder?: (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
   /** Behave like a server without json_schema support: every json_schema request gets a 400. */
   rejectJsonSchema?: boolean;
+  /** Listen on this loopback port (e.g. a well-known server's, for discovery tests); 0 picks a free one. */
+  port?: number;
 }
 
 export interface LoopbackOpenAiServer {
@@ -189,9 +191,12 @@ export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOpt
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
+    // A taken port is the caller's environment, not a bug here: say which port and why.
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`127.0.0.1:${options.port ?? 0} is already in use by another process; stop it (or pick another port) and run again`, { cause: error }) : error);
+    server.once('error', failed);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', failed);
       resolve();
     });
   });
