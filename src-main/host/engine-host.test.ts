@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../src-shared/api/dispatch';
 import { events as contractEvents } from '../../src-shared/api/events';
 import { engineStatusSchema } from '../../src-shared/domain/app-state';
@@ -99,6 +99,8 @@ describe('engine host', () => {
 
     await clock.advanceTo('2026-01-15T21:00:00Z');
     expect(h.scheduler.state()).toMatchObject({ phase: 'working', running: 'night-window' });
+    // The session row appears once start-up recovery (git, asynchronous) has looked at the worktrees.
+    await vi.waitFor(() => expect(h.snapshot().status.session).not.toBeNull(), { timeout: 30_000, interval: 50 });
     // The status every face shows is the contract's type.
     expect(engineStatusSchema.parse(h.snapshot().status)).toEqual(h.snapshot().status);
     expect(h.snapshot().status).toMatchObject({ windowOpen: true, nextStart: null, session: { trigger: 'night-window', status: 'running' } });
