@@ -1,13 +1,12 @@
 // A real night for the browser specs: a temporary home, a real git repository with a tiny Node project
 // whose test passes, the loopback OpenAI-compatible server with a scripted model that edits what its
 // prompt shows it, and `nocturnal serve` over that home. The page under test is what serve prints.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createTempDir, createTempRepo } from '../../src-main/engine/git/testing/temp-repo';
 import type { TempRepo } from '../../src-main/engine/git/testing/temp-repo';
 import { startLoopbackOpenAiServer } from '../../src-main/engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer, RecordedRequest, ScriptedReply } from '../../src-main/engine/llm/testing/loopback-openai-server';
+import { serveHome } from './serve-home';
+import type { ServedHome } from './serve-home';
 
 export const calcFiles = {
   'math.js': 'function add(a, b) {\n  return a + b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n',
@@ -79,51 +78,18 @@ export async function startNightFixture(options: { model: ScriptedModel }): Prom
 
 export async function startNightServer(options: { repoRoot: string; model: ScriptedModel }): Promise<NightServer> {
   const fixture = await startNightFixture(options);
-  const child: ChildProcess = spawn(process.execPath, [path.join(options.repoRoot, 'bin', 'nocturnal.js'), '--home', fixture.home, 'serve', '--port', '0'], {
-    cwd: options.repoRoot,
-    env: fixture.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  let url: string;
+  let served: ServedHome;
   try {
-    url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`nocturnal serve printed no address in 60 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 60_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(stdout);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`nocturnal serve exited (${code}) before serving\nstdout: ${stdout}\nstderr: ${stderr}`));
-      });
-    });
+    served = await serveHome(options.repoRoot, fixture.home, fixture.env);
   } catch (error) {
-    await stop();
     await fixture.close();
     throw error;
   }
   return {
     ...fixture,
-    url,
+    url: served.url,
     async close() {
-      await stop();
+      await served.close();
       await fixture.close();
     },
   };
