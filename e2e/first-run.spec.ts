@@ -115,7 +115,11 @@ test.describe('first run in the window', () => {
     await expect(repoStep).toContainText('Found from: test: package.json scripts.test');
     await repoStep.getByRole('button', { name: 'Add this repository' }).click();
     const name = path.basename(repo.path);
-    await expect(repoStep.getByRole('status')).toHaveText(`Saved: workspace "${name}" (${repo.path}), base main → target nocturnal/integration; checks: test \`npm test\``);
+    await expect(repoStep.getByRole('status').filter({ hasText: 'Saved:' })).toHaveText(`Saved: workspace "${name}" (${repo.path}), base main → target nocturnal/integration; checks: test \`npm test\``);
+    // The setup and the checks ran once on the base: what passed and how long it took.
+    const baseline = repoStep.getByRole('table', { name: 'Checks on the base' });
+    await expect(baseline.getByRole('row', { name: /test npm test/ })).toContainText(/passed\s*\d+\.\d s/, { timeout: 60_000 });
+    await expect(repoStep.getByRole('group', { name: 'Baseline on the base commit' })).toContainText('no dependency setup needed.');
 
     // 3. Night: a window of our own, armed, notifications on; the zone is shown.
     const nightStep = page.getByRole('region', { name: /^3\. Night/ });

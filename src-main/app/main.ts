@@ -84,6 +84,7 @@ async function start(launch: LaunchOptions): Promise<void> {
     assetsDir: path.join(app.getAppPath(), 'assets'),
     view: trayViewOf(host.snapshot().status),
     onAction: (id, view, checked) => void runTrayAction(id, view, host, ui, checked),
+    onPanel: (bounds) => windows.togglePanel(bounds),
   });
   if (recorder) installE2eHooks({ tray, notifications: recorder, windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()) });
   syncLoginItem(config, electronLoginItem);

@@ -3,7 +3,7 @@
 // change because Linux (AppIndicator) only picks up a new menu, not edits to the old one.
 import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
-import type { MenuItemConstructorOptions, NativeImage } from 'electron';
+import type { MenuItemConstructorOptions, NativeImage, Rectangle } from 'electron';
 import { trayIconFile, trayMenuOf, trayStates, trayTooltip } from './tray-state';
 import type { TrayMenuId, TrayState, TrayView } from './tray-state';
 
@@ -16,9 +16,16 @@ export interface AppTray {
   destroy(): void;
 }
 
-export function createAppTray(options: { assetsDir: string; view: TrayView; onAction: (id: TrayMenuId, view: TrayView, checked?: boolean) => void }): AppTray {
+export function createAppTray(options: {
+  assetsDir: string;
+  view: TrayView;
+  onAction: (id: TrayMenuId, view: TrayView, checked?: boolean) => void;
+  /** A left click on the icon: the tray panel (the menu stays on the right click). */
+  onPanel: (bounds: Rectangle) => void;
+}): AppTray {
   const icons = loadIcons(options.assetsDir);
   const tray = new Tray(icons[options.view.state]);
+  tray.on('click', (_event, bounds) => options.onPanel(bounds));
   let current = options.view;
 
   function update(view: TrayView): void {

@@ -1,6 +1,6 @@
 // Step 2, the repository: a path (the browser has no folder picker that yields a path), what the
 // engine detects there — check commands, setup, where each came from — and, once confirmed, the
-// registered workspace. The checks run on the base at the start of every night before any change.
+// registered workspace with its setup and checks run once on the base (./BaselineRun).
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { checkNames } from '../../src-shared/domain/attempt';
@@ -10,6 +10,7 @@ import type { WorkspaceDetection } from '../../src-shared/domain/workspace-detec
 import { call } from '../stores/call';
 import { useWorkspacesStore } from '../stores/workspaces-store';
 import { useFirstRunStore } from './first-run-store';
+import { BaselineRun } from './BaselineRun';
 import { StepFrame } from './StepFrame';
 
 type Detect = { phase: 'idle' } | { phase: 'looking' } | { phase: 'error'; message: string } | { phase: 'found'; detection: WorkspaceDetection };
@@ -19,6 +20,7 @@ export function RepositoryStep({ info }: { info: SetupInfo }) {
   const [detect, setDetect] = useState<Detect>({ phase: 'idle' });
   const [checks, setChecks] = useState<Partial<Record<CheckName, string>>>({});
   const [error, setError] = useState<string | null>(null);
+  const [registered, setRegistered] = useState<string | null>(null);
   const added = useFirstRunStore((s) => s.repositoryAdded);
   const state = useFirstRunStore((s) => s.steps.repository);
 
@@ -39,6 +41,7 @@ export function RepositoryStep({ info }: { info: SetupInfo }) {
     if ('error' in result) return setError(`The repository was not added: ${result.error.message}`);
     setError(null);
     const w = result.data;
+    setRegistered(w.name);
     added(`workspace "${w.name}" (${w.path}), base ${w.baseBranch} → target ${w.targetBranch}; checks: ${Object.entries(w.checks).map(([k, v]) => `${k} \`${v}\``).join(', ')}`);
     await useWorkspacesStore.getState().load();
   };
@@ -94,6 +97,7 @@ export function RepositoryStep({ info }: { info: SetupInfo }) {
           <p className="muted small">These checks run on the base in the sandbox at the start of every night, before any change is judged against them.</p>
         </div>
       )}
+      {registered && <BaselineRun workspace={registered} />}
       {error && (
         <p className="notice notice-error" role="alert">
           {error}

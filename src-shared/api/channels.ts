@@ -9,7 +9,7 @@ import { attemptSchema, sessionSchema, taskSchema, workspaceSchema } from '../do
 import { sessionReportSchema } from '../domain/report';
 import { reviewDetailSchema, reviewItemSchema } from '../domain/review';
 import { setupInfoSchema, useEmbeddedAnswerSchema } from '../domain/setup';
-import { workspaceDetectionSchema } from '../domain/workspace-detect';
+import { baselineResultSchema, workspaceDetectionSchema } from '../domain/workspace-detect';
 import { approveAnswerSchema, modelCancelAnswerSchema, modelFreeAnswerSchema, sessionStartAnswerSchema, sessionStopAnswerSchema, undoAnswerSchema } from './answers';
 import type { ChannelName } from './names';
 import {
@@ -58,6 +58,7 @@ export const channels = {
   'workspaces:add': { request: workspaceAddRequestSchema, response: workspaceSchema },
   'workspaces:remove': { request: workspaceNameRequestSchema, response: workspaceSchema },
   'workspaces:detect': { request: workspaceDetectRequestSchema, response: workspaceDetectionSchema },
+  'workspaces:check': { request: workspaceNameRequestSchema, response: baselineResultSchema },
 
   'tasks:list': { request: taskListRequestSchema, response: z.array(taskSchema) },
   'tasks:get': { request: taskIdRequestSchema, response: taskSchema },

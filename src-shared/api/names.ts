@@ -12,6 +12,7 @@ export const channelNames = [
   'workspaces:add',
   'workspaces:remove',
   'workspaces:detect',
+  'workspaces:check',
   'tasks:list',
   'tasks:get',
   'tasks:add',

@@ -51,6 +51,7 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
       }),
     'workspaces:remove': ({ name }) => engine.workspaces.remove(name),
     'workspaces:detect': ({ path }) => detectWorkspace(path, engine.git),
+    'workspaces:check': ({ name }) => engine.workspaces.check(name),
 
     'tasks:list': ({ status }) => engine.tasks.list({ status }),
     'tasks:get': ({ id }) => engine.tasks.show(id),

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { Workspace } from '../../../src-shared/domain/records';
+import type { BaselineResult } from '../../../src-shared/domain/workspace-detect';
 import { checkDependencies } from '../deps/dependency-service';
 import type { DependencyService, EnsureOutcome } from '../deps/dependency-service';
 import { addDetachedWorktree } from '../git/worktree-add-detached';
@@ -14,13 +15,7 @@ import type { GitCallOptions } from '../git/run-git';
 import type { CheckRunner } from '../scheduler/attempt-context';
 import { missingProgram } from './detect-checks';
 
-export interface BaselineResult {
-  baseCommit: string;
-  setup: { kind: 'none' } | { kind: 'ready'; plan: string; command: string; cacheHit: boolean; durationMs: number; folder: string } | { kind: 'failed'; command: string; reason: string };
-  checks: CheckOutcome[];
-  /** Plain warnings: a check failing on the base, a missing program, a failed setup. */
-  warnings: string[];
-}
+export type { BaselineResult };
 
 export interface BaselineDeps {
   git: GitCallOptions;
