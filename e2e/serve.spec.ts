@@ -193,7 +193,8 @@ test('a night over the HTTP API: queue, run, watch, review, approve', async ({ p
     { kind: 'add', text: '  return a + b;', oldLine: null, newLine: 2 },
   ]);
   expect(detail.checks).toEqual([expect.objectContaining({ name: 'test', command: 'node test.js', change: 'fixed', before: expect.objectContaining({ passed: false }), after: expect.objectContaining({ passed: true }) })]);
-  expect(detail.scoreBreakdown).toMatchObject({ checks: 1, review: 0.2, gates: [], total: item.score });
+  // A review below one half is no evidence the task is done: the change waits for a person (issue 11).
+  expect(detail.scoreBreakdown).toMatchObject({ checks: 1, review: 0.2, gates: ['no evidence the task is done: the review scored 0.2 (below 0.5)'], total: item.score });
   expect(detail.review).toEqual({ score: 0.2, verdict: 'revise', issues: ['the fix is right but no test covers it'], model: 'test-model', createdAt: expect.any(String) });
 
   const approved = await call<{ attempt: { status: string; mergedCommit: string }; note: string }>(request, 'review:approve', { attemptId: item.attemptId });
