@@ -34,6 +34,7 @@ import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
 import { SandboxedCheckRunner } from './quality/sandboxed-check-runner';
+import { createSandboxDetector } from './safety/sandbox/detect-sandbox';
 import { DependencyService } from './deps/dependency-service';
 import { createGitCommandPolicy } from './safety/git-command-policy';
 import { ResourceGate } from './safety/resources/resource-gate';
@@ -188,7 +189,8 @@ export function createEngine(options: EngineOptions): Engine {
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
-  const checksFor = (settings: Config) => new SandboxedCheckRunner(settings.safety, hidden, logs.createLogger('safety'), git);
+  const sandboxDetector = createSandboxDetector();
+  const checksFor = (settings: Config) => new SandboxedCheckRunner(settings.safety, hidden, logs.createLogger('safety'), git, sandboxDetector);
   const dependencies = new DependencyService({ paths, store, safety: config.safety, git, log: logs.createLogger('deps'), now });
   const workspaces = new WorkspaceService(
     store,

@@ -20,14 +20,14 @@ import { RepositoryGoneError, WorktreeTamperedError } from './worktree-tamper';
 const order: readonly CheckName[] = ['test', 'typecheck', 'lint', 'build'];
 
 export class SandboxedCheckRunner implements CheckRunner {
-  // One probe per engine: whether bubblewrap works does not change while the engine runs.
-  private readonly detector: SandboxDetector = createSandboxDetector();
-
   constructor(
     private readonly safety: SafetyConfig,
     private readonly hiddenPaths: string[],
     private readonly log: Logger,
     private readonly git: GitCallOptions = {},
+    // One probe per engine (the engine passes its own): whether bubblewrap works does not change
+    // while the engine runs, however many runners its sessions and baseline runs build.
+    private readonly detector: SandboxDetector = createSandboxDetector(),
   ) {}
 
   async run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]> {
