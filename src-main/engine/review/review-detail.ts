@@ -3,7 +3,8 @@
 // before and after, the score breakdown and the model's own review as it answered.
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { Attempt } from '../../../src-shared/domain/records';
-import type { AttemptDiff, CheckComparison, ModelReview, ReviewDetail, ReviewItem } from '../../../src-shared/domain/review';
+import type { AttemptDiff, CheckComparison, ModelReview, ReviewDetail } from '../../../src-shared/domain/review';
+import { reviewItemOf } from './review-item';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { getDiffText } from '../git/diff-text';
 import type { GitCallOptions } from '../git/run-git';
@@ -16,19 +17,7 @@ export async function buildReviewDetail(store: Store, git: GitCallOptions, attem
   const task = store.tasks.require(attempt.taskId);
   const workspace = store.workspaces.get(task.workspaceId);
   if (!workspace) throw new NocturnalError('not_found', `the workspace of task ${task.id} was removed; its changes can no longer be shown`);
-  const item: ReviewItem = {
-    attemptId: attempt.id,
-    taskId: task.id,
-    title: task.title,
-    workspace: task.workspace,
-    score: attempt.score,
-    decision: attempt.decision,
-    branch: attempt.branch,
-    targetBranch: attempt.targetBranch,
-    reasons: attempt.reasons,
-    diff: attempt.diff,
-    endedAt: attempt.endedAt,
-  };
+  const item = reviewItemOf(task, attempt);
   return {
     item,
     task,

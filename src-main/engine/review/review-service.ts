@@ -3,6 +3,7 @@
 import type { Attempt, Task } from '../../../src-shared/domain/records';
 import { reviewNoteSchema } from '../../../src-shared/domain/text-fields';
 import type { ReviewItem } from '../../../src-shared/domain/review';
+import { reviewItemOf } from './review-item';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { parseInput } from '../errors/parse-input';
 import { deleteBranch } from '../git/branch-delete';
@@ -21,22 +22,7 @@ export class ReviewService {
   ) {}
 
   list(): ReviewItem[] {
-    return this.store.attempts.withStatus('review').map((attempt) => {
-      const task = this.store.tasks.require(attempt.taskId);
-      return {
-        attemptId: attempt.id,
-        taskId: task.id,
-        title: task.title,
-        workspace: task.workspace,
-        score: attempt.score,
-        decision: attempt.decision,
-        branch: attempt.branch,
-        targetBranch: attempt.targetBranch,
-        reasons: attempt.reasons,
-        diff: attempt.diff,
-        endedAt: attempt.endedAt,
-      };
-    });
+    return this.store.attempts.withStatus('review').map((attempt) => reviewItemOf(this.store.tasks.require(attempt.taskId), attempt));
   }
 
   async approve(attemptId: string): Promise<{ attempt: Attempt; note: string }> {
