@@ -22,6 +22,7 @@ import type { HomePaths } from './config/home';
 import { BudgetGuard } from './cost/budget-guard';
 import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
+import { describeSizing } from './llm/context-sizing';
 import { resolveModelFile } from './llm/resolve-model-file';
 import { NocturnalError } from './errors/nocturnal-error';
 import { sessionNotifications } from './notifications/session-notifications';
@@ -333,6 +334,7 @@ export function createEngine(options: EngineOptions): Engine {
       provider: settings.llm.provider,
       model: settings.llm.provider === 'llama' ? settings.llm.model_path : settings.llm.model,
       modelLoaded: provider !== undefined,
+      contextSizing: describeSizing(settings.llm, provider?.sizingNow),
       setupFailures: store.workspaces
         .list()
         .filter((w) => w.setupStatus?.state === 'failed')

@@ -20,8 +20,14 @@ export const llmSectionSchema = z
       .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL of the OpenAI-compatible server, e.g. http://127.0.0.1:1234/v1' })
       .default('http://127.0.0.1:1234/v1').describe('base URL of the OpenAI-compatible server (LM Studio default shown)'),
     api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').nullable().default(null).describe('name of the environment variable holding the API key; keys never live in this file'),
-    context_size: positiveInt.min(512).default(4096).describe('tokens of context per sequence'),
-    max_tokens: positiveInt.default(2048).describe('most tokens one reply may generate'),
+    context_size: z
+      .union([z.literal('auto'), positiveInt.min(512)], { error: 'expected "auto" or a number of tokens of at least 512' })
+      .default('auto')
+      .describe("tokens of context per sequence; auto: the model's trained context capped by this machine's memory (8192 for an OpenAI-compatible server)"),
+    max_tokens: z
+      .union([z.literal('auto'), positiveInt], { error: 'expected "auto" or a positive number of tokens' })
+      .default('auto')
+      .describe('most tokens one reply may generate; auto: a quarter of the context'),
     temperature: z.number().min(0).max(2).default(0.2),
     gpu: z.union([z.enum(['auto', 'cuda', 'vulkan', 'metal']), z.literal(false)]).default('auto').describe('auto, cuda, vulkan, metal, or false for CPU only'),
     threads: z.number().int().nonnegative().default(0).describe('CPU threads for the embedded model; 0 lets llama.cpp choose'),

@@ -58,6 +58,8 @@ export const engineStatusSchema = z.object({
   model: z.string().nullable(),
   /** The embedded model is in memory (`models:free` releases it). */
   modelLoaded: z.boolean(),
+  /** llm.context_size / llm.max_tokens as used (`auto` resolved once the model is loaded), with where they came from. */
+  contextSizing: z.string().optional(),
   /** Workspaces whose last dependency setup failed (reported per workspace, DESIGN §9b). */
   setupFailures: z.array(z.object({ workspace: z.string(), message: z.string() })),
   /** What stands between this home and an armed night, each missing step with its fix. */

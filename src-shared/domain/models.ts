@@ -11,15 +11,33 @@ export const catalogModelSchema = z.object({
   /** `hf:<user>/<repo>/<file>.gguf` */
   uri: z.string(),
   fileName: z.string(),
-  /** Approximate download size in bytes. */
+  /** Download size in bytes as the hub lists it (shown before a download; the download trusts the server). */
   sizeBytes: z.number(),
-  /** Approximate memory needed to run it at context 4096. */
+  /**
+   * Rough memory to run it at 4096 tokens, only for models not downloaded yet: once the file is here,
+   * `fit` (GgufInsights on its real header) replaces it.
+   */
   ramBytes: z.number(),
   contextLength: z.number().int(),
   isDefault: z.boolean(),
   note: z.string(),
 });
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
+
+/** What node-llama-cpp's GgufInsights estimates from a model's real header for this machine. */
+export const modelFitSchema = z.object({
+  trainContextSize: z.number().int().nullable(),
+  /** The largest context (tokens per sequence) that fits the memory, up to the trained one; null when none does. */
+  contextSize: z.number().int().nullable(),
+  /** The weights' size. */
+  modelBytes: z.number(),
+  /** RAM for the weights plus the context at `contextSize`. */
+  ramBytes: z.number(),
+  vramBytes: z.number(),
+  gpuLayers: z.number().int(),
+  fits: z.boolean(),
+});
+export type ModelFit = z.infer<typeof modelFitSchema>;
 
 export const installedModelSchema = z.object({
   /** What `models:use` and `models:remove` accept: the catalog id, else the file name. */
@@ -35,6 +53,8 @@ export const installedModelSchema = z.object({
   /** Outside the models folder: listed only because llm.model_path points there. */
   external: z.boolean(),
   catalog: catalogModelSchema.nullable(),
+  /** From the installed file's header; null when the model is not installed or its header is unreadable. */
+  fit: modelFitSchema.nullable(),
 });
 export type InstalledModel = z.infer<typeof installedModelSchema>;
 
@@ -45,6 +65,11 @@ export const modelListSchema = z.object({
   activePath: z.string().nullable(),
   activeExists: z.boolean(),
   models: z.array(installedModelSchema),
+  /**
+   * llm.context_size / llm.max_tokens as they will be used: `auto` resolved from the model in use
+   * (its fit on this machine), a configured number as is, or the stated fallback for a server.
+   */
+  sizing: z.object({ contextSize: z.number().int(), maxTokens: z.number().int(), source: z.string() }).nullable(),
   /** This machine's total memory, to compare with each catalog model's `ramBytes` ("fits this machine"). */
   machineMemoryBytes: z.number(),
 });
@@ -53,7 +78,6 @@ export type ModelList = z.infer<typeof modelListSchema>;
 export const ggufFactsSchema = z.object({
   version: z.number().int(),
   tensorCount: z.number().int(),
-  metadataCount: z.number().int(),
   architecture: z.string().nullable(),
   name: z.string().nullable(),
   contextLength: z.number().int().nullable(),

@@ -25,13 +25,13 @@ export function registerModelCommands(program: Command, context: () => CliContex
   model
     .command('pull')
     .description('download a model into <home>/models (resumes an interrupted download)')
-    .argument('<uri-or-name>', 'a name from `model list`, hf:USER/REPO/FILE.gguf, or an http(s) URL of a .gguf file')
+    .argument('<uri-or-name>', 'a name from `model list`, hf:USER/REPO/FILE.gguf, hf:USER/REPO:QUANT, or an http(s) URL of a .gguf file (the first part of a split model brings every part)')
     .action(async (uriOrName: string) => {
       const ctx = context();
       const engine = await ctx.openEngine();
       const source = engine.models.resolveSource(uriOrName);
-      const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)}; needs about ${formatBytes(source.catalog.ramBytes)} of RAM)` : '';
-      writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName}${approx} from ${withoutQuery(source.url)}`);
+      const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)})` : '';
+      writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName ?? source.uri}${approx} from ${withoutQuery(source.probeUrl ?? source.uri)}`);
       const view = new PullProgressView(ctx.io.stderr, ctx.io.interactive);
       // Progress arrives as models:progress events, as it does in the app's model manager.
       const unsubscribe = engine.events.on('models:progress', (event) => {
@@ -65,7 +65,7 @@ export function registerModelCommands(program: Command, context: () => CliContex
       if (used.shadowedBy) writeLine(ctx.io.stderr, `warning: ${used.shadowedBy} is set and overrides llm.model_path while it is`);
       if (used.provider !== 'llama') writeLine(ctx.io.stderr, `note: llm.provider is ${used.provider}; the embedded model runs only with llm.provider: llama`);
       const contextSize = ctx.config.llm.context_size;
-      if (used.facts.contextLength !== null && contextSize > used.facts.contextLength) {
+      if (used.facts.contextLength !== null && contextSize !== 'auto' && contextSize > used.facts.contextLength) {
         writeLine(ctx.io.stderr, `warning: llm.context_size ${contextSize} is more than the ${used.facts.contextLength} tokens this model was trained for`);
       }
     });
@@ -85,8 +85,9 @@ function printList(out: NodeJS.WritableStream, list: ModelList): void {
   writeLine(out, `models folder: ${list.modelsDir}`);
   if (list.modelPath === null) writeLine(out, 'llm.model_path: (not set: nocturnal model use NAME)');
   else writeLine(out, `llm.model_path: ${list.modelPath}${list.activePath !== list.modelPath ? ` → ${list.activePath}` : ''}${list.activeExists ? '' : ' (missing!)'}`);
+  if (list.sizing) writeLine(out, `context: ${list.sizing.source}`);
   writeLine(out);
-  const rows = list.models.map((m) => [m.inUse ? '*' : ' ', m.name, sizeOf(m), m.catalog ? `~${formatBytes(m.catalog.ramBytes)}` : '-', m.catalog ? String(m.catalog.contextLength) : '-', statusOf(m)]);
+  const rows = list.models.map((m) => [m.inUse ? '*' : ' ', m.name, sizeOf(m), ramOf(m), contextOf(m), statusOf(m)]);
   const header = [' ', 'NAME', 'SIZE', 'RAM', 'CONTEXT', 'STATUS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
@@ -97,7 +98,8 @@ function printList(out: NodeJS.WritableStream, list: ModelList): void {
     if (note) writeLine(out, `${' '.repeat((widths[0] ?? 1) + 2)}  ${note}`);
   }
   writeLine(out);
-  writeLine(out, 'pull one with: nocturnal model pull NAME   (sizes with ~ are approximate)');
+  writeLine(out, 'pull one with: nocturnal model pull NAME   (~: the catalog\'s rough figure; installed models show the estimate from their own header)');
+  writeLine(out, 'CONTEXT: tokens that fit this machine\'s memory / tokens the model was trained for; llm.context_size auto uses the first');
   if (list.provider !== 'llama') writeLine(out, `note: llm.provider is ${list.provider}; llm.model_path is used only by the embedded provider (llama)`);
 }
 
@@ -106,8 +108,20 @@ function sizeOf(m: ModelListEntry): string {
   return m.catalog ? `~${formatBytes(m.catalog.sizeBytes)}` : '-';
 }
 
+/** RAM at the context that fits, from GgufInsights on the file's header; the catalog's rough figure before a download. */
+function ramOf(m: ModelListEntry): string {
+  if (m.fit) return formatBytes(m.fit.ramBytes);
+  return m.catalog ? `~${formatBytes(m.catalog.ramBytes)}` : '-';
+}
+
+function contextOf(m: ModelListEntry): string {
+  if (m.fit) return `${m.fit.contextSize ?? 'none'} / ${m.fit.trainContextSize ?? '?'}`;
+  return m.catalog ? `? / ${m.catalog.contextLength}` : '-';
+}
+
 function statusOf(m: ModelListEntry): string {
   const parts = [m.installed ? 'installed' : m.external ? 'missing' : 'not installed'];
+  if (m.fit) parts.push(m.fit.fits ? 'fits this machine' : 'does NOT fit this machine\'s memory');
   if (m.partialBytes !== null) parts.push(`${formatBytes(m.partialBytes)} partly downloaded: pull to resume`);
   if (m.inUse) parts.push('in use');
   if (m.catalog?.isDefault) parts.push('default');

@@ -35,6 +35,7 @@ export function registerReportCommands(program: Command, context: () => CliConte
       const window = `${night.window.startTime}–${night.window.endTime} ${night.window.timezone}`;
       writeLine(out, `night mode: ${night.enabled ? `on (${window})${status.windowOpen ? ', the window is open' : status.nextStart ? `, next start ${status.nextStart}` : ''}` : `off (window ${window})`}`);
       writeLine(out, `model: ${status.provider} ${status.model ?? '(not set: see llm.model_path)'}`);
+      if (status.contextSizing !== undefined) writeLine(out, `context: ${status.contextSizing}`);
       writeLine(out, `tasks: ${Object.entries(status.queue).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
       for (const failed of status.setupFailures) writeLine(out, `workspace ${failed.workspace}: dependency setup FAILED: ${failed.message.split('\n')[0] ?? ''} (fix it, then \`nocturnal workspace check ${failed.workspace}\`)`);
       if (status.waitingReviews > 0) writeLine(out, `waiting for review: ${status.waitingReviews} (nocturnal review list)`);

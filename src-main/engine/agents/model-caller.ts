@@ -4,6 +4,7 @@
 import type { Logger } from '../log/logger';
 import type { BudgetGuard } from '../cost/budget-guard';
 import type { CostLedger } from '../cost/cost-ledger';
+import type { ContextSizing } from '../llm/context-sizing';
 import type { LlmProvider } from '../llm/provider';
 import type { StructuredSchema } from '../llm/protocol';
 import type { InteractionContext } from '../store/interactions-repo';
@@ -29,13 +30,19 @@ export interface ModelCallResult<T> {
 export class ModelCaller {
   constructor(
     private readonly provider: () => Promise<LlmProvider>,
-    private readonly settings: { maxTokens: number; temperature: number; timeoutMs: number },
+    /** maxTokens `auto`: the provider's resolved share of the model's context (llm.max_tokens). */
+    private readonly settings: { maxTokens: number | 'auto'; temperature: number; timeoutMs: number },
     private readonly store: Store,
     private readonly ledger: CostLedger,
     private readonly budget: BudgetGuard,
     private readonly log: Logger,
     private readonly now: () => Date,
   ) {}
+
+  /** The context and reply sizes the model works with (loads the embedded model if needed). */
+  async sizing(): Promise<ContextSizing> {
+    return (await this.provider()).sizing();
+  }
 
   async call<T>(call: ModelCall<T>): Promise<ModelCallResult<T>> {
     const instruction = call.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
@@ -44,11 +51,12 @@ export class ModelCaller {
     try {
       provider = await this.provider();
       this.budget.assertMayCall(provider.model);
+      const maxTokens = this.settings.maxTokens === 'auto' ? (await provider.sizing()).maxTokens : this.settings.maxTokens;
       const result = await provider.complete({
         messages: call.messages,
         schema: call.schema,
         options: {
-          maxTokens: this.settings.maxTokens,
+          maxTokens,
           temperature: this.settings.temperature,
           timeoutMs: this.settings.timeoutMs,
           ...(call.signal ? { signal: call.signal } : {}),

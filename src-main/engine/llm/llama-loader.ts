@@ -1,6 +1,9 @@
 // Loads (and unloads) the embedded model: the llama.cpp backend for llm.gpu, the GGUF file, one
 // context of llm.context_size tokens per sequence with llm.threads, the chat format from the model's
 // metadata and the byte-token bias. Kept apart from the provider, which only deals with calls.
+// llm.context_size `auto` is node-llama-cpp's own choice (GgufInsights on the real backend): the
+// largest context up to the model's trained one that fits the memory left after the weights, for all
+// the sequences; context-sizing.ts turns the result into the sizes the pipeline uses.
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { LlamaLogLevel, getLlama } from 'node-llama-cpp';
@@ -60,14 +63,15 @@ export async function loadLlamaModel(options: LoadModelOptions): Promise<LoadedM
     throwIfCancelled(signal);
     model = await llama.loadModel({ modelPath, loadSignal: signal, onLoadProgress: (p) => progress(p * modelShareOfProgress) });
     const trained = model.trainContextSize;
-    if (config.context_size > trained) {
+    if (config.context_size !== 'auto' && config.context_size > trained) {
       throw new LlmError(
         'permanent',
         `llm.context_size is ${config.context_size} but ${modelName} was trained for ${trained} tokens; set llm.context_size to at most ${trained}`,
       );
     }
     context = await model.createContext({
-      contextSize: config.context_size,
+      // `auto` never goes below 2048 tokens: a smaller context cannot hold a prompt worth sending.
+      contextSize: config.context_size === 'auto' ? { min: Math.min(2048, trained), max: trained } : config.context_size,
       sequences,
       createSignal: signal,
       ...(config.threads > 0 ? { threads: config.threads } : {}),

@@ -11,6 +11,8 @@ import { LlamaChatSession } from 'node-llama-cpp';
 import type { ChatHistoryItem, LlamaContextSequence, LlamaGpuType, LlamaGrammar } from 'node-llama-cpp';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
+import { resolveSizing } from './context-sizing';
+import type { ContextSizing } from './context-sizing';
 import { toGrammarSchema } from './grammar-schema';
 import { loadLlamaModel, unloadLlamaModel } from './llama-loader';
 import type { LoadedModel } from './llama-loader';
@@ -53,6 +55,8 @@ export interface LlamaModelInfo {
   threads: number;
   /** node-llama-cpp's name for the chat format, e.g. "Llama2Chat". */
   chatWrapper: string;
+  /** llm.context_size / llm.max_tokens as used, `auto` resolved from this model. */
+  sizing: ContextSizing;
 }
 
 interface Loaded {
@@ -112,7 +116,20 @@ export class LlamaProvider implements LlmProvider {
       gpu: loaded.llama.gpu,
       threads: loaded.context.idealThreads,
       chatWrapper: loaded.chatWrapper.wrapperName,
+      sizing: this.sizingOf(loaded),
     };
+  }
+
+  get sizingNow(): ContextSizing | undefined {
+    return this.loaded === undefined ? undefined : this.sizingOf(this.loaded.model);
+  }
+
+  async sizing(): Promise<ContextSizing> {
+    return this.sizingOf((await this.ensureLoaded()).model);
+  }
+
+  private sizingOf(loaded: LoadedModel): ContextSizing {
+    return resolveSizing(this.config, { contextSize: loaded.context.contextSize, trainContextSize: loaded.model.trainContextSize });
   }
 
   async start(): Promise<void> {

@@ -11,7 +11,8 @@ export interface LoadFailureContext {
   modelPath: string;
   /** llm.gpu as configured. */
   gpu: string | false;
-  contextSize: number;
+  /** llm.context_size as configured (`auto`: node-llama-cpp picked the largest that fits). */
+  contextSize: number | 'auto';
   sequences: number;
   /** llama.cpp warning and error lines logged while loading, oldest first. */
   recentLog: readonly string[];
@@ -51,7 +52,7 @@ function outOfMemoryAdvice(evidence: string, ctx: LoadFailureContext): string {
   const onGpu = ctx.gpu !== false;
   const steps = [
     'use a smaller quantisation of the model (e.g. Q4_K_M instead of Q8_0, or a model with fewer parameters)',
-    `lower llm.context_size (now ${ctx.contextSize})${ctx.sequences > 1 ? ` or parallel.max_parallel_attempts (now ${ctx.sequences} sequences share the context memory)` : ''}`,
+    `${ctx.contextSize === 'auto' ? 'set llm.context_size to a number below the model\'s trained context (now auto)' : `lower llm.context_size (now ${ctx.contextSize})`}${ctx.sequences > 1 ? ` or parallel.max_parallel_attempts (now ${ctx.sequences} sequences share the context memory)` : ''}`,
     onGpu
       ? 'offload fewer layers to the GPU — with llm.gpu: false the model runs on the CPU from system memory'
       : 'close other memory-hungry programs',

@@ -9,6 +9,8 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatComple
 import type { CompletionUsage as ServerUsage } from 'openai/resources/completions';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
+import { resolveSizing } from './context-sizing';
+import type { ContextSizing } from './context-sizing';
 import { LlmError, isLlmError, rootCauseMessage } from './llm-error';
 import { isJsonSchemaRejection, toLlmError } from './openai-errors';
 import { isLoopbackUrl } from './loopback-url';
@@ -92,6 +94,15 @@ export class OpenAiProvider implements LlmProvider {
   }
 
   /** The model lives in the server's memory, not ours: nothing to free here. */
+  /** A server reports no trained context: `auto` is the stated fallback (context-sizing.ts). */
+  get sizingNow(): ContextSizing {
+    return resolveSizing(this.config, null);
+  }
+
+  sizing(): Promise<ContextSizing> {
+    return Promise.resolve(this.sizingNow);
+  }
+
   async freeMemory(): Promise<boolean> {
     return false;
   }

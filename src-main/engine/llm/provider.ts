@@ -1,6 +1,7 @@
 // The interface every model back end implements (embedded llama.cpp, OpenAI-compatible servers).
 // The pipeline only ever sees this: it sends chat messages plus a protocol schema and gets back a
 // validated value, the raw text (for the interaction log) and usage (for the cost ledger).
+import type { ContextSizing } from './context-sizing';
 import type { StructuredSchema } from './protocol';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -79,5 +80,12 @@ export interface LlmProvider {
    * holds no model and always answers false.
    */
   freeMemory(): Promise<boolean>;
+  /**
+   * llm.context_size and llm.max_tokens as this provider uses them, `auto` resolved: from the loaded
+   * model for llama (loading it if needed), a stated fallback for a server that reports no context.
+   */
+  sizing(): Promise<ContextSizing>;
+  /** The same without loading anything: undefined while the embedded model is not loaded. */
+  readonly sizingNow: ContextSizing | undefined;
   complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>>;
 }

@@ -1,12 +1,13 @@
 // The models `nocturnal model list` recommends and `model pull NAME` knows by name. Any other GGUF can
 // still be pulled by `hf:` URI or URL; this list only saves users from hunting for a good file.
 //
-// Sizes are the hub's listed file sizes, rounded: approximate, for the disk check's estimate and the
-// UI; the download itself trusts the server's Content-Length. `ramBytes` is an estimate of resident
-// memory with the default llm.context_size (4096) and one sequence: the weights, the KV cache at F16
-// and about 0.5 GB of runtime overhead, rounded up. Each extra parallel attempt adds another KV cache.
-// Single-file Q4_K_M quantizations only: the best size/quality trade-off on CPUs, and one file
-// means one resumable download.
+// `sizeBytes` is the hub's listed file size, rounded, shown before a download (the download itself
+// trusts the server). `ramBytes` is only a rough figure for a model that is not downloaded yet, when no
+// header is at hand: once the file is here, `model list` shows node-llama-cpp's GgufInsights estimate
+// from the real header instead (weights, KV cache at the context that fits, overhead), and that is
+// what `auto` sizing and "fits this machine" use. Single-file Q4_K_M quantizations: the best
+// size/quality trade-off on CPUs. Every URI names a file in its repository, spelt as its publisher
+// names files (catalog.test.ts checks the shape; `model pull` says so clearly if one is ever gone).
 
 import type { CatalogModel } from '../../../src-shared/domain/models';
 
@@ -27,7 +28,7 @@ export const modelCatalog: readonly CatalogModel[] = [
     ramBytes: 12 * GB,
     contextLength: 16384,
     isDefault: true,
-    note: 'the default; Llama-2 chat format; no grouped-query attention, so its KV cache is large (~3.4 GB at 4096 tokens)',
+    note: 'the default (the product design); Llama-2 chat format, trained for 16k tokens; no grouped-query attention, so its KV cache is large (~0.8 MB a token: 16k tokens need ~13 GB more than the weights). The Qwen2.5-Coder models below edit code better for the memory',
   }),
   entry({
     id: 'qwen2.5-coder-7b-instruct',

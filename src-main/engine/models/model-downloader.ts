@@ -1,255 +1,218 @@
-// Downloads one GGUF model into <home>/models, the way a multi-gigabyte file over a home connection
-// needs it:
-// - bytes go to <file>.partial and the file appears under its real name only after the whole body
-//   arrived and passed the GGUF check (an atomic rename), so a half file is never mistaken for a model;
-// - an interruption (connection lost, stalled server, cancel, disk full, process killed) keeps the
-//   .partial, and the next pull resumes it with an HTTP Range request; a server that answers 200
-//   instead of 206 sends the whole file again, so the .partial is truncated and rewritten;
-// - an explicit failure removes the .partial: the file does not exist (404/410), or what arrived is
-//   not a usable GGUF. Failures that may pass (401/403 before a token is set, 429, 5xx) keep it;
-// - the free disk space is checked against Content-Length before the first byte is written;
-// - the hub token is sent only when the caller passes it (the hub's own URLs), and is never logged.
-// A resumed file is not re-validated against the server's ETag: if a repository replaced the file
-// between two attempts the splice could pass the header check, so `model remove` + pull starts over.
-import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+// Downloads a GGUF model into <home>/models through node-llama-cpp's model downloader (ipull under the
+// hood: parallel ranges, resume from its `.ipull` progress file, every part of a split model, `hf:`
+// URIs resolved against the hub or a mirror). What this file adds on top, because the library does not:
+// - one download of a model at a time across processes (the engine's process lock);
+// - a probe of the first bytes before anything is written: a file that is gone answers a clear
+//   not-found naming the URI, and an HTML error or sign-in page is refused after 16 bytes;
+// - the free disk space checked against what is left to fetch, keeping safety.min_free_disk_gb;
+// - files land in <models>/.downloads first and move into the models folder only after the GGUF
+//   check passed (header read by node-llama-cpp, every part present, tensor data there), so a half or
+//   wrong file is never mistaken for a model;
+// - a stall watchdog, and messages that say what was kept and how to resume.
+import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { createModelDownloader } from 'node-llama-cpp';
+import type { ModelDownloader } from 'node-llama-cpp';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { formatBytes } from './byte-size';
 import { acquireDownloadLock, downloadLockFile } from './download-lock';
-import { checkGgufStart, ggufStartLength, inspectGguf } from './gguf-verify';
-import type { GgufFacts } from './gguf-verify';
+import { inspectModelFile } from './gguf-facts';
+import type { GgufFacts } from './gguf-facts';
+import { checkGgufStart, ggufStartLength } from './gguf-start';
 import type { DownloadProgress } from '../../../src-shared/domain/models';
 
 export type { DownloadProgress };
 
 export interface DownloadModelOptions {
-  url: string;
-  /** Name inside modelsDir; the download is kept as `<fileName>.partial` until it is complete. */
-  fileName: string;
+  /** What node-llama-cpp downloads: an http(s) URL or an `hf:` URI. */
+  uri: string;
+  /** The http(s) URL of the (first) file, probed before the download; null when only the hub can resolve it (`hf:USER/REPO:QUANT`). */
+  probeUrl: string | null;
+  /** The file name in the models folder when known beforehand; otherwise node-llama-cpp's choice. */
+  fileName: string | null;
   modelsDir: string;
   log: Logger;
-  /** Sent as `Authorization: Bearer …`. Pass it only for the model hub's own URLs. Never logged. */
+  /** The hub base URL (`hf:` URIs resolve against it; the token goes only there). */
+  hubUrl: string;
+  /** Hugging Face token, sent to the hub only. Never logged. */
   token?: string | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
   /** Disk space that must stay free after the download (safety.min_free_disk_gb). Default 0. */
   reserveBytes?: number | undefined;
-  /** No data for this long fails the attempt as stalled (resumable). Default 60 s. */
+  /** No progress for this long stops the download as stalled (resumable). Default 60 s. */
   idleTimeoutMs?: number | undefined;
   /** Least time between two progress events. Default 250 ms. */
   progressIntervalMs?: number | undefined;
 }
 
 export interface DownloadResult {
+  /** The model file in the models folder (the first part of a split model). */
   path: string;
+  fileName: string;
+  /** Every file moved into the models folder (the parts of a split model). */
+  files: string[];
   bytes: number;
-  /** Bytes reused from an earlier .partial (0 for a fresh download). */
+  /** Bytes reused from an earlier interrupted download (0 for a fresh one). */
   resumedFrom: number;
   facts: GgufFacts;
 }
 
-export function partialPathFor(modelPath: string): string {
-  return `${modelPath}.partial`;
+/** Where unfinished and unverified downloads live, beside the models and never loaded from. */
+export function stagingDirFor(modelsDir: string): string {
+  return join(modelsDir, '.downloads');
 }
 
+/** node-llama-cpp (ipull) keeps an unfinished file as `<name>.ipull`, progress metadata appended. */
+export const unfinishedSuffix = '.ipull';
+
 export async function downloadModel(options: DownloadModelOptions): Promise<DownloadResult> {
-  await mkdir(options.modelsDir, { recursive: true });
-  const finalPath = join(options.modelsDir, options.fileName);
-  const lock = await acquireDownloadLock(downloadLockFile(finalPath), options.fileName);
+  const staging = stagingDirFor(options.modelsDir);
+  await mkdir(staging, { recursive: true });
+  const lockName = options.fileName ?? options.uri.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const lock = await acquireDownloadLock(downloadLockFile(join(options.modelsDir, lockName)), options.fileName ?? options.uri);
   try {
-    return await new Transfer(options, finalPath).run();
+    return await new Transfer(options, staging).run();
   } finally {
     await lock.release();
   }
 }
 
-type Plan = { kind: 'write'; start: number; total: number | null; response: Response } | { kind: 'complete'; total: number } | { kind: 'restart' };
-
 class Transfer {
-  private readonly partialPath: string;
-  private readonly where: string;
-  private readonly idleTimeoutMs: number;
-  private readonly progressIntervalMs: number;
-  private idle = new AbortController();
-  private idleTimer: NodeJS.Timeout | undefined;
   private lastEmit = 0;
 
   constructor(
     private readonly options: DownloadModelOptions,
-    private readonly finalPath: string,
-  ) {
-    this.partialPath = partialPathFor(finalPath);
-    this.where = describeUrl(options.url);
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.progressIntervalMs = options.progressIntervalMs ?? 250;
-  }
+    private readonly staging: string,
+  ) {}
 
   async run(): Promise<DownloadResult> {
-    try {
-      // Two rounds at most: the second only after the server's answer to a Range request showed the
-      // .partial cannot be continued (wrong range, or a .partial longer than the file).
-      for (let round = 0; round < 2; round++) {
-        const offset = await fileSize(this.partialPath);
-        const plan = await this.request(offset);
-        if (plan.kind === 'restart') {
-          await rm(this.partialPath, { force: true });
-          continue;
-        }
-        const resumedFrom = plan.kind === 'write' ? plan.start : plan.total;
-        const total = plan.kind === 'write' ? await this.write(plan) : plan.total;
-        return await this.finish(total, resumedFrom);
-      }
-      throw new NocturnalError('runtime', `${this.where} twice answered a resume request with a range that does not fit; try again later`);
-    } finally {
-      // Whatever happened, no stall timer may outlive the transfer (it would hold the process open).
-      this.stopIdle();
-    }
-  }
-
-  private async request(offset: number): Promise<Plan> {
     const { options } = this;
-    const headers: Record<string, string> = { 'user-agent': 'nocturnal-agent', 'accept-encoding': 'identity' };
-    if (offset > 0) headers['range'] = `bytes=${offset}-`;
-    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-    options.log.info({ url: this.where, resumeFrom: offset }, offset > 0 ? 'resuming model download' : 'downloading model');
-    this.emit({ phase: 'connecting', bytesDone: offset, bytesTotal: null, resumedFrom: offset, bytesPerSecond: 0, etaSeconds: null }, true);
+    this.emit({ phase: 'connecting', bytesDone: 0, bytesTotal: null, resumedFrom: 0, bytesPerSecond: 0, etaSeconds: null }, options.fileName ?? options.uri, true);
+    if (options.probeUrl !== null) await this.probe(options.probeUrl);
+    const downloader = await this.create();
+    const fileName = downloader.entrypointFilename;
+    const resumedFrom = downloader.downloadedSize;
+    const total = downloader.totalSize;
+    await this.checkDiskSpace(total - resumedFrom, downloader);
+    options.log.info({ uri: describe(options.uri), fileName, resumeFrom: resumedFrom, bytes: total }, resumedFrom > 0 ? 'resuming model download' : 'downloading model');
+    this.emit({ phase: 'connecting', bytesDone: resumedFrom, bytesTotal: total, resumedFrom, bytesPerSecond: 0, etaSeconds: null }, fileName, true);
+    await this.transfer(downloader, fileName, resumedFrom);
+    return this.accept(downloader, fileName, resumedFrom);
+  }
 
+  /** The first bytes of the file: is it there, and is it a GGUF at all? Nothing is written. */
+  private async probe(url: string): Promise<void> {
+    const { options } = this;
+    const headers: Record<string, string> = { 'user-agent': 'nocturnal-agent', 'accept-encoding': 'identity', range: `bytes=0-${ggufStartLength - 1}` };
+    if (options.token && sameOrigin(url, options.hubUrl)) headers['authorization'] = `Bearer ${options.token}`;
     let response: Response;
-    this.kickIdle();
     try {
-      response = await fetch(options.url, { headers, signal: this.signal(), redirect: 'follow' });
+      response = await fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
-      this.stopIdle();
-      throw this.interrupted(error, offset, null);
+      if (options.signal?.aborted) throw new NocturnalError('runtime', `download of ${options.uri} cancelled before it started`, { cause: error });
+      throw new NocturnalError('runtime', `cannot reach ${describe(url)}: ${rootMessage(error)}`, { cause: error });
     }
-
-    if (response.status === 416 && offset > 0) {
-      await discard(response);
-      this.stopIdle();
-      const total = parseUnsatisfiedRange(response.headers.get('content-range'));
-      // The earlier attempt got every byte but stopped before the rename.
-      if (total === offset) return { kind: 'complete', total };
-      options.log.warn({ url: this.where, partial: offset, remote: total }, 'the .partial does not fit the remote file; starting over');
-      return { kind: 'restart' };
-    }
+    const head = Buffer.from(await response.arrayBuffer().catch(() => new ArrayBuffer(0))).subarray(0, ggufStartLength);
     if (response.status === 404 || response.status === 410) {
-      await discard(response);
-      this.stopIdle();
-      await rm(this.partialPath, { force: true });
-      throw new NocturnalError('not_found', `${this.where} does not exist (HTTP ${response.status}); check the user, repository and file name`);
+      throw new NocturnalError('not_found', `${options.uri} does not exist (HTTP ${response.status} from ${describe(url)}): the repository or file is gone or misspelt; check the user, repository and file name`);
     }
-    if (!response.ok) {
-      await discard(response);
-      this.stopIdle();
-      throw new NocturnalError('runtime', `${this.where} answered HTTP ${response.status}${httpHint(response.status)}${keptNote(offset, this.partialPath)}`);
-    }
-
-    if (response.status === 206) {
-      const range = parseContentRange(response.headers.get('content-range'));
-      if (!range || range.start !== offset) {
-        await discard(response);
-        this.stopIdle();
-        options.log.warn({ url: this.where, asked: offset, got: range?.start ?? null }, 'the server resumed at a different byte; starting over');
-        return { kind: 'restart' };
-      }
-      return { kind: 'write', start: offset, total: range.total, response };
-    }
-    if (offset > 0) options.log.info({ url: this.where }, 'the server ignored the Range request; downloading the whole file again');
-    return { kind: 'write', start: 0, total: parseLength(response.headers.get('content-length')), response };
+    if (!response.ok) throw new NocturnalError('runtime', `${describe(url)} answered HTTP ${response.status}${httpHint(response.status)}`);
+    const problem = checkGgufStart(head);
+    if (problem) throw new NocturnalError('validation', `${options.uri} is not a GGUF model: ${problem.reason}; nothing was downloaded`);
   }
 
-  private async write(plan: Extract<Plan, { kind: 'write' }>): Promise<number | null> {
-    const { start, total, response } = plan;
-    const previous = await fileSize(this.partialPath);
-    await this.checkDiskSpace(total === null ? 0 : total - start, start === 0 ? previous : 0, response);
-
-    const handle = await open(this.partialPath, start === 0 ? 'w' : 'a');
-    let done = start;
-    const head: Buffer[] = [];
-    let headBytes = 0;
-    let sniffing = start === 0;
-    const connectedAt = Date.now();
-    const progress = (force: boolean) => {
-      const seconds = (Date.now() - connectedAt) / 1000;
-      const rate = seconds > 0 ? (done - start) / seconds : 0;
-      const eta = total !== null && rate > 0 ? (total - done) / rate : null;
-      this.emit({ phase: 'downloading', bytesDone: done, bytesTotal: total, resumedFrom: start, bytesPerSecond: rate, etaSeconds: eta }, force);
-    };
-    const refuseStart = async (): Promise<never> => {
-      const problem = checkGgufStart(Buffer.concat(head));
-      await handle.close();
-      await rm(this.partialPath, { force: true });
-      throw new NocturnalError('validation', `${this.where} is not a GGUF model: ${problem?.reason ?? 'unknown start'}; nothing was kept`);
-    };
-
+  private async create(): Promise<ModelDownloader> {
+    const { options } = this;
     try {
-      const reader = response.body?.getReader();
-      for (;;) {
-        const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
-        if (chunk.done) break;
-        this.kickIdle();
-        await handle.write(chunk.value);
-        done += chunk.value.byteLength;
-        if (sniffing) {
-          head.push(Buffer.from(chunk.value.subarray(0, ggufStartLength - headBytes)));
-          headBytes += Math.min(chunk.value.byteLength, ggufStartLength - headBytes);
-          if (headBytes >= ggufStartLength) {
-            sniffing = false;
-            // An error page is refused after a few bytes, not after the whole body.
-            if (checkGgufStart(Buffer.concat(head))) {
-              await reader?.cancel().catch(() => undefined);
-              await refuseStart();
-            }
-          }
-        }
-        progress(false);
-      }
-      await handle.sync();
+      return await createModelDownloader({
+        modelUri: options.uri,
+        dirPath: this.staging,
+        ...(options.fileName === null ? {} : { fileName: options.fileName }),
+        headers: { 'user-agent': 'nocturnal-agent' },
+        // Kept on cancel and on failure: the next pull resumes it.
+        deleteTempFileOnCancel: false,
+        skipExisting: false,
+        endpoints: { huggingFace: `${options.hubUrl.replace(/\/+$/, '')}/` },
+        ...(options.token ? { tokens: { huggingFace: options.token } } : {}),
+      });
     } catch (error) {
-      this.stopIdle();
-      if (error instanceof NocturnalError) throw error;
-      await handle.close().catch(() => undefined);
-      throw this.interrupted(error, done, total);
+      throw new NocturnalError('runtime', `cannot start downloading ${options.uri}: ${rootMessage(error)}${statusHint(error)}`, { cause: error });
     }
-    this.stopIdle();
-    await handle.close();
-    progress(true);
-
-    if (total !== null && done < total) {
-      throw new NocturnalError('runtime', `the connection to ${this.where} closed after ${formatBytes(done)} of ${formatBytes(total)}${keptNote(done, this.partialPath)}`);
-    }
-    if (total !== null && done > total) {
-      await rm(this.partialPath, { force: true });
-      throw new NocturnalError('runtime', `${this.where} sent ${done} bytes but announced ${total}; nothing was kept, try again`);
-    }
-    return done;
   }
 
-  private async finish(total: number | null, resumedFrom: number): Promise<DownloadResult> {
-    const size = await fileSize(this.partialPath);
-    this.emit({ phase: 'verifying', bytesDone: size, bytesTotal: total ?? size, resumedFrom, bytesPerSecond: 0, etaSeconds: null }, true);
-    const check = await inspectGguf(this.partialPath);
+  private async transfer(downloader: ModelDownloader, fileName: string, resumedFrom: number): Promise<void> {
+    const { options } = this;
+    const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    const stop = new AbortController();
+    let stalled = false;
+    let lastBytes = downloader.downloadedSize;
+    let lastMove = Date.now();
+    const started = Date.now();
+    const watchdog = setInterval(
+      () => {
+        const now = downloader.downloadedSize;
+        if (now !== lastBytes) {
+          lastBytes = now;
+          lastMove = Date.now();
+          this.progress(downloader, fileName, resumedFrom, started, false);
+        } else if (Date.now() - lastMove >= idleTimeoutMs) {
+          stalled = true;
+          stop.abort(new Error('stalled'));
+        }
+      },
+      Math.max(10, Math.min(250, idleTimeoutMs / 4)),
+    );
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    try {
+      await downloader.download({ signal });
+      // A cancelled download ends quietly in ipull: only the state tells it from a finished one.
+      if (signal.aborted) throw signal.reason;
+      if (downloader.totalSize > 0 && downloader.downloadedSize < downloader.totalSize) throw new Error('the transfer ended early');
+    } catch (error) {
+      const of = `${formatBytes(downloader.downloadedSize)} of ${formatBytes(downloader.totalSize)}`;
+      const kept = `; what arrived is kept in ${this.staging}: pull again to resume`;
+      if (options.signal?.aborted) throw new NocturnalError('runtime', `download of ${fileName} cancelled at ${of}${kept}`, { cause: error });
+      if (stalled) throw new NocturnalError('runtime', `${describe(options.uri)} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s (at ${of})${kept}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new NocturnalError('runtime', `the disk filled up at ${of}; free some space${kept}`, { cause: error });
+      throw new NocturnalError('runtime', `downloading ${describe(options.uri)} failed at ${of}: ${rootMessage(error)}${statusHint(error)}${kept}`, { cause: error });
+    } finally {
+      clearInterval(watchdog);
+    }
+    this.progress(downloader, fileName, resumedFrom, started, true);
+  }
+
+  /** Verifies what arrived and moves it into the models folder; a bad file is deleted, never kept. */
+  private async accept(downloader: ModelDownloader, fileName: string, resumedFrom: number): Promise<DownloadResult> {
+    const { options } = this;
+    const staged = downloader.filesInfo.map((f) => f.filePath);
+    const entry = join(this.staging, fileName);
+    const bytes = downloader.totalSize;
+    this.emit({ phase: 'verifying', bytesDone: bytes, bytesTotal: bytes, resumedFrom, bytesPerSecond: 0, etaSeconds: null }, fileName, true);
+    const check = await inspectModelFile(entry);
     if (!check.ok) {
-      await rm(this.partialPath, { force: true });
-      throw new NocturnalError('validation', `the file from ${this.where} is not a usable GGUF model: ${check.reason}; nothing was kept`);
+      for (const file of staged) await rm(file, { force: true });
+      throw new NocturnalError('validation', `the file from ${describe(options.uri)} is not a usable GGUF model: ${check.reason}; nothing was kept`);
     }
-    if (check.facts.splitCount > 1) {
-      await rm(this.partialPath, { force: true });
-      throw new NocturnalError('validation', `the file from ${this.where} is one part of a model split into ${check.facts.splitCount} files; pull a single-file quantization`);
+    const files: string[] = [];
+    for (const file of staged) {
+      const target = join(options.modelsDir, basename(file));
+      await rename(file, target);
+      files.push(target);
     }
-    await rename(this.partialPath, this.finalPath);
-    this.options.log.info({ file: this.finalPath, bytes: size, architecture: check.facts.architecture }, 'model downloaded');
-    return { path: this.finalPath, bytes: size, resumedFrom, facts: check.facts };
+    await rm(this.staging, { recursive: false }).catch(() => undefined);
+    const path = join(options.modelsDir, fileName);
+    options.log.info({ file: path, parts: files.length, bytes, architecture: check.facts.architecture }, 'model downloaded');
+    return { path, fileName, files, bytes, resumedFrom, facts: check.facts };
   }
 
-  private async checkDiskSpace(needed: number, freedByRestart: number, response: Response): Promise<void> {
+  private async checkDiskSpace(needed: number, downloader: ModelDownloader): Promise<void> {
     const reserve = this.options.reserveBytes ?? 0;
     const fsStats = await statfs(this.options.modelsDir);
-    const free = fsStats.bavail * fsStats.bsize + freedByRestart;
+    const free = fsStats.bavail * fsStats.bsize;
     if (needed + reserve <= free) return;
-    await discard(response);
-    this.stopIdle();
+    await downloader.cancel({ deleteTempFile: false }).catch(() => undefined);
     const reserveNote = reserve > 0 ? ` and keep ${formatBytes(reserve)} free (safety.min_free_disk_gb)` : '';
     throw new NocturnalError(
       'runtime',
@@ -257,43 +220,24 @@ class Transfer {
     );
   }
 
-  /** Describes an interruption; the .partial stays so that the next pull resumes. */
-  private interrupted(error: unknown, done: number, total: number | null): NocturnalError {
-    const of = total === null ? formatBytes(done) : `${formatBytes(done)} of ${formatBytes(total)}`;
-    const kept = keptNote(done, this.partialPath);
-    if (this.options.signal?.aborted) return new NocturnalError('runtime', `download of ${this.options.fileName} cancelled at ${of}${kept}`, { cause: error });
-    if (this.idle.signal.aborted) {
-      return new NocturnalError('runtime', `${this.where} sent nothing for ${Math.round(this.idleTimeoutMs / 1000)} s (at ${of})${kept}`, { cause: error });
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') return new NocturnalError('runtime', `the disk filled up at ${of}; free some space${kept}`, { cause: error });
-    return new NocturnalError('runtime', `downloading ${this.where} failed at ${of}: ${rootMessage(error)}${kept}`, { cause: error });
+  private progress(downloader: ModelDownloader, fileName: string, resumedFrom: number, started: number, force: boolean): void {
+    const done = downloader.downloadedSize;
+    const total = downloader.totalSize;
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? Math.max(0, done - resumedFrom) / seconds : 0;
+    const eta = rate > 0 ? (total - done) / rate : null;
+    this.emit({ phase: 'downloading', bytesDone: done, bytesTotal: total, resumedFrom, bytesPerSecond: rate, etaSeconds: eta }, fileName, force);
   }
 
-  private signal(): AbortSignal {
-    return this.options.signal ? AbortSignal.any([this.options.signal, this.idle.signal]) : this.idle.signal;
-  }
-
-  private kickIdle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.idle.abort(new Error('stalled')), this.idleTimeoutMs);
-  }
-
-  private stopIdle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-  }
-
-  private emit(progress: Omit<DownloadProgress, 'fileName'>, force: boolean): void {
-    // Forced events (phase changes, the last byte) do not count against the interval, so the first
-    // bytes of a download always show at once.
+  private emit(progress: Omit<DownloadProgress, 'fileName'>, fileName: string, force: boolean): void {
+    // Forced events (phase changes, the last byte) do not count against the interval.
     if (!force) {
       const now = Date.now();
-      if (now - this.lastEmit < this.progressIntervalMs) return;
+      if (now - this.lastEmit < (this.options.progressIntervalMs ?? 250)) return;
       this.lastEmit = now;
     }
     try {
-      this.options.onProgress?.({ fileName: this.options.fileName, ...progress });
+      this.options.onProgress?.({ fileName, ...progress });
     } catch (error) {
       // A broken progress display must not break the download.
       this.options.log.debug({ err: error }, 'progress callback failed');
@@ -301,44 +245,31 @@ class Transfer {
   }
 }
 
-async function fileSize(file: string): Promise<number> {
-  return stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
+/** Unfinished downloads in the staging folder: model file name → its `.ipull` file. */
+export async function unfinishedDownloads(modelsDir: string): Promise<Map<string, string>> {
+  const staging = stagingDirFor(modelsDir);
+  const names = await readdir(staging).catch(() => [] as string[]);
+  const found = new Map<string, string>();
+  for (const name of names) if (name.endsWith(unfinishedSuffix)) found.set(name.slice(0, -unfinishedSuffix.length), join(staging, name));
+  return found;
 }
 
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
-}
-
-function parseLength(header: string | null): number | null {
-  return header !== null && /^\d+$/.test(header.trim()) ? Number(header.trim()) : null;
-}
-
-function parseContentRange(header: string | null): { start: number; total: number | null } | null {
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? '');
-  if (!match?.[1] || !match[3]) return null;
-  return { start: Number(match[1]), total: match[3] === '*' ? null : Number(match[3]) };
-}
-
-function parseUnsatisfiedRange(header: string | null): number | null {
-  const match = /^bytes \*\/(\d+)$/.exec(header?.trim() ?? '');
-  return match?.[1] ? Number(match[1]) : null;
-}
-
-/** The URL without its query: signed or tokenised query strings never reach logs or messages. */
-function describeUrl(url: string): string {
+/** The URL or URI without its query: signed or tokenised query strings never reach logs or messages. */
+function describe(uri: string): string {
   try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
+    const parsed = new URL(uri);
+    return parsed.protocol === 'hf:' ? uri : `${parsed.origin}${parsed.pathname}`;
   } catch {
-    return '(invalid URL)';
+    return uri;
   }
 }
 
-function keptNote(bytes: number, partialPath: string): string {
-  return bytes > 0 ? `; ${formatBytes(bytes)} kept in ${partialPath}: pull again to resume` : '';
+function sameOrigin(url: string, hubUrl: string): boolean {
+  try {
+    return new URL(url).origin === new URL(hubUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 function httpHint(status: number): string {
@@ -348,6 +279,12 @@ function httpHint(status: number): string {
   if (status === 429) return ' (rate limited: try again later, or set HF_TOKEN)';
   if (status >= 500) return ' (a server error: try again later)';
   return '';
+}
+
+/** ipull's StatusCodeError carries the HTTP status; say what it means. */
+function statusHint(error: unknown): string {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? httpHint(status) : '';
 }
 
 function rootMessage(error: unknown): string {

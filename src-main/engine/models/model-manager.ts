@@ -12,10 +12,13 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
 import { findCatalogModel, modelCatalog } from './catalog';
 import type { CatalogModel } from './catalog';
+import { resolveSizing } from '../llm/context-sizing';
 import { acquireDownloadLock, downloadLockFile } from './download-lock';
-import { inspectGguf, isRegularFile, verifyGguf } from './gguf-verify';
-import { downloadModel, partialPathFor } from './model-downloader';
+import { inspectModelFile, isLaterSplitPart, isRegularFile, modelFileParts, readModelFacts } from './gguf-facts';
+import { downloadModel, stagingDirFor, unfinishedDownloads, unfinishedSuffix } from './model-downloader';
 import type { DownloadProgress } from './model-downloader';
+import { estimateModelFit } from './model-fit';
+import type { MachineMemory, ModelFit } from './model-fit';
 import { defaultHubUrl, parseModelUri } from './model-uri';
 import type { ModelSource } from './model-uri';
 import type { InstalledModel, ModelList, PullResult, RemoveModelResult, UseModelResult } from '../../../src-shared/domain/models';
@@ -41,6 +44,8 @@ export interface ModelManagerOptions {
    * any other change; without one the file is edited directly (the CLI, which has no listeners).
    */
   writeConfig?: (fieldPath: string[], value: unknown) => void;
+  /** Judge "fits" against this memory instead of this machine's (tests). */
+  machine?: MachineMemory;
 }
 
 export interface PullOptions {
@@ -64,8 +69,9 @@ export class ModelManager {
     const modelPath = config.llm.model_path;
     const activePath = modelPath === null ? null : await this.resolveConfigured(modelPath);
     const files = await this.scanModelsDir();
+    const sequences = config.parallel.max_parallel_attempts;
     const models: ModelListEntry[] = [];
-    const entry = (fileName: string, catalog: CatalogModel | null): ModelListEntry => {
+    const entry = async (fileName: string, catalog: CatalogModel | null): Promise<ModelListEntry> => {
       const path = join(this.modelsDir, fileName);
       const size = files.models.get(fileName);
       const partial = files.partials.get(fileName);
@@ -79,15 +85,16 @@ export class ModelManager {
         inUse: activePath === path,
         external: false,
         catalog,
+        fit: size === undefined ? null : await this.fitOf(path, sequences),
       };
     };
     const listed = new Set<string>();
     for (const model of this.catalog) {
-      models.push(entry(model.fileName, model));
+      models.push(await entry(model.fileName, model));
       listed.add(model.fileName);
     }
     const others = [...new Set([...files.models.keys(), ...files.partials.keys()])].filter((f) => !listed.has(f)).sort();
-    for (const fileName of others) models.push(entry(fileName, null));
+    for (const fileName of others) models.push(await entry(fileName, null));
 
     const activeExists = activePath !== null && (await isRegularFile(activePath));
     if (activePath !== null && !models.some((m) => m.path === activePath)) {
@@ -103,9 +110,28 @@ export class ModelManager {
         inUse: true,
         external,
         catalog: null,
+        fit: activeExists ? await this.fitOf(activePath, sequences) : null,
       });
     }
-    return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models, machineMemoryBytes: totalmem() };
+    const activeFit = models.find((m) => m.inUse)?.fit ?? null;
+    let sizing: ModelList['sizing'] = null;
+    if (config.llm.provider === 'openai' || config.llm.context_size !== 'auto') sizing = resolveSizing(config.llm, null);
+    else if (activeFit?.contextSize != null) {
+      sizing = resolveSizing(config.llm, { contextSize: activeFit.contextSize, trainContextSize: activeFit.trainContextSize ?? activeFit.contextSize });
+    }
+    return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models, sizing, machineMemoryBytes: this.options.machine?.ramTotal ?? totalmem() };
+  }
+
+  /** GgufInsights' estimate from the file's real header; null when the header cannot be read. */
+  private async fitOf(path: string, sequences: number): Promise<ModelFit | null> {
+    const check = await inspectModelFile(path);
+    if (!check.ok) return null;
+    try {
+      return await estimateModelFit(check.info, { sequences, ...(this.options.machine ? { machine: this.options.machine } : {}) });
+    } catch (error) {
+      this.options.log.debug({ err: error, path }, 'no fit estimate for this model');
+      return null;
+    }
   }
 
   /** What pull() would download, without downloading: for a confirmation line or dialog. */
@@ -116,22 +142,27 @@ export class ModelManager {
   async pull(uriOrName: string, options: PullOptions = {}): Promise<PullResult> {
     const source = this.resolveSource(uriOrName);
     const config = this.loadConfig().config;
-    const name = source.catalog?.id ?? source.fileName;
-    const path = join(this.modelsDir, source.fileName);
-    const inUse = async () => config.llm.model_path !== null && (await this.resolveConfigured(config.llm.model_path)) === path;
+    const inUse = async (path: string) => config.llm.model_path !== null && (await this.resolveConfigured(config.llm.model_path)) === path;
 
-    if (await isRegularFile(path)) {
-      const check = await inspectGguf(path);
-      if (!check.ok) {
-        throw new NocturnalError('conflict', `${path} already exists but is not a usable GGUF model (${check.reason}); remove it with \`nocturnal model remove ${source.fileName}\` and pull again`);
+    if (source.fileName !== null) {
+      const path = join(this.modelsDir, source.fileName);
+      if (await isRegularFile(path)) {
+        const check = await inspectModelFile(path);
+        if (!check.ok) {
+          throw new NocturnalError('conflict', `${path} already exists but is not a usable GGUF model (${check.reason}); remove it with \`nocturnal model remove ${source.fileName}\` and pull again`);
+        }
+        const name = source.catalog?.id ?? source.fileName;
+        return { name, fileName: source.fileName, path, bytes: check.facts.fileSize, alreadyInstalled: true, resumedFrom: 0, facts: check.facts, inUse: await inUse(path) };
       }
-      return { name, fileName: source.fileName, path, bytes: check.facts.fileSize, alreadyInstalled: true, resumedFrom: 0, facts: check.facts, inUse: await inUse() };
     }
+    // The token goes to the hub only (node-llama-cpp sends it to hub URLs, and the probe checks the origin).
     const token = source.onHub ? (nonEmpty(this.options.env['HF_TOKEN']) ?? nonEmpty(this.options.env['HUGGING_FACE_HUB_TOKEN'])) : undefined;
     const result = await downloadModel({
-      url: source.url,
+      uri: source.uri,
+      probeUrl: source.probeUrl,
       fileName: source.fileName,
       modelsDir: this.modelsDir,
+      hubUrl: this.hubUrl,
       log: this.options.log,
       token,
       onProgress: options.onProgress,
@@ -139,7 +170,8 @@ export class ModelManager {
       reserveBytes: config.safety.min_free_disk_gb * 1e9,
       idleTimeoutMs: this.options.idleTimeoutMs,
     });
-    return { name, fileName: source.fileName, path: result.path, bytes: result.bytes, alreadyInstalled: false, resumedFrom: result.resumedFrom, facts: result.facts, inUse: await inUse() };
+    const name = source.catalog?.id ?? result.fileName;
+    return { name, fileName: result.fileName, path: result.path, bytes: result.bytes, alreadyInstalled: false, resumedFrom: result.resumedFrom, facts: result.facts, inUse: await inUse(result.path) };
   }
 
   async use(nameOrPath: string): Promise<UseResult> {
@@ -147,7 +179,7 @@ export class ModelManager {
     if (text === '') throw new NocturnalError('usage', 'model use needs a model name (see `nocturnal model list`) or the path of a .gguf file');
     const file = await this.locate(text);
     if (!(await isRegularFile(file))) throw new NocturnalError('validation', `${file} is not a file; expected a .gguf model file`);
-    const facts = await verifyGguf(file);
+    const facts = await readModelFacts(file);
     const modelPath = (await this.isInModelsDir(file)) ? basename(file) : resolve(file);
     const loaded = this.loadConfig();
     if (this.options.writeConfig) this.options.writeConfig(['llm', 'model_path'], modelPath);
@@ -166,9 +198,11 @@ export class ModelManager {
       throw new NocturnalError('usage', `model remove takes a name from \`nocturnal model list\` (a catalog name or a .gguf file in ${this.modelsDir}), got "${name}"`);
     }
     const path = join(this.modelsDir, fileName);
-    const partial = partialPathFor(path);
+    // The model (every part of a split one) and what an unfinished download left in the staging folder.
+    const parts = modelFileParts(path);
+    const staged = parts.map((p) => join(stagingDirFor(this.modelsDir), `${basename(p)}${unfinishedSuffix}`));
     const existing: string[] = [];
-    for (const p of [path, partial]) if (await isRegularFile(p)) existing.push(p);
+    for (const p of [...parts, ...staged]) if (await isRegularFile(p)) existing.push(p);
     if (existing.length === 0) throw new NocturnalError('not_found', `no model "${text}" in ${this.modelsDir}`);
 
     const modelPath = this.loadConfig().config.llm.model_path;
@@ -226,12 +260,19 @@ export class ModelManager {
     const partials = new Map<string, number>();
     const names = await readdir(this.modelsDir).catch(() => [] as string[]);
     for (const name of names.sort()) {
-      const lower = name.toLowerCase();
-      if (!lower.endsWith('.gguf') && !lower.endsWith('.gguf.partial')) continue;
-      const info = await stat(join(this.modelsDir, name)).catch(() => null);
-      if (!info?.isFile()) continue;
-      if (lower.endsWith('.partial')) partials.set(name.slice(0, -'.partial'.length), info.size);
-      else models.set(name, info.size);
+      // A split model is listed once, by its first part, with the size of all its parts.
+      if (!name.toLowerCase().endsWith('.gguf') || isLaterSplitPart(name)) continue;
+      let size = 0;
+      for (const part of modelFileParts(join(this.modelsDir, name))) {
+        const info = await stat(part).catch(() => null);
+        if (info?.isFile()) size += info.size;
+      }
+      if (size > 0) models.set(name, size);
+    }
+    for (const [name, file] of await unfinishedDownloads(this.modelsDir)) {
+      if (isLaterSplitPart(name)) continue;
+      const info = await stat(file).catch(() => null);
+      if (info?.isFile()) partials.set(name, info.size);
     }
     return { models, partials };
   }

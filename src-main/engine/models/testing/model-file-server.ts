@@ -27,6 +27,13 @@ export interface ServedFile {
   chunked?: boolean;
   /** Answer 302 to this absolute URL. */
   redirectTo?: string;
+  /**
+   * Bytes at or past this offset of the file are never sent: a response reaching it sends what comes
+   * before and then stalls, as a dropped link does mid-file. Clear it (serve again) to let the rest through.
+   */
+  stallFrom?: number;
+  /** Answer 401 unless the request carries `Authorization: Bearer <this>`, as a gated hub repository does. */
+  requireBearer?: string;
 }
 
 export interface ServedRequest {
@@ -57,6 +64,11 @@ export async function startModelFileServer(initial: Record<string, ServedFile> =
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
       return;
     }
+    if (file.requireBearer !== undefined && req.headers.authorization !== `Bearer ${file.requireBearer}`) {
+      record(401);
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('Access to model is restricted');
+      return;
+    }
     if (file.status !== undefined) {
       record(file.status);
       res.writeHead(file.status, { 'content-type': 'text/plain' }).end(`status ${file.status}`);
@@ -76,8 +88,10 @@ export async function startModelFileServer(initial: Record<string, ServedFile> =
     }
 
     const size = file.body.length;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    // Open (`bytes=N-`) and closed (`bytes=N-M`) ranges, as browsers and parallel downloaders send them.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     let start = 0;
+    let end = size;
     let status = 200;
     if (range?.[1] !== undefined && !file.ignoreRange) {
       start = Number(range[1]);
@@ -86,13 +100,22 @@ export async function startModelFileServer(initial: Record<string, ServedFile> =
         res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
         return;
       }
+      if (range[2]) end = Math.min(size, Number(range[2]) + 1);
       status = 206;
-      headers['content-range'] = `bytes ${start}-${size - 1}/${size}`;
+      headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
     }
-    const body = file.body.subarray(start);
+    const body = file.body.subarray(start, end);
     if (!file.chunked) headers['content-length'] = body.length;
     record(status);
     res.writeHead(status, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    if (file.stallFrom !== undefined && end > file.stallFrom) {
+      res.write(body.subarray(0, Math.max(0, file.stallFrom - start)));
+      return;
+    }
 
     const cutsSoFar = cuts.get(path) ?? 0;
     if (file.cutAfter !== undefined && cutsSoFar < (file.cutTimes ?? 1)) {

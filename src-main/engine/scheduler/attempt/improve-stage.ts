@@ -28,7 +28,9 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
   const { deps, task, workspace, worktree, signal, record } = run;
   const { config, git } = deps;
 
-  const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
+  // llm.context_size / max_tokens as the model uses them (`auto` resolved from the loaded model).
+  const sizes = await deps.model.sizing();
+  const budget = Math.max(256, Math.floor((sizes.contextSize - sizes.maxTokens) * 0.6));
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
   // Rebuilt from the worktree before every cycle: the model edits the files as they are now.
