@@ -35,6 +35,8 @@ export interface DownloadModelOptions {
   log: Logger;
   /** The hub base URL (`hf:` URIs resolve against it; the token goes only there). */
   hubUrl: string;
+  /** The source is on the hub; otherwise node-llama-cpp is not told about the hub at all (it matches hosts, not ports). Default true. */
+  onHub?: boolean;
   /** Hugging Face token, sent to the hub only. Never logged. */
   token?: string | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
@@ -134,8 +136,8 @@ class Transfer {
         // Kept on cancel and on failure: the next pull resumes it.
         deleteTempFileOnCancel: false,
         skipExisting: false,
-        endpoints: { huggingFace: `${options.hubUrl.replace(/\/+$/, '')}/` },
-        ...(options.token ? { tokens: { huggingFace: options.token } } : {}),
+        ...(options.onHub === false ? {} : { endpoints: { huggingFace: `${options.hubUrl.replace(/\/+$/, '')}/` } }),
+        ...(options.token && options.onHub !== false ? { tokens: { huggingFace: options.token } } : {}),
       });
     } catch (error) {
       throw new NocturnalError('runtime', `cannot start downloading ${options.uri}: ${rootMessage(error)}${statusHint(error)}`, { cause: error });

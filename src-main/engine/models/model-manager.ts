@@ -5,6 +5,7 @@
 import { readdir, realpath, rm, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { setConfigValue, loadConfigDetailed } from '../config/config-file';
 import type { LoadedConfig } from '../config/config-file';
 import { homePaths } from '../config/home';
@@ -122,12 +123,11 @@ export class ModelManager {
     return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models, sizing, machineMemoryBytes: this.options.machine?.ramTotal ?? totalmem() };
   }
 
-  /** GgufInsights' estimate from the file's real header; null when the header cannot be read. */
+  /** GgufInsights' estimate from the file's real header (the header is all it reads); null when it cannot be read. */
   private async fitOf(path: string, sequences: number): Promise<ModelFit | null> {
-    const check = await inspectModelFile(path);
-    if (!check.ok) return null;
     try {
-      return await estimateModelFit(check.info, { sequences, ...(this.options.machine ? { machine: this.options.machine } : {}) });
+      const info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false, ignoreKeys: ['tokenizer.ggml.merges'] });
+      return await estimateModelFit(info, { sequences, ...(this.options.machine ? { machine: this.options.machine } : {}) });
     } catch (error) {
       this.options.log.debug({ err: error, path }, 'no fit estimate for this model');
       return null;
@@ -163,6 +163,7 @@ export class ModelManager {
       fileName: source.fileName,
       modelsDir: this.modelsDir,
       hubUrl: this.hubUrl,
+      onHub: source.onHub,
       log: this.options.log,
       token,
       onProgress: options.onProgress,
