@@ -1,8 +1,10 @@
 // "Does this model fit this machine, and with how much context?" answered by node-llama-cpp's own
-// estimator (GgufInsights) from the file's real header: the weights' size by tensor type, the KV cache
+// estimator (GgufInsights) from the file's real header, for the CPU (the loader lets node-llama-cpp
+// weigh a GPU's VRAM itself at load time): the weights' size by tensor type, the KV cache
 // per token from the layer count and attention shape, the graph overhead, against the RAM (and VRAM)
 // the machine has. The largest context that fits, up to the one the model was trained for, is what
 // llm.context_size `auto` resolves to (the loader lets node-llama-cpp make the same choice at load time).
+import { totalmem } from 'node:os';
 import { GgufInsights, InsufficientMemoryError } from 'node-llama-cpp';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import type { ModelFit } from '../../../src-shared/domain/models';
@@ -51,15 +53,21 @@ export async function estimateModelFit(info: GgufFileInfo, options: EstimateFitO
     if (!(error instanceof InsufficientMemoryError)) throw error;
     contextSize = null;
   }
-  // The memory at the context chosen (or at the smallest useful one when none fits, to say by how much).
-  const scored = await resolver.resolveAndScoreConfig({ targetContextSize: contextSize ?? Math.min(trainContextSize ?? 4096, 2048) }, hardware);
+  // RAM for the weights plus the context at the size chosen (at the smallest useful one when none
+  // fits, to say by how much). node-llama-cpp's context choice counts memory-mapped weights as page
+  // cache it may reclaim; on a CPU every weight is read for every token, so "fits" also asks that
+  // weights and context together stay within the machine's memory, else the model pages from disk.
+  const measuredAt = contextSize ?? Math.min(trainContextSize ?? 4096, 2048);
+  const context = await insights.estimateContextResourceRequirementsV2({ contextSize: measuredAt, modelGpuLayers: 0, sequences: options.sequences ?? 1 });
+  const ramBytes = insights.modelSize + context.cpuRam;
+  const ramTotal = machine?.ramTotal ?? totalmem();
   return {
     trainContextSize,
     contextSize,
     modelBytes: insights.modelSize,
-    ramBytes: scored.resolvedValues.totalRamUsage,
-    vramBytes: scored.resolvedValues.totalVramUsage,
-    gpuLayers: scored.resolvedValues.gpuLayers,
-    fits: contextSize !== null && scored.compatibilityScore > 0,
+    ramBytes,
+    vramBytes: context.gpuVram,
+    gpuLayers: 0,
+    fits: contextSize !== null && ramBytes <= ramTotal,
   };
 }

@@ -107,6 +107,7 @@ describe('ModelManager.list', () => {
     const smallFit = small.models.find((m) => m.name === 'codellama-13b-instruct')?.fit;
     expect(smallFit?.contextSize).toBeGreaterThan(2048);
     expect(smallFit?.contextSize).toBeLessThan(16384);
+    expect(smallFit?.fits).toBe(false);
     expect(small.sizing?.source).toContain("that fits this machine's memory");
     // A configured number is used as it is.
     setConfigValue(home.path, ['llm', 'context_size'], 4096);
