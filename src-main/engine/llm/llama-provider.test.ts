@@ -78,6 +78,7 @@ describe('LlamaProvider with the tiny model', () => {
       gpu: false,
       threads: 1,
       chatWrapper: 'Llama2Chat',
+      sizing: { contextSize: 1024, maxTokens: 256, source: 'llm.context_size 1024 (configured); llm.max_tokens auto: 256 (a quarter of it)' },
     });
 
     // "Free memory now" while a reply is being generated: the call ends as cancelled, the model goes.
@@ -238,6 +239,20 @@ describe('LlamaProvider with the tiny model', () => {
     // [/INST], which the later turn writes as part of the recorded reply instead.
     expect(second.usage.cachedTokens).toBeGreaterThanOrEqual(first.usage.promptTokens - 1);
     expect(second.usage.promptTokens).toBeGreaterThan(first.usage.promptTokens);
+  });
+
+  it('sizes llm.context_size auto from the model (its trained 4096 tokens fit) and max_tokens auto at a quarter', async () => {
+    const auto = new LlamaProvider({ config: config({ context_size: 'auto', max_tokens: 'auto' }), log: silentLogger() });
+    expect(auto.sizingNow).toBeUndefined();
+    const sizing = await auto.sizing();
+    expect(sizing).toEqual({ contextSize: 4096, maxTokens: 1024, source: "llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)" });
+    expect(auto.info).toMatchObject({ contextSize: 4096, trainContextSize: 4096, sizing });
+    expect(auto.sizingNow).toEqual(sizing);
+    await auto.stop();
+    // A configured number is kept as it is.
+    const fixed = new LlamaProvider({ config: config({ context_size: 2048, max_tokens: 300 }), log: silentLogger() });
+    expect(await fixed.sizing()).toMatchObject({ contextSize: 2048, maxTokens: 300 });
+    await fixed.stop();
   });
 
   it('refuses a context larger than the model was trained for', async () => {
