@@ -150,3 +150,20 @@ describe('setConfigValue', () => {
     expect(fs.readFileSync(path.join(home, 'config.yaml'), 'utf8')).toBe('scheduler:\n  night_mode: true\n');
   });
 });
+
+describe('llm.context_size and llm.max_tokens', () => {
+  it('default to auto, and take auto or a number from the file and the environment', () => {
+    expect(defaultConfig().llm).toMatchObject({ context_size: 'auto', max_tokens: 'auto' });
+    writeConfig('llm:\n  context_size: 8192\n  max_tokens: auto\n');
+    expect(loadConfig({ home, env: {} }).llm).toMatchObject({ context_size: 8192, max_tokens: 'auto' });
+    expect(loadConfig({ home, env: { NOCTURNAL_LLM_CONTEXT_SIZE: 'auto', NOCTURNAL_LLM_MAX_TOKENS: '1500' } }).llm).toMatchObject({ context_size: 'auto', max_tokens: 1500 });
+  });
+
+  it('refuse anything else, naming the field and what is expected', () => {
+    writeConfig('llm:\n  context_size: big\n  max_tokens: 0\n');
+    const problems = problemsOf(() => loadConfig({ home, env: {} }));
+    expect(problems.find((p) => p.path === 'llm.context_size')?.message).toContain('expected "auto" or a number of tokens of at least 512');
+    // A number out of range is told as such by the number's own rule.
+    expect(problems.find((p) => p.path === 'llm.max_tokens')?.message).toContain('expected number to be >0');
+  });
+});
