@@ -10,8 +10,11 @@ import { loadConfig } from '../../engine/config/config-file';
 import { isUserInputError } from '../../engine/errors/nocturnal-error';
 import { createTempDir } from '../../engine/git/testing/temp-repo';
 import type { ModelList } from '../../engine/models/model-manager';
+import { silentLogger } from '../../engine/log/logger';
+import { downloadModel } from '../../engine/models/model-downloader';
 import { startModelFileServer } from '../../engine/models/testing/model-file-server';
 import type { ModelFileServer } from '../../engine/models/testing/model-file-server';
+import { buildLargeGguf } from '../../engine/models/testing/split-gguf';
 import { CliContext } from '../cli-context';
 import type { CliIo } from '../cli-io';
 import { registerModelCommands } from './model-commands';
@@ -79,8 +82,11 @@ describe('nocturnal model list', () => {
     const run = await model(['list']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('llm.model_path: (not set: nocturnal model use NAME)');
-    expect(run.stdout).toMatch(/codellama-13b-instruct\s+~7\.9 GB\s+~12\.0 GB\s+16384\s+not installed, default/);
+    expect(run.stdout).toMatch(/codellama-13b-instruct\s+~7\.9 GB\s+~12\.0 GB\s+\? \/ 16384\s+not installed, default/);
     expect(run.stdout).toContain('qwen2.5-coder-14b-instruct');
+    // The better choices are explained beside the default.
+    expect(run.stdout).toContain('The Qwen2.5-Coder models below edit code better for the memory');
+    expect(run.stdout).toContain('best pick for 8–16 GB machines');
   });
 
   it('prints JSON with --json', async () => {
@@ -98,7 +104,7 @@ describe('nocturnal model pull', () => {
     const saved = join(home.path, 'models', codellamaFile);
     expect(run.stdout).toContain(`saved ${saved} (657 KB, GGUF v3, llama "nocturnal-tiny", trained context 4096)`);
     expect(run.stdout).toContain('next: nocturnal model use codellama-13b-instruct');
-    expect(run.stderr).toContain(`pulling codellama-13b-instruct (about 7.9 GB; needs about 12.0 GB of RAM) from ${hub.url}/TheBloke/`);
+    expect(run.stderr).toContain(`pulling codellama-13b-instruct (about 7.9 GB) from ${hub.url}/TheBloke/`);
     expect(run.stderr).toContain(`${codellamaFile}: 100% (657 KB / 657 KB`);
     expect(run.stderr).toContain(`verifying ${codellamaFile}`);
     expect(run.stderr).not.toContain('\r');
@@ -117,20 +123,38 @@ describe('nocturnal model pull', () => {
   it('exits 2 with a clear message on 404 (the file named does not exist) and on a malformed source', async () => {
     const missing = await model(['pull', 'hf:someone/nothing/missing.gguf']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nocturnal: .*missing\.gguf does not exist \(HTTP 404\)/);
+    expect(missing.stderr).toContain(`nocturnal: hf:someone/nothing/missing.gguf does not exist (HTTP 404 from ${hub.url}/someone/nothing/resolve/main/missing.gguf)`);
     const malformed = await model(['pull', 'definitely-not-a-model']);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('hf:USER/REPO/FILE.gguf');
   });
 
-  it('says how to resume after an interrupted download, and resumes', async () => {
-    hub.serve('/u/r/resolve/main/big.gguf', { body: tiny, cutAfter: 100_000 });
-    const first = await model(['pull', 'hf:u/r/big.gguf']);
-    expect(first.code).toBe(1);
-    expect(first.stderr).toContain('pull again to resume');
+  it('resumes a download an interruption left in the models folder', async () => {
+    // The first attempt, cut by the user once the first 5 MiB chunk was in (as Ctrl-C does).
+    const big = buildLargeGguf(12 * 1024 * 1024);
+    hub.serve('/u/r/resolve/main/big.gguf', { body: big, stallFrom: 5 * 1024 * 1024 + 1000 });
+    const controller = new AbortController();
+    const interrupted = await downloadModel({
+      uri: 'hf:u/r/big.gguf',
+      probeUrl: `${hub.url}/u/r/resolve/main/big.gguf`,
+      fileName: 'big.gguf',
+      modelsDir: join(home.path, 'models'),
+      hubUrl: hub.url,
+      log: silentLogger(),
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.bytesDone >= 5 * 1024 * 1024) setTimeout(() => controller.abort(), 300);
+      },
+    }).catch((e: unknown) => e as Error);
+    expect((interrupted as Error).message).toContain('pull again to resume');
+    const listed = await model(['list']);
+    expect(listed.stdout).toMatch(/big\.gguf .*not installed, \d+\.\d MB partly downloaded: pull to resume/);
+
+    hub.serve('/u/r/resolve/main/big.gguf', { body: big });
     const second = await model(['pull', 'hf:u/r/big.gguf']);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/resuming big\.gguf at \d/);
+    expect(second.stderr).toMatch(/resuming big\.gguf at [5-9]\.\d MB/);
+    expect((await readFile(join(home.path, 'models', 'big.gguf'))).equals(big)).toBe(true);
     expect(second.stdout).toContain('next: nocturnal model use big.gguf');
   });
 });
@@ -143,7 +167,9 @@ describe('nocturnal model use', () => {
     expect(run.stdout).toContain(`llm.model_path: ${codellamaFile} (written to ${join(home.path, 'config.yaml')})`);
     expect(loadConfig({ home: home.path, env: {} }).llm.model_path).toBe(codellamaFile);
     const list = await model(['list']);
-    expect(list.stdout).toMatch(/\*\s+codellama-13b-instruct .*installed, in use, default/);
+    expect(list.stdout).toMatch(/\*\s+codellama-13b-instruct .* 4096 \/ 4096 +installed, fits this machine, in use, default/);
+    // The context and reply sizes auto resolves to, from the installed file's own header.
+    expect(list.stdout).toContain("context: llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)");
   });
 
   it('accepts a path outside the models folder and warns about overrides and the provider', async () => {
