@@ -167,8 +167,17 @@ class Transfer {
       Math.max(10, Math.min(250, idleTimeoutMs / 4)),
     );
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-      await downloader.download({ signal });
+      const finished = downloader.download({ signal });
+      finished.catch(() => undefined);
+      // A download cancelled while ipull is still starting its streams may never settle: the abort is
+      // waited for beside it, and the progress file is closed (kept) before the error is reported.
+      await Promise.race([finished, aborted.then(() => downloader.cancel({ deleteTempFile: false }).catch(() => undefined))]);
       // A cancelled download ends quietly in ipull: only the state tells it from a finished one.
       if (signal.aborted) throw signal.reason;
       if (downloader.totalSize > 0 && downloader.downloadedSize < downloader.totalSize) throw new Error('the transfer ended early');
@@ -181,6 +190,7 @@ class Transfer {
       throw new NocturnalError('runtime', `downloading ${describe(options.uri)} failed at ${of}: ${rootMessage(error)}${statusHint(error)}${kept}`, { cause: error });
     } finally {
       clearInterval(watchdog);
+      signal.removeEventListener('abort', onAbort);
     }
     this.progress(downloader, fileName, resumedFrom, started, true);
   }
