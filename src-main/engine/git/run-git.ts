@@ -23,6 +23,7 @@ export interface GitPolicyRefusal {
  * A refusal (or a throw) stops the command; git is never started.
  */
 // `void` too, so an observing function (`(argv) => void seen.push(argv)`) is a policy that allows all.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 export type GitCommandPolicy = (argv: readonly string[]) => GitPolicyRefusal | null | undefined | void;
 
 /** What every git operation of this layer accepts and hands down to `runGit`. */
