@@ -8,6 +8,7 @@ import { assertOwnedPath, samePath } from './owned-path';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { pinnedGit } from './engine-worktree';
 import type { EngineWorktree } from './engine-worktree';
+import { withMessageFile } from './message-file';
 
 export interface CommitAllParams extends GitCallOptions {
   worktree: EngineWorktree;
@@ -34,10 +35,14 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
 
   // Literal pathspecs: a file named `*` or `:(glob)x` is a name, never a pattern.
   const literal = { ...call, env: { GIT_LITERAL_PATHSPECS: '1' } };
-  // Ignored files stay out, as `add --all` would leave them (naming them explicitly is an error).
-  const ignored = params.paths.length === 0
-    ? new Set<string>()
-    : new Set((await runGit(worktreePath, ['check-ignore', '-z', '--stdin'], { ...call, okExitCodes: [0, 1], input: `${params.paths.join('\0')}\0` })).stdout.split('\0').filter((p) => p !== ''));
+  // Ignored files stay out, as `add --all` would leave them (naming them explicitly is an error): the
+  // untracked ones among the paths that the ignore rules match. (`check-ignore -z` needs `--stdin`, and
+  // simple-git offers no stdin; `ls-files -z` names them unquoted from argv.)
+  const ignored = new Set<string>();
+  for (const batch of argvBatches(params.paths)) {
+    const listed = await runGit(worktreePath, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...batch], literal);
+    for (const p of listed.stdout.split('\0')) if (p !== '') ignored.add(p);
+  }
   const paths = params.paths.filter((p) => !ignored.has(p));
   if (paths.length === 0) return { kind: 'nothing-to-commit' };
   await runGit(worktreePath, ['add', '--all', '--', ...paths], literal);
@@ -47,13 +52,29 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
   });
   if (staged.exitCode === 0) return { kind: 'nothing-to-commit' };
 
-  const message = params.message.endsWith('\n') ? params.message : `${params.message}\n`;
   // --no-verify on top of the disabled hooksPath: belt and braces against the user's commit hooks.
-  await runGit(
-    worktreePath,
-    ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', '--file=-'],
-    { ...call, input: message },
+  await withMessageFile(params.message, (file) =>
+    runGit(worktreePath, ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', `--file=${file}`], call),
   );
   const head = await runGit(worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
   return { kind: 'committed', commit: head.stdout.trim() };
+}
+
+/** Paths in groups that stay well under the OS limit on a command line (about 2 MiB on Linux). */
+function argvBatches(paths: readonly string[], maxBytes = 256 * 1024): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const p of paths) {
+    const bytes = Buffer.byteLength(p) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(p);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

@@ -4,6 +4,7 @@
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
 import { assertOid } from './refs';
+import { withMessageFile } from './message-file';
 import { NocturnalError } from '../errors/nocturnal-error';
 
 export interface CommitTreeParams extends GitCallOptions {
@@ -18,11 +19,8 @@ export async function commitTree(params: CommitTreeParams): Promise<string> {
   assertOid(params.tree, 'tree');
   for (const parent of params.parents) assertOid(parent, 'parent');
   if (params.message.trim() === '') throw new NocturnalError('validation', 'a commit message must not be empty');
-  const args = ['commit-tree', '--no-gpg-sign', params.tree, ...params.parents.flatMap((p) => ['-p', p]), '-F', '-'];
-  const { stdout } = await runGit(params.repoPath, args, { ...callOptions(params), input: withNewline(params.message) });
+  const { stdout } = await withMessageFile(params.message, (file) =>
+    runGit(params.repoPath, ['commit-tree', '--no-gpg-sign', params.tree, ...params.parents.flatMap((p) => ['-p', p]), '-F', file], callOptions(params)),
+  );
   return stdout.trim();
-}
-
-function withNewline(message: string): string {
-  return message.endsWith('\n') ? message : `${message}\n`;
 }

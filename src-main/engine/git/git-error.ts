@@ -1,6 +1,8 @@
 // The one exception type of the git layer. Expected outcomes (a stale ref, a conflict, a dirty
 // worktree) are values in return types; a GitError means git did something we did not plan for, so it
 // carries everything a person needs to reproduce it: the exact argv, where it ran, the exit, stderr.
+// Two kinds are told apart by type, because callers react to them differently: a command the policy
+// refused (git never started) and a git that was stopped (silent past its timeout, or cancelled).
 import { NocturnalError } from '../errors/nocturnal-error';
 
 export interface GitErrorDetails {
@@ -46,4 +48,36 @@ function commandPart(args: readonly string[]): readonly string[] {
   let i = 0;
   while (args[i] === '-c' && i + 1 < args.length) i += 2;
   return args.slice(i);
+}
+
+/** A git command the command policy (or simple-git's own check) refused: git was never started. */
+export class GitRefusedError extends GitError {
+  readonly rule: string;
+  readonly reason: string;
+
+  constructor(details: { args: readonly string[]; cwd: string; rule: string; reason: string }) {
+    super({
+      args: details.args,
+      cwd: details.cwd,
+      exitCode: null,
+      stderr: '',
+      message: `refused by the command policy (${details.rule}): git ${details.args.join(' ')} — ${details.reason}`,
+    });
+    this.name = 'GitRefusedError';
+    this.rule = details.rule;
+    this.reason = details.reason;
+  }
+}
+
+/** Why a running git was killed: it went silent past its timeout, or the caller's signal aborted it. */
+export type GitStopReason = 'timeout' | 'abort';
+
+export class GitStoppedError extends GitError {
+  readonly reason: GitStopReason;
+
+  constructor(details: GitErrorDetails & { reason: GitStopReason }) {
+    super(details);
+    this.name = 'GitStoppedError';
+    this.reason = details.reason;
+  }
 }

@@ -70,11 +70,9 @@ describe('runGit', () => {
     }
   });
 
-  it('passes stdin input and stops reading at maxStdoutBytes', async () => {
+  it('stops reading at maxStdoutBytes', async () => {
     const repo = await createTempRepo();
     try {
-      const hashed = await runGit(repo.path, ['hash-object', '--stdin'], { input: 'hello\n' });
-      expect(hashed.stdout.trim()).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
       const capped = await runGit(repo.path, ['cat-file', '-p', 'HEAD'], { maxStdoutBytes: 10 });
       expect(capped.truncated).toBe(true);
       expect(capped.stdout).toHaveLength(10);

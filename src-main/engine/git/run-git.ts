@@ -1,35 +1,56 @@
-// Every git process the engine spawns goes through `runGit`. That single choke point is what lets us
-// promise DESIGN §2 principle 1: hooks never run (model-written code must not trigger the user's hooks),
-// no prompt can hang a night run, output is in a parseable locale, commits get a fixed identity even on
-// machines without one, and the safety layer can veto any argv through `policy` before it runs.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// Every git process the engine starts goes through `runGit`, and `runGit` starts it through simple-git.
+// That single choke point is what lets us promise DESIGN §2 principle 1: the command policy judges the
+// exact argv before anything starts, hooks never run (model-written code must not trigger the user's
+// hooks), no prompt or hung git can stall a night run (simple-git's timeout plugin kills a git that
+// stays silent), a caller's AbortSignal stops it (simple-git's abort plugin), output is in a parseable
+// locale, and commits get a fixed identity even on machines without one (./git-environment).
+import { GitConstructError, GitPluginError, simpleGit } from 'simple-git';
+import type { SimpleGitOptions } from 'simple-git';
 import type { Logger } from '../log/logger';
-import { GitError } from './git-error';
+import { GitError, GitRefusedError, GitStoppedError } from './git-error';
+import { SAFETY_CONFIG, gitEnvironment } from './git-environment';
 
-/** Called with the full argv (`['git', ...]`) before spawning; throw to refuse the command. */
-export type GitCommandPolicy = (argv: readonly string[]) => void;
+export { AGENT_EMAIL, AGENT_NAME, CONTROLLED_CONFIG_ENV, SAFETY_CONFIG, gitEnvironment } from './git-environment';
+
+/** What a policy answers for a command it refuses. */
+export interface GitPolicyRefusal {
+  rule: string;
+  reason: string;
+}
+
+/**
+ * Called with the full argv (`['git', ...]`) exactly as it will be spawned, before anything starts.
+ * A refusal (or a throw) stops the command; git is never started.
+ */
+// `void` too, so an observing function (`(argv) => void seen.push(argv)`) is a policy that allows all.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+export type GitCommandPolicy = (argv: readonly string[]) => GitPolicyRefusal | null | undefined | void;
 
 /** What every git operation of this layer accepts and hands down to `runGit`. */
 export interface GitCallOptions {
   policy?: GitCommandPolicy;
   logger?: Logger;
+  /** Aborting kills the running git (simple-git's abort plugin) and refuses to start any more. */
+  signal?: AbortSignal;
 }
 
 /** Just the call options out of a larger params object, so no other field can leak into runGit. */
 export function callOptions(source: GitCallOptions): GitCallOptions {
-  return { policy: source.policy, logger: source.logger };
+  return { policy: source.policy, logger: source.logger, signal: source.signal };
 }
 
 export interface RunGitOptions extends GitCallOptions {
-  /** Written to stdin (messages are passed this way, never as argv, so no quoting or length issues). */
-  input?: string;
   /** Exit codes that are answers rather than failures (e.g. 1 for `merge-base --is-ancestor`). */
   okExitCodes?: readonly number[];
-  /** Stop reading stdout after this many bytes and kill git; the result says `truncated`. */
+  /** Stop reading stdout after this many bytes and let git end; the result says `truncated`. */
   maxStdoutBytes?: number;
   /** Extra environment on top of the sanitized one. */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Kill git when it has written nothing for this long (simple-git's `timeout: { block }`: the clock
+   * restarts on every output, so a long command that makes progress is not cut). Default
+   * `GIT_SILENCE_TIMEOUT_MS`.
+   */
   timeoutMs?: number;
   /**
    * Pins git to a git dir and work tree the engine recorded itself (an attempt's worktree), so nothing
@@ -62,171 +83,188 @@ export interface GitResult {
   truncated: boolean;
 }
 
-export const AGENT_NAME = 'Nocturnal Agent';
-export const AGENT_EMAIL = 'nocturnal-agent@localhost';
+/**
+ * A git that writes nothing for ten minutes is waiting on something that will not come (a lock held by
+ * a dead process, a prompt, a network share): long enough for a checkout of a very large repository.
+ */
+export const GIT_SILENCE_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Config overrides passed to every command. `core.hooksPath=/dev/null` is the portable way to disable
- * all hooks (there is no directory to find them in); fsmonitor is a configurable program too; signing
- * would prompt or fail on an unattended machine; pager and colour would corrupt parsed output.
+ * simple-git's own argv check (its `blockUnsafeOperationsPlugin`) stays on as a second gate behind the
+ * command policy; only the categories the engine's own safety settings trip are opened, each because
+ * the engine sets that value to switch the feature off:
+ * - HooksPath: `-c core.hooksPath=/dev/null` (no hook can run);
+ * - FsMonitor: `-c core.fsmonitor=false`;
+ * - Pager: `-c core.pager=cat`, `GIT_PAGER=cat`;
+ * - Filter: `-c filter.<name>.clean=` and friends, which disable the repository's filter drivers on
+ *   engine worktrees (a `-c filter…=<program>` that would run something is refused by the policy);
+ * - ConfigPaths: `GIT_CONFIG_GLOBAL=/dev/null` (no global config), and a `GIT_EXEC_PATH` the user set;
+ * - AskPass: `GIT_ASKPASS=` and `SSH_ASKPASS=` emptied (no credential prompt);
+ * - Editor: `GIT_EDITOR=:` (no editor).
+ * Everything else simple-git guards (aliases, protocols, ssh commands, credential helpers, merge and diff
+ * drivers, gpg programs, template dirs, `--upload-pack`) stays refused.
  */
-export const SAFETY_CONFIG: readonly string[] = [
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.fsmonitor=false',
-  // The global attributes file can select filter and diff drivers; only the repository's own count.
-  '-c', 'core.attributesFile=/dev/null',
-  '-c', 'commit.gpgSign=false',
-  '-c', 'tag.gpgSign=false',
-  '-c', 'core.pager=cat',
-  '-c', 'color.ui=false',
-];
-
-// Variables git inherits from a parent git (we might run inside a hook, or a test under `git rebase -x`)
-// would silently redirect us to another repository, index or config. Only these harmless ones survive.
-const KEPT_GIT_VARIABLES = /^GIT_(EXEC_PATH|TRACE\w*)$/;
-const USER_CONFIG_VARIABLES = /^GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)$/;
-
-/**
- * Configuration the engine controls: no system config, no global config, no system attributes. A
- * program git would run (filter, textconv, fsmonitor, hooks) can then come only from the repository's
- * own config, which checks cannot write (read-only in the sandbox, and verified after every check).
- */
-export const CONTROLLED_CONFIG_ENV: Readonly<Record<string, string>> = {
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_ATTR_NOSYSTEM: '1',
+const ENGINE_UNSAFE_FLAGS: NonNullable<SimpleGitOptions['unsafe']> = {
+  allowUnsafeHooksPath: true,
+  allowUnsafeFsMonitor: true,
+  allowUnsafePager: true,
+  allowUnsafeFilter: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeEditor: true,
 };
+
+/** Observes every git process simple-git starts for the engine (tests use it to prove the route). */
+export type SpawnObserver = (args: readonly string[]) => void;
+const spawnObservers = new Set<SpawnObserver>();
+
+/** Registers an observer of every spawned argv; returns the function that removes it. */
+export function observeGitSpawns(observer: SpawnObserver): () => void {
+  spawnObservers.add(observer);
+  return () => spawnObservers.delete(observer);
+}
 
 const STDERR_CAP = 1024 * 1024;
 
-export function gitEnvironment(extra?: Readonly<Record<string, string>>, options: { userConfig?: boolean } = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  const userConfig = options.userConfig === true;
-  for (const [key, value] of Object.entries(process.env)) {
-    // Where the user's own configuration applies, so do their choices of where it lives.
-    const kept = KEPT_GIT_VARIABLES.test(key) || (userConfig && USER_CONFIG_VARIABLES.test(key));
-    if (key.startsWith('GIT_') && !kept) continue;
-    env[key] = value;
-  }
-  if (!userConfig) Object.assign(env, CONTROLLED_CONFIG_ENV);
-  Object.assign(env, {
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_ASKPASS: '',
-    SSH_ASKPASS: '',
-    LC_ALL: 'C',
-    LANGUAGE: 'C',
-    // Read-only commands such as `status` must not rewrite the user's index behind their back.
-    GIT_OPTIONAL_LOCKS: '0',
-    GIT_EDITOR: ':',
-    GIT_PAGER: 'cat',
-    GIT_AUTHOR_NAME: AGENT_NAME,
-    GIT_AUTHOR_EMAIL: AGENT_EMAIL,
-    GIT_COMMITTER_NAME: AGENT_NAME,
-    GIT_COMMITTER_EMAIL: AGENT_EMAIL,
-  });
-  if (extra) Object.assign(env, extra);
-  return env;
-}
-
 export async function runGit(cwd: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   const pin = options.pinned;
-  const pinArgs = pin ? [...pin.config, `--git-dir=${pin.gitDir}`, `--work-tree=${pin.workTree}`] : [];
-  const fullArgs = [...SAFETY_CONFIG, ...pinArgs, ...args];
-  options.policy?.(['git', ...fullArgs]);
+  const settings = [...SAFETY_CONFIG, ...(pin?.config ?? [])];
+  const commands = [...(pin ? [`--git-dir=${pin.gitDir}`, `--work-tree=${pin.workTree}`] : []), ...args];
+  // Exactly what simple-git spawns: its config plugin puts each setting behind a `-c` ahead of the commands.
+  const fullArgs = [...settings, ...commands];
+  const refusal = options.policy?.(['git', ...fullArgs]);
+  if (refusal) throw new GitRefusedError({ args: fullArgs, cwd, rule: refusal.rule, reason: refusal.reason });
   const started = Date.now();
-  const result = await spawnGit(cwd, fullArgs, options);
+  const result = await spawnThroughSimpleGit(cwd, settingValues(settings), commands, fullArgs, options);
   options.logger?.debug({ cwd, args, exitCode: result.exitCode, ms: Date.now() - started }, 'git');
   const ok = options.okExitCodes ?? [0];
   if (!result.truncated && (result.exitCode === null || !ok.includes(result.exitCode))) {
-    throw new GitError({ args: fullArgs, cwd, exitCode: result.exitCode, signal: result.signal, stderr: result.stderr });
+    throw new GitError({ args: fullArgs, cwd, exitCode: result.exitCode, stderr: result.stderr });
   }
   return { stdout: result.stdout, stdoutBytes: result.stdoutBytes, stderr: result.stderr, exitCode: result.exitCode ?? -1, truncated: result.truncated };
 }
 
-function spawnEnvironment(options: RunGitOptions): NodeJS.ProcessEnv {
-  // GIT_COMMON_DIR too: git would otherwise take it from the `commondir` file inside the git dir.
-  const pinned: Record<string, string> = options.pinned ? { GIT_COMMON_DIR: options.pinned.commonDir } : {};
-  return gitEnvironment({ ...options.env, ...pinned }, { userConfig: options.userConfig === true });
+/** `['-c', 'a=b', '-c', 'c=d']` → `['a=b', 'c=d']`, the shape of simple-git's `config` option. */
+function settingValues(settings: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < settings.length; i += 2) {
+    const value = settings[i + 1];
+    if (settings[i] !== '-c' || value === undefined) throw new Error(`git settings must be "-c key=value" pairs, got ${JSON.stringify(settings)}`);
+    values.push(value);
+  }
+  return values;
 }
 
 interface RawResult {
   stdout: string;
   stdoutBytes: Buffer;
   stderr: string;
+  /** null when git was killed by a signal. */
   exitCode: number | null;
-  signal: string | null;
   truncated: boolean;
 }
 
-function spawnGit(cwd: string, fullArgs: string[], options: RunGitOptions): Promise<RawResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', fullArgs, {
-      cwd,
-      env: spawnEnvironment(options),
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-      timeout: options.timeoutMs,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let truncated = false;
-    const cap = options.maxStdoutBytes;
-
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (truncated) return;
-      if (cap !== undefined && outBytes + chunk.length > cap) {
-        out.push(chunk.subarray(0, cap - outBytes));
-        outBytes = cap;
-        truncated = true;
-        // We have what we asked for; the rest is not worth waiting for.
-        child.kill('SIGTERM');
-        return;
-      }
-      out.push(chunk);
-      outBytes += chunk.length;
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (errBytes >= STDERR_CAP) return;
-      err.push(chunk);
-      errBytes += chunk.length;
-    });
-    child.on('error', (cause) => {
-      reject(
-        new GitError({
-          args: fullArgs,
-          cwd,
-          exitCode: null,
-          stderr: '',
-          message: `could not run git ${fullArgs.slice(SAFETY_CONFIG.length).join(' ')} in ${cwd}: ${spawnFailure(cwd, cause)}`,
-          cause,
-        }),
-      );
-    });
-    child.on('close', (code, signal) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        stdout: stdoutBytes.toString('utf8'),
-        stdoutBytes,
-        stderr: Buffer.concat(err).toString('utf8'),
-        exitCode: code,
-        signal,
-        truncated,
-      });
-    });
-    if (options.input !== undefined && child.stdin) {
-      // EPIPE when git exits early is reported through its exit status, not here.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.input, 'utf8');
-    }
-  });
+/** What simple-git's error plugin saw when the process ended: the raw streams and the exit. */
+interface Ending {
+  exitCode: number | null;
+  stdout: Buffer[];
+  stderr: Buffer[];
+  error: Error | undefined;
 }
 
-/** A missing working directory also reports ENOENT; say which of the two it was. */
-function spawnFailure(cwd: string, cause: Error): string {
-  if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(cwd)) {
-    return `the directory ${cwd} does not exist (deleted or moved?)`;
+async function spawnThroughSimpleGit(cwd: string, config: string[], commands: string[], fullArgs: readonly string[], options: RunGitOptions): Promise<RawResult> {
+  const fail = (message: string, cause?: unknown) => new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message, cause });
+  let ending: Ending | null = null;
+  let truncated = false;
+  let git;
+  try {
+    git = simpleGit({
+      baseDir: cwd,
+      config,
+      trimmed: false,
+      maxConcurrentProcesses: 1,
+      // Wait for `close` (every byte of stdout read), never for `exit` plus a guess of 50 ms.
+      completion: { onClose: true, onExit: false },
+      timeout: { block: options.timeoutMs ?? GIT_SILENCE_TIMEOUT_MS },
+      ...(options.signal ? { abort: options.signal } : {}),
+      unsafe: ENGINE_UNSAFE_FLAGS,
+      // The exit code is judged here by `okExitCodes`, not by simple-git: record, and let the task end.
+      errors: (error, result) => {
+        ending = { exitCode: exitCodeOf(result.exitCode), stdout: result.stdOut, stderr: result.stdErr, error: error instanceof Error ? error : undefined };
+        return undefined;
+      },
+    });
+  } catch (cause) {
+    // simple-git checks the directory before anything runs; a missing one is the usual reason.
+    const why = cause instanceof GitConstructError ? `the directory ${cwd} does not exist (deleted or moved?)` : String(cause);
+    throw fail(`could not run git ${commands.join(' ')} in ${cwd}: ${why}`, cause);
   }
-  return cause.message;
+  git.env(spawnEnvironment(options));
+  git.outputHandler((_command, stdout, _stderr, spawnedArgs) => {
+    for (const observer of spawnObservers) observer(spawnedArgs);
+    const cap = options.maxStdoutBytes;
+    if (cap === undefined) return;
+    let seen = 0;
+    stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= cap || truncated) return;
+      truncated = true;
+      // We have what we asked for; closing our end makes git stop at its next write.
+      (stdout as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    });
+  });
+  try {
+    await git.raw(commands);
+  } catch (cause) {
+    throw refusalOrFailure(cause, cwd, fullArgs, commands);
+  }
+  const end = ending as Ending | null;
+  if (end === null) throw fail(`git ${commands.join(' ')} ended in ${cwd} without simple-git reporting its exit`);
+  const stop = end.error instanceof GitPluginError && (end.error.plugin === 'timeout' || end.error.plugin === 'abort') ? end.error.plugin : null;
+  const stderr = capped(end.stderr).toString('utf8');
+  if (stop !== null) {
+    const what = stop === 'timeout' ? `stopped after ${options.timeoutMs ?? GIT_SILENCE_TIMEOUT_MS} ms without output` : 'stopped: the caller aborted it';
+    throw new GitStoppedError({ args: fullArgs, cwd, exitCode: null, signal: 'SIGINT', stderr, reason: stop, message: `git ${commands.join(' ')} in ${cwd} ${what}` });
+  }
+  if (end.exitCode !== null && end.exitCode < 0) {
+    // A negative code is the errno of a spawn that failed (simple-git puts the error in stderr).
+    throw fail(`could not run git ${commands.join(' ')} in ${cwd}: ${stderr.split('\n')[0] ?? ''}`);
+  }
+  let stdoutBytes = Buffer.concat(end.stdout);
+  if (options.maxStdoutBytes !== undefined && stdoutBytes.length > options.maxStdoutBytes) {
+    stdoutBytes = stdoutBytes.subarray(0, options.maxStdoutBytes);
+    truncated = true;
+  }
+  return { stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr, exitCode: end.exitCode, truncated };
+}
+
+/** simple-git reports a signal death as a null or undefined code; keep null for it. */
+function exitCodeOf(code: number | null | undefined): number | null {
+  return typeof code === 'number' ? code : null;
+}
+
+function capped(chunks: readonly Buffer[]): Buffer {
+  const all = Buffer.concat(chunks);
+  return all.length > STDERR_CAP ? all.subarray(0, STDERR_CAP) : all;
+}
+
+/** simple-git's own argv check refused the command; anything else it throws is unexpected. */
+function refusalOrFailure(cause: unknown, cwd: string, fullArgs: readonly string[], commands: readonly string[]): GitError {
+  if (cause instanceof GitPluginError && cause.plugin === 'unsafe') {
+    return new GitRefusedError({ args: fullArgs, cwd, rule: 'simple-git-unsafe', reason: cause.message });
+  }
+  if (cause instanceof GitPluginError && cause.plugin === 'abort') {
+    return new GitStoppedError({ args: fullArgs, cwd, exitCode: null, stderr: '', reason: 'abort', message: `git ${commands.join(' ')} in ${cwd} not started: the caller aborted it`, cause });
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message: `git ${commands.join(' ')} failed in ${cwd}: ${message}`, cause });
+}
+
+function spawnEnvironment(options: RunGitOptions): Record<string, string> {
+  // GIT_COMMON_DIR too: git would otherwise take it from the `commondir` file inside the git dir.
+  const pinned: Record<string, string> = options.pinned ? { GIT_COMMON_DIR: options.pinned.commonDir } : {};
+  const env = gitEnvironment({ ...options.env, ...pinned }, { userConfig: options.userConfig === true });
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
+  return defined;
 }

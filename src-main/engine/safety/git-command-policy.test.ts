@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTempRepo } from '../git/testing/temp-repo';
 import { resolveCommit } from '../git/resolve-ref';
-import { runGit } from '../git/run-git';
+import { observeGitSpawns, runGit } from '../git/run-git';
+import { GitRefusedError } from '../git/git-error';
+import { existsSync } from 'node:fs';
 import { createGitCommandPolicy } from './git-command-policy';
 import { createTempDir } from '../git/testing/temp-repo';
 import { addWorktree } from '../git/worktree-add';
@@ -51,6 +53,32 @@ describe('the git command policy', () => {
       expect((await removeWorktree({ policy, repoPath: repo.path, worktreePath, ownedRoot: home.path })).kind).toBe('removed');
       await expect(runGit(repo.path, ['-c', 'filter.x.clean=sh -c evil', 'status'], { policy })).rejects.toThrow(/command policy/);
     } finally {
+      await repo.cleanup();
+      await home.cleanup();
+    }
+  });
+});
+
+describe('a git command the policy refuses', () => {
+  it('is a typed GitRefusedError and git never starts (the marker it would create stays absent)', async () => {
+    const repo = await createTempRepo();
+    const home = await createTempDir();
+    const spawned: (readonly string[])[] = [];
+    const stop = observeGitSpawns((args) => void spawned.push(args));
+    try {
+      const marker = path.join(home.path, 'marker-repo');
+      const error = await runGit(repo.path, ['init', '--quiet', marker], { policy: createGitCommandPolicy([]) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GitRefusedError);
+      expect(error).toMatchObject({ rule: 'git-allow-list', exitCode: null, cwd: repo.path });
+      expect((error as GitRefusedError).reason).toMatch(/runs git init, which is not on the engine's git allow list/);
+      expect(spawned).toEqual([]);
+      expect(existsSync(marker)).toBe(false);
+      // The same command without the policy does start (through simple-git) and leaves the marker.
+      await runGit(repo.path, ['init', '--quiet', marker]);
+      expect(spawned).toHaveLength(1);
+      expect(existsSync(path.join(marker, '.git'))).toBe(true);
+    } finally {
+      stop();
       await repo.cleanup();
       await home.cleanup();
     }

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runGit } from '../run-git';
+import { withMessageFile } from '../message-file';
 
 export type FileChanges = Record<string, string | null>;
 
@@ -70,7 +71,7 @@ export function openTempRepo(repoPath: string, cleanup: () => Promise<void> = as
       const removed = Object.keys(files).filter((file) => files[file] === null);
       if (kept.length > 0) await stage('add', '--all', '--', ...kept);
       if (removed.length > 0) await stage('rm', '-r', '--cached', '--ignore-unmatch', '--quiet', '--', ...removed);
-      await runGit(repoPath, ['commit', '--quiet', '--allow-empty', '--no-verify', '--file=-'], { input: `${message}\n` });
+      await withMessageFile(message, (file) => runGit(repoPath, ['commit', '--quiet', '--allow-empty', '--no-verify', `--file=${file}`]));
       return git('rev-parse', 'HEAD');
     },
     cleanup,
