@@ -88,7 +88,12 @@ export function createBackgroundSampler(options: BackgroundSamplerOptions): Back
       // at least the minimum window.
       const wait = first.at + minWindowMs - now();
       if (wait > 0) await new Promise((done) => setTimeout(done, wait).unref());
-      return latest ?? loadPercentBetween(first.times, await readCpu());
+      if (latest !== null) return latest;
+      const times = await readCpu();
+      // Also the start of the next background window, so no reading spans this one twice.
+      latest = loadPercentBetween(first.times, times);
+      previous = times;
+      return latest;
     },
     async nextCpuPercent() {
       await ensureStarted();
