@@ -40,6 +40,7 @@ import { DependencyService } from './deps/dependency-service';
 import { createGitCommandPolicy } from './safety/git-command-policy';
 import { ResourceGate } from './safety/resources/resource-gate';
 import type { ResourceSampler } from './safety/resources/resource-sampler';
+import { createBackgroundSampler } from './safety/resources/background-sampler';
 import { createSystemSampler } from './safety/resources/system-sampler';
 import type { GitCallOptions } from './git/run-git';
 import { checkGitVersion } from './git/git-version';
@@ -212,7 +213,8 @@ export function createEngine(options: EngineOptions): Engine {
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
   const changes = new StoreChanges({ store, events, log: logs.createLogger('events'), reviewItems: () => review.list() });
-  const sampler = options.resourceSampler ?? createSystemSampler();
+  // Read in the background while a session runs (every 2 s), so the gate before each task answers at once.
+  const sampler = options.resourceSampler ?? createBackgroundSampler({ inner: createSystemSampler() });
   /** What one session runs with: built from the config as it is when the session starts. */
   const sessionRunner = (settings: Config) => {
     const { ledger, budget } = budgetFor(settings);

@@ -37,6 +37,8 @@ const REPOSITORY_FILES = ['config', 'config.worktree', 'info/attributes', 'info/
 // compared through `staged` and `branchOid` instead. HEAD and gitdir are compared with what they must
 // say, not merely with what they said before.
 const ADMIN_SKIPPED = new Set(['index', 'logs', 'HEAD', 'gitdir']);
+// Between two attempts a pooled worktree's admin folder also holds what git's commit leaves there.
+const POOL_SKIPPED = new Set([...ADMIN_SKIPPED, 'COMMIT_EDITMSG']);
 
 export async function snapshotWorktreeIntegrity(worktree: EngineWorktree, call: GitCallOptions = {}): Promise<WorktreeIntegritySnapshot> {
   const [adminFiles, repositoryFiles, nestedGit] = await Promise.all([hashTree(worktree.gitDir, ADMIN_SKIPPED), repositoryHashes(worktree), findNestedGit(worktree.path)]);
@@ -63,6 +65,42 @@ export async function verifyWorktreeIntegrity(worktree: EngineWorktree, before: 
   const after = await gitState(worktree, call);
   if (after.branchOid !== before.branchOid) findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
   if (after.staged !== before.staged) findings.push('files were staged in the worktree\'s index');
+  return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
+}
+
+/**
+ * A pooled worktree as the engine made it: its admin folder and the repository files git would apply
+ * to it, hashed right after `git worktree add`. Reuse compares against this, never against the state
+ * the previous attempt left, so whatever an attempt planted is caught however that attempt ended.
+ */
+export interface PooledWorktreeSeal {
+  adminFiles: Record<string, string>;
+  repositoryFiles: Record<string, string>;
+  /** The repository's hooks folder (hooks are off for the engine's git, but never reused blindly). */
+  hooks: Record<string, string>;
+}
+
+export async function sealPooledWorktree(worktree: EngineWorktree): Promise<PooledWorktreeSeal> {
+  const [adminFiles, repositoryFiles, hooks] = await Promise.all([hashTree(worktree.gitDir, POOL_SKIPPED), repositoryHashes(worktree), hashTree(path.join(worktree.commonDir, 'hooks'), new Set())]);
+  return { adminFiles, repositoryFiles, hooks };
+}
+
+/**
+ * Before a released worktree is handed to the next attempt: file reads only (no git runs in a
+ * worktree that may have been tampered with). `worktree.detachedAt` is the commit it was released at.
+ * Any finding means the worktree is discarded and removed, never reused.
+ */
+export async function verifyPooledWorktree(worktree: EngineWorktree, seal: PooledWorktreeSeal): Promise<WorktreeIntegrity> {
+  if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
+  const findings: string[] = [...(await dotGitFindings(worktree))];
+  const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
+  if (gitdir !== `${path.join(worktree.path, '.git')}\n`) findings.push('the admin folder\'s gitdir no longer names this worktree');
+  const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
+  if (head !== expectedHead(worktree)) findings.push(`HEAD no longer points at ${worktree.detachedAt ?? worktree.branch}`);
+  findings.push(...compare('in the worktree\'s admin folder', seal.adminFiles, await hashTree(worktree.gitDir, POOL_SKIPPED)));
+  findings.push(...compare('in the repository\'s git dir', seal.repositoryFiles, await repositoryHashes(worktree)));
+  findings.push(...compare('in the repository\'s hooks', seal.hooks, await hashTree(path.join(worktree.commonDir, 'hooks'), new Set())));
+  for (const p of await findNestedGit(worktree.path)) findings.push(`a git dir or file was planted at ${p}`);
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
 }
 

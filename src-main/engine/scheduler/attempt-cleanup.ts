@@ -1,4 +1,5 @@
-// What every attempt leaves behind, tidied when it ends: its worktree is removed (also when its
+// What every attempt leaves behind, tidied when it ends: its worktree goes back to the session's pool
+// (./worktree-pool, which verifies it before any reuse) or, without a pool, is removed (also when its
 // checks tampered with the worktree's links, and also when the repository itself was deleted
 // meanwhile), and the branch of an attempt that will never be merged — rejected or failed — is
 // deleted from the user's repository, so that `git branch` does not fill up with them night after
@@ -12,6 +13,7 @@ import type { EngineWorktree } from '../git/engine-worktree';
 import type { GitCallOptions } from '../git/run-git';
 import { removeWorktree } from '../git/worktree-remove';
 import type { Logger } from '../log/logger';
+import type { WorktreePool } from './worktree-pool';
 
 export interface AttemptCleanup {
   git: GitCallOptions;
@@ -23,19 +25,18 @@ export interface AttemptCleanup {
   worktree: EngineWorktree | null;
   log: Logger;
   now: Date;
+  pool?: WorktreePool;
 }
 
 export async function cleanUpAttempt(params: AttemptCleanup): Promise<void> {
   const { git, workspace, attempt, log } = params;
   try {
-    const removed = await removeWorktree({
-      ...git,
-      repoPath: workspace.path,
-      worktreePath: params.worktreePath,
-      ownedRoot: params.ownedRoot,
-      ...(params.worktree ? { gitDir: params.worktree.gitDir } : {}),
-    });
-    if (removed.kind === 'not-registered') log.warn({ worktree: params.worktreePath }, 'the attempt folder is not a registered worktree; left in place');
+    if (params.pool && params.worktree) {
+      // Released before the branch is deleted: a pooled worktree waits detached, not on the branch.
+      await params.pool.release(params.worktree, attempt.headCommit);
+    } else {
+      await removeAttemptWorktree(params);
+    }
   } catch (error) {
     log.warn({ err: String(error) }, 'could not remove the attempt worktree');
   }
@@ -47,4 +48,15 @@ export async function cleanUpAttempt(params: AttemptCleanup): Promise<void> {
   } catch (error) {
     log.warn({ err: String(error), branch: attempt.branch }, 'could not delete the branch of a closed attempt');
   }
+}
+
+async function removeAttemptWorktree(params: AttemptCleanup): Promise<void> {
+  const removed = await removeWorktree({
+    ...params.git,
+    repoPath: params.workspace.path,
+    worktreePath: params.worktreePath,
+    ownedRoot: params.ownedRoot,
+    ...(params.worktree ? { gitDir: params.worktree.gitDir } : {}),
+  });
+  if (removed.kind === 'not-registered') params.log.warn({ worktree: params.worktreePath }, 'the attempt folder is not a registered worktree; left in place');
 }

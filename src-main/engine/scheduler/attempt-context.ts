@@ -12,6 +12,7 @@ import type { EngineWorktree } from '../git/engine-worktree';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
+import type { WorktreePool } from './worktree-pool';
 
 export interface CheckRunner {
   /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
@@ -36,6 +37,8 @@ export interface AttemptDeps {
   /** Merges already made this night, for `scheduler.max_changes_per_night`. */
   mergedThisNight: () => number;
   onProgress?: (event: AttemptProgress) => void;
+  /** The session's worktree pool; without one each attempt makes and removes its own worktree. */
+  pool?: WorktreePool;
 }
 
 export type { AttemptProgress, AttemptStage };

@@ -1,7 +1,8 @@
 // One attempt at one task: the pipeline of DESIGN §4, read top to bottom as its stages —
 // prepare → baseline → improve (each cycle evaluated) → land. Each stage records its evidence through
 // the recorder; any failure ends the attempt with a reason a person can act on and never stops the
-// session. The worktree is always removed at the end; the branch stays for attempts waiting for review.
+// session. The worktree is always removed (or released to the session's pool) at the end; the branch
+// stays for attempts waiting for review.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Task, Workspace } from '../../../src-shared/domain/records';
@@ -47,9 +48,9 @@ export class AttemptRunner {
       brief: briefOf(task),
       interaction: { sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id },
     };
-    let created: EngineWorktree | null = null;
+    const made: { worktree: EngineWorktree | null } = { worktree: null };
     try {
-      const outcome = record.finish(await this.pipeline(run, (worktree) => (created = worktree)));
+      const outcome = record.finish(await this.pipeline(run, (worktree) => (made.worktree = worktree)));
       await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
@@ -73,7 +74,8 @@ export class AttemptRunner {
       return failed;
     } finally {
       const ended = store.attempts.require(attempt.id);
-      await cleanUpAttempt({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, workspace, attempt: ended, worktreePath: run.worktreeDir, worktree: created, log, now: now() });
+      const worktree = made.worktree;
+      await cleanUpAttempt({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, workspace, attempt: ended, worktreePath: worktree?.path ?? run.worktreeDir, worktree, log, now: now(), ...(this.deps.pool ? { pool: this.deps.pool } : {}) });
     }
   }
 

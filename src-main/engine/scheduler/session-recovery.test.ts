@@ -13,6 +13,8 @@ import { listWorktrees } from '../git/list-worktrees';
 import { openTempRepo } from '../git/testing/temp-repo';
 import { landAttempt } from '../integration/land-attempt';
 import { scriptedSampler } from '../safety/resources/scripted-sampler';
+import { silentLogger } from '../log/logger';
+import { WorktreePool } from './worktree-pool';
 
 let engine: Engine | undefined;
 let repo: TempRepo | undefined;
@@ -24,6 +26,32 @@ afterEach(async () => {
 });
 
 describe('session recovery', () => {
+  it('removes the worktree pool a killed session left, idle and busy worktrees alike, and deletes no branch', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
+    home = await createTempDir('nocturnal-home-');
+    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
+    const start = await repo.git('rev-parse', 'HEAD');
+
+    // The killed process's pool: one worktree released (detached, waiting), one still in use.
+    const pool = new WorktreePool({ git: {}, ownedRoot: engine.paths.worktrees, size: 2, log: silentLogger() });
+    const idle = await pool.acquire(workspace, 'nocturnal/t1/1', start);
+    const busy = await pool.acquire(workspace, 'nocturnal/t2/1', start);
+    if (idle.kind !== 'ready' || busy.kind !== 'ready') throw new Error('the pool made no worktree');
+    expect(await pool.release(idle.worktree, start)).toBe('pooled');
+    expect((await listWorktrees(repo.path)).filter((w) => !w.isMain)).toHaveLength(2);
+
+    const recovered = await engine.recoverInterrupted();
+    expect(recovered.attempts).toEqual([]);
+    expect((await listWorktrees(repo.path)).filter((w) => !w.isMain)).toEqual([]);
+    expect(fs.existsSync(idle.worktree.path)).toBe(false);
+    expect(fs.existsSync(busy.worktree.path)).toBe(false);
+    expect(fs.readdirSync(path.join(engine.paths.worktrees, workspace.id))).toEqual([]);
+    // The branches are the attempts' records, not the pool's: they stay.
+    expect(await repo.git('branch', '--list', 'nocturnal/*', '--format=%(refname:short)')).toBe('nocturnal/t1/1\nnocturnal/t2/1');
+  });
+
   it('marks a crashed attempt interrupted, removes its worktree and requeues its task', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');

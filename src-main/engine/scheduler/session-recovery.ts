@@ -5,7 +5,10 @@
 //  - any other running attempt is `interrupted` and its task queued again;
 //  - a task left `running` without a running attempt (the crash came before the attempt was recorded)
 //    is queued again;
-//  - every worktree under <home>/worktrees is removed: none belongs to live work.
+//  - every worktree under <home>/worktrees is removed: none belongs to live work. That includes the
+//    worktree pool of the session that died (scheduler/worktree-pool): a pool lives in its session's
+//    memory only, is drained when the session ends, and a pooled worktree without its session has no
+//    seal left to verify it against, so it is removed rather than adopted. Branches are not touched.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Attempt } from '../../../src-shared/domain/records';

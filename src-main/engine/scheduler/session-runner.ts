@@ -18,6 +18,7 @@ import type { EngineEvents } from '../events/engine-events';
 import type { CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
 import { recoverCrashedWork } from './session-recovery';
+import { WorktreePool } from './worktree-pool';
 import type { RecoveryResult } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
@@ -73,6 +74,9 @@ export class SessionRunner {
     const { store, now, config } = this.deps;
     const lock = acquireEngineLock(this.deps.paths.lock, `session (${options.trigger})`, now());
     let session: Session | undefined;
+    // The session's attempt worktrees, reset and reused between attempts; removed when it ends.
+    const pool = new WorktreePool({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, size: config.parallel.max_parallel_attempts, log: this.deps.log.child({ subsystem: 'worktree-pool' }) });
+    let gate: ResourceGate | undefined;
     try {
       await recoverCrashedWork({ store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now });
       session = store.sessions.start(
@@ -112,10 +116,11 @@ export class SessionRunner {
         // Per night, not per session: every session since this night's start counts (scheduler.timezone).
         mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
+        pool,
       });
 
       const sessionId = session.id;
-      const gate = this.deps.resourceGate?.();
+      gate = this.deps.resourceGate?.();
       let endReason = 'the queue is empty';
       let stoppedBy: string | null = null;
       let index = 0;
@@ -203,6 +208,8 @@ export class SessionRunner {
       }
       throw error;
     } finally {
+      gate?.stop();
+      await pool.drain();
       try {
         await this.deps.releaseSessionResources();
       } finally {

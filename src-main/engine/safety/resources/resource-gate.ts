@@ -1,10 +1,11 @@
 // Whether the machine has room for new work (DESIGN §7 "Resources"): before each task the scheduler
-// asks `check()`, which samples on demand — no timers, so a day with no session costs nothing — and
-// answers null (go) or one sentence per limit broken, naming the setting and the measured value.
+// asks `check()`, which reads the sampler (in the engine a background one, ./background-sampler,
+// stopped with the gate at the session's end, so a day with no session costs nothing) and answers
+// null (go) or one sentence per limit broken, naming the setting and the measured value.
 // Work already running is never interrupted; only new work waits.
 //
-// CPU is judged on an average, never one spike: one window (the sampler's) first, and only when that
-// is over the limit a second one, the verdict going by the mean of both. A failed measurement is
+// CPU is judged on an average, never one spike: the latest window first, and only when that is over
+// the limit a second, later one, the verdict going by the mean of both. A failed measurement is
 // logged and counts as "fine": a broken battery driver must not stop every night.
 import type { SafetyConfig } from '../../../../src-shared/config/schema';
 import type { Logger } from '../../log/logger';
@@ -60,6 +61,11 @@ export class ResourceGate {
     return reasons.length === 0 ? null : reasons.join('; ');
   }
 
+  /** The session is over: background sampling stops. */
+  stop(): void {
+    this.options.sampler.stop?.();
+  }
+
   /** The highest CPU and memory use seen by any check since the gate was made (one per session). */
   peaks(): ResourcePeaks {
     return { peakCpuPercent: this.peakCpu === null ? null : percent(this.peakCpu), peakMemoryPercent: this.peakMemory === null ? null : percent(this.peakMemory) };
@@ -71,7 +77,8 @@ export class ResourceGate {
     if (first === null) return null;
     this.peakCpu = Math.max(this.peakCpu ?? 0, first);
     if (first <= this.options.safety.max_cpu_percent) return first;
-    const second = await sample();
+    const sampler = this.options.sampler;
+    const second = await this.measure('CPU', () => (sampler.nextCpuPercent ? sampler.nextCpuPercent() : sampler.cpuPercent()));
     if (second === null) return first;
     this.peakCpu = Math.max(this.peakCpu, second);
     return (first + second) / 2;

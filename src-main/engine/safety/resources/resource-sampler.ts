@@ -17,4 +17,11 @@ export interface ResourceSampler {
   /** Free space, in GB (10^9 bytes), available to this user on the file system holding `path`. */
   freeDiskGb(path: string): Promise<number>;
   power(): Promise<PowerState>;
+  /**
+   * The CPU share over a window that starts after this call (a sampler that reads in the background
+   * waits for its next reading). The gate asks for it to confirm a reading over the limit.
+   */
+  nextCpuPercent?(): Promise<number>;
+  /** Stops background sampling at the end of a session. */
+  stop?(): void;
 }

@@ -4,7 +4,7 @@ import type { CheckOutcome, DiffStats, ScoreBreakdown } from '../../../../src-sh
 import { decideFromScore } from '../../../../src-shared/quality/decision';
 import type { ScoreDecision } from '../../../../src-shared/quality/decision';
 import { reviewPromptV1 } from '../../agents/prompts/review-v1';
-import { getDiffStats } from '../../git/diff-stats';
+import { diffStatsOnce } from './diff-stats-once';
 import { getDiffText } from '../../git/diff-text';
 import { reviewSchema } from '../../llm/protocol';
 import { isServerUnreachable } from '../../llm/server-unreachable';
@@ -44,7 +44,7 @@ export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promis
   const { deps, workspace, record, signal, brief, interaction } = run;
   const { config, git } = deps;
   const { reasons } = input;
-  const diff = await getDiffStats(workspace.path, input.baseCommit, input.head, git);
+  const diff = await diffStatsOnce(run, input.baseCommit, input.head);
   const diffStats: DiffStats = { files: diff.files.length, insertions: diff.insertions, deletions: diff.deletions, paths: diff.files.map((f) => f.path) };
   record.update({ diff: diffStats });
   // Defence in depth: the change as committed, whatever produced it, must obey the same rules.

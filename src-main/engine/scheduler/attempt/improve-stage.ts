@@ -5,7 +5,7 @@ import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain
 import { buildContext } from '../../agents/context-builder';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedGit } from '../../git/engine-worktree';
-import { getDiffStats } from '../../git/diff-stats';
+import { diffStatsOnce } from './diff-stats-once';
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
@@ -71,7 +71,7 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
     record.update({ headCommit: head });
 
     record.progress('check', cycle, 'running the checks on the change');
-    const changedDependencyFiles = dependencyFilesIn((await getDiffStats(workspace.path, baseCommit, head, git)).files.map((f) => f.path));
+    const changedDependencyFiles = dependencyFilesIn((await diffStatsOnce(run, baseCommit, head)).files.map((f) => f.path));
     const checked = await runChecksOnChange({ checks: deps.checks, dependencies: deps.dependencies, workspace, worktree, head, attemptId: run.attempt.id, base: run.dependencies, changedDependencyFiles, signal });
     const checksAfter = checked.outcomes;
     if (checked.note !== null) reasons.push(`cycle ${cycle}: ${checked.note}`);

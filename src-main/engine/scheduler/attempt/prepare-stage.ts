@@ -7,7 +7,7 @@ import type { EngineWorktree } from '../../git/engine-worktree';
 import { addWorktree } from '../../git/worktree-add';
 import { isAncestor } from '../../git/is-ancestor';
 import { branchRef, shortBranchName } from '../../git/refs';
-import { resolveCommit } from '../../git/resolve-ref';
+import { resolveCommits } from '../../git/resolve-commits';
 import { repositoryGoneReason } from '../../quality/worktree-tamper';
 import { ending } from './attempt-recorder';
 import type { AttemptRun, ReadyRun, Staged } from './attempt-run';
@@ -26,15 +26,18 @@ export async function prepareStage(run: AttemptRun, markCreated: (worktree: Engi
   const { deps, workspace, attempt, worktreeDir, record, signal } = run;
   record.progress('prepare', 0, `creating worktree on ${attempt.branch}`);
   if (!existsSync(workspace.path)) return end(ending('failed', { reasons: [repositoryGoneReason(workspace.path)] }));
-  const base = await resolveCommit(workspace.path, workspace.baseBranch, deps.git);
+  // The base and the target in one git process.
+  const [base, tip] = await resolveCommits(workspace.path, [workspace.baseBranch, branchRef(shortBranchName(workspace.targetBranch))], deps.git);
   if (!base) return end(ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }));
-  const start = await startingPoint(run, base);
-  const added = await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktreeDir, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
-  if (added.kind !== 'created') return end(ending('failed', { reasons: [`could not create the worktree: ${added.kind}`] }));
+  const start = await startingPoint(run, base, tip ?? null);
+  const acquired = deps.pool
+    ? await deps.pool.acquire(workspace, attempt.branch, start.commit)
+    : await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktreeDir, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
+  if (acquired.kind !== 'created' && acquired.kind !== 'ready') return end(ending('failed', { reasons: [`could not create the worktree: ${acquired.kind}`] }));
   // From here on git is told this worktree's git dir; its `.git` file is never read again.
-  const worktree = added.worktree;
+  const worktree = acquired.worktree;
   markCreated(worktree);
-  record.update({ worktreePath: worktreeDir, baseCommit: start.commit, headCommit: start.commit });
+  record.update({ worktreePath: worktree.path, baseCommit: start.commit, headCommit: start.commit });
 
   record.progress('prepare', 0, 'making sure the dependencies are installed');
   const dependencies = await deps.dependencies.ensure(workspace, start.commit, { signal });
@@ -42,12 +45,11 @@ export async function prepareStage(run: AttemptRun, markCreated: (worktree: Engi
   return next({ ready: { ...run, worktree, dependencies }, baseCommit: start.commit, startNote: start.note });
 }
 
-async function startingPoint(run: AttemptRun, base: string): Promise<{ commit: string; note: string }> {
+async function startingPoint(run: AttemptRun, base: string, tip: string | null): Promise<{ commit: string; note: string }> {
   const { deps, workspace } = run;
   const fromBase = (why: string) => ({ commit: base, note: `started from the base ${workspace.baseBranch} (${base.slice(0, 12)}): ${why}` });
   const target = shortBranchName(workspace.targetBranch);
   if (workspace.startFrom === 'base') return fromBase('the workspace starts attempts from the base');
-  const tip = await resolveCommit(workspace.path, branchRef(target), deps.git);
   if (tip === null) return fromBase(`${target} does not exist yet`);
   if (tip === base) return fromBase(`${target} is at the same commit`);
   if (!(await isAncestor(workspace.path, base, tip, deps.git))) return fromBase(`${target} does not contain ${workspace.baseBranch}`);

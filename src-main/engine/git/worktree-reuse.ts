@@ -1,0 +1,95 @@
+// Resets a pooled worktree (one the engine made and verified untampered, see worktree-integrity's
+// verifyPooledWorktree) for the next attempt: a NEW branch at the attempt's start commit, that
+// commit's tree in the index and on disk, and nothing left of the previous attempt — untracked and
+// ignored files included. Three git processes, all pinned to the worktree's recorded git dir:
+// `status` (what to delete), `read-tree -m -u OLD NEW` (git's own checkout step: rewrites only the
+// files that differ between the two commits, so a 10k-file tree costs what the change costs, not a
+// fresh checkout and a delete), and `update-ref` creating the branch (compare-and-swap against "must
+// not exist": an existing branch is never taken over). The command policy refuses `clean`,
+// `checkout -f` and `read-tree --reset` everywhere; none is needed here.
+//
+// HEAD is the worktree's own admin file, which git made for the engine: it is written directly
+// (symlink-proof) instead of spawning `symbolic-ref`, in the exact form git writes.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { NocturnalError } from '../errors/nocturnal-error';
+import { isWithin } from '../safety/path-within';
+import { writeRegularFile } from '../safety/safe-write';
+import type { EngineWorktree } from './engine-worktree';
+import { assertOwnedPath } from './owned-path';
+import { assertOid, branchRef, shortBranchName } from './refs';
+import { callOptions, runGit } from './run-git';
+import type { GitCallOptions, RunGitOptions } from './run-git';
+import { updateRefCas } from './update-ref';
+
+export interface ReuseWorktreeParams extends GitCallOptions {
+  /** The pooled worktree, detached at the commit it was released at (`detachedAt`). */
+  worktree: EngineWorktree;
+  ownedRoot: string;
+  /** Short name of the attempt's new branch. */
+  branch: string;
+  /** The commit the attempt starts from. */
+  start: string;
+  /** `-c` settings that switch off the repository's filter drivers (engine-worktree's neutralisedFilters). */
+  filterConfig: readonly string[];
+}
+
+export type ReuseWorktreeResult =
+  | { kind: 'reset'; worktree: EngineWorktree; removed: string[] }
+  /** Tracked files differ from the released commit (an attempt that ended mid-edit): not reused. */
+  | { kind: 'changed'; paths: string[] }
+  /** Git refused to move the files (it would have overwritten something): not reused. */
+  | { kind: 'not-updated'; reason: string }
+  | { kind: 'branch-exists' };
+
+export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseWorktreeResult> {
+  const { worktree } = params;
+  await assertOwnedPath(worktree.path, params.ownedRoot, 'worktree');
+  const released = worktree.detachedAt;
+  if (released === undefined) throw new NocturnalError('runtime', `the pooled worktree ${worktree.path} was not released at a commit`);
+  assertOid(released, 'released commit');
+  assertOid(params.start, 'start commit');
+  const call: RunGitOptions = {
+    ...callOptions(params),
+    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: params.filterConfig },
+  };
+
+  // --ignored: build output and caches of the previous attempt go too; `normal` lists a whole
+  // untracked folder once. Submodules ignored: a planted `.git` must not lead git into a folder.
+  const status = await runGit(worktree.path, ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--ignored', '--no-renames', '--ignore-submodules=all'], call);
+  const entries = status.stdout.split('\0').filter((e) => e.length > 3).map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
+  const changed = entries.filter((e) => e.code !== '??' && e.code !== '!!').map((e) => e.file);
+  if (changed.length > 0) return { kind: 'changed', paths: changed };
+  const removed: string[] = [];
+  for (const entry of entries) {
+    // rm never follows a symlink: a link the previous attempt left loses the link, nothing else.
+    await rm(inside(worktree.path, entry.file), { recursive: true, force: true });
+    removed.push(entry.file);
+  }
+
+  const moved = await runGit(worktree.path, ['read-tree', '-m', '-u', released, params.start], { ...call, okExitCodes: [0, 128] });
+  if (moved.exitCode !== 0) return { kind: 'not-updated', reason: moved.stderr.trim() };
+
+  const branch = shortBranchName(params.branch);
+  const created = await updateRefCas({ ...callOptions(params), repoPath: worktree.repoPath, ref: branchRef(branch), newOid: params.start, expectedOld: null, message: 'nocturnal: attempt branch' });
+  if (created.kind !== 'ok') return { kind: 'branch-exists' };
+  await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `ref: ${branchRef(branch)}\n`);
+  const next: EngineWorktree = { repoPath: worktree.repoPath, path: worktree.path, gitDir: worktree.gitDir, commonDir: worktree.commonDir, branch };
+  return { kind: 'reset', worktree: next, removed };
+}
+
+/**
+ * Detaches a released worktree's HEAD at `commit`, so the attempt's branch is no longer checked out
+ * anywhere (it can be deleted, or merged and deleted by the user, while the worktree waits).
+ */
+export async function detachWorktreeHead(worktree: EngineWorktree, commit: string): Promise<EngineWorktree> {
+  assertOid(commit, 'commit');
+  await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `${commit}\n`);
+  return { repoPath: worktree.repoPath, path: worktree.path, gitDir: worktree.gitDir, commonDir: worktree.commonDir, branch: '', detachedAt: commit };
+}
+
+function inside(root: string, file: string): string {
+  const target = path.resolve(root, file);
+  if (!isWithin(root, target) || target === root) throw new NocturnalError('runtime', `git reported a path outside the worktree: ${file}`);
+  return target;
+}

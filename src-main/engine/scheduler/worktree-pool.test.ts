@@ -1,0 +1,192 @@
+// The session's worktree pool on real repositories: a reused worktree holds exactly the new start
+// commit's tree on a new branch with nothing left of the previous attempt, and a released worktree
+// that something tampered with is removed instead of reused, with the user's checkout untouched.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../src-shared/domain/records';
+import { deleteBranch } from '../git/branch-delete';
+import type { EngineWorktree } from '../git/engine-worktree';
+import { listWorktrees } from '../git/list-worktrees';
+import { runGit } from '../git/run-git';
+import { snapshotCheckout } from '../git/testing/checkout-snapshot';
+import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
+import type { TempRepo } from '../git/testing/temp-repo';
+import { silentLogger } from '../log/logger';
+import { WorktreePool } from './worktree-pool';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  repo: TempRepo;
+  root: string;
+  pool: WorktreePool;
+  workspace: Workspace;
+  /** First commit: a.txt, gone.txt, src/keep.js, .gitignore (build/). */
+  first: string;
+  /** Second commit: a.txt changed, gone.txt deleted, src/new.js added. */
+  second: string;
+}
+
+async function setUp(size = 1): Promise<Setup> {
+  const repo = await createTempRepo({ files: { 'a.txt': 'one\n', 'gone.txt': 'bye\n', 'src/keep.js': 'keep\n', '.gitignore': 'build/\n' } });
+  const home = await createTempDir('nocturnal-pool-');
+  cleanups.push(repo.cleanup, home.cleanup);
+  const first = await repo.git('rev-parse', 'HEAD');
+  const second = await repo.commit({ 'a.txt': 'two\n', 'gone.txt': null, 'src/new.js': 'new\n' }, 'second');
+  // The user's own state, which no pool operation may change.
+  await repo.write({ 'scratch.txt': 'mine\n' });
+  const root = path.join(home.path, 'worktrees');
+  await mkdir(root);
+  const workspace: Workspace = {
+    id: 'ws1',
+    name: 'calc',
+    path: repo.path,
+    baseBranch: 'main',
+    targetBranch: 'nocturnal/integration',
+    checks: {},
+    setupCommand: null,
+    setupStatus: null,
+    startFrom: 'target',
+    createdAt: new Date().toISOString(),
+  };
+  const pool = new WorktreePool({ git: {}, ownedRoot: root, size, log: silentLogger() });
+  return { repo, root, pool, workspace, first, second };
+}
+
+async function acquire(s: Setup, branch: string, start: string): Promise<{ worktree: EngineWorktree; reused: boolean }> {
+  const got = await s.pool.acquire(s.workspace, branch, start);
+  if (got.kind !== 'ready') throw new Error(`acquire: ${got.kind}`);
+  return got;
+}
+
+/** What an attempt does in its worktree: edits a tracked file, commits on its branch, leaves debris. */
+async function workIn(worktree: EngineWorktree): Promise<string> {
+  const pinned = { pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] } };
+  await writeFile(path.join(worktree.path, 'a.txt'), 'edited by the attempt\n');
+  await runGit(worktree.path, ['add', '--', 'a.txt'], pinned);
+  await runGit(worktree.path, ['commit', '-q', '-m', 'attempt'], pinned);
+  // Untracked, ignored and nested leftovers of its checks.
+  await mkdir(path.join(worktree.path, 'build', 'deep'), { recursive: true });
+  await writeFile(path.join(worktree.path, 'build', 'deep', 'out.o'), 'binary\n');
+  await writeFile(path.join(worktree.path, 'stray.log'), 'log\n');
+  await mkdir(path.join(worktree.path, 'src', 'tmp'));
+  await writeFile(path.join(worktree.path, 'src', 'tmp', 'x'), 'x\n');
+  return (await runGit(worktree.path, ['rev-parse', 'HEAD'], pinned)).stdout.trim();
+}
+
+/** The user's checkout as the pool must leave it (attempt branches aside, which the pool creates). */
+async function userView(repo: TempRepo) {
+  const snapshot = await snapshotCheckout(repo.path);
+  snapshot.branches = Object.fromEntries(Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')));
+  return snapshot;
+}
+
+/** Every file under the worktree (its `.git` file aside) → content. */
+async function filesOnDisk(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const relative = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (relative === '.git') continue;
+      if (entry.isDirectory()) await walk(path.join(dir, entry.name), relative);
+      else out[relative] = await readFile(path.join(dir, entry.name), 'utf8');
+    }
+  };
+  await walk(root, '');
+  return out;
+}
+
+async function treeAt(repo: TempRepo, commit: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const file of (await repo.git('ls-tree', '-r', '--name-only', commit)).split('\n')) out[file] = await repo.git('show', `${commit}:${file}`).then((t) => `${t}\n`);
+  return out;
+}
+
+describe('WorktreePool', () => {
+  it('resets a released worktree to the new start commit on a new branch, with nothing left of the last attempt', async () => {
+    const s = await setUp();
+    const user = await userView(s.repo);
+    const one = await acquire(s, 'nocturnal/t1/1', s.first);
+    expect(one.reused).toBe(false);
+    const head = await workIn(one.worktree);
+    expect(await s.pool.release(one.worktree, head)).toBe('pooled');
+    // Released: detached, so the attempt's branch is checked out nowhere and can be deleted.
+    expect((await listWorktrees(s.repo.path)).find((w) => w.path === one.worktree.path)?.branch ?? null).toBeNull();
+
+    const two = await acquire(s, 'nocturnal/t2/1', s.second);
+    expect(two.reused).toBe(true);
+    expect(two.worktree.path).toBe(one.worktree.path);
+    expect(two.worktree.branch).toBe('nocturnal/t2/1');
+    expect(await filesOnDisk(two.worktree.path)).toEqual(await treeAt(s.repo, s.second));
+    expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t2/1')).toBe(s.second);
+    expect(await readFile(path.join(two.worktree.gitDir, 'HEAD'), 'utf8')).toBe('ref: refs/heads/nocturnal/t2/1\n');
+    expect((await listWorktrees(s.repo.path)).find((w) => w.path === two.worktree.path)?.branch).toBe('nocturnal/t2/1');
+    const pinned = { pinned: { gitDir: two.worktree.gitDir, commonDir: two.worktree.commonDir, workTree: two.worktree.path, config: [] } };
+    expect((await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout).toBe('');
+    // The previous attempt's branch is untouched and, no longer checked out, deletable as usual.
+    expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t1/1')).toBe(head);
+    expect((await deleteBranch({ repoPath: s.repo.path, branch: 'nocturnal/t1/1' })).kind).toBe('deleted');
+    expect(await userView(s.repo)).toEqual(user);
+  });
+
+  it('never takes over an existing branch', async () => {
+    const s = await setUp();
+    const one = await acquire(s, 'nocturnal/t1/1', s.first);
+    await s.pool.release(one.worktree, await workIn(one.worktree));
+    await s.repo.git('branch', 'nocturnal/taken/1', s.first);
+    expect((await s.pool.acquire(s.workspace, 'nocturnal/taken/1', s.second)).kind).toBe('branch-exists');
+    expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/taken/1')).toBe(s.first);
+  });
+
+  const plantings: [string, (w: EngineWorktree, repo: TempRepo) => Promise<void>][] = [
+    ['a rewritten .git file', (w, repo) => writeFile(path.join(w.path, '.git'), `gitdir: ${path.join(repo.path, '.git')}\n`)],
+    ['a hook in the admin folder', async (w) => {
+      await mkdir(path.join(w.gitDir, 'hooks'), { recursive: true });
+      await writeFile(path.join(w.gitDir, 'hooks', 'post-checkout'), '#!/bin/sh\ntouch /tmp/nocturnal-pool-hook-ran\n', { mode: 0o755 });
+    }],
+    ['a config.worktree', (w) => writeFile(path.join(w.gitDir, 'config.worktree'), '[core]\n\tfsmonitor = /tmp/evil\n')],
+    ['a planted nested git dir', async (w) => {
+      await mkdir(path.join(w.path, 'src', '.git'), { recursive: true });
+      await writeFile(path.join(w.path, 'src', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    }],
+    ['a tracked file changed after the last commit', (w) => writeFile(path.join(w.path, 'src', 'keep.js'), 'changed by a check\n')],
+  ];
+
+  for (const [what, plant] of plantings) {
+    it(`discards a released worktree with ${what} and makes a fresh one, leaving the user's repository untouched`, async () => {
+      const s = await setUp();
+      const one = await acquire(s, 'nocturnal/t1/1', s.first);
+      const head = await workIn(one.worktree);
+      await s.pool.release(one.worktree, head);
+      const user = await userView(s.repo);
+      await plant(one.worktree, s.repo);
+
+      const two = await acquire(s, 'nocturnal/t2/1', s.second);
+      expect(two.reused).toBe(false);
+      expect(two.worktree.path).not.toBe(one.worktree.path);
+      expect(await filesOnDisk(two.worktree.path)).toEqual(await treeAt(s.repo, s.second));
+      const registered = (await listWorktrees(s.repo.path)).map((w) => w.path);
+      expect(registered).not.toContain(one.worktree.path);
+      expect(registered).toContain(two.worktree.path);
+      expect(await readdir(path.join(s.root, s.workspace.id))).toEqual([path.basename(two.worktree.path)]);
+      expect(await userView(s.repo)).toEqual(user);
+    });
+  }
+
+  it('keeps at most its size per workspace and removes everything when drained', async () => {
+    const s = await setUp(1);
+    const one = await acquire(s, 'nocturnal/t1/1', s.first);
+    const two = await acquire(s, 'nocturnal/t2/1', s.first);
+    expect(await s.pool.release(one.worktree, s.first)).toBe('pooled');
+    expect(await s.pool.release(two.worktree, s.first)).toBe('removed');
+    expect(s.pool.idleCount(s.workspace.id)).toBe(1);
+    await s.pool.drain();
+    expect(s.pool.idleCount(s.workspace.id)).toBe(0);
+    expect((await listWorktrees(s.repo.path)).filter((w) => !w.isMain)).toEqual([]);
+    expect(await readdir(path.join(s.root, s.workspace.id))).toEqual([]);
+  });
+});

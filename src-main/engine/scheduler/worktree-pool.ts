@@ -1,0 +1,139 @@
+// A pool of attempt worktrees per workspace, for one session. Making a fresh worktree for every
+// attempt and deleting it afterwards costs a full checkout and a full delete each time (hundreds of
+// milliseconds on a 10k-file repository, and on ext4 attempts grow slower after thousands of deletes);
+// a pooled worktree is reset instead, touching only the files that differ.
+//
+// The trust rules do not loosen: a released worktree is reused only when its wiring still matches the
+// seal taken when git made it (verifyPooledWorktree: `.git` file, admin folder, config.worktree, the
+// repository's config, attributes and hooks, no planted `.git` anywhere) and its tracked files are
+// exactly the commit it was released at. Anything else and it is removed, never reused. All git
+// commands stay pinned to the recorded git dir. At most `parallel.max_parallel_attempts` idle
+// worktrees are kept per workspace; the session removes them all when it ends, and crash recovery
+// removes what a killed session's pool left (session-recovery: nothing under the engine's worktree
+// root belongs to live work while the engine lock is held).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Workspace } from '../../../src-shared/domain/records';
+import type { EngineWorktree } from '../git/engine-worktree';
+import { pinnedGit } from '../git/engine-worktree';
+import { isOid } from '../git/refs';
+import type { GitCallOptions } from '../git/run-git';
+import { addWorktree } from '../git/worktree-add';
+import type { AddWorktreeResult } from '../git/worktree-add';
+import { sealPooledWorktree, verifyPooledWorktree } from '../git/worktree-integrity';
+import type { PooledWorktreeSeal } from '../git/worktree-integrity';
+import { removeWorktree } from '../git/worktree-remove';
+import { detachWorktreeHead, reuseWorktree } from '../git/worktree-reuse';
+import type { Logger } from '../log/logger';
+
+export interface WorktreePoolOptions {
+  git: GitCallOptions;
+  /** The engine's worktree root (`<home>/worktrees`); pooled worktrees live in `<root>/<workspace id>/pool-*`. */
+  ownedRoot: string;
+  /** Idle worktrees kept per workspace (`parallel.max_parallel_attempts`). */
+  size: number;
+  log: Logger;
+}
+
+export type AcquireResult =
+  | { kind: 'ready'; worktree: EngineWorktree; reused: boolean }
+  | Exclude<AddWorktreeResult, { kind: 'created' }>;
+
+interface Pooled {
+  workspace: Workspace;
+  worktree: EngineWorktree;
+  seal: PooledWorktreeSeal;
+  /** The filter drivers to switch off, read when the worktree was made; the seal covers the config. */
+  filterConfig: readonly string[];
+}
+
+export class WorktreePool {
+  private readonly idle = new Map<string, Pooled[]>();
+  private readonly busy = new Map<string, Pooled>();
+
+  constructor(private readonly options: WorktreePoolOptions) {}
+
+  /** A worktree on a new `branch` at `start`: a verified pooled one reset, or a fresh one. */
+  async acquire(workspace: Workspace, branch: string, start: string): Promise<AcquireResult> {
+    const { git, ownedRoot, log } = this.options;
+    const waiting = this.idle.get(workspace.id) ?? [];
+    for (let entry = waiting.pop(); entry !== undefined; entry = waiting.pop()) {
+      const verdict = await verifyPooledWorktree(entry.worktree, entry.seal);
+      if (verdict.kind !== 'intact') {
+        log.warn({ worktree: entry.worktree.path, findings: verdict.kind === 'tampered' ? verdict.findings : [verdict.kind] }, 'a pooled worktree was tampered with: removed, not reused');
+        await this.remove(entry);
+        continue;
+      }
+      const reset = await reuseWorktree({ ...git, worktree: entry.worktree, ownedRoot, branch, start, filterConfig: entry.filterConfig });
+      if (reset.kind === 'reset') {
+        const next = { ...entry, worktree: reset.worktree };
+        this.busy.set(reset.worktree.path, next);
+        return { kind: 'ready', worktree: reset.worktree, reused: true };
+      }
+      log.warn({ worktree: entry.worktree.path, outcome: reset.kind }, 'a pooled worktree could not be reset: removed, not reused');
+      await this.remove(entry);
+      if (reset.kind === 'branch-exists') return { kind: 'branch-exists' };
+    }
+
+    const worktreePath = path.join(ownedRoot, workspace.id, `pool-${randomBytes(4).toString('hex')}`);
+    const added = await addWorktree({ ...git, repoPath: workspace.path, worktreePath, ownedRoot, branch, base: start });
+    if (added.kind !== 'created') return added;
+    // Sealed before anything has run in it: every later reuse is compared with this.
+    const [seal, pinned] = await Promise.all([sealPooledWorktree(added.worktree), pinnedGit(added.worktree, git)]);
+    this.busy.set(added.worktree.path, { workspace, worktree: added.worktree, seal, filterConfig: pinned.pinned?.config ?? [] });
+    return { kind: 'ready', worktree: added.worktree, reused: false };
+  }
+
+  /**
+   * The attempt is over: its worktree waits, detached at `head` (the attempt's last commit as the
+   * engine recorded it), for the next attempt — or is removed when the pool is full, the repository
+   * is gone, or the worktree is not one of the pool's.
+   */
+  async release(worktree: EngineWorktree, head: string | null): Promise<'pooled' | 'removed'> {
+    const entry = this.busy.get(worktree.path);
+    this.busy.delete(worktree.path);
+    if (entry === undefined) {
+      throw new Error(`${worktree.path} is not a worktree of this pool`);
+    }
+    const waiting = this.idle.get(entry.workspace.id) ?? [];
+    if (head === null || !isOid(head) || waiting.length >= this.options.size || !existsSync(entry.workspace.path)) {
+      await this.remove(entry);
+      return 'removed';
+    }
+    try {
+      // The branch is no longer checked out here, so cleanup may delete it and the user may too.
+      const detached = await detachWorktreeHead(entry.worktree, head);
+      waiting.push({ ...entry, worktree: detached });
+      this.idle.set(entry.workspace.id, waiting);
+      return 'pooled';
+    } catch (error) {
+      // A HEAD that is not a plain file any more: something replaced it; the worktree goes.
+      this.options.log.warn({ worktree: worktree.path, err: String(error) }, 'could not detach a released worktree: removed');
+      await this.remove(entry);
+      return 'removed';
+    }
+  }
+
+  /** Idle worktrees per workspace id (for status and tests). */
+  idleCount(workspaceId: string): number {
+    return this.idle.get(workspaceId)?.length ?? 0;
+  }
+
+  /** Session end: every idle worktree is removed (busy ones are released by their attempts first). */
+  async drain(): Promise<void> {
+    for (const [id, waiting] of this.idle) {
+      for (const entry of waiting) await this.remove(entry);
+      this.idle.delete(id);
+    }
+  }
+
+  private async remove(entry: Pooled): Promise<void> {
+    const { git, ownedRoot, log } = this.options;
+    try {
+      await removeWorktree({ ...git, repoPath: entry.workspace.path, worktreePath: entry.worktree.path, ownedRoot, gitDir: entry.worktree.gitDir });
+    } catch (error) {
+      log.warn({ worktree: entry.worktree.path, err: String(error) }, 'could not remove a pooled worktree; crash recovery removes it next time');
+    }
+  }
+}
