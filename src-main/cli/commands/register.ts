@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context';
 import { registerModelCommands } from './model-commands';
 import { registerReportCommands } from './report-commands';
 import { registerReviewCommands } from './review-commands';
+import { registerReviewShowCommand } from './review-show-command';
 import { registerRunCommand } from './run-command';
 import { registerServeCommand } from './serve-command';
 import { registerTaskCommands } from './task-commands';
@@ -14,6 +15,14 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRunCommand(program, context);
   registerReportCommands(program, context);
   registerReviewCommands(program, context);
+  registerReviewShowCommand(subcommand(program, 'review'), context);
   registerModelCommands(program, context);
   registerServeCommand(program, context);
+}
+
+/** A command group registered above, for the subcommands that live in files of their own. */
+function subcommand(program: Command, name: string): Command {
+  const found = program.commands.find((command) => command.name() === name);
+  if (!found) throw new Error(`the "${name}" command group is not registered`);
+  return found;
 }
