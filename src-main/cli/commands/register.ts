@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context';
 import { registerModelCommands } from './model-commands';
 import { registerReportCommands } from './report-commands';
 import { registerReviewCommands } from './review-commands';
+import { registerRetryCommand } from './retry-command';
 import { registerReviewShowCommand } from './review-show-command';
 import { registerRunCommand } from './run-command';
 import { registerServeCommand } from './serve-command';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerReportCommands(program, context);
   registerReviewCommands(program, context);
   registerReviewShowCommand(subcommand(program, 'review'), context);
+  registerRetryCommand(program, context);
   registerModelCommands(program, context);
   registerServeCommand(program, context);
 }
