@@ -9,9 +9,11 @@ import { registerRunCommand } from './run-command';
 import { registerServeCommand } from './serve-command';
 import { registerTaskCommands } from './task-commands';
 import { registerWorkspaceCommands } from './workspace-commands';
+import { registerWorkspaceEditCommand } from './workspace-edit-command';
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   registerWorkspaceCommands(program, context);
+  registerWorkspaceEditCommand(subcommand(program, 'workspace'), context);
   registerTaskCommands(program, context);
   registerRunCommand(program, context);
   registerReportCommands(program, context);

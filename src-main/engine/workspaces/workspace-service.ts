@@ -25,6 +25,8 @@ import type { SetupPlan } from './detect-setup';
 import { filesAtCommit, filesInFolder } from './repo-files';
 import type { RepoFiles } from './repo-files';
 import { validateCheckCommands } from './check-command-validation';
+import { editWorkspace } from './workspace-edit';
+import type { WorkspaceChanges } from './workspace-edit';
 
 export interface AddWorkspaceInput {
   path: string;
@@ -129,6 +131,11 @@ export class WorkspaceService {
       throw new NocturnalError('usage', `no workspace named "${name}"${names.length ? ` (known: ${names.join(', ')})` : ' (add one with `nocturnal workspace add PATH`)'}`);
     }
     return workspace;
+  }
+
+  /** `workspace edit`: see ./workspace-edit for the rules. */
+  update(name: string, changes: WorkspaceChanges): Promise<Workspace> {
+    return editWorkspace({ store: this.store, git: this.git, blockedCommands: this.blockedCommands }, this.require(name), changes);
   }
 
   remove(name: string): Workspace {
