@@ -10,10 +10,12 @@ import { registerServeCommand } from './serve-command';
 import { registerTaskCommands } from './task-commands';
 import { registerWorkspaceCommands } from './workspace-commands';
 import { registerWorkspaceEditCommand } from './workspace-edit-command';
+import { registerWorkspaceRemoveCommand } from './workspace-remove-command';
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   registerWorkspaceCommands(program, context);
   registerWorkspaceEditCommand(subcommand(program, 'workspace'), context);
+  registerWorkspaceRemoveCommand(subcommand(program, 'workspace'), context);
   registerTaskCommands(program, context);
   registerRunCommand(program, context);
   registerReportCommands(program, context);
