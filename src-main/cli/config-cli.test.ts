@@ -50,6 +50,24 @@ describe('nocturnal init and config', () => {
     expect(run.json<{ scheduler: { start_time: string } }>().scheduler.start_time).toBe('23:30');
   });
 
+  it('config show prints nested fields and marks each value the environment set', async () => {
+    const run = await runCliCaptured(['--home', home, 'config', 'show'], { NOCTURNAL_QUALITY_WEIGHTS_CHECKS: '0.6', NOCTURNAL_SAFETY_BLOCKED_COMMANDS: 'curl,wget' });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('  weights:');
+    expect(lines).toContain('    checks: 0.6  # from NOCTURNAL_QUALITY_WEIGHTS_CHECKS');
+    expect(lines).toContain('    review: 0.2');
+    expect(lines).toContain('  blocked_commands: ["curl","wget"]  # from NOCTURNAL_SAFETY_BLOCKED_COMMANDS');
+    expect(lines).toContain('  start_time: "22:00"');
+  });
+
+  it('a bad nested value in the environment exits 2 naming the variable and the field', async () => {
+    const run = await runCliCaptured(['--home', home, 'config', 'show'], { NOCTURNAL_QUALITY_WEIGHTS_CHECKS: 'heavy' });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('NOCTURNAL_QUALITY_WEIGHTS_CHECKS: quality.weights.checks');
+  });
+
   it('a non-numeric threshold in the environment exits 2 naming the field', async () => {
     const run = await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD: 'lots' });
     expect(run.code).toBe(2);

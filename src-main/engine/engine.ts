@@ -20,6 +20,7 @@ import { ConfigStore } from './config/config-store';
 import { homePaths } from './config/home';
 import type { HomePaths } from './config/home';
 import { BudgetGuard } from './cost/budget-guard';
+import { budgetStatus, sessionBudgetAlerts } from './cost/budget-status';
 import { CostLedger } from './cost/cost-ledger';
 import { createLlmProvider } from './llm/create-provider';
 import { describeSizing } from './llm/context-sizing';
@@ -342,6 +343,7 @@ export function createEngine(options: EngineOptions): Engine {
         .filter((w) => w.setupStatus?.state === 'failed')
         .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
       setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
+      budget: budgetStatus(store, settings.cost, now),
     };
   }
 
@@ -395,7 +397,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (running) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
       return releaseProvider();
     },
-    report: (sessionId) => buildSessionReport(store, { sessionId, freeToolTargetRate: current().cost.free_tool_target_rate }),
+    report: (sessionId) => {
+      const report = buildSessionReport(store, { sessionId, freeToolTargetRate: current().cost.free_tool_target_rate });
+      return { ...report, budgetAlerts: sessionBudgetAlerts(store, current().cost, report.session.id) };
+    },
     status,
     checkForChanges: () => {
       changes.check();

@@ -91,6 +91,16 @@ function Report({ report }: { report: SessionReport }) {
             ))}
           </ul>
         )}
+        {(report.budgetAlerts ?? []).length > 0 && (
+          <ul className="notes" aria-label="Budget alerts">
+            {(report.budgetAlerts ?? []).map((alert) => (
+              <li key={`${alert.month}-${alert.threshold}`}>
+                Budget alert: {Math.round(alert.threshold * 100)}% of the ${alert.budgetUsd.toFixed(2)} monthly budget used (${alert.spentUsd.toFixed(2)})
+                {alert.blocksPaidModels ? '; paid models are refused until next month' : ''}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       {report.tasks.length === 0 ? (
         <EmptyState title="No task ran this night">{stats.pauses.length > 0 ? `Paused: ${stats.pauses.join('; ')}` : 'The queue was empty when the night ran.'}</EmptyState>

@@ -34,6 +34,7 @@ import {
   workspaceAddRequestSchema,
   workspaceDetectRequestSchema,
   workspaceNameRequestSchema,
+  workspaceUpdateRequestSchema,
 } from './requests';
 
 // Where the records used to live; kept so imports of the contract stay in one place.
@@ -56,6 +57,7 @@ export const channels = {
 
   'workspaces:list': { request: noPayload, response: z.array(workspaceSchema) },
   'workspaces:add': { request: workspaceAddRequestSchema, response: workspaceSchema },
+  'workspaces:update': { request: workspaceUpdateRequestSchema, response: workspaceSchema },
   'workspaces:remove': { request: workspaceNameRequestSchema, response: workspaceSchema },
   'workspaces:detect': { request: workspaceDetectRequestSchema, response: workspaceDetectionSchema },
   'workspaces:check': { request: workspaceNameRequestSchema, response: baselineResultSchema },

@@ -10,6 +10,7 @@ export const channelNames = [
   'nightMode:set',
   'workspaces:list',
   'workspaces:add',
+  'workspaces:update',
   'workspaces:remove',
   'workspaces:detect',
   'workspaces:check',

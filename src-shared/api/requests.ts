@@ -31,6 +31,25 @@ export const workspaceAddRequestSchema = z.strictObject({
   /** Where attempts start: `target` (the default) or `base`. */
   startFrom: workspaceStartFromSchema.optional(),
 });
+/** A check command to set, or null to drop that check (at least one check must remain). */
+const checkChange = z.string().trim().min(1, 'expected a command, or null to drop this check').nullable().optional();
+/**
+ * Changes a registered workspace (`workspace edit`); only the fields given change. The same rules as
+ * `workspaces:add`: check commands pass the shell parser and the command policy, the base branch
+ * exists, the target is a valid branch name. `setup: null` goes back to the setup detected from the
+ * lock files.
+ */
+export const workspaceUpdateRequestSchema = z.strictObject({
+  name: z.string().min(1, 'expected the workspace name'),
+  base: z.string().trim().min(1, 'expected a branch name').optional(),
+  target: z.string().trim().min(1, 'expected a branch name').optional(),
+  startFrom: workspaceStartFromSchema.optional(),
+  test: checkChange,
+  lint: checkChange,
+  typecheck: checkChange,
+  build: checkChange,
+  setup: z.string().trim().min(1, 'expected a command, or null to use the detected setup').nullable().optional(),
+});
 export const workspaceNameRequestSchema = z.strictObject({ name: id('workspace name') });
 export const workspaceDetectRequestSchema = z.strictObject({ path: z.string().min(1, 'expected a folder path') });
 

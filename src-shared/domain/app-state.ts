@@ -2,6 +2,7 @@
 // engine's state (`status:get`, `status --json`).
 import { z } from 'zod';
 import type { Config } from '../config/schema';
+import { budgetStatusSchema } from './budget';
 import { sessionSchema, timestampSchema } from './records';
 import { setupChecklistSchema } from './setup';
 import { taskStatuses } from './task';
@@ -64,6 +65,8 @@ export const engineStatusSchema = z.object({
   setupFailures: z.array(z.object({ workspace: z.string(), message: z.string() })),
   /** What stands between this home and an armed night, each missing step with its fix. */
   setup: setupChecklistSchema,
+  /** This month's spending and the budget alerts raised for it. */
+  budget: budgetStatusSchema.optional(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

@@ -2,6 +2,7 @@
 // face shows the same facts.
 import { z } from 'zod';
 import { attemptDecisionSchema, attemptStatusSchema, checkOutcomeSchema, diffStatsSchema, scoreBreakdownSchema } from './attempt';
+import { budgetAlertSchema } from './budget';
 import { sessionSchema, timestampSchema } from './records';
 import { taskStatusSchema } from './task';
 
@@ -59,5 +60,7 @@ export const sessionReportSchema = z.object({
   tasks: z.array(reportTaskEntrySchema),
   events: z.array(timelineEventSchema),
   notes: z.array(z.string()),
+  /** Budget alerts this session raised (the budget guard's, DESIGN §9 cost). */
+  budgetAlerts: z.array(budgetAlertSchema).optional(),
 });
 export type SessionReport = z.infer<typeof sessionReportSchema>;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { setConfigValue } from '../../engine/config/config-file';
 import { homePaths } from '../../engine/config/home';
+import { configLeaves } from '../../engine/config/schema-walk';
 import { NocturnalError } from '../../engine/errors/nocturnal-error';
 import { checkCommandProblems } from '../../engine/workspaces/check-command-validation';
 import type { CliContext } from '../cli-context';
@@ -24,13 +25,22 @@ export function registerConfigCommands(program: Command, context: () => CliConte
         return;
       }
       writeLine(ctx.io.stdout, `# ${loaded.fileExists ? loaded.file : `${loaded.file} (not created yet: defaults)`}`);
-      for (const override of loaded.overrides) writeLine(ctx.io.stdout, `# ${override.path.join('.')} from ${override.variable}`);
-      for (const [section, values] of Object.entries(loaded.config)) {
-        writeLine(ctx.io.stdout, `${section}:`);
-        for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-          writeLine(ctx.io.stdout, `  ${key}: ${JSON.stringify(value)}`);
+      // Each value the environment set is marked on its own line with the variable that set it.
+      const fromEnv = new Map(loaded.overrides.map((o) => [o.path.join('.'), o.variable]));
+      const print = (values: Record<string, unknown>, path: string[]) => {
+        const indent = '  '.repeat(path.length);
+        for (const [key, value] of Object.entries(values)) {
+          const fieldPath = [...path, key];
+          const variable = fromEnv.get(fieldPath.join('.'));
+          if (isNestedObject(value, fieldPath)) {
+            writeLine(ctx.io.stdout, `${indent}${key}:`);
+            print(value, fieldPath);
+            continue;
+          }
+          writeLine(ctx.io.stdout, `${indent}${key}: ${JSON.stringify(value)}${variable ? `  # from ${variable}` : ''}`);
         }
-      }
+      };
+      print(loaded.config as unknown as Record<string, unknown>, []);
     });
 
   config
@@ -70,4 +80,10 @@ export function registerConfigCommands(program: Command, context: () => CliConte
       const ctx = context();
       writeLine(ctx.io.stdout, path.resolve(homePaths(ctx.home).config));
     });
+}
+
+/** A section or nested settings object with fixed keys (quality.weights), printed key by key; records stay whole. */
+function isNestedObject(value: unknown, fieldPath: string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return configLeaves().some((leaf) => leaf.path.length > fieldPath.length && fieldPath.every((key, i) => leaf.path[i] === key));
 }

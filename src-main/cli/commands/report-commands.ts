@@ -38,6 +38,13 @@ export function registerReportCommands(program: Command, context: () => CliConte
       if (status.contextSizing !== undefined) writeLine(out, `context: ${status.contextSizing}`);
       writeLine(out, `tasks: ${Object.entries(status.queue).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
       for (const failed of status.setupFailures) writeLine(out, `workspace ${failed.workspace}: dependency setup FAILED: ${failed.message.split('\n')[0] ?? ''} (fix it, then \`nocturnal workspace check ${failed.workspace}\`)`);
+      if (status.budget && (status.budget.spentUsd > 0 || status.budget.alerts.length > 0)) {
+        const { budget } = status;
+        writeLine(out, `budget ${budget.month}: $${budget.spentUsd.toFixed(2)} of $${budget.budgetUsd.toFixed(2)} spent (${Math.round(budget.share * 100)}%)`);
+        for (const alert of budget.alerts) {
+          writeLine(out, `budget alert: ${Math.round(alert.threshold * 100)}% reached at ${alert.raisedAt} ($${alert.spentUsd.toFixed(2)})${alert.blocksPaidModels ? '; paid models are refused until next month (raise cost.monthly_budget_usd or use a local model)' : ''}`);
+        }
+      }
       if (status.waitingReviews > 0) writeLine(out, `waiting for review: ${status.waitingReviews} (nocturnal review list)`);
       const last = status.lastSession;
       writeLine(out, last ? `last session: ${last.id} ${last.status}, ${last.stats.merged} merged, ${last.stats.review} waiting, ${last.stats.rejected} rejected, ${last.stats.failed} failed` : 'no session yet');

@@ -42,17 +42,6 @@ export function registerReviewCommands(program: Command, context: () => CliConte
     });
 
   program
-    .command('retry')
-    .description('queue a failed, rejected or waiting task again')
-    .argument('<task-id>', 'task id')
-    .option('--note <text>', 'guidance for the next attempt (goes into its prompt)')
-    .action(async (taskId: string, options: { note?: string }) => {
-      const ctx = context();
-      const task = await ctx.call('tasks:retry', { id: taskId, note: options.note });
-      writeLine(ctx.io.stdout, `queued ${task.id} again`);
-    });
-
-  program
     .command('undo')
     .description('take a merged change back off its target branch')
     .argument('<attempt-id>', 'attempt id')

@@ -87,16 +87,6 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
       if (list.length === 0) return writeLine(ctx.io.stdout, 'no workspaces yet: nocturnal workspace add PATH --test "npm test"');
       for (const w of list) writeLine(ctx.io.stdout, `${w.name}\t${w.path}\t${w.baseBranch} → ${w.targetBranch}\t${Object.keys(w.checks).join(',')}\t${setupState(w.setupStatus)}`);
     });
-
-  workspace
-    .command('remove')
-    .description('forget a workspace (its repository is not touched)')
-    .argument('<name>', 'workspace name')
-    .action(async (name: string) => {
-      const ctx = context();
-      const removed = await ctx.call('workspaces:remove', { name });
-      writeLine(ctx.io.stdout, `removed workspace "${removed.name}"; ${removed.path} was not touched`);
-    });
 }
 
 /** The last dependency setup, as `workspace list` shows it: failures are the workspace's, said here. */

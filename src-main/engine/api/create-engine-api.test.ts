@@ -100,4 +100,17 @@ describe('createEngineApi on a real night', () => {
     expect(found).toMatchObject({ isRepository: true, problem: null, currentBranch: 'main', checks: { test: 'npm test', lint: 'npm run lint', typecheck: 'npm run typecheck' }, setup: expect.stringMatching(/^npm ci/) });
     expect(await callChannel(api, 'workspaces:detect', { path: f.home })).toMatchObject({ isRepository: false, problem: expect.stringContaining('not a git repository') });
   });
+
+  it('workspaces:update changes a workspace for every face, validated like workspaces:add', async () => {
+    const { api } = await setUp();
+    const changed = await callChannel(api, 'workspaces:update', { name: 'calc', lint: 'node lint.js', target: 'night/work', startFrom: 'base' });
+    expect(changed).toMatchObject({ name: 'calc', targetBranch: 'night/work', startFrom: 'base', checks: { test: 'node test.js', lint: 'node lint.js' } });
+    expect(await callChannel(api, 'workspaces:update', { name: 'calc', lint: null })).toMatchObject({ checks: { test: 'node test.js' } });
+    expect((await callChannel(api, 'workspaces:list', {}))[0]?.checks).toEqual({ test: 'node test.js' });
+    // The payload is checked before the handler runs: an unknown field and an empty command are refused.
+    await expect(callChannel(api, 'workspaces:update', { name: 'calc', tests: 'x' } as never)).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('tests') });
+    await expect(callChannel(api, 'workspaces:update', { name: 'calc', lint: ' ' })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('lint') });
+    await expect(callChannel(api, 'workspaces:update', { name: 'calc', test: 'npm test && git stash' })).rejects.toMatchObject({ kind: 'usage', message: expect.stringContaining('--test') });
+    expect((await callChannel(api, 'workspaces:list', {}))[0]).toMatchObject({ targetBranch: 'night/work', checks: { test: 'node test.js' } });
+  });
 });

@@ -49,6 +49,8 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
         setupCommand: input.setup,
         startFrom: input.startFrom,
       }),
+    'workspaces:update': ({ name, base, target, startFrom, test, lint, typecheck, build, setup }) =>
+      engine.workspaces.update(name, { baseBranch: base, targetBranch: target, startFrom, checks: { test, lint, typecheck, build }, setupCommand: setup }),
     'workspaces:remove': ({ name }) => engine.workspaces.remove(name),
     'workspaces:detect': ({ path }) => detectWorkspace(path, engine.git),
     'workspaces:check': ({ name }) => engine.workspaces.check(name),

@@ -39,13 +39,7 @@ export function loadConfigDetailed(options: LoadConfigOptions): LoadedConfig {
   const parsed = parseConfigText(text, path.basename(file));
   const { overrides, problems: envProblems } = collectEnvOverrides(options.env);
   const merged = structuredClone(parsed.data);
-  for (const override of overrides) {
-    const [section, field] = override.path;
-    const sectionValue = merged[section];
-    const target = isPlainObject(sectionValue) ? sectionValue : {};
-    target[field] = override.value;
-    merged[section] = target;
-  }
+  for (const override of overrides) setAtPath(merged, override.path, override.value);
   const result = configSchema.safeParse(merged);
   const problems = [...envProblems];
   if (!result.success) problems.push(...describeIssues(result.error.issues, merged, parsed, overrides));
@@ -142,7 +136,8 @@ function describeIssues(
 }
 
 function sourceOf(fieldPath: string[], parsed: ParsedConfigText, overrides: EnvOverride[], keyNode: boolean): string {
-  const override = overrides.find((o) => o.path.join('.') === fieldPath.slice(0, 2).join('.'));
+  // The override of this field or of a field under it (a list's element, a whole-object rule).
+  const override = overrides.find((o) => isPrefix(o.path, fieldPath)) ?? (fieldPath.length >= 2 ? overrides.find((o) => isPrefix(fieldPath, o.path)) : undefined);
   if (override) return override.variable;
   const line = lineOf(fieldPath, parsed, keyNode);
   return line ? `${parsed.fileLabel}:${line}` : parsed.fileLabel;
@@ -162,6 +157,23 @@ function lineOf(fieldPath: string[], parsed: ParsedConfigText, keyNode: boolean)
     if (offset !== undefined) return parsed.lineCounter.linePos(offset).line;
   }
   return undefined;
+}
+
+function isPrefix(prefix: readonly string[], full: readonly string[]): boolean {
+  return prefix.length <= full.length && prefix.every((key, i) => full[i] === key);
+}
+
+/** Sets a value at a path of object keys, making the objects on the way (over a non-object too). */
+function setAtPath(root: Record<string, unknown>, fieldPath: readonly string[], value: unknown): void {
+  let current = root;
+  for (const key of fieldPath.slice(0, -1)) {
+    const next = current[key];
+    const object = isPlainObject(next) ? next : {};
+    current[key] = object;
+    current = object;
+  }
+  const last = fieldPath.at(-1);
+  if (last !== undefined) current[last] = value;
 }
 
 function valueAt(data: unknown, fieldPath: string[]): unknown {

@@ -14,7 +14,7 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import type { EngineEvents } from '../events/engine-events';
 import type { Logger } from '../log/logger';
 import { loadConfig, setConfigValue } from './config-file';
-import { envVariableName } from './env-overrides';
+import { overridingVariables } from './env-overrides';
 import { homePaths } from './home';
 
 export interface ConfigStoreDeps {
@@ -53,8 +53,8 @@ export class ConfigStore {
     if (!(section in configSchema.shape)) {
       throw new NocturnalError('validation', `${fieldPath}: unknown section "${section}" (sections: ${Object.keys(configSchema.shape).join(', ')})`);
     }
-    const variable = envVariableName(section, field);
-    if (this.deps.env[variable] !== undefined) {
+    const [variable] = overridingVariables(this.deps.env, parts);
+    if (variable !== undefined) {
       throw new NocturnalError('conflict', `${fieldPath} is set by the environment variable ${variable}=${this.deps.env[variable]}; unset it to change ${fieldPath} here`);
     }
     return this.write(parts, value);

@@ -10,8 +10,9 @@ export function renderDefaultConfigYaml(): string {
   const lines: string[] = [
     '# Nocturnal Agent configuration.',
     '# Every key is optional: a missing key takes the default shown here. Unknown keys are errors.',
-    '# Any field can be overridden by an environment variable NOCTURNAL_<SECTION>_<FIELD>,',
-    `# e.g. ${envVariableName('scheduler', 'start_time')}=23:30. API keys never belong in this file:`,
+    '# Any field can be overridden by an environment variable NOCTURNAL_ + its path in upper snake case,',
+    `# e.g. ${envVariableName('scheduler', 'start_time')}=23:30 or ${envVariableName('quality', 'weights', 'checks')}=0.5;`,
+    '# lists take comma-separated values. API keys never belong in this file:',
     '# put the key in an environment variable and name it in llm.api_key_env.',
     '',
   ];

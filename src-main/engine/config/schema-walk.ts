@@ -1,5 +1,5 @@
 // Small helpers to look inside the zod config schema: which keys exist at a path (for "did you mean"),
-// and which fields each section has (for the NOCTURNAL_<SECTION>_<FIELD> overrides).
+// and every leaf field at any depth (for the NOCTURNAL_<PATH> overrides), so no field can lack one.
 import type { z } from 'zod';
 import { configSchema } from '../../../src-shared/config/schema';
 
@@ -34,6 +34,37 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   const schema = schemaAt(path);
   const shape = schema ? objectShape(schema) : undefined;
   return shape ? Object.keys(shape) : [];
+}
+
+export interface ConfigLeaf {
+  /** Object keys from the section down, e.g. ['quality', 'weights', 'checks']. */
+  path: string[];
+  schema: z.ZodType;
+  /** The element schema when the leaf is a list (the environment gives it comma-separated). */
+  element: z.ZodType | undefined;
+}
+
+/**
+ * Every leaf of the config schema: a field that is not an object with fixed keys. A record keyed by
+ * the user (cost.prices) is one leaf, given whole as a YAML flow mapping.
+ */
+export function configLeaves(): ConfigLeaf[] {
+  const out: ConfigLeaf[] = [];
+  const walk = (schema: z.ZodType, path: string[]) => {
+    const shape = objectShape(schema);
+    if (shape) {
+      for (const [key, child] of Object.entries(shape)) walk(child, [...path, key]);
+      return;
+    }
+    out.push({ path, schema, element: arrayElement(schema) });
+  };
+  walk(configSchema, []);
+  return out;
+}
+
+function arrayElement(schema: z.ZodType): z.ZodType | undefined {
+  const inner = unwrapSchema(schema) as unknown as { def?: { type?: string; element?: z.ZodType } };
+  return inner.def?.type === 'array' ? inner.def.element : undefined;
 }
 
 export function sectionFields(): { section: string; field: string; schema: z.ZodType }[] {

@@ -1,6 +1,7 @@
 // Human renderings of a SessionReport: Markdown for `report --markdown` and files, plain text for the
 // terminal. Both are derived from the same structure as `report --json`.
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
+import { describeBudgetAlert } from '../cost/budget-status';
 import { renderBreakdown } from './render-breakdown';
 import type { ReportTaskEntry, SessionReport } from './session-report';
 
@@ -18,6 +19,7 @@ export function renderReportMarkdown(report: SessionReport): string {
   if (report.usage.calls > 0) lines.push(`- Model calls: ${report.usage.calls}, ${report.usage.freeCalls} on free models (target ${Math.round(report.usage.freeTargetRate * 100)}%)`);
   if (s.pauses.length > 0) lines.push(`- Paused: ${s.pauses.join('; ')}`);
   for (const note of report.notes) lines.push(`- **${note}**`);
+  for (const alert of report.budgetAlerts ?? []) lines.push(`- **Budget alert: ${describeBudgetAlert(alert)}**`);
   lines.push('');
   if (report.tasks.length === 0) lines.push('No task was worked in this session.');
   for (const task of report.tasks) lines.push(...renderTask(task), '');

@@ -68,6 +68,13 @@ export class WorkspacesRepo {
     this.db.prepare('UPDATE workspaces SET setup_status_json = ? WHERE id = ?').run(writeJson(status), id);
   }
 
+  /** Replaces the fields a user may change after `workspace add` (`workspace edit`). */
+  update(id: string, fields: Pick<Workspace, 'baseBranch' | 'targetBranch' | 'checks' | 'setupCommand' | 'startFrom'>): void {
+    this.db
+      .prepare('UPDATE workspaces SET base_branch = ?, target_branch = ?, checks_json = ?, setup_command = ?, start_from = ? WHERE id = ?')
+      .run(fields.baseBranch, fields.targetBranch, writeJson(fields.checks), fields.setupCommand, fields.startFrom, id);
+  }
+
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id).changes > 0;
   }

@@ -25,6 +25,10 @@ import type { SetupPlan } from './detect-setup';
 import { filesAtCommit, filesInFolder } from './repo-files';
 import type { RepoFiles } from './repo-files';
 import { validateCheckCommands } from './check-command-validation';
+import { editWorkspace } from './workspace-edit';
+import { cleanUpWorkspace, planRemoval } from './workspace-removal';
+import type { RemovalDeps, RemovalPlan } from './workspace-removal';
+import type { WorkspaceChanges } from './workspace-edit';
 
 export interface AddWorkspaceInput {
   path: string;
@@ -131,12 +135,28 @@ export class WorkspaceService {
     return workspace;
   }
 
-  remove(name: string): Workspace {
+  /** `workspace edit`: see ./workspace-edit for the rules. */
+  update(name: string, changes: WorkspaceChanges): Promise<Workspace> {
+    return editWorkspace({ store: this.store, git: this.git, blockedCommands: this.blockedCommands }, this.require(name), changes);
+  }
+
+  /** What `remove` would delete: tasks, waiting attempts, attempt branches, engine worktrees. */
+  removalPlan(name: string): Promise<RemovalPlan> {
+    return planRemoval(this.removalDeps(), this.require(name));
+  }
+
+  /** Forgets the workspace and cleans up after it (./workspace-removal); its repository's checkout is not touched. */
+  async remove(name: string): Promise<Workspace> {
     const workspace = this.require(name);
     const active = this.store.tasks.list({ workspaceId: workspace.id }).filter((t) => t.status === 'running');
     if (active.length > 0) throw new NocturnalError('conflict', `workspace "${name}" has a running task (${active[0]?.id}); wait for the session to finish`);
-    this.store.workspaces.remove(workspace.id);
+    const deps = this.removalDeps();
+    await cleanUpWorkspace(deps, await planRemoval(deps, workspace));
     return workspace;
+  }
+
+  private removalDeps(): RemovalDeps {
+    return { store: this.store, git: this.git, worktreesRoot: this.baseline.worktrees, now: this.now };
   }
 }
 
