@@ -3,6 +3,9 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import { explore } from '../../agents/explore';
+import type { Explored } from '../../agents/explore';
+import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedGit } from '../../git/engine-worktree';
 import { getDiffStats } from '../../git/diff-stats';
@@ -31,8 +34,19 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
   const budget = Math.max(256, Math.floor((config.llm.context_size - config.llm.max_tokens) * 0.6));
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
-  // Rebuilt from the worktree before every cycle: the model edits the files as they are now.
-  const contextFor = async (files: string[]) => (await buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget })).text;
+  // Rebuilt from the worktree before every cycle: the model edits the files as they are now. The repo
+  // map's outlines are cached for the attempt, so a cycle re-parses only the files it changed.
+  const outlines = new OutlineCache();
+  let explored: Explored | null = null;
+  let failureOutput = '';
+  const build = async (files: string[]) =>
+    buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget, repoMap: { cache: outlines, failureOutput }, ...(explored ? { explored } : {}) });
+  const contextFor = async (files: string[]) => (await build(files)).text;
+  if (config.agents.explore) {
+    record.progress('generate', 0, 'asking the model what to read');
+    const first = await build(task.files);
+    if (first.analysis) explored = await explore({ model: deps.model, log: deps.log, task: run.brief, analysis: first.analysis, mapBudgetTokens: budget, worktree: worktree.path, safety: config.safety, context: run.interaction, conversationId: run.attempt.id, signal });
+  }
   let specText = '';
   let plannedFiles = task.files;
   if (task.executor === 'spec') {
@@ -81,6 +95,7 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
         feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree.path)).join('\n\n'));
+        failureOutput = failing.map((c) => c.output).join('\n');
         memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
         continue;
