@@ -9,6 +9,9 @@ import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedGit } from '../../git/engine-worktree';
 import { getDiffStats } from '../../git/diff-stats';
+import { getDiffText } from '../../git/diff-text';
+import { classifyBaseFailure } from '../../quality/failure-class';
+import { classifyChangeFailure } from '../../agents/change-failure';
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
@@ -90,11 +93,21 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
     await restoreWorktree(run);
     record.update({ checksAfter });
     const failing = checksAfter.filter((c) => !c.passed);
+    // A check that cannot run after the change: the model's own import of a package that is not installed
+    // is feedback; a command or package that vanished otherwise is not an edit's to fix (change-failure.ts).
+    let importFeedback: string[] = [];
+    if (failing.some((c) => classifyBaseFailure(c).kind === 'environment')) {
+      const diff = (await getDiffText(workspace.path, baseCommit, head, { ...git, maxBytes: 48 * 1024 })).text;
+      const classes = failing.map((c) => classifyChangeFailure(c, diff));
+      const broken = classes.flatMap((c) => (c.kind === 'environment' ? [c.reason] : []));
+      if (broken.length > 0) return end(ending('failed', { reasons: [...reasons, ...broken] }));
+      importFeedback = classes.flatMap((c) => (c.kind === 'model-import' ? [c.feedback] : []));
+    }
     if (failing.length > 0 && cyclesLeft > 0) {
       const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
-        feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree.path)).join('\n\n'));
+        feedback = truncateFeedback([...importFeedback, ...failing.map((c) => describeFailure(c, worktree.path))].join('\n\n'));
         failureOutput = failing.map((c) => c.output).join('\n');
         memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
