@@ -47,6 +47,7 @@ export interface BuiltContext {
 const MAX_FILE_BYTES = 64 * 1024;
 /** The map's own share of the budget: files after the named ones and their tests leave it this much. */
 const MAP_SHARE = 0.3;
+const MAP_SHARE_AFTER_EXPLORE = 0.15;
 const MAX_RELATED_FILES = 8;
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
@@ -99,10 +100,14 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
     taskText: request.taskText,
     cache: request.repoMap.cache,
   });
-  const mapShare = Math.floor(request.budgetTokens * MAP_SHARE);
+  // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
+  const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
   const mapReserve = Math.min(analysis.fullTokens, mapShare);
   const explored = request.explored ?? { files: [], regions: [] };
-  for (const file of explored.files.filter((f) => !shown.has(f))) {
+  // The files the model asked for, most relevant first by the map's rank, each followed by its tests.
+  const rankOf = new Map(analysis.ranked.map((r, i) => [r.file, i]));
+  const byRank = [...explored.files].sort((a, b) => (rankOf.get(a) ?? Infinity) - (rankOf.get(b) ?? Infinity));
+  for (const file of byRank.flatMap((f) => [f, ...relatedTests(f, tracked)]).filter((f) => !shown.has(f))) {
     shown.add(file);
     await addFile(file, mapReserve);
   }
