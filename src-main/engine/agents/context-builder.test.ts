@@ -50,7 +50,7 @@ describe('buildContext', () => {
     });
     expect(context.includedFiles.slice(0, 3)).toEqual(['src/queue.ts', 'src/queue.test.ts', 'src/retry/backoff.ts']);
     const map = context.text.slice(context.text.indexOf('# Repository map'));
-    expect(map).toMatch(/^# Repository map \(the \d+ most relevant of 64 files, with their symbols\)\nsrc\/queue\.ts\n {2}function pop\(q: number\[\]\)  \[L2\]\nsrc\/queue\.test\.ts\nsrc\/limits\.ts\n {2}limit = 3  \[L1\]/);
+    expect(map).toMatch(/^# Repository map \(the \d+ most relevant of 64 files, with their symbols\)\nsrc\/queue\.ts\n {2}function pop\(q: number\[\]\) {2}\[L2\]\nsrc\/queue\.test\.ts\nsrc\/limits\.ts\n {2}limit = 3 {2}\[L1\]/);
     expect(context.map?.estimatedTokens).toBeLessThanOrEqual(120);
     expect(context.estimatedTokens).toBeLessThanOrEqual(400);
     expect(context.omitted).toEqual([]);
