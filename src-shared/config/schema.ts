@@ -162,10 +162,17 @@ export const appSectionSchema = z
   })
   .describe('the desktop app');
 
+export const agentsSectionSchema = z
+  .strictObject({
+    explore: z.boolean().default(true).describe('before the first edit, one short call (nocturnal_explore) where the model asks for files or symbols to read; false skips it'),
+  })
+  .describe('how the agents prepare a change');
+
 export const configSchema = z.strictObject({
   llm: llmSectionSchema.prefault({}),
   scheduler: schedulerSectionSchema.prefault({}),
   quality: qualitySectionSchema.prefault({}),
+  agents: agentsSectionSchema.prefault({}),
   parallel: parallelSectionSchema.prefault({}),
   safety: safetySectionSchema.prefault({}),
   cost: costSectionSchema.prefault({}),

@@ -15,6 +15,7 @@ import type { CheckoutSnapshot } from '../../engine/git/testing/checkout-snapsho
 import { createTempDir, createTempRepo } from '../../engine/git/testing/temp-repo';
 import { listWorktrees } from '../../engine/git/list-worktrees';
 import { runGit } from '../../engine/git/run-git';
+import { exploreReply } from '../../engine/llm/testing/explore-from-map';
 import { startLoopbackOpenAiServer } from '../../engine/llm/testing/loopback-openai-server';
 import type { ScriptedReply } from '../../engine/llm/testing/loopback-openai-server';
 import { runCliCaptured } from './run-cli-in-process';
@@ -87,6 +88,7 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
       await sleep(20 + random() * 300); // a model takes a while: room for a kill mid-call
       const schema = request.body.response_format?.json_schema?.name ?? '';
       const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
+      if (schema === 'nocturnal_explore') return exploreReply(prompt);
       return schema === 'nocturnal_edits' ? editFromPrompt(prompt) : { content: { score: 1, verdict: 'approve', issues: [] } };
     },
   });

@@ -6,6 +6,7 @@ import { snapshotCheckout } from '../../engine/git/testing/checkout-snapshot';
 import type { CheckoutSnapshot } from '../../engine/git/testing/checkout-snapshot';
 import { createTempDir, createTempRepo } from '../../engine/git/testing/temp-repo';
 import type { TempRepo } from '../../engine/git/testing/temp-repo';
+import { exploreReply } from '../../engine/llm/testing/explore-from-map';
 import { startLoopbackOpenAiServer } from '../../engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer, RecordedRequest, ScriptedReply } from '../../engine/llm/testing/loopback-openai-server';
 import { runCliCaptured } from './run-cli-in-process';
@@ -34,7 +35,19 @@ export interface NightFixture {
 
 export type Responder = (schema: string, prompt: string, request: RecordedRequest) => ScriptedReply;
 
-export async function createNightFixture(options: { respond: Responder; files?: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<NightFixture> {
+export interface NightFixtureOptions {
+  respond: Responder;
+  files?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Who answers `nocturnal_explore`: by default the fixture, from the repo map in the prompt
+   * (explore-from-map.ts), so a scenario scripts only the calls it is about; `respond` hands it to the
+   * scenario's own responder.
+   */
+  explore?: 'from-map' | 'respond';
+}
+
+export async function createNightFixture(options: NightFixtureOptions): Promise<NightFixture> {
   const homeDir = await createTempDir('nocturnal-home-');
   const repo = await createTempRepo({ files: options.files ?? { 'math.js': buggyMath, 'test.js': mathTest, 'README.md': '# calc\n' } });
   // The user's own state, which must survive every night untouched: uncommitted work, an untracked
@@ -50,6 +63,7 @@ export async function createNightFixture(options: { respond: Responder; files?: 
     responder: (request) => {
       const schema = request.body.response_format?.json_schema?.name ?? 'unknown';
       const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
+      if (schema === 'nocturnal_explore' && options.explore !== 'respond') return exploreReply(prompt);
       return options.respond(schema, prompt, request);
     },
   });

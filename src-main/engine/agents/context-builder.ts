@@ -1,12 +1,22 @@
-// The repository context for an edit call, fitted to a token budget. Priority, highest first: files the
-// task names, then their tests, then files whose path mentions words of the task, then the file map.
-// Lower-priority parts are dropped whole (and the prompt says so) rather than cut mid-file; the token count is an
-// estimate here, and the provider's own guard counts exactly before the call.
+// The repository context for an edit call, fitted to a token budget. Priority, highest first: workspace
+// notes, the files the task names, then their tests (what pins down the code the model will change), then
+// what the explore call asked to read, then the repo map (its own share of the budget), then the files
+// the map ranks highest. Without a repo map (`repoMap` absent: the earlier behaviour, kept for
+// bench/context.ts) files whose path mentions words of the task and a plain file list stand in for it.
+// Lower-priority parts are dropped whole (and the prompt says so) rather than cut mid-file; the token
+// count is an estimate here, and the provider's own guard counts exactly before the call.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../git/run-git';
 import type { RunGitOptions } from '../git/run-git';
+import { estimateTokens } from './estimate-tokens';
 import { relatedTests } from './related-tests';
+import type { OutlineCache } from './repo-map/outline-cache';
+import { filesMentioned } from './repo-map/rank';
+import type { RepoAnalysis, RepoMap, SymbolRegion } from './repo-map/repo-map';
+import { analyseRepo, fitRepoMap } from './repo-map/repo-map';
+
+export { estimateTokens } from './estimate-tokens';
 
 export interface ContextRequest {
   /** For an attempt worktree: pinned to its recorded git dir (git/engine-worktree's pinnedGit). */
@@ -17,6 +27,10 @@ export interface ContextRequest {
   /** Budget in tokens for the whole context block. */
   budgetTokens: number;
   notes?: string | null;
+  /** Build the tree-sitter repo map with the attempt's outline cache; absent: the plain file list. */
+  repoMap?: { cache: OutlineCache; failureOutput?: string };
+  /** What the explore call asked to read (files already through the path guard, symbol definitions). */
+  explored?: { files: string[]; regions: SymbolRegion[] };
 }
 
 export interface BuiltContext {
@@ -24,21 +38,24 @@ export interface BuiltContext {
   includedFiles: string[];
   omitted: string[];
   estimatedTokens: number;
+  /** The ranked outlines, when a map was asked for (the explore call resolves symbols with them). */
+  analysis: RepoAnalysis | null;
+  /** The map as it went into the text. */
+  map: RepoMap | null;
 }
 
-const CHARS_PER_TOKEN = 3.5;
 const MAX_FILE_BYTES = 64 * 1024;
-
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
-}
+/** The map's own share of the budget: files after the named ones and their tests leave it this much. */
+const MAP_SHARE = 0.3;
+const MAP_SHARE_AFTER_EXPLORE = 0.15;
+const MAX_RELATED_FILES = 8;
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
   const tracked = (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout.split('\0').filter((f) => f !== '');
   const omitted: string[] = [];
   const sections: string[] = [];
   let used = 0;
-  const fits = (text: string) => used + estimateTokens(text) <= request.budgetTokens;
+  const fits = (text: string, reserve = 0) => used + estimateTokens(text) + reserve <= request.budgetTokens;
   const add = (text: string) => {
     sections.push(text);
     used += estimateTokens(text);
@@ -50,33 +67,79 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
     else omitted.push('workspace notes');
   }
 
-  const words = new Set(request.taskText.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length >= 4));
-  // The named files' own tests come right after them: what pins down the code the model will change.
-  const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter((f) => !request.taskFiles.includes(f));
-  const shown = new Set([...request.taskFiles, ...tests]);
-  const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
   const includedFiles: string[] = [];
-  for (const file of [...request.taskFiles, ...tests, ...related.slice(0, 8)]) {
+  const addFile = async (file: string, reserve: number) => {
     const content = await readSmallText(path.join(request.worktree, file));
     const block = content === null ? `## ${file}\n(new file: it does not exist yet)` : `## ${file}\n\`\`\`\n${content}\n\`\`\``;
-    if (fits(block)) {
+    if (fits(block, reserve)) {
       add(block);
       if (content !== null) includedFiles.push(file);
     } else {
       omitted.push(file);
     }
+  };
+
+  // The named files' own tests come right after them, ahead of the map: they keep their share.
+  const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter((f) => !request.taskFiles.includes(f));
+  for (const file of [...request.taskFiles, ...tests]) await addFile(file, 0);
+  const shown = new Set([...request.taskFiles, ...tests]);
+
+  if (!request.repoMap) {
+    const words = new Set(request.taskText.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length >= 4));
+    const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
+    for (const file of related.slice(0, MAX_RELATED_FILES)) await addFile(file, 0);
+    addFileList(tracked, fits, add, omitted);
+    return finish(sections, includedFiles, omitted, null, null);
   }
 
-  const map = `# Files in the repository\n${tracked.join('\n')}`;
-  if (fits(map)) add(map);
-  else {
-    const shortMap = `# Files in the repository (first ${Math.min(tracked.length, 200)} of ${tracked.length})\n${tracked.slice(0, 200).join('\n')}`;
-    if (fits(shortMap)) add(shortMap);
-    else omitted.push('file map');
+  const analysis = await analyseRepo({
+    worktree: request.worktree,
+    tracked,
+    namedFiles: request.taskFiles,
+    failingFiles: request.repoMap.failureOutput ? filesMentioned(request.repoMap.failureOutput, tracked, request.worktree) : [],
+    taskText: request.taskText,
+    cache: request.repoMap.cache,
+  });
+  // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
+  const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
+  const mapReserve = Math.min(analysis.fullTokens, mapShare);
+  const explored = request.explored ?? { files: [], regions: [] };
+  // The files the model asked for, most relevant first by the map's rank, each followed by its tests.
+  const rankOf = new Map(analysis.ranked.map((r, i) => [r.file, i]));
+  const byRank = [...explored.files].sort((a, b) => (rankOf.get(a) ?? Infinity) - (rankOf.get(b) ?? Infinity));
+  for (const file of byRank.flatMap((f) => [f, ...relatedTests(f, tracked)]).filter((f) => !shown.has(f))) {
+    shown.add(file);
+    await addFile(file, mapReserve);
   }
-  if (omitted.length > 0) sections.push(`(Left out to fit the context window: ${omitted.join(', ')}.)`);
-  const text = sections.join('\n\n');
-  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text) };
+  const regions = explored.regions.filter((r) => !includedFiles.includes(r.file));
+  if (regions.length > 0) {
+    const block = `# Definitions you asked for\n${regions.map((r) => `## ${r.file} lines ${r.startLine}-${r.endLine} (${r.symbol})\n\`\`\`\n${r.text}\n\`\`\``).join('\n')}`;
+    if (fits(block, mapReserve)) add(block);
+    else omitted.push(`definitions of ${regions.map((r) => r.symbol).join(', ')}`);
+  }
+
+  // The map takes its share (or what is left, if less); the files it ranks highest get the rest.
+  const map = fitRepoMap(analysis, Math.min(request.budgetTokens - used, mapShare));
+  if (map.text !== '') add(map.text);
+  else omitted.push('repository map');
+  const ranked = analysis.ranked.filter((r) => r.score > 0 && !shown.has(r.file)).slice(0, MAX_RELATED_FILES);
+  for (const { file } of ranked) await addFile(file, 0);
+  return finish(sections, includedFiles, omitted, analysis, map);
+}
+
+function addFileList(tracked: string[], fits: (text: string) => boolean, add: (text: string) => void, omitted: string[]): void {
+  const list = `# Files in the repository\n${tracked.join('\n')}`;
+  if (fits(list)) return add(list);
+  const shortList = `# Files in the repository (first ${Math.min(tracked.length, 200)} of ${tracked.length})\n${tracked.slice(0, 200).join('\n')}`;
+  if (fits(shortList)) add(shortList);
+  else omitted.push('file map');
+}
+
+function finish(sections: string[], includedFiles: string[], omitted: string[], analysis: RepoAnalysis | null, map: RepoMap | null): BuiltContext {
+  const all = [...sections];
+  if (omitted.length > 0) all.push(`(Left out to fit the context window: ${omitted.join(', ')}.)`);
+  const text = all.join('\n\n');
+  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text), analysis, map };
 }
 
 async function readSmallText(file: string): Promise<string | null> {

@@ -19,6 +19,8 @@ export interface ModelCall<T> {
   context: InteractionContext;
   conversationId?: string;
   signal?: AbortSignal;
+  /** A smaller reply limit than llm.max_tokens, for calls whose answer is short (nocturnal_explore). */
+  maxTokens?: number;
 }
 
 export interface ModelCallResult<T> {
@@ -56,7 +58,7 @@ export class ModelCaller {
         messages: call.messages,
         schema: call.schema,
         options: {
-          maxTokens,
+          maxTokens: Math.min(call.maxTokens ?? maxTokens, maxTokens),
           temperature: this.settings.temperature,
           timeoutMs: this.settings.timeoutMs,
           ...(call.signal ? { signal: call.signal } : {}),

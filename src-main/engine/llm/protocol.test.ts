@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LlmError } from './llm-error';
-import { editsSchema, protocolSchemas, reviewSchema, specSchema } from './protocol';
+import { editsSchema, exploreSchema, protocolSchemas, reviewSchema, specSchema } from './protocol';
 import { parseStructuredReply } from './reply-parser';
 
 describe('LLM protocol v1', () => {
@@ -68,5 +68,14 @@ describe('LLM protocol v1', () => {
     expect(parseStructuredReply(reviewSchema, `Here you go:\n\`\`\`json\n${JSON.stringify(review)}\n\`\`\``)).toEqual(review);
     expect(parseStructuredReply(reviewSchema, `Sure! ${JSON.stringify(review)} Hope it helps.`)).toEqual(review);
     expect(() => parseStructuredReply(reviewSchema, 'I cannot do that.')).toThrow(/nocturnal_review: it is not valid JSON .*reply starts "I cannot do that\."/);
+  });
+
+  it('nocturnal_explore: at most 8 files and 8 symbols, paths non-empty, extra keys dropped', () => {
+    const reply = { files: ['src/a.ts'], symbols: ['Queue.pop'], reason: 'pop is where the order is decided', confidence: 1 };
+    expect(parseStructuredReply(exploreSchema, JSON.stringify(reply))).toEqual({ files: ['src/a.ts'], symbols: ['Queue.pop'], reason: 'pop is where the order is decided' });
+    const nine = Array.from({ length: 9 }, (_, i) => `f${i}.ts`);
+    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: nine, symbols: [], reason: '' }))).toThrow(/nocturnal_explore: .*files/);
+    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: [''], symbols: [], reason: '' }))).toThrow(/files\[0\]/);
+    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ score: 1, verdict: 'approve', issues: [] }))).toThrow(/nocturnal_explore: .*files: .*expected array/);
   });
 });

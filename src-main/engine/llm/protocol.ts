@@ -136,4 +136,28 @@ export const specSchema: StructuredSchema<NocturnalSpec> = {
   parse: specValidator,
 };
 
-export const protocolSchemas = [editsSchema, reviewSchema, specSchema] as const;
+// ---- nocturnal_explore -----------------------------------------------------------------------
+// The cheap first call of an attempt: given the task and the repo map, which files and symbols the model
+// wants to read before it edits. Small on purpose (a few short lists), so a small max_tokens suffices.
+
+const exploreLimits = { items: 8, symbol: 200, reason: 500 } as const;
+
+export const exploreValidator = z.object({
+  files: z.array(editPath).max(exploreLimits.items),
+  symbols: z.array(z.string().min(1).max(exploreLimits.symbol)).max(exploreLimits.items),
+  reason: z.string(),
+});
+
+export type NocturnalExplore = z.infer<typeof exploreValidator>;
+
+export const exploreSchema: StructuredSchema<NocturnalExplore> = {
+  name: 'nocturnal_explore',
+  jsonSchema: exactObject({
+    files: { type: 'array', items: pathString, maxItems: exploreLimits.items },
+    symbols: { type: 'array', items: { type: 'string', minLength: 1, maxLength: exploreLimits.symbol }, maxItems: exploreLimits.items },
+    reason: boundedString(exploreLimits.reason),
+  }),
+  parse: exploreValidator,
+};
+
+export const protocolSchemas = [editsSchema, reviewSchema, specSchema, exploreSchema] as const;

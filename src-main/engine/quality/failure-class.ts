@@ -5,7 +5,10 @@
 // (A check that times out on the base is the baseline stage's own case.)
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 
-export type FailureClass = { kind: 'code' } | { kind: 'environment'; cause: 'command-not-found' | 'missing-dependency' | 'permission'; reason: string };
+export type FailureClass =
+  | { kind: 'code' }
+  /** `subject`: the command not found, or the package that is missing, or the command refused. */
+  | { kind: 'environment'; cause: 'command-not-found' | 'missing-dependency' | 'permission'; subject: string; reason: string };
 
 // `sh: 1: mocha: not found`, `bash: line 1: mocha: command not found`, `/bin/sh: mocha: not found`.
 const NOT_FOUND = /(?:^|\n)(?:[^\n:]*: )?(?:line \d+: |\d+: )?([\w.+@/-]+): (?:command )?not found/;
@@ -28,6 +31,7 @@ export function classifyBaseFailure(check: CheckOutcome): FailureClass {
     return {
       kind: 'environment',
       cause: 'command-not-found',
+      subject: tool,
       reason: `${label} cannot run: ${tool}: command not found (exit ${check.exitCode ?? 'none'}); install ${tool} for the workspace (e.g. its dependencies with \`npm install\`) or change the workspace's ${check.name} command`,
     };
   }
@@ -38,6 +42,7 @@ export function classifyBaseFailure(check: CheckOutcome): FailureClass {
       return {
         kind: 'environment',
         cause: 'missing-dependency',
+        subject: missing,
         reason: `${label} cannot run: the dependency ${missing} is not installed; install the workspace's dependencies (e.g. \`npm install\` or \`pip install -r requirements.txt\`) and run again`,
       };
     }
@@ -46,6 +51,7 @@ export function classifyBaseFailure(check: CheckOutcome): FailureClass {
     return {
       kind: 'environment',
       cause: 'permission',
+      subject: check.command,
       reason: `${label} cannot run: permission denied (exit ${check.exitCode ?? 'none'}); make the command executable (chmod +x) or run it through its interpreter (e.g. \`sh ${check.command}\`)`,
     };
   }

@@ -4,6 +4,8 @@
 // appears; if the prompt does not show such a line it proposes nothing. Asked for a review, it judges
 // the diff in the prompt: a fix that adds instead of subtracting gets `reviewScore` with a note that
 // no test was added, anything else is rejected. A stale or missing context therefore fails the task.
+// Asked what to read (nocturnal_explore), it picks from the repo map as explore-from-map.ts does.
+import { exploreReply } from './explore-from-map';
 import type { ChatCompletionBody, ScriptedReply } from './loopback-openai-server';
 
 export interface FixOperatorModelOptions {
@@ -22,13 +24,14 @@ export function fixOperatorModel(options: FixOperatorModelOptions): (body: ChatC
       if (!line) return { content: { summary: `${options.file} does not show a subtraction to fix`, edits: [] } };
       return { content: { summary: `add instead of subtracting in ${options.file}`, edits: [{ path: options.file, action: 'replace', search: line, replace: line.replace(' - ', ' + ') }] } };
     }
+    if (schema === 'nocturnal_explore') return exploreReply(prompt);
     if (schema === 'nocturnal_review') {
       const fixed = /^\+.*return \w+ \+ \w+;/m.test(prompt) && /^-.*return \w+ - \w+;/m.test(prompt);
       return fixed
         ? { content: { score: options.reviewScore, verdict: 'revise', issues: ['the fix is right but no test covers it'] } }
         : { content: { score: 0, verdict: 'reject', issues: ['the diff does not fix the subtraction'] } };
     }
-    return { status: 400, message: `this scripted model answers nocturnal_edits and nocturnal_review, not ${schema || 'free text'}` };
+    return { status: 400, message: `this scripted model answers nocturnal_explore, nocturnal_edits and nocturnal_review, not ${schema || 'free text'}` };
   };
 }
 

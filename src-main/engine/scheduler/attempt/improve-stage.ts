@@ -3,9 +3,19 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import { explore } from '../../agents/explore';
+import type { Explored } from '../../agents/explore';
+import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedGit } from '../../git/engine-worktree';
+<<<<<<< HEAD
 import { diffStatsOnce } from './diff-stats-once';
+=======
+import { getDiffStats } from '../../git/diff-stats';
+import { getDiffText } from '../../git/diff-text';
+import { classifyBaseFailure } from '../../quality/failure-class';
+import { classifyChangeFailure } from '../../agents/change-failure';
+>>>>>>> h/context
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
@@ -33,8 +43,19 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
   const budget = Math.max(256, Math.floor((sizes.contextSize - sizes.maxTokens) * 0.6));
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
-  // Rebuilt from the worktree before every cycle: the model edits the files as they are now.
-  const contextFor = async (files: string[]) => (await buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget })).text;
+  // Rebuilt from the worktree before every cycle: the model edits the files as they are now. The repo
+  // map's outlines are cached for the attempt, so a cycle re-parses only the files it changed.
+  const outlines = new OutlineCache();
+  let explored: Explored | null = null;
+  let failureOutput = '';
+  const build = async (files: string[]) =>
+    buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget, repoMap: { cache: outlines, failureOutput }, ...(explored ? { explored } : {}) });
+  const contextFor = async (files: string[]) => (await build(files)).text;
+  if (config.agents.explore) {
+    record.progress('generate', 0, 'asking the model what to read');
+    const first = await build(task.files);
+    if (first.analysis) explored = await explore({ model: deps.model, log: deps.log, task: run.brief, analysis: first.analysis, mapBudgetTokens: budget, worktree: worktree.path, safety: config.safety, context: run.interaction, conversationId: run.attempt.id, signal });
+  }
   let specText = '';
   let plannedFiles = task.files;
   if (task.executor === 'spec') {
@@ -78,11 +99,22 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
     await restoreWorktree(run);
     record.update({ checksAfter });
     const failing = checksAfter.filter((c) => !c.passed);
+    // A check that cannot run after the change: the model's own import of a package that is not installed
+    // is feedback; a command or package that vanished otherwise is not an edit's to fix (change-failure.ts).
+    let importFeedback: string[] = [];
+    if (failing.some((c) => classifyBaseFailure(c).kind === 'environment')) {
+      const diff = (await getDiffText(workspace.path, baseCommit, head, { ...git, maxBytes: 48 * 1024 })).text;
+      const classes = failing.map((c) => classifyChangeFailure(c, diff));
+      const broken = classes.flatMap((c) => (c.kind === 'environment' ? [c.reason] : []));
+      if (broken.length > 0) return end(ending('failed', { reasons: [...reasons, ...broken] }));
+      importFeedback = classes.flatMap((c) => (c.kind === 'model-import' ? [c.feedback] : []));
+    }
     if (failing.length > 0 && cyclesLeft > 0) {
       const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
-        feedback = truncateFeedback(failing.map((c) => describeFailure(c, worktree.path)).join('\n\n'));
+        feedback = truncateFeedback([...importFeedback, ...failing.map((c) => describeFailure(c, worktree.path))].join('\n\n'));
+        failureOutput = failing.map((c) => c.output).join('\n');
         memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
         continue;

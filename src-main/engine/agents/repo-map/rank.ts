@@ -1,0 +1,112 @@
+// Which files matter for this task, most first. Evidence, strongest first: the task names the file; a
+// failing check's output points into it; it imports or is imported by a named file; it is a named file's
+// test; a named file uses its symbols; its symbols or its path share words with the task. Files with no
+// evidence keep their place after the others, shallowest first, so the map still shows the layout.
+// The tests of the best-ranked files follow them.
+import path from 'node:path';
+import type { CachedOutline } from './outline-cache';
+import { resolveImport } from './resolve-imports';
+import { isTestPath } from '../../quality/test-changes';
+import { relatedTests } from '../related-tests';
+
+export interface RankInput {
+  tracked: readonly string[];
+  outlines: ReadonlyMap<string, CachedOutline>;
+  namedFiles: readonly string[];
+  /** Repository files a failing check's output mentions. */
+  failingFiles: readonly string[];
+  taskText: string;
+}
+
+export interface RankedFile {
+  file: string;
+  score: number;
+}
+
+const weights = { named: 1000, failing: 400, importLink: 200, test: 150, referenced: 40, symbolName: 60, symbolWord: 12, pathWord: 8 } as const;
+const MAX_REFERENCED = 5;
+/** Source files whose tests are pulled up after them (bounded: relatedTests scans the file list). */
+const MAX_LEADERS = 24;
+
+const stopWords = new Set(
+  'the and for with from that this when then than should must into not are was were can will would fix add make use uses using new all any each more less only also have has but its it\'s our your their them they via per get set file files test tests code task change changes when where which what who does done'.split(' '),
+);
+
+/** Lower-case words of an identifier, path or sentence: `parseISODate` → parse, iso, date. */
+export function wordsOf(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .map((w) => (w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w))
+    .filter((w) => w.length >= 3 && !stopWords.has(w));
+}
+
+export function rankFiles(input: RankInput): RankedFile[] {
+  const score = new Map<string, number>(input.tracked.map((f) => [f, 0]));
+  const bump = (file: string, by: number) => {
+    const current = score.get(file);
+    if (current !== undefined) score.set(file, current + by);
+  };
+  const trackedSet = new Set(input.tracked);
+  const named = input.namedFiles.filter((f) => trackedSet.has(f));
+  for (const file of named) bump(file, weights.named);
+  for (const file of input.failingFiles) bump(file, weights.failing);
+
+  // The import graph around the named files, both ways.
+  const namedSet = new Set(named);
+  for (const [file, cached] of input.outlines) {
+    for (const specifier of cached.outline?.imports ?? []) {
+      const target = resolveImport(file, specifier, trackedSet);
+      if (target === null || target === file) continue;
+      if (namedSet.has(file)) bump(target, weights.importLink);
+      if (namedSet.has(target)) bump(file, weights.importLink);
+    }
+  }
+  for (const file of named) for (const test of relatedTests(file, input.tracked)) bump(test, weights.test);
+
+  // Symbols a named file refers to, by name.
+  const namedWords = new Set(named.flatMap((f) => (input.outlines.get(f)?.source ?? '').split(/[^A-Za-z0-9_$]+/)));
+  const taskWords = new Set(wordsOf(input.taskText));
+  const taskTokens = new Set(input.taskText.split(/[^A-Za-z0-9_$]+/).filter((t) => t.length >= 4));
+  // A word of the task counts for more the fewer files' symbols share it (`reference` in every domain
+  // says little; `ledger` in two files says a lot): inverse document frequency.
+  const symbolWordsOf = new Map<string, Set<string>>();
+  const documentFrequency = new Map<string, number>();
+  for (const [file, cached] of input.outlines) {
+    const words = new Set((cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]).flatMap((s) => wordsOf(s.name)));
+    symbolWordsOf.set(file, words);
+    for (const word of words) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+  }
+  const fileCount = Math.max(1, input.outlines.size);
+  for (const [file, cached] of input.outlines) {
+    const symbols = (cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]);
+    if (!namedSet.has(file)) {
+      const referenced = symbols.filter((s) => s.name.length >= 3 && namedWords.has(s.name)).length;
+      bump(file, weights.referenced * Math.min(referenced, MAX_REFERENCED));
+    }
+    for (const symbol of symbols) if (taskTokens.has(symbol.name)) bump(file, weights.symbolName);
+    for (const word of symbolWordsOf.get(file) ?? []) {
+      if (taskWords.has(word)) bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
+    }
+  }
+  for (const file of input.tracked) {
+    for (const word of new Set(wordsOf(file))) if (taskWords.has(word)) bump(file, weights.pathWord);
+  }
+
+  // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
+  const leaders = [...score.entries()].filter(([file, s]) => s > 0 && !isTestPath(file)).sort((a, b) => b[1] - a[1]).slice(0, MAX_LEADERS);
+  for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
+
+  const depth = (file: string) => file.split('/').length;
+  return [...score.entries()]
+    .map(([file, s]) => ({ file, score: s }))
+    .sort((a, b) => b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file));
+}
+
+/** Repository files a check's output mentions (`src/a.ts:12`, `at f (/wt/src/a.ts:3:9)`, `tests/test_a.py`). */
+export function filesMentioned(output: string, tracked: readonly string[], worktree: string): string[] {
+  const text = output.split(`${worktree}${path.sep}`).join('');
+  return tracked.filter((file) => text.includes(file));
+}

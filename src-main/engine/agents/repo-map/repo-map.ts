@@ -1,0 +1,112 @@
+// The repo map of DESIGN §4 step 1: every tracked file ranked by relevance to the task, the most relevant
+// with their symbols' signatures, fitted to the map's share of the token budget. Outlines come from the
+// attempt's cache, so a cycle re-parses only what it changed.
+import type { CachedOutline, OutlineCache } from './outline-cache';
+import type { CodeSymbol } from './parse-symbols';
+import { grammarFor } from './languages';
+import type { RankedFile } from './rank';
+import { rankFiles } from './rank';
+import type { MapEntry } from './fit-to-budget';
+import { fitToBudget } from './fit-to-budget';
+import { renderFileEntry, renderMap } from './render';
+import { estimateTokens } from '../estimate-tokens';
+
+// Beyond this many source files the rest are ranked by path alone (a first map must stay quick).
+const MAX_PARSED_FILES = 3000;
+
+export interface RepoMapRequest {
+  worktree: string;
+  tracked: readonly string[];
+  namedFiles: readonly string[];
+  failingFiles: readonly string[];
+  taskText: string;
+  cache: OutlineCache;
+}
+
+/** Every tracked file ranked, with its rendered entry: what the map is fitted from. */
+export interface RepoAnalysis {
+  ranked: RankedFile[];
+  entries: MapEntry[];
+  outlines: ReadonlyMap<string, CachedOutline>;
+  /** What the whole map would cost, every file with its symbols. */
+  fullTokens: number;
+}
+
+export interface RepoMap {
+  text: string;
+  /** Files the map shows (with or without symbols), by rank. */
+  shown: string[];
+  withSymbols: string[];
+  estimatedTokens: number;
+}
+
+export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis> {
+  const outlines = new Map<string, CachedOutline>();
+  for (const file of request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES)) {
+    outlines.set(file, await request.cache.get(request.worktree, file));
+  }
+  const ranked = rankFiles({ tracked: request.tracked, outlines, namedFiles: request.namedFiles, failingFiles: request.failingFiles, taskText: request.taskText });
+  const entries = ranked.map(({ file }) => ({ file, full: renderFileEntry(file, outlines.get(file)?.outline ?? null) }));
+  const fullTokens = estimateTokens(renderMap(entries.map((e) => e.full), entries.length));
+  return { ranked, entries, outlines, fullTokens };
+}
+
+/** The map fitted to `budgetTokens` by rank; empty text when not even one path fits. */
+export function fitRepoMap(analysis: RepoAnalysis, budgetTokens: number): RepoMap {
+  const total = analysis.entries.length;
+  const fitted = fitToBudget(analysis.entries, budgetTokens, estimateTokens(renderMap([], total + 1)));
+  const shown = analysis.entries.slice(0, fitted.entries.length).map((e) => e.file);
+  const text = fitted.entries.length === 0 ? '' : renderMap(fitted.entries, total);
+  return { text, shown, withSymbols: fitted.withSymbols, estimatedTokens: estimateTokens(text) };
+}
+
+export interface SymbolRegion {
+  file: string;
+  symbol: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+}
+
+/**
+ * Definitions of the symbols asked for (`pop`, `Queue.pop`, `src/queue.ts:pop`), each with its lines from
+ * the file; a name found nowhere is returned in `unknown`.
+ */
+export function findSymbols(outlines: ReadonlyMap<string, CachedOutline>, names: readonly string[], maxLinesEach: number): { regions: SymbolRegion[]; unknown: string[] } {
+  const regions: SymbolRegion[] = [];
+  const unknown: string[] = [];
+  for (const asked of names) {
+    const [fileHint, qualified] = asked.includes(':') ? [asked.slice(0, asked.lastIndexOf(':')), asked.slice(asked.lastIndexOf(':') + 1)] : [null, asked];
+    const parts = qualified.split('.');
+    const name = parts.at(-1) ?? qualified;
+    const owner = parts.length > 1 ? parts.at(-2) : undefined;
+    let found = false;
+    for (const [file, cached] of outlines) {
+      if (fileHint !== null && file !== fileHint) continue;
+      if (!cached.outline || cached.source === null) continue;
+      for (const symbol of matching(cached.outline.symbols, name, owner)) {
+        regions.push(regionOf(file, cached.source, symbol, maxLinesEach));
+        found = true;
+      }
+    }
+    if (!found) unknown.push(asked);
+  }
+  return { regions, unknown };
+}
+
+function matching(symbols: readonly CodeSymbol[], name: string, owner: string | undefined): CodeSymbol[] {
+  const found: CodeSymbol[] = [];
+  for (const symbol of symbols) {
+    if (owner === undefined && symbol.name === name) found.push(symbol);
+    if (owner === undefined || symbol.name === owner) found.push(...symbol.members.filter((m) => m.name === name));
+  }
+  return found;
+}
+
+function regionOf(file: string, source: string, symbol: CodeSymbol, maxLines: number): SymbolRegion {
+  const lines = source.split('\n');
+  const endLine = Math.min(symbol.endLine, symbol.startLine + maxLines - 1);
+  const body = lines.slice(symbol.startLine - 1, endLine).join('\n');
+  const cut = endLine < symbol.endLine ? `\n[… ${symbol.endLine - endLine} more lines]` : '';
+  return { file, symbol: symbol.name, startLine: symbol.startLine, endLine, text: body + cut };
+}
