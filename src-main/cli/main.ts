@@ -1,6 +1,7 @@
 // The `nocturnal` command. Exit status (DESIGN §8): 0 ok; 1 runtime failure; 2 usage or validation
 // error, with a message naming the argument or config field and what was expected.
 import { Command, CommanderError, Option } from 'commander';
+import { productVersion } from '../engine/api/product-version';
 import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-error';
 import { createRedactor } from '../engine/log/redact';
 import { CliContext } from './cli-context';
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
   program
     .name('nocturnal')
     .description('Nocturnal Agent: queue coding tasks by day; a local model works them at night on their own branches.')
+    .version(productVersion(), '-V, --version', 'print the version')
     .addOption(new Option('--home <dir>', 'folder with config, database, logs, worktrees and models').env('NOCTURNAL_HOME'))
     .option('-v, --verbose', 'log debug output to stderr')
     .showHelpAfterError('(run with --help for usage)')
