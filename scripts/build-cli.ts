@@ -62,11 +62,15 @@ export function cliBuildOptions(outdir = path.join(root, 'out/cli')): BuildOptio
 }
 
 /** Builds the bundle; returns the metafile (what went into which output). */
-export async function buildCli(outdir?: string): Promise<Metafile> {
-  const options = cliBuildOptions(outdir);
-  if (options.outdir) fs.rmSync(options.outdir, { recursive: true, force: true });
-  const result = await build(options);
+export async function buildCli(outdir = path.join(root, 'out/cli')): Promise<Metafile> {
+  // Built beside and swapped in whole: a `nocturnal` started during the build runs the old bundle or
+  // the new one, never half of each.
+  const building = `${outdir}.building-${process.pid}`;
+  fs.rmSync(building, { recursive: true, force: true });
+  const result = await build(cliBuildOptions(building));
   if (!result.metafile) throw new Error('esbuild returned no metafile');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.renameSync(building, outdir);
   return result.metafile;
 }
 
