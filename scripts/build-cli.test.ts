@@ -134,3 +134,45 @@ describe('npm pack → the installed `nocturnal`', () => {
     expect(status.status).toBe(0);
   });
 });
+
+describe('the packaged app’s launcher (packaging/cli/nocturnal)', () => {
+  it('runs the bundle inside the app with the app’s executable as Node, through the /usr/bin link the .deb makes', () => {
+    // The Linux layout: /opt/<product>/nocturnal-agent and /opt/<product>/resources/{app.asar,bin}.
+    // app.asar is a folder here (the archive needs Electron to read), and the executable a stand-in that
+    // runs Node the way Electron does with ELECTRON_RUN_AS_NODE=1, refusing to run without it.
+    const opt = path.join(scratch, 'opt', 'Nocturnal Agent');
+    fs.mkdirSync(path.join(opt, 'resources', 'bin'), { recursive: true });
+    fs.symlinkSync(project, path.join(opt, 'resources', 'app.asar'));
+    fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(opt, 'resources', 'bin', 'nocturnal'));
+    fs.chmodSync(path.join(opt, 'resources', 'bin', 'nocturnal'), 0o755);
+    fs.writeFileSync(path.join(opt, 'nocturnal-agent'), `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "started as the app, not as Node" >&2; exit 9; }\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    const usrBin = path.join(scratch, 'usr', 'bin');
+    fs.mkdirSync(usrBin, { recursive: true });
+    fs.symlinkSync(path.join(opt, 'resources', 'bin', 'nocturnal'), path.join(usrBin, 'nocturnal'));
+
+    const run = spawnSync(path.join(usrBin, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(run.status).toBe(0);
+  });
+
+  it('says what is wrong when the app next to it is gone', () => {
+    const lone = path.join(scratch, 'lone', 'resources', 'bin');
+    fs.mkdirSync(lone, { recursive: true });
+    fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(lone, 'nocturnal'));
+    fs.chmodSync(path.join(lone, 'nocturnal'), 0o755);
+    const run = spawnSync(path.join(lone, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe(`nocturnal: the Nocturnal Agent app next to ${path.join(lone, 'nocturnal')} is missing or damaged; reinstall it\n`);
+    expect(run.status).toBe(1);
+  });
+
+  it('the .deb scripts are valid bash and use only the macros electron-builder defines', () => {
+    for (const script of ['packaging/deb/after-install.sh', 'packaging/deb/after-remove.sh']) {
+      const text = fs.readFileSync(path.join(root, script), 'utf8');
+      // electron-builder throws "Macro X is not defined" on any other ${X}.
+      expect(new Set(text.match(/\$\{[a-zA-Z]+\}/g))).toEqual(new Set(['${executable}', '${sanitizedProductName}']));
+      expect(spawnSync('bash', ['-n', path.join(root, script)]).status).toBe(0);
+      expect(text).toContain("'/opt/${sanitizedProductName}/resources/bin/nocturnal'");
+    }
+  });
+});
