@@ -6,6 +6,7 @@ import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-err
 import { createRedactor } from '../engine/log/redact';
 import { CliContext } from './cli-context';
 import { redactingStream } from './redacting-stream';
+import { paint, terminalStyle } from './terminal-style';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
 import { registerConfigCommands } from './commands/config-commands';
@@ -72,7 +73,7 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(io.stderr, `nocturnal: ${message}`);
+  writeLine(io.stderr, `${paint(terminalStyle(io.env, io.stderrIsTty ?? false), 'red', 'nocturnal:')} ${message}`);
   if (isUserInputError(error)) return EXIT_USAGE;
   if (!(error instanceof NocturnalError) && error instanceof Error && error.stack && io.env['NOCTURNAL_DEBUG']) {
     writeLine(io.stderr, error.stack);
