@@ -17,6 +17,7 @@ import { electronLoginItem, electronNotificationPort, electronPreventSleep } fro
 import { registerIpc } from './ipc-adapter';
 import { parseLaunchOptions } from './launch-options';
 import type { LaunchOptions } from './launch-options';
+import { installCommandLineTool } from './install-cli';
 import { syncLoginItem } from './login-item';
 import { createAppTray } from './tray';
 import { runTrayAction } from './tray-actions';
@@ -85,6 +86,11 @@ async function start(launch: LaunchOptions): Promise<void> {
     view: trayViewOf(host.snapshot().status),
     onAction: (id, view, checked) => void runTrayAction(id, view, host, ui, checked),
     onPanel: (bounds) => windows.togglePanel(bounds),
+    // The .deb puts `nocturnal` on the PATH itself; macOS and Windows get the menu item, as editors do.
+    extraItems:
+      app.isPackaged && (process.platform === 'darwin' || process.platform === 'win32')
+        ? [{ label: 'Install command line tool…', click: () => void installCommandLineTool().catch((error: unknown) => dialog.showErrorBox('The command line tool was not installed', messageOf(error))) }]
+        : [],
   });
   if (recorder) installE2eHooks({ tray, notifications: recorder, windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()) });
   syncLoginItem(config, electronLoginItem);

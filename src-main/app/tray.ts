@@ -22,6 +22,8 @@ export function createAppTray(options: {
   onAction: (id: TrayMenuId, view: TrayView, checked?: boolean) => void;
   /** A left click on the icon: the tray panel (the menu stays on the right click). */
   onPanel: (bounds: Rectangle) => void;
+  /** Items of this desktop only (macOS/Windows: "Install command line tool…"), shown before Quit. */
+  extraItems?: { label: string; click: () => void }[];
 }): AppTray {
   const icons = loadIcons(options.assetsDir);
   const tray = new Tray(icons[options.view.state]);
@@ -43,6 +45,9 @@ export function createAppTray(options: {
             click: (item) => options.onAction(entry.id, view, entry.checked === undefined ? undefined : item.checked),
           },
     );
+    const extra = (options.extraItems ?? []).map((item): MenuItemConstructorOptions => ({ label: item.label, click: item.click }));
+    // Quit stays last, after its separator.
+    if (extra.length > 0) template.splice(template.length - 2, 0, { type: 'separator' }, ...extra);
     tray.setContextMenu(Menu.buildFromTemplate(template));
   }
 

@@ -7,6 +7,8 @@ export interface CliIo {
   cwd: string;
   /** Whether stdout is a terminal (progress bars, colour). */
   interactive: boolean;
+  /** Whether stderr is a terminal (progress drawn on stderr); false when absent. */
+  stderrIsTty?: boolean;
   /**
    * stdout without the secret masking every other line gets: only for a secret that is meant for the
    * user's eyes (the token in `serve`'s address line). Defaults to stdout.

@@ -1,10 +1,12 @@
 // The `nocturnal` command. Exit status (DESIGN §8): 0 ok; 1 runtime failure; 2 usage or validation
 // error, with a message naming the argument or config field and what was expected.
 import { Command, CommanderError, Option } from 'commander';
+import { productVersion } from '../engine/api/product-version';
 import { isUserInputError, NocturnalError } from '../engine/errors/nocturnal-error';
 import { createRedactor } from '../engine/log/redact';
 import { CliContext } from './cli-context';
 import { redactingStream } from './redacting-stream';
+import { paint, terminalStyle } from './terminal-style';
 import type { CliIo } from './cli-io';
 import { writeLine } from './cli-io';
 import { registerConfigCommands } from './commands/config-commands';
@@ -26,6 +28,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
   program
     .name('nocturnal')
     .description('Nocturnal Agent: queue coding tasks by day; a local model works them at night on their own branches.')
+    .version(productVersion(), '-V, --version', 'print the version')
     .addOption(new Option('--home <dir>', 'folder with config, database, logs, worktrees and models').env('NOCTURNAL_HOME'))
     .option('-v, --verbose', 'log debug output to stderr')
     .showHelpAfterError('(run with --help for usage)')
@@ -70,7 +73,7 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(io.stderr, `nocturnal: ${message}`);
+  writeLine(io.stderr, `${paint(terminalStyle(io.env, io.stderrIsTty ?? false), 'red', 'nocturnal:')} ${message}`);
   if (isUserInputError(error)) return EXIT_USAGE;
   if (!(error instanceof NocturnalError) && error instanceof Error && error.stack && io.env['NOCTURNAL_DEBUG']) {
     writeLine(io.stderr, error.stack);

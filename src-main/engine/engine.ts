@@ -167,7 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
   const getProvider = async (): Promise<LlmProvider> => {
     if (!provider) {
       const settings = current();
-      const created = createLlmProvider(settings.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: settings.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
+      const created = await createLlmProvider(settings.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: settings.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
       await created.start();
       provider = created;
       scheduleStatus();

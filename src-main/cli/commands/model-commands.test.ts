@@ -46,14 +46,14 @@ interface Run {
 }
 
 /** Mirrors runCli's wiring and exit codes (0 ok, 1 runtime, 2 usage/validation). */
-async function model(argv: string[], options: { env?: NodeJS.ProcessEnv; interactive?: boolean } = {}): Promise<Run> {
+async function model(argv: string[], options: { env?: NodeJS.ProcessEnv; interactive?: boolean; stderrIsTty?: boolean } = {}): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const io: CliIo = { stdout, stderr, env: { HF_ENDPOINT: hub.url, ...options.env }, cwd: home.path, interactive: options.interactive ?? false };
+  const io: CliIo = { stdout, stderr, env: { HF_ENDPOINT: hub.url, ...options.env }, cwd: home.path, interactive: options.interactive ?? false, stderrIsTty: options.stderrIsTty ?? false };
   const program = new Command().option('--home <dir>').option('-v, --verbose');
   let context: CliContext | undefined;
   registerModelCommands(program, () => (context ??= new CliContext(io, program)));
@@ -114,10 +114,11 @@ describe('nocturnal model pull', () => {
     expect(again.stdout).toContain(`codellama-13b-instruct is already installed: ${saved}`);
   });
 
-  it('draws a bar on a terminal', async () => {
-    const run = await model(['pull', 'codellama-13b-instruct'], { interactive: true });
+  it('draws a bar when stderr is a terminal (without colour under NO_COLOR)', async () => {
+    const run = await model(['pull', 'codellama-13b-instruct'], { stderrIsTty: true, env: { NO_COLOR: '1' } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/\r100% \[#{30}\] 657 KB \/ 657 KB/);
+    expect(run.stderr).toMatch(/\r\S+ █{30} 100% {2}657 KB \/ 657 KB/);
+    expect(run.stderr).not.toContain('\x1b[3');
   });
 
   it('exits 2 with a clear message on 404 (the file named does not exist) and on a malformed source', async () => {

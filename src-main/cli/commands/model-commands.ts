@@ -7,6 +7,10 @@ import type { DownloadProgress } from '../../engine/models/model-downloader';
 import type { ModelList, ModelListEntry } from '../../engine/models/model-manager';
 import type { CliContext } from '../cli-context';
 import { writeJson, writeLine } from '../cli-io';
+import { createProgressBar } from '../progress-bar';
+import type { ProgressBar } from '../progress-bar';
+import { terminalStyle } from '../terminal-style';
+import type { TerminalStyle } from '../terminal-style';
 
 export function registerModelCommands(program: Command, context: () => CliContext): void {
   const model = program.command('model').description('list, download and choose the GGUF model the embedded provider runs');
@@ -32,7 +36,8 @@ export function registerModelCommands(program: Command, context: () => CliContex
       const source = engine.models.resolveSource(uriOrName);
       const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)})` : '';
       writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName ?? source.uri}${approx} from ${withoutQuery(source.probeUrl ?? source.uri)}`);
-      const view = new PullProgressView(ctx.io.stderr, ctx.io.interactive);
+      // Progress goes to stderr: a bar when stderr is a terminal.
+      const view = new PullProgressView(ctx.io.stderr, terminalStyle(ctx.io.env, ctx.io.stderrIsTty ?? false));
       // Progress arrives as models:progress events, as it does in the app's model manager.
       const unsubscribe = engine.events.on('models:progress', (event) => {
         if (event.uri === uriOrName && event.progress) view.update(event.progress);
@@ -148,11 +153,11 @@ class PullProgressView {
   /** Next percentage (known size) or byte count (unknown size) worth a line. */
   private nextStep = 0;
   private nextBytes = 0;
-  private barShown = false;
+  private bar: ProgressBar | null = null;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
-    private readonly interactive: boolean,
+    private readonly style: TerminalStyle,
   ) {}
 
   update(p: DownloadProgress): void {
@@ -167,13 +172,9 @@ class PullProgressView {
     const rate = p.bytesPerSecond > 0 ? `${formatBytes(p.bytesPerSecond)}/s` : '';
     const eta = p.etaSeconds !== null ? `ETA ${formatDuration(p.etaSeconds)}` : '';
     const amount = p.bytesTotal !== null ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
-    if (this.interactive) {
-      const fraction = p.bytesTotal ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
-      const width = 30;
-      const filled = Math.round(fraction * width);
-      const bar = p.bytesTotal ? `${String(Math.floor(fraction * 100)).padStart(3)}% [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
-      this.stream.write(`\r${bar}${amount}  ${rate}  ${eta}`.padEnd(90));
-      this.barShown = true;
+    if (this.style.tty) {
+      this.bar ??= createProgressBar(this.stream, this.style, p.fileName);
+      this.bar.update(p.bytesTotal ? p.bytesDone / p.bytesTotal : null, [amount, rate, eta].filter(Boolean).join('  '));
       return;
     }
     if (p.bytesTotal) {
@@ -189,8 +190,8 @@ class PullProgressView {
 
   /** Ends a bar left on the line, so that what follows starts on a fresh one. */
   end(): void {
-    if (this.barShown) this.stream.write('\n');
-    this.barShown = false;
+    this.bar?.end();
+    this.bar = null;
   }
 
   private line(text: string): void {

@@ -6,6 +6,9 @@ import type { SessionProgress } from '../../engine/scheduler/session-runner';
 import { formatDuration } from '../../engine/report/render-report';
 import type { CliContext } from '../cli-context';
 import { writeLine } from '../cli-io';
+import { createProgressBar } from '../progress-bar';
+import type { ProgressBar } from '../progress-bar';
+import { paint, terminalStyle } from '../terminal-style';
 import { clockTime, positiveInteger } from './parse-options';
 
 interface RunOptions {
@@ -41,7 +44,7 @@ async function runNow(ctx: CliContext, options: RunOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   try {
     const until = options.until ? nextOccurrence(options.until, new Date(), minuteOfDay) : undefined;
-    const loading = { shown: 0 };
+    const loading: ModelLoad = {};
     const session = await engine.runSession({ trigger: 'manual', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event, loading) });
     printSessionEnd(ctx, session);
   } finally {
@@ -66,7 +69,7 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
     console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
     nightLimits: (now) => ({ maxTasks: options.maxTasks, until: options.until ? nextOccurrence(options.until, now, (date) => minuteOfDayInZone(date, timezone)) : undefined }),
   });
-  const loading = { shown: 0 };
+  const loading: ModelLoad = {};
   let said = '';
   const say = (snapshot: HostSnapshot) => {
     const line = describeWait(snapshot);
@@ -76,7 +79,7 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
   const unsubscribe = host.on((event) => {
     if (event.type === 'state') say(event.snapshot);
     else if (event.type === 'progress') {
-      if (event.progress.type === 'session-started') loading.shown = 0;
+      if (event.progress.type === 'session-started') loading.bar = undefined;
       printProgress(ctx, event.progress, loading);
       if (event.progress.type === 'session-ended') printSessionEnd(ctx, event.progress.session);
     }
@@ -123,16 +126,20 @@ function printSessionEnd(ctx: CliContext, session: Session): void {
   if (session.stats.review > 0) writeLine(ctx.io.stdout, 'waiting for you: nocturnal review list');
 }
 
-function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown: number }): void {
+/** The model's load progress bar, while one is drawn. */
+interface ModelLoad {
+  bar?: ProgressBar;
+}
+
+function printProgress(ctx: CliContext, event: SessionProgress, loading: ModelLoad): void {
   const out = ctx.io.stdout;
+  const style = terminalStyle(ctx.io.env, ctx.io.interactive);
   switch (event.type) {
     case 'model-loading': {
-      // One line per 10% step: readable in a terminal and in a log file alike.
-      const step = Math.floor(event.progress * 10);
-      if (step > loading.shown) {
-        loading.shown = step;
-        writeLine(out, `loading the model: ${step * 10}%`);
-      }
+      // A bar on a terminal; a line per 10 % step in a pipe or a log file.
+      loading.bar ??= createProgressBar(out, style, 'loading the model');
+      loading.bar.update(event.progress);
+      if (event.progress >= 1) loading.bar.end();
       break;
     }
     case 'session-started':
@@ -151,7 +158,7 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown
       writeLine(out, `resumed after ${formatDuration(event.pausedMs)}`);
       break;
     case 'task-finished':
-      writeLine(out, `    → ${event.status}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`);
+      writeLine(out, `    → ${paint(style, outcomeColour[event.status] ?? 'bold', event.status)}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`);
       break;
     case 'session-ended': {
       const s = event.session.stats;
@@ -160,6 +167,8 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: { shown
     }
   }
 }
+
+const outcomeColour: Partial<Record<string, 'green' | 'yellow' | 'red'>> = { merged: 'green', review: 'yellow', rejected: 'red', failed: 'red' };
 
 /** The next time the configured zone's wall clock shows `time` (today if still ahead, else tomorrow). */
 function nextOccurrence(time: string, now: Date, minuteOfDay: (date: Date) => number): Date {

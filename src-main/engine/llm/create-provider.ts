@@ -1,10 +1,10 @@
-// Picks the provider llm.provider names. Creating one is cheap and loads nothing; start() does the work
+// Picks the provider llm.provider names. Creating one is cheap and loads no model; start() does the work
 // (and is where a missing model_path or an unreachable server is reported, never hidden by a default).
+// The provider modules are imported here, on demand: node-llama-cpp and openai take ~0.3 s to load,
+// which commands that never call the model (`status`, `task list`) must not pay.
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
-import { LlamaProvider } from './llama-provider';
 import { resolveModelFile } from './resolve-model-file';
-import { OpenAiProvider } from './openai-provider';
 import type { LlmProvider } from './provider';
 
 export interface LlmProviderDeps {
@@ -21,10 +21,12 @@ export interface LlmProviderDeps {
   onLoadProgress?: (progress: number) => void;
 }
 
-export function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps): LlmProvider {
+export async function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps): Promise<LlmProvider> {
   if (config.provider === 'openai') {
+    const { OpenAiProvider } = await import('./openai-provider');
     return new OpenAiProvider({ config, log: deps.log, ...(deps.env === undefined ? {} : { env: deps.env }) });
   }
+  const { LlamaProvider } = await import('./llama-provider');
   const modelsDir = deps.modelsDir;
   return new LlamaProvider({
     config,

@@ -3,9 +3,10 @@
 // statfs(2) on the path itself (Node's fs.statfs), which asks the kernel about exactly the file
 // system holding it instead of matching mount points in `df` output. Nothing runs between calls:
 // the only timer is the CPU window inside a call, so an idle app samples nothing.
+// systeminformation is imported at the first reading: a CLI command that never gates on resources
+// (`status`, `task list`) does not load it.
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { battery, mem } from 'systeminformation';
 import { loadPercentBetween, readCpuTimes } from './cpu-times';
 import type { PowerState, ResourceSampler } from './resource-sampler';
 
@@ -26,7 +27,7 @@ export function createSystemSampler(options: SystemSamplerOptions = {}): Resourc
       return clampPercent(loadPercentBetween(before, await readCpuTimes()));
     },
     async memoryPercent() {
-      const memory = await mem();
+      const memory = await (await import('systeminformation')).mem();
       return memory.total > 0 ? clampPercent(((memory.total - memory.available) / memory.total) * 100) : 0;
     },
     async freeDiskGb(path) {
@@ -34,7 +35,7 @@ export function createSystemSampler(options: SystemSamplerOptions = {}): Resourc
       return (stats.bavail * stats.bsize) / 1e9;
     },
     async power(): Promise<PowerState> {
-      const state = await battery();
+      const state = await (await import('systeminformation')).battery();
       return { hasBattery: state.hasBattery, onAc: !state.hasBattery || state.acConnected || state.isCharging };
     },
   };

@@ -253,7 +253,10 @@ function runProcessGroup(
     child.once('exit', (code, signal) => {
       // Leftovers (a background job the check forgot) die with it; the group is ours alone.
       signalGroup('SIGKILL');
-      void Promise.race([drained, new Promise((done) => setTimeout(done, DRAIN_MS))]).then(() => {
+      // The drain deadline is one of `timers`: cleanup() clears it, or it would keep the process (a
+      // `run --now` whose last check just ended) alive for DRAIN_MS after everything else is done.
+      const drainDeadline = new Promise((done) => timers.push(setTimeout(done, DRAIN_MS)));
+      void Promise.race([drained, drainDeadline]).then(() => {
         child.stdout.destroy();
         child.stderr.destroy();
         cleanup();

@@ -1,0 +1,178 @@
+// The bundled `nocturnal`: what a quick command loads, and the command an `npm pack` of the project
+// installs. The package is packed from a scratch copy of the project files (bin, package.json, the
+// bundle built into it), so the repository's own out/cli is never rebuilt under other tests' feet.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './build-cli';
+
+const root = path.resolve(import.meta.dirname, '..');
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+let scratch: string;
+let project: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-pack-'));
+  project = path.join(scratch, 'project');
+  fs.mkdirSync(path.join(project, 'bin'), { recursive: true });
+  for (const file of ['package.json', 'README.md', 'bin/nocturnal.js']) fs.copyFileSync(path.join(root, file), path.join(project, file));
+  // The bundle resolves its externals (better-sqlite3, node-llama-cpp) from node_modules.
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'));
+  metafile = await buildCli(path.join(project, 'out/cli'));
+}, 180_000);
+
+afterAll(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Externals (packages) an output loads when it is evaluated, following its static imports. */
+function staticExternals(entry: string): Set<string> {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind !== 'import-statement') continue;
+      if (imported.external) found.add(imported.path);
+      else visit(imported.path);
+    }
+  };
+  visit(entry);
+  return found;
+}
+
+/** The output file that `source` was bundled into as an entry of its own (a dynamic import). */
+function outputOf(source: string): string {
+  const match = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === source);
+  if (!match) throw new Error(`${source} is not a chunk of its own`);
+  return match[0];
+}
+
+/** Source files bundled into what `entry` loads statically. */
+function staticInputs(entry: string): Set<string> {
+  const inputs = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const output = metafile.outputs[file];
+    for (const input of Object.keys(output?.inputs ?? {})) inputs.add(input.replace(/^(\.\.\/)+main\//, ''));
+    for (const imported of output?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return inputs;
+}
+
+describe('the bundled CLI', () => {
+  it('loads no model runtime, OpenAI client, system probe or server for `status` and `task list`', () => {
+    // What those commands load: the entry, the engine, the engine API and the channel call.
+    const loaded = ['src-main/cli/entry.ts', 'src-main/engine/engine.ts', 'src-main/engine/api/create-engine-api.ts', 'src-main/engine/api/call-channel.ts'].map(outputOf);
+    const externals = new Set(loaded.flatMap((file) => [...staticExternals(file)]));
+    const inputs = new Set(loaded.flatMap((file) => [...staticInputs(file)]));
+    expect([...externals].filter((name) => !name.startsWith('node:') && !/^[a-z_]+$/.test(name))).toEqual(['better-sqlite3']);
+    const heavy = [...inputs].filter((file) => /node_modules\/(openai|systeminformation|node-llama-cpp)\/|src-main\/server\/|src-main\/engine\/llm\/(llama|openai)-provider/.test(file));
+    expect(heavy).toEqual([]);
+  });
+
+  it('keeps only the English messages of zod', () => {
+    const zodLocales = Object.keys(metafile.inputs).filter((file) => !file.startsWith('zod-locales:') && /node_modules\/zod\/.*\/locales\/[a-z-]+\.js$/i.test(file));
+    expect(zodLocales.map((file) => path.basename(file))).toEqual(['en.js']);
+  });
+});
+
+describe('npm pack → the installed `nocturnal`', () => {
+  let prefix: string;
+  let packed: string[];
+
+  beforeAll(() => {
+    const pack = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    const [report] = JSON.parse(pack) as { filename: string; files: { path: string }[] }[];
+    if (!report) throw new Error(`npm pack reported nothing: ${pack}`);
+    packed = report.files.map((file) => file.path);
+    // What `npm install -g --prefix <prefix> <tarball>` lays out on Linux and macOS: the package under
+    // lib/node_modules and its bin linked into bin/. The dependencies are the ones already installed
+    // here (this machine cannot download better-sqlite3 or node-llama-cpp); the dependency closure
+    // itself is checked by `npm ls --omit=dev` in docs/packaging.md.
+    prefix = path.join(scratch, 'prefix');
+    const packageDir = path.join(prefix, 'lib/node_modules/nocturnal-agent');
+    fs.mkdirSync(packageDir, { recursive: true });
+    execFileSync('tar', ['-xzf', path.join(scratch, report.filename), '-C', packageDir, '--strip-components=1']);
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(packageDir, 'node_modules'));
+    fs.mkdirSync(path.join(prefix, 'bin'));
+    fs.symlinkSync('../lib/node_modules/nocturnal-agent/bin/nocturnal.js', path.join(prefix, 'bin/nocturnal'));
+  }, 180_000);
+
+  const nocturnal = (...argv: string[]) => spawnSync(path.join(prefix, 'bin/nocturnal'), argv, { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+
+  it('ships the launcher and the bundle, and no sources, tests or source maps', () => {
+    expect(packed).toContain('bin/nocturnal.js');
+    expect(packed).toContain('out/cli/nocturnal.js');
+    expect(packed).toContain('package.json');
+    expect(packed.filter((file) => /^src-|\.ts$|\.map$|^scripts\//.test(file))).toEqual([]);
+  });
+
+  it('prints the version and reads a home: task list, status', () => {
+    const home = path.join(scratch, 'home');
+    const shown = nocturnal('--version');
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toBe(`${version}\n`);
+    expect(shown.status).toBe(0);
+
+    const empty = nocturnal('--home', home, 'task', 'list');
+    expect(empty.stdout).toContain('no tasks yet');
+    expect(empty.status).toBe(0);
+    const status = nocturnal('--home', home, 'status');
+    expect(status.stderr).toBe('');
+    expect(status.stdout).toContain(`home: ${home}`);
+    expect(status.stdout).toContain('tasks: none');
+    expect(status.status).toBe(0);
+  });
+});
+
+describe('the packaged app’s launcher (packaging/cli/nocturnal)', () => {
+  it('runs the bundle inside the app with the app’s executable as Node, through the /usr/bin link the .deb makes', () => {
+    // The Linux layout: /opt/<product>/nocturnal-agent and /opt/<product>/resources/{app.asar,bin}.
+    // app.asar is a folder here (the archive needs Electron to read), and the executable a stand-in that
+    // runs Node the way Electron does with ELECTRON_RUN_AS_NODE=1, refusing to run without it.
+    const opt = path.join(scratch, 'opt', 'Nocturnal Agent');
+    fs.mkdirSync(path.join(opt, 'resources', 'bin'), { recursive: true });
+    fs.symlinkSync(project, path.join(opt, 'resources', 'app.asar'));
+    fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(opt, 'resources', 'bin', 'nocturnal'));
+    fs.chmodSync(path.join(opt, 'resources', 'bin', 'nocturnal'), 0o755);
+    fs.writeFileSync(path.join(opt, 'nocturnal-agent'), `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "started as the app, not as Node" >&2; exit 9; }\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    const usrBin = path.join(scratch, 'usr', 'bin');
+    fs.mkdirSync(usrBin, { recursive: true });
+    fs.symlinkSync(path.join(opt, 'resources', 'bin', 'nocturnal'), path.join(usrBin, 'nocturnal'));
+
+    const run = spawnSync(path.join(usrBin, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(run.status).toBe(0);
+  });
+
+  it('says what is wrong when the app next to it is gone', () => {
+    const lone = path.join(scratch, 'lone', 'resources', 'bin');
+    fs.mkdirSync(lone, { recursive: true });
+    fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(lone, 'nocturnal'));
+    fs.chmodSync(path.join(lone, 'nocturnal'), 0o755);
+    const run = spawnSync(path.join(lone, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe(`nocturnal: the Nocturnal Agent app next to ${path.join(lone, 'nocturnal')} is missing or damaged; reinstall it\n`);
+    expect(run.status).toBe(1);
+  });
+
+  it('the .deb scripts are valid bash and use only the macros electron-builder defines', () => {
+    for (const script of ['packaging/deb/after-install.sh', 'packaging/deb/after-remove.sh']) {
+      const text = fs.readFileSync(path.join(root, script), 'utf8');
+      // electron-builder throws "Macro X is not defined" on any other ${X}.
+      expect(new Set(text.match(/\$\{[a-zA-Z]+\}/g))).toEqual(new Set(['${executable}', '${sanitizedProductName}']));
+      expect(spawnSync('bash', ['-n', path.join(root, script)]).status).toBe(0);
+      expect(text).toContain("'/opt/${sanitizedProductName}/resources/bin/nocturnal'");
+    }
+  });
+});
