@@ -328,7 +328,7 @@ export function createEngine(options: EngineOptions): Engine {
       session: owner ? inProgress : null,
       stopping: running?.stopping ?? false,
       queue: store.tasks.countsByStatus(),
-      waitingReviews: store.attempts.withStatus('review').length,
+      waitingReviews: store.attempts.countWithStatus('review'),
       lastSession: sessions[0] ?? null,
       provider: settings.llm.provider,
       model: settings.llm.provider === 'llama' ? settings.llm.model_path : settings.llm.model,

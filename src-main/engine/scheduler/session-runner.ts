@@ -93,7 +93,7 @@ export class SessionRunner {
       const log = this.deps.log.child({ session_id: session.id });
       const stats: SessionStats = { ...session.stats };
       const events = this.deps.events;
-      events.progress({ type: 'session-started', session, queued: store.tasks.queue().length }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
+      events.progress({ type: 'session-started', session, queued: store.tasks.countsByStatus().queued }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
       log.info({ trigger: options.trigger }, 'session started');
 
       const baselineCache = new Map<string, CheckOutcome[]>();
@@ -132,7 +132,7 @@ export class SessionRunner {
           endReason = `the end time ${options.until.toISOString()} was reached`;
           break;
         }
-        const task = store.tasks.queue()[0];
+        const task = store.tasks.next();
         if (!task) break;
         if (gate) {
           // Above a resource limit the session waits (and says why) instead of starting new work.

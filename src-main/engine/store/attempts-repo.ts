@@ -111,6 +111,25 @@ export class AttemptsRepo {
     return (this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id').all(sessionId) as AttemptRow[]).map(toAttempt);
   }
 
+  /**
+   * The attempts of every task `taskIdsSql` selects, grouped by task in number order: one query for a
+   * whole task list instead of one per task.
+   */
+  forTasksSelectedBy(taskIdsSql: string, args: readonly unknown[]): Map<string, Attempt[]> {
+    const byTask = new Map<string, Attempt[]>();
+    const rows = this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`).all(...args) as AttemptRow[];
+    for (const row of rows) {
+      const list = byTask.get(row.task_id);
+      if (list) list.push(toAttempt(row));
+      else byTask.set(row.task_id, [toAttempt(row)]);
+    }
+    return byTask;
+  }
+
+  countWithStatus(status: AttemptStatus): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE status = ?').get(status) as { n: number }).n;
+  }
+
   withStatus(status: AttemptStatus): Attempt[] {
     return (this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id').all(status) as AttemptRow[]).map(toAttempt);
   }

@@ -51,6 +51,17 @@ export class UsageRepo {
       );
   }
 
+  /** Token totals per attempt of a session, in one indexed pass (the report's per-task figures). */
+  tokensByAttemptOfSession(sessionId: string): Map<string, { prompt: number; completion: number; cached: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT attempt_id AS attemptId, SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, SUM(cached_tokens) AS cached
+         FROM usage WHERE attempt_id IN (SELECT id FROM attempts WHERE session_id = ?) GROUP BY attempt_id`,
+      )
+      .all(sessionId) as { attemptId: string; prompt: number; completion: number; cached: number }[];
+    return new Map(rows.map((r) => [r.attemptId, { prompt: r.prompt, completion: r.completion, cached: r.cached }]));
+  }
+
   totals(filter: { sessionId?: string; attemptId?: string; since?: Date }): UsageTotals {
     const where: string[] = [];
     const args: string[] = [];
