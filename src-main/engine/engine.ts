@@ -30,6 +30,7 @@ import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
 import { setupChecklist } from './setup/setup-checklist';
+import { planFromStore } from './scheduler/planner/plan-from-store';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
@@ -338,6 +339,7 @@ export function createEngine(options: EngineOptions): Engine {
         .filter((w) => w.setupStatus?.state === 'failed')
         .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
       setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
+      plan: planFromStore(store, settings, now()),
     };
   }
 
@@ -446,3 +448,4 @@ export function createEngine(options: EngineOptions): Engine {
     for (const notification of sessionNotifications(session, current().notifications)) ports.notify(notification);
   }
 }
+

@@ -3,6 +3,7 @@ import type { Redactor } from '../log/redact';
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
 import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type { TaskExecutor } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
@@ -34,6 +35,15 @@ interface AttemptRow {
   spec_json: string | null;
   started_at: string;
   ended_at: string | null;
+}
+
+export interface FinishedAttemptFigures {
+  workspaceId: string;
+  executor: TaskExecutor;
+  cycles: number;
+  durationMs: number;
+  completionTokens: number;
+  modelMs: number;
 }
 
 export interface AttemptUpdate {
@@ -150,6 +160,24 @@ export class AttemptsRepo {
       else byTask.set(attempt.taskId, [attempt]);
     }
     return byTask;
+  }
+
+  /**
+   * The latest finished attempts (newest first), each with its workspace, executor, cycles, wall time
+   * and the model's share of it from the usage ledger: the night planner's history.
+   */
+  recentFinished(limit: number): FinishedAttemptFigures[] {
+    return this.db
+      .prepare(
+        `SELECT t.workspace_id AS workspaceId, t.executor AS executor, a.cycles AS cycles,
+           CAST(ROUND((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER) AS durationMs,
+           COALESCE((SELECT SUM(u.completion_tokens) FROM usage u WHERE u.attempt_id = a.id), 0) AS completionTokens,
+           COALESCE((SELECT SUM(u.duration_ms) FROM usage u WHERE u.attempt_id = a.id), 0) AS modelMs
+         FROM attempts a JOIN tasks t ON t.id = a.task_id
+         WHERE a.ended_at IS NOT NULL AND a.status NOT IN ('running', 'interrupted')
+         ORDER BY a.started_at DESC LIMIT ?`,
+      )
+      .all(limit) as FinishedAttemptFigures[];
   }
 
   countWithStatus(status: AttemptStatus): number {

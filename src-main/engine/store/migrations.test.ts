@@ -144,7 +144,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(7);
     const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toEqual(
-      expect.arrayContaining(['usage_by_attempt', 'usage_by_session', 'interactions_by_session', 'attempts_by_session', 'attempts_merged_since', 'tasks_by_age', 'tasks_queue']),
+      expect.arrayContaining(['usage_by_attempt', 'usage_by_session', 'interactions_by_session', 'attempts_by_session', 'attempts_merged_since', 'attempts_by_start', 'usage_by_model', 'tasks_by_age', 'tasks_queue']),
     );
     // attempts_by_session now also orders by start time (what the report reads), so the report sorts nothing.
     expect((db.prepare(`PRAGMA index_info(attempts_by_session)`).all() as { name: string }[]).map((r) => r.name)).toEqual(['session_id', 'started_at', 'id']);

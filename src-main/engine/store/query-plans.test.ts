@@ -59,6 +59,24 @@ function expectSearchOnly(plans: Map<string, string[]>): void {
 }
 
 describe('query plans at scale', () => {
+  it("the night planner's reads (queue, latest finished attempts, the model's latest calls) search indexes", () => {
+    const plans = plansOf(() => {
+      store.tasks.queueHeads();
+      store.attempts.recentFinished(200);
+      store.usage.recentCalls('m', 50);
+    });
+    expect(planOf(plans, 'SELECT t.id, t.title, t.priority')).toEqual(['SEARCH t USING INDEX tasks_queue (status=?)']);
+    expect(planOf(plans, 'SELECT t.workspace_id AS workspaceId')).toEqual([
+      'SCAN a USING INDEX attempts_by_start',
+      'SEARCH t USING INDEX sqlite_autoindex_tasks_1 (id=?)',
+      'CORRELATED SCALAR SUBQUERY 1',
+      'SEARCH u USING INDEX usage_by_attempt (attempt_id=?)',
+      'CORRELATED SCALAR SUBQUERY 2',
+      'SEARCH u USING INDEX usage_by_attempt (attempt_id=?)',
+    ]);
+    expect(planOf(plans, 'SELECT completion_tokens AS completionTokens')).toEqual(['SEARCH usage USING INDEX usage_by_model (model=?)']);
+  });
+
   it("the report searches indexes for the session's attempts, their tasks, usage and events: no scan, no sort", () => {
     const session = store.sessions.latest();
     const plans = plansOf(() => buildSessionReport(store, { sessionId: session?.id, freeToolTargetRate: 0 }));

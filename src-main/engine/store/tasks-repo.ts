@@ -117,6 +117,13 @@ export class TasksRepo {
     return row && this.toTask(row, this.attempts.forTask(row.id));
   }
 
+  /** The queue in order without attempts or texts: what the night planner estimates. */
+  queueHeads(): { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[] {
+    return this.db
+      .prepare(`SELECT t.id, t.title, t.priority, t.executor, t.workspace_id AS workspaceId, t.created_at AS createdAt FROM tasks t WHERE t.status = 'queued' ${queueOrder}`)
+      .all() as { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[];
+  }
+
   /** Id, title, workspace and status of every task a session attempted, in one query. */
   headsForSession(sessionId: string): Map<string, TaskHead> {
     const rows = this.db

@@ -62,6 +62,13 @@ export class UsageRepo {
     return new Map(rows.map((r) => [r.attemptId, { prompt: r.prompt, completion: r.completion, cached: r.cached }]));
   }
 
+  /** A model's latest calls (newest first): the night planner measures its real speed from them. */
+  recentCalls(model: string, limit: number): { completionTokens: number; durationMs: number }[] {
+    return this.db
+      .prepare('SELECT completion_tokens AS completionTokens, duration_ms AS durationMs FROM usage WHERE model = ? ORDER BY id DESC LIMIT ?')
+      .all(model, limit) as { completionTokens: number; durationMs: number }[];
+  }
+
   totals(filter: { sessionId?: string; attemptId?: string; since?: Date }): UsageTotals {
     const where: string[] = [];
     const args: string[] = [];

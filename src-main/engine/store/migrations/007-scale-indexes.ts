@@ -9,7 +9,8 @@ export const queueRankSql = "CASE priority WHEN 'critical' THEN 0 WHEN 'high' TH
 /**
  * Indexes for the queries that grow with history (issue 12, "Scale"): before them `report` summed the
  * usage ledger with a full scan per attempt (quadratic), the session's attempts were sorted in a temp
- * B-tree, and the next task was found by loading and sorting the whole queue.
+ * B-tree, and the next task was found by loading and sorting the whole queue. The night planner reads the latest
+ * attempts (by start) and the configured model's latest calls (by model).
  */
 export const scaleIndexes: Migration = {
   version: 7,
@@ -22,6 +23,8 @@ export const scaleIndexes: Migration = {
       DROP INDEX attempts_by_session;
       CREATE INDEX attempts_by_session ON attempts(session_id, started_at, id);
       CREATE INDEX attempts_merged_since ON attempts(decision, ended_at);
+      CREATE INDEX attempts_by_start ON attempts(started_at);
+      CREATE INDEX usage_by_model ON usage(model, id);
       CREATE INDEX tasks_by_age ON tasks(created_at, id);
       CREATE INDEX tasks_queue ON tasks(status, (${queueRankSql}), created_at, id);
     `);
