@@ -41,6 +41,7 @@ describe('buildSessionReport', () => {
     store.tasks.transition(a.id, 'queued', at(2));
 
     const night = store.sessions.start({ trigger: 'night', settings: {} }, at(10));
+    store.events.append({ sessionId: night.id, taskId: null, attemptId: null, type: 'session-started', message: 'session started (night); plan: 2 of 3 tasks fit tonight; 1 waits for tomorrow', data: { plan: '2 of 3 tasks fit tonight; 1 waits for tomorrow' } }, at(10));
     store.tasks.transition(a.id, 'running', at(10));
     const first = store.attempts.start({ taskId: a.id, sessionId: night.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, at(10));
     usage(night.id, a.id, first.id, 100, 20);
@@ -57,5 +58,7 @@ describe('buildSessionReport', () => {
       { attempt: second.id, title: 'add flag', workspace: 'app', status: 'queued', statusNow: 'queued', tokens: { prompt: 0, completion: 0, cached: 0 }, durationMs: 60_000 },
     ]);
     expect(report.usage).toMatchObject({ calls: 2, freeCalls: 2, freeRate: 1 });
+    // The night plan the session started with is a note of the report (and so a line of its Markdown).
+    expect(report.notes).toEqual(['plan at the start: 2 of 3 tasks fit tonight; 1 waits for tomorrow']);
   });
 });

@@ -48,6 +48,8 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   });
   const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
   const notes: string[] = [];
+  const plan = planAtStart(events);
+  if (plan) notes.push(`plan at the start: ${plan}`);
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
   const undone = tasks.filter((t) => t.attemptStatus === 'undone');
   if (undone.length > 0) notes.push(`${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`);
@@ -63,6 +65,13 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
     events,
     notes,
   };
+}
+
+/** The night plan's summary the session recorded when it started (its session-started event). */
+function planAtStart(events: TimelineEvent[]): string | null {
+  const started = events.find((e) => e.type === 'session-started');
+  const plan = (started?.data as { plan?: unknown } | null | undefined)?.plan;
+  return typeof plan === 'string' ? plan : null;
 }
 
 const outcomes: readonly TaskStatus[] = ['merged', 'review', 'rejected', 'failed'];
