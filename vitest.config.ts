@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export const vitestConfig = defineConfig({
   test: {
-    include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'tooling/**/*.test.ts'],
+    include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'tooling/**/*.test.ts', 'bench/**/*.test.ts'],
     // Native bindings (better-sqlite3, node-llama-cpp) are safest in child processes, not worker threads.
     pool: 'forks',
     testTimeout: 60_000,

@@ -32,6 +32,7 @@ import { StoreChanges } from './events/store-changes';
 import type { LlmProvider } from './llm/provider';
 import { createHomeLogRoot } from './log/home-log-root';
 import { setupChecklist } from './setup/setup-checklist';
+import { planFromStore } from './scheduler/planner/plan-from-store';
 import type { Logger, LogLevel, LogRoot } from './log/logger';
 import { headlessPorts } from './ports';
 import type { EnginePorts } from './ports';
@@ -332,7 +333,7 @@ export function createEngine(options: EngineOptions): Engine {
       session: owner ? inProgress : null,
       stopping: running?.stopping ?? false,
       queue: store.tasks.countsByStatus(),
-      waitingReviews: store.attempts.withStatus('review').length,
+      waitingReviews: store.attempts.countWithStatus('review'),
       lastSession: sessions[0] ?? null,
       provider: settings.llm.provider,
       model: settings.llm.provider === 'llama' ? settings.llm.model_path : settings.llm.model,
@@ -344,6 +345,7 @@ export function createEngine(options: EngineOptions): Engine {
         .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
       setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
       budget: budgetStatus(store, settings.cost, now),
+      plan: planFromStore(store, settings, now()),
     };
   }
 
@@ -455,3 +457,4 @@ export function createEngine(options: EngineOptions): Engine {
     for (const notification of sessionNotifications(session, current().notifications)) ports.notify(notification);
   }
 }
+

@@ -152,7 +152,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
       engine.configStore.reload('external');
       return engine.config.scheduler;
     },
-    queued: () => engine.store.tasks.queue().length,
+    queued: () => engine.store.tasks.countsByStatus().queued,
     runSession: (run) => engine.runSession(run),
     log: engine.logger('scheduler'),
     ...(options.nightLimits ? { nightLimits: options.nightLimits } : {}),

@@ -8,6 +8,7 @@ import { useAppStore } from '../app-store';
 import { ChecksBeforeAfter } from '../components/ChecksBeforeAfter';
 import { EmptyState } from '../components/EmptyState';
 import { LoadableView } from '../components/LoadableView';
+import { NightPlanSummary } from '../components/NightPlanSummary';
 import { ScoreBreakdown } from '../components/ScoreBreakdown';
 import { useReportSession } from '../routes';
 import { useConfigStore } from '../stores/config-store';
@@ -37,6 +38,7 @@ export function ReportView() {
         <RunControls />
       </div>
       <WaitingList />
+      <QueuedPlan />
       {sessions.status === 'ready' && sessions.data.length > 0 && (
         <label className="field inline">
           <span>Night</span>
@@ -122,6 +124,12 @@ function Fact({ label, value }: { label: string; value: string | number }) {
       <dd>{value}</dd>
     </div>
   );
+}
+
+/** What the queue holds for the coming night, from the status snapshot (absent when nothing is queued). */
+function QueuedPlan() {
+  const plan = useStatusStore((s) => (s.status.status === 'ready' ? s.status.data.plan : undefined));
+  return plan ? <NightPlanSummary plan={plan} /> : null;
 }
 
 function TaskCard({ entry }: { entry: ReportTaskEntry }) {

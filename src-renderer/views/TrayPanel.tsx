@@ -2,6 +2,7 @@
 // changes wait; one click opens the report.
 import { ConnectionNotice } from '../components/ConnectionNotice';
 import { LoadableView } from '../components/LoadableView';
+import { NightPlanSummary } from '../components/NightPlanSummary';
 import { useStatusStore } from '../stores/status-store';
 
 export function TrayPanel() {
@@ -34,6 +35,14 @@ export function TrayPanel() {
               <dt>Queued</dt>
               <dd>{data.queue.queued}</dd>
             </div>
+            {data.plan && (
+              <div>
+                <dt>Plan</dt>
+                <dd>
+                  <NightPlanSummary plan={data.plan} compact />
+                </dd>
+              </div>
+            )}
           </dl>
         )}
       </LoadableView>

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema';
 import { budgetStatusSchema } from './budget';
 import { sessionSchema, timestampSchema } from './records';
 import { setupChecklistSchema } from './setup';
-import { taskStatuses } from './task';
+import { taskPrioritySchema, taskStatuses } from './task';
 import type { TaskStatus } from './task';
 
 export const appInfoSchema = z.object({
@@ -39,6 +39,41 @@ export const queueCountsSchema = z.object(
 );
 export type QueueCounts = z.infer<typeof queueCountsSchema>;
 
+/** One queued task in the night plan: its estimate, where the estimate came from, and whether it fits. */
+export const plannedTaskSchema = z.object({
+  taskId: z.string(),
+  title: z.string(),
+  priority: taskPrioritySchema,
+  /** Estimated tokens the model generates for it (all passes). */
+  tokens: z.number(),
+  /** Estimated minutes, model and checks together. */
+  minutes: z.number(),
+  /** `history`: medians of past attempts in the same workspace; `prior`: no history, a stated default. */
+  basis: z.enum(['history', 'prior']),
+  /** How many past attempts the estimate rests on (0 for the prior). */
+  samples: z.number().int(),
+  fits: z.boolean(),
+  /** When it would start in the window (null when it waits for another night). */
+  startsAt: timestampSchema.nullable(),
+});
+export type PlannedTask = z.infer<typeof plannedTaskSchema>;
+
+/** What fits the next (or current) night window, from the model's measured speed and past attempts. */
+export const nightPlanSchema = z.object({
+  windowStart: timestampSchema,
+  windowEnd: timestampSchema,
+  /** Generated tokens per second, prompt evaluation folded in, as the usage ledger measured it (or the prior). */
+  tokensPerSecond: z.number(),
+  contextSize: z.number().int(),
+  speedBasis: z.string(),
+  /** Queue order: by priority, then what fits the time left (a long task does not block shorter ones). */
+  tasks: z.array(plannedTaskSchema),
+  fitting: z.number().int(),
+  /** "3 of 5 tasks fit tonight; 2 wait for tomorrow". */
+  summary: z.string(),
+});
+export type NightPlan = z.infer<typeof nightPlanSchema>;
+
 export const engineStatusSchema = z.object({
   home: z.string(),
   nightMode: nightModeStateSchema,
@@ -67,6 +102,8 @@ export const engineStatusSchema = z.object({
   setup: setupChecklistSchema,
   /** This month's spending and the budget alerts raised for it. */
   budget: budgetStatusSchema.optional(),
+  /** The night plan for the queued tasks; absent when nothing is queued. */
+  plan: nightPlanSchema.optional(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

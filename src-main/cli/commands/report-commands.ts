@@ -45,6 +45,14 @@ export function registerReportCommands(program: Command, context: () => CliConte
           writeLine(out, `budget alert: ${Math.round(alert.threshold * 100)}% reached at ${alert.raisedAt} ($${alert.spentUsd.toFixed(2)})${alert.blocksPaidModels ? '; paid models are refused until next month (raise cost.monthly_budget_usd or use a local model)' : ''}`);
         }
       }
+      if (status.plan) {
+        const plan = status.plan;
+        writeLine(out, `plan: ${plan.summary} (window until ${plan.windowEnd}; model ${plan.tokensPerSecond.toFixed(1)} tok/s, ${plan.speedBasis}; context ${plan.contextSize})`);
+        for (const t of plan.tasks) {
+          const basis = t.basis === 'history' ? `from ${t.samples} past attempt(s)` : 'prior: no history in this workspace';
+          writeLine(out, `  ${t.fits ? 'fits ' : 'waits'}  ${t.title} (${t.taskId}, ${t.priority}): ~${t.tokens} tokens, ~${t.minutes} min, ${basis}`);
+        }
+      }
       if (status.waitingReviews > 0) writeLine(out, `waiting for review: ${status.waitingReviews} (nocturnal review list)`);
       const last = status.lastSession;
       writeLine(out, last ? `last session: ${last.id} ${last.status}, ${last.stats.merged} merged, ${last.stats.review} waiting, ${last.stats.rejected} rejected, ${last.stats.failed} failed` : 'no session yet');

@@ -14,14 +14,19 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
     throw new NocturnalError(sessionId ? 'not_found' : 'conflict', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
   }
   const events = store.events.forSession(session.id);
+  // Batched: one query each for the attempts, their tasks and their token totals, and one pass over the
+  // timeline, so a session of 10,000 attempts costs 10× one of 1,000 (not 100×).
+  const recorded = outcomesInSession(events);
+  const heads = store.tasks.headsForSession(session.id);
+  const tokens = store.usage.tokensByAttemptOfSession(session.id);
   const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
-    const task = store.tasks.require(attempt.taskId);
-    const usage = store.usage.totals({ attemptId: attempt.id });
+    const task = heads.get(attempt.taskId);
+    if (!task) throw new NocturnalError('runtime', `attempt ${attempt.id} points at task ${attempt.taskId}, which is not in the database`);
     return {
       taskId: task.id,
       title: task.title,
       workspace: task.workspace,
-      status: outcomeInSession(events, attempt.id) ?? outcomeOf(attempt.status, task.status),
+      status: recorded.get(attempt.id) ?? outcomeOf(attempt.status, task.status),
       statusNow: task.status,
       attemptId: attempt.id,
       attemptStatus: attempt.status,
@@ -36,13 +41,15 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
       checksBefore: attempt.checksBefore,
       checksAfter: attempt.checksAfter,
       cycles: attempt.cycles,
-      tokens: { prompt: usage.promptTokens, completion: usage.completionTokens, cached: usage.cachedTokens },
+      tokens: tokens.get(attempt.id) ?? { prompt: 0, completion: 0, cached: 0 },
       durationMs: attempt.endedAt ? Date.parse(attempt.endedAt) - Date.parse(attempt.startedAt) : null,
       reasons: attempt.reasons,
     };
   });
   const settings = store.sessions.settings(session.id) as { sandbox?: string } | undefined;
   const notes: string[] = [];
+  const plan = planAtStart(events);
+  if (plan) notes.push(`plan at the start: ${plan}`);
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
   const undone = tasks.filter((t) => t.attemptStatus === 'undone');
   if (undone.length > 0) notes.push(`${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`);
@@ -60,18 +67,29 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   };
 }
 
+/** The night plan's summary the session recorded when it started (its session-started event). */
+function planAtStart(events: TimelineEvent[]): string | null {
+  const started = events.find((e) => e.type === 'session-started');
+  const plan = (started?.data as { plan?: unknown } | null | undefined)?.plan;
+  return typeof plan === 'string' ? plan : null;
+}
+
 const outcomes: readonly TaskStatus[] = ['merged', 'review', 'rejected', 'failed'];
 
-/** The outcome the session recorded when the attempt ended (its `task-<status>` event). */
-function outcomeInSession(events: TimelineEvent[], attemptId: string): TaskStatus | null {
+/** The outcome the session recorded when each attempt ended (its first `task-<status>` event), by attempt id. */
+function outcomesInSession(events: TimelineEvent[]): Map<string, TaskStatus> {
+  const found = new Map<string, TaskStatus>();
   for (const event of events) {
     const data = event.data as { attemptId?: unknown } | null;
-    if (data?.attemptId !== attemptId) continue;
-    if (event.type === 'task-requeued') return 'queued';
-    const status = event.type.replace(/^task-/, '') as TaskStatus;
-    if (outcomes.includes(status)) return status;
+    const attemptId = data?.attemptId;
+    if (typeof attemptId !== 'string' || found.has(attemptId)) continue;
+    if (event.type === 'task-requeued') found.set(attemptId, 'queued');
+    else {
+      const status = event.type.replace(/^task-/, '') as TaskStatus;
+      if (outcomes.includes(status)) found.set(attemptId, status);
+    }
   }
-  return null;
+  return found;
 }
 
 /** Without the event (a session still running, or one from before events carried it): the attempt's own end. */

@@ -3,6 +3,7 @@
 // the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
+import { planFromStore } from './planner/plan-from-store';
 import { nightStartedAt, nightWindow } from '../../../src-shared/night-window';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { SessionProgress } from '../../../src-shared/domain/progress';
@@ -97,7 +98,12 @@ export class SessionRunner {
       const log = this.deps.log.child({ session_id: session.id });
       const stats: SessionStats = { ...session.stats };
       const events = this.deps.events;
-      events.progress({ type: 'session-started', session, queued: store.tasks.queue().length }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
+      // The night plan at the start (speed from the ledger, estimates from history) goes into the report.
+      const plan = planFromStore(store, config, now());
+      events.progress(
+        { type: 'session-started', session, queued: store.tasks.countsByStatus().queued },
+        { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})${plan ? `; plan: ${plan.summary}` : ''}`, ...(plan ? { data: { plan: plan.summary, tokensPerSecond: plan.tokensPerSecond, speedBasis: plan.speedBasis } } : {}) },
+      );
       log.info({ trigger: options.trigger }, 'session started');
 
       const baselineCache = new Map<string, CheckOutcome[]>();
@@ -137,7 +143,7 @@ export class SessionRunner {
           endReason = `the end time ${options.until.toISOString()} was reached`;
           break;
         }
-        const task = store.tasks.queue()[0];
+        const task = store.tasks.next();
         if (!task) break;
         if (gate) {
           // Above a resource limit the session waits (and says why) instead of starting new work.

@@ -3,7 +3,9 @@ import type { Redactor } from '../log/redact';
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
 import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type { TaskExecutor } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import { attemptId } from './ids';
 import { readJson, writeJson } from './json-column';
@@ -33,6 +35,15 @@ interface AttemptRow {
   spec_json: string | null;
   started_at: string;
   ended_at: string | null;
+}
+
+export interface FinishedAttemptFigures {
+  workspaceId: string;
+  executor: TaskExecutor;
+  cycles: number;
+  durationMs: number;
+  completionTokens: number;
+  modelMs: number;
 }
 
 export interface AttemptUpdate {
@@ -71,6 +82,32 @@ const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = 
   spec: { column: 'spec_json', json: true },
 };
 
+const rowKeys = [
+  'id', 'task_id', 'session_id', 'number', 'status', 'branch', 'worktree_path', 'base_commit', 'head_commit', 'target_branch', 'score', 'score_json',
+  'decision', 'reasons_json', 'checks_before_json', 'checks_after_json', 'diff_json', 'cycles', 'merged_commit', 'backup_ref', 'review_note', 'spec_json',
+  'started_at', 'ended_at',
+] as const satisfies readonly (keyof AttemptRow)[];
+
+/**
+ * Many attempts at once, read as raw value arrays. better-sqlite3 builds a row object by adding its 24
+ * properties one by one, which V8 keeps as slow dictionary objects: at 10,000 rows that made a
+ * session's attempts cost 23× the time of 1,000 (measured with bench/scale.ts); arrays mapped by
+ * column position stay linear.
+ */
+function readAttempts(statement: Statement, args: readonly unknown[]): Attempt[] {
+  const names = statement.columns().map((c) => c.name);
+  const at = rowKeys.map((key) => names.indexOf(key));
+  const raw = statement.raw(true).all(...args) as unknown[][];
+  return raw.map((values) => {
+    const v = (i: number) => values[at[i] ?? -1];
+    return toAttempt({
+      id: v(0), task_id: v(1), session_id: v(2), number: v(3), status: v(4), branch: v(5), worktree_path: v(6), base_commit: v(7), head_commit: v(8),
+      target_branch: v(9), score: v(10), score_json: v(11), decision: v(12), reasons_json: v(13), checks_before_json: v(14), checks_after_json: v(15),
+      diff_json: v(16), cycles: v(17), merged_commit: v(18), backup_ref: v(19), review_note: v(20), spec_json: v(21), started_at: v(22), ended_at: v(23),
+    } as AttemptRow);
+  });
+}
+
 export class AttemptsRepo {
   constructor(
     private readonly db: SqliteDatabase,
@@ -104,15 +141,51 @@ export class AttemptsRepo {
   }
 
   forTask(taskId: string): Attempt[] {
-    return (this.db.prepare('SELECT * FROM attempts WHERE task_id = ? ORDER BY number').all(taskId) as AttemptRow[]).map(toAttempt);
+    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE task_id = ? ORDER BY number'), [taskId]);
   }
 
   forSession(sessionId: string): Attempt[] {
-    return (this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id').all(sessionId) as AttemptRow[]).map(toAttempt);
+    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'), [sessionId]);
+  }
+
+  /**
+   * The attempts of every task `taskIdsSql` selects, grouped by task in number order: one query for a
+   * whole task list instead of one per task.
+   */
+  forTasksSelectedBy(taskIdsSql: string, args: readonly unknown[]): Map<string, Attempt[]> {
+    const byTask = new Map<string, Attempt[]>();
+    for (const attempt of readAttempts(this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`), args)) {
+      const list = byTask.get(attempt.taskId);
+      if (list) list.push(attempt);
+      else byTask.set(attempt.taskId, [attempt]);
+    }
+    return byTask;
+  }
+
+  /**
+   * The latest finished attempts (newest first), each with its workspace, executor, cycles, wall time
+   * and the model's share of it from the usage ledger: the night planner's history.
+   */
+  recentFinished(limit: number): FinishedAttemptFigures[] {
+    return this.db
+      .prepare(
+        `SELECT t.workspace_id AS workspaceId, t.executor AS executor, a.cycles AS cycles,
+           CAST(ROUND((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER) AS durationMs,
+           COALESCE((SELECT SUM(u.completion_tokens) FROM usage u WHERE u.attempt_id = a.id), 0) AS completionTokens,
+           COALESCE((SELECT SUM(u.duration_ms) FROM usage u WHERE u.attempt_id = a.id), 0) AS modelMs
+         FROM attempts a JOIN tasks t ON t.id = a.task_id
+         WHERE a.ended_at IS NOT NULL AND a.status NOT IN ('running', 'interrupted')
+         ORDER BY a.started_at DESC LIMIT ?`,
+      )
+      .all(limit) as FinishedAttemptFigures[];
+  }
+
+  countWithStatus(status: AttemptStatus): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE status = ?').get(status) as { n: number }).n;
   }
 
   withStatus(status: AttemptStatus): Attempt[] {
-    return (this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id').all(status) as AttemptRow[]).map(toAttempt);
+    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE status = ? ORDER BY started_at, id'), [status]);
   }
 
   /**

@@ -12,6 +12,7 @@ import { attemptSpec } from './migrations/003-attempt-spec';
 import { attemptUndone } from './migrations/004-attempt-undone';
 import { workspaceSetup } from './migrations/005-workspace-setup';
 import { workspaceStartFrom } from './migrations/006-workspace-start-from';
+import { scaleIndexes } from './migrations/007-scale-indexes';
 
 let dir: string;
 const opened: SqliteDatabase[] = [];
@@ -126,6 +127,31 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(6);
     expect(db.prepare('SELECT id, start_from FROM workspaces').all()).toEqual([{ id: 'w1', start_from: 'target' }]);
     expect(() => db.prepare(`UPDATE workspaces SET start_from = 'tip' WHERE id = 'w1'`).run()).toThrow(/CHECK constraint/);
+  });
+
+  it('007 adds the indexes the report, status and next-task queries search, and keeps every row', () => {
+    const before = [initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone, workspaceSetup, workspaceStartFrom];
+    const first = open(before);
+    first.prepare(`INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, created_at) VALUES ('w1', 'ws', '/r', 'main', 'nocturnal/integration', '{}', 'now')`).run();
+    first.prepare(`INSERT INTO tasks (id, workspace_id, title, priority, executor, status, created_at, updated_at) VALUES ('t1', 'w1', 'x', 'low', 'direct', 'queued', 'n', 'n')`).run();
+    first.prepare(`INSERT INTO attempts (id, task_id, number, status, branch, target_branch, started_at) VALUES ('t1-1', 't1', 1, 'failed', 'b', 't', 'n')`).run();
+    first.prepare(`INSERT INTO usage (attempt_id, provider, model, prompt_tokens, completion_tokens, cached_tokens, duration_ms, cost_usd, energy_wh, free, created_at) VALUES ('t1-1', 'openai', 'm', 10, 5, 0, 20, 0, 0, 1, 'n')`).run();
+    const usagePlanBefore = first.prepare(`EXPLAIN QUERY PLAN SELECT SUM(prompt_tokens) FROM usage WHERE attempt_id = 't1-1'`).all() as { detail: string }[];
+    expect(usagePlanBefore.map((r) => r.detail)).toEqual(['SCAN usage']);
+    first.close();
+
+    const db = open([...before, scaleIndexes]);
+    expect(schemaVersion(db)).toBe(7);
+    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['usage_by_attempt', 'usage_by_session', 'interactions_by_session', 'attempts_by_session', 'attempts_merged_since', 'attempts_by_start', 'usage_by_model', 'tasks_by_age', 'tasks_queue']),
+    );
+    // attempts_by_session now also orders by start time (what the report reads), so the report sorts nothing.
+    expect((db.prepare(`PRAGMA index_info(attempts_by_session)`).all() as { name: string }[]).map((r) => r.name)).toEqual(['session_id', 'started_at', 'id']);
+    const usagePlan = db.prepare(`EXPLAIN QUERY PLAN SELECT SUM(prompt_tokens) FROM usage WHERE attempt_id = 't1-1'`).all() as { detail: string }[];
+    expect(usagePlan.map((r) => r.detail)).toEqual(['SEARCH usage USING INDEX usage_by_attempt (attempt_id=?)']);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM usage').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT id, status FROM attempts').all()).toEqual([{ id: 't1-1', status: 'failed' }]);
   });
 
   it('are applied once: reopening changes nothing', () => {

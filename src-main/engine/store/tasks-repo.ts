@@ -1,12 +1,13 @@
 import { createRedactor } from '../log/redact';
 import type { Redactor } from '../log/redact';
-import type { Task } from '../../../src-shared/domain/records';
-import { canTransitionTask, priorityRank } from '../../../src-shared/domain/task';
+import type { Attempt, Task } from '../../../src-shared/domain/records';
+import { canTransitionTask } from '../../../src-shared/domain/task';
 import type { TaskExecutor, TaskPriority, TaskStatus } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { AttemptsRepo } from './attempts-repo';
 import type { SqliteDatabase } from './database';
 import { newId } from './ids';
+import { queueRankSql } from './migrations/007-scale-indexes';
 import { readJson, writeJson } from './json-column';
 
 interface TaskRow {
@@ -37,6 +38,17 @@ export interface NewTask {
 }
 
 const selectTask = `SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id`;
+
+/** The queue's order, on the expression index tasks_queue (migration 007): priority, then age. */
+const queueOrder = `ORDER BY (${queueRankSql.replaceAll('priority', 't.priority')}), t.created_at, t.id`;
+
+/** What the morning report needs of a task, without its attempts. */
+export interface TaskHead {
+  id: string;
+  title: string;
+  workspace: string;
+  status: TaskStatus;
+}
 
 export class TasksRepo {
   constructor(
@@ -70,7 +82,7 @@ export class TasksRepo {
 
   get(id: string): Task | undefined {
     const row = this.db.prepare(`${selectTask} WHERE t.id = ?`).get(id) as TaskRow | undefined;
-    return row && this.toTask(row);
+    return row && this.toTask(row, this.attempts.forTask(row.id));
   }
 
   require(id: string): Task {
@@ -90,15 +102,37 @@ export class TasksRepo {
       where.push('t.workspace_id = ?');
       args.push(filter.workspaceId);
     }
-    const sql = `${selectTask}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id`;
-    return (this.db.prepare(sql).all(...args) as TaskRow[]).map((row) => this.toTask(row));
+    const filterSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    return this.withAttempts(this.db.prepare(`${selectTask}${filterSql} ORDER BY t.created_at, t.id`).all(...args) as TaskRow[], `SELECT t.id FROM tasks t${filterSql}`, args);
   }
 
   /** Queued tasks in the order a night works them: priority first, then age. */
   queue(): Task[] {
-    return this.list({ status: 'queued' }).sort(
-      (a, b) => priorityRank[b.priority] - priorityRank[a.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-    );
+    return this.withAttempts(this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder}`).all() as TaskRow[], `SELECT id FROM tasks WHERE status = 'queued'`, []);
+  }
+
+  /** The task a night works next: one indexed row, not the whole queue loaded and sorted. */
+  next(): Task | undefined {
+    const row = this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder} LIMIT 1`).get() as TaskRow | undefined;
+    return row && this.toTask(row, this.attempts.forTask(row.id));
+  }
+
+  /** The queue in order without attempts or texts: what the night planner estimates. */
+  queueHeads(): { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[] {
+    return this.db
+      .prepare(`SELECT t.id, t.title, t.priority, t.executor, t.workspace_id AS workspaceId, t.created_at AS createdAt FROM tasks t WHERE t.status = 'queued' ${queueOrder}`)
+      .all() as { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[];
+  }
+
+  /** Id, title, workspace and status of every task a session attempted, in one query. */
+  headsForSession(sessionId: string): Map<string, TaskHead> {
+    const rows = this.db
+      .prepare(
+        `SELECT t.id, t.title, t.status, w.name AS workspace FROM tasks t JOIN workspaces w ON w.id = t.workspace_id
+         WHERE t.id IN (SELECT task_id FROM attempts WHERE session_id = ?)`,
+      )
+      .all(sessionId) as TaskHead[];
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   countsByStatus(): Record<TaskStatus, number> {
@@ -143,7 +177,14 @@ export class TasksRepo {
     return this.require(id);
   }
 
-  private toTask(row: TaskRow): Task {
+  /** Rows with their attempts loaded in one query (not one per task). */
+  private withAttempts(rows: TaskRow[], taskIdsSql: string, args: readonly unknown[]): Task[] {
+    if (rows.length === 0) return [];
+    const attempts = this.attempts.forTasksSelectedBy(taskIdsSql, args);
+    return rows.map((row) => this.toTask(row, attempts.get(row.id) ?? []));
+  }
+
+  private toTask(row: TaskRow, attempts: Attempt[]): Task {
     return {
       id: row.id,
       workspace: row.workspace_name,
@@ -159,7 +200,7 @@ export class TasksRepo {
       retryNote: row.retry_note,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-      attempts: this.attempts.forTask(row.id),
+      attempts,
     };
   }
 }

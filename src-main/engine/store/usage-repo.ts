@@ -51,6 +51,24 @@ export class UsageRepo {
       );
   }
 
+  /** Token totals per attempt of a session, in one indexed pass (the report's per-task figures). */
+  tokensByAttemptOfSession(sessionId: string): Map<string, { prompt: number; completion: number; cached: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT attempt_id AS attemptId, SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, SUM(cached_tokens) AS cached
+         FROM usage WHERE attempt_id IN (SELECT id FROM attempts WHERE session_id = ?) GROUP BY attempt_id`,
+      )
+      .all(sessionId) as { attemptId: string; prompt: number; completion: number; cached: number }[];
+    return new Map(rows.map((r) => [r.attemptId, { prompt: r.prompt, completion: r.completion, cached: r.cached }]));
+  }
+
+  /** A model's latest calls (newest first): the night planner measures its real speed from them. */
+  recentCalls(model: string, limit: number): { completionTokens: number; durationMs: number }[] {
+    return this.db
+      .prepare('SELECT completion_tokens AS completionTokens, duration_ms AS durationMs FROM usage WHERE model = ? ORDER BY id DESC LIMIT ?')
+      .all(model, limit) as { completionTokens: number; durationMs: number }[];
+  }
+
   totals(filter: { sessionId?: string; attemptId?: string; since?: Date }): UsageTotals {
     const where: string[] = [];
     const args: string[] = [];

@@ -8,14 +8,10 @@ import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedGit } from '../../git/engine-worktree';
-<<<<<<< HEAD
 import { diffStatsOnce } from './diff-stats-once';
-=======
-import { getDiffStats } from '../../git/diff-stats';
 import { getDiffText } from '../../git/diff-text';
 import { classifyBaseFailure } from '../../quality/failure-class';
 import { classifyChangeFailure } from '../../agents/change-failure';
->>>>>>> h/context
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
 import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
