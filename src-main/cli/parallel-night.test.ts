@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTinyModel } from '../../scripts/tiny-model-fixture';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
 import type { ScriptedReply } from '../engine/llm/testing/loopback-openai-server';
@@ -126,6 +127,54 @@ describe('parallel attempts in a night', () => {
     expect(markdown).toContain(`lost to attempt ${clean.id}`);
     expect(markdown).toContain('best by evidence of 3 parallel attempts');
 
+    expect(await f.userView()).toEqual(before);
+  });
+
+  it('shares one loaded embedded model between the attempts through its sequences', { timeout: 300_000 }, async () => {
+    const modelPath = await ensureTinyModel();
+    const f = await createNightFixture({
+      respond: () => ({ status: 500, message: 'the OpenAI-compatible server must not be used in this test' }),
+      env: {
+        NOCTURNAL_LLM_PROVIDER: 'llama',
+        NOCTURNAL_LLM_MODEL_PATH: modelPath,
+        NOCTURNAL_LLM_GPU: 'false',
+        NOCTURNAL_LLM_THREADS: '1',
+        NOCTURNAL_LLM_CONTEXT_SIZE: '4096',
+        NOCTURNAL_LLM_MAX_TOKENS: '200',
+        NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
+        NOCTURNAL_PARALLEL_MAX_PARALLEL_ATTEMPTS: '2',
+      },
+    });
+    fixture = f;
+    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
+    const before = await f.userView();
+    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json')).json<{ id: string }>().id;
+
+    const run = await f.cli('run', '--now');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+
+    // One model, loaded once, with a sequence per parallel attempt.
+    const logs = fs.readdirSync(path.join(f.home, 'logs')).map((file) => fs.readFileSync(path.join(f.home, 'logs', file), 'utf8')).join('');
+    const loads = logs.split('\n').filter((line) => line.includes('"model loaded"')).map((line) => JSON.parse(line) as { sequences: number });
+    expect(loads.map((l) => l.sequences)).toEqual([2]);
+    expect(f.server.chatRequests).toHaveLength(0);
+
+    const task = (await f.cli('task', 'show', id, '--json')).json<Task>();
+    expect(task.attempts).toHaveLength(2);
+    const report = (await f.cli('report', '--json')).json<SessionReport>();
+    // Both attempts asked the model (the tiny model's replies are nonsense, so either may win).
+    expect(report.tasks).toHaveLength(2);
+    for (const entry of report.tasks) expect(entry.tokens.completion).toBeGreaterThan(0);
+    const winner = task.attempts.find((a) => a.reasons.some((r) => r.startsWith('chosen: ')));
+    const loser = task.attempts.find((a) => a !== winner);
+    if (!winner || !loser) throw new Error(`expected a chosen attempt: ${JSON.stringify(task.attempts.map((a) => a.reasons))}`);
+    expect(task.status).toBe(winner.status);
+    expect(loser.reasons.at(-1)).toMatch(new RegExp(`^lost to attempt ${winner.id} \\(variant \\d\\): `));
+    expect(['rejected', 'failed']).toContain(loser.status);
+    // The loser's branch is gone; the winner's stays only if it waits for review.
+    const heads = (await f.repo.git('for-each-ref', '--format=%(refname:short)', `refs/heads/nocturnal/${id}/`)).split('\n').filter(Boolean);
+    expect(heads).toEqual(winner.status === 'review' ? [winner.branch] : []);
     expect(await f.userView()).toEqual(before);
   });
 });
