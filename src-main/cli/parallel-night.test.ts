@@ -79,6 +79,10 @@ describe('parallel attempts in a night', () => {
     expect(new Set(asked)).toEqual(new Set([0.2, 0.5, 0.8]));
     expect(f.server.requests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_spec').map((r) => Number(r.body['temperature']))).toEqual([0.8]);
 
+    // One baseline run served all three (the same measured result, to the millisecond).
+    expect(task.attempts.map((a) => a.checksBefore?.[0]?.passed)).toEqual([false, false, false]);
+    expect(new Set(task.attempts.map((a) => a.checksBefore?.[0]?.durationMs)).size).toBe(1);
+
     // The clean fix won and landed; the reasons say why it was chosen.
     expect(clean).toMatchObject({ status: 'merged', decision: 'merge' });
     expect(clean.score).toBeGreaterThanOrEqual(0.85);

@@ -99,7 +99,7 @@ export class SessionRunner {
       events.progress({ type: 'session-started', session, queued: store.tasks.queue().length }, { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})` });
       log.info({ trigger: options.trigger }, 'session started');
 
-      const baselineCache = new Map<string, CheckOutcome[]>();
+      const baselineCache = new Map<string, Promise<CheckOutcome[]>>();
       const attemptDeps: AttemptDeps = {
         config,
         paths: this.deps.paths,
