@@ -2,16 +2,24 @@
 //
 //   npm run bench:llm                 (= npx tsx bench/llm.ts)
 //   npx tsx bench/llm.ts --rounds 15  (more rounds, steadier medians; default 7)
+//   npx tsx bench/llm.ts --layers 8 --threads 2 --gpu auto   (the 13B shape of (c): layers, threads, backend)
 //
 // (a) decode tokens/s through LlamaProvider.complete() vs node-llama-cpp directly (goal: ratio ≥ 0.97);
-// (b) prompt tokens evaluated on an improvement cycle's second turn with and without KV-cache reuse.
+// (b) prompt tokens evaluated on an improvement cycle's second turn with and without KV-cache reuse;
+// (c) decode on a few-layer 13B-shaped Q4_0 model as a share of the measured memory-bandwidth bound.
 import { availableParallelism, cpus } from 'node:os';
+import { publishBenchResult } from './bench-result';
 import { formatNumber, formatTable, median, quantile } from './bench-stats';
+import { measureBandwidthShare } from './llm-bandwidth-share';
+import { gpuFlag } from './gpu-flag';
+import { positiveIntFlag } from './shaped-model';
 import { decodeMaxTokens, decodeStringLength, decodeStrings, decodeTokensPerSecond, endToEndTokensPerSecond, measureDecode } from './llm-decode';
 import { measureKvReuse, promptTokensEvaluated } from './llm-kv-reuse';
 import { tinyModelConfig } from './llm-setup';
 
 const decodeGoal = 0.97;
+/** Issue 12 measured ~81 % before the parallel work; the goal is to keep it. */
+const bandwidthShareGoal = 0.8;
 
 function roundsArgument(argv: readonly string[]): number {
   const index = argv.indexOf('--rounds');
@@ -75,6 +83,34 @@ async function main(): Promise<void> {
   );
   const verdict = decodeRatio >= decodeGoal ? 'meets' : 'MISSES';
   console.log(`decode ratio ${formatNumber(decodeRatio, 3)} ${verdict} the goal of ≥ ${decodeGoal}.`);
+
+  const argv = process.argv.slice(2);
+  const layers = positiveIntFlag(argv, '--layers', 2);
+  const threads = positiveIntFlag(argv, '--threads', 1);
+  const gpu = gpuFlag(argv);
+  console.log(`\n(c) decode on a CodeLlama-13B-shaped Q4_0 model cut to ${layers} layers (real vocabulary), gpu: ${String(gpu)}, threads: ${threads}`);
+  const share = await measureBandwidthShare({ layers, threads, gpu, characters: 80, log: (line) => console.log(line) });
+  console.log(`decode ${formatNumber(share.decodeTokensPerSecond, 2)} tok/s is ${formatNumber(share.share * 100, 1)} % of the bound ${formatNumber(share.boundTokensPerSecond, 2)} tok/s.`);
+
+  publishBenchResult({
+    bench: 'llm',
+    title: 'LLM layer: decode through the provider, KV reuse, and the memory-bandwidth bound',
+    setup: `tiny model, ${rounds} rounds, threads ${config.threads}; 13B shape: ${layers} layers Q4_0, threads ${threads}, gpu ${String(gpu)}; ${availableParallelism()} cores`,
+    metrics: [
+      { name: 'decode tok/s, provider vs node-llama-cpp', value: oursDecode, unit: 'tok/s', floor: directDecode, ratio: decodeRatio, goal: `≥ ${decodeGoal}×`, met: decodeRatio >= decodeGoal },
+      { name: 'turn-2 prompt tokens evaluated, reuse vs fresh', value: evaluatedWith, unit: 'tokens', floor: evaluatedWithout, ratio: evaluatedWith / evaluatedWithout },
+      {
+        name: `decode on a 13B shape (${layers} layers) vs the bandwidth bound`,
+        value: share.decodeTokensPerSecond,
+        unit: 'tok/s',
+        floor: share.boundTokensPerSecond,
+        ratio: share.share,
+        goal: `≥ ${bandwidthShareGoal}× (keep ~81 %)`,
+        met: share.share >= bandwidthShareGoal,
+        note: `${formatNumber(share.bandwidthGBs, 2)} GB/s read bandwidth, ${formatNumber(share.bytesPerToken / 1e6, 1)} MB per token`,
+      },
+    ],
+  });
 }
 
 await main();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTinyGguf, tinyModelDims, tinyVocab } from './make-tiny-gguf';
+import { buildTinyGguf, parseGgufArguments, tinyModelDims, tinyVocab } from './make-tiny-gguf';
 import { ensureTinyModel, tinyModelPath } from './tiny-model-fixture';
 
 let dir: string;
@@ -58,5 +58,17 @@ describe('make-tiny-gguf', () => {
   it('keeps the shared fixture in place and up to date', async () => {
     expect(await ensureTinyModel()).toBe(tinyModelPath);
     expect((await readFile(tinyModelPath)).equals(buildTinyGguf())).toBe(true);
+  });
+
+  it('reads the preset options and refuses bad ones with exit code 2', async () => {
+    expect(parseGgufArguments(['out.gguf'])).toEqual({ out: 'out.gguf' });
+    expect(parseGgufArguments(['out.gguf', '--preset', '13b', '--layers', '4'])).toEqual({ out: 'out.gguf', preset: { id: '13b', type: 'q4_0', vocab: 'real', layers: 4 } });
+    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--type', 'f16', '--vocab', 'tiny'])).toEqual({ out: 'o.gguf', preset: { id: '7b', type: 'f16', vocab: 'tiny' } });
+    expect(parseGgufArguments(['o.gguf', '--layers', '2'])).toEqual({ error: '--layers only apply with --preset' });
+    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--layers', '0'])).toEqual({ error: '--layers takes a positive integer, got "0"' });
+    expect(parseGgufArguments(['o.gguf', '--preset'])).toEqual({ error: '--preset needs a value' });
+    expect(parseGgufArguments([])).toEqual({ error: 'expected exactly one OUT.gguf path' });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join('scripts', 'make-tiny-gguf.ts'), join(dir, 'x.gguf'), '--preset', '70b']);
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--preset takes 1b, 7b, 13b, got "70b"') });
   });
 });

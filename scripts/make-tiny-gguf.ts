@@ -4,10 +4,21 @@
 //
 //   npx tsx scripts/make-tiny-gguf.ts OUT.gguf
 //
+// With --preset it writes a realistic shape instead (gguf-shapes.ts: 1B with grouped-query attention,
+// 7B, 13B; Q4_0, Q8_0 or F16; real vocabulary sizes), streamed to disk by write-shaped-gguf.ts:
+//
+//   npx tsx scripts/make-tiny-gguf.ts OUT.gguf --preset 13b --type q4_0 --layers 4
+//
 // Format reference: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ByteWriter, Kv, TokenType, tinyVocab, writeMeta } from './gguf-format';
+import type { MetaValue, TinyVocab } from './gguf-format';
+import { llama2ChatTemplate } from './gguf-format';
+
+export { tinyVocab };
+export type { TinyVocab };
 
 export interface TinyModelDims {
   embedding: number;
@@ -22,88 +33,8 @@ export const tinyModelDims: TinyModelDims = { embedding: 64, layers: 2, heads: 4
 const alignment = 32;
 const seed = 0x6e6f6374; // "noct"
 
-// GGUF metadata value types.
-const enum Kv {
-  Uint32 = 4,
-  Int32 = 5,
-  Float32 = 6,
-  Bool = 7,
-  String = 8,
-  Array = 9,
-}
-
 // ggml tensor type F32.
 const ggmlTypeF32 = 0;
-
-// llama.cpp token types.
-const enum TokenType {
-  Normal = 1,
-  Unknown = 2,
-  Control = 3,
-  Byte = 6,
-}
-
-// The Llama-2 chat template (as CodeLlama-Instruct ships it), so node-llama-cpp resolves a chat wrapper
-// from the file itself and prompts are laid out in the [INST] format the default model uses.
-const llama2ChatTemplate =
-  "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}" +
-  "{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}" +
-  "{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}" +
-  "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
-
-// Multi-character pieces that make the protocol's JSON cheap to tokenize. A space is written as the
-// SentencePiece marker "▁" by `spmPiece`.
-const extraPieces = [
-  '{"', '"}', '":', '": ', '", "', '", ', ', "', ', ', '["', '"]', '[]', '{}', '},', '}]', '"}]', '"},', '\\n', '\\"',
-  'summary', 'edits', 'path', 'action', 'replace', 'search', 'content', 'write', 'delete',
-  'score', 'verdict', 'issues', 'approve', 'revise', 'reject',
-  'requirements', 'acceptance_criteria', 'plan', 'files', 'src', '.ts', '.js', '.json', '.md', 'test', 'index',
-  ' the', ' a', ' to', ' of', ' and', ' in', ' is', ' it', ' fix', ' add', ' file', ' function', ' return',
-  ' const', ' export', ' import', ' from', ' true', ' false', ' null', 'function', 'return', 'const', 'export',
-  'import', '  ', '    ', '[INST]', '[/INST]', '<<SYS>>', '<</SYS>>',
-];
-
-export interface TinyVocab {
-  tokens: string[];
-  scores: number[];
-  types: number[];
-  unk: number;
-  bos: number;
-  eos: number;
-}
-
-/** The vocabulary: specials, all 256 byte-fallback tokens, printable ASCII, then the pieces above. */
-export function tinyVocab(): TinyVocab {
-  const tokens: string[] = ['<unk>', '<s>', '</s>'];
-  const types: number[] = [TokenType.Unknown, TokenType.Control, TokenType.Control];
-  const scores: number[] = [0, 0, 0];
-  for (let b = 0; b < 256; b++) {
-    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
-    types.push(TokenType.Byte);
-    scores.push(0);
-  }
-  const seen = new Set<string>();
-  const addNormal = (piece: string, score: number): void => {
-    if (seen.has(piece)) return;
-    seen.add(piece);
-    tokens.push(piece);
-    types.push(TokenType.Normal);
-    scores.push(score);
-  };
-  addNormal('▁', -1);
-  for (let c = 0x21; c < 0x7f; c++) addNormal(String.fromCharCode(c), -2);
-  // SentencePiece builds a piece by merging adjacent pieces that are themselves in the vocabulary, so
-  // every prefix of a multi-character piece is added too; longer pieces score higher and win.
-  for (const piece of extraPieces) {
-    const spm = spmPiece(piece);
-    for (let end = 2; end <= spm.length; end++) addNormal(spm.slice(0, end), end);
-  }
-  return { tokens, scores, types, unk: 0, bos: 1, eos: 2 };
-}
-
-function spmPiece(text: string): string {
-  return text.replaceAll(' ', '▁');
-}
 
 // mulberry32: tiny, fast, and deterministic across platforms.
 function prng(state: number): () => number {
@@ -183,90 +114,6 @@ function tensorSpecs(dims: TinyModelDims, vocab: TinyVocab): TensorSpec[] {
   return specs;
 }
 
-/** Collects little-endian GGUF values into one growing buffer. */
-class ByteWriter {
-  private chunks: Buffer[] = [];
-  length = 0;
-
-  private push(buf: Buffer): void {
-    this.chunks.push(buf);
-    this.length += buf.length;
-  }
-
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
-    this.push(b);
-  }
-
-  i32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(v);
-    this.push(b);
-  }
-
-  u64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    this.push(b);
-  }
-
-  f32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(v);
-    this.push(b);
-  }
-
-  str(s: string): void {
-    const bytes = Buffer.from(s, 'utf8');
-    this.u64(bytes.length);
-    this.push(bytes);
-  }
-
-  raw(buf: Buffer): void {
-    this.push(buf);
-  }
-
-  padTo(multiple: number): void {
-    const rest = this.length % multiple;
-    if (rest !== 0) this.push(Buffer.alloc(multiple - rest));
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
-  }
-}
-
-type MetaValue =
-  | { type: Kv.Uint32 | Kv.Int32 | Kv.Float32; value: number }
-  | { type: Kv.Bool; value: boolean }
-  | { type: Kv.String; value: string }
-  | { type: Kv.Array; of: Kv.String; value: string[] }
-  | { type: Kv.Array; of: Kv.Float32 | Kv.Int32; value: number[] };
-
-function writeScalar(w: ByteWriter, type: Kv, value: number | string | boolean): void {
-  switch (type) {
-    case Kv.Uint32: w.u32(value as number); break;
-    case Kv.Int32: w.i32(value as number); break;
-    case Kv.Float32: w.f32(value as number); break;
-    case Kv.Bool: w.raw(Buffer.from([value ? 1 : 0])); break;
-    case Kv.String: w.str(value as string); break;
-    default: throw new Error(`unsupported GGUF scalar type ${type}`);
-  }
-}
-
-function writeMeta(w: ByteWriter, key: string, meta: MetaValue): void {
-  w.str(key);
-  w.u32(meta.type);
-  if (meta.type === Kv.Array) {
-    w.u32(meta.of);
-    w.u64(meta.value.length);
-    for (const v of meta.value) writeScalar(w, meta.of, v);
-  } else {
-    writeScalar(w, meta.type, meta.value);
-  }
-}
-
 /** Builds the whole GGUF file in memory (it is well under a megabyte). */
 export function buildTinyGguf(dims: TinyModelDims = tinyModelDims): Buffer {
   const vocab = tinyVocab();
@@ -332,16 +179,73 @@ export function buildTinyGguf(dims: TinyModelDims = tinyModelDims): Buffer {
   return Buffer.concat([header.toBuffer(), data.toBuffer()]);
 }
 
+const usage = 'usage: npx tsx scripts/make-tiny-gguf.ts OUT.gguf [--preset 1b|7b|13b [--type q4_0|q8_0|f16] [--layers N] [--vocab real|tiny]]';
+
+/** The command line: OUT alone writes the tiny test model; --preset a realistic shape (streamed). */
+export interface GgufArguments {
+  out: string;
+  preset?: { id: string; type: string; layers?: number; vocab: 'real' | 'tiny' };
+}
+
+export function parseGgufArguments(argv: readonly string[]): GgufArguments | { error: string } {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const value = argv[i + 1];
+    if (!['--preset', '--type', '--layers', '--vocab'].includes(arg)) return { error: `unknown option ${arg}` };
+    if (value === undefined || value.startsWith('--')) return { error: `${arg} needs a value` };
+    flags.set(arg, value);
+    i++;
+  }
+  const [out, ...extra] = positional;
+  if (out === undefined || extra.length > 0) return { error: 'expected exactly one OUT.gguf path' };
+  const preset = flags.get('--preset');
+  if (preset === undefined) {
+    if (flags.size > 0) return { error: `${[...flags.keys()].join(', ')} only apply with --preset` };
+    return { out };
+  }
+  const layersText = flags.get('--layers');
+  const layers = layersText === undefined ? undefined : Number(layersText);
+  if (layers !== undefined && (!Number.isInteger(layers) || layers < 1)) return { error: `--layers takes a positive integer, got "${layersText}"` };
+  const vocab = flags.get('--vocab') ?? 'real';
+  if (vocab !== 'real' && vocab !== 'tiny') return { error: `--vocab takes real or tiny, got "${vocab}"` };
+  return { out, preset: { id: preset, type: flags.get('--type') ?? 'q4_0', vocab, ...(layers === undefined ? {} : { layers }) } };
+}
+
 async function main(argv: string[]): Promise<void> {
-  const out = argv[0];
-  if (out === undefined || argv.length !== 1) {
-    console.error('usage: npx tsx scripts/make-tiny-gguf.ts OUT.gguf');
+  const parsed = parseGgufArguments(argv);
+  if ('error' in parsed) {
+    console.error(`${parsed.error}\n${usage}`);
     process.exitCode = 2;
     return;
   }
-  const bytes = buildTinyGguf();
-  await writeFile(resolve(out), bytes);
-  console.log(`wrote ${resolve(out)} (${bytes.length} bytes)`);
+  if (parsed.preset === undefined) {
+    const bytes = buildTinyGguf();
+    await writeFile(resolve(parsed.out), bytes);
+    console.log(`wrote ${resolve(parsed.out)} (${bytes.length} bytes)`);
+    return;
+  }
+  // Loaded only here: the realistic shapes import this file's format helpers.
+  const { isPresetId, isTensorTypeId, modelShapes } = await import('./gguf-shapes');
+  const { writeShapedGguf } = await import('./write-shaped-gguf');
+  const { id, type, layers, vocab } = parsed.preset;
+  if (!isPresetId(id)) {
+    console.error(`--preset takes ${Object.keys(modelShapes).join(', ')}, got "${id}"\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!isTensorTypeId(type)) {
+    console.error(`--type takes q4_0, q8_0 or f16, got "${type}"\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const info = await writeShapedGguf(resolve(parsed.out), { shape: modelShapes[id], type, vocab, ...(layers === undefined ? {} : { layers }) });
+  console.log(`wrote ${info.path} (${info.bytes} bytes: ${info.shape.name}, ${info.shape.layers} layers, ${type}, vocabulary ${info.vocabSize})`);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

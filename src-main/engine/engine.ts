@@ -165,15 +165,21 @@ export function createEngine(options: EngineOptions): Engine {
   // Load progress goes to whoever runs the current session (the CLI's progress lines, the tray).
   let loadListener: ((progress: number) => void) | undefined;
   const llmLog = logs.createLogger('llm');
+  // Parallel attempts ask for the model at the same moment: they share one load, not one each.
+  let providerStarting: Promise<LlmProvider> | undefined;
   const getProvider = async (): Promise<LlmProvider> => {
-    if (!provider) {
+    if (provider) return provider;
+    providerStarting ??= (async () => {
       const settings = current();
       const created = await createLlmProvider(settings.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: settings.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
       await created.start();
       provider = created;
       scheduleStatus();
-    }
-    return provider;
+      return created;
+    })().finally(() => {
+      providerStarting = undefined;
+    });
+    return providerStarting;
   };
   const releaseProvider = async () => {
     const loaded = provider;

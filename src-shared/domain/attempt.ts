@@ -4,8 +4,11 @@ export const attemptStatuses = ['running', 'review', 'merged', 'rejected', 'fail
 export const attemptStatusSchema = z.enum(attemptStatuses);
 export type AttemptStatus = z.infer<typeof attemptStatusSchema>;
 
-/** What the scorer decided; `held` means it would merge but the target could not take it safely. */
-export const attemptDecisions = ['merge', 'review', 'improve', 'reject', 'held'] as const;
+/**
+ * What the scorer decided; `held` means it would merge but the target could not take it safely;
+ * `lost` means another parallel attempt of the same task had better evidence (its reasons name it).
+ */
+export const attemptDecisions = ['merge', 'review', 'improve', 'reject', 'held', 'lost'] as const;
 export const attemptDecisionSchema = z.enum(attemptDecisions);
 export type AttemptDecision = z.infer<typeof attemptDecisionSchema>;
 

@@ -46,6 +46,11 @@ export class ModelCaller {
     return (await this.provider()).sizing();
   }
 
+  /** The same caller sampling at another temperature: one variant of a task's parallel attempts. */
+  withTemperature(temperature: number): ModelCaller {
+    return new ModelCaller(this.provider, { ...this.settings, temperature }, this.store, this.ledger, this.budget, this.log, this.now);
+  }
+
   async call<T>(call: ModelCall<T>): Promise<ModelCallResult<T>> {
     const instruction = call.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
     const started = Date.now();

@@ -67,6 +67,8 @@ export interface DependencyServiceOptions {
 export class DependencyService {
   private readonly detector: SandboxDetector;
 
+  private readonly inFlight = new Map<string, Promise<EnsureOutcome>>();
+
   constructor(private readonly options: DependencyServiceOptions) {
     this.detector = options.detector ?? createSandboxDetector();
   }
@@ -80,7 +82,20 @@ export class DependencyService {
    * Makes sure the base's dependencies are installed: a cache hit runs nothing. A setup that failed on
    * these same lock files is not retried every attempt; `force` (`workspace check`) retries it.
    */
-  async ensure(workspace: Workspace, baseCommit: string, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<EnsureOutcome> {
+  ensure(workspace: Workspace, baseCommit: string, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<EnsureOutcome> {
+    // Parallel attempts of one task ask for the same base at once: they share one setup run rather
+    // than each clearing and refilling the same cache folder under the others.
+    const key = `${workspace.id}:${baseCommit}`;
+    const running = this.inFlight.get(key);
+    if (running !== undefined && options.force !== true) return running;
+    const work = this.ensureOnce(workspace, baseCommit, options).finally(() => {
+      if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  private async ensureOnce(workspace: Workspace, baseCommit: string, options: { signal?: AbortSignal; force?: boolean }): Promise<EnsureOutcome> {
     const { log } = this.options;
     const plan = await this.plan(workspace, baseCommit);
     if (plan === null) return { kind: 'none' };

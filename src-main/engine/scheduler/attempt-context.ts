@@ -32,8 +32,8 @@ export interface AttemptDeps {
   knowledge: KnowledgeVault;
   log: Logger;
   now: () => Date;
-  /** Baseline results per workspace and base commit, shared by the attempts of one session. */
-  baselineCache: Map<string, CheckOutcome[]>;
+  /** Baseline runs per workspace and base commit, shared by the attempts of one session (also while running). */
+  baselineCache: Map<string, Promise<CheckOutcome[]>>;
   /** Merges already made this night, for `scheduler.max_changes_per_night`. */
   mergedThisNight: () => number;
   onProgress?: (event: AttemptProgress) => void;

@@ -5,6 +5,7 @@
 // stays for attempts waiting for review.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { ScoreBreakdown } from '../../../src-shared/domain/attempt';
 import type { Task, Workspace } from '../../../src-shared/domain/records';
 import type { EngineWorktree } from '../git/engine-worktree';
 import { isServerUnreachable } from '../llm/server-unreachable';
@@ -19,17 +20,28 @@ import { baselineStage } from './attempt/baseline-stage';
 import { improveStage } from './attempt/improve-stage';
 import { landStage } from './attempt/land-stage';
 import { prepareStage } from './attempt/prepare-stage';
+import type { Verdict } from './parallel/contest';
+import type { Sibling } from './parallel/sibling';
+import { candidateOf, lostEnding, withWinnerNote } from './parallel/sibling';
 
 export type { AttemptResult } from './attempt/attempt-recorder';
+
+/** How the pipeline stands before landing: an ending of its own, or a change ready to land. */
+type Staged = { end: AttemptEnding } | { land: (note?: string) => Promise<AttemptEnding>; breakdown: ScoreBreakdown; reasons: string[] };
 
 export class AttemptRunner {
   constructor(private readonly deps: AttemptDeps) {}
 
-  async run(task: Task, sessionId: string): Promise<AttemptResult> {
+  /**
+   * `sibling`: this attempt is one of several of the task (scheduler/parallel), which has already
+   * moved the task to running; before landing it waits for the contest's verdict, and only the winner
+   * lands and decides the task's state.
+   */
+  async run(task: Task, sessionId: string, sibling?: Sibling): Promise<AttemptResult> {
     const { store, config, now } = this.deps;
     const workspace = store.workspaces.get(task.workspaceId);
     if (!workspace) throw new Error(`task ${task.id} refers to a missing workspace`);
-    store.tasks.transition(task.id, 'running', now());
+    if (!sibling) store.tasks.transition(task.id, 'running', now());
     const attempt = store.attempts.start(
       { taskId: task.id, sessionId, branchPrefix: config.parallel.branch_prefix, targetBranch: workspace.targetBranch },
       now(),
@@ -49,17 +61,36 @@ export class AttemptRunner {
       interaction: { sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id },
     };
     const made: { worktree: EngineWorktree | null } = { worktree: null };
+    // A sibling enters its task's contest once, whichever way it ends.
+    const heard: { verdict: Verdict | null } = { verdict: null };
+    const contest = async (outcome: Parameters<typeof candidateOf>[2], score: number | null): Promise<Verdict | null> =>
+      sibling ? (heard.verdict ??= await sibling.contest.enter(candidateOf(sibling.variant, record.attempt(), outcome, score))) : null;
     try {
-      const outcome = record.finish(await this.pipeline(run, (worktree) => (made.worktree = worktree)));
+      const staged = await this.pipeline(run, (worktree) => (made.worktree = worktree));
+      let ended: AttemptEnding;
+      if ('land' in staged) {
+        const verdict = await contest('land', staged.breakdown.total);
+        if (verdict?.kind === 'lost') {
+          ended = lostEnding({ status: 'review', changes: { score: staged.breakdown.total, scoreBreakdown: staged.breakdown, reasons: staged.reasons } }, true, verdict);
+        } else {
+          ended = await staged.land(verdict?.kind === 'won' ? `chosen: ${verdict.note}` : undefined);
+        }
+      } else {
+        const verdict = await contest(staged.end.status === 'merged' ? 'land' : staged.end.status, staged.end.changes.score ?? null);
+        ended = verdict === null ? staged.end : verdict.kind === 'won' ? withWinnerNote(staged.end, verdict) : lostEnding(staged.end, false, verdict);
+      }
+      const outcome = record.finish(ended, { task: heard.verdict === null || heard.verdict.kind === 'won' });
       await this.writeNote(task, attempt.id, workspace, log);
       return outcome;
     } catch (error) {
       if (isServerUnreachable(error)) {
         // Not this task's failure: the attempt is interrupted, the task goes back to the queue and the
-        // session stops with this reason (see SessionRunner).
+        // session stops with this reason (see SessionRunner). A parallel sibling that lost leaves the
+        // task to the winner.
         const why = error instanceof Error ? error.message : String(error);
         log.warn({ err: why }, 'model server unreachable: the attempt is interrupted and its task requeued');
-        return record.interrupt(`the model server is unreachable: ${why}`);
+        const verdict = await contest('interrupted', null);
+        return record.interrupt(`the model server is unreachable: ${why}${verdict?.kind === 'lost' ? `; ${verdict.why}` : ''}`, { task: verdict === null || verdict.kind === 'won' });
       }
       const reason = timeout.aborted
         ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
@@ -69,7 +100,11 @@ export class AttemptRunner {
             ? error.message
             : String(error);
       log.error({ err: reason }, 'attempt failed');
-      const failed = record.finish({ status: 'failed', changes: { reasons: [reason] } });
+      const verdict = await contest('failed', null);
+      const failed = record.finish(
+        { status: 'failed', changes: { reasons: verdict?.kind === 'lost' ? [reason, verdict.why] : [reason] } },
+        { task: verdict === null || verdict.kind === 'won' },
+      );
       await this.writeNote(task, attempt.id, workspace, log);
       return failed;
     } finally {
@@ -80,20 +115,25 @@ export class AttemptRunner {
   }
 
   /** The stages in order; each either hands the next one what it needs or says how the attempt ends. */
-  private async pipeline(run: AttemptRun, markCreated: (worktree: EngineWorktree) => void): Promise<AttemptEnding> {
+  private async pipeline(run: AttemptRun, markCreated: (worktree: EngineWorktree) => void): Promise<Staged> {
     const prepared = await prepareStage(run, markCreated);
-    if ('end' in prepared) return prepared.end;
+    if ('end' in prepared) return { end: prepared.end };
     const { ready, baseCommit, startNote } = prepared.next;
     // Where the attempt started leads its reasons (the last reason stays the one that decided it).
     const noted = (ending: AttemptEnding): AttemptEnding => ({ ...ending, changes: { ...ending.changes, reasons: [startNote, ...(ending.changes.reasons ?? [])] } });
 
     const baseline = await baselineStage(ready, baseCommit);
-    if ('end' in baseline) return noted(baseline.end);
+    if ('end' in baseline) return { end: noted(baseline.end) };
 
     const improved = await improveStage(ready, baseCommit, baseline.next);
-    if ('end' in improved) return noted(improved.end);
+    if ('end' in improved) return { end: noted(improved.end) };
 
-    return noted(await landStage(ready, improved.next.breakdown, improved.next.reasons));
+    const { breakdown, reasons } = improved.next;
+    return {
+      breakdown,
+      reasons: [startNote, ...reasons],
+      land: async (note) => noted(await landStage(ready, breakdown, note === undefined ? reasons : [...reasons, note])),
+    };
   }
 
   /** The attempt's note in the knowledge vault; a vault that cannot be written never fails the attempt. */

@@ -16,8 +16,11 @@ import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import { acquireEngineLock } from '../store/engine-lock';
 import type { Store } from '../store/store';
 import type { EngineEvents } from '../events/engine-events';
-import type { CheckRunner } from './attempt-context';
+import os from 'node:os';
+import type { AttemptDeps, CheckRunner } from './attempt-context';
 import { AttemptRunner } from './attempt-runner';
+import { checkSlotsFor, Semaphore } from './parallel/check-slots';
+import { ParallelAttempts } from './parallel/parallel-attempts';
 import { recoverCrashedWork } from './session-recovery';
 import { WorktreePool } from './worktree-pool';
 import type { RecoveryResult } from './session-recovery';
@@ -106,8 +109,8 @@ export class SessionRunner {
       );
       log.info({ trigger: options.trigger }, 'session started');
 
-      const baselineCache = new Map<string, CheckOutcome[]>();
-      const runner = new AttemptRunner({
+      const baselineCache = new Map<string, Promise<CheckOutcome[]>>();
+      const attemptDeps: AttemptDeps = {
         config,
         paths: this.deps.paths,
         store,
@@ -123,7 +126,12 @@ export class SessionRunner {
         mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
         pool,
-      });
+      };
+      const runner = new AttemptRunner(attemptDeps);
+      // parallel.max_parallel_attempts > 1: each task gets that many varied attempts, the best lands.
+      const attempts = config.parallel.max_parallel_attempts;
+      const parallel =
+        attempts > 1 ? new ParallelAttempts(attemptDeps, { attempts, checkSlots: new Semaphore(checkSlotsFor(os.availableParallelism(), config.safety.max_cpu_percent, attempts)) }) : null;
 
       const sessionId = session.id;
       gate = this.deps.resourceGate?.();
@@ -174,7 +182,7 @@ export class SessionRunner {
         }
         index++;
         events.progress({ type: 'task-started', taskId: task.id, title: task.title, index }, { sessionId: session.id, taskId: task.id, type: 'task-started', message: `started "${task.title}"` });
-        const result = await runner.run(task, session.id);
+        const result = parallel ? (await parallel.run(task, session.id)).winner : await runner.run(task, session.id);
         if (result.status === 'interrupted') {
           // The model server is down: every further task would fail the same way. Stop; the queue waits.
           stoppedBy = result.reasons.at(-1) ?? 'the model server is unreachable';

@@ -37,27 +37,31 @@ export class AttemptRecorder {
     return this.deps.store.attempts.require(this.attemptId);
   }
 
-  /** The attempt could not go on for a reason outside the task: interrupted, and the task queued again. */
-  interrupt(reason: string): AttemptResult {
+  /**
+   * The attempt could not go on for a reason outside the task: interrupted, and the task queued again.
+   * `task: false` leaves the task alone: a parallel sibling's result decides it (scheduler/parallel).
+   */
+  interrupt(reason: string, options: { task: boolean } = { task: true }): AttemptResult {
     const { store, now } = this.deps;
     // One transaction, as in finish: the attempt and its task never disagree after a crash.
     const attempt = store.db.transaction(() => {
       const current = store.attempts.require(this.attemptId);
       const ended = store.attempts.transition(this.attemptId, 'interrupted', now(), { reasons: [...current.reasons, reason] });
-      store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
+      if (options.task) store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
       return ended;
     })();
     this.progress('done', attempt.cycles, `interrupted: ${reason}`);
     return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
   }
 
-  finish(end: AttemptEnding): AttemptResult {
+  /** Ends the attempt and, unless `task: false` (a parallel attempt that lost), its task with it. */
+  finish(end: AttemptEnding, options: { task: boolean } = { task: true }): AttemptResult {
     const { store, now } = this.deps;
     const { status } = end;
     // One transaction: a crash can never leave the attempt finished and its task still `running`.
     const attempt = store.db.transaction(() => {
       const ended = store.attempts.transition(this.attemptId, status, now(), end.changes);
-      store.tasks.transition(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
+      if (options.task) store.tasks.transition(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
       if (status === 'merged') store.interactions.recordApproval(this.attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
       if (status === 'rejected') store.interactions.recordApproval(this.attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
       return ended;

@@ -11,13 +11,19 @@ export async function baselineStage(run: ReadyRun, baseCommit: string): Promise<
   const { deps, workspace, worktree, record, signal } = run;
   record.progress('baseline', 0, 'running the checks on the base commit');
   const cacheKey = `${workspace.id}:${baseCommit}`;
-  let checksBefore = deps.baselineCache.get(cacheKey);
-  if (!checksBefore) {
+  // The cache holds the run itself, so parallel attempts of one task starting together share one
+  // baseline run instead of each running the checks on the same commit.
+  let pending = deps.baselineCache.get(cacheKey);
+  const ranHere = pending === undefined;
+  if (pending === undefined) {
     const baseDependencies = checkDependencies(run.dependencies.kind === 'ready' ? run.dependencies.view : null);
-    checksBefore = await deps.checks.run({ worktree, checks: workspace.checks, signal, ...(baseDependencies ? { dependencies: baseDependencies } : {}) });
-    deps.baselineCache.set(cacheKey, checksBefore);
-    await restoreWorktree(run);
+    pending = deps.checks.run({ worktree, checks: workspace.checks, signal, ...(baseDependencies ? { dependencies: baseDependencies } : {}) });
+    deps.baselineCache.set(cacheKey, pending);
+    // A run that threw (tampering, an abort) is not a result: the next attempt runs it again.
+    pending.catch(() => deps.baselineCache.delete(cacheKey));
   }
+  const checksBefore = await pending;
+  if (ranHere) await restoreWorktree(run);
   record.update({ checksBefore });
   // A check that cannot finish on the untouched base cannot judge any change: stop here.
   const hung = checksBefore.filter((c) => c.timedOut);
