@@ -1,6 +1,6 @@
 // Realistic model shapes for the LLM benchmarks (scripts/gguf-shapes.ts), generated once into a
 // git-ignored cache under .fixtures/shapes/ and reused, so a bench run does not rewrite a gigabyte
-// every time; `--fresh` style cleanup is `rm -r .fixtures/shapes`. Each file is named by everything
+// every time (delete .fixtures/shapes to reclaim the space). Each file is named by everything
 // that shapes it, so a changed option never reuses a stale file.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

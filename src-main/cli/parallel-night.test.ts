@@ -53,7 +53,7 @@ function variedModel(schema: string, prompt: string, temperature: number): Scrip
 }
 
 describe('parallel attempts in a night', () => {
-  it('runs three varied attempts of a task, lands the one with the best evidence and closes the others', async () => {
+  it('runs three varied attempts of a task, lands the one with the best evidence and closes the others', { timeout: 300_000 }, async () => {
     const f = await createNightFixture({
       respond: (schema, prompt, request) => variedModel(schema, prompt, Number(request.body['temperature'])),
       env: { NOCTURNAL_PARALLEL_MAX_PARALLEL_ATTEMPTS: '3' },
