@@ -83,6 +83,13 @@ describe('replaceResultsSection', () => {
     expect(second).not.toContain('Scale: report');
   });
 
+  it('takes markers quoted inside a line of prose for text, not for the section', () => {
+    const quoting = `# Performance\n\nThe runner rewrites \`${beginMarker}\` … \`${endMarker}\`.\n`;
+    const written = replaceResultsSection(quoting, renderResultsSection(run));
+    expect(written).toBe(`# Performance\n\n${renderResultsSection(run)}\n\nThe runner rewrites \`${beginMarker}\` … \`${endMarker}\`.\n`);
+    expect(replaceResultsSection(written, renderResultsSection(run))).toBe(written);
+  });
+
   it('refuses a document with only one of the two markers rather than guessing where the section ends', () => {
     expect(() => replaceResultsSection(`# P\n${beginMarker}\ntext`, renderResultsSection(run))).toThrow(/only one of/);
   });

@@ -89,14 +89,21 @@ export function renderResultsSection(run: ResultsRun): string {
   return lines.join('\n');
 }
 
+/** Where `marker` stands alone on a line, or -1. */
+function lineIndex(document: string, marker: string): number {
+  const found = new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(document);
+  return found ? found.index : -1;
+}
+
 /**
  * Puts the section into the document: between the markers when they are there (replacing what they
  * held), otherwise after the document's first heading. Running it twice with the same section gives
  * the same document.
  */
 export function replaceResultsSection(document: string, section: string): string {
-  const begin = document.indexOf(beginMarker);
-  const end = document.indexOf(endMarker);
+  // Markers count only on a line of their own: prose that quotes them (as this file's docs do) is text.
+  const begin = lineIndex(document, beginMarker);
+  const end = lineIndex(document, endMarker);
   if (begin >= 0 && end > begin) return `${document.slice(0, begin)}${section}${document.slice(end + endMarker.length)}`;
   if (begin >= 0 || end >= 0) throw new Error(`docs/performance.md has only one of ${beginMarker} and ${endMarker}; fix or remove it, then run again`);
   const firstHeading = /^# .*\n/m.exec(document);

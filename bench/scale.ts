@@ -17,6 +17,7 @@ import { loadConfig } from '../src-main/engine/config/config-file';
 import { homePaths } from '../src-main/engine/config/home';
 import { createEngine } from '../src-main/engine/engine';
 import type { Engine } from '../src-main/engine/engine';
+import { queueRankSql } from '../src-main/engine/store/migrations/007-scale-indexes';
 import { publishBenchResult } from './bench-result';
 import type { BenchMetric } from './bench-result';
 import { formatNumber, formatTable, median } from './bench-stats';
@@ -107,6 +108,14 @@ function floorQueries(db: Database.Database, sessionId: string): Record<Operatio
     prepared('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status'),
     prepared(`SELECT COUNT(*) AS n FROM attempts WHERE status = 'review'`),
     prepared('SELECT * FROM workspaces ORDER BY name'),
+    // The night plan's reads (queue heads, the latest finished attempts, the model's latest calls).
+    prepared(`SELECT t.id, t.title, t.priority, t.executor, t.workspace_id, t.created_at FROM tasks t WHERE t.status = 'queued' ORDER BY (${queueRankSql.replaceAll('priority', 't.priority')}), t.created_at, t.id`),
+    prepared(
+      `SELECT t.workspace_id, t.executor, a.cycles, CAST(ROUND((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER),
+         COALESCE((SELECT SUM(u.completion_tokens) FROM usage u WHERE u.attempt_id = a.id), 0), COALESCE((SELECT SUM(u.duration_ms) FROM usage u WHERE u.attempt_id = a.id), 0)
+       FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE a.ended_at IS NOT NULL AND a.status NOT IN ('running', 'interrupted') ORDER BY a.started_at DESC LIMIT 200`,
+    ),
+    prepared(`SELECT completion_tokens, duration_ms FROM usage WHERE model = 'codellama-13b-instruct' ORDER BY id DESC LIMIT 50`),
   ];
   const taskList = [
     prepared('SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id ORDER BY t.created_at, t.id'),

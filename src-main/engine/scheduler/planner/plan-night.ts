@@ -48,8 +48,12 @@ export function planNight(input: PlanInput): NightPlan {
   const end = input.windowEnd.getTime();
   const planned: PlannedTask[] = [];
   const waiting: PlannedTask[] = [];
+  // Tasks of one workspace and executor share their estimate: computed once, not once per queued task.
+  const estimates = new Map<string, ReturnType<typeof estimateTask>>();
   for (const task of ordered) {
-    const estimate = estimateTask(task, input.history, input.speed.tokensPerSecond);
+    const key = `${task.workspaceId}\u0000${task.executor}`;
+    const estimate = estimates.get(key) ?? estimateTask(task, input.history, input.speed.tokensPerSecond);
+    estimates.set(key, estimate);
     const finishes = clock + estimate.seconds * 1000;
     const fits = finishes <= end;
     const entry: PlannedTask = {
