@@ -7,6 +7,7 @@ import type { Config } from '../../../../src-shared/config/schema';
 import { isInWindow, minuteOfDayInZone, nextWindowChange, nightWindow } from '../../../../src-shared/night-window';
 import type { Store } from '../../store/store';
 import { measuredSpeed, planNight } from './plan-night';
+import { resolveSizing } from '../../llm/context-sizing';
 
 /** Enough history for stable medians, bounded so status stays cheap at 10k attempts. */
 const historyAttempts = 200;
@@ -23,7 +24,8 @@ export function planFromStore(store: Store, config: Pick<Config, 'scheduler' | '
   const windowEnd = nextWindowChange(window, windowStart, timezone) ?? new Date(windowStart.getTime() + 86_400_000);
   // The ledger names an embedded model by its file name (llama-loader's modelName).
   const model = config.llm.provider === 'llama' ? path.basename(config.llm.model_path ?? '') : config.llm.model;
-  const speed = measuredSpeed(store.usage.recentCalls(model, speedCalls), model || '(no model set)', config.llm.context_size);
+  // llm.context_size auto: the planner runs before the model loads, so it shows the stated fallback size.
+  const speed = measuredSpeed(store.usage.recentCalls(model, speedCalls), model || '(no model set)', resolveSizing(config.llm, null).contextSize);
   const sameDay = windowStart.toDateString() === now.toDateString();
   return planNight({
     queue,
