@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
+import { registerDoctorCommand } from './doctor-command';
 import { registerModelCommands } from './model-commands';
 import { registerReportCommands } from './report-commands';
 import { registerReviewCommands } from './review-commands';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command, context: () => CliContext): v
   registerRetryCommand(program, context);
   registerModelCommands(program, context);
   registerServeCommand(program, context);
+  registerDoctorCommand(program, context);
 }
 
 /** A command group registered above, for the subcommands that live in files of their own. */
