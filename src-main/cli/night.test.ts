@@ -96,7 +96,7 @@ describe('a night from the CLI', () => {
     const interactions = (await import('../engine/store/store')).openStore(path.join(f.home, 'nocturnal.db'));
     try {
       const calls = interactions.interactions.forAttempt(attempt?.id ?? '');
-      expect(calls.map((c) => c.schemaName)).toEqual(['nocturnal_edits', 'nocturnal_review']);
+      expect(calls.map((c) => c.schemaName)).toEqual(['nocturnal_explore', 'nocturnal_edits', 'nocturnal_review']);
       expect(calls[0]).toMatchObject({ provider: 'openai', model: 'test-model', approval: 'auto-approved' });
       expect(calls[0]?.promptTokens).toBeGreaterThan(0);
     } finally {

@@ -67,7 +67,7 @@ export async function explore(request: ExploreRequest): Promise<Explored | null>
     else if (!tracked.has(checked.relPath)) refused.push(`${asked}: not a file in the repository`);
     else if (!files.includes(checked.relPath)) files.push(checked.relPath);
   }
-  const found = findSymbols(request.analysis.outlines, reply.value.symbols, MAX_LINES_PER_SYMBOL);
+  const found = findSymbols(request.analysis.outlines, reply.value.symbols, MAX_LINES_PER_SYMBOL, request.analysis.ranked.map((r) => r.file));
   refused.push(...found.unknown.map((name) => `${name}: no such symbol in the map`));
   // A symbol in a protected file is not read either.
   const regions: SymbolRegion[] = [];

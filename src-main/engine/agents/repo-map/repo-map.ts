@@ -13,6 +13,7 @@ import { estimateTokens } from '../estimate-tokens';
 
 // Beyond this many source files the rest are ranked by path alone (a first map must stay quick).
 const MAX_PARSED_FILES = 3000;
+const MAX_DEFINITIONS_PER_NAME = 3;
 
 export interface RepoMapRequest {
   worktree: string;
@@ -72,7 +73,13 @@ export interface SymbolRegion {
  * Definitions of the symbols asked for (`pop`, `Queue.pop`, `src/queue.ts:pop`), each with its lines from
  * the file; a name found nowhere is returned in `unknown`.
  */
-export function findSymbols(outlines: ReadonlyMap<string, CachedOutline>, names: readonly string[], maxLinesEach: number): { regions: SymbolRegion[]; unknown: string[] } {
+export function findSymbols(
+  outlines: ReadonlyMap<string, CachedOutline>,
+  names: readonly string[],
+  maxLinesEach: number,
+  /** Files in the order to search (the map's rank): a common name (`is_empty`) gives only the first few. */
+  order: readonly string[] = [...outlines.keys()],
+): { regions: SymbolRegion[]; unknown: string[] } {
   const regions: SymbolRegion[] = [];
   const unknown: string[] = [];
   for (const asked of names) {
@@ -80,16 +87,18 @@ export function findSymbols(outlines: ReadonlyMap<string, CachedOutline>, names:
     const parts = qualified.split('.');
     const name = parts.at(-1) ?? qualified;
     const owner = parts.length > 1 ? parts.at(-2) : undefined;
-    let found = false;
-    for (const [file, cached] of outlines) {
+    let found = 0;
+    for (const file of order) {
+      const cached = outlines.get(file);
       if (fileHint !== null && file !== fileHint) continue;
-      if (!cached.outline || cached.source === null) continue;
+      if (!cached?.outline || cached.source === null) continue;
       for (const symbol of matching(cached.outline.symbols, name, owner)) {
+        if (found >= MAX_DEFINITIONS_PER_NAME) break;
         regions.push(regionOf(file, cached.source, symbol, maxLinesEach));
-        found = true;
+        found++;
       }
     }
-    if (!found) unknown.push(asked);
+    if (found === 0) unknown.push(asked);
   }
   return { regions, unknown };
 }
