@@ -3,6 +3,7 @@
 // prompt shows it, and `nocturnal serve` over that home. The page under test is what serve prints.
 import { createTempDir, createTempRepo } from '../../src-main/engine/git/testing/temp-repo';
 import type { TempRepo } from '../../src-main/engine/git/testing/temp-repo';
+import { exploreReply } from '../../src-main/engine/llm/testing/explore-from-map';
 import { startLoopbackOpenAiServer } from '../../src-main/engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer, RecordedRequest, ScriptedReply } from '../../src-main/engine/llm/testing/loopback-openai-server';
 import { serveHome } from './serve-home';
@@ -41,7 +42,12 @@ export async function startNightFixture(options: { model: ScriptedModel }): Prom
   const repo = await createTempRepo({ files: calcFiles });
   const model = await startLoopbackOpenAiServer({
     models: ['e2e-model'],
-    responder: (request) => options.model(request.body.response_format?.json_schema?.name ?? 'unknown', promptOf(request)),
+    // The explore call (nocturnal_explore) is answered from the repo map the prompt shows, as a model would;
+    // the spec's scripted model answers the edits and the review.
+    responder: (request) => {
+      const schema = request.body.response_format?.json_schema?.name ?? 'unknown';
+      return schema === 'nocturnal_explore' ? exploreReply(promptOf(request)) : options.model(schema, promptOf(request));
+    },
   });
   // Only this night's settings: nothing from the developer's shell may leak in.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOCTURNAL_')));
