@@ -7,11 +7,14 @@ import type { CheckName } from '../../src-shared/domain/attempt';
 import { EmptyState } from '../components/EmptyState';
 import { LoadableView } from '../components/LoadableView';
 import { useWorkspacesStore } from '../stores/workspaces-store';
+import { RemoveWorkspaceDialog } from './RemoveWorkspaceDialog';
 
 export function WorkspacesView() {
   const workspaces = useWorkspacesStore((s) => s.workspaces);
   const remove = useWorkspacesStore((s) => s.remove);
   const actionError = useWorkspacesStore((s) => s.actionError);
+  // Removal deletes tasks and attempt branches: it is confirmed in a dialog first.
+  const [removing, setRemoving] = useState<string | null>(null);
   return (
     <section className="view" aria-labelledby="workspaces-heading">
       <h2 id="workspaces-heading">Workspaces</h2>
@@ -31,7 +34,7 @@ export function WorkspacesView() {
                 <li key={workspace.id} className="card" aria-labelledby={`ws-${workspace.id}`}>
                   <div className="card-head">
                     <h3 id={`ws-${workspace.id}`}>{workspace.name}</h3>
-                    <button type="button" className="danger" onClick={() => void remove(workspace.name)} aria-label={`Remove ${workspace.name}`}>
+                    <button type="button" className="danger" onClick={() => setRemoving(workspace.name)} aria-label={`Remove ${workspace.name}`}>
                       Remove
                     </button>
                   </div>
@@ -52,6 +55,16 @@ export function WorkspacesView() {
           )
         }
       </LoadableView>
+      {removing !== null && (
+        <RemoveWorkspaceDialog
+          name={removing}
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            setRemoving(null);
+            void remove(removing);
+          }}
+        />
+      )}
     </section>
   );
 }
