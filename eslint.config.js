@@ -20,6 +20,16 @@ const rawIpcMessage = 'Raw Electron IPC lives only in src-main/app/ipc-adapter.t
 
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer must not use Node built-ins (DESIGN §3).' }));
 
+const mainSideFiles = ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/host/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'];
+const mainSidePatterns = [
+  { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, host, CLI and server never depend on the Electron glue.' },
+  { regex: '(^|/)src-renderer(/|$)', message: 'Main-side code never imports the renderer.' },
+];
+const onlyRunGitUsesSimpleGit = {
+  name: 'simple-git',
+  message: 'git runs only through runGit (src-main/engine/git/run-git.ts), where the command policy and the safety settings apply.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.fixtures/', '.tmp/', '.scratch/'] },
   js.configs.recommended,
@@ -46,7 +56,7 @@ export default tseslint.config(
     files: ['src-main/app/**/*.ts'],
     ignores: ['src-main/app/ipc-adapter.ts', 'src-main/app/preload.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage }, onlyRunGitUsesSimpleGit] }],
     },
   },
   {
@@ -67,19 +77,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/host/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, host, CLI and server never depend on the Electron glue.' },
-            { regex: '(^|/)src-renderer(/|$)', message: 'Main-side code never imports the renderer.' },
-          ],
-        },
-      ],
-    },
+    files: mainSideFiles,
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron, onlyRunGitUsesSimpleGit], patterns: mainSidePatterns }] },
+  },
+  {
+    // The one file that starts git, through simple-git (see src-main/engine/git/README.md).
+    files: ['src-main/engine/git/run-git.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: mainSidePatterns }] },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

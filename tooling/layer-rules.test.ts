@@ -44,6 +44,14 @@ describe('layer rules', () => {
     expect(await restrictedImportErrors('src-shared/bad.ts', "import { x } from '../src-main/engine/engine';\nexport const y = x;\n")).toHaveLength(1);
   });
 
+  it('simple-git is imported only by runGit, so every git process passes the command policy', async () => {
+    const code = "import { simpleGit } from 'simple-git';\nexport const g = simpleGit;\n";
+    for (const file of ['src-main/engine/workspaces/bad.ts', 'src-main/cli/bad.ts', 'src-main/app/bad.ts']) {
+      expect((await restrictedImportErrors(file, code)).join()).toContain('git runs only through runGit');
+    }
+    expect(await restrictedImportErrors('src-main/engine/git/run-git.ts', code)).toEqual([]);
+  });
+
   it('allowed imports stay clean', async () => {
     expect(await restrictedImportErrors('src-main/app/ok.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
     expect(await restrictedImportErrors('src-renderer/ok.ts', "import { z } from 'zod';\nimport { x } from '../src-shared/config/schema';\nexport const y = [z, x];\n")).toEqual([]);

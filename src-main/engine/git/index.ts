@@ -1,8 +1,8 @@
 // The git layer's public surface. Everything the engine does to a repository goes through these.
-export { GitError } from './git-error';
-export type { GitErrorDetails } from './git-error';
-export { runGit, callOptions, gitEnvironment, AGENT_NAME, AGENT_EMAIL, SAFETY_CONFIG } from './run-git';
-export type { GitCallOptions, GitCommandPolicy, GitResult, RunGitOptions } from './run-git';
+export { GitError, GitRefusedError, GitStoppedError } from './git-error';
+export type { GitErrorDetails, GitStopReason } from './git-error';
+export { runGit, callOptions, gitEnvironment, observeGitSpawns, AGENT_NAME, AGENT_EMAIL, SAFETY_CONFIG, GIT_SILENCE_TIMEOUT_MS } from './run-git';
+export type { GitCallOptions, GitCommandPolicy, GitPolicyRefusal, GitResult, RunGitOptions } from './run-git';
 export { checkGitVersion, parseGitVersion, MIN_GIT_VERSION } from './git-version';
 export type { GitVersionCheck } from './git-version';
 export { branchRef, shortBranchName, isOid } from './refs';
