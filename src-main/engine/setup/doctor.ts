@@ -10,7 +10,7 @@ import type { Config } from '../../../src-shared/config/schema';
 import type { HomePaths } from '../config/home';
 import { checkGitVersion, MIN_GIT_VERSION } from '../git/git-version';
 import { resolveModelFile } from '../llm/resolve-model-file';
-import { inspectGguf } from '../models/gguf-verify';
+import { inspectModelFile } from '../models/gguf-facts';
 import { createSandboxDetector } from '../safety/sandbox/detect-sandbox';
 import { runSandboxed, SandboxUnavailableError } from '../safety/sandbox/run-sandboxed';
 import { discoverLocalServers } from './discover-servers';
@@ -84,7 +84,7 @@ async function checkModel(input: DoctorInput): Promise<DoctorCheck> {
   if (llm.model_path === null) return fail('model', 'no model is chosen (llm.model_path is null)', 'nocturnal model list, then nocturnal model pull NAME (or nocturnal model use PATH for a GGUF you have)');
   const file = resolveModelFile(llm.model_path, input.paths.models);
   if (!fs.existsSync(file)) return fail('model', `the model file ${file} (llm.model_path: ${llm.model_path}) does not exist`, 'nocturnal model pull NAME, or nocturnal model use PATH for a GGUF you have');
-  const check = await inspectGguf(file);
+  const check = await inspectModelFile(file);
   if (!check.ok) return fail('model', `${file} is not a usable GGUF model: ${check.reason}`, 'download it again (nocturnal model pull NAME) or choose another file (nocturnal model use PATH)');
   const { facts } = check;
   return ok('model', `${file}: GGUF v${facts.version}, ${facts.architecture ?? 'unknown architecture'}, ${facts.tensorCount} tensors, ${(facts.fileSize / GB).toFixed(2)} GB`);
