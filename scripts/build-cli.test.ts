@@ -5,9 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from './build-cli';
+import type * as SamplerModule from '../src-main/engine/safety/resources/system-sampler';
+import { buildCli, cliBuildOptions } from './build-cli';
 
 const root = path.resolve(import.meta.dirname, '..');
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -78,6 +80,18 @@ describe('the bundled CLI', () => {
     expect([...externals].filter((name) => !name.startsWith('node:') && !/^[a-z_]+$/.test(name))).toEqual(['better-sqlite3']);
     const heavy = [...inputs].filter((file) => /node_modules\/(openai|systeminformation|node-llama-cpp)\/|src-main\/server\/|src-main\/engine\/llm\/(llama|openai)-provider/.test(file));
     expect(heavy).toEqual([]);
+  });
+
+  it('reads memory and power through systeminformation when bundled (a CommonJS module imported on demand)', async () => {
+    // The bundle's namespace for a CommonJS module has no named exports: `run` once warned "mem is not a function".
+    const outdir = path.join(project, 'out/sampler');
+    await build({ ...cliBuildOptions(outdir), entryPoints: { sampler: 'src-main/engine/safety/resources/system-sampler.ts' }, metafile: false });
+    const { createSystemSampler } = (await import(path.join(outdir, 'sampler.js'))) as typeof SamplerModule;
+    const sampler = createSystemSampler();
+    const memory = await sampler.memoryPercent();
+    expect(memory).toBeGreaterThan(0);
+    expect(memory).toBeLessThanOrEqual(100);
+    expect(typeof (await sampler.power()).onAc).toBe('boolean');
   });
 
   it('keeps only the English messages of zod', () => {

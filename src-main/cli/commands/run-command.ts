@@ -66,6 +66,9 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
     home: ctx.home,
     env: ctx.io.env,
     kind: 'cli',
+    // Changes other processes make (a `task add` in another terminal) reach the scheduler within 5 s:
+    // the terminal shows nothing live, and a 1 s poll was most of an idle night's CPU.
+    watchIntervalMs: 5_000,
     console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
     nightLimits: (now) => ({ maxTasks: options.maxTasks, until: options.until ? nextOccurrence(options.until, now, (date) => minuteOfDayInZone(date, timezone)) : undefined }),
   });

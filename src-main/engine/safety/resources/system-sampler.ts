@@ -9,6 +9,7 @@ import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { loadPercentBetween, readCpuTimes } from './cpu-times';
 import type { PowerState, ResourceSampler } from './resource-sampler';
+import type * as SystemInformationModule from 'systeminformation';
 
 export interface SystemSamplerOptions {
   /** How long the CPU is watched per sample: read the counters, wait this long, read again. */
@@ -27,7 +28,7 @@ export function createSystemSampler(options: SystemSamplerOptions = {}): Resourc
       return clampPercent(loadPercentBetween(before, await readCpuTimes()));
     },
     async memoryPercent() {
-      const memory = await (await import('systeminformation')).mem();
+      const memory = await (await systemInformation()).mem();
       return memory.total > 0 ? clampPercent(((memory.total - memory.available) / memory.total) * 100) : 0;
     },
     async freeDiskGb(path) {
@@ -35,10 +36,22 @@ export function createSystemSampler(options: SystemSamplerOptions = {}): Resourc
       return (stats.bavail * stats.bsize) / 1e9;
     },
     async power(): Promise<PowerState> {
-      const state = await (await import('systeminformation')).battery();
+      const state = await (await systemInformation()).battery();
       return { hasBattery: state.hasBattery, onAc: !state.hasBattery || state.acConnected || state.isCharging };
     },
   };
+}
+
+type SystemInformation = typeof SystemInformationModule;
+
+/**
+ * systeminformation is CommonJS: its functions are certain to be on the module's default export (the
+ * exports object) under every loader — Node's, and the bundled CLI's, whose namespace for a CommonJS
+ * module carries no named exports.
+ */
+async function systemInformation(): Promise<SystemInformation> {
+  const loaded = (await import('systeminformation')) as SystemInformation & { default?: SystemInformation };
+  return loaded.default ?? loaded;
 }
 
 function clampPercent(value: number): number {
