@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveCommits } from './resolve-commits';
+import { topLevelNames } from './top-level-names';
+import { createTempRepo } from './testing/temp-repo';
+import type { TempRepo } from './testing/temp-repo';
+
+let repo: TempRepo | undefined;
+afterEach(async () => {
+  await repo?.cleanup();
+  repo = undefined;
+});
+
+describe('resolveCommits', () => {
+  it('answers several revisions in order from one git process, null for what names no commit', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' } });
+    const first = await repo.git('rev-parse', 'HEAD');
+    const second = await repo.commit({ 'a.txt': 'changed\n' });
+    await repo.git('tag', '-a', '-m', 'annotated', 'v1', first);
+    const tree = await repo.git('rev-parse', 'HEAD^{tree}');
+    expect(await resolveCommits(repo.path, ['main', 'refs/heads/missing', 'v1', tree, 'HEAD~1'])).toEqual([second, null, first, null, first]);
+    expect(await resolveCommits(repo.path, [])).toEqual([]);
+    await expect(resolveCommits(repo.path, ['--all'])).rejects.toThrow(/not a usable git revision/);
+  });
+});
+
+describe('topLevelNames', () => {
+  it('lists the names at the root of a commit, files and folders, not below', async () => {
+    repo = await createTempRepo({ files: { 'package.json': '{}\n', 'src/lock.json': '{}\n' } });
+    const commit = await repo.git('rev-parse', 'HEAD');
+    expect([...(await topLevelNames(repo.path, commit))].sort()).toEqual(['package.json', 'src']);
+  });
+});
