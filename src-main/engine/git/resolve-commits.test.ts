@@ -1,44 +1,46 @@
-import { describe, expect, it } from 'vitest';
-import { NocturnalError } from '../errors/nocturnal-error';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resolveCommits } from './resolve-commits';
 import { observeGitSpawns } from './run-git';
+import { topLevelNames } from './top-level-names';
 import { createTempRepo } from './testing/temp-repo';
+import type { TempRepo } from './testing/temp-repo';
+
+let repo: TempRepo | undefined;
+afterEach(async () => {
+  await repo?.cleanup();
+  repo = undefined;
+});
 
 describe('resolveCommits', () => {
-  it('resolves several revisions to commits in one git process', async () => {
-    const repo = await createTempRepo();
+  it('answers several revisions in order from at most one git process per revision, null for what names no commit', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' } });
+    const first = await repo.git('rev-parse', 'HEAD');
+    const second = await repo.commit({ 'a.txt': 'changed\n' });
+    await repo.git('tag', '-a', '-m', 'annotated', 'v1', first);
+    const tree = await repo.git('rev-parse', 'HEAD^{tree}');
+    expect(await resolveCommits(repo.path, ['main', 'refs/heads/missing', 'v1', tree, 'HEAD~1'])).toEqual([second, null, first, null, first]);
+    expect(await resolveCommits(repo.path, [])).toEqual([]);
+    await expect(resolveCommits(repo.path, ['--all'])).rejects.toThrow(/not a usable git revision/);
+  });
+
+  it('takes one git process when every revision names a commit', async () => {
+    repo = await createTempRepo();
+    const head = await repo.git('rev-parse', 'HEAD');
     const spawned: string[][] = [];
     const stop = observeGitSpawns((args) => void spawned.push([...args]));
     try {
-      const head = await repo.git('rev-parse', 'HEAD');
-      await repo.git('tag', '-a', '-m', 'annotated', 'v1');
-      spawned.length = 0;
-      expect(await resolveCommits(repo.path, ['main', 'v1', head.slice(0, 12)])).toEqual([head, head, head]);
-      expect(spawned).toHaveLength(1);
+      expect(await resolveCommits(repo.path, ['main', head.slice(0, 12), 'HEAD'])).toEqual([head, head, head]);
     } finally {
       stop();
-      await repo.cleanup();
     }
+    expect(spawned).toHaveLength(1);
   });
+});
 
-  it('answers null for a name that names nothing or no commit, and still resolves the others', async () => {
-    const repo = await createTempRepo();
-    try {
-      const head = await repo.git('rev-parse', 'HEAD');
-      const tree = await repo.git('rev-parse', 'HEAD^{tree}');
-      expect(await resolveCommits(repo.path, ['no-such-branch', 'main', tree])).toEqual([null, head, null]);
-      expect(await resolveCommits(repo.path, [])).toEqual([]);
-    } finally {
-      await repo.cleanup();
-    }
-  });
-
-  it('refuses a revision that git would read as an option', async () => {
-    const repo = await createTempRepo();
-    try {
-      await expect(resolveCommits(repo.path, ['main', '--all'])).rejects.toBeInstanceOf(NocturnalError);
-    } finally {
-      await repo.cleanup();
-    }
+describe('topLevelNames', () => {
+  it('lists the names at the root of a commit, files and folders, not below', async () => {
+    repo = await createTempRepo({ files: { 'package.json': '{}\n', 'src/lock.json': '{}\n' } });
+    const commit = await repo.git('rev-parse', 'HEAD');
+    expect([...(await topLevelNames(repo.path, commit))].sort()).toEqual(['package.json', 'src']);
   });
 });

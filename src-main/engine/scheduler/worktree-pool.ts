@@ -25,6 +25,7 @@ import { sealPooledWorktree, verifyPooledWorktree } from '../git/worktree-integr
 import type { PooledWorktreeSeal } from '../git/worktree-integrity';
 import { removeWorktree } from '../git/worktree-remove';
 import { detachWorktreeHead, reuseWorktree } from '../git/worktree-reuse';
+import type { ReuseWorktreeResult } from '../git/worktree-reuse';
 import type { Logger } from '../log/logger';
 
 export interface WorktreePoolOptions {
@@ -65,7 +66,7 @@ export class WorktreePool {
         await this.remove(entry);
         continue;
       }
-      const reset = await reuseWorktree({ ...git, worktree: entry.worktree, ownedRoot, branch, start, filterConfig: entry.filterConfig });
+      const reset = await this.reset(entry, branch, start);
       if (reset.kind === 'reset') {
         const next = { ...entry, worktree: reset.worktree };
         this.busy.set(reset.worktree.path, next);
@@ -112,6 +113,17 @@ export class WorktreePool {
       this.options.log.warn({ worktree: worktree.path, err: String(error) }, 'could not detach a released worktree: removed');
       await this.remove(entry);
       return 'removed';
+    }
+  }
+
+  /** A git failure while resetting takes the worktree out of the pool before it is reported. */
+  private async reset(entry: Pooled, branch: string, start: string): Promise<ReuseWorktreeResult> {
+    const { git, ownedRoot } = this.options;
+    try {
+      return await reuseWorktree({ ...git, worktree: entry.worktree, ownedRoot, branch, start, filterConfig: entry.filterConfig });
+    } catch (error) {
+      await this.remove(entry);
+      throw error;
     }
   }
 

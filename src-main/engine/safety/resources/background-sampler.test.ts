@@ -1,6 +1,9 @@
 // The background sampler: the gate reads the latest CPU reading without watching the CPU itself, the
 // timer runs only between a session's first reading and `stop()`, and a confirmation reading waits
 // for the next window. Fake timers drive the interval; the CPU counters are scripted.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackgroundSampler } from './background-sampler';
 import type { CpuTimes } from './cpu-times';
@@ -76,5 +79,23 @@ describe('createBackgroundSampler', () => {
     expect(await verdict).toContain('CPU at 99% is above safety.max_cpu_percent 90');
     gate.stop();
     expect(sampler.running()).toBe(false);
+  });
+});
+
+describe('createBackgroundSampler in a process with nothing else to do', () => {
+  it('keeps Node alive while a reading is awaited (a CLI session must not exit half-started)', async () => {
+    vi.useRealTimers();
+    const module = path.join(import.meta.dirname, 'background-sampler.ts');
+    const script = [
+      `const { createBackgroundSampler } = await import(${JSON.stringify(module)});`,
+      'const inner = { memoryPercent: async () => 1, freeDiskGb: async () => 1, power: async () => ({ hasBattery: false, onAc: true }) };',
+      'const sampler = createBackgroundSampler({ inner, intervalMs: 300 });',
+      'const first = await sampler.cpuPercent();',
+      'const next = await sampler.nextCpuPercent();',
+      "console.log('readings', typeof first, typeof next);",
+      'sampler.stop();',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 });
+    expect(stdout.trim()).toBe('readings number number');
   });
 });

@@ -87,7 +87,9 @@ export function createBackgroundSampler(options: BackgroundSamplerOptions): Back
       // No interval has passed since the session's first reading: measure from that reading, over
       // at least the minimum window.
       const wait = first.at + minWindowMs - now();
-      if (wait > 0) await new Promise((done) => setTimeout(done, wait).unref());
+      // Not unref'd: someone is waiting for this reading, and in a CLI process nothing else may be
+      // keeping Node alive at this moment (it would exit with the session half-started).
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
       if (latest !== null) return latest;
       const times = await readCpu();
       // Also the start of the next background window, so no reading spans this one twice.
@@ -97,7 +99,10 @@ export function createBackgroundSampler(options: BackgroundSamplerOptions): Back
     },
     async nextCpuPercent() {
       await ensureStarted();
-      return new Promise<number>((resolve, reject) => waiters.push({ resolve, reject }));
+      // The interval is unref'd (it must not keep an idle process alive); a caller waiting for the
+      // next reading must, so a plain timer holds the process until the reading comes.
+      const keepAlive = setTimeout(() => undefined, intervalMs * 2);
+      return new Promise<number>((resolve, reject) => waiters.push({ resolve, reject })).finally(() => clearTimeout(keepAlive));
     },
     memoryPercent: () => fresh('memory', () => options.inner.memoryPercent()),
     freeDiskGb: (path) => fresh(`disk:${path}`, () => options.inner.freeDiskGb(path)),
