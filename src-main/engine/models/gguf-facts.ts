@@ -6,7 +6,6 @@
 // tensor data that is not there (a cut-short copy).
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { checkGgufStart, ggufStartLength } from './gguf-start';
@@ -51,6 +50,8 @@ export async function inspectModelFile(file: string): Promise<GgufCheck> {
   }
   let info: GgufFileInfo;
   try {
+    // Imported on use: node-llama-cpp is heavy and most commands never read a model's header.
+    const { readGgufFileInfo } = await import('node-llama-cpp');
     info = await readGgufFileInfo(file, { sourceType: 'filesystem', logWarnings: false, ignoreKeys: ['tokenizer.ggml.merges'] });
   } catch (error) {
     return { ok: false, reason: `its header cannot be read (${(error as Error).message}); an incomplete download?` };

@@ -11,7 +11,6 @@
 // - a stall watchdog, and messages that say what was kept and how to resume.
 import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createModelDownloader } from 'node-llama-cpp';
 import type { ModelDownloader } from 'node-llama-cpp';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
@@ -128,6 +127,8 @@ class Transfer {
   private async create(): Promise<ModelDownloader> {
     const { options } = this;
     try {
+      // Imported on use: node-llama-cpp is heavy and only a pull needs its downloader.
+      const { createModelDownloader } = await import('node-llama-cpp');
       return await createModelDownloader({
         modelUri: options.uri,
         dirPath: this.staging,

@@ -5,7 +5,6 @@
 // the machine has. The largest context that fits, up to the one the model was trained for, is what
 // llm.context_size `auto` resolves to (the loader lets node-llama-cpp make the same choice at load time).
 import { totalmem } from 'node:os';
-import { GgufInsights, InsufficientMemoryError } from 'node-llama-cpp';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import type { ModelFit } from '../../../src-shared/domain/models';
 
@@ -27,6 +26,8 @@ export interface EstimateFitOptions {
 }
 
 export async function estimateModelFit(info: GgufFileInfo, options: EstimateFitOptions = {}): Promise<ModelFit> {
+  // Imported on use: node-llama-cpp is heavy and only a fit estimate needs its estimator.
+  const { GgufInsights, InsufficientMemoryError } = await import('node-llama-cpp');
   const insights = await GgufInsights.from(info);
   const resolver = insights.configurationResolver;
   const trainContextSize = insights.trainContextSize ?? null;

@@ -5,7 +5,6 @@
 import { readdir, realpath, rm, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import { setConfigValue, loadConfigDetailed } from '../config/config-file';
 import type { LoadedConfig } from '../config/config-file';
 import { homePaths } from '../config/home';
@@ -126,6 +125,7 @@ export class ModelManager {
   /** GgufInsights' estimate from the file's real header (the header is all it reads); null when it cannot be read. */
   private async fitOf(path: string, sequences: number): Promise<ModelFit | null> {
     try {
+      const { readGgufFileInfo } = await import('node-llama-cpp');
       const info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false, ignoreKeys: ['tokenizer.ggml.merges'] });
       return await estimateModelFit(info, { sequences, ...(this.options.machine ? { machine: this.options.machine } : {}) });
     } catch (error) {
