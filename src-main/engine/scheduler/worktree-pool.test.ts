@@ -189,4 +189,18 @@ describe('WorktreePool', () => {
     expect((await listWorktrees(s.repo.path)).filter((w) => !w.isMain)).toEqual([]);
     expect(await readdir(path.join(s.root, s.workspace.id))).toEqual([]);
   });
+
+  it('keeps every worktree that parallel attempts release at the same moment, and drains them all', async () => {
+    const s = await setUp(3);
+    const taken = await Promise.all([1, 2, 3].map((n) => acquire(s, `nocturnal/t1/${n}`, s.first)));
+    const four = await acquire(s, 'nocturnal/t1/4', s.first);
+    // Released together, as a task's parallel attempts end: three fit the pool, the fourth is removed.
+    const outcomes = await Promise.all([...taken, four].map((got) => s.pool.release(got.worktree, s.first)));
+    expect(outcomes.filter((o) => o === 'pooled')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'removed')).toHaveLength(1);
+    expect(s.pool.idleCount(s.workspace.id)).toBe(3);
+    await s.pool.drain();
+    expect((await listWorktrees(s.repo.path)).filter((w) => !w.isMain)).toEqual([]);
+    expect(await readdir(path.join(s.root, s.workspace.id))).toEqual([]);
+  });
 });

@@ -52,6 +52,8 @@ interface Pooled {
 export class WorktreePool {
   private readonly idle = new Map<string, Pooled[]>();
   private readonly busy = new Map<string, Pooled>();
+  /** Releases under way per workspace id: slots of the pool already promised. */
+  private readonly releasing = new Map<string, number>();
 
   constructor(private readonly options: WorktreePoolOptions) {}
 
@@ -97,23 +99,38 @@ export class WorktreePool {
     if (entry === undefined) {
       throw new Error(`${worktree.path} is not a worktree of this pool`);
     }
-    const waiting = this.idle.get(entry.workspace.id) ?? [];
-    if (head === null || !isOid(head) || waiting.length >= this.options.size || !existsSync(entry.workspace.path)) {
+    const id = entry.workspace.id;
+    // Parallel attempts of one task release together: the list and the slots they take are settled
+    // before the first await, so no release overwrites another's list or overfills the pool.
+    const waiting = this.waitingList(id);
+    const releasing = this.releasing.get(id) ?? 0;
+    if (head === null || !isOid(head) || waiting.length + releasing >= this.options.size || !existsSync(entry.workspace.path)) {
       await this.remove(entry);
       return 'removed';
     }
+    this.releasing.set(id, releasing + 1);
     try {
       // The branch is no longer checked out here, so cleanup may delete it and the user may too.
       const detached = await detachWorktreeHead(entry.worktree, head);
-      waiting.push({ ...entry, worktree: detached });
-      this.idle.set(entry.workspace.id, waiting);
+      this.waitingList(id).push({ ...entry, worktree: detached });
       return 'pooled';
     } catch (error) {
       // A HEAD that is not a plain file any more: something replaced it; the worktree goes.
       this.options.log.warn({ worktree: worktree.path, err: String(error) }, 'could not detach a released worktree: removed');
       await this.remove(entry);
       return 'removed';
+    } finally {
+      this.releasing.set(id, (this.releasing.get(id) ?? 1) - 1);
     }
+  }
+
+  private waitingList(workspaceId: string): Pooled[] {
+    let waiting = this.idle.get(workspaceId);
+    if (waiting === undefined) {
+      waiting = [];
+      this.idle.set(workspaceId, waiting);
+    }
+    return waiting;
   }
 
   /** A git failure while resetting takes the worktree out of the pool before it is reported. */
