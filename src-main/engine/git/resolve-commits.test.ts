@@ -34,6 +34,15 @@ describe('resolveCommits', () => {
       stop();
     }
     expect(spawned).toHaveLength(1);
+    // A target branch that does not exist yet (before the first merge) costs no second process.
+    spawned.length = 0;
+    const again = observeGitSpawns((args) => void spawned.push([...args]));
+    try {
+      expect(await resolveCommits(repo.path, ['main', 'refs/heads/nocturnal/integration'])).toEqual([head, null]);
+    } finally {
+      again();
+    }
+    expect(spawned).toHaveLength(1);
   });
 });
 
