@@ -24,7 +24,8 @@ describe('budget alerts', () => {
         const edits = prompt.includes(buggyLine) ? [{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }] : [];
         return { ...editsReply(edits), usage: { prompt_tokens: 600, completion_tokens: 0 } };
       },
-      env: { NOCTURNAL_COST_MONTHLY_BUDGET_USD: '1', NOCTURNAL_COST_PRICES: '{test-model: {input_per_1k_usd: 1, output_per_1k_usd: 0}}', NOCTURNAL_NOTIFICATIONS_ENABLED: 'false' },
+      // No explore call: the spend below is the edit and review calls' exact token counts.
+      env: { NOCTURNAL_AGENTS_EXPLORE: 'false', NOCTURNAL_COST_MONTHLY_BUDGET_USD: '1', NOCTURNAL_COST_PRICES: '{test-model: {input_per_1k_usd: 1, output_per_1k_usd: 0}}', NOCTURNAL_NOTIFICATIONS_ENABLED: 'false' },
     }));
     expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
     const quiet = await f.cli('status');
