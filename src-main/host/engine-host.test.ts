@@ -190,7 +190,8 @@ describe('engine host', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // The attempt is mid-flight once the model was asked: its worktree exists, its rows say running.
-    await until(() => f.server.chatRequests.length > 0 || child?.exitCode !== null, 'the child host to ask the model');
+    // (The child's events reach us through a pipe, possibly after its request reached the model.)
+    await until(() => (f.server.chatRequests.length > 0 && stdout.includes('"type":"task-started"')) || child?.exitCode !== null, 'the child host to ask the model');
     expect(stderr).toBe('');
     expect(stdout).toContain('"type":"ready"');
     expect(stdout).toContain('"type":"task-started"');

@@ -211,6 +211,9 @@ export class SessionRunner {
       if (gate) Object.assign(stats, gate.peaks());
       store.sessions.saveStats(session.id, stats);
       await this.pruneBackups(log);
+      // The pool's worktrees go before the session is recorded as ended: whoever waits for the end
+      // (the API, the tray, the next session) finds nothing of this one left on disk.
+      await pool.drain();
       const ended = store.sessions.end(session.id, options.signal?.aborted || stoppedBy !== null ? 'stopped' : 'completed', endReason, now());
       log.info({ stats }, 'session ended');
       events.progress({ type: 'session-ended', session: ended }, { sessionId: session.id, taskId: null, type: 'session-ended', message: `session ended: ${endReason}` });
@@ -223,7 +226,8 @@ export class SessionRunner {
       throw error;
     } finally {
       gate?.stop();
-      await pool.drain();
+      await pool.drain(); // after a failure; a no-op when the session ended normally
+
       try {
         await this.deps.releaseSessionResources();
       } finally {
