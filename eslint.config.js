@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import prettierConfig from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -11,27 +12,58 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const noElectron = { name: 'electron', message: 'Only src-main/app may import electron (DESIGN §3).' };
 const noExportDefault = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
 // Push events reach windows only through the IPC adapter, which validates them against the contract.
-const rawSendMessage = 'Send events through the IPC adapter (src-main/app/ipc-adapter.ts publish), never with raw webContents.send.';
+const rawSendMessage =
+  'Send events through the IPC adapter (src-main/app/ipc-adapter.ts publish), never with raw webContents.send.';
 const noRawSend = [
-  { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: rawSendMessage },
-  { selector: "CallExpression[callee.property.name='send'][callee.object.name='webContents']", message: rawSendMessage },
+  {
+    selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']",
+    message: rawSendMessage,
+  },
+  {
+    selector: "CallExpression[callee.property.name='send'][callee.object.name='webContents']",
+    message: rawSendMessage,
+  },
 ];
-const rawIpcMessage = 'Raw Electron IPC lives only in src-main/app/ipc-adapter.ts (and the preload bridge): answer channels through the typed API.';
+const rawIpcMessage =
+  'Raw Electron IPC lives only in src-main/app/ipc-adapter.ts (and the preload bridge): answer channels through the typed API.';
 
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'This layer must not use Node built-ins (DESIGN §3).' }));
 
-const mainSideFiles = ['src-main/engine/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'src-main/host/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'];
+const mainSideFiles = [
+  'src-main/engine/**/*.ts',
+  'src-main/cli/**/*.ts',
+  'src-main/server/**/*.ts',
+  'src-main/host/**/*.ts',
+  'scripts/**/*.ts',
+  'bench/**/*.ts',
+];
 const mainSidePatterns = [
-  { regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)', message: 'The engine, host, CLI and server never depend on the Electron glue.' },
+  {
+    regex: '(^|/)src-main/app(/|$)|(^|/)\\.\\./app(/|$)',
+    message: 'The engine, host, CLI and server never depend on the Electron glue.',
+  },
   { regex: '(^|/)src-renderer(/|$)', message: 'Main-side code never imports the renderer.' },
 ];
 const onlyRunGitUsesSimpleGit = {
   name: 'simple-git',
-  message: 'git runs only through runGit (src-main/engine/git/run-git.ts), where the command policy and the safety settings apply.',
+  message:
+    'git runs only through runGit (src-main/engine/git/run-git.ts), where the command policy and the safety settings apply.',
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.fixtures/', '.tmp/', '.scratch/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'release/',
+      'test-results/',
+      'playwright-report/',
+      '.fixtures/',
+      '.tmp/',
+      '.scratch/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -56,7 +88,15 @@ export default tseslint.config(
     files: ['src-main/app/**/*.ts'],
     ignores: ['src-main/app/ipc-adapter.ts', 'src-main/app/preload.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage }, onlyRunGitUsesSimpleGit] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage },
+            onlyRunGitUsesSimpleGit,
+          ],
+        },
+      ],
     },
   },
   {
@@ -68,8 +108,15 @@ export default tseslint.config(
         {
           paths: [noElectron, ...noNode],
           patterns: [
-            { regex: '(^|/)src-(main|renderer)(/|$)', message: 'src-shared is the contract: it imports no other layer.' },
-            { regex: '^(react|react-dom|zustand|better-sqlite3|simple-git|node-llama-cpp|pino|openai|systeminformation)(/|$)', message: 'src-shared imports no runtime-specific library.' },
+            {
+              regex: '(^|/)src-(main|renderer)(/|$)',
+              message: 'src-shared is the contract: it imports no other layer.',
+            },
+            {
+              regex:
+                '^(react|react-dom|zustand|better-sqlite3|simple-git|node-llama-cpp|pino|openai|systeminformation)(/|$)',
+              message: 'src-shared imports no runtime-specific library.',
+            },
           ],
         },
       ],
@@ -78,7 +125,9 @@ export default tseslint.config(
   },
   {
     files: mainSideFiles,
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron, onlyRunGitUsesSimpleGit], patterns: mainSidePatterns }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron, onlyRunGitUsesSimpleGit], patterns: mainSidePatterns }],
+    },
   },
   {
     // The one file that starts git, through simple-git (see src-main/engine/git/README.md).
@@ -96,10 +145,15 @@ export default tseslint.config(
         {
           paths: [noElectron, ...noNode],
           patterns: [
-            { regex: '(^|/)src-main(/|$)', message: 'The renderer imports only src-shared; it talks to main through the API client.' },
+            {
+              regex: '(^|/)src-main(/|$)',
+              message: 'The renderer imports only src-shared; it talks to main through the API client.',
+            },
           ],
         },
       ],
     },
   },
+  // Formatting belongs to Prettier (`prettier --check .` in npm run lint): no stylistic rule may fight it.
+  prettierConfig,
 );

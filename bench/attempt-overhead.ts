@@ -41,7 +41,10 @@ function parseArgs(argv: string[]): Args {
       attempts = 8;
       sizes = [100, 2_000];
     } else if (arg === '--attempts') {
-      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 10) usage(`--attempts expects a whole number of at least 10, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 10)
+        usage(
+          `--attempts expects a whole number of at least 10, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
       attempts = Number(value);
       i++;
     } else if (arg === '--dir') {
@@ -56,11 +59,24 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--dir DIR]\n`);
+  process.stderr.write(
+    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--dir DIR]\n`,
+  );
   process.exit(2);
 }
 
-const git = (cwd: string, ...args: string[]) => run('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', ...args], { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' }, maxBuffer: 64 * 1024 * 1024 });
+const git = (cwd: string, ...args: string[]) =>
+  run('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', ...args], {
+    cwd,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@b',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@b',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 
 const fileOf = (i: number) => `src/d${Math.floor(i / 100)}/f${i}.ts`;
 
@@ -94,7 +110,19 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
       const shown = /## (src\/\S+\.ts)\n```\nexport const (v\d+) = (\d+);/.exec(prompt);
       if (!shown) return { content: { summary: 'the file is not in the prompt', edits: [] } };
       const [, file, name, value] = shown;
-      return { content: { summary: `bump ${name}`, edits: [{ path: file, action: 'replace', search: `${name} = ${value};`, replace: `${name} = ${Number(value) + 1};` }] } };
+      return {
+        content: {
+          summary: `bump ${name}`,
+          edits: [
+            {
+              path: file,
+              action: 'replace',
+              search: `${name} = ${value};`,
+              replace: `${name} = ${Number(value) + 1};`,
+            },
+          ],
+        },
+      };
     },
   });
   const home = path.join(root, `home-${files}`);
@@ -102,7 +130,14 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
   const config = {
     ...base,
     llm: { ...base.llm, provider: 'openai' as const, api_url: server.url, model: 'm', max_retries: 0 },
-    safety: { ...base.safety, sandbox: 'off' as const, max_cpu_percent: 100, max_memory_percent: 100, min_free_disk_gb: 0, pause_on_battery: false },
+    safety: {
+      ...base.safety,
+      sandbox: 'off' as const,
+      max_cpu_percent: 100,
+      max_memory_percent: 100,
+      min_free_disk_gb: 0,
+      pause_on_battery: false,
+    },
     quality: { ...base.quality, max_improvement_cycles: 0 },
   };
   const engine = createEngine({ home, config, env: {} });
@@ -123,7 +158,9 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
     });
     const statuses = engine.tasks.list().map((t) => t.status);
     if (session.stats.tasksDone !== attempts || statuses.some((s) => s !== 'review' && s !== 'merged')) {
-      throw new Error(`the engine's night did not finish every attempt cleanly: ${JSON.stringify(statuses)}; ${session.endReason ?? ''}`);
+      throw new Error(
+        `the engine's night did not finish every attempt cleanly: ${JSON.stringify(statuses)}; ${session.endReason ?? ''}`,
+      );
     }
     return times;
   } finally {
@@ -145,7 +182,10 @@ async function rawGitNight(root: string, repo: string, files: number, attempts: 
       await git(worktree, 'clean', '-q', '-ffdx');
       const file = fileOf(targetOf(n, files));
       const text = await readFile(path.join(worktree, file), 'utf8');
-      await writeFile(path.join(worktree, file), text.replace(/= (\d+);/, (_, v: string) => `= ${Number(v) + 1};`));
+      await writeFile(
+        path.join(worktree, file),
+        text.replace(/= (\d+);/, (_, v: string) => `= ${Number(v) + 1};`),
+      );
       await git(worktree, 'add', '--', file);
       await git(worktree, 'commit', '-q', '-m', `bump ${file}`);
       await run('sh', ['-c', 'true'], { cwd: worktree });
@@ -161,8 +201,12 @@ async function rawGitNight(root: string, repo: string, files: number, attempts: 
 
 const args = parseArgs(process.argv.slice(2));
 const root = await realpath(await mkdtemp(path.join(args.dir, 'nocturnal-bench-attempt-')));
-const fsType = await run('df', ['--output=fstype', root]).then((r) => r.stdout.trim().split('\n').at(-1) ?? '?').catch(() => '?');
-process.stdout.write(`per-attempt overhead: ${args.attempts} attempts per repository, in ${root} (${fsType}), ${os.cpus().length} cores\n`);
+const fsType = await run('df', ['--output=fstype', root])
+  .then((r) => r.stdout.trim().split('\n').at(-1) ?? '?')
+  .catch(() => '?');
+process.stdout.write(
+  `per-attempt overhead: ${args.attempts} attempts per repository, in ${root} (${fsType}), ${os.cpus().length} cores\n`,
+);
 const metrics: BenchMetric[] = [];
 const rows: string[][] = [];
 try {
@@ -180,20 +224,64 @@ try {
     const last5 = median(engine.slice(-5));
     const rawFirst5 = median(raw.slice(1, 6));
     const rawLast5 = median(raw.slice(-5));
-    rows.push([`${files} files`, formatNumber(engine[0] ?? Number.NaN, 0), formatNumber(value, 0), formatNumber(floor, 0), `${formatNumber(value / floor, 2)}×`, `+${formatNumber(value - floor, 0)}`, `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)}`, `${formatNumber(rawFirst5, 0)} → ${formatNumber(rawLast5, 0)}`]);
+    rows.push([
+      `${files} files`,
+      formatNumber(engine[0] ?? Number.NaN, 0),
+      formatNumber(value, 0),
+      formatNumber(floor, 0),
+      `${formatNumber(value / floor, 2)}×`,
+      `+${formatNumber(value - floor, 0)}`,
+      `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)}`,
+      `${formatNumber(rawFirst5, 0)} → ${formatNumber(rawLast5, 0)}`,
+    ]);
     const label = files >= 1000 ? `${files / 1000}k files` : `${files} files`;
     if (files >= 1000) {
-      metrics.push({ name: `per-attempt overhead, ${label}`, value, unit: 'ms', floor, ratio: value / floor, goal: '≤ 1.2× floor', met: value <= 1.2 * floor });
+      metrics.push({
+        name: `per-attempt overhead, ${label}`,
+        value,
+        unit: 'ms',
+        floor,
+        ratio: value / floor,
+        goal: '≤ 1.2× floor',
+        met: value <= 1.2 * floor,
+      });
     } else {
-      metrics.push({ name: `per-attempt overhead, ${label}`, value, unit: 'ms', floor, ratio: value / floor, goal: '≤ floor + 50 ms', met: value - floor <= 50, note: `${formatNumber(value - floor, 0)} ms above the floor` });
+      metrics.push({
+        name: `per-attempt overhead, ${label}`,
+        value,
+        unit: 'ms',
+        floor,
+        ratio: value / floor,
+        goal: '≤ floor + 50 ms',
+        met: value - floor <= 50,
+        note: `${formatNumber(value - floor, 0)} ms above the floor`,
+      });
     }
-    metrics.push({ name: `last-5 / first-5 attempt median, ${label}`, value: last5 / first5, unit: '×', goal: '≤ 1.2 (flat across the night)', met: last5 / first5 <= 1.2, note: `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)} ms on ${fsType}` });
+    metrics.push({
+      name: `last-5 / first-5 attempt median, ${label}`,
+      value: last5 / first5,
+      unit: '×',
+      goal: '≤ 1.2 (flat across the night)',
+      met: last5 / first5 <= 1.2,
+      note: `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)} ms on ${fsType}`,
+    });
   }
 } finally {
   await rm(root, { recursive: true, force: true });
 }
-const header = ['repository', 'engine 1st', 'engine median', 'raw git', 'ratio', 'above', 'engine first-5 → last-5', 'raw first-5 → last-5'];
-process.stdout.write(`\n${formatTable(header, rows)}\n(ms per attempt; medians exclude each night's first attempt, shown separately)\n`);
+const header = [
+  'repository',
+  'engine 1st',
+  'engine median',
+  'raw git',
+  'ratio',
+  'above',
+  'engine first-5 → last-5',
+  'raw first-5 → last-5',
+];
+process.stdout.write(
+  `\n${formatTable(header, rows)}\n(ms per attempt; medians exclude each night's first attempt, shown separately)\n`,
+);
 publishBenchResult({
   bench: 'attempt-overhead',
   title: 'Per-attempt engine overhead vs raw git',

@@ -11,7 +11,8 @@ function parseArgs(argv: string[]): { kills: number; seed?: number } {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--kills' || arg === '--seed') {
-      if (value === undefined || !/^\d+$/.test(value)) usage(`${arg} expects a whole number, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+      if (value === undefined || !/^\d+$/.test(value))
+        usage(`${arg} expects a whole number, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
       if (arg === '--kills') kills = Number(value);
       else seed = Number(value);
       i++;
@@ -34,8 +35,12 @@ const result = await runChaosNight({ ...args, log: (line) => process.stdout.writ
 const lines = [
   '',
   `chaos night: ${result.kills} kills in ${result.restarts} nights, ${Math.round((Date.now() - started) / 1000)} s (seed ${result.seed})`,
-  `  kills by stage:       ${Object.entries(result.killsByStage).map(([stage, n]) => `${stage} ${n}`).join(', ')}`,
-  `  tasks:                ${result.tasks} (${Object.entries(result.statuses).map(([status, n]) => `${status} ${n}`).join(', ')})`,
+  `  kills by stage:       ${Object.entries(result.killsByStage)
+    .map(([stage, n]) => `${stage} ${n}`)
+    .join(', ')}`,
+  `  tasks:                ${result.tasks} (${Object.entries(result.statuses)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ')})`,
   `  recovered merges:     ${result.recoveredMerges} (killed between the ref move and the store write)`,
   `  lost tasks:           ${result.lostTasks}`,
   `  duplicate merges:     ${result.duplicateMerges}`,

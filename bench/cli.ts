@@ -56,7 +56,8 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
   const started = performance.now();
   const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
   const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${[command, ...args].join(' ')} failed (${result.status}): ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${[command, ...args].join(' ')} failed (${result.status}): ${result.stderr}`);
   return ms;
 }
 
@@ -71,8 +72,16 @@ function sample(pid: number): { rssMb: number; cpuMs: number } {
   return { rssMb: rssKb / 1024, cpuMs: (ticks * 1000) / 100 };
 }
 
-async function idleRun(home: string, env: NodeJS.ProcessEnv, seconds: number): Promise<{ rssMb: number; cpuPercent: number; peakRssMb: number }> {
-  const child = spawn(process.execPath, [bin, '--home', home, 'run'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function idleRun(
+  home: string,
+  env: NodeJS.ProcessEnv,
+  seconds: number,
+): Promise<{ rssMb: number; cpuPercent: number; peakRssMb: number }> {
+  const child = spawn(process.execPath, [bin, '--home', home, 'run'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -107,19 +116,30 @@ async function idleRun(home: string, env: NodeJS.ProcessEnv, seconds: number): P
 
 async function main(): Promise<void> {
   const { rounds, idleSeconds } = options(process.argv.slice(2));
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; ${rounds} rounds`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; ${rounds} rounds`,
+  );
   await buildCli();
 
   const home = fs.mkdtempSync(path.join(tmpdir(), 'nocturnal-bench-cli-'));
   const repo = await createTempRepo({ files: { 'README.md': '# calc\n', 'test.js': 'process.exit(0)\n' } });
   // The bundled CLI (bin/nocturnal.js runs out/cli when it is there); night mode off so that `run` idles.
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home, NOCTURNAL_HOME: home, NOCTURNAL_SCHEDULER_NIGHT_MODE: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: home,
+    NOCTURNAL_HOME: home,
+    NOCTURNAL_SCHEDULER_NIGHT_MODE: 'false',
+  };
   const floorEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home };
   try {
     run(process.execPath, [bin, 'workspace', 'add', repo.path, '--name', 'calc', '--test', 'node test.js'], env);
     for (let i = 1; i <= 20; i++) run(process.execPath, [bin, 'task', 'add', 'calc', `Task ${i}`], env);
     const db = path.join(home, 'nocturnal.db');
-    const commands: Record<string, string[]> = { status: ['status'], 'task list': ['task', 'list'], 'task add': ['task', 'add', 'calc', 'Bench task'] };
+    const commands: Record<string, string[]> = {
+      status: ['status'],
+      'task list': ['task', 'list'],
+      'task add': ['task', 'add', 'calc', 'Bench task'],
+    };
 
     const times: Record<string, { cli: number[]; floor: number[] }> = {};
     for (const name of Object.keys(commands)) times[name] = { cli: [], floor: [] };
@@ -128,7 +148,10 @@ async function main(): Promise<void> {
       for (const [name, argv] of Object.entries(commands)) {
         const floorCode = `import Database from 'better-sqlite3'; const file = ${JSON.stringify(db)};${floorScripts[name] ?? ''}`;
         // Alternate which side goes first, so neither always runs on a cache the other warmed.
-        const sides = [() => run(process.execPath, [bin, ...argv], env), () => run(process.execPath, ['--input-type=module', '-e', floorCode], floorEnv)];
+        const sides = [
+          () => run(process.execPath, [bin, ...argv], env),
+          () => run(process.execPath, ['--input-type=module', '-e', floorCode], floorEnv),
+        ];
         const [first, second] = round % 2 === 0 ? sides : [...sides].reverse();
         const a = first?.() ?? Number.NaN;
         const b = second?.() ?? Number.NaN;
@@ -145,22 +168,53 @@ async function main(): Promise<void> {
       const value = median(cli);
       const base = median(floor);
       const ratio = value / base;
-      rows.push([`nocturnal ${name}`, formatNumber(value, 0), formatNumber(base, 0), `${formatNumber(ratio, 2)}×`, `≤ ${goalRatio}×`]);
-      metrics.push({ name: `${name} (median wall time)`, value, unit: 'ms', floor: base, ratio, goal: `≤ ${goalRatio}× floor`, met: ratio <= goalRatio });
+      rows.push([
+        `nocturnal ${name}`,
+        formatNumber(value, 0),
+        formatNumber(base, 0),
+        `${formatNumber(ratio, 2)}×`,
+        `≤ ${goalRatio}×`,
+      ]);
+      metrics.push({
+        name: `${name} (median wall time)`,
+        value,
+        unit: 'ms',
+        floor: base,
+        ratio,
+        goal: `≤ ${goalRatio}× floor`,
+        met: ratio <= goalRatio,
+      });
     }
     console.log(`\n${formatTable(['command', 'CLI ms', 'floor ms', 'ratio', 'goal'], rows)}`);
 
     const idle = await idleRun(home, env, idleSeconds);
-    console.log(`\nidle \`nocturnal run\` over ${idleSeconds} s: ${formatNumber(idle.rssMb)} MiB resident (peak ${formatNumber(idle.peakRssMb)}), ${formatNumber(idle.cpuPercent, 2)} % CPU`);
-    metrics.push({ name: 'idle `run`: resident memory', value: idle.rssMb, unit: 'MiB', goal: `< ${goalRssMb} MB`, met: idle.peakRssMb * 1.048576 < goalRssMb, note: `peak ${formatNumber(idle.peakRssMb)} MiB` });
-    metrics.push({ name: 'idle `run`: CPU', value: idle.cpuPercent, unit: '%', goal: `< ${goalCpuPercent} %`, met: idle.cpuPercent < goalCpuPercent });
+    console.log(
+      `\nidle \`nocturnal run\` over ${idleSeconds} s: ${formatNumber(idle.rssMb)} MiB resident (peak ${formatNumber(idle.peakRssMb)}), ${formatNumber(idle.cpuPercent, 2)} % CPU`,
+    );
+    metrics.push({
+      name: 'idle `run`: resident memory',
+      value: idle.rssMb,
+      unit: 'MiB',
+      goal: `< ${goalRssMb} MB`,
+      met: idle.peakRssMb * 1.048576 < goalRssMb,
+      note: `peak ${formatNumber(idle.peakRssMb)} MiB`,
+    });
+    metrics.push({
+      name: 'idle `run`: CPU',
+      value: idle.cpuPercent,
+      unit: '%',
+      goal: `< ${goalCpuPercent} %`,
+      met: idle.cpuPercent < goalCpuPercent,
+    });
 
     publishBenchResult({
       bench: 'cli',
       title: 'CLI: bundled `nocturnal` vs a Node process running the same query',
       setup: `${rounds} alternating rounds per command, separate processes, a home with 1 workspace and 20+ tasks; idle \`run\` sampled from /proc over ${idleSeconds} s; ${availableParallelism()} cores, Node ${process.version}`,
       metrics,
-      tables: [{ title: 'median wall time per command', header: ['command', 'CLI ms', 'floor ms', 'ratio', 'goal'], rows }],
+      tables: [
+        { title: 'median wall time per command', header: ['command', 'CLI ms', 'floor ms', 'ratio', 'goal'], rows },
+      ],
     });
   } finally {
     await repo.cleanup();

@@ -29,7 +29,12 @@ function budgetFor(contextSize: number): number {
 
 // The scripted explorer: answers nocturnal_explore from the prompt it is shown, as the tests' models do.
 const scriptedModel = {
-  call: <T>(call: ModelCall<T>) => Promise.resolve({ value: exploreFromMap(call.messages.map((m) => m.content).join('\n')) as T, promptTokens: 0, completionTokens: 0 }),
+  call: <T>(call: ModelCall<T>) =>
+    Promise.resolve({
+      value: exploreFromMap(call.messages.map((m) => m.content).join('\n')) as T,
+      promptTokens: 0,
+      completionTokens: 0,
+    }),
 };
 
 interface Cell {
@@ -57,7 +62,22 @@ async function measure(generated: GeneratedRepo, tasks: BenchTask[]): Promise<Ma
         const started = performance.now();
         const first = await buildContext({ ...base, repoMap: { cache } });
         const explored = first.analysis
-          ? await explore({ model: scriptedModel, log: silentLogger(), task: { title: task.title, description: task.description, criteria: [], files: task.namedFiles, retryNote: null }, analysis: first.analysis, mapBudgetTokens: budgetTokens, worktree: repo.path, safety, context: { sessionId: null, taskId: null, attemptId: null } })
+          ? await explore({
+              model: scriptedModel,
+              log: silentLogger(),
+              task: {
+                title: task.title,
+                description: task.description,
+                criteria: [],
+                files: task.namedFiles,
+                retryNote: null,
+              },
+              analysis: first.analysis,
+              mapBudgetTokens: budgetTokens,
+              worktree: repo.path,
+              safety,
+              context: { sessionId: null, taskId: null, attemptId: null },
+            })
           : null;
         const after = await buildContext({ ...base, repoMap: { cache }, ...(explored ? { explored } : {}) });
         cell.afterMs += performance.now() - started;
@@ -75,7 +95,9 @@ async function measure(generated: GeneratedRepo, tasks: BenchTask[]): Promise<Ma
 async function main(): Promise<void> {
   const repos = quick ? [typescriptService()] : [typescriptService(), pythonPackage(), jsMonorepo()];
   const rows: string[][] = [];
-  const totals = new Map<number, { relevant: number; before: number; after: number }>(contexts.map((c) => [c, { relevant: 0, before: 0, after: 0 }]));
+  const totals = new Map<number, { relevant: number; before: number; after: number }>(
+    contexts.map((c) => [c, { relevant: 0, before: 0, after: 0 }]),
+  );
   for (const generated of repos) {
     const tasks = quick ? generated.tasks.slice(0, 4) : generated.tasks;
     const cells = await measure(generated, tasks);
@@ -96,7 +118,14 @@ async function main(): Promise<void> {
       ]);
     }
   }
-  const header = ['repository', 'context', 'relevant files', 'in prompt before', 'in prompt after', 'after: map + explore per task'];
+  const header = [
+    'repository',
+    'context',
+    'relevant files',
+    'in prompt before',
+    'in prompt after',
+    'after: map + explore per task',
+  ];
   process.stdout.write(`${formatTable(header, rows)}\n`);
   const metrics: BenchMetric[] = contexts.map((contextSize) => {
     const total = totals.get(contextSize) ?? { relevant: 0, before: 0, after: 0 };

@@ -33,15 +33,24 @@ interface Stall {
 
 async function main(): Promise<void> {
   const tasks = tasksArgument(process.argv.slice(2));
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; ${tasks} task(s)`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; ${tasks} task(s)`,
+  );
   const fixture = await createNightFixture({
     // The model fixes what the prompt shows and approves only a diff that contains the fix.
     respond: (schema, prompt) => {
       if (schema === 'nocturnal_edits') {
         const file = /math(\d+)\.js/.exec(prompt)?.[0] ?? 'math.js';
-        return prompt.includes('return a - b;') ? editsReply([{ path: file, action: 'replace', search: '  return a - b;', replace: '  return a + b;' }], `fix ${file}`) : editsReply([], 'nothing to fix');
+        return prompt.includes('return a - b;')
+          ? editsReply(
+              [{ path: file, action: 'replace', search: '  return a - b;', replace: '  return a + b;' }],
+              `fix ${file}`,
+            )
+          : editsReply([], 'nothing to fix');
       }
-      return prompt.includes('+  return a + b;') ? reviewReply(0.95) : reviewReply(0.1, 'reject', ['no fix in the diff']);
+      return prompt.includes('+  return a + b;')
+        ? reviewReply(0.95)
+        : reviewReply(0.1, 'reject', ['no fix in the diff']);
     },
   });
   const host = await startEngineHost({ home: fixture.home, env: fixture.env, kind: 'server', schedule: false });
@@ -66,7 +75,8 @@ async function main(): Promise<void> {
       const now = performance.now();
       const cpu = process.cpuUsage();
       const late = now - last - probeMs;
-      if (late > 10) stalls.push({ ms: late, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000, stage });
+      if (late > 10)
+        stalls.push({ ms: late, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000, stage });
       last = now;
       lastCpu = cpu;
     }, probeMs);
@@ -79,7 +89,9 @@ async function main(): Promise<void> {
     clearInterval(probe);
 
     const s = session.stats;
-    console.log(`session ${session.id}: ${s.tasksDone} task(s) in ${formatNumber(elapsed / 1000, 1)} s — ${s.merged} merged, ${s.review} review, ${s.rejected} rejected, ${s.failed} failed`);
+    console.log(
+      `session ${session.id}: ${s.tasksDone} task(s) in ${formatNumber(elapsed / 1000, 1)} s — ${s.merged} merged, ${s.review} review, ${s.rejected} rejected, ${s.failed} failed`,
+    );
     const ms = (ns: number) => ns / 1e6;
     console.log(
       formatTable(
@@ -94,11 +106,22 @@ async function main(): Promise<void> {
     const byStage = new Map<string, Stall>();
     for (const stall of stalls) if ((byStage.get(stall.stage)?.ms ?? 0) < stall.ms) byStage.set(stall.stage, stall);
     if (byStage.size > 0) {
-      console.log('\nlongest stall over 10 ms per session stage (cpu: what this process computed meanwhile, all threads):');
-      console.log(formatTable(['stage', 'ms', 'cpu ms'], [...byStage.values()].sort((a, b) => b.ms - a.ms).map((x) => [x.stage, formatNumber(x.ms, 1), formatNumber(x.cpuMs, 1)])));
+      console.log(
+        '\nlongest stall over 10 ms per session stage (cpu: what this process computed meanwhile, all threads):',
+      );
+      console.log(
+        formatTable(
+          ['stage', 'ms', 'cpu ms'],
+          [...byStage.values()]
+            .sort((a, b) => b.ms - a.ms)
+            .map((x) => [x.stage, formatNumber(x.ms, 1), formatNumber(x.cpuMs, 1)]),
+        ),
+      );
     }
     const longest = ms(histogram.max);
-    console.log(`\nlongest stall ${formatNumber(longest, 1)} ms against the ${goalMs} ms goal: ${longest < goalMs ? 'met' : 'NOT met'}`);
+    console.log(
+      `\nlongest stall ${formatNumber(longest, 1)} ms against the ${goalMs} ms goal: ${longest < goalMs ? 'met' : 'NOT met'}`,
+    );
     if (s.tasksDone !== tasks) throw new Error(`expected ${tasks} task(s) done, got ${s.tasksDone}`);
     process.exitCode = longest < goalMs ? 0 : 1;
   } finally {

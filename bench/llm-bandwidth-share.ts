@@ -17,12 +17,33 @@ export interface BandwidthShare {
   share: number;
 }
 
-export async function measureBandwidthShare(options: { layers: number; threads: number; gpu: LlmConfig['gpu']; characters: number; log: (line: string) => void }): Promise<BandwidthShare> {
+export async function measureBandwidthShare(options: {
+  layers: number;
+  threads: number;
+  gpu: LlmConfig['gpu'];
+  characters: number;
+  log: (line: string) => void;
+}): Promise<BandwidthShare> {
   const model = await shapedModel('13b', options.layers, 'q4_0');
   const bandwidth = measureReadBandwidth();
   const bound = bandwidth.bytesPerSecond / model.bytesPerToken;
-  options.log(`  read bandwidth ${(bandwidth.bytesPerSecond / 1e9).toFixed(2)} GB/s (memchr over ${bandwidth.bufferBytes / 2 ** 20} MiB, best of ${bandwidth.rounds}); ${(model.bytesPerToken / 1e6).toFixed(1)} MB read per token → bound ${bound.toFixed(2)} tok/s`);
-  const runs = await measureShapedDecode(shapedDecodeConfig(model.path, { gpu: options.gpu, threads: options.threads }), 1, [1, 1, 1], options.characters, options.log);
+  options.log(
+    `  read bandwidth ${(bandwidth.bytesPerSecond / 1e9).toFixed(2)} GB/s (memchr over ${bandwidth.bufferBytes / 2 ** 20} MiB, best of ${bandwidth.rounds}); ${(model.bytesPerToken / 1e6).toFixed(1)} MB read per token → bound ${bound.toFixed(2)} tok/s`,
+  );
+  const runs = await measureShapedDecode(
+    shapedDecodeConfig(model.path, { gpu: options.gpu, threads: options.threads }),
+    1,
+    [1, 1, 1],
+    options.characters,
+    options.log,
+  );
   const decode = Math.max(...runs.map(aggregateTokensPerSecond));
-  return { layers: options.layers, bandwidthGBs: bandwidth.bytesPerSecond / 1e9, bytesPerToken: model.bytesPerToken, boundTokensPerSecond: bound, decodeTokensPerSecond: decode, share: decode / bound };
+  return {
+    layers: options.layers,
+    bandwidthGBs: bandwidth.bytesPerSecond / 1e9,
+    bytesPerToken: model.bytesPerToken,
+    boundTokensPerSecond: bound,
+    decodeTokensPerSecond: decode,
+    share: decode / bound,
+  };
 }

@@ -69,7 +69,11 @@ export function endToEndTokensPerSecond(run: DecodeRun): number {
   return (run.tokens / run.totalMs) * 1000;
 }
 
-export async function measureDecode(config: LlmConfig, rounds: number, log: (line: string) => void): Promise<DecodeResult> {
+export async function measureDecode(
+  config: LlmConfig,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<DecodeResult> {
   const modelPath = config.model_path ?? '';
   const provider = new LlamaProvider({ config, log: silentLogger() });
   const direct = await createDirect(config, modelPath);
@@ -94,7 +98,11 @@ export async function measureDecode(config: LlmConfig, rounds: number, log: (lin
         },
       });
       const ended = performance.now();
-      return { tokens: result.usage.completionTokens, totalMs: ended - started, decodeMs: ended - (firstChunkAt ?? started) };
+      return {
+        tokens: result.usage.completionTokens,
+        totalMs: ended - started,
+        decodeMs: ended - (firstChunkAt ?? started),
+      };
     };
 
     // One warm-up each (first-call allocations, grammar compilation), then rounds in alternating
@@ -161,7 +169,11 @@ async function createDirect(config: LlmConfig, modelPath: string): Promise<Direc
       });
       const ended = performance.now();
       session.dispose({ disposeSequence: false });
-      return { tokens: sequence.tokenMeter.diff(before).usedOutputTokens, totalMs: ended - started, decodeMs: ended - (firstChunkAt ?? started) };
+      return {
+        tokens: sequence.tokenMeter.diff(before).usedOutputTokens,
+        totalMs: ended - started,
+        decodeMs: ended - (firstChunkAt ?? started),
+      };
     },
     async dispose() {
       await context.dispose();

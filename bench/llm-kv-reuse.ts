@@ -40,8 +40,18 @@ export async function measureKvReuse(config: LlmConfig): Promise<KvReuseResult> 
     for (let seed = 1; seed <= seedsToTry; seed++) {
       try {
         const attempt = `attempt-${seed}`;
-        const round1 = await provider.complete({ messages: round1Messages, schema: editsSchema, options: { maxTokens, temperature: config.temperature, seed }, conversationId: attempt });
-        const withReuse = await provider.complete({ messages: round2Messages, schema: editsSchema, options: { maxTokens, temperature: config.temperature, seed }, conversationId: attempt });
+        const round1 = await provider.complete({
+          messages: round1Messages,
+          schema: editsSchema,
+          options: { maxTokens, temperature: config.temperature, seed },
+          conversationId: attempt,
+        });
+        const withReuse = await provider.complete({
+          messages: round2Messages,
+          schema: editsSchema,
+          options: { maxTokens, temperature: config.temperature, seed },
+          conversationId: attempt,
+        });
         const withoutReuse = await provider.complete({
           messages: round2Messages,
           schema: editsSchema,
@@ -69,8 +79,13 @@ function roundMessages(feedback: string | null): ChatMessage[] {
   return editsPromptV1.render({
     task: {
       title: 'Drop queued tasks whose deadline has passed',
-      description: 'Tasks that were queued with a deadline should not be started once that deadline is over; mark them expired instead.',
-      criteria: ['expired tasks are never started', 'expired tasks show as "expired" in the report', 'existing tests still pass'],
+      description:
+        'Tasks that were queued with a deadline should not be started once that deadline is over; mark them expired instead.',
+      criteria: [
+        'expired tasks are never started',
+        'expired tasks show as "expired" in the report',
+        'existing tests still pass',
+      ],
       files: ['src/queue.ts', 'src/queue.test.ts'],
       retryNote: null,
     },
@@ -82,7 +97,15 @@ function roundMessages(feedback: string | null): ChatMessage[] {
 // A repository context of the size the context builder produces for a small task: a file map and
 // two source files (about 1500 tokens with the tiny model's vocabulary).
 function repositoryContext(): string {
-  const files = ['src/queue.ts', 'src/queue.test.ts', 'src/task.ts', 'src/report.ts', 'src/clock.ts', 'package.json', 'README.md'];
+  const files = [
+    'src/queue.ts',
+    'src/queue.test.ts',
+    'src/task.ts',
+    'src/report.ts',
+    'src/clock.ts',
+    'package.json',
+    'README.md',
+  ];
   const queue = [
     "import type { Task } from './task';",
     "import { now } from './clock';",

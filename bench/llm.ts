@@ -13,7 +13,14 @@ import { formatNumber, formatTable, median, quantile } from './bench-stats';
 import { measureBandwidthShare } from './llm-bandwidth-share';
 import { gpuFlag } from './gpu-flag';
 import { positiveIntFlag } from './shaped-model';
-import { decodeMaxTokens, decodeStringLength, decodeStrings, decodeTokensPerSecond, endToEndTokensPerSecond, measureDecode } from './llm-decode';
+import {
+  decodeMaxTokens,
+  decodeStringLength,
+  decodeStrings,
+  decodeTokensPerSecond,
+  endToEndTokensPerSecond,
+  measureDecode,
+} from './llm-decode';
 import { measureKvReuse, promptTokensEvaluated } from './llm-kv-reuse';
 import { tinyModelConfig } from './llm-setup';
 
@@ -36,9 +43,13 @@ function pairedRatios(ours: readonly number[], baseline: readonly number[]): num
 async function main(): Promise<void> {
   const rounds = roundsArgument(process.argv.slice(2));
   const config = await tinyModelConfig();
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; gpu: false, threads: ${config.threads}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; gpu: false, threads: ${config.threads}`,
+  );
 
-  console.log(`\n(a) decode: ${rounds} rounds; reply forced to ${decodeStrings} × ${decodeStringLength} characters by the grammar (maxTokens ${decodeMaxTokens})`);
+  console.log(
+    `\n(a) decode: ${rounds} rounds; reply forced to ${decodeStrings} × ${decodeStringLength} characters by the grammar (maxTokens ${decodeMaxTokens})`,
+  );
   const decode = await measureDecode(config, rounds, (line) => console.log(line));
   const oursDecode = median(decode.ours.runs.map(decodeTokensPerSecond));
   const directDecode = median(decode.direct.runs.map(decodeTokensPerSecond));
@@ -47,9 +58,14 @@ async function main(): Promise<void> {
   // The ratio is taken per round (both sides ran back to back on the same seed, so they generated
   // the same tokens), then the median: this machine's speed drifts more between rounds than the
   // difference being measured, and pairing cancels most of that drift.
-  const decodeRatios = pairedRatios(decode.ours.runs.map(decodeTokensPerSecond), decode.direct.runs.map(decodeTokensPerSecond));
+  const decodeRatios = pairedRatios(
+    decode.ours.runs.map(decodeTokensPerSecond),
+    decode.direct.runs.map(decodeTokensPerSecond),
+  );
   const decodeRatio = median(decodeRatios);
-  const totalRatio = median(pairedRatios(decode.ours.runs.map(endToEndTokensPerSecond), decode.direct.runs.map(endToEndTokensPerSecond)));
+  const totalRatio = median(
+    pairedRatios(decode.ours.runs.map(endToEndTokensPerSecond), decode.direct.runs.map(endToEndTokensPerSecond)),
+  );
   const tokens = median(decode.ours.runs.map((r) => r.tokens));
 
   console.log('\n(b) KV-cache reuse on the second turn of an improvement cycle (edits-v1, nocturnal_edits)');
@@ -68,10 +84,30 @@ async function main(): Promise<void> {
       formatTable(
         ['measure', 'ours', 'baseline', 'ratio'],
         [
-          [`decode tok/s (median of ${rounds}, ~${tokens} tokens)`, formatNumber(oursDecode), formatNumber(directDecode), formatNumber(decodeRatio, 3)],
-          [`end-to-end tok/s (median of ${rounds})`, formatNumber(oursTotal), formatNumber(directTotal), formatNumber(totalRatio, 3)],
-          ['turn-2 prompt tokens evaluated (reuse vs fresh)', String(evaluatedWith), String(evaluatedWithout), formatNumber(evaluatedWith / evaluatedWithout, 3)],
-          ['turn-2 time to first token ms (reuse vs fresh)', formatNumber(ttftWith, 0), formatNumber(ttftWithout, 0), formatNumber(ttftWith / ttftWithout, 3)],
+          [
+            `decode tok/s (median of ${rounds}, ~${tokens} tokens)`,
+            formatNumber(oursDecode),
+            formatNumber(directDecode),
+            formatNumber(decodeRatio, 3),
+          ],
+          [
+            `end-to-end tok/s (median of ${rounds})`,
+            formatNumber(oursTotal),
+            formatNumber(directTotal),
+            formatNumber(totalRatio, 3),
+          ],
+          [
+            'turn-2 prompt tokens evaluated (reuse vs fresh)',
+            String(evaluatedWith),
+            String(evaluatedWithout),
+            formatNumber(evaluatedWith / evaluatedWithout, 3),
+          ],
+          [
+            'turn-2 time to first token ms (reuse vs fresh)',
+            formatNumber(ttftWith, 0),
+            formatNumber(ttftWithout, 0),
+            formatNumber(ttftWith / ttftWithout, 3),
+          ],
         ],
       ),
   );
@@ -88,17 +124,35 @@ async function main(): Promise<void> {
   const layers = positiveIntFlag(argv, '--layers', 2);
   const threads = positiveIntFlag(argv, '--threads', 1);
   const gpu = gpuFlag(argv);
-  console.log(`\n(c) decode on a CodeLlama-13B-shaped Q4_0 model cut to ${layers} layers (real vocabulary), gpu: ${String(gpu)}, threads: ${threads}`);
+  console.log(
+    `\n(c) decode on a CodeLlama-13B-shaped Q4_0 model cut to ${layers} layers (real vocabulary), gpu: ${String(gpu)}, threads: ${threads}`,
+  );
   const share = await measureBandwidthShare({ layers, threads, gpu, characters: 80, log: (line) => console.log(line) });
-  console.log(`decode ${formatNumber(share.decodeTokensPerSecond, 2)} tok/s is ${formatNumber(share.share * 100, 1)} % of the bound ${formatNumber(share.boundTokensPerSecond, 2)} tok/s.`);
+  console.log(
+    `decode ${formatNumber(share.decodeTokensPerSecond, 2)} tok/s is ${formatNumber(share.share * 100, 1)} % of the bound ${formatNumber(share.boundTokensPerSecond, 2)} tok/s.`,
+  );
 
   publishBenchResult({
     bench: 'llm',
     title: 'LLM layer: decode through the provider, KV reuse, and the memory-bandwidth bound',
     setup: `tiny model, ${rounds} rounds, threads ${config.threads}; 13B shape: ${layers} layers Q4_0, threads ${threads}, gpu ${String(gpu)}; ${availableParallelism()} cores`,
     metrics: [
-      { name: 'decode tok/s, provider vs node-llama-cpp', value: oursDecode, unit: 'tok/s', floor: directDecode, ratio: decodeRatio, goal: `≥ ${decodeGoal}×`, met: decodeRatio >= decodeGoal },
-      { name: 'turn-2 prompt tokens evaluated, reuse vs fresh', value: evaluatedWith, unit: 'tokens', floor: evaluatedWithout, ratio: evaluatedWith / evaluatedWithout },
+      {
+        name: 'decode tok/s, provider vs node-llama-cpp',
+        value: oursDecode,
+        unit: 'tok/s',
+        floor: directDecode,
+        ratio: decodeRatio,
+        goal: `≥ ${decodeGoal}×`,
+        met: decodeRatio >= decodeGoal,
+      },
+      {
+        name: 'turn-2 prompt tokens evaluated, reuse vs fresh',
+        value: evaluatedWith,
+        unit: 'tokens',
+        floor: evaluatedWithout,
+        ratio: evaluatedWith / evaluatedWithout,
+      },
       {
         name: `decode on a 13B shape (${layers} layers) vs the bandwidth bound`,
         value: share.decodeTokensPerSecond,

@@ -28,14 +28,24 @@ async function main(): Promise<void> {
   const threads = positiveIntFlag(argv, '--threads', 1);
   const characters = positiveIntFlag(argv, '--characters', 60);
   const gpu = gpuFlag(argv);
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; gpu: ${String(gpu)}, threads: ${threads}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores; Node ${process.version}; gpu: ${String(gpu)}, threads: ${threads}`,
+  );
   const model = await shapedModel('7b', layers, 'q4_0');
-  console.log(`model: ${model.shape.name} cut to ${layers} layers, Q4_0, vocabulary ${model.vocabSize}; ${(model.bytesPerToken / 1e6).toFixed(1)} MB of weights read per decode step`);
+  console.log(
+    `model: ${model.shape.name} cut to ${layers} layers, Q4_0, vocabulary ${model.vocabSize}; ${(model.bytesPerToken / 1e6).toFixed(1)} MB of weights read per decode step`,
+  );
 
   const bySequences = new Map<number, number[]>(concurrency.map((n) => [n, []]));
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}:`);
-    const runs = await measureShapedDecode(shapedDecodeConfig(model.path, { gpu, threads }), 3, concurrency, characters, (line) => console.log(line));
+    const runs = await measureShapedDecode(
+      shapedDecodeConfig(model.path, { gpu, threads }),
+      3,
+      concurrency,
+      characters,
+      (line) => console.log(line),
+    );
     for (const run of runs) bySequences.get(run.sequences)?.push(aggregateTokensPerSecond(run));
   }
   const single = median(bySequences.get(1) ?? []);
@@ -47,7 +57,12 @@ async function main(): Promise<void> {
     '\n' +
       formatTable(
         ['sequences', 'aggregate tok/s', 'per sequence tok/s', 'vs 1 sequence'],
-        rows.map((r) => [String(r.n), formatNumber(r.value, 2), formatNumber(r.value / r.n, 2), `${formatNumber(r.ratio, 2)}×`]),
+        rows.map((r) => [
+          String(r.n),
+          formatNumber(r.value, 2),
+          formatNumber(r.value / r.n, 2),
+          `${formatNumber(r.ratio, 2)}×`,
+        ]),
       ),
   );
   const three = rows[2];

@@ -18,7 +18,9 @@ const skipped = new Set(['bench:chaos']);
 const errorTailChars = 2000;
 
 function benchScripts(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
   return Object.keys(pkg.scripts ?? {})
     .filter((name) => name.startsWith('bench:') && !skipped.has(name))
     .sort();
@@ -29,10 +31,16 @@ export function selectScripts(all: readonly string[], argv: readonly string[]): 
   const index = argv.indexOf('--only');
   if (index < 0) return [...all];
   const value = argv[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError('--only takes a comma-separated list of bench names, e.g. --only scale,cli');
-  const wanted = value.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => (n.startsWith('bench:') ? n : `bench:${n}`));
+  if (value === undefined || value.startsWith('--'))
+    throw new UsageError('--only takes a comma-separated list of bench names, e.g. --only scale,cli');
+  const wanted = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((n) => (n.startsWith('bench:') ? n : `bench:${n}`));
   const unknown = wanted.filter((n) => !all.includes(n) && !skipped.has(n));
-  if (unknown.length > 0) throw new UsageError(`--only: no such bench script: ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  if (unknown.length > 0)
+    throw new UsageError(`--only: no such bench script: ${unknown.join(', ')} (known: ${all.join(', ')})`);
   return wanted;
 }
 
@@ -51,7 +59,11 @@ function machine(): MachineInfo {
 /** Runs one script, its output passed through; resolves with the exit code and the output's tail. */
 function runScript(script: string, resultsDir: string): Promise<{ code: number; tail: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', script], { cwd: root, env: { ...process.env, BENCH_RESULTS_DIR: resultsDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script], {
+      cwd: root,
+      env: { ...process.env, BENCH_RESULTS_DIR: resultsDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tail = '';
     const keep = (chunk: Buffer, to: NodeJS.WriteStream) => {
       to.write(chunk);
@@ -60,7 +72,9 @@ function runScript(script: string, resultsDir: string): Promise<{ code: number; 
     child.stdout.on('data', (chunk: Buffer) => keep(chunk, process.stdout));
     child.stderr.on('data', (chunk: Buffer) => keep(chunk, process.stderr));
     child.on('error', (error) => resolve({ code: 1, tail: `${tail}\n${error.message}` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? 1, tail: signal ? `${tail}\nkilled by ${signal}` : tail }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? 1, tail: signal ? `${tail}\nkilled by ${signal}` : tail }),
+    );
   });
 }
 
@@ -74,7 +88,8 @@ function readResults(script: string, dir: string): BenchOutcome[] {
       const where = path.join(dir, file);
       try {
         const result = JSON.parse(fs.readFileSync(where, 'utf8')) as BenchResult;
-        if (typeof result.title !== 'string' || !Array.isArray(result.metrics)) throw new Error('it is not a BenchResult (no title or metrics)');
+        if (typeof result.title !== 'string' || !Array.isArray(result.metrics))
+          throw new Error('it is not a BenchResult (no title or metrics)');
         return { kind: 'result', script, result };
       } catch (error) {
         return { kind: 'failed', script, error: `${file}: ${error instanceof Error ? error.message : String(error)}` };
@@ -111,7 +126,9 @@ async function main(): Promise<number> {
   const doc = fs.readFileSync(docPath, 'utf8');
   fs.writeFileSync(docPath, replaceResultsSection(doc, renderResultsSection({ date, machine: info, outcomes })));
   const failed = outcomes.filter((o) => o.kind === 'failed');
-  process.stdout.write(`\nwrote docs/performance.md: ${outcomes.length} outcome(s), ${failed.length} failed${failed.length > 0 ? ` (${failed.map((f) => f.script).join(', ')})` : ''}\n`);
+  process.stdout.write(
+    `\nwrote docs/performance.md: ${outcomes.length} outcome(s), ${failed.length} failed${failed.length > 0 ? ` (${failed.map((f) => f.script).join(', ')})` : ''}\n`,
+  );
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -119,7 +136,9 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.reso
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`npm run bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `npm run bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

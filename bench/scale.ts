@@ -37,7 +37,8 @@ function parseOptions(argv: readonly string[]): Options {
   let rounds = quick ? 3 : 5;
   if (index >= 0) {
     rounds = Number(argv[index + 1]);
-    if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a positive integer, got "${argv[index + 1] ?? ''}"`);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new Error(`--rounds takes a positive integer, got "${argv[index + 1] ?? ''}"`);
   }
   return { sizes: quick ? [500, 2500, 5000] : [1000, 5000, 10000], rounds };
 }
@@ -57,33 +58,106 @@ function fill(engine: Engine, attempts: number): string {
   const store = engine.store;
   const t0 = Date.parse('2026-11-01T22:00:00Z');
   const at = (i: number) => new Date(t0 + i * 1000);
-  const ws = store.workspaces.add({ name: 'app', path: '/repos/app', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'npm test' } }, at(0));
+  const ws = store.workspaces.add(
+    {
+      name: 'app',
+      path: '/repos/app',
+      baseBranch: 'main',
+      targetBranch: 'nocturnal/integration',
+      checks: { test: 'npm test' },
+    },
+    at(0),
+  );
   // A few past nights before the one the report reads, as a real home has.
-  for (let n = 0; n < 5; n++) store.sessions.end(store.sessions.start({ trigger: 'night', settings: {} }, at(n)).id, 'completed', 'the queue is empty', at(n + 1));
+  for (let n = 0; n < 5; n++)
+    store.sessions.end(
+      store.sessions.start({ trigger: 'night', settings: {} }, at(n)).id,
+      'completed',
+      'the queue is empty',
+      at(n + 1),
+    );
   const session = store.sessions.start({ trigger: 'night', settings: { sandbox: 'on' } }, at(10));
   const priorities = ['low', 'medium', 'high', 'critical'] as const;
   const outcomes = ['merged', 'review', 'rejected', 'failed'] as const;
   store.db.transaction(() => {
     for (let i = 0; i < attempts / 2; i++) {
       const task = store.tasks.add(
-        { workspaceId: ws.id, title: `task ${i}: fix the parser's edge case`, description: 'a description of what to change', criteria: ['tests pass'], priority: priorities[i % 4] ?? 'low', executor: 'direct', files: ['src/a.ts'] },
+        {
+          workspaceId: ws.id,
+          title: `task ${i}: fix the parser's edge case`,
+          description: 'a description of what to change',
+          criteria: ['tests pass'],
+          priority: priorities[i % 4] ?? 'low',
+          executor: 'direct',
+          files: ['src/a.ts'],
+        },
         at(20 + i),
       );
       for (let n = 0; n < 2; n++) {
-        const attempt = store.attempts.start({ taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, at(20 + i));
+        const attempt = store.attempts.start(
+          { taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+          at(20 + i),
+        );
         const status = outcomes[(i + n) % 4] ?? 'failed';
         store.attempts.transition(attempt.id, status === 'merged' ? 'review' : status, at(21 + i), {
           score: 0.8,
           reasons: ['checks passed', 'diff is small'],
           diff: { files: 2, insertions: 10, deletions: 3, paths: ['src/a.ts', 'src/a.test.ts'] },
-          checksAfter: [{ name: 'test', command: 'npm test', passed: true, exitCode: 0, timedOut: false, durationMs: 900, output: 'ok', tests: { runner: 'vitest', passed: 10, failed: 0, skipped: 0 } }],
+          checksAfter: [
+            {
+              name: 'test',
+              command: 'npm test',
+              passed: true,
+              exitCode: 0,
+              timedOut: false,
+              durationMs: 900,
+              output: 'ok',
+              tests: { runner: 'vitest', passed: 10, failed: 0, skipped: 0 },
+            },
+          ],
           cycles: 2,
         });
         for (let c = 0; c < 3; c++) {
-          store.usage.record({ sessionId: session.id, taskId: task.id, attemptId: attempt.id, provider: 'llama', model: 'm.gguf', promptTokens: 1500, completionTokens: 300, cachedTokens: 800, durationMs: 9000, costUsd: 0, energyWh: 0.2, free: true }, at(21 + i));
+          store.usage.record(
+            {
+              sessionId: session.id,
+              taskId: task.id,
+              attemptId: attempt.id,
+              provider: 'llama',
+              model: 'm.gguf',
+              promptTokens: 1500,
+              completionTokens: 300,
+              cachedTokens: 800,
+              durationMs: 9000,
+              costUsd: 0,
+              energyWh: 0.2,
+              free: true,
+            },
+            at(21 + i),
+          );
         }
-        store.events.append({ sessionId: session.id, taskId: task.id, attemptId: null, type: 'task-started', message: `started "${task.title}"`, data: null }, at(20 + i));
-        store.events.append({ sessionId: session.id, taskId: task.id, attemptId: null, type: `task-${status}`, message: `"${task.title}": ${status}`, data: { attemptId: attempt.id, score: 0.8 } }, at(21 + i));
+        store.events.append(
+          {
+            sessionId: session.id,
+            taskId: task.id,
+            attemptId: null,
+            type: 'task-started',
+            message: `started "${task.title}"`,
+            data: null,
+          },
+          at(20 + i),
+        );
+        store.events.append(
+          {
+            sessionId: session.id,
+            taskId: task.id,
+            attemptId: null,
+            type: `task-${status}`,
+            message: `"${task.title}": ${status}`,
+            data: { attemptId: attempt.id, score: 0.8 },
+          },
+          at(21 + i),
+        );
       }
       // One task in ten is still waiting in the queue (the next-task pick and `status` count it).
       if (i % 10 !== 0) store.tasks.transition(task.id, 'running', at(22 + i));
@@ -98,10 +172,16 @@ function floorQueries(db: Database.Database, sessionId: string): Record<Operatio
   const report = [
     prepared('SELECT * FROM sessions WHERE id = ?'),
     prepared('SELECT * FROM events WHERE session_id = ? ORDER BY id'),
-    prepared('SELECT t.id, t.title, t.status, w.name AS workspace FROM tasks t JOIN workspaces w ON w.id = t.workspace_id WHERE t.id IN (SELECT task_id FROM attempts WHERE session_id = ?)'),
-    prepared('SELECT attempt_id, SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens) FROM usage WHERE attempt_id IN (SELECT id FROM attempts WHERE session_id = ?) GROUP BY attempt_id'),
+    prepared(
+      'SELECT t.id, t.title, t.status, w.name AS workspace FROM tasks t JOIN workspaces w ON w.id = t.workspace_id WHERE t.id IN (SELECT task_id FROM attempts WHERE session_id = ?)',
+    ),
+    prepared(
+      'SELECT attempt_id, SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens) FROM usage WHERE attempt_id IN (SELECT id FROM attempts WHERE session_id = ?) GROUP BY attempt_id',
+    ),
     prepared('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'),
-    prepared('SELECT COUNT(*), SUM(free), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(cost_usd), SUM(energy_wh) FROM usage WHERE session_id = ?'),
+    prepared(
+      'SELECT COUNT(*), SUM(free), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(cost_usd), SUM(energy_wh) FROM usage WHERE session_id = ?',
+    ),
   ];
   const status = [
     prepared('SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 20'),
@@ -109,16 +189,22 @@ function floorQueries(db: Database.Database, sessionId: string): Record<Operatio
     prepared(`SELECT COUNT(*) AS n FROM attempts WHERE status = 'review'`),
     prepared('SELECT * FROM workspaces ORDER BY name'),
     // The night plan's reads (queue heads, the latest finished attempts, the model's latest calls).
-    prepared(`SELECT t.id, t.title, t.priority, t.executor, t.workspace_id, t.created_at FROM tasks t WHERE t.status = 'queued' ORDER BY (${queueRankSql.replaceAll('priority', 't.priority')}), t.created_at, t.id`),
+    prepared(
+      `SELECT t.id, t.title, t.priority, t.executor, t.workspace_id, t.created_at FROM tasks t WHERE t.status = 'queued' ORDER BY (${queueRankSql.replaceAll('priority', 't.priority')}), t.created_at, t.id`,
+    ),
     prepared(
       `SELECT t.workspace_id, t.executor, a.cycles, CAST(ROUND((julianday(a.ended_at) - julianday(a.started_at)) * 86400000) AS INTEGER),
          COALESCE((SELECT SUM(u.completion_tokens) FROM usage u WHERE u.attempt_id = a.id), 0), COALESCE((SELECT SUM(u.duration_ms) FROM usage u WHERE u.attempt_id = a.id), 0)
        FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE a.ended_at IS NOT NULL AND a.status NOT IN ('running', 'interrupted') ORDER BY a.started_at DESC LIMIT 200`,
     ),
-    prepared(`SELECT completion_tokens, duration_ms FROM usage WHERE model = 'codellama-13b-instruct' ORDER BY id DESC LIMIT 50`),
+    prepared(
+      `SELECT completion_tokens, duration_ms FROM usage WHERE model = 'codellama-13b-instruct' ORDER BY id DESC LIMIT 50`,
+    ),
   ];
   const taskList = [
-    prepared('SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id ORDER BY t.created_at, t.id'),
+    prepared(
+      'SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id ORDER BY t.created_at, t.id',
+    ),
     prepared('SELECT * FROM attempts WHERE task_id IN (SELECT t.id FROM tasks t) ORDER BY task_id, number'),
   ];
   return {
@@ -165,7 +251,12 @@ function measure(attempts: number, rounds: number): Measured {
         status: () => void engine.status(),
         'task list': () => void engine.tasks.list({}),
       };
-      const result = { attempts, fillMs, engine: {} as Record<Operation, Timing>, floor: {} as Record<Operation, Timing> };
+      const result = {
+        attempts,
+        fillMs,
+        engine: {} as Record<Operation, Timing>,
+        floor: {} as Record<Operation, Timing>,
+      };
       for (const op of operations) {
         result.engine[op] = time(engineOps[op], rounds);
         result.floor[op] = time(floor[op], rounds);
@@ -181,7 +272,12 @@ function measure(attempts: number, rounds: number): Measured {
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
+  console.log(
+    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; Node ${process.version}`,
+  );
   const results: Measured[] = [];
   for (const size of options.sizes) {
     const measured = measure(size, options.rounds);
@@ -205,8 +301,17 @@ function main(): void {
     rows,
   };
   const growth = (m: Measured, op: Operation, side: 'engine' | 'floor') => large[side][op].cpu / m[side][op].cpu;
-  const growthRows = operations.map((op) => [op, `${formatNumber(growth(small, op, 'engine'), 1)}×`, `${formatNumber(growth(small, op, 'floor'), 1)}×`, `${large.attempts / small.attempts}×`]);
-  const growthTable = { title: `Growth of CPU time from ${small.attempts} to ${large.attempts} attempts (linear = ${large.attempts / small.attempts}×)`, header: ['call', 'engine', 'floor', 'rows'], rows: growthRows };
+  const growthRows = operations.map((op) => [
+    op,
+    `${formatNumber(growth(small, op, 'engine'), 1)}×`,
+    `${formatNumber(growth(small, op, 'floor'), 1)}×`,
+    `${large.attempts / small.attempts}×`,
+  ]);
+  const growthTable = {
+    title: `Growth of CPU time from ${small.attempts} to ${large.attempts} attempts (linear = ${large.attempts / small.attempts}×)`,
+    header: ['call', 'engine', 'floor', 'rows'],
+    rows: growthRows,
+  };
   console.log(`\n${timesTable.title}\n${formatTable(timesTable.header, timesTable.rows)}`);
   console.log(`\n${growthTable.title}\n${formatTable(growthTable.header, growthTable.rows)}`);
 

@@ -18,19 +18,39 @@ export interface ShapedDecodeRun {
 }
 
 export function shapedDecodeConfig(modelPath: string, options: { gpu: LlmConfig['gpu']; threads: number }): LlmConfig {
-  return { ...defaultConfig().llm, provider: 'llama', model_path: modelPath, gpu: options.gpu, threads: options.threads, context_size: 1024, temperature: 0.8, max_retries: 0 };
+  return {
+    ...defaultConfig().llm,
+    provider: 'llama',
+    model_path: modelPath,
+    gpu: options.gpu,
+    threads: options.threads,
+    context_size: 1024,
+    temperature: 0.8,
+    max_retries: 0,
+  };
 }
 
 function textSchema(characters: number): StructuredSchema<{ text: string }> {
   return {
     name: 'nocturnal_bench_text',
-    jsonSchema: { type: 'object', properties: { text: { type: 'string', minLength: characters, maxLength: characters } }, required: ['text'], additionalProperties: false },
+    jsonSchema: {
+      type: 'object',
+      properties: { text: { type: 'string', minLength: characters, maxLength: characters } },
+      required: ['text'],
+      additionalProperties: false,
+    },
     parse: z.object({ text: z.string() }),
   };
 }
 
 /** Starts a provider with `maxSequences` sequences; runs rounds at each requested concurrency. */
-export async function measureShapedDecode(config: LlmConfig, maxSequences: number, concurrency: readonly number[], characters: number, log: (line: string) => void): Promise<ShapedDecodeRun[]> {
+export async function measureShapedDecode(
+  config: LlmConfig,
+  maxSequences: number,
+  concurrency: readonly number[],
+  characters: number,
+  log: (line: string) => void,
+): Promise<ShapedDecodeRun[]> {
   const provider = new LlamaProvider({ config, log: silentLogger(), sequences: maxSequences });
   const schema = textSchema(characters);
   try {
@@ -42,7 +62,12 @@ export async function measureShapedDecode(config: LlmConfig, maxSequences: numbe
           { role: 'user', content: `Describe change number ${seed} to the repository in plain words.` },
         ],
         schema,
-        options: { maxTokens: characters * 2 + 64, temperature: config.temperature, seed, onTextChunk: () => (firstText.at ??= performance.now()) },
+        options: {
+          maxTokens: characters * 2 + 64,
+          temperature: config.temperature,
+          seed,
+          onTextChunk: () => (firstText.at ??= performance.now()),
+        },
       });
       return result.usage.completionTokens;
     };
@@ -51,10 +76,15 @@ export async function measureShapedDecode(config: LlmConfig, maxSequences: numbe
     for (const n of concurrency) {
       const firstText: { at?: number } = {};
       const started = performance.now();
-      const tokens = (await Promise.all(Array.from({ length: n }, (_, i) => call(100 * n + i, firstText)))).reduce((a, b) => a + b, 0);
+      const tokens = (await Promise.all(Array.from({ length: n }, (_, i) => call(100 * n + i, firstText)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
       const decodeMs = performance.now() - (firstText.at ?? started);
       runs.push({ sequences: n, tokens, decodeMs });
-      log(`  ${n} sequence(s): ${tokens} tokens in ${(decodeMs / 1000).toFixed(2)} s → ${((tokens / decodeMs) * 1000).toFixed(2)} tok/s aggregate`);
+      log(
+        `  ${n} sequence(s): ${tokens} tokens in ${(decodeMs / 1000).toFixed(2)} s → ${((tokens / decodeMs) * 1000).toFixed(2)} tok/s aggregate`,
+      );
     }
     return runs;
   } finally {

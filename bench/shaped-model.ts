@@ -28,9 +28,17 @@ export async function shapedModel(preset: PresetId, layers: number, type: Tensor
     await mkdir(cacheDir, { recursive: true });
     const started = Date.now();
     const info = await writeShapedGguf(path, { shape: modelShapes[preset], type, layers, vocab: 'real' });
-    console.log(`  generated ${path} (${(info.bytes / 1e6).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `  generated ${path} (${(info.bytes / 1e6).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
-  return { path, shape, type, vocabSize: shape.vocabSize, bytesPerToken: weightBytesPerToken(shape, shape.vocabSize, type) };
+  return {
+    path,
+    shape,
+    type,
+    vocabSize: shape.vocabSize,
+    bytesPerToken: weightBytesPerToken(shape, shape.vocabSize, type),
+  };
 }
 
 /** `--name value` from argv, or the fallback. */

@@ -40,7 +40,9 @@ test.describe('desktop app', () => {
         cwd: repoRoot,
         // Chromium refuses its own sandbox as root (CI containers) unless told.
         args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '.', '--open-window'],
-        env: Object.fromEntries(Object.entries(night.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+        env: Object.fromEntries(
+          Object.entries(night.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
       });
       try {
         const window = await app.firstWindow();
@@ -59,7 +61,7 @@ test.describe('desktop app', () => {
     });
   });
 
-  test.describe('tray and notifications (through the e2e hooks: native menus and notifications are out of Playwright\'s reach)', () => {
+  test.describe("tray and notifications (through the e2e hooks: native menus and notifications are out of Playwright's reach)", () => {
     let fixture: CliNightFixture | undefined;
     let home: string;
     test.beforeEach(() => {
@@ -83,10 +85,23 @@ test.describe('desktop app', () => {
     const hooks = (app: ElectronApplication) => ({
       trayView: () => app.evaluate(() => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.trayView()),
       clickTray: (id: string, checked?: boolean) =>
-        app.evaluate((_electron, [item, value]) => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.clickTray(item as never, value as boolean | undefined), [id, checked] as const),
-      notifications: () => app.evaluate(() => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.notifications()),
-      clickNotification: (index: number) => app.evaluate((_electron, i) => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.clickNotification(i), index),
-      windowUrls: () => app.evaluate(() => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.windowUrls()),
+        app.evaluate(
+          (_electron, [item, value]) =>
+            (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.clickTray(
+              item as never,
+              value as boolean | undefined,
+            ),
+          [id, checked] as const,
+        ),
+      notifications: () =>
+        app.evaluate(() => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.notifications()),
+      clickNotification: (index: number) =>
+        app.evaluate(
+          (_electron, i) => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.clickNotification(i),
+          index,
+        ),
+      windowUrls: () =>
+        app.evaluate(() => (globalThis as unknown as { nocturnalE2e: E2eHooks }).nocturnalE2e.windowUrls()),
     });
 
     test('tray state follows night mode, and the tray toggle writes config.yaml', async () => {
@@ -97,7 +112,9 @@ test.describe('desktop app', () => {
         await expect.poll(async () => (await h.trayView()).state).toBe('armed');
         await h.clickTray('night-mode', false);
         await expect.poll(async () => (await h.trayView()).state).toBe('day');
-        expect(fs.readFileSync(path.join(home, 'config.yaml'), 'utf8')).toBe('# mine\nscheduler:\n  night_mode: false\n');
+        expect(fs.readFileSync(path.join(home, 'config.yaml'), 'utf8')).toBe(
+          '# mine\nscheduler:\n  night_mode: false\n',
+        );
       } finally {
         await app.close();
       }
@@ -110,7 +127,9 @@ test.describe('desktop app', () => {
         respond: (schema, prompt) =>
           schema === 'nocturnal_edits'
             ? prompt.includes('return a - b;')
-              ? editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' }])
+              ? editsReply([
+                  { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' },
+                ])
               : editsReply([])
             : reviewReply(0.2, 'revise', ['no test covers the fix']),
         env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0', NOCTURNAL_SCHEDULER_NIGHT_MODE: 'false' },
@@ -126,7 +145,9 @@ test.describe('desktop app', () => {
         await expect.poll(async () => (await h.trayView()).state, { timeout: 90_000 }).toBe('attention');
         const view = await h.trayView();
         expect(view.waiting).toBe(1);
-        await expect.poll(async () => (await h.notifications()).map((n) => n.title)).toEqual(['1 change waiting for review']);
+        await expect
+          .poll(async () => (await h.notifications()).map((n) => n.title))
+          .toEqual(['1 change waiting for review']);
         await h.clickNotification(0);
         await expect.poll(async () => (await h.windowUrls()).join()).toContain(`#/report/${view.reportSessionId}`);
       } finally {

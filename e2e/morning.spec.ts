@@ -25,14 +25,20 @@ test.describe('the morning, in the browser against nocturnal serve', () => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
     page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url().replace(/token=[^&]+/, 'token=…')}`);
+      if (response.status() >= 400)
+        problems.push(
+          `HTTP ${response.status()}: ${response.request().method()} ${response.url().replace(/token=[^&]+/, 'token=…')}`,
+        );
     });
 
     await page.goto(night.url);
     await morningFlow(page, night, { screenshots: true });
     // The one refusal the flow provokes on purpose (a threshold of 2 in Settings) answers 400, and the
     // browser logs that response; anything else is a problem.
-    const provoked = ['HTTP 400: POST /api/config:set', 'console error: Failed to load resource: the server responded with a status of 400 (Bad Request)'];
+    const provoked = [
+      'HTTP 400: POST /api/config:set',
+      'console error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ];
     expect(problems.map((p) => p.replace(/http:\/\/127\.0\.0\.1:\d+/, '')).sort()).toEqual(provoked.sort());
   });
 });

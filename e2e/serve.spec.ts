@@ -17,7 +17,8 @@ import { expect, repoRoot, test } from './support/fixtures';
 import { middayTimeZone } from './support/midday-zone';
 
 const buggyMath = 'function add(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add };\n';
-const mathTest = "const assert = require('node:assert');\nconst { add } = require('./math.js');\nassert.strictEqual(add(2, 3), 5);\n";
+const mathTest =
+  "const assert = require('node:assert');\nconst { add } = require('./math.js');\nassert.strictEqual(add(2, 3), 5);\n";
 
 /** What the page's recorder keeps (the spec type-checks without the DOM library, hence these shapes). */
 interface Seen {
@@ -26,7 +27,9 @@ interface Seen {
 }
 interface PageGlobals {
   seen: Seen[];
-  EventSource: new (url: string) => { addEventListener(type: string, listener: (message: { data: string }) => void): void };
+  EventSource: new (url: string) => {
+    addEventListener(type: string, listener: (message: { data: string }) => void): void;
+  };
 }
 
 interface Served {
@@ -47,7 +50,10 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   home = await createTempDir('nocturnal-e2e-home-');
   repo = await createTempRepo({ files: { 'math.js': buggyMath, 'test.js': mathTest } });
-  model = await startLoopbackOpenAiServer({ models: ['test-model'], responder: (request) => fixOperatorModel({ file: 'math.js', reviewScore: 0.2 })(request.body) });
+  model = await startLoopbackOpenAiServer({
+    models: ['test-model'],
+    responder: (request) => fixOperatorModel({ file: 'math.js', reviewScore: 0.2 })(request.body),
+  });
   served = await startServe(home.path, {
     NOCTURNAL_LLM_PROVIDER: 'openai',
     NOCTURNAL_LLM_API_URL: model.url,
@@ -72,16 +78,23 @@ test.afterAll(async () => {
 });
 
 async function startServe(homePath: string, env: NodeJS.ProcessEnv): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', homePath, 'serve', '--port', '0'], {
-    cwd: repoRoot,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', homePath, 'serve', '--port', '0'],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nocturnal serve printed no address within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`nocturnal serve printed no address within 90 s:\n${output}`)),
+      90_000,
+    );
     const look = () => {
       const line = output.split('\n').find((l) => l.includes('http://'));
       if (line) {
@@ -106,7 +119,10 @@ async function stopServe(server: Served): Promise<void> {
 }
 
 async function call<T = unknown>(request: APIRequestContext, channel: string, payload: unknown): Promise<T> {
-  const response = await request.post(`${served.origin}/api/${channel}`, { data: payload as object, headers: { authorization: `Bearer ${served.token}` } });
+  const response = await request.post(`${served.origin}/api/${channel}`, {
+    data: payload as object,
+    headers: { authorization: `Bearer ${served.token}` },
+  });
   const body = (await response.json()) as { data?: T; error?: { type: string; message: string } };
   if (body.error) throw new Error(`${channel}: ${body.error.type}: ${body.error.message}`);
   expect(response.status()).toBe(200);
@@ -117,14 +133,22 @@ test('refuses calls without the token, and bad payloads by field', async ({ requ
   const noToken = await request.post(`${served.origin}/api/status:get`, { data: {} });
   expect(noToken.status()).toBe(401);
   expect(await noToken.json()).toEqual({ error: { type: 'forbidden', message: expect.stringContaining('token') } });
-  const wrongToken = await request.post(`${served.origin}/api/status:get`, { data: {}, headers: { authorization: 'Bearer not-the-token' } });
+  const wrongToken = await request.post(`${served.origin}/api/status:get`, {
+    data: {},
+    headers: { authorization: 'Bearer not-the-token' },
+  });
   expect(wrongToken.status()).toBe(401);
   expect((await request.get(`${served.origin}/api/events`)).status()).toBe(401);
 
   const auth = { authorization: `Bearer ${served.token}` };
-  const badPriority = await request.post(`${served.origin}/api/tasks:add`, { data: { workspace: 'calc', title: 'x', priority: 'urgent' }, headers: auth });
+  const badPriority = await request.post(`${served.origin}/api/tasks:add`, {
+    data: { workspace: 'calc', title: 'x', priority: 'urgent' },
+    headers: auth,
+  });
   expect(badPriority.status()).toBe(400);
-  expect(await badPriority.json()).toEqual({ error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) } });
+  expect(await badPriority.json()).toEqual({
+    error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) },
+  });
   const noPath = await request.post(`${served.origin}/api/workspaces:add`, { data: { name: 'calc' }, headers: auth });
   expect(await noPath.json()).toEqual({ error: { type: 'validation', message: expect.stringContaining('path: ') } });
   const unknown = await request.post(`${served.origin}/api/shell:exec`, { data: {}, headers: auth });
@@ -147,34 +171,62 @@ test('a night over the HTTP API: queue, run, watch, review, approve', async ({ p
     globals.seen = [];
     const source = new globals.EventSource(`/api/events?token=${token}`);
     for (const event of ['session:progress', 'task:changed', 'review:changed', 'status:changed']) {
-      source.addEventListener(event, (message) => globals.seen.push({ event, data: JSON.parse(message.data) as Record<string, unknown> }));
+      source.addEventListener(event, (message) =>
+        globals.seen.push({ event, data: JSON.parse(message.data) as Record<string, unknown> }),
+      );
     }
   }, served.token);
 
-  const workspace = await call<{ name: string; path: string }>(request, 'workspaces:add', { path: repo.path, name: 'calc', test: 'node test.js' });
+  const workspace = await call<{ name: string; path: string }>(request, 'workspaces:add', {
+    path: repo.path,
+    name: 'calc',
+    test: 'node test.js',
+  });
   expect(workspace.name).toBe('calc');
-  const task = await call<{ id: string; status: string; attempts: unknown[] }>(request, 'tasks:add', { workspace: 'calc', title: 'Fix add()', criteria: ['add(2, 3) returns 5'], files: ['math.js'] });
+  const task = await call<{ id: string; status: string; attempts: unknown[] }>(request, 'tasks:add', {
+    workspace: 'calc',
+    title: 'Fix add()',
+    criteria: ['add(2, 3) returns 5'],
+    files: ['math.js'],
+  });
   expect(task).toMatchObject({ status: 'queued', attempts: [] });
 
   const started = await call<{ session: { id: string; status: string } }>(request, 'session:start', { maxTasks: 1 });
   expect(started.session.status).toBe('running');
 
   const ended = await page.waitForFunction(
-    () => (globalThis as unknown as PageGlobals).seen.find((e) => e.event === 'session:progress' && e.data['type'] === 'session-ended')?.data ?? null,
+    () =>
+      (globalThis as unknown as PageGlobals).seen.find(
+        (e) => e.event === 'session:progress' && e.data['type'] === 'session-ended',
+      )?.data ?? null,
     undefined,
     { timeout: 240_000, polling: 500 },
   );
-  expect(await ended.jsonValue()).toMatchObject({ type: 'session-ended', session: { id: started.session.id, status: 'completed', stats: { tasksDone: 1, review: 1 } } });
+  expect(await ended.jsonValue()).toMatchObject({
+    type: 'session-ended',
+    session: { id: started.session.id, status: 'completed', stats: { tasksDone: 1, review: 1 } },
+  });
   const seen = await page.evaluate(() => (globalThis as unknown as PageGlobals).seen);
   const progress = seen.filter((e) => e.event === 'session:progress').map((e) => e.data);
-  expect(progress.map((p) => p['type']).filter((t) => t !== 'attempt')).toEqual(['session-started', 'task-started', 'task-finished', 'session-ended']);
+  expect(progress.map((p) => p['type']).filter((t) => t !== 'attempt')).toEqual([
+    'session-started',
+    'task-started',
+    'task-finished',
+    'session-ended',
+  ]);
   const stages = progress.filter((p) => p['type'] === 'attempt').map((p) => (p['progress'] as { stage: string }).stage);
   expect(stages).toEqual(expect.arrayContaining(['prepare', 'baseline', 'generate', 'check', 'review', 'score']));
   expect(progress.find((p) => p['type'] === 'task-finished')).toMatchObject({ taskId: task.id, status: 'review' });
-  expect(seen.filter((e) => e.event === 'task:changed').map((e) => (e.data['task'] as { status: string }).status)).toEqual(expect.arrayContaining(['running', 'review']));
+  expect(
+    seen.filter((e) => e.event === 'task:changed').map((e) => (e.data['task'] as { status: string }).status),
+  ).toEqual(expect.arrayContaining(['running', 'review']));
   expect(seen.find((e) => e.event === 'review:changed')?.data).toMatchObject({ items: [{ taskId: task.id }] });
 
-  const waiting = await call<{ attemptId: string; taskId: string; branch: string; score: number; decision: string }[]>(request, 'review:list', {});
+  const waiting = await call<{ attemptId: string; taskId: string; branch: string; score: number; decision: string }[]>(
+    request,
+    'review:list',
+    {},
+  );
   expect(waiting).toHaveLength(1);
   const item = waiting[0];
   if (!item) throw new Error('nothing waiting');
@@ -192,12 +244,35 @@ test('a night over the HTTP API: queue, run, watch, review, approve', async ({ p
     { kind: 'remove', text: '  return a - b;', oldLine: 2, newLine: null },
     { kind: 'add', text: '  return a + b;', oldLine: null, newLine: 2 },
   ]);
-  expect(detail.checks).toEqual([expect.objectContaining({ name: 'test', command: 'node test.js', change: 'fixed', before: expect.objectContaining({ passed: false }), after: expect.objectContaining({ passed: true }) })]);
+  expect(detail.checks).toEqual([
+    expect.objectContaining({
+      name: 'test',
+      command: 'node test.js',
+      change: 'fixed',
+      before: expect.objectContaining({ passed: false }),
+      after: expect.objectContaining({ passed: true }),
+    }),
+  ]);
   // A review below one half is no evidence the task is done: the change waits for a person (issue 11).
-  expect(detail.scoreBreakdown).toMatchObject({ checks: 1, review: 0.2, gates: ['no evidence the task is done: the review scored 0.2 (below 0.5)'], total: item.score });
-  expect(detail.review).toEqual({ score: 0.2, verdict: 'revise', issues: ['the fix is right but no test covers it'], model: 'test-model', createdAt: expect.any(String) });
+  expect(detail.scoreBreakdown).toMatchObject({
+    checks: 1,
+    review: 0.2,
+    gates: ['no evidence the task is done: the review scored 0.2 (below 0.5)'],
+    total: item.score,
+  });
+  expect(detail.review).toEqual({
+    score: 0.2,
+    verdict: 'revise',
+    issues: ['the fix is right but no test covers it'],
+    model: 'test-model',
+    createdAt: expect.any(String),
+  });
 
-  const approved = await call<{ attempt: { status: string; mergedCommit: string }; note: string }>(request, 'review:approve', { attemptId: item.attemptId });
+  const approved = await call<{ attempt: { status: string; mergedCommit: string }; note: string }>(
+    request,
+    'review:approve',
+    { attemptId: item.attemptId },
+  );
   expect(approved.attempt.status).toBe('merged');
   expect(await repo.git('show', 'nocturnal/integration:math.js')).toContain('return a + b;');
   // The user's own branch is untouched.
@@ -205,7 +280,18 @@ test('a night over the HTTP API: queue, run, watch, review, approve', async ({ p
   expect(fs.readFileSync(path.join(repo.path, 'math.js'), 'utf8')).toBe(buggyMath);
   expect(await call(request, 'review:list', {})).toEqual([]);
   expect(await call<{ status: string }>(request, 'tasks:get', { id: task.id })).toMatchObject({ status: 'merged' });
-  await expect.poll(() => page.evaluate(() => ((globalThis as unknown as PageGlobals).seen.filter((e) => e.event === 'review:changed').at(-1)?.data['items'] as unknown[] | undefined)?.length)).toBe(0);
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (
+            (globalThis as unknown as PageGlobals).seen.filter((e) => e.event === 'review:changed').at(-1)?.data[
+              'items'
+            ] as unknown[] | undefined
+          )?.length,
+      ),
+    )
+    .toBe(0);
 
   // The window's own switch goes through the same API and the one config writer.
   await status.getByRole('button', { name: 'Disarm night mode' }).click();

@@ -17,7 +17,8 @@ test.describe('renderer shell without the desktop bridge', () => {
 
     // No engine, no data: the views are not drawn with invented content, only the notice says why.
     const nav = page.getByRole('navigation', { name: 'Views' });
-    for (const view of ['Morning report', 'Task queue', 'Workspaces', 'Models', 'Settings']) await expect(nav.getByRole('link', { name: view })).toBeVisible();
+    for (const view of ['Morning report', 'Task queue', 'Workspaces', 'Models', 'Settings'])
+      await expect(nav.getByRole('link', { name: view })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'Morning report' })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByRole('button', { name: 'Run now' })).toHaveCount(0);
     await nav.getByRole('link', { name: 'Task queue' }).click();

@@ -22,7 +22,8 @@ beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-pack-'));
   project = path.join(scratch, 'project');
   fs.mkdirSync(path.join(project, 'bin'), { recursive: true });
-  for (const file of ['package.json', 'README.md', 'bin/nocturnal.js']) fs.copyFileSync(path.join(root, file), path.join(project, file));
+  for (const file of ['package.json', 'README.md', 'bin/nocturnal.js'])
+    fs.copyFileSync(path.join(root, file), path.join(project, file));
   // The bundle resolves its externals (better-sqlite3, node-llama-cpp) from node_modules.
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'));
   metafile = await buildCli(path.join(project, 'out/cli'));
@@ -65,7 +66,8 @@ function staticInputs(entry: string): Set<string> {
     seen.add(file);
     const output = metafile.outputs[file];
     for (const input of Object.keys(output?.inputs ?? {})) inputs.add(input.replace(/^(\.\.\/)+main\//, ''));
-    for (const imported of output?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    for (const imported of output?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
   visit(entry);
   return inputs;
@@ -74,18 +76,33 @@ function staticInputs(entry: string): Set<string> {
 describe('the bundled CLI', () => {
   it('loads no model runtime, OpenAI client, system probe or server for `status` and `task list`', () => {
     // What those commands load: the entry, the engine, the engine API and the channel call.
-    const loaded = ['src-main/cli/entry.ts', 'src-main/engine/engine.ts', 'src-main/engine/api/create-engine-api.ts', 'src-main/engine/api/call-channel.ts'].map(outputOf);
+    const loaded = [
+      'src-main/cli/entry.ts',
+      'src-main/engine/engine.ts',
+      'src-main/engine/api/create-engine-api.ts',
+      'src-main/engine/api/call-channel.ts',
+    ].map(outputOf);
     const externals = new Set(loaded.flatMap((file) => [...staticExternals(file)]));
     const inputs = new Set(loaded.flatMap((file) => [...staticInputs(file)]));
-    expect([...externals].filter((name) => !name.startsWith('node:') && !/^[a-z_]+$/.test(name))).toEqual(['better-sqlite3']);
-    const heavy = [...inputs].filter((file) => /node_modules\/(openai|systeminformation|node-llama-cpp)\/|src-main\/server\/|src-main\/engine\/llm\/(llama|openai)-provider/.test(file));
+    expect([...externals].filter((name) => !name.startsWith('node:') && !/^[a-z_]+$/.test(name))).toEqual([
+      'better-sqlite3',
+    ]);
+    const heavy = [...inputs].filter((file) =>
+      /node_modules\/(openai|systeminformation|node-llama-cpp)\/|src-main\/server\/|src-main\/engine\/llm\/(llama|openai)-provider/.test(
+        file,
+      ),
+    );
     expect(heavy).toEqual([]);
   });
 
   it('reads memory and power through systeminformation when bundled (a CommonJS module imported on demand)', async () => {
     // The bundle's namespace for a CommonJS module has no named exports: `run` once warned "mem is not a function".
     const outdir = path.join(project, 'out/sampler');
-    await build({ ...cliBuildOptions(outdir), entryPoints: { sampler: 'src-main/engine/safety/resources/system-sampler.ts' }, metafile: false });
+    await build({
+      ...cliBuildOptions(outdir),
+      entryPoints: { sampler: 'src-main/engine/safety/resources/system-sampler.ts' },
+      metafile: false,
+    });
     const { createSystemSampler } = (await import(path.join(outdir, 'sampler.js'))) as typeof SamplerModule;
     const sampler = createSystemSampler();
     const memory = await sampler.memoryPercent();
@@ -95,7 +112,9 @@ describe('the bundled CLI', () => {
   });
 
   it('keeps only the English messages of zod', () => {
-    const zodLocales = Object.keys(metafile.inputs).filter((file) => !file.startsWith('zod-locales:') && /node_modules\/zod\/.*\/locales\/[a-z-]+\.js$/i.test(file));
+    const zodLocales = Object.keys(metafile.inputs).filter(
+      (file) => !file.startsWith('zod-locales:') && /node_modules\/zod\/.*\/locales\/[a-z-]+\.js$/i.test(file),
+    );
     expect(zodLocales.map((file) => path.basename(file))).toEqual(['en.js']);
   });
 });
@@ -105,7 +124,11 @@ describe('npm pack → the installed `nocturnal`', () => {
   let packed: string[];
 
   beforeAll(() => {
-    const pack = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    const pack = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const [report] = JSON.parse(pack) as { filename: string; files: { path: string }[] }[];
     if (!report) throw new Error(`npm pack reported nothing: ${pack}`);
     packed = report.files.map((file) => file.path);
@@ -122,7 +145,12 @@ describe('npm pack → the installed `nocturnal`', () => {
     fs.symlinkSync('../lib/node_modules/nocturnal-agent/bin/nocturnal.js', path.join(prefix, 'bin/nocturnal'));
   }, 180_000);
 
-  const nocturnal = (...argv: string[]) => spawnSync(path.join(prefix, 'bin/nocturnal'), argv, { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+  const nocturnal = (...argv: string[]) =>
+    spawnSync(path.join(prefix, 'bin/nocturnal'), argv, {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'], HOME: scratch },
+    });
 
   it('ships the launcher and the bundle, and no sources, tests or source maps', () => {
     expect(packed).toContain('bin/nocturnal.js');
@@ -159,12 +187,20 @@ describe('the packaged app’s launcher (packaging/cli/nocturnal)', () => {
     fs.symlinkSync(project, path.join(opt, 'resources', 'app.asar'));
     fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(opt, 'resources', 'bin', 'nocturnal'));
     fs.chmodSync(path.join(opt, 'resources', 'bin', 'nocturnal'), 0o755);
-    fs.writeFileSync(path.join(opt, 'nocturnal-agent'), `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "started as the app, not as Node" >&2; exit 9; }\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(opt, 'nocturnal-agent'),
+      `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "started as the app, not as Node" >&2; exit 9; }\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
     const usrBin = path.join(scratch, 'usr', 'bin');
     fs.mkdirSync(usrBin, { recursive: true });
     fs.symlinkSync(path.join(opt, 'resources', 'bin', 'nocturnal'), path.join(usrBin, 'nocturnal'));
 
-    const run = spawnSync(path.join(usrBin, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+    const run = spawnSync(path.join(usrBin, 'nocturnal'), ['--version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'], HOME: scratch },
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(`${version}\n`);
     expect(run.status).toBe(0);
@@ -176,7 +212,9 @@ describe('the packaged app’s launcher (packaging/cli/nocturnal)', () => {
     fs.copyFileSync(path.join(root, 'packaging/cli/nocturnal'), path.join(lone, 'nocturnal'));
     fs.chmodSync(path.join(lone, 'nocturnal'), 0o755);
     const run = spawnSync(path.join(lone, 'nocturnal'), ['--version'], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).toBe(`nocturnal: the Nocturnal Agent app next to ${path.join(lone, 'nocturnal')} is missing or damaged; reinstall it\n`);
+    expect(run.stderr).toBe(
+      `nocturnal: the Nocturnal Agent app next to ${path.join(lone, 'nocturnal')} is missing or damaged; reinstall it\n`,
+    );
     expect(run.status).toBe(1);
   });
 

@@ -48,7 +48,9 @@ export function cliBuildOptions(outdir = path.join(root, 'out/cli')): BuildOptio
     target: 'node20.19',
     external: cliExternals,
     // Bundled CommonJS packages call require() for Node built-ins; an ES module has no require.
-    banner: { js: "import { createRequire as __nocturnalCreateRequire } from 'node:module'; const require = __nocturnalCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __nocturnalCreateRequire } from 'node:module'; const require = __nocturnalCreateRequire(import.meta.url);",
+    },
     chunkNames: 'chunks/[name]-[hash]',
     entryNames: '[name]',
     outExtension: { '.js': '.js' },

@@ -33,13 +33,81 @@ export const llama2ChatTemplate =
 // Multi-character pieces that make the protocol's JSON cheap to tokenize. A space is written as the
 // SentencePiece marker "▁" by `spmPiece`.
 const extraPieces = [
-  '{"', '"}', '":', '": ', '", "', '", ', ', "', ', ', '["', '"]', '[]', '{}', '},', '}]', '"}]', '"},', '\\n', '\\"',
-  'summary', 'edits', 'path', 'action', 'replace', 'search', 'content', 'write', 'delete',
-  'score', 'verdict', 'issues', 'approve', 'revise', 'reject',
-  'requirements', 'acceptance_criteria', 'plan', 'files', 'src', '.ts', '.js', '.json', '.md', 'test', 'index',
-  ' the', ' a', ' to', ' of', ' and', ' in', ' is', ' it', ' fix', ' add', ' file', ' function', ' return',
-  ' const', ' export', ' import', ' from', ' true', ' false', ' null', 'function', 'return', 'const', 'export',
-  'import', '  ', '    ', '[INST]', '[/INST]', '<<SYS>>', '<</SYS>>',
+  '{"',
+  '"}',
+  '":',
+  '": ',
+  '", "',
+  '", ',
+  ', "',
+  ', ',
+  '["',
+  '"]',
+  '[]',
+  '{}',
+  '},',
+  '}]',
+  '"}]',
+  '"},',
+  '\\n',
+  '\\"',
+  'summary',
+  'edits',
+  'path',
+  'action',
+  'replace',
+  'search',
+  'content',
+  'write',
+  'delete',
+  'score',
+  'verdict',
+  'issues',
+  'approve',
+  'revise',
+  'reject',
+  'requirements',
+  'acceptance_criteria',
+  'plan',
+  'files',
+  'src',
+  '.ts',
+  '.js',
+  '.json',
+  '.md',
+  'test',
+  'index',
+  ' the',
+  ' a',
+  ' to',
+  ' of',
+  ' and',
+  ' in',
+  ' is',
+  ' it',
+  ' fix',
+  ' add',
+  ' file',
+  ' function',
+  ' return',
+  ' const',
+  ' export',
+  ' import',
+  ' from',
+  ' true',
+  ' false',
+  ' null',
+  'function',
+  'return',
+  'const',
+  'export',
+  'import',
+  '  ',
+  '    ',
+  '[INST]',
+  '[/INST]',
+  '<<SYS>>',
+  '<</SYS>>',
 ];
 
 export interface TinyVocab {
@@ -147,12 +215,23 @@ export type MetaValue =
 
 function writeScalar(w: ByteWriter, type: Kv, value: number | string | boolean): void {
   switch (type) {
-    case Kv.Uint32: w.u32(value as number); break;
-    case Kv.Int32: w.i32(value as number); break;
-    case Kv.Float32: w.f32(value as number); break;
-    case Kv.Bool: w.raw(Buffer.from([value ? 1 : 0])); break;
-    case Kv.String: w.str(value as string); break;
-    default: throw new Error(`unsupported GGUF scalar type ${type}`);
+    case Kv.Uint32:
+      w.u32(value as number);
+      break;
+    case Kv.Int32:
+      w.i32(value as number);
+      break;
+    case Kv.Float32:
+      w.f32(value as number);
+      break;
+    case Kv.Bool:
+      w.raw(Buffer.from([value ? 1 : 0]));
+      break;
+    case Kv.String:
+      w.str(value as string);
+      break;
+    default:
+      throw new Error(`unsupported GGUF scalar type ${type}`);
   }
 }
 
@@ -167,4 +246,3 @@ export function writeMeta(w: ByteWriter, key: string, meta: MetaValue): void {
     writeScalar(w, meta.type, meta.value);
   }
 }
-

@@ -19,11 +19,41 @@ export interface ModelShape {
 
 export const modelShapes: Record<'1b' | '7b' | '13b', ModelShape> = {
   // TinyLlama-1.1B: a llama-2 architecture with grouped-query attention (32 query heads, 4 KV heads).
-  '1b': { id: '1b', name: 'TinyLlama-1.1B shape', embedding: 2048, layers: 22, heads: 32, headsKv: 4, feedForward: 5632, vocabSize: 32000, contextLength: 2048 },
+  '1b': {
+    id: '1b',
+    name: 'TinyLlama-1.1B shape',
+    embedding: 2048,
+    layers: 22,
+    heads: 32,
+    headsKv: 4,
+    feedForward: 5632,
+    vocabSize: 32000,
+    contextLength: 2048,
+  },
   // CodeLlama-7B: Llama-2-7B's dimensions with CodeLlama's 32016-token vocabulary (16 infill tokens).
-  '7b': { id: '7b', name: 'CodeLlama-7B shape', embedding: 4096, layers: 32, heads: 32, headsKv: 32, feedForward: 11008, vocabSize: 32016, contextLength: 16384 },
+  '7b': {
+    id: '7b',
+    name: 'CodeLlama-7B shape',
+    embedding: 4096,
+    layers: 32,
+    heads: 32,
+    headsKv: 32,
+    feedForward: 11008,
+    vocabSize: 32016,
+    contextLength: 16384,
+  },
   // CodeLlama-13B, the default model of DESIGN §1.
-  '13b': { id: '13b', name: 'CodeLlama-13B shape', embedding: 5120, layers: 40, heads: 40, headsKv: 40, feedForward: 13824, vocabSize: 32016, contextLength: 16384 },
+  '13b': {
+    id: '13b',
+    name: 'CodeLlama-13B shape',
+    embedding: 5120,
+    layers: 40,
+    heads: 40,
+    headsKv: 40,
+    feedForward: 13824,
+    vocabSize: 32016,
+    contextLength: 16384,
+  },
 };
 
 export type PresetId = keyof typeof modelShapes;
@@ -82,7 +112,8 @@ export function tensorBytes(tensor: ShapedTensor, type: TensorTypeId): number {
   const count = tensor.shape.reduce((a, b) => a * b, 1);
   if (tensor.kind === 'norm') return count * 4;
   const t = tensorTypes[type];
-  if (count % t.blockValues !== 0) throw new Error(`${tensor.name}: ${count} values do not fill whole ${type} blocks of ${t.blockValues}`);
+  if (count % t.blockValues !== 0)
+    throw new Error(`${tensor.name}: ${count} values do not fill whole ${type} blocks of ${t.blockValues}`);
   return (count / t.blockValues) * t.blockBytes;
 }
 

@@ -37,7 +37,11 @@ describe('make-tiny-gguf', () => {
       tokenizer: { ggml: { model: string; tokens: string[]; token_type: number[] }; chat_template: string };
     };
     expect(meta.general).toMatchObject({ architecture: 'llama', name: 'nocturnal-tiny' });
-    expect(meta.llama).toMatchObject({ context_length: tinyModelDims.contextLength, embedding_length: tinyModelDims.embedding, block_count: tinyModelDims.layers });
+    expect(meta.llama).toMatchObject({
+      context_length: tinyModelDims.contextLength,
+      embedding_length: tinyModelDims.embedding,
+      block_count: tinyModelDims.layers,
+    });
     expect(meta.tokenizer.ggml.model).toBe('llama');
     expect(meta.tokenizer.ggml.tokens).toEqual(vocab.tokens);
     expect(meta.tokenizer.chat_template).toContain('[INST]');
@@ -51,7 +55,8 @@ describe('make-tiny-gguf', () => {
     const bytes = vocab.tokens.filter((t, i) => vocab.types[i] === 6);
     expect(bytes).toHaveLength(256);
     expect(bytes[0x0a]).toBe('<0x0A>');
-    for (const piece of ['summary', 'edits', 'path', 'score', 'verdict', '{"', '":']) expect(vocab.tokens).toContain(piece);
+    for (const piece of ['summary', 'edits', 'path', 'score', 'verdict', '{"', '":'])
+      expect(vocab.tokens).toContain(piece);
     expect(new Set(vocab.tokens).size).toBe(vocab.tokens.length);
   });
 
@@ -62,13 +67,31 @@ describe('make-tiny-gguf', () => {
 
   it('reads the preset options and refuses bad ones with exit code 2', async () => {
     expect(parseGgufArguments(['out.gguf'])).toEqual({ out: 'out.gguf' });
-    expect(parseGgufArguments(['out.gguf', '--preset', '13b', '--layers', '4'])).toEqual({ out: 'out.gguf', preset: { id: '13b', type: 'q4_0', vocab: 'real', layers: 4 } });
-    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--type', 'f16', '--vocab', 'tiny'])).toEqual({ out: 'o.gguf', preset: { id: '7b', type: 'f16', vocab: 'tiny' } });
+    expect(parseGgufArguments(['out.gguf', '--preset', '13b', '--layers', '4'])).toEqual({
+      out: 'out.gguf',
+      preset: { id: '13b', type: 'q4_0', vocab: 'real', layers: 4 },
+    });
+    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--type', 'f16', '--vocab', 'tiny'])).toEqual({
+      out: 'o.gguf',
+      preset: { id: '7b', type: 'f16', vocab: 'tiny' },
+    });
     expect(parseGgufArguments(['o.gguf', '--layers', '2'])).toEqual({ error: '--layers only apply with --preset' });
-    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--layers', '0'])).toEqual({ error: '--layers takes a positive integer, got "0"' });
+    expect(parseGgufArguments(['o.gguf', '--preset', '7b', '--layers', '0'])).toEqual({
+      error: '--layers takes a positive integer, got "0"',
+    });
     expect(parseGgufArguments(['o.gguf', '--preset'])).toEqual({ error: '--preset needs a value' });
     expect(parseGgufArguments([])).toEqual({ error: 'expected exactly one OUT.gguf path' });
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join('scripts', 'make-tiny-gguf.ts'), join(dir, 'x.gguf'), '--preset', '70b']);
-    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--preset takes 1b, 7b, 13b, got "70b"') });
+    const run = promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      join('scripts', 'make-tiny-gguf.ts'),
+      join(dir, 'x.gguf'),
+      '--preset',
+      '70b',
+    ]);
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--preset takes 1b, 7b, 13b, got "70b"'),
+    });
   });
 });

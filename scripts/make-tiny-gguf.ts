@@ -28,7 +28,13 @@ export interface TinyModelDims {
   contextLength: number;
 }
 
-export const tinyModelDims: TinyModelDims = { embedding: 64, layers: 2, heads: 4, feedForward: 128, contextLength: 4096 };
+export const tinyModelDims: TinyModelDims = {
+  embedding: 64,
+  layers: 2,
+  heads: 4,
+  feedForward: 128,
+  contextLength: 4096,
+};
 
 const alignment = 32;
 const seed = 0x6e6f6374; // "noct"
@@ -179,7 +185,8 @@ export function buildTinyGguf(dims: TinyModelDims = tinyModelDims): Buffer {
   return Buffer.concat([header.toBuffer(), data.toBuffer()]);
 }
 
-const usage = 'usage: npx tsx scripts/make-tiny-gguf.ts OUT.gguf [--preset 1b|7b|13b [--type q4_0|q8_0|f16] [--layers N] [--vocab real|tiny]]';
+const usage =
+  'usage: npx tsx scripts/make-tiny-gguf.ts OUT.gguf [--preset 1b|7b|13b [--type q4_0|q8_0|f16] [--layers N] [--vocab real|tiny]]';
 
 /** The command line: OUT alone writes the tiny test model; --preset a realistic shape (streamed). */
 export interface GgufArguments {
@@ -211,10 +218,14 @@ export function parseGgufArguments(argv: readonly string[]): GgufArguments | { e
   }
   const layersText = flags.get('--layers');
   const layers = layersText === undefined ? undefined : Number(layersText);
-  if (layers !== undefined && (!Number.isInteger(layers) || layers < 1)) return { error: `--layers takes a positive integer, got "${layersText}"` };
+  if (layers !== undefined && (!Number.isInteger(layers) || layers < 1))
+    return { error: `--layers takes a positive integer, got "${layersText}"` };
   const vocab = flags.get('--vocab') ?? 'real';
   if (vocab !== 'real' && vocab !== 'tiny') return { error: `--vocab takes real or tiny, got "${vocab}"` };
-  return { out, preset: { id: preset, type: flags.get('--type') ?? 'q4_0', vocab, ...(layers === undefined ? {} : { layers }) } };
+  return {
+    out,
+    preset: { id: preset, type: flags.get('--type') ?? 'q4_0', vocab, ...(layers === undefined ? {} : { layers }) },
+  };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -244,8 +255,15 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const info = await writeShapedGguf(resolve(parsed.out), { shape: modelShapes[id], type, vocab, ...(layers === undefined ? {} : { layers }) });
-  console.log(`wrote ${info.path} (${info.bytes} bytes: ${info.shape.name}, ${info.shape.layers} layers, ${type}, vocabulary ${info.vocabSize})`);
+  const info = await writeShapedGguf(resolve(parsed.out), {
+    shape: modelShapes[id],
+    type,
+    vocab,
+    ...(layers === undefined ? {} : { layers }),
+  });
+  console.log(
+    `wrote ${info.path} (${info.bytes} bytes: ${info.shape.name}, ${info.shape.layers} layers, ${type}, vocabulary ${info.vocabSize})`,
+  );
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

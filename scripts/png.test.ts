@@ -4,7 +4,7 @@ import { crc32, encodePng } from './png';
 
 function chunks(png: Buffer): { type: string; data: Buffer; crc: number }[] {
   const out: { type: string; data: Buffer; crc: number }[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('ascii', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + length);
@@ -28,7 +28,12 @@ describe('encodePng', () => {
     expect(ihdr?.readUInt32BE(0)).toBe(2);
     expect(ihdr?.readUInt32BE(4)).toBe(2);
     expect([...(ihdr?.subarray(8) ?? [])]).toEqual([8, 6, 0, 0, 0]);
-    expect([...inflateSync(list[1]?.data ?? Buffer.alloc(0))]).toEqual([0, ...pixels.subarray(0, 8), 0, ...pixels.subarray(8)]);
+    expect([...inflateSync(list[1]?.data ?? Buffer.alloc(0))]).toEqual([
+      0,
+      ...pixels.subarray(0, 8),
+      0,
+      ...pixels.subarray(8),
+    ]);
   });
 
   it('computes the standard CRC-32 (IEND chunk and the "123456789" check value)', () => {

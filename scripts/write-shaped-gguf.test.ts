@@ -25,7 +25,12 @@ afterAll(async () => {
 
 interface Meta {
   general: { name: string; file_type: number };
-  llama: { embedding_length: number; block_count: number; feed_forward_length: number; attention: { head_count: number; head_count_kv: number } };
+  llama: {
+    embedding_length: number;
+    block_count: number;
+    feed_forward_length: number;
+    attention: { head_count: number; head_count_kv: number };
+  };
   tokenizer: { ggml: { tokens: string[] } };
 }
 
@@ -37,14 +42,22 @@ async function loadsAndDecodes(preset: PresetId, type: TensorTypeId, vocab: 'rea
     const expectedVocab = vocab === 'real' ? shape.vocabSize : tinyVocab().tokens.length;
     expect(info.vocabSize).toBe(expectedVocab);
     // The file is the header plus exactly the tensors' bytes (each aligned to 32).
-    const dataBytes = shapedTensors({ ...shape, layers: 1 }, expectedVocab).reduce((sum, t) => Math.ceil(sum / 32) * 32 + tensorBytes(t, type), 0);
+    const dataBytes = shapedTensors({ ...shape, layers: 1 }, expectedVocab).reduce(
+      (sum, t) => Math.ceil(sum / 32) * 32 + tensorBytes(t, type),
+      0,
+    );
     expect((await stat(path)).size).toBe(info.bytes);
     expect(info.bytes).toBeGreaterThan(dataBytes);
     expect(info.bytes - dataBytes).toBeLessThan(2_000_000);
 
     const file = await readGgufFileInfo(path);
     const meta = file.metadata as unknown as Meta;
-    expect(meta.llama).toMatchObject({ embedding_length: shape.embedding, block_count: 1, feed_forward_length: shape.feedForward, attention: { head_count: shape.heads, head_count_kv: shape.headsKv } });
+    expect(meta.llama).toMatchObject({
+      embedding_length: shape.embedding,
+      block_count: 1,
+      feed_forward_length: shape.feedForward,
+      attention: { head_count: shape.heads, head_count_kv: shape.headsKv },
+    });
     expect(meta.tokenizer.ggml.tokens).toHaveLength(expectedVocab);
     expect(meta.general.name).toBe(`nocturnal ${shape.name}, 1 layers`);
 
@@ -84,7 +97,13 @@ describe('realistic GGUF shapes', () => {
   }, 120_000);
 
   it('13B (40 heads, 5120 wide, 13824 feed-forward) in Q8_0', async () => {
-    expect(modelShapes['13b']).toMatchObject({ layers: 40, embedding: 5120, heads: 40, feedForward: 13824, vocabSize: 32016 });
+    expect(modelShapes['13b']).toMatchObject({
+      layers: 40,
+      embedding: 5120,
+      heads: 40,
+      feedForward: 13824,
+      vocabSize: 32016,
+    });
     await loadsAndDecodes('13b', 'q8_0', 'tiny');
   }, 120_000);
 

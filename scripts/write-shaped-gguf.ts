@@ -34,7 +34,8 @@ export interface ShapedModelInfo {
 /** The tiny vocabulary padded with unique filler pieces up to `size` tokens. */
 export function paddedVocab(size: number): TinyVocab {
   const vocab = tinyVocab();
-  if (size < vocab.tokens.length) throw new Error(`a vocabulary of ${size} is smaller than the ${vocab.tokens.length} tokens the generator needs`);
+  if (size < vocab.tokens.length)
+    throw new Error(`a vocabulary of ${size} is smaller than the ${vocab.tokens.length} tokens the generator needs`);
   const seen = new Set(vocab.tokens);
   for (let n = 0; vocab.tokens.length < size; n++) {
     const piece = `▁${n.toString(36)}x`;
@@ -49,7 +50,8 @@ export function paddedVocab(size: number): TinyVocab {
 
 export async function writeShapedGguf(outPath: string, options: ShapedModelOptions): Promise<ShapedModelInfo> {
   const layers = options.layers ?? options.shape.layers;
-  if (!Number.isInteger(layers) || layers < 1) throw new Error(`--layers must be a positive integer, got ${String(options.layers)}`);
+  if (!Number.isInteger(layers) || layers < 1)
+    throw new Error(`--layers must be a positive integer, got ${String(options.layers)}`);
   const shape: ModelShape = { ...options.shape, layers };
   const vocab = options.vocab === 'tiny' ? tinyVocab() : paddedVocab(shape.vocabSize);
   const vocabSize = vocab.tokens.length;
@@ -58,7 +60,13 @@ export async function writeShapedGguf(outPath: string, options: ShapedModelOptio
   const u32 = (value: number): MetaValue => ({ type: Kv.Uint32, value });
   const metadata: [string, MetaValue][] = [
     ['general.architecture', { type: Kv.String, value: 'llama' }],
-    ['general.name', { type: Kv.String, value: `nocturnal ${shape.name}${layers === options.shape.layers ? '' : `, ${layers} layers`}` }],
+    [
+      'general.name',
+      {
+        type: Kv.String,
+        value: `nocturnal ${shape.name}${layers === options.shape.layers ? '' : `, ${layers} layers`}`,
+      },
+    ],
     ['general.file_type', u32(type.fileType)],
     ['general.alignment', u32(alignment)],
     ['llama.context_length', u32(shape.contextLength)],
@@ -145,7 +153,12 @@ async function writeAll(file: FileHandle, buffer: Buffer): Promise<void> {
 }
 
 /** `size` bytes taken from the pool round and round, from a random block. */
-async function writeCycled(file: FileHandle, pool: { bytes: Buffer; blockBytes: number }, size: number, random: () => number): Promise<void> {
+async function writeCycled(
+  file: FileHandle,
+  pool: { bytes: Buffer; blockBytes: number },
+  size: number,
+  random: () => number,
+): Promise<void> {
   const blocks = pool.bytes.length / pool.blockBytes;
   let at = Math.floor(random() * blocks) * pool.blockBytes;
   let left = size;
@@ -164,7 +177,11 @@ function onesF32(count: number): Buffer {
 }
 
 /** A pool of random blocks of the type, values within ±2/√rowLength like the tiny model's. */
-function randomBlocks(type: TensorTypeId, rowLength: number, random: () => number): { bytes: Buffer; blockBytes: number } {
+function randomBlocks(
+  type: TensorTypeId,
+  rowLength: number,
+  random: () => number,
+): { bytes: Buffer; blockBytes: number } {
   const scale = 2 / Math.sqrt(rowLength);
   const { blockBytes } = tensorTypes[type];
   // F16 blocks are single values: a pool of the same byte size as the quantized ones.

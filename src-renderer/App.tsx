@@ -46,11 +46,15 @@ export function App({ client }: { client: ApiClient }) {
 
   return (
     <div className="app">
-      <a className="skip-link" href="#main" onClick={(event) => {
-        // The hash is the router's: move focus without changing it.
-        event.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // The hash is the router's: move focus without changing it.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="app-header">
@@ -68,7 +72,9 @@ export function App({ client }: { client: ApiClient }) {
         {connected && <View route={route} />}
       </main>
       <ReviewDialog />
-      <footer className="app-footer">{home ? <span>Data folder: {home}</span> : <span>Local-first: your code and models stay on this machine.</span>}</footer>
+      <footer className="app-footer">
+        {home ? <span>Data folder: {home}</span> : <span>Local-first: your code and models stay on this machine.</span>}
+      </footer>
     </div>
   );
 }
@@ -97,7 +103,9 @@ function View({ route }: { route: Exclude<RouteId, 'tray'> }) {
  */
 function useFirstRunOnFreshHome() {
   const decided = useRef(false);
-  const modelMissing = useStatusStore((s) => (s.status.status === 'ready' ? s.status.data.setup.steps.some((step) => step.id === 'model' && !step.done) : null));
+  const modelMissing = useStatusStore((s) =>
+    s.status.status === 'ready' ? s.status.data.setup.steps.some((step) => step.id === 'model' && !step.done) : null,
+  );
   useEffect(() => {
     if (decided.current || modelMissing === null) return;
     decided.current = true;

@@ -37,7 +37,10 @@ export function createApiClient(bridge: NocturnalBridge | undefined): ApiClient 
       try {
         raw = await bridge.invoke(channel, payload);
       } catch (error) {
-        return failure('not_connected', `${channel}: the desktop bridge failed: ${error instanceof Error ? error.message : String(error)}`);
+        return failure(
+          'not_connected',
+          `${channel}: the desktop bridge failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       return checkChannelResult(channel, raw);
     },
@@ -98,7 +101,10 @@ export function createHttpApiClient(options: HttpClientOptions): ApiClient {
           body: JSON.stringify(payload),
         });
       } catch (error) {
-        return failure('not_connected', `${channel}: the Nocturnal server did not answer (${error instanceof Error ? error.message : String(error)}); is \`nocturnal serve\` still running?`);
+        return failure(
+          'not_connected',
+          `${channel}: the Nocturnal server did not answer (${error instanceof Error ? error.message : String(error)}); is \`nocturnal serve\` still running?`,
+        );
       }
       let raw: unknown;
       try {
@@ -139,6 +145,7 @@ export function pickApiClient(env: {
 }): ApiClient {
   if (env.bridge) return createApiClient(env.bridge);
   const token = tokenFromHash(env.location.hash);
-  if (token && /^https?:/.test(env.location.origin)) return createHttpApiClient({ baseUrl: env.location.origin, token, fetch: env.fetch, openEvents: env.openEvents });
+  if (token && /^https?:/.test(env.location.origin))
+    return createHttpApiClient({ baseUrl: env.location.origin, token, fetch: env.fetch, openEvents: env.openEvents });
   return createApiClient(undefined);
 }

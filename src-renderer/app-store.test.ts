@@ -16,7 +16,13 @@ const night: NightModeState = { enabled: false, window: { startTime: '22:00', en
 function bridgeWith(overrides: SomeChannelHandlers = {}): NocturnalBridge {
   let state = night;
   const handlers: SomeChannelHandlers = {
-    'app:getInfo': () => ({ productName: 'Nocturnal Agent', version: '0.1.0', platform: 'linux', home: '/home/u/.config/nocturnal-agent', host: 'electron' }),
+    'app:getInfo': () => ({
+      productName: 'Nocturnal Agent',
+      version: '0.1.0',
+      platform: 'linux',
+      home: '/home/u/.config/nocturnal-agent',
+      host: 'electron',
+    }),
     'config:get': () => defaultConfig(),
     'nightMode:get': () => state,
     'nightMode:set': ({ enabled }) => (state = { ...state, enabled }),
@@ -24,7 +30,10 @@ function bridgeWith(overrides: SomeChannelHandlers = {}): NocturnalBridge {
   };
   const bridge = {
     invoke: (channel: string, payload: unknown) =>
-      dispatch(channel, payload, handlers, (error) => ({ type: 'conflict', message: error instanceof Error ? error.message : String(error) })),
+      dispatch(channel, payload, handlers, (error) => ({
+        type: 'conflict',
+        message: error instanceof Error ? error.message : String(error),
+      })),
     on: () => () => undefined,
   };
   return bridge as NocturnalBridge;
@@ -54,14 +63,21 @@ describe('app store', () => {
   it('reports an answer outside the contract as a failed connection', async () => {
     const broken = bridgeWith({ 'nightMode:get': () => ({ on: true }) as unknown as NightModeState });
     await useAppStore.getState().connect(createApiClient(broken));
-    expect(useAppStore.getState().connection).toMatchObject({ status: 'failed', message: expect.stringContaining('nightMode:get') });
+    expect(useAppStore.getState().connection).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('nightMode:get'),
+    });
   });
 
   it('arms night mode and clears an earlier error', async () => {
     await useAppStore.getState().connect(createApiClient(bridgeWith()));
     useAppStore.setState({ actionError: 'old' });
     await useAppStore.getState().setNightMode(true);
-    expect(useAppStore.getState()).toMatchObject({ nightMode: { enabled: true }, nightModeBusy: false, actionError: null });
+    expect(useAppStore.getState()).toMatchObject({
+      nightMode: { enabled: true },
+      nightModeBusy: false,
+      actionError: null,
+    });
   });
 
   it('keeps the previous night mode and shows why when the change is refused', async () => {

@@ -45,7 +45,9 @@ export const useAppStore = create<AppState>()((set, get) => ({
     const info = await client.invoke('app:getInfo', {});
     if ('error' in info) {
       const { type, message } = info.error;
-      set({ connection: type === 'not_connected' ? { status: 'not_connected', message } : { status: 'failed', message } });
+      set({
+        connection: type === 'not_connected' ? { status: 'not_connected', message } : { status: 'failed', message },
+      });
       return;
     }
     const nightMode = await client.invoke('nightMode:get', {});
@@ -61,7 +63,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
     if (!client) return;
     set({ nightModeBusy: true });
     const result = await client.invoke('nightMode:set', { enabled });
-    if ('error' in result) set({ nightModeBusy: false, actionError: `Night mode was not changed: ${result.error.message}` });
+    if ('error' in result)
+      set({ nightModeBusy: false, actionError: `Night mode was not changed: ${result.error.message}` });
     else set({ nightModeBusy: false, nightMode: result.data, actionError: null });
   },
 

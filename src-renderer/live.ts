@@ -14,7 +14,8 @@ export function subscribeToEngine(client: ApiClient): () => void {
     client.on('status:changed', (status) => useStatusStore.getState().statusChanged(status)),
     client.on('session:progress', (event) => {
       useStatusStore.getState().progress(event);
-      if (event.type === 'session-started' || event.type === 'session-ended' || event.type === 'task-finished') void useReportStore.getState().load();
+      if (event.type === 'session-started' || event.type === 'session-ended' || event.type === 'task-finished')
+        void useReportStore.getState().load();
     }),
     client.on('task:changed', ({ task }) => useTasksStore.getState().taskChanged(task)),
     client.on('review:changed', ({ items }) => {

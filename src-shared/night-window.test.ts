@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isInWindow, minuteOfDayInZone, minutesUntilClose, minutesUntilOpen, nextWindowChange, nightStartedAt, nightWindow, parseClockTime } from './night-window';
+import {
+  isInWindow,
+  minuteOfDayInZone,
+  minutesUntilClose,
+  minutesUntilOpen,
+  nextWindowChange,
+  nightStartedAt,
+  nightWindow,
+  parseClockTime,
+} from './night-window';
 import { decideFromScore } from './quality/decision';
 
 describe('night window', () => {
@@ -49,18 +58,28 @@ describe('nextWindowChange on DST nights (Europe/Berlin)', () => {
   const berlin = 'Europe/Berlin';
 
   it('spring forward: 22:00 CET to 06:00 CEST is seven real hours', () => {
-    expect(nextWindowChange(night, new Date('2026-03-28T19:30:10Z'), berlin)?.toISOString()).toBe('2026-03-28T21:00:00.000Z');
-    expect(nextWindowChange(night, new Date('2026-03-28T21:00:00Z'), berlin)?.toISOString()).toBe('2026-03-29T04:00:00.000Z');
+    expect(nextWindowChange(night, new Date('2026-03-28T19:30:10Z'), berlin)?.toISOString()).toBe(
+      '2026-03-28T21:00:00.000Z',
+    );
+    expect(nextWindowChange(night, new Date('2026-03-28T21:00:00Z'), berlin)?.toISOString()).toBe(
+      '2026-03-29T04:00:00.000Z',
+    );
   });
 
   it('fall back: 22:00 CEST to 06:00 CET is nine real hours', () => {
-    expect(nextWindowChange(night, new Date('2026-10-24T12:00:00Z'), berlin)?.toISOString()).toBe('2026-10-24T20:00:00.000Z');
-    expect(nextWindowChange(night, new Date('2026-10-24T20:00:00Z'), berlin)?.toISOString()).toBe('2026-10-25T05:00:00.000Z');
+    expect(nextWindowChange(night, new Date('2026-10-24T12:00:00Z'), berlin)?.toISOString()).toBe(
+      '2026-10-24T20:00:00.000Z',
+    );
+    expect(nextWindowChange(night, new Date('2026-10-24T20:00:00Z'), berlin)?.toISOString()).toBe(
+      '2026-10-25T05:00:00.000Z',
+    );
   });
 
   it('a window starting at a wall-clock time the spring jump skips opens when the clock jumps past it', () => {
     // 02:30 does not exist on 29 March in Berlin: 01:59 CET is followed by 03:00 CEST (01:00Z).
-    expect(nextWindowChange(nightWindow('02:30', '04:00'), new Date('2026-03-29T00:00:00Z'), berlin)?.toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(
+      nextWindowChange(nightWindow('02:30', '04:00'), new Date('2026-03-29T00:00:00Z'), berlin)?.toISOString(),
+    ).toBe('2026-03-29T01:00:00.000Z');
   });
 
   it('never changes for a 24-hour window', () => {
@@ -88,18 +107,26 @@ describe('nightStartedAt', () => {
     expect(before.toISOString()).toBe('2026-06-10T22:00:00.000Z');
     expect(after.toISOString()).toBe('2026-06-10T22:00:00.000Z');
     // The next night starts at the next 22:00.
-    expect(nightStartedAt(new Date('2026-06-11T22:00:00Z'), night, 'UTC').toISOString()).toBe('2026-06-11T22:00:00.000Z');
+    expect(nightStartedAt(new Date('2026-06-11T22:00:00Z'), night, 'UTC').toISOString()).toBe(
+      '2026-06-11T22:00:00.000Z',
+    );
   });
 
   it('reads the start on the wall clock of scheduler.timezone', () => {
     // 02:00 UTC on 11 June is 04:00 in Berlin (CEST): the night began at 22:00 Berlin time = 20:00 UTC.
-    expect(nightStartedAt(new Date('2026-06-11T02:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe('2026-06-10T20:00:00.000Z');
+    expect(nightStartedAt(new Date('2026-06-11T02:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe(
+      '2026-06-10T20:00:00.000Z',
+    );
   });
 
   it('finds the real start across a DST change in either direction', () => {
     // Fall back (25 Oct 2026, Berlin): 22:00 CEST = 20:00 UTC, eight real hours before 05:00 CET.
-    expect(nightStartedAt(new Date('2026-10-25T04:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe('2026-10-24T20:00:00.000Z');
+    expect(nightStartedAt(new Date('2026-10-25T04:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe(
+      '2026-10-24T20:00:00.000Z',
+    );
     // Spring forward (29 Mar 2026, Berlin): 22:00 CET = 21:00 UTC, six real hours before 05:00 CEST.
-    expect(nightStartedAt(new Date('2026-03-29T03:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe('2026-03-28T21:00:00.000Z');
+    expect(nightStartedAt(new Date('2026-03-29T03:00:00Z'), night, 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-28T21:00:00.000Z',
+    );
   });
 });

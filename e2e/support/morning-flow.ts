@@ -16,7 +16,11 @@ const screenshots = path.join(repoRoot, 'docs', 'screenshots');
 async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) => `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
@@ -42,7 +46,9 @@ async function runNight(page: Page, nightsSoFar: number): Promise<void> {
   await page.getByRole('button', { name: 'Run now' }).click();
   // The night runs on in the engine; its start and end come back as events that reload the report.
   await expect(nights).toHaveCount(before + 2, { timeout: 60_000 });
-  await expect(page.getByRole('region', { name: 'Night summary' }).getByText(/ · completed/)).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Night summary' }).getByText(/ · completed/)).toBeVisible({
+    timeout: 120_000,
+  });
   await expect(page.getByRole('button', { name: 'Run now' })).toBeEnabled();
 }
 
@@ -91,10 +97,14 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await expect(summary).toContainText('Merged1');
   await expect(summary).toContainText('Waiting1');
   await expect(card(page, titles.merge)).toContainText('merged');
-  await expect(card(page, titles.merge).getByRole('table', { name: `Score of ${titles.merge}` })).toContainText('review0.95');
+  await expect(card(page, titles.merge).getByRole('table', { name: `Score of ${titles.merge}` })).toContainText(
+    'review0.95',
+  );
   await expect(card(page, titles.review)).toContainText('waiting for review');
   await expect(card(page, titles.review)).toContainText(reviewIssue);
-  await expect(card(page, titles.review).getByRole('table', { name: `Checks of ${titles.review}` })).toContainText('testpassedpassed');
+  await expect(card(page, titles.review).getByRole('table', { name: `Checks of ${titles.review}` })).toContainText(
+    'testpassedpassed',
+  );
   await expect(card(page, titles.review)).toContainText(`${night.home}/vault/attempts/`);
   expect(await targetFile(night, 'math.js')).toContain('function sub(a, b)');
   await expectNoSeriousViolations(page, 'report');
@@ -107,11 +117,16 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
 
   // Approve the waiting change from its dialog.
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
-  await page.getByRole('region', { name: 'Waiting for review' }).getByRole('button', { name: `Review ${titles.review}` }).click();
+  await page
+    .getByRole('region', { name: 'Waiting for review' })
+    .getByRole('button', { name: `Review ${titles.review}` })
+    .click();
   const dialog = page.getByRole('dialog', { name: `Review: ${titles.review}` });
   await expect(dialog).toBeVisible();
   await expect(dialog).toHaveAttribute('aria-modal', 'true');
-  await expect(dialog.getByRole('region', { name: 'Diff of README.md' })).toContainText('A tiny calculator: add() and mul().');
+  await expect(dialog.getByRole('region', { name: 'Diff of README.md' })).toContainText(
+    'A tiny calculator: add() and mul().',
+  );
   await expect(dialog.getByRole('table', { name: 'Score breakdown' })).toContainText('review0.50');
   await expect(dialog.getByRole('region', { name: 'Model review' })).toContainText(reviewIssue);
   await dialog.getByRole('button', { name: 'Split' }).click();
@@ -136,25 +151,36 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   expect(await targetFile(night, 'README.md')).toContain('A tiny calculator: add() and mul().');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole('region', { name: 'Waiting for review' })).toContainText('Nothing is waiting for your decision.');
+  await expect(page.getByRole('region', { name: 'Waiting for review' })).toContainText(
+    'Nothing is waiting for your decision.',
+  );
 
   // A third task waits; reject it with a note, then retry it: the note reaches the next prompt.
   await page.getByRole('link', { name: 'Task queue' }).click();
   await queueTask(page, titles.reject, 'README.md');
   await page.getByRole('link', { name: 'Morning report' }).click();
   await runNight(page, 1);
-  await page.getByRole('region', { name: 'Waiting for review' }).getByRole('button', { name: `Review ${titles.reject}` }).click();
+  await page
+    .getByRole('region', { name: 'Waiting for review' })
+    .getByRole('button', { name: `Review ${titles.reject}` })
+    .click();
   const rejectDialog = page.getByRole('dialog', { name: `Review: ${titles.reject}` });
   await rejectDialog.getByRole('textbox', { name: /Note/ }).fill('Greet in one short line, after the description');
   await rejectDialog.getByRole('button', { name: 'Reject' }).click();
-  await expect(rejectDialog.getByRole('status')).toContainText('Rejected: Greet in one short line, after the description');
+  await expect(rejectDialog.getByRole('status')).toContainText(
+    'Rejected: Greet in one short line, after the description',
+  );
   await expect(rejectDialog.getByRole('button', { name: 'Approve' })).toBeHidden();
   await rejectDialog.getByRole('textbox', { name: /Note/ }).fill('Keep the greeting under the heading');
   await rejectDialog.getByRole('button', { name: 'Retry' }).click();
-  await expect(rejectDialog.getByRole('status')).toContainText('Queued again for the next night with the note: Keep the greeting under the heading');
+  await expect(rejectDialog.getByRole('status')).toContainText(
+    'Queued again for the next night with the note: Keep the greeting under the heading',
+  );
   await rejectDialog.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('link', { name: 'Task queue' }).click();
-  await expect(page.getByRole('region', { name: 'Tonight' }).getByRole('listitem', { name: titles.reject })).toContainText('queued');
+  await expect(
+    page.getByRole('region', { name: 'Tonight' }).getByRole('listitem', { name: titles.reject }),
+  ).toContainText('queued');
   const promptsBefore = night.editPrompts().length;
   await page.getByRole('link', { name: 'Morning report' }).click();
   await runNight(page, 2);
@@ -173,9 +199,16 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await expect(files.getByRole('button', { name: /^math\.js/ })).toHaveAttribute('aria-current', 'true');
   await page.keyboard.press('j');
   await expect(files.getByRole('button', { name: /^test\.js/ })).toHaveAttribute('aria-current', 'true');
-  await expect(undoDialog.getByRole('region', { name: 'Diff of test.js' })).toContainText('assert.strictEqual(m.sub(5, 3), 2);');
+  await expect(undoDialog.getByRole('region', { name: 'Diff of test.js' })).toContainText(
+    'assert.strictEqual(m.sub(5, 3), 2);',
+  );
   await page.keyboard.press('k');
-  await expect(undoDialog.getByRole('region', { name: 'Diff of math.js' }).locator('.token.keyword', { hasText: /^function$/ }).first()).toBeVisible();
+  await expect(
+    undoDialog
+      .getByRole('region', { name: 'Diff of math.js' })
+      .locator('.token.keyword', { hasText: /^function$/ })
+      .first(),
+  ).toBeVisible();
   await undoDialog.getByRole('button', { name: 'Undo' }).click();
   await expect(undoDialog.getByRole('status')).toBeVisible();
   await expect(undoDialog.getByRole('alert')).toHaveCount(0);
@@ -211,5 +244,4 @@ export async function morningFlow(page: Page, night: NightFixture, options: { sc
   await expect(tray).toContainText('Waiting for review');
   await expect(tray.getByRole('definition').nth(2)).toHaveText('1');
   await expectNoSeriousViolations(page, 'tray panel');
-
 }

@@ -5,13 +5,19 @@ import { createTempDir, createTempRepo } from '../../src-main/engine/git/testing
 import type { TempRepo } from '../../src-main/engine/git/testing/temp-repo';
 import { exploreReply } from '../../src-main/engine/llm/testing/explore-from-map';
 import { startLoopbackOpenAiServer } from '../../src-main/engine/llm/testing/loopback-openai-server';
-import type { LoopbackOpenAiServer, RecordedRequest, ScriptedReply } from '../../src-main/engine/llm/testing/loopback-openai-server';
+import type {
+  LoopbackOpenAiServer,
+  RecordedRequest,
+  ScriptedReply,
+} from '../../src-main/engine/llm/testing/loopback-openai-server';
 import { serveHome } from './serve-home';
 import type { ServedHome } from './serve-home';
 
 export const calcFiles = {
-  'math.js': 'function add(a, b) {\n  return a + b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n',
-  'test.js': "const assert = require('node:assert');\nconst m = require('./math.js');\nassert.strictEqual(m.add(2, 3), 5);\nassert.strictEqual(m.mul(2, 3), 6);\nconsole.log('all tests passed');\n",
+  'math.js':
+    'function add(a, b) {\n  return a + b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n',
+  'test.js':
+    "const assert = require('node:assert');\nconst m = require('./math.js');\nassert.strictEqual(m.add(2, 3), 5);\nassert.strictEqual(m.mul(2, 3), 6);\nconsole.log('all tests passed');\n",
   'README.md': '# calc\n',
 };
 
@@ -46,7 +52,9 @@ export async function startNightFixture(options: { model: ScriptedModel }): Prom
     // the spec's scripted model answers the edits and the review.
     responder: (request) => {
       const schema = request.body.response_format?.json_schema?.name ?? 'unknown';
-      return schema === 'nocturnal_explore' ? exploreReply(promptOf(request)) : options.model(schema, promptOf(request));
+      return schema === 'nocturnal_explore'
+        ? exploreReply(promptOf(request))
+        : options.model(schema, promptOf(request));
     },
   });
   // Only this night's settings: nothing from the developer's shell may leak in.
@@ -73,7 +81,8 @@ export async function startNightFixture(options: { model: ScriptedModel }): Prom
     repo,
     model,
     env,
-    editPrompts: () => model.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').map(promptOf),
+    editPrompts: () =>
+      model.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').map(promptOf),
     async close() {
       await model.close();
       await repo.cleanup();

@@ -32,13 +32,24 @@ export function scriptedCalcModel(schema: string, prompt: string): ScriptedReply
   if (title === titles.merge) {
     const exportsLine = shown(prompt, /^module\.exports = \{ add, mul \};$/m);
     const lastAssert = shown(prompt, /^assert\.strictEqual\(m\.mul\(2, 3\), 6\);$/m);
-    if (!exportsLine || !lastAssert) return { content: { summary: 'the files I need are not in the prompt', edits: [] } };
+    if (!exportsLine || !lastAssert)
+      return { content: { summary: 'the files I need are not in the prompt', edits: [] } };
     return {
       content: {
         summary: 'add sub() with a test',
         edits: [
-          { path: 'math.js', action: 'replace', search: exportsLine, replace: `function sub(a, b) {\n  return a - b;\n}\n\n${exportsLine.replace('mul }', 'mul, sub }')}` },
-          { path: 'test.js', action: 'replace', search: lastAssert, replace: `${lastAssert}\nassert.strictEqual(m.sub(5, 3), 2);` },
+          {
+            path: 'math.js',
+            action: 'replace',
+            search: exportsLine,
+            replace: `function sub(a, b) {\n  return a - b;\n}\n\n${exportsLine.replace('mul }', 'mul, sub }')}`,
+          },
+          {
+            path: 'test.js',
+            action: 'replace',
+            search: lastAssert,
+            replace: `${lastAssert}\nassert.strictEqual(m.sub(5, 3), 2);`,
+          },
         ],
       },
     };
@@ -46,7 +57,12 @@ export function scriptedCalcModel(schema: string, prompt: string): ScriptedReply
   const heading = shown(prompt, /^# calc$/m);
   if (!heading) return { content: { summary: 'no README heading in the prompt', edits: [] } };
   const sentence = title === titles.review ? 'A tiny calculator: add() and mul().' : 'Hello, reader!';
-  return { content: { summary: 'describe the project', edits: [{ path: 'README.md', action: 'replace', search: heading, replace: `${heading}\n\n${sentence}` }] } };
+  return {
+    content: {
+      summary: 'describe the project',
+      edits: [{ path: 'README.md', action: 'replace', search: heading, replace: `${heading}\n\n${sentence}` }],
+    },
+  };
 }
 
 export { reviewIssue };

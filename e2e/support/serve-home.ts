@@ -14,11 +14,18 @@ export interface ServedHome {
 }
 
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOCTURNAL_'))), ...extra };
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('NOCTURNAL_'))),
+    ...extra,
+  };
 }
 
 export async function serveHome(repoRoot: string, home: string, env: NodeJS.ProcessEnv): Promise<ServedHome> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, 'serve', '--port', '0'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, 'serve', '--port', '0'],
+    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stop = async () => {
@@ -32,7 +39,10 @@ export async function serveHome(repoRoot: string, home: string, env: NodeJS.Proc
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`nocturnal serve printed no address in 60 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`nocturnal serve printed no address in 60 s\nstdout: ${stdout}\nstderr: ${stderr}`)),
+        60_000,
+      );
       child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(stdout);
@@ -55,12 +65,20 @@ export async function serveHome(repoRoot: string, home: string, env: NodeJS.Proc
 
 /** `nocturnal --home HOME ARGS… --json`, parsed. */
 export async function cliJson<T>(repoRoot: string, home: string, env: NodeJS.ProcessEnv, args: string[]): Promise<T> {
-  const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, ...args], { cwd: repoRoot, env, timeout: 60_000 });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, ...args],
+    { cwd: repoRoot, env, timeout: 60_000 },
+  );
   return JSON.parse(stdout) as T;
 }
 
 /** `nocturnal --home HOME ARGS…`: its standard output. */
 export async function cliText(repoRoot: string, home: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, ...args], { cwd: repoRoot, env, timeout: 60_000 });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'nocturnal.js'), '--home', home, ...args],
+    { cwd: repoRoot, env, timeout: 60_000 },
+  );
   return stdout;
 }

@@ -38,7 +38,10 @@ export async function startStaticServer(options: { root: string; port?: number }
         response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
         return;
       }
-      response.writeHead(200, { 'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       response.end(body);
     });
   });

@@ -40,28 +40,48 @@ describe('planCliInstall on macOS', () => {
   it('falls back to ~/.local/bin, and says how to put it on the PATH when it is not', () => {
     const plan = planCliInstall(mac({ writableDirs: [] }));
     expect(plan).toMatchObject({ action: 'link', target: '/Users/ada/.local/bin/nocturnal', source: launcher });
-    expect(plan.message).toContain('/Users/ada/.local/bin is not on your PATH: add `export PATH="/Users/ada/.local/bin:$PATH"` to your shell profile');
-    expect(planCliInstall(mac({ writableDirs: [], pathEntries: ['/Users/ada/.local/bin/', '/usr/bin'] })).message).not.toContain('not on your PATH');
+    expect(plan.message).toContain(
+      '/Users/ada/.local/bin is not on your PATH: add `export PATH="/Users/ada/.local/bin:$PATH"` to your shell profile',
+    );
+    expect(
+      planCliInstall(mac({ writableDirs: [], pathEntries: ['/Users/ada/.local/bin/', '/usr/bin'] })).message,
+    ).not.toContain('not on your PATH');
   });
 
   it('does nothing when the link is there already', () => {
     const plan = planCliInstall(mac({ existing: { '/usr/local/bin/nocturnal': { linkTarget: launcher } } }));
-    expect(plan).toEqual({ action: 'none', target: '/usr/local/bin/nocturnal', message: `The \`nocturnal\` command is already installed: /usr/local/bin/nocturnal → ${launcher}.` });
+    expect(plan).toEqual({
+      action: 'none',
+      target: '/usr/local/bin/nocturnal',
+      message: `The \`nocturnal\` command is already installed: /usr/local/bin/nocturnal → ${launcher}.`,
+    });
   });
 
   it('repoints the link of an earlier copy of the app (moved or renamed)', () => {
-    const plan = planCliInstall(mac({ existing: { '/usr/local/bin/nocturnal': { linkTarget: '/Users/ada/Downloads/Nocturnal Agent.app/Contents/Resources/bin/nocturnal' } } }));
+    const plan = planCliInstall(
+      mac({
+        existing: {
+          '/usr/local/bin/nocturnal': {
+            linkTarget: '/Users/ada/Downloads/Nocturnal Agent.app/Contents/Resources/bin/nocturnal',
+          },
+        },
+      }),
+    );
     expect(plan).toMatchObject({ action: 'link', target: '/usr/local/bin/nocturnal', source: launcher });
   });
 
   it("never replaces someone else's nocturnal: another link or a plain file is left, with what to do", () => {
-    const other = planCliInstall(mac({ existing: { '/usr/local/bin/nocturnal': { linkTarget: '/opt/homebrew/lib/node_modules/other/cli.js' } } }));
+    const other = planCliInstall(
+      mac({ existing: { '/usr/local/bin/nocturnal': { linkTarget: '/opt/homebrew/lib/node_modules/other/cli.js' } } }),
+    );
     expect(other).toEqual({
       action: 'refuse',
       target: '/usr/local/bin/nocturnal',
       message: `/usr/local/bin/nocturnal is a link to /opt/homebrew/lib/node_modules/other/cli.js, not this app's command: nothing was changed. Remove it and choose "Install command line tool…" again, or run ${launcher} directly.`,
     });
-    expect(planCliInstall(mac({ existing: { '/usr/local/bin/nocturnal': { content: '#!/bin/sh\n' } } }))).toMatchObject({ action: 'refuse', message: expect.stringContaining('/usr/local/bin/nocturnal is a file, not') });
+    expect(planCliInstall(mac({ existing: { '/usr/local/bin/nocturnal': { content: '#!/bin/sh\n' } } }))).toMatchObject(
+      { action: 'refuse', message: expect.stringContaining('/usr/local/bin/nocturnal is a file, not') },
+    );
   });
 });
 
@@ -76,9 +96,19 @@ describe('planCliInstall on Windows', () => {
   });
 
   it('does nothing when the same shim is there, rewrites the shim of an earlier install, and refuses a foreign file', () => {
-    expect(planCliInstall(windows({ existing: { [shim]: { content: shimText } } }))).toMatchObject({ action: 'none', target: shim });
-    expect(planCliInstall(windows({ existing: { [shim]: { content: '@"D:\\Old\\resources\\bin\\nocturnal.cmd" %*\r\n' } } }))).toMatchObject({ action: 'write', content: shimText });
-    expect(planCliInstall(windows({ existing: { [shim]: { content: '@echo other tool\r\n' } } }))).toMatchObject({ action: 'refuse', target: shim });
+    expect(planCliInstall(windows({ existing: { [shim]: { content: shimText } } }))).toMatchObject({
+      action: 'none',
+      target: shim,
+    });
+    expect(
+      planCliInstall(
+        windows({ existing: { [shim]: { content: '@"D:\\Old\\resources\\bin\\nocturnal.cmd" %*\r\n' } } }),
+      ),
+    ).toMatchObject({ action: 'write', content: shimText });
+    expect(planCliInstall(windows({ existing: { [shim]: { content: '@echo other tool\r\n' } } }))).toMatchObject({
+      action: 'refuse',
+      target: shim,
+    });
   });
 
   it('refuses, naming the launcher to run, when %LOCALAPPDATA% is unset', () => {
@@ -91,6 +121,8 @@ describe('planCliInstall on Windows', () => {
   });
 
   it('says how to add WindowsApps to the PATH where it was removed from it', () => {
-    expect(planCliInstall(windows({ pathEntries: ['C:\\Windows\\system32'] })).message).toContain('C:\\Users\\ada\\AppData\\Local\\Microsoft\\WindowsApps is not on your PATH');
+    expect(planCliInstall(windows({ pathEntries: ['C:\\Windows\\system32'] })).message).toContain(
+      'C:\\Users\\ada\\AppData\\Local\\Microsoft\\WindowsApps is not on your PATH',
+    );
   });
 });

@@ -31,7 +31,11 @@ export type CliInstallPlan =
 export function planCliInstall(facts: CliInstallFacts): CliInstallPlan {
   if (facts.platform === 'win32') return planWindows(facts);
   if (facts.platform === 'darwin' || facts.platform === 'linux') return planPosix(facts);
-  return { action: 'refuse', target: null, message: `Installing the command line tool is not supported on ${facts.platform}.` };
+  return {
+    action: 'refuse',
+    target: null,
+    message: `Installing the command line tool is not supported on ${facts.platform}.`,
+  };
 }
 
 function planPosix(facts: CliInstallFacts): CliInstallPlan {
@@ -42,38 +46,76 @@ function planPosix(facts: CliInstallFacts): CliInstallPlan {
   const target = path.posix.join(dir, 'nocturnal');
   const present = facts.existing[target];
   if (present && 'linkTarget' in present && present.linkTarget === source) {
-    return { action: 'none', target, message: `The \`nocturnal\` command is already installed: ${target} → ${source}.${pathHint(facts, dir)}` };
+    return {
+      action: 'none',
+      target,
+      message: `The \`nocturnal\` command is already installed: ${target} → ${source}.${pathHint(facts, dir)}`,
+    };
   }
-  if (present && !('linkTarget' in present && /[\\/]bin[\\/]nocturnal$/.test(present.linkTarget) && /Nocturnal Agent|nocturnal-agent/i.test(present.linkTarget))) {
+  if (
+    present &&
+    !(
+      'linkTarget' in present &&
+      /[\\/]bin[\\/]nocturnal$/.test(present.linkTarget) &&
+      /Nocturnal Agent|nocturnal-agent/i.test(present.linkTarget)
+    )
+  ) {
     const what = 'linkTarget' in present ? `a link to ${present.linkTarget}` : 'a file';
-    return { action: 'refuse', target, message: `${target} is ${what}, not this app's command: nothing was changed. Remove it and choose "Install command line tool…" again, or run ${source} directly.` };
+    return {
+      action: 'refuse',
+      target,
+      message: `${target} is ${what}, not this app's command: nothing was changed. Remove it and choose "Install command line tool…" again, or run ${source} directly.`,
+    };
   }
   // Nothing there, or the link of an earlier copy of the app (moved, renamed): point it here.
-  return { action: 'link', target, source, message: `Installed the \`nocturnal\` command: ${target} → ${source}. Open a new terminal and run \`nocturnal --help\`.${pathHint(facts, dir)}` };
+  return {
+    action: 'link',
+    target,
+    source,
+    message: `Installed the \`nocturnal\` command: ${target} → ${source}. Open a new terminal and run \`nocturnal --help\`.${pathHint(facts, dir)}`,
+  };
 }
 
 function planWindows(facts: CliInstallFacts): CliInstallPlan {
   const source = path.win32.join(facts.resourcesPath, 'bin', 'nocturnal.cmd');
   if (facts.localAppData === null) {
-    return { action: 'refuse', target: null, message: `%LOCALAPPDATA% is not set, so there is no folder on the PATH to put \`nocturnal\` in. Run ${source} directly, or add ${path.win32.dirname(source)} to your PATH.` };
+    return {
+      action: 'refuse',
+      target: null,
+      message: `%LOCALAPPDATA% is not set, so there is no folder on the PATH to put \`nocturnal\` in. Run ${source} directly, or add ${path.win32.dirname(source)} to your PATH.`,
+    };
   }
   const dir = path.win32.join(facts.localAppData, 'Microsoft', 'WindowsApps');
   const target = path.win32.join(dir, 'nocturnal.cmd');
   const content = `@"${source}" %*\r\n`;
   const present = facts.existing[target];
   if (present && 'content' in present && present.content === content) {
-    return { action: 'none', target, message: `The \`nocturnal\` command is already installed: ${target} runs ${source}.${pathHint(facts, dir)}` };
+    return {
+      action: 'none',
+      target,
+      message: `The \`nocturnal\` command is already installed: ${target} runs ${source}.${pathHint(facts, dir)}`,
+    };
   }
   if (present && !('content' in present && /nocturnal\.cmd" %\*/.test(present.content))) {
-    return { action: 'refuse', target, message: `${target} exists and is not this app's command: nothing was changed. Remove it and choose "Install command line tool…" again, or run ${source} directly.` };
+    return {
+      action: 'refuse',
+      target,
+      message: `${target} exists and is not this app's command: nothing was changed. Remove it and choose "Install command line tool…" again, or run ${source} directly.`,
+    };
   }
-  return { action: 'write', target, content, message: `Installed the \`nocturnal\` command: ${target} runs ${source}. Open a new terminal and run \`nocturnal --help\`.${pathHint(facts, dir)}` };
+  return {
+    action: 'write',
+    target,
+    content,
+    message: `Installed the \`nocturnal\` command: ${target} runs ${source}. Open a new terminal and run \`nocturnal --help\`.${pathHint(facts, dir)}`,
+  };
 }
 
 /** A sentence on how to put `dir` on the PATH, or nothing when it is there already. */
 function pathHint(facts: CliInstallFacts, dir: string): string {
   const windows = facts.platform === 'win32';
-  const same = (entry: string) => (windows ? entry.replace(/[\\/]+$/, '').toLowerCase() === dir.toLowerCase() : entry.replace(/\/+$/, '') === dir);
+  const same = (entry: string) =>
+    windows ? entry.replace(/[\\/]+$/, '').toLowerCase() === dir.toLowerCase() : entry.replace(/\/+$/, '') === dir;
   if (facts.pathEntries.some(same)) return '';
   return windows
     ? ` ${dir} is not on your PATH: add it in Settings → System → About → Advanced system settings → Environment Variables.`

@@ -9,7 +9,11 @@ export interface NotificationPort {
   show(content: { title: string; body: string }, onClick: () => void): void;
 }
 
-export function presentNotification(notification: EngineNotification, port: NotificationPort, ui: Pick<DesktopUi, 'openReport' | 'openWindow'>): void {
+export function presentNotification(
+  notification: EngineNotification,
+  port: NotificationPort,
+  ui: Pick<DesktopUi, 'openReport' | 'openWindow'>,
+): void {
   const { action } = notification;
   port.show({ title: notification.title, body: notification.body }, () => {
     if (action?.type === 'open-report') ui.openReport(action.sessionId);

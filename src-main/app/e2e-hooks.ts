@@ -19,7 +19,9 @@ export function e2eHooksEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Wraps the notification port so shown notifications can be listed and clicked. */
-export function recordingNotificationPort(port: NotificationPort): NotificationPort & { shown: { title: string; body: string; click: () => void }[] } {
+export function recordingNotificationPort(
+  port: NotificationPort,
+): NotificationPort & { shown: { title: string; body: string; click: () => void }[] } {
   const shown: { title: string; body: string; click: () => void }[] = [];
   return {
     shown,
@@ -30,7 +32,11 @@ export function recordingNotificationPort(port: NotificationPort): NotificationP
   };
 }
 
-export function installE2eHooks(deps: { tray: AppTray; notifications: ReturnType<typeof recordingNotificationPort>; windowUrls: () => string[] }): void {
+export function installE2eHooks(deps: {
+  tray: AppTray;
+  notifications: ReturnType<typeof recordingNotificationPort>;
+  windowUrls: () => string[];
+}): void {
   const hooks: E2eHooks = {
     trayView: () => deps.tray.view(),
     clickTray: (id, checked) => deps.tray.click(id, checked),

@@ -30,7 +30,10 @@ export async function installCommandLineTool(): Promise<void> {
   try {
     apply(plan);
   } catch (error) {
-    dialog.showErrorBox('The command line tool was not installed', `${plan.target}: ${error instanceof Error ? error.message : String(error)}`);
+    dialog.showErrorBox(
+      'The command line tool was not installed',
+      `${plan.target}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return;
   }
   await dialog.showMessageBox({ type: 'info', message: 'Command line tool installed', detail: plan.message });

@@ -26,7 +26,10 @@ export function registerIpc(options: {
       // Only our own renderer may call: not a navigated-away frame, not an embedded page.
       const url = event.senderFrame?.url;
       if (!url || !options.isTrustedSender(url)) {
-        return failure('forbidden', `${channel}: calls are accepted only from the Nocturnal Agent window (sender: ${url ?? 'unknown'})`);
+        return failure(
+          'forbidden',
+          `${channel}: calls are accepted only from the Nocturnal Agent window (sender: ${url ?? 'unknown'})`,
+        );
       }
       return dispatch(channel, payload, options.handlers, options.describeError);
     });
@@ -35,7 +38,10 @@ export function registerIpc(options: {
   return {
     publish(event, payload) {
       const checked = events[event].safeParse(payload);
-      if (!checked.success) throw new Error(`${event}: refusing to send a payload outside the contract: ${describeIssues(checked.error, 'payload')}`);
+      if (!checked.success)
+        throw new Error(
+          `${event}: refusing to send a payload outside the contract: ${describeIssues(checked.error, 'payload')}`,
+        );
       for (const window of BrowserWindow.getAllWindows()) {
         if (!window.isDestroyed()) window.webContents.send(event, checked.data);
       }

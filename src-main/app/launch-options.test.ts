@@ -7,7 +7,10 @@ describe('parseLaunchOptions', () => {
       home: '/tmp/h',
       openWindow: true,
     });
-    expect(parseLaunchOptions(['/usr/bin/nocturnal-agent', '--home=/data/n'])).toEqual({ home: '/data/n', openWindow: false });
+    expect(parseLaunchOptions(['/usr/bin/nocturnal-agent', '--home=/data/n'])).toEqual({
+      home: '/data/n',
+      openWindow: false,
+    });
     expect(parseLaunchOptions(['/usr/bin/nocturnal-agent'])).toEqual({ openWindow: false });
   });
 

@@ -14,7 +14,8 @@ export function parseLaunchOptions(argv: readonly string[]): LaunchOptions {
     if (arg === '--open-window') options.openWindow = true;
     else if (arg === '--home') {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new Error('--home needs a directory, e.g. --home ~/nocturnal');
+      if (value === undefined || value.startsWith('--'))
+        throw new Error('--home needs a directory, e.g. --home ~/nocturnal');
       options.home = value;
       i++;
     } else if (arg?.startsWith('--home=')) {

@@ -66,7 +66,9 @@ async function start(launch: LaunchOptions): Promise<void> {
     showError: (title, message) => dialog.showErrorBox(title, message),
     quit: () => app.quit(),
   };
-  const systemNotifications = electronNotificationPort((title) => console.warn(`notifications are not supported here; not shown: ${title}`));
+  const systemNotifications = electronNotificationPort((title) =>
+    console.warn(`notifications are not supported here; not shown: ${title}`),
+  );
   // Only the e2e specs keep a record of shown notifications (a running app must not accumulate them).
   const recorder = e2eHooksEnabled(process.env) ? recordingNotificationPort(systemNotifications) : null;
   const notifications = recorder ?? systemNotifications;
@@ -76,7 +78,10 @@ async function start(launch: LaunchOptions): Promise<void> {
     home,
     env: process.env,
     kind: 'electron',
-    ports: { notify: (notification) => presentNotification(notification, notifications, ui), preventSleep: electronPreventSleep },
+    ports: {
+      notify: (notification) => presentNotification(notification, notifications, ui),
+      preventSleep: electronPreventSleep,
+    },
   });
   const ipc = registerIpc({ handlers: host.handlers, describeError, isTrustedSender: windows.isTrustedUrl });
   host.onContractEvent((event, payload) => ipc.publish(event, payload));
@@ -89,10 +94,23 @@ async function start(launch: LaunchOptions): Promise<void> {
     // The .deb puts `nocturnal` on the PATH itself; macOS and Windows get the menu item, as editors do.
     extraItems:
       app.isPackaged && (process.platform === 'darwin' || process.platform === 'win32')
-        ? [{ label: 'Install command line tool…', click: () => void installCommandLineTool().catch((error: unknown) => dialog.showErrorBox('The command line tool was not installed', messageOf(error))) }]
+        ? [
+            {
+              label: 'Install command line tool…',
+              click: () =>
+                void installCommandLineTool().catch((error: unknown) =>
+                  dialog.showErrorBox('The command line tool was not installed', messageOf(error)),
+                ),
+            },
+          ]
         : [],
   });
-  if (recorder) installE2eHooks({ tray, notifications: recorder, windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()) });
+  if (recorder)
+    installE2eHooks({
+      tray,
+      notifications: recorder,
+      windowUrls: () => BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()),
+    });
   syncLoginItem(config, electronLoginItem);
   host.on((event) => {
     if (event.type !== 'state') return;

@@ -19,7 +19,12 @@ const bridge = {
     try {
       return (await ipcRenderer.invoke(channel, payload)) as Result<ChannelResult<C>>;
     } catch (error) {
-      return { error: { type: 'not_connected', message: `${channel}: ${error instanceof Error ? error.message : String(error)}` } };
+      return {
+        error: {
+          type: 'not_connected',
+          message: `${channel}: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      };
     }
   },
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

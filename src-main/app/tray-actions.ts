@@ -23,7 +23,13 @@ export interface DesktopUi {
   quit(): void;
 }
 
-export async function runTrayAction(id: TrayMenuId, view: TrayView, host: TrayHost, ui: DesktopUi, checked?: boolean): Promise<void> {
+export async function runTrayAction(
+  id: TrayMenuId,
+  view: TrayView,
+  host: TrayHost,
+  ui: DesktopUi,
+  checked?: boolean,
+): Promise<void> {
   try {
     switch (id) {
       case 'night-mode':

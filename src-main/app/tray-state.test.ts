@@ -52,29 +52,55 @@ describe('tray state from engine status', () => {
     expect(trayViewOf(status()).state).toBe('day');
     expect(trayViewOf(status({ nightMode: armed })).state).toBe('armed');
     expect(trayViewOf(status({ nightMode: armed, session: session('s2', 'running') })).state).toBe('working');
-    expect(trayViewOf(status({ nightMode: armed, session: session('s2', 'running'), waitingReviews: 2 })).state).toBe('attention');
+    expect(trayViewOf(status({ nightMode: armed, session: session('s2', 'running'), waitingReviews: 2 })).state).toBe(
+      'attention',
+    );
     expect(trayViewOf(status({ waitingReviews: 1 })).state).toBe('attention');
   });
 
   it('failures of the last night ask for attention until the next session runs', () => {
     const failedNight = session('s1', 'completed', { tasksDone: 3, failed: 2, merged: 1 });
-    expect(trayViewOf(status({ nightMode: armed, lastSession: failedNight }))).toMatchObject({ state: 'attention', failed: 2, reportSessionId: 's1' });
-    expect(trayViewOf(status({ nightMode: armed, lastSession: session('s1', 'failed') }))).toMatchObject({ state: 'attention', failed: 1 });
-    expect(trayViewOf(status({ nightMode: armed, lastSession: failedNight, session: session('s2', 'running') }))).toMatchObject({ state: 'working', failed: 0, reportSessionId: 's2' });
-    expect(trayViewOf(status({ nightMode: armed, lastSession: session('s1', 'completed', { merged: 3 }) })).state).toBe('armed');
+    expect(trayViewOf(status({ nightMode: armed, lastSession: failedNight }))).toMatchObject({
+      state: 'attention',
+      failed: 2,
+      reportSessionId: 's1',
+    });
+    expect(trayViewOf(status({ nightMode: armed, lastSession: session('s1', 'failed') }))).toMatchObject({
+      state: 'attention',
+      failed: 1,
+    });
+    expect(
+      trayViewOf(status({ nightMode: armed, lastSession: failedNight, session: session('s2', 'running') })),
+    ).toMatchObject({ state: 'working', failed: 0, reportSessionId: 's2' });
+    expect(trayViewOf(status({ nightMode: armed, lastSession: session('s1', 'completed', { merged: 3 }) })).state).toBe(
+      'armed',
+    );
   });
 
   it('says what the state means, with the number waiting', () => {
-    expect(trayTooltip(trayViewOf(status({ nightMode: armed })))).toBe('Nocturnal Agent — night mode armed: works 22:00–06:00');
-    expect(trayTooltip(trayViewOf(status()))).toBe('Nocturnal Agent — night mode off (window 22:00–06:00)');
-    expect(trayTooltip(trayViewOf(status({ waitingReviews: 3, lastSession: session('s1', 'completed', { failed: 1 }) })))).toBe(
-      'Nocturnal Agent — needs your attention: 3 changes waiting, 1 failed last night',
+    expect(trayTooltip(trayViewOf(status({ nightMode: armed })))).toBe(
+      'Nocturnal Agent — night mode armed: works 22:00–06:00',
     );
-    expect(trayTooltip(trayViewOf(status({ session: session('s2', 'running'), stopping: true })))).toBe('Nocturnal Agent — stopping after this task');
+    expect(trayTooltip(trayViewOf(status()))).toBe('Nocturnal Agent — night mode off (window 22:00–06:00)');
+    expect(
+      trayTooltip(trayViewOf(status({ waitingReviews: 3, lastSession: session('s1', 'completed', { failed: 1 }) }))),
+    ).toBe('Nocturnal Agent — needs your attention: 3 changes waiting, 1 failed last night');
+    expect(trayTooltip(trayViewOf(status({ session: session('s2', 'running'), stopping: true })))).toBe(
+      'Nocturnal Agent — stopping after this task',
+    );
   });
 
   it('menu: night mode, run now, stop after this task, N changes waiting, window, data folder, free model memory, quit', () => {
-    const idle = trayMenuOf(trayViewOf(status({ nightMode: armed, waitingReviews: 2, modelLoaded: true, lastSession: session('s1', 'completed', { review: 2 }) })));
+    const idle = trayMenuOf(
+      trayViewOf(
+        status({
+          nightMode: armed,
+          waitingReviews: 2,
+          modelLoaded: true,
+          lastSession: session('s1', 'completed', { review: 2 }),
+        }),
+      ),
+    );
     expect(idle).toEqual([
       { id: 'night-mode', label: 'Night mode', enabled: true, checked: true },
       { id: 'window', label: 'Night window 22:00–06:00', enabled: false },
@@ -92,14 +118,22 @@ describe('tray state from engine status', () => {
 
     const working = trayMenuOf(trayViewOf(status({ session: session('s2', 'running'), modelLoaded: true })));
     expect(working.find((e) => 'id' in e && e.id === 'run-now')).toMatchObject({ enabled: false });
-    expect(working.find((e) => 'id' in e && e.id === 'stop')).toMatchObject({ label: 'Stop after this task', enabled: true });
+    expect(working.find((e) => 'id' in e && e.id === 'stop')).toMatchObject({
+      label: 'Stop after this task',
+      enabled: true,
+    });
     // The model is in use: freeing it would break the session.
     expect(working.find((e) => 'id' in e && e.id === 'free-model')).toMatchObject({ enabled: false });
     expect(working.some((e) => 'id' in e && e.id === 'changes-waiting')).toBe(false);
 
     const stopping = trayMenuOf(trayViewOf(status({ session: session('s2', 'running'), stopping: true })));
-    expect(stopping.find((e) => 'id' in e && e.id === 'stop')).toMatchObject({ label: 'Stopping after this task…', enabled: false });
-    expect(trayMenuOf(trayViewOf(status({ waitingReviews: 1 }))).find((e) => 'id' in e && e.id === 'changes-waiting')).toMatchObject({ label: '1 change waiting…' });
+    expect(stopping.find((e) => 'id' in e && e.id === 'stop')).toMatchObject({
+      label: 'Stopping after this task…',
+      enabled: false,
+    });
+    expect(
+      trayMenuOf(trayViewOf(status({ waitingReviews: 1 }))).find((e) => 'id' in e && e.id === 'changes-waiting'),
+    ).toMatchObject({ label: '1 change waiting…' });
   });
 
   it('an incomplete setup puts "Finish setup…" first, naming what is missing; a complete one leaves it out', () => {

@@ -28,7 +28,14 @@ export function trayViewOf(status: EngineStatus): TrayView {
   const working = status.session !== null;
   const last = status.lastSession;
   const failed = !working && last ? last.stats.failed + (last.status === 'failed' ? 1 : 0) : 0;
-  const state: TrayState = status.waitingReviews > 0 || failed > 0 ? 'attention' : working ? 'working' : status.nightMode.enabled ? 'armed' : 'day';
+  const state: TrayState =
+    status.waitingReviews > 0 || failed > 0
+      ? 'attention'
+      : working
+        ? 'working'
+        : status.nightMode.enabled
+          ? 'armed'
+          : 'day';
   return {
     state,
     nightMode: status.nightMode,
@@ -50,7 +57,12 @@ export function trayIconFile(state: TrayState): string {
 
 export function trayTooltip(view: TrayView): string {
   const { startTime, endTime } = view.nightMode.window;
-  const attention = [view.waiting > 0 ? changesWaiting(view.waiting) : null, view.failed > 0 ? `${view.failed} failed last night` : null].filter(Boolean).join(', ');
+  const attention = [
+    view.waiting > 0 ? changesWaiting(view.waiting) : null,
+    view.failed > 0 ? `${view.failed} failed last night` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const lines: Record<TrayState, string> = {
     day: `night mode off (window ${startTime}–${endTime})`,
     armed: `night mode armed: works ${startTime}–${endTime}`,
@@ -64,26 +76,46 @@ export function changesWaiting(count: number): string {
   return count === 1 ? '1 change waiting' : `${count} changes waiting`;
 }
 
-export type TrayMenuId = 'finish-setup' | 'night-mode' | 'window' | 'run-now' | 'stop' | 'changes-waiting' | 'open-window' | 'open-data-folder' | 'free-model' | 'quit';
+export type TrayMenuId =
+  | 'finish-setup'
+  | 'night-mode'
+  | 'window'
+  | 'run-now'
+  | 'stop'
+  | 'changes-waiting'
+  | 'open-window'
+  | 'open-data-folder'
+  | 'free-model'
+  | 'quit';
 
 export type TrayMenuEntry =
-  | { id: TrayMenuId; label: string; enabled: boolean; checked?: boolean }
-  | { separator: true };
+  { id: TrayMenuId; label: string; enabled: boolean; checked?: boolean } | { separator: true };
 
 /** The menu for a view: what each item says and whether it can be used now. */
 export function trayMenuOf(view: TrayView): TrayMenuEntry[] {
   const { startTime, endTime } = view.nightMode.window;
   // An incomplete setup comes first: nothing else in the menu works well until it is finished.
-  const setup: TrayMenuEntry[] = view.setupMissing.length > 0 ? [{ id: 'finish-setup', label: `Finish setup… (${view.setupMissing.join(', ')})`, enabled: true }, { separator: true }] : [];
+  const setup: TrayMenuEntry[] =
+    view.setupMissing.length > 0
+      ? [
+          { id: 'finish-setup', label: `Finish setup… (${view.setupMissing.join(', ')})`, enabled: true },
+          { separator: true },
+        ]
+      : [];
   const entries: TrayMenuEntry[] = [
     ...setup,
     { id: 'night-mode', label: 'Night mode', enabled: true, checked: view.nightMode.enabled },
     { id: 'window', label: `Night window ${startTime}–${endTime}`, enabled: false },
     { separator: true },
     { id: 'run-now', label: 'Run now', enabled: !view.working },
-    { id: 'stop', label: view.stopping ? 'Stopping after this task…' : 'Stop after this task', enabled: view.working && !view.stopping },
+    {
+      id: 'stop',
+      label: view.stopping ? 'Stopping after this task…' : 'Stop after this task',
+      enabled: view.working && !view.stopping,
+    },
   ];
-  if (view.waiting > 0) entries.push({ id: 'changes-waiting', label: `${changesWaiting(view.waiting)}…`, enabled: true });
+  if (view.waiting > 0)
+    entries.push({ id: 'changes-waiting', label: `${changesWaiting(view.waiting)}…`, enabled: true });
   entries.push(
     { separator: true },
     { id: 'open-window', label: 'Open window', enabled: true },

@@ -45,7 +45,10 @@ export function createAppTray(options: {
             click: (item) => options.onAction(entry.id, view, entry.checked === undefined ? undefined : item.checked),
           },
     );
-    const extra = (options.extraItems ?? []).map((item): MenuItemConstructorOptions => ({ label: item.label, click: item.click }));
+    const extra = (options.extraItems ?? []).map((item): MenuItemConstructorOptions => ({
+      label: item.label,
+      click: item.click,
+    }));
     // Quit stays last, after its separator.
     if (extra.length > 0) template.splice(template.length - 2, 0, { type: 'separator' }, ...extra);
     tray.setContextMenu(Menu.buildFromTemplate(template));

@@ -23,10 +23,15 @@ export interface WindowManager {
 
 const PANEL_SIZE = { width: 360, height: 460 };
 
-export function createWindowManager(options: { preloadPath: string; renderer: RendererSource; iconPath: string }): WindowManager {
+export function createWindowManager(options: {
+  preloadPath: string;
+  renderer: RendererSource;
+  iconPath: string;
+}): WindowManager {
   let window: BrowserWindow | null = null;
   let panel: BrowserWindow | null = null;
-  const trustedBase = 'url' in options.renderer ? new URL(options.renderer.url).origin : pathToFileURL(options.renderer.file).href;
+  const trustedBase =
+    'url' in options.renderer ? new URL(options.renderer.url).origin : pathToFileURL(options.renderer.file).href;
 
   function isTrustedUrl(url: string): boolean {
     let parsed: URL;
@@ -43,7 +48,8 @@ export function createWindowManager(options: { preloadPath: string; renderer: Re
   }
 
   function load(target: BrowserWindow, route: string | undefined): void {
-    if ('url' in options.renderer) void target.loadURL(route ? `${options.renderer.url.split('#')[0]}#${route}` : options.renderer.url);
+    if ('url' in options.renderer)
+      void target.loadURL(route ? `${options.renderer.url.split('#')[0]}#${route}` : options.renderer.url);
     else void target.loadFile(options.renderer.file, route ? { hash: route } : {});
   }
 
@@ -113,7 +119,15 @@ export function createWindowManager(options: { preloadPath: string; renderer: Re
         }
         return;
       }
-      const created = create('/tray', { ...PANEL_SIZE, ...panelPosition(trayBounds), frame: false, resizable: false, skipTaskbar: true, alwaysOnTop: true, fullscreenable: false });
+      const created = create('/tray', {
+        ...PANEL_SIZE,
+        ...panelPosition(trayBounds),
+        frame: false,
+        resizable: false,
+        skipTaskbar: true,
+        alwaysOnTop: true,
+        fullscreenable: false,
+      });
       created.on('blur', () => created.hide());
       created.on('closed', () => {
         panel = null;

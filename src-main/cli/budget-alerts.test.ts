@@ -20,14 +20,24 @@ describe('budget alerts', () => {
     // call $0.25 more (80% alert); 90% and 95% are not reached, so paid calls are still allowed.
     const f = (fixture = await createNightFixture({
       respond: (schema, prompt) => {
-        if (schema !== 'nocturnal_edits') return { ...reviewReply(0.95), usage: { prompt_tokens: 250, completion_tokens: 0 } };
-        const edits = prompt.includes(buggyLine) ? [{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }] : [];
+        if (schema !== 'nocturnal_edits')
+          return { ...reviewReply(0.95), usage: { prompt_tokens: 250, completion_tokens: 0 } };
+        const edits = prompt.includes(buggyLine)
+          ? [{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }]
+          : [];
         return { ...editsReply(edits), usage: { prompt_tokens: 600, completion_tokens: 0 } };
       },
       // No explore call: the spend below is the edit and review calls' exact token counts.
-      env: { NOCTURNAL_AGENTS_EXPLORE: 'false', NOCTURNAL_COST_MONTHLY_BUDGET_USD: '1', NOCTURNAL_COST_PRICES: '{test-model: {input_per_1k_usd: 1, output_per_1k_usd: 0}}', NOCTURNAL_NOTIFICATIONS_ENABLED: 'false' },
+      env: {
+        NOCTURNAL_AGENTS_EXPLORE: 'false',
+        NOCTURNAL_COST_MONTHLY_BUDGET_USD: '1',
+        NOCTURNAL_COST_PRICES: '{test-model: {input_per_1k_usd: 1, output_per_1k_usd: 0}}',
+        NOCTURNAL_NOTIFICATIONS_ENABLED: 'false',
+      },
     }));
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
+    expect(
+      (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code,
+    ).toBe(0);
     const quiet = await f.cli('status');
     expect(quiet.stdout).not.toContain('budget');
     expect((await f.cli('task', 'add', 'calc', 'Fix add()', '--file', 'math.js')).code).toBe(0);

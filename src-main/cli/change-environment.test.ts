@@ -16,7 +16,11 @@ function shownFile(prompt: string, file: string): string | null {
   return new RegExp(`## ${file.replace('.', '\\.')}\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\``).exec(prompt)?.[1] ?? null;
 }
 
-async function night(respond: Responder, files: Record<string, string>, testCommand: string): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
+async function night(
+  respond: Responder,
+  files: Record<string, string>,
+  testCommand: string,
+): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
   const f = await createNightFixture({ respond, files, env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '2' } });
   fixture = f;
   expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', testCommand)).code).toBe(0);
@@ -36,9 +40,30 @@ describe('environment failures after the change', () => {
         if (schema !== 'nocturnal_edits') return reviewReply(0.95);
         const math = shownFile(prompt, 'math.js') ?? '';
         // First the model reaches for a package; told it is not installed, it does without.
-        if (math.includes('  return a - b;')) return editsReply([{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a - b;', replace: "const sum = require('lodash.sum');\nfunction add(a, b) {\n  return sum([a, b]);" }], 'use lodash.sum');
+        if (math.includes('  return a - b;'))
+          return editsReply(
+            [
+              {
+                path: 'math.js',
+                action: 'replace',
+                search: 'function add(a, b) {\n  return a - b;',
+                replace: "const sum = require('lodash.sum');\nfunction add(a, b) {\n  return sum([a, b]);",
+              },
+            ],
+            'use lodash.sum',
+          );
         if (prompt.includes('your change imports lodash.sum, which is not installed')) {
-          return editsReply([{ path: 'math.js', action: 'replace', search: "const sum = require('lodash.sum');\nfunction add(a, b) {\n  return sum([a, b]);", replace: 'function add(a, b) {\n  return a + b;' }], 'plain addition');
+          return editsReply(
+            [
+              {
+                path: 'math.js',
+                action: 'replace',
+                search: "const sum = require('lodash.sum');\nfunction add(a, b) {\n  return sum([a, b]);",
+                replace: 'function add(a, b) {\n  return a + b;',
+              },
+            ],
+            'plain addition',
+          );
         }
         return editsReply([], 'nothing I recognise');
       },
@@ -60,7 +85,13 @@ describe('environment failures after the change', () => {
         const math = shownFile(prompt, 'math.js') ?? '';
         if (!math.includes('  return a - b;')) return editsReply([], 'nothing I recognise');
         // A "cleanup" that removes the tool the check runs.
-        return editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' }, { path: 'tools/run-tests', action: 'delete' }], 'fix add, drop old tool');
+        return editsReply(
+          [
+            { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' },
+            { path: 'tools/run-tests', action: 'delete' },
+          ],
+          'fix add, drop old tool',
+        );
       },
       { 'math.js': buggyMath, 'test.js': mathTest, 'tools/run-tests': '#!/bin/sh\nexec node test.js\n' },
       'chmod +x tools/run-tests 2>/dev/null; tools/run-tests',
@@ -68,6 +99,8 @@ describe('environment failures after the change', () => {
     expect(editPrompts).toHaveLength(1);
     expect(task.status).toBe('failed');
     expect(task.attempts[0]).toMatchObject({ status: 'failed', cycles: 0 });
-    expect(task.statusReason).toMatch(/^after the change, the test check \(.*\) cannot run: tools\/run-tests: command not found \(exit 127\); .*the base commit ran it, so no edit is asked to fix it$/);
+    expect(task.statusReason).toMatch(
+      /^after the change, the test check \(.*\) cannot run: tools\/run-tests: command not found \(exit 127\); .*the base commit ran it, so no edit is asked to fix it$/,
+    );
   });
 });

@@ -8,7 +8,14 @@ describe('a night killed at random points', () => {
     const seed = Date.now() % 2 ** 31;
     const result = await runChaosNight({ kills: 5, tasks: 3, seed });
     // The seed repeats a failing run: `npx tsx bench/chaos-night.ts --kills 5 --seed <seed>`.
-    expect({ seed, kills: result.kills, lostTasks: result.lostTasks, duplicateMerges: result.duplicateMerges, orphanWorktrees: result.orphanWorktrees, checkoutChanges: result.checkoutChanges }).toEqual({
+    expect({
+      seed,
+      kills: result.kills,
+      lostTasks: result.lostTasks,
+      duplicateMerges: result.duplicateMerges,
+      orphanWorktrees: result.orphanWorktrees,
+      checkoutChanges: result.checkoutChanges,
+    }).toEqual({
       seed,
       kills: 5,
       lostTasks: 0,

@@ -32,7 +32,9 @@ describe('workspace add validates check commands with a real shell parser', () =
   ])('%s %j is refused naming the option and the rule %s', async (option, command, rule) => {
     const run = await cli('workspace', 'add', repo.path, option, command);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${option}: ${JSON.stringify(command)} is refused by the command policy (rule ${rule})`);
+    expect(run.stderr).toContain(
+      `${option}: ${JSON.stringify(command)} is refused by the command policy (rule ${rule})`,
+    );
     const list = await cli('workspace', 'list', '--json');
     expect(list.json()).toEqual([]);
   });
@@ -45,12 +47,16 @@ describe('workspace add validates check commands with a real shell parser', () =
   });
 
   it('config validate judges registered checks again under the current safety.blocked_commands', async () => {
-    expect((await cli('workspace', 'add', repo.path, '--name', 'app', '--test', 'npm test && npm publish')).code).toBe(0);
+    expect((await cli('workspace', 'add', repo.path, '--name', 'app', '--test', 'npm test && npm publish')).code).toBe(
+      0,
+    );
     expect((await cli('config', 'validate')).code).toBe(0);
     fs.writeFileSync(path.join(home, 'config.yaml'), 'safety:\n  blocked_commands: ["npm publish"]\n');
     const run = await cli('config', 'validate');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('workspace "app": --test: "npm test && npm publish" is refused by the command policy (rule blocked-commands)');
+    expect(run.stderr).toContain(
+      'workspace "app": --test: "npm test && npm publish" is refused by the command policy (rule blocked-commands)',
+    );
   });
 
   it.each([
@@ -64,6 +70,8 @@ describe('workspace add validates check commands with a real shell parser', () =
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const list = await cli('workspace', 'list', '--json');
-    expect(list.json<{ checks: Record<string, string> }[]>().map((w) => w.checks)).toEqual([{ [option.slice(2)]: command }]);
+    expect(list.json<{ checks: Record<string, string> }[]>().map((w) => w.checks)).toEqual([
+      { [option.slice(2)]: command },
+    ]);
   });
 });

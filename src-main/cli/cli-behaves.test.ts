@@ -27,7 +27,11 @@ function piped(args: string, reader: string): { shown: string; stderr: string; c
   const codeFile = path.join(scratch, 'code');
   const home = path.join(scratch, 'home');
   const script = `{ "${process.execPath}" "${bin}" --home "${home}" ${args} 2>"${errFile}"; echo $? >"${codeFile}"; } | ${reader}`;
-  const shown = execFileSync('sh', ['-c', script], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: scratch } });
+  const shown = execFileSync('sh', ['-c', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env['PATH'], HOME: scratch },
+  });
   return { shown, stderr: fs.readFileSync(errFile, 'utf8'), code: Number(fs.readFileSync(codeFile, 'utf8').trim()) };
 }
 

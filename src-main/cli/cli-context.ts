@@ -73,7 +73,10 @@ export class CliContext {
   async call<C extends ChannelName>(channel: C, payload: ChannelPayload<C>): Promise<ChannelResult<C>> {
     if (!this.handlers) {
       const engine = await this.openEngine();
-      const [{ createEngineApi }, { productVersion }] = await Promise.all([import('../engine/api/create-engine-api'), import('../engine/api/product-version')]);
+      const [{ createEngineApi }, { productVersion }] = await Promise.all([
+        import('../engine/api/create-engine-api'),
+        import('../engine/api/product-version'),
+      ]);
       this.handlers = createEngineApi(engine, { host: 'cli', version: productVersion() });
     }
     const { callChannel } = await import('../engine/api/call-channel');

@@ -45,13 +45,18 @@ describe('nocturnal init and config', () => {
   });
 
   it('config show --json applies environment overrides', async () => {
-    const run = await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_SCHEDULER_START_TIME: '23:30' });
+    const run = await runCliCaptured(['--home', home, 'config', 'show', '--json'], {
+      NOCTURNAL_SCHEDULER_START_TIME: '23:30',
+    });
     expect(run.code).toBe(0);
     expect(run.json<{ scheduler: { start_time: string } }>().scheduler.start_time).toBe('23:30');
   });
 
   it('config show prints nested fields and marks each value the environment set', async () => {
-    const run = await runCliCaptured(['--home', home, 'config', 'show'], { NOCTURNAL_QUALITY_WEIGHTS_CHECKS: '0.6', NOCTURNAL_SAFETY_BLOCKED_COMMANDS: 'curl,wget' });
+    const run = await runCliCaptured(['--home', home, 'config', 'show'], {
+      NOCTURNAL_QUALITY_WEIGHTS_CHECKS: '0.6',
+      NOCTURNAL_SAFETY_BLOCKED_COMMANDS: 'curl,wget',
+    });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines).toContain('  weights:');
@@ -69,7 +74,9 @@ describe('nocturnal init and config', () => {
   });
 
   it('a non-numeric threshold in the environment exits 2 naming the field', async () => {
-    const run = await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD: 'lots' });
+    const run = await runCliCaptured(['--home', home, 'config', 'show', '--json'], {
+      NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD: 'lots',
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('quality.auto_approve_threshold');
     expect(run.stderr).toContain('NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD');

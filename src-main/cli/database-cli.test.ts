@@ -55,7 +55,11 @@ describe('a damaged database is never re-created', () => {
     fs.writeFileSync(dbFile(), bytes);
     const run = await cli('task', 'list');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`the database ${dbFile().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be used: SQLite reports it damaged`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `the database ${dbFile().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be used: SQLite reports it damaged`,
+      ),
+    );
     expect(Buffer.compare(fs.readFileSync(dbFile()), bytes)).toBe(0);
   });
 });
@@ -68,7 +72,8 @@ describe('the database file is private', () => {
     const store = openStore(dbFile());
     try {
       store.db.prepare('CREATE TABLE IF NOT EXISTS probe (x)').run();
-      for (const file of [dbFile(), `${dbFile()}-wal`, `${dbFile()}-shm`]) expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
+      for (const file of [dbFile(), `${dbFile()}-wal`, `${dbFile()}-shm`])
+        expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
     } finally {
       store.close();
     }
@@ -86,8 +91,28 @@ describe('a read-only home', () => {
     const asRoot = process.getuid?.() === 0;
     if (!asRoot) fs.chmodSync(home, 0o500);
     const command = asRoot ? 'bwrap' : process.execPath;
-    const args = asRoot ? ['--bind', '/', '/', '--ro-bind', home, home, '--dev', '/dev', '--proc', '/proc', '--', process.execPath, ...nocturnal] : nocturnal;
-    const run = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: process.env['HOME'] } });
+    const args = asRoot
+      ? [
+          '--bind',
+          '/',
+          '/',
+          '--ro-bind',
+          home,
+          home,
+          '--dev',
+          '/dev',
+          '--proc',
+          '/proc',
+          '--',
+          process.execPath,
+          ...nocturnal,
+        ]
+      : nocturnal;
+    const run = spawnSync(command, args, {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+    });
     if (!asRoot) fs.chmodSync(home, 0o700);
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   }
@@ -119,7 +144,9 @@ describe('a read-only home', () => {
 
       const change = readOnlyCli('task', 'add', 'calc', 'Another task');
       expect(change.code).toBe(1);
-      expect(change.stderr).toMatch(/this command needs to write in the home, which is read-only: .*(read-only file system|permission denied).*Read commands \(status, task list/);
+      expect(change.stderr).toMatch(
+        /this command needs to write in the home, which is read-only: .*(read-only file system|permission denied).*Read commands \(status, task list/,
+      );
 
       expect(digest(dbFile())).toBe(before);
       expect((await cli('task', 'list')).stdout).not.toContain('Another task');

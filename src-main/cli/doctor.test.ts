@@ -28,7 +28,8 @@ interface DoctorJson {
   checks: { id: string; status: 'OK' | 'WARN' | 'FAIL'; message: string; fix: string | null }[];
 }
 
-const doctor = (env: NodeJS.ProcessEnv, ...flags: string[]) => runCliCaptured(['--home', home, 'doctor', ...flags], { NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '0', ...env });
+const doctor = (env: NodeJS.ProcessEnv, ...flags: string[]) =>
+  runCliCaptured(['--home', home, 'doctor', ...flags], { NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '0', ...env });
 const byId = (json: DoctorJson) => Object.fromEntries(json.checks.map((c) => [c.id, c]));
 
 async function initHome(): Promise<void> {
@@ -46,12 +47,20 @@ describe('nocturnal doctor', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^OK {4}config: .*config\.yaml and 3 NOCTURNAL_\* variables: valid$/);
     expect(lines).toContainEqual(expect.stringMatching(/^OK {4}git: git \d+\.\d+\.\d+ \(needs 2\.38\.0 or newer\)$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^OK {4}sandbox: bubblewrap works: ran a command in the sandbox in \d+ ms/));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^OK {4}model: ${model}: GGUF v3, llama, \\d+ tensors, 0\\.00 GB$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^(OK|WARN) +disk: \\d+\\.\\d GB free on the disk of ${home}`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^OK {4}sandbox: bubblewrap works: ran a command in the sandbox in \d+ ms/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^OK {4}model: ${model}: GGUF v3, llama, \\d+ tensors, 0\\.00 GB$`)),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^(OK|WARN) +disk: \\d+\\.\\d GB free on the disk of ${home}`)),
+    );
     expect(lines).toContain(`OK    home: ${home} is private (0700)`);
 
-    const json = (await doctor({ NOCTURNAL_LLM_PROVIDER: 'llama', NOCTURNAL_LLM_MODEL_PATH: model }, '--json')).json<DoctorJson>();
+    const json = (
+      await doctor({ NOCTURNAL_LLM_PROVIDER: 'llama', NOCTURNAL_LLM_MODEL_PATH: model }, '--json')
+    ).json<DoctorJson>();
     expect(json.ok).toBe(true);
     expect(json.checks.map((c) => c.id)).toEqual(['config', 'git', 'sandbox', 'model', 'disk', 'home']);
   });
@@ -67,7 +76,11 @@ describe('nocturnal doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('doctor: model failed');
     const checks = byId(run.json<DoctorJson>());
-    expect(checks['model']).toMatchObject({ status: 'FAIL', message: expect.stringContaining(`${model} is not a usable GGUF model`), fix: expect.stringContaining('nocturnal model pull') });
+    expect(checks['model']).toMatchObject({
+      status: 'FAIL',
+      message: expect.stringContaining(`${model} is not a usable GGUF model`),
+      fix: expect.stringContaining('nocturnal model pull'),
+    });
     expect(checks['home']).toEqual({
       id: 'home',
       status: 'WARN',
@@ -77,36 +90,78 @@ describe('nocturnal doctor', () => {
   });
 
   it('checks that the configured server is reachable and serves the configured model', async () => {
-    server = await startLoopbackOpenAiServer({ models: ['test-model', 'other-model'], responder: () => ({ content: {} }) });
-    const serving = await doctor({ NOCTURNAL_LLM_PROVIDER: 'openai', NOCTURNAL_LLM_API_URL: server.url, NOCTURNAL_LLM_MODEL: 'test-model' }, '--json');
-    expect(byId(serving.json<DoctorJson>())['model']).toEqual({ id: 'model', status: 'OK', message: `the server at ${server.url} serves "test-model"`, fix: null });
+    server = await startLoopbackOpenAiServer({
+      models: ['test-model', 'other-model'],
+      responder: () => ({ content: {} }),
+    });
+    const serving = await doctor(
+      { NOCTURNAL_LLM_PROVIDER: 'openai', NOCTURNAL_LLM_API_URL: server.url, NOCTURNAL_LLM_MODEL: 'test-model' },
+      '--json',
+    );
+    expect(byId(serving.json<DoctorJson>())['model']).toEqual({
+      id: 'model',
+      status: 'OK',
+      message: `the server at ${server.url} serves "test-model"`,
+      fix: null,
+    });
     // The home does not exist yet: a warning, not a failure.
     expect(serving.code).toBe(0);
-    expect(byId(serving.json<DoctorJson>())['home']).toMatchObject({ status: 'WARN', fix: 'nocturnal init creates it (private, 0700)' });
+    expect(byId(serving.json<DoctorJson>())['home']).toMatchObject({
+      status: 'WARN',
+      fix: 'nocturnal init creates it (private, 0700)',
+    });
 
-    const missing = await doctor({ NOCTURNAL_LLM_PROVIDER: 'openai', NOCTURNAL_LLM_API_URL: server.url, NOCTURNAL_LLM_MODEL: 'codellama-13b' });
+    const missing = await doctor({
+      NOCTURNAL_LLM_PROVIDER: 'openai',
+      NOCTURNAL_LLM_API_URL: server.url,
+      NOCTURNAL_LLM_MODEL: 'codellama-13b',
+    });
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toContain(`FAIL  model: the server at ${server.url} answers but does not serve "codellama-13b" (it lists: test-model, other-model)`);
-    expect(missing.stdout).toContain('      fix: load the model in the server, or choose one it lists: nocturnal config set llm.model test-model');
+    expect(missing.stdout).toContain(
+      `FAIL  model: the server at ${server.url} answers but does not serve "codellama-13b" (it lists: test-model, other-model)`,
+    );
+    expect(missing.stdout).toContain(
+      '      fix: load the model in the server, or choose one it lists: nocturnal config set llm.model test-model',
+    );
 
     const url = server.url;
     await server.close();
     server = undefined;
-    const down = await doctor({ NOCTURNAL_LLM_PROVIDER: 'openai', NOCTURNAL_LLM_API_URL: url, NOCTURNAL_LLM_MODEL: 'test-model' });
+    const down = await doctor({
+      NOCTURNAL_LLM_PROVIDER: 'openai',
+      NOCTURNAL_LLM_API_URL: url,
+      NOCTURNAL_LLM_MODEL: 'test-model',
+    });
     expect(down.code).toBe(1);
     expect(down.stdout).toContain(`FAIL  model: the server at ${url} is not reachable: `);
   });
 
   it('warns when the sandbox is off by choice, fails below the disk minimum, and names a bad config field', async () => {
-    const run = await doctor({ NOCTURNAL_SAFETY_SANDBOX: 'off', NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '100000000', NOCTURNAL_LLM_PROVIDER: 'llama' }, '--json');
+    const run = await doctor(
+      {
+        NOCTURNAL_SAFETY_SANDBOX: 'off',
+        NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '100000000',
+        NOCTURNAL_LLM_PROVIDER: 'llama',
+      },
+      '--json',
+    );
     expect(run.code).toBe(1);
     const checks = byId(run.json<DoctorJson>());
-    expect(checks['sandbox']).toMatchObject({ status: 'WARN', message: expect.stringContaining('safety.sandbox is off') });
-    expect(checks['disk']).toMatchObject({ status: 'FAIL', message: expect.stringContaining('below safety.min_free_disk_gb (100000000 GB)') });
+    expect(checks['sandbox']).toMatchObject({
+      status: 'WARN',
+      message: expect.stringContaining('safety.sandbox is off'),
+    });
+    expect(checks['disk']).toMatchObject({
+      status: 'FAIL',
+      message: expect.stringContaining('below safety.min_free_disk_gb (100000000 GB)'),
+    });
     expect(checks['model']).toMatchObject({ status: 'FAIL', message: 'no model is chosen (llm.model_path is null)' });
 
     const bad = await doctor({ NOCTURNAL_SCHEDULER_START_TIME: '25:00' }, '--json');
     expect(bad.code).toBe(1);
-    expect(byId(bad.json<DoctorJson>())['config']).toMatchObject({ status: 'FAIL', message: expect.stringContaining('NOCTURNAL_SCHEDULER_START_TIME: scheduler.start_time') });
+    expect(byId(bad.json<DoctorJson>())['config']).toMatchObject({
+      status: 'FAIL',
+      message: expect.stringContaining('NOCTURNAL_SCHEDULER_START_TIME: scheduler.start_time'),
+    });
   });
 });

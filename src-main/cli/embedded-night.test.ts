@@ -32,7 +32,9 @@ describe('a night on the embedded llama.cpp provider', () => {
       },
     });
     const f = fixture;
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
+    expect(
+      (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code,
+    ).toBe(0);
     const before = await f.userView();
     const ids: string[] = [];
     for (const title of ['Fix add()', 'Add a subtract() helper']) {

@@ -27,7 +27,9 @@ describe('the git version check at engine start', () => {
     process.env['PATH'] = `${fakeBin}${path.delimiter}${savedPath ?? ''}`;
     const run = await runCliCaptured(['--home', home, 'task', 'list']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('git 2.30.9 is too old; Nocturnal Agent needs git 2.38.0 or newer (merges use `git merge-tree --write-tree`, new in git 2.38). Install a newer git, or put it first on PATH.');
+    expect(run.stderr).toContain(
+      'git 2.30.9 is too old; Nocturnal Agent needs git 2.38.0 or newer (merges use `git merge-tree --write-tree`, new in git 2.38). Install a newer git, or put it first on PATH.',
+    );
   });
 
   it('starts on the git of this machine', async () => {

@@ -15,7 +15,17 @@ import type { SessionReport } from '../engine/report/session-report';
 import { createTempDir } from '../engine/git/testing/temp-repo';
 import { isWithin } from '../engine/safety/path-within';
 import { DEFAULT_MAX_CHECK_PROCESSES } from '../engine/safety/sandbox/check-limits';
-import { adminConfigScript, connectOutScript, deleteFolderScript, floodOutputScript, forkForeverScript, plantedFilterScript, readSecretsScript, rewriteDotGitScript, writeEverywhereScript } from './testing/hostile-scripts';
+import {
+  adminConfigScript,
+  connectOutScript,
+  deleteFolderScript,
+  floodOutputScript,
+  forkForeverScript,
+  plantedFilterScript,
+  readSecretsScript,
+  rewriteDotGitScript,
+  writeEverywhereScript,
+} from './testing/hostile-scripts';
 import { listWorktrees } from '../engine/git/list-worktrees';
 import { createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
 import type { NightFixture } from './testing/night-fixture';
@@ -29,7 +39,11 @@ beforeAll(async () => {
   // The user's home as the CLI sees it (HOME in its environment), with a private key in it.
   fakeHome = await createTempDir('nocturnal-user-home-');
   fs.mkdirSync(path.join(fakeHome.path, '.ssh'), { mode: 0o700 });
-  fs.writeFileSync(path.join(fakeHome.path, '.ssh', 'id_rsa'), `-----BEGIN OPENSSH PRIVATE KEY-----\n${secret}\n-----END OPENSSH PRIVATE KEY-----\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(fakeHome.path, '.ssh', 'id_rsa'),
+    `-----BEGIN OPENSSH PRIVATE KEY-----\n${secret}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    { mode: 0o600 },
+  );
 });
 afterAll(async () => {
   await fakeHome.cleanup();
@@ -53,7 +67,10 @@ interface HostileNight {
  * whose test goes through the same check command. `script` sees the fixture, so it can aim at the
  * user's repository and the engine's home.
  */
-async function hostileNight(script: (f: NightFixture) => string, options: { cycles?: number } = {}): Promise<HostileNight> {
+async function hostileNight(
+  script: (f: NightFixture) => string,
+  options: { cycles?: number } = {},
+): Promise<HostileNight> {
   let hostileSource = '';
   const f = await createNightFixture({
     env: {
@@ -64,7 +81,8 @@ async function hostileNight(script: (f: NightFixture) => string, options: { cycl
     },
     respond: (schema, prompt) => {
       if (schema === 'nocturnal_review') return reviewReply(prompt.includes('Hostile') ? 1 : 0.95);
-      if (prompt.includes('Hostile')) return editsReply([{ path: 'hostile.test.js', action: 'write', content: hostileSource }], 'add a test');
+      if (prompt.includes('Hostile'))
+        return editsReply([{ path: 'hostile.test.js', action: 'write', content: hostileSource }], 'add a test');
       return editsReply(
         [
           { path: 'hostile.test.js', action: 'write', content: mathTest },
@@ -76,12 +94,24 @@ async function hostileNight(script: (f: NightFixture) => string, options: { cycl
   });
   fixture = f;
   hostileSource = script(f);
-  const added = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check');
+  const added = await f.cli(
+    'workspace',
+    'add',
+    f.repo.path,
+    '--name',
+    'calc',
+    '--test',
+    'node hostile.test.js',
+    '--no-check',
+  );
   expect(added.stderr).toBe('');
   const before = await f.userView();
   const gitConfig = fs.readFileSync(path.join(f.repo.path, '.git', 'config'), 'utf8');
-  const hostileId = (await f.cli('task', 'add', 'calc', 'Hostile test', '--priority', 'high', '--json')).json<{ id: string }>().id;
-  const goodId = (await f.cli('task', 'add', 'calc', 'Fix add()', '--priority', 'low', '--json')).json<{ id: string }>().id;
+  const hostileId = (await f.cli('task', 'add', 'calc', 'Hostile test', '--priority', 'high', '--json')).json<{
+    id: string;
+  }>().id;
+  const goodId = (await f.cli('task', 'add', 'calc', 'Fix add()', '--priority', 'low', '--json')).json<{ id: string }>()
+    .id;
 
   const run = await f.cli('run', '--now');
   expect(run.code).toBe(0);
@@ -128,7 +158,8 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
     // Outside /tmp the host file system is read-only inside the sandbox. (A checkout that itself lives
     // under /tmp, as a CI clone may, lands in the sandbox's private /tmp instead: the host still sees
     // nothing, which the existsSync loop above has already proven.)
-    if (!isWithin(fs.realpathSync(os.tmpdir()), outsideTmp)) expect(output).toMatch(new RegExp(`failed ${outsideTmp.replaceAll('.', '\\.')}: EROFS`));
+    if (!isWithin(fs.realpathSync(os.tmpdir()), outsideTmp))
+      expect(output).toMatch(new RegExp(`failed ${outsideTmp.replaceAll('.', '\\.')}: EROFS`));
     expect(output).toMatch(/failed \/var\/tmp\/nocturnal-pwned-.*: EROFS/);
     expect(output).toMatch(/git config refused/);
     expect(output).not.toMatch(/git config changed/);
@@ -136,7 +167,13 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
 
   it('cannot read a private key in the home, the engine database or its config, and nothing leaks into storage or prompts', async () => {
     const { f, output, hostile } = await hostileNight(
-      (fixture) => readSecretsScript([path.join(fakeHome.path, '.ssh', 'id_rsa'), path.join(os.homedir(), '.ssh', 'id_rsa'), path.join(fixture.home, 'nocturnal.db'), path.join(fixture.home, 'config.yaml')]),
+      (fixture) =>
+        readSecretsScript([
+          path.join(fakeHome.path, '.ssh', 'id_rsa'),
+          path.join(os.homedir(), '.ssh', 'id_rsa'),
+          path.join(fixture.home, 'nocturnal.db'),
+          path.join(fixture.home, 'config.yaml'),
+        ]),
       // One improvement cycle: the failing output is fed back to the model, the path a secret would leave by.
       { cycles: 1 },
     );
@@ -170,7 +207,9 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
       .map((a) => ({ host: (a as { address: string }).address, port }));
     const probePath = `/v1/exfiltrate-${tag}`;
     try {
-      const { f, output } = await hostileNight((fixture) => connectOutScript([{ host: '127.0.0.1', port }, ...external], { port: fixture.server.port, path: probePath }));
+      const { f, output } = await hostileNight((fixture) =>
+        connectOutScript([{ host: '127.0.0.1', port }, ...external], { port: fixture.server.port, path: probePath }),
+      );
       expect(output).toMatch(new RegExp(`failed 127\\.0\\.0\\.1:${port}: (ECONNREFUSED|ENETUNREACH)`));
       expect(output).toMatch(/model server unreachable: (ECONNREFUSED|ENETUNREACH)/);
       expect(output).not.toMatch(/connected|answered/);
@@ -188,7 +227,8 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
     expect(started).toBeGreaterThan(0);
     expect(started).toBeLessThan(DEFAULT_MAX_CHECK_PROCESSES);
     expect(hostile.attempts[0]?.checksAfter?.[0]?.timedOut).toBe(false);
-    if (process.getuid?.() === 0) expect(output).toMatch(/\[the check reached the sandbox's process limit \(1024 processes and threads\)/);
+    if (process.getuid?.() === 0)
+      expect(output).toMatch(/\[the check reached the sandbox's process limit \(1024 processes and threads\)/);
     const survivors = fs
       .readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
@@ -219,8 +259,15 @@ describe('a hostile check, run by the real CLI in the real sandbox', () => {
  * marker a filter would write stays absent, the user's checkout, branches and index are byte for
  * byte what they were, no worktree stays registered or on disk, and the next task still merges.
  */
-async function tamperNight(sandbox: 'auto' | 'off', script: (f: NightFixture, marker: string) => string, setUp?: (f: NightFixture) => Promise<void>) {
-  const marker = path.join(os.tmpdir(), `nocturnal-filter-marker-${tag}-${sandbox}-${Math.random().toString(36).slice(2)}`);
+async function tamperNight(
+  sandbox: 'auto' | 'off',
+  script: (f: NightFixture, marker: string) => string,
+  setUp?: (f: NightFixture) => Promise<void>,
+) {
+  const marker = path.join(
+    os.tmpdir(),
+    `nocturnal-filter-marker-${tag}-${sandbox}-${Math.random().toString(36).slice(2)}`,
+  );
   let hostileSource = '';
   const f = await createNightFixture({
     env: {
@@ -232,7 +279,8 @@ async function tamperNight(sandbox: 'auto' | 'off', script: (f: NightFixture, ma
     },
     respond: (schema, prompt) => {
       if (schema === 'nocturnal_review') return reviewReply(prompt.includes('Hostile') ? 1 : 0.95);
-      if (prompt.includes('Hostile')) return editsReply([{ path: 'hostile.test.js', action: 'write', content: hostileSource }], 'add a test');
+      if (prompt.includes('Hostile'))
+        return editsReply([{ path: 'hostile.test.js', action: 'write', content: hostileSource }], 'add a test');
       return editsReply(
         [
           { path: 'hostile.test.js', action: 'write', content: mathTest },
@@ -245,11 +293,17 @@ async function tamperNight(sandbox: 'auto' | 'off', script: (f: NightFixture, ma
   fixture = f;
   await setUp?.(f);
   hostileSource = script(f, marker);
-  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check')).stderr).toBe('');
+  expect(
+    (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check'))
+      .stderr,
+  ).toBe('');
   const before = await f.userView();
   const indexBytes = fs.readFileSync(path.join(f.repo.path, '.git', 'index'));
-  const hostileId = (await f.cli('task', 'add', 'calc', 'Hostile test', '--priority', 'high', '--json')).json<{ id: string }>().id;
-  const goodId = (await f.cli('task', 'add', 'calc', 'Fix add()', '--priority', 'low', '--json')).json<{ id: string }>().id;
+  const hostileId = (await f.cli('task', 'add', 'calc', 'Hostile test', '--priority', 'high', '--json')).json<{
+    id: string;
+  }>().id;
+  const goodId = (await f.cli('task', 'add', 'calc', 'Fix add()', '--priority', 'low', '--json')).json<{ id: string }>()
+    .id;
   expect((await f.cli('run', '--now')).code).toBe(0);
 
   const hostile = (await f.cli('task', 'show', hostileId, '--json')).json<Task>();
@@ -260,18 +314,25 @@ async function tamperNight(sandbox: 'auto' | 'off', script: (f: NightFixture, ma
   expect(await f.repo.git('log', '-1', '--format=%s', 'main')).toBe('initial commit');
   expect((await listWorktrees(f.repo.path)).map((w) => w.path)).toEqual([f.repo.path]);
   const workspaceDirs = path.join(f.home, 'worktrees');
-  for (const ws of fs.existsSync(workspaceDirs) ? fs.readdirSync(workspaceDirs) : []) expect(fs.readdirSync(path.join(workspaceDirs, ws))).toEqual([]);
+  for (const ws of fs.existsSync(workspaceDirs) ? fs.readdirSync(workspaceDirs) : [])
+    expect(fs.readdirSync(path.join(workspaceDirs, ws))).toEqual([]);
   expect(good.status).toBe('merged');
   // The closed hostile attempt's branch is gone from `git branch`, kept only as a hidden backup ref.
   const attemptId = hostile.attempts[0]?.id ?? '';
   expect(await f.repo.git('for-each-ref', '--format=%(refname)', `refs/heads/nocturnal/${hostileId}`)).toBe('');
-  expect(await f.repo.git('for-each-ref', '--format=%(refname)', `refs/nocturnal/backups/${attemptId}`)).toMatch(new RegExp(`^refs/nocturnal/backups/${attemptId}/`));
-  return { f, hostile, output: hostile.attempts[0]?.checksAfter?.[0]?.output ?? hostile.attempts[0]?.checksBefore?.[0]?.output ?? '' };
+  expect(await f.repo.git('for-each-ref', '--format=%(refname)', `refs/nocturnal/backups/${attemptId}`)).toMatch(
+    new RegExp(`^refs/nocturnal/backups/${attemptId}/`),
+  );
+  return {
+    f,
+    hostile,
+    output: hostile.attempts[0]?.checksAfter?.[0]?.output ?? hostile.attempts[0]?.checksBefore?.[0]?.output ?? '',
+  };
 }
 
 const TAMPERED = /the checks tampered with the worktree's git metadata \(.*\): attempt failed, nothing committed/;
 
-describe('a check that goes for the worktree\'s git wiring', () => {
+describe("a check that goes for the worktree's git wiring", () => {
   it('rewrites .git to point at the user repository: read-only in the sandbox', async () => {
     const { hostile, output } = await tamperNight('auto', (f) => rewriteDotGitScript(path.join(f.repo.path, '.git')));
     expect(output).toMatch(/failed \.git: E(ROFS|BUSY|PERM|ACCES)/);
@@ -320,20 +381,33 @@ describe('a workspace deleted in the middle of the night', () => {
   it('fails its attempts with a reason a person can read and leaves no worktree behind', async () => {
     const f = await createNightFixture({
       env: { HOME: fakeHome.path, NOCTURNAL_SAFETY_SANDBOX: 'off', NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0' },
-      respond: (schema) => (schema === 'nocturnal_review' ? reviewReply(1) : editsReply([{ path: 'hostile.test.js', action: 'write', content: deleteFolderScript(f.repo.path) }])),
+      respond: (schema) =>
+        schema === 'nocturnal_review'
+          ? reviewReply(1)
+          : editsReply([{ path: 'hostile.test.js', action: 'write', content: deleteFolderScript(f.repo.path) }]),
     });
     fixture = f;
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check')).stderr).toBe('');
-    const first = (await f.cli('task', 'add', 'calc', 'Delete the repository', '--priority', 'high', '--json')).json<{ id: string }>().id;
-    const second = (await f.cli('task', 'add', 'calc', 'Next task', '--priority', 'low', '--json')).json<{ id: string }>().id;
+    expect(
+      (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node hostile.test.js', '--no-check'))
+        .stderr,
+    ).toBe('');
+    const first = (await f.cli('task', 'add', 'calc', 'Delete the repository', '--priority', 'high', '--json')).json<{
+      id: string;
+    }>().id;
+    const second = (await f.cli('task', 'add', 'calc', 'Next task', '--priority', 'low', '--json')).json<{
+      id: string;
+    }>().id;
     expect((await f.cli('run', '--now')).code).toBe(0);
     for (const id of [first, second]) {
       const task = (await f.cli('task', 'show', id, '--json')).json<Task>();
       expect(task.status, id).toBe('failed');
-      expect(task.statusReason, id).toBe(`the workspace's repository ${f.repo.path} no longer exists (deleted or moved during the night): attempt failed, nothing committed`);
+      expect(task.statusReason, id).toBe(
+        `the workspace's repository ${f.repo.path} no longer exists (deleted or moved during the night): attempt failed, nothing committed`,
+      );
     }
     expect(fs.existsSync(f.repo.path)).toBe(false);
     const workspaceDirs = path.join(f.home, 'worktrees');
-    for (const ws of fs.existsSync(workspaceDirs) ? fs.readdirSync(workspaceDirs) : []) expect(fs.readdirSync(path.join(workspaceDirs, ws))).toEqual([]);
+    for (const ws of fs.existsSync(workspaceDirs) ? fs.readdirSync(workspaceDirs) : [])
+      expect(fs.readdirSync(path.join(workspaceDirs, ws))).toEqual([]);
   });
 });

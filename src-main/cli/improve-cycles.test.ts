@@ -19,11 +19,16 @@ function shownFile(prompt: string, file: string): string | null {
   return match?.[1] ?? null;
 }
 
-async function night(respond: Responder, cycles: string): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
+async function night(
+  respond: Responder,
+  cycles: string,
+): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
   const f = await createNightFixture({ respond, env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: cycles } });
   fixture = f;
   expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
-  const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js')).json<{ id: string }>().id;
+  const id = (
+    await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js')
+  ).json<{ id: string }>().id;
   const before = await f.userView();
   expect((await f.cli('run', '--now')).code).toBe(0);
   expect(await f.userView()).toEqual(before);
@@ -40,8 +45,30 @@ describe('each improvement cycle sees the truth', () => {
       if (schema !== 'nocturnal_edits') return reviewReply(0.95);
       const math = shownFile(prompt, 'math.js') ?? '';
       // The model edits the line it is shown: the original bug first, then its own first try.
-      if (math.includes('  return a - b;')) return editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b + 1; // first try' }], 'first try');
-      if (math.includes('  return a + b + 1; // first try')) return editsReply([{ path: 'math.js', action: 'replace', search: '  return a + b + 1; // first try', replace: '  return a + b;' }], 'second try');
+      if (math.includes('  return a - b;'))
+        return editsReply(
+          [
+            {
+              path: 'math.js',
+              action: 'replace',
+              search: '  return a - b;',
+              replace: '  return a + b + 1; // first try',
+            },
+          ],
+          'first try',
+        );
+      if (math.includes('  return a + b + 1; // first try'))
+        return editsReply(
+          [
+            {
+              path: 'math.js',
+              action: 'replace',
+              search: '  return a + b + 1; // first try',
+              replace: '  return a + b;',
+            },
+          ],
+          'second try',
+        );
       return editsReply([], 'nothing I recognise');
     }, '2');
 
@@ -64,15 +91,33 @@ describe('each improvement cycle sees the truth', () => {
     const { f, task, editPrompts } = await night((schema, prompt) => {
       if (schema !== 'nocturnal_edits') return reviewReply(0.95);
       const math = shownFile(prompt, 'math.js');
-      if (math !== null && prompt.includes('You may now send one "write" edit with the complete new content of that file')) {
-        return editsReply([{ path: 'math.js', action: 'write', content: math.replace('return a - b;', 'return a + b;') }], 'rewrite');
+      if (
+        math !== null &&
+        prompt.includes('You may now send one "write" edit with the complete new content of that file')
+      ) {
+        return editsReply(
+          [{ path: 'math.js', action: 'write', content: math.replace('return a - b;', 'return a + b;') }],
+          'rewrite',
+        );
       }
       // A model that keeps misquoting the line.
-      return editsReply([{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a-b;\n}', replace: 'function add(a, b) {\n  return a + b;\n}' }], 'misquote');
+      return editsReply(
+        [
+          {
+            path: 'math.js',
+            action: 'replace',
+            search: 'function add(a, b) {\n  return a-b;\n}',
+            replace: 'function add(a, b) {\n  return a + b;\n}',
+          },
+        ],
+        'misquote',
+      );
     }, '2');
 
     expect(editPrompts).toHaveLength(3);
-    expect(editPrompts[1]).toContain('the search text was not found in math.js. The closest region in the current file is:\n   1| function add(a, b) {\n   2|   return a - b;\n   3| }');
+    expect(editPrompts[1]).toContain(
+      'the search text was not found in math.js. The closest region in the current file is:\n   1| function add(a, b) {\n   2|   return a - b;\n   3| }',
+    );
     expect(editPrompts[1]).not.toContain('Whole-file rewrite allowed');
     expect(editPrompts[2]).toContain('Your search text missed twice in math.js');
     expect(task.status).toBe('merged');
@@ -82,9 +127,16 @@ describe('each improvement cycle sees the truth', () => {
 
 describe('failures no edit can fix', () => {
   it('end the attempt after zero model calls when the check command is not installed, naming the fix', async () => {
-    const f = await createNightFixture({ respond: (schema) => (schema === 'nocturnal_edits' ? editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' }]) : reviewReply(0.95)) });
+    const f = await createNightFixture({
+      respond: (schema) =>
+        schema === 'nocturnal_edits'
+          ? editsReply([{ path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' }])
+          : reviewReply(0.95),
+    });
     fixture = f;
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'mocha-not-installed test.js')).code).toBe(0);
+    expect(
+      (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'mocha-not-installed test.js')).code,
+    ).toBe(0);
     const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json')).json<{ id: string }>().id;
     expect((await f.cli('run', '--now')).code).toBe(0);
 
@@ -103,7 +155,9 @@ describe('a model server that is down', () => {
     const f = await createNightFixture({ respond: () => reviewReply(1) });
     fixture = f;
     expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
-    const first = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--priority', 'high')).json<{ id: string }>().id;
+    const first = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--priority', 'high')).json<{
+      id: string;
+    }>().id;
     const second = (await f.cli('task', 'add', 'calc', 'Add sub()', '--json')).json<{ id: string }>().id;
     await f.server.close();
 
@@ -119,7 +173,9 @@ describe('a model server that is down', () => {
     expect((await show(second)).attempts).toHaveLength(0);
     const report = (await f.cli('report', '--json')).json<SessionReport>();
     expect(report.session).toMatchObject({ status: 'stopped' });
-    expect(report.session.endReason).toMatch(/^the model server is unreachable: cannot reach the OpenAI-compatible server at .*: connection refused .*; the session stopped and the queued tasks wait for the next one$/);
+    expect(report.session.endReason).toMatch(
+      /^the model server is unreachable: cannot reach the OpenAI-compatible server at .*: connection refused .*; the session stopped and the queued tasks wait for the next one$/,
+    );
     expect(report.session.stats).toMatchObject({ tasksDone: 0, failed: 0 });
   });
 });

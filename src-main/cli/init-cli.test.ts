@@ -18,10 +18,16 @@ afterEach(async () => {
 
 async function setUp(): Promise<{ home: string; repo: TempRepo; server: LoopbackOpenAiServer }> {
   const home = await createTempDir('nocturnal-init-home-');
-  const repo = await createTempRepo({ files: { 'package.json': '{"name":"calc","scripts":{"test":"node test.js"}}\n', 'test.js': 'console.log("ok")\n' } });
+  const repo = await createTempRepo({
+    files: { 'package.json': '{"name":"calc","scripts":{"test":"node test.js"}}\n', 'test.js': 'console.log("ok")\n' },
+  });
   // A model server somewhere other than the well-known ports: found because llm.api_url names it.
   const server = await startLoopbackOpenAiServer({ models: ['qwen2.5-coder-7b-instruct', 'codellama-13b-instruct'] });
-  cleanups.push(() => server.close(), () => repo.cleanup(), () => home.cleanup());
+  cleanups.push(
+    () => server.close(),
+    () => repo.cleanup(),
+    () => home.cleanup(),
+  );
   return { home: home.path, repo, server };
 }
 
@@ -34,7 +40,10 @@ interface Terminal {
 
 function startInTerminal(args: string[], env: NodeJS.ProcessEnv): Terminal {
   const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   let consumed = 0;
   const waiters: (() => void)[] = [];
@@ -55,7 +64,8 @@ function startInTerminal(args: string[], env: NodeJS.ProcessEnv): Terminal {
           child.stdin.write(`${reply}\r`);
           return;
         }
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the terminal never showed "${text}"; it shows:\n${output}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`the terminal never showed "${text}"; it shows:\n${output}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 1000);
@@ -80,14 +90,24 @@ describe('nocturnal init', () => {
     expect(await terminal.exit, terminal.screen()).toBe(0);
     expect(terminal.screen()).toContain(`1) qwen2.5-coder-7b-instruct on the server in llm.api_url (${server.url})`);
     expect(terminal.screen()).toContain(`2) codellama-13b-instruct on the server in llm.api_url (${server.url})`);
-    expect(terminal.screen()).toMatch(/embedded: CodeLlama 13B Instruct \(Q4_K_M\), 7\.9 GB download, (fits|does NOT fit) this machine/);
+    expect(terminal.screen()).toMatch(
+      /embedded: CodeLlama 13B Instruct \(Q4_K_M\), 7\.9 GB download, (fits|does NOT fit) this machine/,
+    );
 
-    const shown = await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_LLM_API_URL: server.url });
-    const config = shown.json<{ llm: Record<string, unknown>; scheduler: Record<string, unknown>; notifications: Record<string, unknown> }>();
+    const shown = await runCliCaptured(['--home', home, 'config', 'show', '--json'], {
+      NOCTURNAL_LLM_API_URL: server.url,
+    });
+    const config = shown.json<{
+      llm: Record<string, unknown>;
+      scheduler: Record<string, unknown>;
+      notifications: Record<string, unknown>;
+    }>();
     expect(config.llm).toMatchObject({ provider: 'openai', model: 'codellama-13b-instruct' });
     expect(config.scheduler).toMatchObject({ start_time: '23:30', end_time: '06:00', night_mode: true });
     expect(config.notifications).toMatchObject({ enabled: false });
-    const workspaces = (await runCliCaptured(['--home', home, 'workspace', 'list', '--json'])).json<{ path: string; checks: Record<string, string> }[]>();
+    const workspaces = (await runCliCaptured(['--home', home, 'workspace', 'list', '--json'])).json<
+      { path: string; checks: Record<string, string> }[]
+    >();
     expect(workspaces.map((w) => [w.path, w.checks['test']])).toEqual([[repo.path, 'npm test']]);
   });
 
@@ -106,18 +126,24 @@ describe('nocturnal init', () => {
     await terminal.answer('Arm night mode now', '');
     await terminal.answer('Desktop notifications', '');
     expect(await terminal.exit, terminal.screen()).toBe(0);
-    const config = (await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_LLM_API_URL: server.url })).json<{ llm: Record<string, unknown>; scheduler: Record<string, unknown> }>();
+    const config = (
+      await runCliCaptured(['--home', home, 'config', 'show', '--json'], { NOCTURNAL_LLM_API_URL: server.url })
+    ).json<{ llm: Record<string, unknown>; scheduler: Record<string, unknown> }>();
     expect(config.llm).toMatchObject({ provider: 'openai', model: 'qwen2.5-coder-7b-instruct' });
     expect(config.scheduler).toMatchObject({ start_time: '22:00', night_mode: true });
   });
 
   it('with --yes takes the recommended answers without asking, and the config validates', async () => {
     const { home, repo, server } = await setUp();
-    const run = await runCliCaptured(['--home', home, 'init', '--yes', '--repo', repo.path], { NOCTURNAL_LLM_API_URL: server.url });
+    const run = await runCliCaptured(['--home', home, 'init', '--yes', '--repo', repo.path], {
+      NOCTURNAL_LLM_API_URL: server.url,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('→ qwen2.5-coder-7b-instruct on the server in llm.api_url');
     expect((await runCliCaptured(['--home', home, 'config', 'validate'])).code).toBe(0);
-    const status = (await runCliCaptured(['--home', home, 'status', '--json'], { NOCTURNAL_LLM_API_URL: server.url })).json<{ setup: { complete: boolean } }>();
+    const status = (
+      await runCliCaptured(['--home', home, 'status', '--json'], { NOCTURNAL_LLM_API_URL: server.url })
+    ).json<{ setup: { complete: boolean } }>();
     expect(status.setup.complete).toBe(true);
   });
 

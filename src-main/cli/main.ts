@@ -20,7 +20,12 @@ export const EXIT_USAGE = 2;
 export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
   // The configured key joins the redactor once the config is read (CliContext.loadConfig).
   const redactor = createRedactor();
-  const io: CliIo = { ...rawIo, stdout: redactingStream(rawIo.stdout, redactor), stderr: redactingStream(rawIo.stderr, redactor), unredactedStdout: rawIo.stdout };
+  const io: CliIo = {
+    ...rawIo,
+    stdout: redactingStream(rawIo.stdout, redactor),
+    stderr: redactingStream(rawIo.stderr, redactor),
+    unredactedStdout: rawIo.stdout,
+  };
   const program = new Command();
   let context: CliContext | undefined;
   const getContext = () => (context ??= new CliContext(io, program, redactor));
@@ -29,7 +34,9 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
     .name('nocturnal')
     .description('Nocturnal Agent: queue coding tasks by day; a local model works them at night on their own branches.')
     .version(productVersion(), '-V, --version', 'print the version')
-    .addOption(new Option('--home <dir>', 'folder with config, database, logs, worktrees and models').env('NOCTURNAL_HOME'))
+    .addOption(
+      new Option('--home <dir>', 'folder with config, database, logs, worktrees and models').env('NOCTURNAL_HOME'),
+    )
     .option('-v, --verbose', 'log debug output to stderr')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -69,7 +76,10 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
     return EXIT_USAGE;
   }
   if (readOnlyReason !== null && isWriteFailure(error)) {
-    writeLine(io.stderr, `nocturnal: this command needs to write in the home, which is read-only: ${readOnlyReason}. Read commands (status, task list, task show, report, workspace list) still work.`);
+    writeLine(
+      io.stderr,
+      `nocturnal: this command needs to write in the home, which is read-only: ${readOnlyReason}. Read commands (status, task list, task show, report, workspace list) still work.`,
+    );
     return EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -84,8 +94,11 @@ function reportError(error: unknown, io: CliIo, readOnlyReason: string | null): 
 /** A failure to write: SQLite refusing a read-only database, or the file system refusing a file. */
 function isWriteFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code);
+  if (typeof code === 'string')
+    return code.startsWith('SQLITE_READONLY') || ['EROFS', 'EACCES', 'EPERM'].includes(code);
   // Through the engine API the error crosses as {type, message} (the code stays behind): SQLite's and
   // the file system's own words for the same refusals.
-  return error instanceof Error && /attempt to write a readonly database|read-only file system|EROFS/i.test(error.message);
+  return (
+    error instanceof Error && /attempt to write a readonly database|read-only file system|EROFS/i.test(error.message)
+  );
 }

@@ -22,7 +22,12 @@ describe('before the target moves', () => {
         schema === 'nocturnal_edits'
           ? editsReply([
               { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' },
-              { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(mul(3, 3), 9);\nconsole.log('all tests passed');" },
+              {
+                path: 'test.js',
+                action: 'replace',
+                search: "console.log('all tests passed');",
+                replace: "assert.strictEqual(mul(3, 3), 9);\nconsole.log('all tests passed');",
+              },
             ])
           : reviewReply(0.95),
     });
@@ -31,7 +36,10 @@ describe('before the target moves', () => {
     const side = await createTempDir('nocturnal-side-');
     const sidePath = path.join(side.path, 'wt');
     await f.repo.git('worktree', 'add', '--quiet', '-b', 'nocturnal/integration', sidePath, 'main');
-    fs.writeFileSync(path.join(sidePath, 'math.js'), fs.readFileSync(path.join(sidePath, 'math.js'), 'utf8').replaceAll('mul', 'times'));
+    fs.writeFileSync(
+      path.join(sidePath, 'math.js'),
+      fs.readFileSync(path.join(sidePath, 'math.js'), 'utf8').replaceAll('mul', 'times'),
+    );
     fs.writeFileSync(path.join(sidePath, 'test.js'), mathTest.replaceAll('mul', 'times'));
     await f.repo.git('-C', sidePath, 'commit', '--quiet', '--no-verify', '-am', 'rename mul to times');
     await f.repo.git('worktree', 'remove', sidePath);
@@ -41,7 +49,19 @@ describe('before the target moves', () => {
     const targetBefore = await f.repo.git('rev-parse', 'nocturnal/integration');
 
     expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
-    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js')).json<{ id: string }>().id;
+    const id = (
+      await f.cli(
+        'task',
+        'add',
+        'calc',
+        'Fix add()',
+        '--json',
+        '--criteria',
+        'add(2, 3) returns 5',
+        '--file',
+        'math.js',
+      )
+    ).json<{ id: string }>().id;
     const before = await f.userView();
     expect((await f.cli('run', '--now')).code).toBe(0);
     expect(await f.userView()).toEqual(before);
@@ -49,7 +69,9 @@ describe('before the target moves', () => {
     const task = (await f.cli('task', 'show', id, '--json')).json<Task>();
     expect(task.attempts[0]?.checksAfter?.[0]?.passed).toBe(true);
     expect(task.attempts[0]).toMatchObject({ status: 'review', decision: 'held' });
-    expect(task.statusReason).toBe('nocturnal/integration moved since the base, and the merge result fails the test check(s) that pass on the change itself: held for review');
+    expect(task.statusReason).toBe(
+      'nocturnal/integration moved since the base, and the merge result fails the test check(s) that pass on the change itself: held for review',
+    );
     expect(await f.repo.git('rev-parse', 'nocturnal/integration')).toBe(targetBefore);
     expect(await f.repo.git('worktree', 'list')).not.toContain('merge-check');
   });

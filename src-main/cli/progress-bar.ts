@@ -33,7 +33,10 @@ export function createProgressBar(stream: NodeJS.WritableStream, style: Terminal
         return;
       }
       const filled = clamped === null ? 0 : Math.round(clamped * WIDTH);
-      const bar = clamped === null ? '' : ` ${paint(style, 'green', '█'.repeat(filled))}${paint(style, 'dim', '░'.repeat(WIDTH - filled))} ${String(percent).padStart(3)}%`;
+      const bar =
+        clamped === null
+          ? ''
+          : ` ${paint(style, 'green', '█'.repeat(filled))}${paint(style, 'dim', '░'.repeat(WIDTH - filled))} ${String(percent).padStart(3)}%`;
       const text = `${label}${bar}${detail ? `  ${detail}` : ''}`;
       if (text === shown) return;
       shown = text;

@@ -18,16 +18,23 @@ async function setUp(): Promise<NightFixture> {
     respond: (schema, prompt) => {
       if (schema !== 'nocturnal_edits') return reviewReply(0.95);
       if (prompt.includes('Broken task')) return { content: 'this is not JSON at all' };
-      if (prompt.includes('Hostile task')) return editsReply([{ path: '.git/config', action: 'write', content: '[core]\n' }]);
-      return prompt.includes(buggyLine) ? editsReply([{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }]) : editsReply([]);
+      if (prompt.includes('Hostile task'))
+        return editsReply([{ path: '.git/config', action: 'write', content: '[core]\n' }]);
+      return prompt.includes(buggyLine)
+        ? editsReply([{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }])
+        : editsReply([]);
     },
   }));
-  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
+  expect(
+    (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code,
+  ).toBe(0);
   return f;
 }
 
 async function addTask(f: NightFixture, title: string, priority: string): Promise<string> {
-  return (await f.cli('task', 'add', 'calc', title, '--priority', priority, '--file', 'math.js', '--json')).json<{ id: string }>().id;
+  return (await f.cli('task', 'add', 'calc', title, '--priority', priority, '--file', 'math.js', '--json')).json<{
+    id: string;
+  }>().id;
 }
 
 describe('nocturnal retry --failed', () => {
@@ -39,7 +46,11 @@ describe('nocturnal retry --failed', () => {
     const good = await addTask(f, 'Fix add()', 'low');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const statusOf = async (id: string) => (await f.cli('task', 'show', id, '--json')).json<Task>().status;
-    expect([await statusOf(broken), await statusOf(hostile), await statusOf(good)]).toEqual(['failed', 'rejected', 'merged']);
+    expect([await statusOf(broken), await statusOf(hostile), await statusOf(good)]).toEqual([
+      'failed',
+      'rejected',
+      'merged',
+    ]);
     const sessionId = (await f.cli('report', '--json')).json<{ session: { id: string } }>().session.id;
 
     const run = await f.cli('retry', '--failed', '--note', 'answer in JSON');
@@ -50,7 +61,11 @@ describe('nocturnal retry --failed', () => {
     expect(lines[0]).toMatch(new RegExp(`^queued ${broken} again \\(was failed\\): Broken task — `));
     expect(lines[1]).toMatch(new RegExp(`^queued ${hostile} again \\(was rejected\\): Hostile task — .*inside \\.git`));
     expect(lines[2]).toBe(`2 tasks of session ${sessionId} back in the queue`);
-    expect([await statusOf(broken), await statusOf(hostile), await statusOf(good)]).toEqual(['queued', 'queued', 'merged']);
+    expect([await statusOf(broken), await statusOf(hostile), await statusOf(good)]).toEqual([
+      'queued',
+      'queued',
+      'merged',
+    ]);
     expect((await f.cli('task', 'show', broken, '--json')).json<Task>().retryNote).toBe('answer in JSON');
 
     const again = await f.cli('retry', '--failed', '--session', sessionId);

@@ -19,12 +19,20 @@ describe('nocturnal review show', () => {
     const f = (fixture = await createNightFixture({
       respond: (schema, prompt) => {
         if (schema !== 'nocturnal_edits') return reviewReply(0.2, 'revise', ['no test for the fix']);
-        return prompt.includes(buggyLine) ? editsReply([{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }], 'fix add') : editsReply([], 'nothing to fix');
+        return prompt.includes(buggyLine)
+          ? editsReply(
+              [{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }],
+              'fix add',
+            )
+          : editsReply([], 'nothing to fix');
       },
       env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0' },
     }));
-    expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
-    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--file', 'math.js', '--json')).json<{ id: string }>().id;
+    expect(
+      (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code,
+    ).toBe(0);
+    const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--file', 'math.js', '--json')).json<{ id: string }>()
+      .id;
     expect((await f.cli('run', '--now')).code).toBe(0);
     const attemptId = `${(await f.cli('review', 'list', '--json')).json<{ attemptId: string }[]>()[0]?.attemptId}`;
 
@@ -32,10 +40,17 @@ describe('nocturnal review show', () => {
     expect(json.code).toBe(0);
     const detail = json.json<ReviewDetail>();
     expect(detail.attempt).toMatchObject({ id: attemptId, taskId: id, status: 'review', decision: 'review' });
-    expect(detail.checks).toEqual([expect.objectContaining({ name: 'test', command: 'node test.js', change: 'fixed' })]);
+    expect(detail.checks).toEqual([
+      expect.objectContaining({ name: 'test', command: 'node test.js', change: 'fixed' }),
+    ]);
     const breakdown = detail.scoreBreakdown;
     if (!breakdown) throw new Error('expected a score breakdown');
-    const sum = breakdown.contributions.checks + breakdown.contributions.progress + breakdown.contributions.review + breakdown.contributions.scope + breakdown.cap;
+    const sum =
+      breakdown.contributions.checks +
+      breakdown.contributions.progress +
+      breakdown.contributions.review +
+      breakdown.contributions.scope +
+      breakdown.cap;
     expect(sum).toBeCloseTo(breakdown.total, 3);
     expect(breakdown.total).toBe(detail.attempt.score);
 
@@ -49,7 +64,9 @@ describe('nocturnal review show', () => {
     for (const part of ['checks', 'progress', 'review', 'scope'] as const) {
       const value = breakdown[part];
       const adds = breakdown.contributions[part];
-      expect(lines).toContain(`  ${part.padEnd(10)}${(value === null ? 'no evidence' : value.toFixed(2)).padEnd(13)}${breakdown.weights[part].toFixed(2).padEnd(8)}${adds < 0 ? adds.toFixed(3) : ` ${adds.toFixed(3)}`}`);
+      expect(lines).toContain(
+        `  ${part.padEnd(10)}${(value === null ? 'no evidence' : value.toFixed(2)).padEnd(13)}${breakdown.weights[part].toFixed(2).padEnd(8)}${adds < 0 ? adds.toFixed(3) : ` ${adds.toFixed(3)}`}`,
+      );
     }
     expect(lines.some((line) => line.startsWith('  gates'))).toBe(breakdown.cap !== 0);
     expect(lines).toContain(`  ${'total'.padEnd(31)} ${breakdown.total.toFixed(3)}`);

@@ -18,7 +18,19 @@ async function night(respond: Responder, files?: Record<string, string>): Promis
   const f = await createNightFixture({ respond, ...(files ? { files } : {}) });
   fixture = f;
   expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
-  const id = (await f.cli('task', 'add', 'calc', 'Fix add() so the test passes', '--json', '--criteria', 'add(2, 3) returns 5', '--file', 'math.js')).json<{ id: string }>().id;
+  const id = (
+    await f.cli(
+      'task',
+      'add',
+      'calc',
+      'Fix add() so the test passes',
+      '--json',
+      '--criteria',
+      'add(2, 3) returns 5',
+      '--file',
+      'math.js',
+    )
+  ).json<{ id: string }>().id;
   const before = await f.userView();
   expect((await f.cli('run', '--now')).code).toBe(0);
   expect(await f.userView()).toEqual(before);
@@ -60,7 +72,17 @@ describe('a score that cannot be gamed', () => {
     const { f, task } = await night(
       (schema) =>
         schema === 'nocturnal_edits'
-          ? editsReply([{ path: 'math.js', action: 'replace', search: 'function add(a, b) {', replace: '// Adds two numbers.\nfunction add(a, b) {' }], 'document add')
+          ? editsReply(
+              [
+                {
+                  path: 'math.js',
+                  action: 'replace',
+                  search: 'function add(a, b) {',
+                  replace: '// Adds two numbers.\nfunction add(a, b) {',
+                },
+              ],
+              'document add',
+            )
           : reviewReply(0, 'reject', ['only a comment; nothing was fixed']),
       { 'math.js': fixedMath, 'test.js': mathTest, 'README.md': '# calc\n' },
     );
@@ -72,7 +94,9 @@ describe('a score that cannot be gamed', () => {
       weights,
       contributions: { checks: 0.5, progress: 0.075, review: 0, scope: 0.15 },
       cap: 0,
-      gates: ['no evidence the task is done: no failing check was fixed and no test was added for the task; the review scored 0 (below 0.5)'],
+      gates: [
+        'no evidence the task is done: no failing check was fixed and no test was added for the task; the review scored 0 (below 0.5)',
+      ],
       total: 0.725,
     });
     expect(task.attempts[0]).toMatchObject({ status: 'review', decision: 'review', score: 0.725 });

@@ -18,9 +18,19 @@ afterEach(async () => {
 });
 
 const fixAdd = { path: 'math.js', action: 'replace', search: '  return a - b;', replace: '  return a + b;' };
-const addSub = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul };', replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };' };
+const addSub = {
+  path: 'math.js',
+  action: 'replace',
+  search: 'module.exports = { add, mul };',
+  replace: 'function sub(a, b) {\n  return a - b;\n}\n\nmodule.exports = { add, mul, sub };',
+};
 // New behaviour merges only with a test that pins it down (the no-evidence gate of quality/score.ts).
-const testSub = { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');" };
+const testSub = {
+  path: 'test.js',
+  action: 'replace',
+  search: "console.log('all tests passed');",
+  replace: "assert.strictEqual(require('./math.js').sub(5, 3), 2);\nconsole.log('all tests passed');",
+};
 
 async function setUp(respond: Responder, env: NodeJS.ProcessEnv = {}) {
   fixture = await createNightFixture({ respond, env });
@@ -48,7 +58,9 @@ function editsFromPrompt(prompt: string, ...edits: Record<string, unknown>[]) {
 
 describe('no merge without evidence', () => {
   it('holds a change whose review call failed for a person, with a breakdown that adds up to the score', async () => {
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : { status: 500, message: 'reviewer crashed' }));
+    const f = await setUp((schema, prompt) =>
+      schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : { status: 500, message: 'reviewer crashed' },
+    );
     const before = await f.userView();
     const id = await addTask(f, 'Fix add()');
     const run = await f.cli('run', '--now');
@@ -68,21 +80,27 @@ describe('no merge without evidence', () => {
       weights: { checks: 0.625, progress: 0.188, review: 0, scope: 0.188 },
       contributions: { checks: 0.625, progress: 0.188, review: 0, scope: 0.188 },
       cap: -0.161,
-      gates: ['review could not be obtained: capped below quality.auto_approve_threshold, the change waits for a person'],
+      gates: [
+        'review could not be obtained: capped below quality.auto_approve_threshold, the change waits for a person',
+      ],
       total: 0.84,
     });
     expect(attempt?.score).toBe(0.84);
     expect(attempt?.reasons.join('\n')).toContain('review call failed');
     expect(await f.repo.git('branch', '--list', 'nocturnal/integration')).toBe('');
     const markdown = (await f.cli('report', '--markdown')).stdout;
-    expect(markdown).toContain('checks 1 × 0.625 = 0.625 + progress 1 × 0.188 = 0.188 + review (no evidence) 0 + scope 1 × 0.188 = 0.188 + cap -0.161 → total 0.84');
+    expect(markdown).toContain(
+      'checks 1 × 0.625 = 0.625 + progress 1 × 0.188 = 0.188 + review (no evidence) 0 + scope 1 × 0.188 = 0.188 + cap -0.161 → total 0.84',
+    );
     expect(await f.userView()).toEqual(before);
   });
 });
 
 describe('undo', () => {
   it('ends the attempt undone and the task rejected ("undone"); retry then runs the task again', async () => {
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, addSub, testSub) : reviewReply(1)));
+    const f = await setUp((schema, prompt) =>
+      schema === 'nocturnal_edits' ? editsFromPrompt(prompt, addSub, testSub) : reviewReply(1),
+    );
     await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
     const before = await f.userView();
     const id = await addTask(f, 'Add sub()', '--file', 'test.js');
@@ -96,16 +114,27 @@ describe('undo', () => {
     const afterUndo = await showTask(f, id);
     expect(afterUndo.status).toBe('rejected');
     expect(afterUndo.statusReason).toBe('undone');
-    expect(afterUndo.attempts[0]).toMatchObject({ status: 'undone', mergedCommit: merged?.mergedCommit, endedAt: merged?.endedAt });
+    expect(afterUndo.attempts[0]).toMatchObject({
+      status: 'undone',
+      mergedCommit: merged?.mergedCommit,
+      endedAt: merged?.endedAt,
+    });
     expect(await f.repo.git('show', 'nocturnal/integration:math.js')).not.toContain('function sub');
     // The report of the night says what happened since.
     const report = (await f.cli('report', '--json')).json<SessionReport>();
     // A report is history: the session merged it; the task's state now is beside it.
-    expect(report.tasks[0]).toMatchObject({ taskId: id, status: 'merged', statusNow: 'rejected', attemptStatus: 'undone' });
+    expect(report.tasks[0]).toMatchObject({
+      taskId: id,
+      status: 'merged',
+      statusNow: 'rejected',
+      attemptStatus: 'undone',
+    });
     expect(report.notes.join()).toContain('1 change(s) merged in this session were undone since');
     const markdown = (await f.cli('report', '--markdown')).stdout;
     expect(markdown).toContain('Result: **merged, then undone**');
-    expect(markdown).toContain(`Undone: this change was taken back off \`nocturnal/integration\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${id}\``);
+    expect(markdown).toContain(
+      `Undone: this change was taken back off \`nocturnal/integration\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${id}\``,
+    );
     // Undoing twice is refused with the reason.
     const again = await f.cli('undo', merged?.id ?? '');
     expect(again.code).toBe(1);
@@ -124,7 +153,9 @@ describe('undo', () => {
   });
 
   it('says how to retry a merged task instead of refusing without a hint', async () => {
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1)));
+    const f = await setUp((schema, prompt) =>
+      schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1),
+    );
     const id = await addTask(f, 'Fix add()');
     expect((await f.cli('run', '--now')).code).toBe(0);
     const refused = await f.cli('retry', id);
@@ -139,13 +170,31 @@ describe('scheduler.max_changes_per_night', () => {
     const start = new Date(Date.now() - 12 * 3_600_000);
     const startTime = `${String(start.getUTCHours()).padStart(2, '0')}:${String(start.getUTCMinutes()).padStart(2, '0')}`;
     // The second attempt starts from the target, which holds sub() by then.
-    const addDiv = { path: 'math.js', action: 'replace', search: 'module.exports = { add, mul, sub };', replace: 'function div(a, b) {\n  return a / b;\n}\n\nmodule.exports = { add, mul, sub, div };' };
-    const testDiv = { path: 'test.js', action: 'replace', search: "console.log('all tests passed');", replace: "assert.strictEqual(require('./math.js').div(6, 3), 2);\nconsole.log('all tests passed');" };
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? (prompt.includes('Add div') ? editsFromPrompt(prompt, addDiv, testDiv) : editsFromPrompt(prompt, addSub, testSub)) : reviewReply(1)), {
-      NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1',
-      NOCTURNAL_SCHEDULER_TIMEZONE: 'UTC',
-      NOCTURNAL_SCHEDULER_START_TIME: startTime,
-    });
+    const addDiv = {
+      path: 'math.js',
+      action: 'replace',
+      search: 'module.exports = { add, mul, sub };',
+      replace: 'function div(a, b) {\n  return a / b;\n}\n\nmodule.exports = { add, mul, sub, div };',
+    };
+    const testDiv = {
+      path: 'test.js',
+      action: 'replace',
+      search: "console.log('all tests passed');",
+      replace: "assert.strictEqual(require('./math.js').div(6, 3), 2);\nconsole.log('all tests passed');",
+    };
+    const f = await setUp(
+      (schema, prompt) =>
+        schema === 'nocturnal_edits'
+          ? prompt.includes('Add div')
+            ? editsFromPrompt(prompt, addDiv, testDiv)
+            : editsFromPrompt(prompt, addSub, testSub)
+          : reviewReply(1),
+      {
+        NOCTURNAL_SCHEDULER_MAX_CHANGES_PER_NIGHT: '1',
+        NOCTURNAL_SCHEDULER_TIMEZONE: 'UTC',
+        NOCTURNAL_SCHEDULER_START_TIME: startTime,
+      },
+    );
     // The user fixed add() on main, so every attempt starts green.
     await f.repo.commit({ 'math.js': buggyMath.replace('return a - b;', 'return a + b;') }, 'fix add');
     const first = await addTask(f, 'Add sub()', '--file', 'test.js');
@@ -166,10 +215,14 @@ describe('scheduler.max_changes_per_night', () => {
 
 describe('secrets', () => {
   const key = 'nocturnal-live-key-6b1f0c2d9e8a7f31';
-  const echoed = (request: { headers: Record<string, string | string[] | undefined> }) => `Incorrect API key provided: ${String(request.headers['authorization'])}`;
+  const echoed = (request: { headers: Record<string, string | string[] | undefined> }) =>
+    `Incorrect API key provided: ${String(request.headers['authorization'])}`;
 
   function allFiles(dir: string): string[] {
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    return fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name));
   }
 
   function expectNoKey(runs: CliRun[], home: string) {
@@ -181,7 +234,8 @@ describe('secrets', () => {
     const files = allFiles(home);
     expect(files.some((f) => f.endsWith('nocturnal.db'))).toBe(true);
     expect(files.some((f) => f.includes(`${path.sep}logs${path.sep}`))).toBe(true);
-    for (const file of files) expect({ file, hasKey: fs.readFileSync(file).includes(key) }).toEqual({ file, hasKey: false });
+    for (const file of files)
+      expect({ file, hasKey: fs.readFileSync(file).includes(key) }).toEqual({ file, hasKey: false });
   }
 
   it('never stores, logs, reports or prints the key a server echoes back in its errors', async () => {
@@ -220,16 +274,22 @@ describe('secrets', () => {
 
   it('masks the key and key-shaped strings in prompts sent to a server that is not on this machine', async () => {
     const token = 'ghp_0123456789abcdefghijABCDEFGHIJ0123';
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1)), {
-      NOCTURNAL_LLM_API_KEY_ENV: 'NOCTURNAL_TEST_API_KEY',
-      NOCTURNAL_TEST_API_KEY: key,
-    });
+    const f = await setUp(
+      (schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1)),
+      {
+        NOCTURNAL_LLM_API_KEY_ENV: 'NOCTURNAL_TEST_API_KEY',
+        NOCTURNAL_TEST_API_KEY: key,
+      },
+    );
     const description = `The deploy uses ${token}; our key is ${key}.`;
     await addTask(f, 'Fix add()', '--description', description);
     // 0.0.0.0 reaches the loopback server on Linux, but it is not a loopback name: the engine must
     // treat it as a remote server.
     const remoteUrl = f.server.url.replace('127.0.0.1', '0.0.0.0');
-    const run = await runCliCaptured(['--home', f.home, 'run', '--now'], { ...f.env, NOCTURNAL_LLM_API_URL: remoteUrl });
+    const run = await runCliCaptured(['--home', f.home, 'run', '--now'], {
+      ...f.env,
+      NOCTURNAL_LLM_API_URL: remoteUrl,
+    });
     expect(run.code).toBe(0);
     const sent = JSON.stringify(f.server.chatRequests.map((r) => r.body.messages));
     expect(f.server.chatRequests.length).toBeGreaterThan(0);
@@ -240,7 +300,9 @@ describe('secrets', () => {
   });
 
   it('sends the prompt as it is to a server on this machine', async () => {
-    const f = await setUp((schema, prompt) => (schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1)));
+    const f = await setUp((schema, prompt) =>
+      schema === 'nocturnal_edits' ? editsFromPrompt(prompt, fixAdd) : reviewReply(1),
+    );
     await addTask(f, 'Fix add()', '--description', 'password=hunter2hunter2 is in the fixture');
     expect((await f.cli('run', '--now')).code).toBe(0);
     expect(JSON.stringify(f.server.chatRequests[0]?.body.messages)).toContain('password=hunter2hunter2');

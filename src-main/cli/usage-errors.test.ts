@@ -22,7 +22,8 @@ afterEach(async () => {
   fs.rmSync(userHome, { recursive: true, force: true });
 });
 
-const cli = (...argv: string[]) => runCliCaptured(['--home', home, ...argv], { HOME: userHome, XDG_CONFIG_HOME: path.join(userHome, '.config') });
+const cli = (...argv: string[]) =>
+  runCliCaptured(['--home', home, ...argv], { HOME: userHome, XDG_CONFIG_HOME: path.join(userHome, '.config') });
 
 async function withTask(): Promise<string> {
   expect((await cli('workspace', 'add', repo.path, '--name', 'calc', '--test', 'npm test')).code).toBe(0);
@@ -70,7 +71,10 @@ describe('text fields have limits, checked in one place', () => {
     [['colour \u001b[31mred'], 'TITLE: the title contains a control character'],
     [['tab\there'], 'TITLE: the title contains a control character'],
     [['ok', '--description', 'd'.repeat(20_001)], '--description: the description is longer than 20000 characters'],
-    [['ok', '--description', 'bell \u0007'], '--description: the description contains a control character other than a line break or tab'],
+    [
+      ['ok', '--description', 'bell \u0007'],
+      '--description: the description contains a control character other than a line break or tab',
+    ],
     [['ok', '--criteria', 'c'.repeat(1001)], '--criteria: a criterion is longer than 1000 characters'],
     [['ok', '--criteria', 'nul \u0000 here'], '--criteria: a criterion contains a control character'],
   ])('task add %#: exits 2 with %j', async (args, message) => {
@@ -84,7 +88,17 @@ describe('text fields have limits, checked in one place', () => {
   it('accepts a 200-character title and multi-line description and criteria', async () => {
     await withTask();
     const title = 't'.repeat(200);
-    const run = await cli('task', 'add', 'calc', title, '--description', 'line one\n\tline two\r\n', '--criteria', 'works\nreally', '--json');
+    const run = await cli(
+      'task',
+      'add',
+      'calc',
+      title,
+      '--description',
+      'line one\n\tline two\r\n',
+      '--criteria',
+      'works\nreally',
+      '--json',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const shown = await cli('task', 'show', run.json<{ id: string }>().id, '--json');
@@ -93,24 +107,35 @@ describe('text fields have limits, checked in one place', () => {
 
   it('limits review notes on reject and retry', async () => {
     const taskId = await withTask();
-    for (const argv of [['retry', taskId, '--note', 'n'.repeat(4001)], ['reject', 'nope', '--note', 'escape \u001b]0;x\u0007']]) {
+    for (const argv of [
+      ['retry', taskId, '--note', 'n'.repeat(4001)],
+      ['reject', 'nope', '--note', 'escape \u001b]0;x\u0007'],
+    ]) {
       const run = await cli(...argv);
       expect(run.code, argv[0]).toBe(2);
-      expect(run.stderr).toMatch(/^nocturnal: --note: the note (is longer than 4000 characters|contains a control character)/);
+      expect(run.stderr).toMatch(
+        /^nocturnal: --note: the note (is longer than 4000 characters|contains a control character)/,
+      );
     }
   });
 });
 
 describe('llm.api_url', () => {
-  it.each(['file:///etc/passwd', 'ftp://models.example.com/v1', 'javascript:alert(1)', 'localhost:1234'])('refuses %j, naming the field', async (url) => {
-    fs.writeFileSync(path.join(home, 'config.yaml'), `llm:\n  api_url: "${url}"\n`);
-    const run = await cli('config', 'validate');
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`llm.api_url: expected an http:// or https:// URL`);
-    const viaEnv = await runCliCaptured(['--home', userHome, 'status'], { HOME: userHome, NOCTURNAL_LLM_API_URL: url });
-    expect(viaEnv.code).toBe(2);
-    expect(viaEnv.stderr).toContain('llm.api_url');
-  });
+  it.each(['file:///etc/passwd', 'ftp://models.example.com/v1', 'javascript:alert(1)', 'localhost:1234'])(
+    'refuses %j, naming the field',
+    async (url) => {
+      fs.writeFileSync(path.join(home, 'config.yaml'), `llm:\n  api_url: "${url}"\n`);
+      const run = await cli('config', 'validate');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`llm.api_url: expected an http:// or https:// URL`);
+      const viaEnv = await runCliCaptured(['--home', userHome, 'status'], {
+        HOME: userHome,
+        NOCTURNAL_LLM_API_URL: url,
+      });
+      expect(viaEnv.code).toBe(2);
+      expect(viaEnv.stderr).toContain('llm.api_url');
+    },
+  );
 
   it.each(['http://127.0.0.1:1234/v1', 'https://api.example.com/v1'])('accepts %j', async (url) => {
     fs.writeFileSync(path.join(home, 'config.yaml'), `llm:\n  api_url: "${url}"\n`);

@@ -32,7 +32,23 @@ const workspace = async (): Promise<Workspace> => {
 
 describe('nocturnal workspace edit', () => {
   it('changes checks, setup and branches, and says what changed', async () => {
-    const run = await cli('workspace', 'edit', 'app', '--lint', 'node lint.js', '--test', 'node test.js --verbose', '--base', 'develop', '--target', 'night/work', '--start-from', 'base', '--setup', 'npm ci');
+    const run = await cli(
+      'workspace',
+      'edit',
+      'app',
+      '--lint',
+      'node lint.js',
+      '--test',
+      'node test.js --verbose',
+      '--base',
+      'develop',
+      '--target',
+      'night/work',
+      '--start-from',
+      'base',
+      '--setup',
+      'npm ci',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')).toEqual([
@@ -66,7 +82,10 @@ describe('nocturnal workspace edit', () => {
     [['--target', 'main'], '--target: the target branch must differ from the base branch "main"'],
     [['--start-from', 'middle'], '--start-from: expected "target" or "base", got "middle"'],
     [['--lint', 'eslint . && sudo rm -rf /'], '--lint: "eslint . && sudo rm -rf /" is refused by the command policy'],
-    [['--typecheck', 'tsc "unterminated'], '--typecheck: "tsc \\"unterminated" is refused by the command policy (rule unparsable)'],
+    [
+      ['--typecheck', 'tsc "unterminated'],
+      '--typecheck: "tsc \\"unterminated" is refused by the command policy (rule unparsable)',
+    ],
     [['--test', ''], 'needs at least one check command'],
     [['--lint', 'node lint.js', '--base', 'nope'], '--base: branch "nope" does not exist'],
     [[], 'nothing to change'],

@@ -21,15 +21,20 @@ async function setUp(): Promise<NightFixture> {
   const f = (fixture = await createNightFixture({
     respond: (schema, prompt) => {
       if (schema !== 'nocturnal_edits') return reviewReply(0.2, 'revise');
-      return prompt.includes(buggyLine) ? editsReply([{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }]) : editsReply([]);
+      return prompt.includes(buggyLine)
+        ? editsReply([{ path: 'math.js', action: 'replace', search: buggyLine, replace: '  return a + b;' }])
+        : editsReply([]);
     },
     env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '0' },
   }));
-  expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code).toBe(0);
+  expect(
+    (await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check')).code,
+  ).toBe(0);
   return f;
 }
 
-const refExists = async (f: NightFixture, ref: string) => (await f.repo.git('for-each-ref', '--format=%(refname)', ref)).trim() !== '';
+const refExists = async (f: NightFixture, ref: string) =>
+  (await f.repo.git('for-each-ref', '--format=%(refname)', ref)).trim() !== '';
 
 describe('nocturnal workspace remove', () => {
   it('lists what it would delete and needs --force when tasks exist; then deletes only what the engine made', async () => {
@@ -71,9 +76,13 @@ describe('nocturnal workspace remove', () => {
     expect((await f.cli('task', 'list', '--json')).json()).toEqual([]);
     expect(await refExists(f, `refs/heads/${branch}`)).toBe(false);
     // The branch's last commit is kept under a backup ref.
-    expect(await f.repo.git('for-each-ref', '--format=%(objectname)', 'refs/nocturnal/backups/')).toContain(attempt?.headCommit ?? '?');
+    expect(await f.repo.git('for-each-ref', '--format=%(objectname)', 'refs/nocturnal/backups/')).toContain(
+      attempt?.headCommit ?? '?',
+    );
     expect(fs.existsSync(pooled)).toBe(false);
-    expect((await f.repo.git('worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
+    expect(
+      (await f.repo.git('worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ')),
+    ).toHaveLength(1);
     expect(await f.userView()).toEqual(before);
   });
 
@@ -83,7 +92,9 @@ describe('nocturnal workspace remove', () => {
     const run = await f.cli('workspace', 'remove', 'calc');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('  tasks: none');
-    expect(run.stdout).toContain(`removed workspace "calc"; ${fs.realpathSync(f.repo.path)} (its checkout, its own branches and nocturnal/integration) was not touched`);
+    expect(run.stdout).toContain(
+      `removed workspace "calc"; ${fs.realpathSync(f.repo.path)} (its checkout, its own branches and nocturnal/integration) was not touched`,
+    );
     expect((await f.cli('workspace', 'list', '--json')).json()).toEqual([]);
     expect(await f.userView()).toEqual(before);
   });

@@ -148,13 +148,23 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const store = openStore(paths.database, { ...(readOnly ? { readOnly } : {}), redactor });
   const events = new EngineEvents({ timeline: store.events, now, log: logs.createLogger('events') });
-  const configStore = new ConfigStore({ home: paths.home, env: options.env, initial: config, events, log: logs.createLogger('config') });
+  const configStore = new ConfigStore({
+    home: paths.home,
+    env: options.env,
+    initial: config,
+    events,
+    log: logs.createLogger('config'),
+  });
   const current = () => configStore.get();
   const budgetFor = (settings: Config) => {
     const ledger = new CostLedger(store, settings.cost, now);
     const budget = new BudgetGuard(store, ledger, settings.cost, now, (alert) => {
       if (settings.notifications.enabled && settings.notifications.budget_alerts) {
-        ports.notify({ kind: 'budget_alerts', title: 'Nocturnal Agent budget', body: `${Math.round(alert.threshold * 100)}% of this month's $${alert.budgetUsd.toFixed(2)} budget is spent` });
+        ports.notify({
+          kind: 'budget_alerts',
+          title: 'Nocturnal Agent budget',
+          body: `${Math.round(alert.threshold * 100)}% of this month's $${alert.budgetUsd.toFixed(2)} budget is spent`,
+        });
       }
     });
     return { ledger, budget };
@@ -171,7 +181,13 @@ export function createEngine(options: EngineOptions): Engine {
     if (provider) return provider;
     providerStarting ??= (async () => {
       const settings = current();
-      const created = await createLlmProvider(settings.llm, { log: llmLog, modelsDir: paths.models, env: options.env, sequences: settings.parallel.max_parallel_attempts, onLoadProgress: (progress) => loadListener?.(progress) });
+      const created = await createLlmProvider(settings.llm, {
+        log: llmLog,
+        modelsDir: paths.models,
+        env: options.env,
+        sequences: settings.parallel.max_parallel_attempts,
+        onLoadProgress: (progress) => loadListener?.(progress),
+      });
       await created.start();
       provider = created;
       scheduleStatus();
@@ -191,17 +207,32 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Every git process the engine spawns passes the command policy first; a changed deny list applies
   // to the next git call.
-  const git: GitCallOptions = { policy: createGitCommandPolicy(config.safety.blocked_commands), logger: logs.createLogger('git') };
+  const git: GitCallOptions = {
+    policy: createGitCommandPolicy(config.safety.blocked_commands),
+    logger: logs.createLogger('git'),
+  };
   events.on('config:changed', ({ config: next }) => {
     git.policy = createGitCommandPolicy(next.safety.blocked_commands);
   });
-  const knowledge = new KnowledgeVault({ redactor, enabled: config.knowledge.enabled, root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path) });
+  const knowledge = new KnowledgeVault({
+    redactor,
+    enabled: config.knowledge.enabled,
+    root: config.knowledge.vault_path === null ? paths.vault : path.resolve(paths.home, config.knowledge.vault_path),
+  });
   // Hidden from checks: the engine's home (database, config, other worktrees) and the user's home as
   // this process sees it (the sandbox always hides the OS home directory as well).
   const hidden = [paths.home, ...(options.env['HOME'] ? [options.env['HOME']] : [])];
   const sandboxDetector = createSandboxDetector();
-  const checksFor = (settings: Config) => new SandboxedCheckRunner(settings.safety, hidden, logs.createLogger('safety'), git, sandboxDetector);
-  const dependencies = new DependencyService({ paths, store, safety: config.safety, git, log: logs.createLogger('deps'), now });
+  const checksFor = (settings: Config) =>
+    new SandboxedCheckRunner(settings.safety, hidden, logs.createLogger('safety'), git, sandboxDetector);
+  const dependencies = new DependencyService({
+    paths,
+    store,
+    safety: config.safety,
+    git,
+    log: logs.createLogger('deps'),
+    now,
+  });
   const workspaces = new WorkspaceService(
     store,
     now,
@@ -220,7 +251,12 @@ export function createEngine(options: EngineOptions): Engine {
   );
   const tasks = new TaskService(store, workspaces, now);
   const review = new ReviewService(store, now, git);
-  const changes = new StoreChanges({ store, events, log: logs.createLogger('events'), reviewItems: () => review.list() });
+  const changes = new StoreChanges({
+    store,
+    events,
+    log: logs.createLogger('events'),
+    reviewItems: () => review.list(),
+  });
   // Read in the background while a session runs (every 2 s), so the gate before each task answers at once.
   const sampler = options.resourceSampler ?? createBackgroundSampler({ inner: createSystemSampler() });
   /** What one session runs with: built from the config as it is when the session starts. */
@@ -235,7 +271,19 @@ export function createEngine(options: EngineOptions): Engine {
       log: logs.createLogger('scheduler'),
       now,
       model: () =>
-        new ModelCaller(getProvider, { maxTokens: settings.llm.max_tokens, temperature: settings.llm.temperature, timeoutMs: settings.llm.timeout_s * 1000 }, store, ledger, budget, logs.createLogger('agents'), now),
+        new ModelCaller(
+          getProvider,
+          {
+            maxTokens: settings.llm.max_tokens,
+            temperature: settings.llm.temperature,
+            timeoutMs: settings.llm.timeout_s * 1000,
+          },
+          store,
+          ledger,
+          budget,
+          logs.createLogger('agents'),
+          now,
+        ),
       checks: checksFor(settings),
       dependencies,
       knowledge,
@@ -243,12 +291,18 @@ export function createEngine(options: EngineOptions): Engine {
         await releaseProvider();
       },
       resourceGate: () =>
-        new ResourceGate({ safety: settings.safety, sampler, diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)], log: logs.createLogger('resources') }),
+        new ResourceGate({
+          safety: settings.safety,
+          sampler,
+          diskPaths: [paths.home, ...store.workspaces.list().map((w) => w.path)],
+          log: logs.createLogger('resources'),
+        }),
     });
   };
 
   // The session this engine runs, if any: what `session:stop` and the status line act on.
-  let running: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } | undefined;
+  let running:
+    { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } | undefined;
 
   // Status is derived, never stored: recomputed shortly after anything it shows may have changed and
   // published only when it differs from what went out last.
@@ -280,15 +334,30 @@ export function createEngine(options: EngineOptions): Engine {
     scheduleStatus();
   });
 
-  const models = new ModelManager({ home: paths.home, env: options.env, ...(options.cwd ? { cwd: options.cwd } : {}), log: logs.createLogger('models'), writeConfig: (fieldPath, value) => configStore.write(fieldPath, value) });
+  const models = new ModelManager({
+    home: paths.home,
+    env: options.env,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    log: logs.createLogger('models'),
+    writeConfig: (fieldPath, value) => configStore.write(fieldPath, value),
+  });
 
   async function runSession(runOptions: RunSessionOptions): Promise<Session> {
     assertModelConfigured();
-    if (running) throw new NocturnalError('conflict', `a session is already running in this process (${running.session?.id ?? 'starting'}); stop it first or wait for it to end`);
+    if (running)
+      throw new NocturnalError(
+        'conflict',
+        `a session is already running in this process (${running.session?.id ?? 'starting'}); stop it first or wait for it to end`,
+      );
     const abort = new AbortController();
     let finish: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const state: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } = { abort, session: null, stopping: false, finished };
+    const state: { abort: AbortController; session: Session | null; stopping: boolean; finished: Promise<void> } = {
+      abort,
+      session: null,
+      stopping: false,
+      finished,
+    };
     running = state;
     const forwardAbort = () => {
       state.stopping = true;
@@ -304,7 +373,11 @@ export function createEngine(options: EngineOptions): Engine {
     const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
     loadListener = (progress) => events.progress({ type: 'model-loading', progress });
     try {
-      const session = await sessionRunner(current()).run({ ...runOptions, signal: abort.signal, onProgress: undefined });
+      const session = await sessionRunner(current()).run({
+        ...runOptions,
+        signal: abort.signal,
+        onProgress: undefined,
+      });
       notifySessionEnd(session);
       return session;
     } finally {
@@ -326,7 +399,9 @@ export function createEngine(options: EngineOptions): Engine {
     const minuteOfDay = minuteOfDayInZone(now(), settings.scheduler.timezone);
     const windowOpen = isInWindow(window, minuteOfDay);
     // The real instant (DST nights included), not wall-clock minutes added to now.
-    const nextStart = windowOpen ? null : (nextWindowChange(window, now(), settings.scheduler.timezone)?.toISOString() ?? null);
+    const nextStart = windowOpen
+      ? null
+      : (nextWindowChange(window, now(), settings.scheduler.timezone)?.toISOString() ?? null);
     const sessions = store.sessions.list(20);
     const inProgress = sessions.find((s) => s.status === 'running') ?? null;
     return {
@@ -349,7 +424,11 @@ export function createEngine(options: EngineOptions): Engine {
         .list()
         .filter((w) => w.setupStatus?.state === 'failed')
         .map((w) => ({ workspace: w.name, message: w.setupStatus?.message ?? 'setup failed' })),
-      setup: setupChecklist({ config: settings, modelsDir: paths.models, workspaceCount: store.workspaces.list().length }),
+      setup: setupChecklist({
+        config: settings,
+        modelsDir: paths.models,
+        workspaceCount: store.workspaces.list().length,
+      }),
       budget: budgetStatus(store, settings.cost, now),
       plan: planFromStore(store, settings, now()),
     };
@@ -388,7 +467,10 @@ export function createEngine(options: EngineOptions): Engine {
             if (!settled) {
               settled = true;
               reject(error instanceof Error ? error : new Error(String(error)));
-            } else logs.createLogger('engine').error({ err: error instanceof Error ? error.message : String(error) }, 'the session failed');
+            } else
+              logs
+                .createLogger('engine')
+                .error({ err: error instanceof Error ? error.message : String(error) }, 'the session failed');
           },
         );
       });
@@ -402,7 +484,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     recoverInterrupted: () => sessionRunner(current()).recover(),
     async releaseModel() {
-      if (running) throw new NocturnalError('conflict', 'a session is using the model; stop it (or wait for it to end) before freeing model memory');
+      if (running)
+        throw new NocturnalError(
+          'conflict',
+          'a session is using the model; stop it (or wait for it to end) before freeing model memory',
+        );
       return releaseProvider();
     },
     report: (sessionId) => {
@@ -418,7 +504,10 @@ export function createEngine(options: EngineOptions): Engine {
       // An old git would fail in the middle of a night with an odd usage error: refuse up front.
       const version = await checkGitVersion(paths.home, git);
       if (!version.ok) {
-        throw new NocturnalError('runtime', `${version.reason} (merges use \`git merge-tree --write-tree\`, new in git 2.38). Install a newer git, or put it first on PATH.`);
+        throw new NocturnalError(
+          'runtime',
+          `${version.reason} (merges use \`git merge-tree --write-tree\`, new in git 2.38). Install a newer git, or put it first on PATH.`,
+        );
       }
       if (options.watchIntervalMs !== undefined) {
         configStore.watch();
@@ -451,11 +540,17 @@ export function createEngine(options: EngineOptions): Engine {
     const config = current();
     if (config.llm.provider !== 'llama') return;
     if (config.llm.model_path === null) {
-      throw new NocturnalError('validation', 'llm.model_path is not set: choose a model with `nocturnal model use NAME_OR_PATH` (see `nocturnal model list`), or set llm.provider to openai for a server such as LM Studio');
+      throw new NocturnalError(
+        'validation',
+        'llm.model_path is not set: choose a model with `nocturnal model use NAME_OR_PATH` (see `nocturnal model list`), or set llm.provider to openai for a server such as LM Studio',
+      );
     }
     const file = resolveModelFile(config.llm.model_path, paths.models);
     if (!fs.existsSync(file)) {
-      throw new NocturnalError('validation', `llm.model_path: ${file} does not exist; pull it with \`nocturnal model pull\` or point llm.model_path at a GGUF file`);
+      throw new NocturnalError(
+        'validation',
+        `llm.model_path: ${file} does not exist; pull it with \`nocturnal model pull\` or point llm.model_path at a GGUF file`,
+      );
     }
   }
 
@@ -463,4 +558,3 @@ export function createEngine(options: EngineOptions): Engine {
     for (const notification of sessionNotifications(session, current().notifications)) ports.notify(notification);
   }
 }
-

@@ -126,7 +126,8 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   let recovered: RecoveryResult | null = null;
   try {
     recovered = await engine.recoverInterrupted();
-    if (recovered.attempts.length > 0 || recovered.sessions.length > 0) log.warn({ ...recovered }, 'recovered what a stopped process left behind');
+    if (recovered.attempts.length > 0 || recovered.sessions.length > 0)
+      log.warn({ ...recovered }, 'recovered what a stopped process left behind');
   } catch (error) {
     // Another live engine (a CLI `run`) holds the lock: it recovers for itself; this host waits.
     log.warn({ err: String(error) }, 'start-up recovery skipped');
@@ -158,7 +159,8 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     ...(options.nightLimits ? { nightLimits: options.nightLimits } : {}),
     onProgress: (progress) => {
       emit({ type: 'progress', progress });
-      if (progress.type === 'task-finished' || progress.type === 'session-started' || progress.type === 'session-ended') publishState();
+      if (progress.type === 'task-finished' || progress.type === 'session-started' || progress.type === 'session-ended')
+        publishState();
     },
     onState: () => publishState(),
   });

@@ -32,7 +32,13 @@ async function serve(): Promise<{ server: ApiServer; repoPath: string; renderer:
     rendererDir: renderer.path,
     port: 0,
   });
-  cleanups.push(() => home.cleanup(), () => repo.cleanup(), () => renderer.cleanup(), () => engine.stop(), () => server.close());
+  cleanups.push(
+    () => home.cleanup(),
+    () => repo.cleanup(),
+    () => renderer.cleanup(),
+    () => engine.stop(),
+    () => server.close(),
+  );
   return { server, repoPath: repo.path, renderer: renderer.path };
 }
 
@@ -55,7 +61,9 @@ describe('nocturnal serve transport', () => {
     const { server } = await serve();
     const missing = await post(server, 'status:get', '{}', { authorization: '' });
     expect(missing.status).toBe(401);
-    expect(await missing.json()).toEqual({ error: { type: 'forbidden', message: expect.stringContaining('Authorization: Bearer') } });
+    expect(await missing.json()).toEqual({
+      error: { type: 'forbidden', message: expect.stringContaining('Authorization: Bearer') },
+    });
     const wrong = await post(server, 'no:such', '{}', { authorization: `Bearer ${server.token.slice(1)}x` });
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as { error: { message: string } }).error.message).toContain('wrong token');
@@ -64,18 +72,33 @@ describe('nocturnal serve transport', () => {
 
   it('answers {data} for a good call and {error} naming the field for a bad payload', async () => {
     const { server, repoPath } = await serve();
-    const added = await post(server, 'workspaces:add', JSON.stringify({ path: repoPath, name: 'calc', test: 'node test.js' }));
+    const added = await post(
+      server,
+      'workspaces:add',
+      JSON.stringify({ path: repoPath, name: 'calc', test: 'node test.js' }),
+    );
     expect(added.status).toBe(200);
-    expect(await added.json()).toMatchObject({ data: { name: 'calc', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'node test.js' } } });
+    expect(await added.json()).toMatchObject({
+      data: {
+        name: 'calc',
+        baseBranch: 'main',
+        targetBranch: 'nocturnal/integration',
+        checks: { test: 'node test.js' },
+      },
+    });
 
     const bad = await post(server, 'tasks:add', JSON.stringify({ workspace: 'calc', title: 'x', priority: 'urgent' }));
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) } });
+    expect(await bad.json()).toEqual({
+      error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) },
+    });
     const missing = await post(server, 'tasks:get', '{}');
     expect(await missing.json()).toEqual({ error: { type: 'validation', message: expect.stringContaining('id: ') } });
     const notFound = await post(server, 'tasks:get', JSON.stringify({ id: 't_nothing' }));
     expect(notFound.status).toBe(404);
-    expect(await notFound.json()).toEqual({ error: { type: 'not_found', message: expect.stringContaining('t_nothing') } });
+    expect(await notFound.json()).toEqual({
+      error: { type: 'not_found', message: expect.stringContaining('t_nothing') },
+    });
   });
 
   it('refuses unknown channels, other methods, bad JSON, other content types and oversized bodies', async () => {
@@ -83,7 +106,13 @@ describe('nocturnal serve transport', () => {
     const unknown = await post(server, 'shell:exec', '{}');
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { type: string } }).error.type).toBe('unknown_channel');
-    expect((await fetch(`http://127.0.0.1:${server.port}/api/status:get`, { headers: { authorization: `Bearer ${server.token}` } })).status).toBe(405);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${server.port}/api/status:get`, {
+          headers: { authorization: `Bearer ${server.token}` },
+        })
+      ).status,
+    ).toBe(405);
     const broken = await post(server, 'tasks:list', '{"status": ');
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { error: { message: string } }).error.message).toContain('not valid JSON');
@@ -97,10 +126,23 @@ describe('nocturnal serve transport', () => {
   it('refuses a request that names another host (DNS rebinding)', async () => {
     const { server } = await serve();
     const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port: server.port, path: '/api/status:get', method: 'POST', headers: { host: `evil.example:${server.port}`, authorization: `Bearer ${server.token}`, 'content-type': 'application/json' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/status:get',
+          method: 'POST',
+          headers: {
+            host: `evil.example:${server.port}`,
+            authorization: `Bearer ${server.token}`,
+            'content-type': 'application/json',
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
       request.end('{}');
     });
@@ -110,13 +152,19 @@ describe('nocturnal serve transport', () => {
   it('streams events to a subscriber that presents the token in the query', async () => {
     const { server, repoPath } = await serve();
     const controller = new AbortController();
-    const stream = await fetch(`http://127.0.0.1:${server.port}/api/events?token=${server.token}`, { signal: controller.signal });
+    const stream = await fetch(`http://127.0.0.1:${server.port}/api/events?token=${server.token}`, {
+      signal: controller.signal,
+    });
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     const reader = stream.body?.getReader();
     if (!reader) throw new Error('no body');
     await post(server, 'workspaces:add', JSON.stringify({ path: repoPath, name: 'calc', test: 'node test.js' }));
-    const task = ((await (await post(server, 'tasks:add', JSON.stringify({ workspace: 'calc', title: 'Fix add()' }))).json()) as { data: { id: string } }).data;
+    const task = (
+      (await (await post(server, 'tasks:add', JSON.stringify({ workspace: 'calc', title: 'Fix add()' }))).json()) as {
+        data: { id: string };
+      }
+    ).data;
     let text = '';
     const decoder = new TextDecoder();
     while (!text.includes('event: task:changed')) {
@@ -126,7 +174,12 @@ describe('nocturnal serve transport', () => {
     }
     controller.abort();
     const block = text.split('\n\n').find((b) => b.startsWith('event: task:changed'));
-    const data = JSON.parse(block?.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? 'null') as { task: { id: string; status: string }; origin: string };
+    const data = JSON.parse(
+      block
+        ?.split('\n')
+        .find((l) => l.startsWith('data: '))
+        ?.slice(6) ?? 'null',
+    ) as { task: { id: string; status: string }; origin: string };
     expect(data).toMatchObject({ origin: 'engine', task: { id: task.id, status: 'queued' } });
   });
 

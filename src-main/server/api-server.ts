@@ -62,29 +62,43 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const server = http.createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendError(response, 500, { type: 'runtime', message: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent)
+        sendError(response, 500, { type: 'runtime', message: error instanceof Error ? error.message : String(error) });
       else response.end();
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!allowedHost(request.headers.host, port)) {
-      sendError(response, 403, { type: 'forbidden', message: `this server answers only as 127.0.0.1:${port} or localhost:${port} (Host: ${request.headers.host ?? 'none'})` });
+      sendError(response, 403, {
+        type: 'forbidden',
+        message: `this server answers only as 127.0.0.1:${port} or localhost:${port} (Host: ${request.headers.host ?? 'none'})`,
+      });
       return;
     }
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     if (!url.pathname.startsWith('/api/')) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        sendError(response, 405, { type: 'usage', message: `${request.method ?? '?'} ${url.pathname}: only GET serves the window` });
+        sendError(response, 405, {
+          type: 'usage',
+          message: `${request.method ?? '?'} ${url.pathname}: only GET serves the window`,
+        });
         return;
       }
       serveStatic(options.rendererDir, url.pathname, response);
       return;
     }
-    const presented = bearer(request.headers.authorization) ?? (url.pathname === '/api/events' ? url.searchParams.get('token') : null);
+    const presented =
+      bearer(request.headers.authorization) ?? (url.pathname === '/api/events' ? url.searchParams.get('token') : null);
     if (presented === null || !sameSecret(presented, token)) {
       response.setHeader('www-authenticate', 'Bearer');
-      sendError(response, 401, { type: 'forbidden', message: presented === null ? 'the API needs the token printed by `nocturnal serve`: send Authorization: Bearer TOKEN' : 'wrong token: use the one `nocturnal serve` printed at start-up' });
+      sendError(response, 401, {
+        type: 'forbidden',
+        message:
+          presented === null
+            ? 'the API needs the token printed by `nocturnal serve`: send Authorization: Bearer TOKEN'
+            : 'wrong token: use the one `nocturnal serve` printed at start-up',
+      });
       return;
     }
     if (url.pathname === '/api/events') {
@@ -102,7 +116,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const channel = url.pathname.slice('/api/'.length);
     if (!isChannelName(channel)) {
-      sendError(response, 404, { type: 'unknown_channel', message: `unknown channel ${JSON.stringify(channel)}; known channels: ${channelNames.join(', ')}` });
+      sendError(response, 404, {
+        type: 'unknown_channel',
+        message: `unknown channel ${JSON.stringify(channel)}; known channels: ${channelNames.join(', ')}`,
+      });
       return;
     }
     if (request.method !== 'POST') {
@@ -112,12 +129,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/json\b/i.test(type)) {
-      sendError(response, 415, { type: 'validation', message: `${channel}: the body must be JSON (Content-Type: application/json), got ${type || 'no Content-Type'}` });
+      sendError(response, 415, {
+        type: 'validation',
+        message: `${channel}: the body must be JSON (Content-Type: application/json), got ${type || 'no Content-Type'}`,
+      });
       return;
     }
     const body = await readBody(request);
     if (body.kind === 'too-large') {
-      sendError(response, 413, { type: 'validation', message: `${channel}: the request body is larger than ${MAX_BODY_BYTES} bytes` });
+      sendError(response, 413, {
+        type: 'validation',
+        message: `${channel}: the request body is larger than ${MAX_BODY_BYTES} bytes`,
+      });
       return;
     }
     let payload: unknown = {};
@@ -125,7 +148,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       try {
         payload = JSON.parse(body.text);
       } catch (error) {
-        sendError(response, 400, { type: 'validation', message: `${channel}: the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+        sendError(response, 400, {
+          type: 'validation',
+          message: `${channel}: the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        });
         return;
       }
     }
@@ -193,7 +219,11 @@ async function readBody(request: IncomingMessage): Promise<{ kind: 'ok'; text: s
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   response.end(JSON.stringify(value));
 }
 

@@ -16,7 +16,11 @@ const contentTypes: Record<string, string> = {
 
 export function serveStatic(root: string | null, pathname: string, response: ServerResponse): void {
   if (root === null) {
-    sendText(response, 503, 'The Nocturnal Agent window is not built: run `npm run build`, then start `nocturnal serve` again. The API at /api/ works meanwhile.');
+    sendText(
+      response,
+      503,
+      'The Nocturnal Agent window is not built: run `npm run build`, then start `nocturnal serve` again. The API at /api/ works meanwhile.',
+    );
     return;
   }
   let decoded: string;
@@ -36,7 +40,11 @@ export function serveStatic(root: string | null, pathname: string, response: Ser
       sendText(response, 404, `not found: ${decoded}`);
       return;
     }
-    response.writeHead(200, { 'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    response.writeHead(200, {
+      'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     response.end(body);
   });
 }

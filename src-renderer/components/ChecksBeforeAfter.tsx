@@ -7,7 +7,15 @@ function describe(check: CheckOutcome | undefined): string {
 }
 
 /** Each configured check on the base (before) and with the change (after). */
-export function ChecksBeforeAfter({ before, after, label }: { before: CheckOutcome[] | null; after: CheckOutcome[] | null; label: string }) {
+export function ChecksBeforeAfter({
+  before,
+  after,
+  label,
+}: {
+  before: CheckOutcome[] | null;
+  after: CheckOutcome[] | null;
+  label: string;
+}) {
   const names = [...new Set([...(before ?? []), ...(after ?? [])].map((check) => check.name))];
   if (names.length === 0) return <p className="muted">No checks ran for this attempt.</p>;
   return (

@@ -3,9 +3,20 @@
 import { useEffect, useRef } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 
-const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const focusable =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-export function Dialog({ title, onClose, onKeyDown, children }: { title: string; onClose: () => void; onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void; children: ReactNode }) {
+export function Dialog({
+  title,
+  onClose,
+  onKeyDown,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -53,7 +64,15 @@ export function Dialog({ title, onClose, onKeyDown, children }: { title: string;
 
   return (
     <div className="dialog-backdrop">
-      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title" tabIndex={-1} onKeyDown={keyDown}>
+      <div
+        ref={ref}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="dialog-title"
+        tabIndex={-1}
+        onKeyDown={keyDown}
+      >
         <div className="dialog-head">
           <h2 id="dialog-title">{title}</h2>
           <button type="button" className="ghost" onClick={onClose}>

@@ -8,7 +8,12 @@ import 'react-diff-view/style/index.css';
 import type { DiffFile } from '../../src-shared/domain/review';
 import { highlight, languageOf, toHunkData } from './diff-tokens';
 
-const diffTypes: Record<DiffFile['change'], DiffType> = { added: 'add', modified: 'modify', deleted: 'delete', renamed: 'rename' };
+const diffTypes: Record<DiffFile['change'], DiffType> = {
+  added: 'add',
+  modified: 'modify',
+  deleted: 'delete',
+  renamed: 'rename',
+};
 
 export function DiffView({ file, viewType }: { file: DiffFile; viewType: ViewType }) {
   const hunks = useMemo(() => toHunkData(file), [file]);

@@ -9,13 +9,17 @@ export function NightPlanSummary({ plan, compact = false }: { plan: NightPlan; c
       <h3>Night plan</h3>
       <p className="night-plan-summary">{plan.summary}</p>
       <p className="muted">
-        Model {plan.tokensPerSecond.toFixed(1)} tok/s ({plan.speedBasis}); context {plan.contextSize} tokens; window until {new Date(plan.windowEnd).toLocaleString()}
+        Model {plan.tokensPerSecond.toFixed(1)} tok/s ({plan.speedBasis}); context {plan.contextSize} tokens; window
+        until {new Date(plan.windowEnd).toLocaleString()}
       </p>
       <ol className="night-plan-tasks">
         {plan.tasks.map((task) => (
           <li key={task.taskId} data-fits={task.fits ? 'yes' : 'no'}>
-            <strong>{task.fits ? 'Fits' : 'Waits'}</strong> {task.title} ({task.priority}) — ~{task.tokens} tokens, ~{task.minutes} min,{' '}
-            {task.basis === 'history' ? `from ${task.samples} past attempt${task.samples === 1 ? '' : 's'}` : 'estimated without history'}
+            <strong>{task.fits ? 'Fits' : 'Waits'}</strong> {task.title} ({task.priority}) — ~{task.tokens} tokens, ~
+            {task.minutes} min,{' '}
+            {task.basis === 'history'
+              ? `from ${task.samples} past attempt${task.samples === 1 ? '' : 's'}`
+              : 'estimated without history'}
           </li>
         ))}
       </ol>

@@ -5,9 +5,30 @@ import { refractor } from 'refractor';
 import type { DiffFile } from '../../src-shared/domain/review';
 
 const languages: Record<string, string> = {
-  ts: 'typescript', tsx: 'tsx', js: 'javascript', jsx: 'jsx', mjs: 'javascript', cjs: 'javascript', json: 'json',
-  py: 'python', rs: 'rust', go: 'go', java: 'java', rb: 'ruby', c: 'c', h: 'c', cpp: 'cpp', cs: 'csharp',
-  css: 'css', scss: 'scss', html: 'markup', md: 'markdown', yml: 'yaml', yaml: 'yaml', sh: 'bash', sql: 'sql',
+  ts: 'typescript',
+  tsx: 'tsx',
+  js: 'javascript',
+  jsx: 'jsx',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  json: 'json',
+  py: 'python',
+  rs: 'rust',
+  go: 'go',
+  java: 'java',
+  rb: 'ruby',
+  c: 'c',
+  h: 'c',
+  cpp: 'cpp',
+  cs: 'csharp',
+  css: 'css',
+  scss: 'scss',
+  html: 'markup',
+  md: 'markdown',
+  yml: 'yaml',
+  yaml: 'yaml',
+  sh: 'bash',
+  sql: 'sql',
 };
 
 export function languageOf(path: string): string | null {
@@ -24,9 +45,17 @@ export function toHunkData(file: DiffFile): HunkData[] {
     oldLines: hunk.oldLines,
     newLines: hunk.newLines,
     changes: hunk.lines.map((line): ChangeData => {
-      if (line.kind === 'add') return { type: 'insert', isInsert: true, content: line.text, lineNumber: line.newLine ?? 0 };
-      if (line.kind === 'remove') return { type: 'delete', isDelete: true, content: line.text, lineNumber: line.oldLine ?? 0 };
-      return { type: 'normal', isNormal: true, content: line.text, oldLineNumber: line.oldLine ?? 0, newLineNumber: line.newLine ?? 0 };
+      if (line.kind === 'add')
+        return { type: 'insert', isInsert: true, content: line.text, lineNumber: line.newLine ?? 0 };
+      if (line.kind === 'remove')
+        return { type: 'delete', isDelete: true, content: line.text, lineNumber: line.oldLine ?? 0 };
+      return {
+        type: 'normal',
+        isNormal: true,
+        content: line.text,
+        oldLineNumber: line.oldLine ?? 0,
+        newLineNumber: line.newLine ?? 0,
+      };
     }),
   }));
 }

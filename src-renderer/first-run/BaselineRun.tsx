@@ -13,7 +13,9 @@ export function BaselineRun({ workspace }: { workspace: string }) {
     let live = true;
     void call('workspaces:check', { name: workspace }).then((answer) => {
       if (!live) return;
-      setRun('error' in answer ? { phase: 'error', message: answer.error.message } : { phase: 'done', result: answer.data });
+      setRun(
+        'error' in answer ? { phase: 'error', message: answer.error.message } : { phase: 'done', result: answer.data },
+      );
     });
     return () => {
       live = false;
@@ -55,7 +57,9 @@ export function BaselineRun({ workspace }: { workspace: string }) {
               <th scope="row">
                 {check.name} <code>{check.command}</code>
               </th>
-              <td>{check.passed ? 'passed' : check.timedOut ? 'timed out' : `FAILED (exit ${check.exitCode ?? '?'})`}</td>
+              <td>
+                {check.passed ? 'passed' : check.timedOut ? 'timed out' : `FAILED (exit ${check.exitCode ?? '?'})`}
+              </td>
               <td>{(check.durationMs / 1000).toFixed(1)} s</td>
               <td>{check.tests ? `${check.tests.passed} passed, ${check.tests.failed} failed` : '—'}</td>
             </tr>

@@ -19,7 +19,9 @@ export function FirstRunView() {
   return (
     <section className="view first-run" aria-labelledby="first-run-heading">
       <h2 id="first-run-heading">Set up your first night</h2>
-      <p className="muted">Three steps; each can be skipped and finished later. Nothing is written until you confirm a step.</p>
+      <p className="muted">
+        Three steps; each can be skipped and finished later. Nothing is written until you confirm a step.
+      </p>
       <LoadableView value={info} what="what this machine offers (looking for model servers…)">
         {(data) => <Steps info={data} />}
       </LoadableView>
@@ -36,7 +38,14 @@ function Steps({ info }: { info: SetupInfo }) {
           Ready: a model, a repository and an armed night. <a href="#/report">Go to the morning report</a>
         </p>
       ) : (
-        <p className="muted">Still missing: {checklist.steps.filter((s) => !s.done).map((s) => s.missing).join('; ')}.</p>
+        <p className="muted">
+          Still missing:{' '}
+          {checklist.steps
+            .filter((s) => !s.done)
+            .map((s) => s.missing)
+            .join('; ')}
+          .
+        </p>
       )}
       <ModelStep info={info} />
       <RepositoryStep info={info} />

@@ -14,29 +14,64 @@ export function NightStep({ info }: { info: SetupInfo }) {
   // The window as configured (22:00–06:00 on a fresh home); arming and notifications are the
   // recommended answers, which the user confirms or changes.
   const status = useStatusStore((s) => s.status);
-  const configured = status.status === 'ready' ? status.data.nightMode.window : { startTime: '22:00', endTime: '06:00' };
-  const [draft, setDraft] = useState<NightDraft>({ startTime: configured.startTime, endTime: configured.endTime, nightMode: true, notifications: true });
+  const configured =
+    status.status === 'ready' ? status.data.nightMode.window : { startTime: '22:00', endTime: '06:00' };
+  const [draft, setDraft] = useState<NightDraft>({
+    startTime: configured.startTime,
+    endTime: configured.endTime,
+    nightMode: true,
+    notifications: true,
+  });
   const setNight = useFirstRunStore((s) => s.setNight);
   return (
-    <StepFrame id="night" number={3} title="Night" info={info} confirmLabel="Save the night" onConfirm={() => void setNight(draft)}>
+    <StepFrame
+      id="night"
+      number={3}
+      title="Night"
+      info={info}
+      confirmLabel="Save the night"
+      onConfirm={() => void setNight(draft)}
+    >
       <div className="form-row">
         <label className="field">
           <span>Night starts at</span>
-          <input type="time" value={draft.startTime} required onChange={(event) => setDraft({ ...draft, startTime: event.target.value })} aria-describedby="night-zone" />
+          <input
+            type="time"
+            value={draft.startTime}
+            required
+            onChange={(event) => setDraft({ ...draft, startTime: event.target.value })}
+            aria-describedby="night-zone"
+          />
         </label>
         <label className="field">
           <span>Night ends at</span>
-          <input type="time" value={draft.endTime} required onChange={(event) => setDraft({ ...draft, endTime: event.target.value })} aria-describedby="night-zone" />
+          <input
+            type="time"
+            value={draft.endTime}
+            required
+            onChange={(event) => setDraft({ ...draft, endTime: event.target.value })}
+            aria-describedby="night-zone"
+          />
         </label>
       </div>
       <p className="muted small" id="night-zone">
         Times in {info.timezone}.
       </p>
       <label className="check">
-        <input type="checkbox" checked={draft.nightMode} onChange={(event) => setDraft({ ...draft, nightMode: event.target.checked })} /> Arm night mode (tasks run by themselves in the window)
+        <input
+          type="checkbox"
+          checked={draft.nightMode}
+          onChange={(event) => setDraft({ ...draft, nightMode: event.target.checked })}
+        />{' '}
+        Arm night mode (tasks run by themselves in the window)
       </label>
       <label className="check">
-        <input type="checkbox" checked={draft.notifications} onChange={(event) => setDraft({ ...draft, notifications: event.target.checked })} /> Desktop notifications when something needs you
+        <input
+          type="checkbox"
+          checked={draft.notifications}
+          onChange={(event) => setDraft({ ...draft, notifications: event.target.checked })}
+        />{' '}
+        Desktop notifications when something needs you
       </label>
       <FirstTask />
     </StepFrame>
@@ -50,7 +85,8 @@ function FirstTask() {
   const [workspace, setWorkspace] = useState('');
   const [title, setTitle] = useState('');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
-  if (workspaces.length === 0) return <p className="muted small">Once a repository is added, you can queue a first task here.</p>;
+  if (workspaces.length === 0)
+    return <p className="muted small">Once a repository is added, you can queue a first task here.</p>;
   const chosen = workspace || workspaces[0]?.name || '';
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -73,7 +109,12 @@ function FirstTask() {
         </label>
         <label className="field grow">
           <span>First task</span>
-          <input value={title} required onChange={(event) => setTitle(event.target.value)} placeholder="Add input validation to the signup form" />
+          <input
+            value={title}
+            required
+            onChange={(event) => setTitle(event.target.value)}
+            placeholder="Add input validation to the signup form"
+          />
         </label>
         <button type="submit">Queue task</button>
       </div>

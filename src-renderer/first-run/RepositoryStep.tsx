@@ -13,7 +13,11 @@ import { useFirstRunStore } from './first-run-store';
 import { BaselineRun } from './BaselineRun';
 import { StepFrame } from './StepFrame';
 
-type Detect = { phase: 'idle' } | { phase: 'looking' } | { phase: 'error'; message: string } | { phase: 'found'; detection: WorkspaceDetection };
+type Detect =
+  | { phase: 'idle' }
+  | { phase: 'looking' }
+  | { phase: 'error'; message: string }
+  | { phase: 'found'; detection: WorkspaceDetection };
 
 export function RepositoryStep({ info }: { info: SetupInfo }) {
   const [path, setPath] = useState('');
@@ -35,26 +39,45 @@ export function RepositoryStep({ info }: { info: SetupInfo }) {
   };
 
   const confirm = async () => {
-    if (detect.phase !== 'found') return setError('Look at a repository first: enter its path and press "Look at the repository".');
+    if (detect.phase !== 'found')
+      return setError('Look at a repository first: enter its path and press "Look at the repository".');
     const given = Object.fromEntries(checkNames.filter((c) => checks[c]?.trim()).map((c) => [c, checks[c]?.trim()]));
     const result = await call('workspaces:add', { path: detect.detection.path, ...given });
     if ('error' in result) return setError(`The repository was not added: ${result.error.message}`);
     setError(null);
     const w = result.data;
     setRegistered(w.name);
-    added(`workspace "${w.name}" (${w.path}), base ${w.baseBranch} → target ${w.targetBranch}; checks: ${Object.entries(w.checks).map(([k, v]) => `${k} \`${v}\``).join(', ')}`);
+    added(
+      `workspace "${w.name}" (${w.path}), base ${w.baseBranch} → target ${w.targetBranch}; checks: ${Object.entries(
+        w.checks,
+      )
+        .map(([k, v]) => `${k} \`${v}\``)
+        .join(', ')}`,
+    );
     await useWorkspacesStore.getState().load();
   };
 
   const found = detect.phase === 'found' ? detect.detection : null;
   return (
-    <StepFrame id="repository" number={2} title="Repository" info={info} confirmLabel={state.phase === 'saved' || !found ? null : 'Add this repository'} onConfirm={() => void confirm()}>
+    <StepFrame
+      id="repository"
+      number={2}
+      title="Repository"
+      info={info}
+      confirmLabel={state.phase === 'saved' || !found ? null : 'Add this repository'}
+      onConfirm={() => void confirm()}
+    >
       {state.phase !== 'saved' && (
         <form className="form" aria-label="Repository to work on" onSubmit={(event) => void look(event)}>
           <div className="form-row">
             <label className="field grow">
               <span>Repository path</span>
-              <input value={path} onChange={(event) => setPath(event.target.value)} required placeholder="/home/me/code/project" />
+              <input
+                value={path}
+                onChange={(event) => setPath(event.target.value)}
+                required
+                placeholder="/home/me/code/project"
+              />
             </label>
             <button type="submit" disabled={detect.phase === 'looking'}>
               Look at the repository
@@ -85,16 +108,26 @@ export function RepositoryStep({ info }: { info: SetupInfo }) {
               .
             </p>
           )}
-          <p className="muted small">{found.evidence.length > 0 ? `Found from: ${found.evidence.join('; ')}` : 'No check found: enter at least one command the night can judge a change by.'}</p>
+          <p className="muted small">
+            {found.evidence.length > 0
+              ? `Found from: ${found.evidence.join('; ')}`
+              : 'No check found: enter at least one command the night can judge a change by.'}
+          </p>
           <div className="form-row">
             {checkNames.map((check) => (
               <label key={check} className="field grow">
                 <span>{check} command</span>
-                <input value={checks[check] ?? ''} onChange={(event) => setChecks({ ...checks, [check]: event.target.value })} />
+                <input
+                  value={checks[check] ?? ''}
+                  onChange={(event) => setChecks({ ...checks, [check]: event.target.value })}
+                />
               </label>
             ))}
           </div>
-          <p className="muted small">These checks run on the base in the sandbox at the start of every night, before any change is judged against them.</p>
+          <p className="muted small">
+            These checks run on the base in the sandbox at the start of every night, before any change is judged against
+            them.
+          </p>
         </div>
       )}
       {registered && <BaselineRun workspace={registered} />}

@@ -7,7 +7,12 @@ import { call } from '../stores/call';
 import { loading, loadError, ready } from '../stores/loadable';
 import type { Loadable } from '../stores/loadable';
 
-export type StepState = { phase: 'open' } | { phase: 'saving' } | { phase: 'saved'; note: string } | { phase: 'skipped' } | { phase: 'error'; message: string };
+export type StepState =
+  | { phase: 'open' }
+  | { phase: 'saving' }
+  | { phase: 'saved'; note: string }
+  | { phase: 'skipped' }
+  | { phase: 'error'; message: string };
 
 export type NightDraft = { startTime: string; endTime: string; nightMode: boolean; notifications: boolean };
 
@@ -65,7 +70,12 @@ export const useFirstRunStore = create<FirstRunState>()((set, get) => {
       step('model', { phase: 'saving' });
       const result = await call('setup:useEmbedded', { modelId });
       if ('error' in result) return step('model', { phase: 'error', message: result.error.message });
-      step('model', { phase: 'saved', note: result.data.downloading ? `Using ${modelId}; downloading it now — you can go on meanwhile` : `Using ${modelId} (already downloaded)` });
+      step('model', {
+        phase: 'saved',
+        note: result.data.downloading
+          ? `Using ${modelId}; downloading it now — you can go on meanwhile`
+          : `Using ${modelId} (already downloaded)`,
+      });
       await refresh();
     },
     repositoryAdded(note) {
@@ -76,7 +86,10 @@ export const useFirstRunStore = create<FirstRunState>()((set, get) => {
       step('night', { phase: 'saving' });
       const result = await call('setup:setNight', draft);
       if ('error' in result) return step('night', { phase: 'error', message: result.error.message });
-      step('night', { phase: 'saved', note: `Night ${draft.startTime}–${draft.endTime}, night mode ${draft.nightMode ? 'armed' : 'off'}, notifications ${draft.notifications ? 'on' : 'off'}` });
+      step('night', {
+        phase: 'saved',
+        note: `Night ${draft.startTime}–${draft.endTime}, night mode ${draft.nightMode ? 'armed' : 'off'}, notifications ${draft.notifications ? 'on' : 'off'}`,
+      });
       await refresh();
     },
   };

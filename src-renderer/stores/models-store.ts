@@ -50,13 +50,22 @@ export const useModelsStore = create<ModelsState>()((set, get) => ({
   async cancel(uri) {
     const result = await call('models:cancel', { uri });
     if ('error' in result) set({ actionError: `The download was not cancelled: ${result.error.message}` });
-    else set({ note: result.data.cancelled ? 'Download cancelled; pulling again resumes it.' : 'No download of that model was running.' });
+    else
+      set({
+        note: result.data.cancelled
+          ? 'Download cancelled; pulling again resumes it.'
+          : 'No download of that model was running.',
+      });
   },
 
   async use(name) {
     const result = await call('models:use', { name });
     if ('error' in result) set({ actionError: `The model was not chosen: ${result.error.message}` });
-    else set({ actionError: null, note: `Using ${result.data.modelPath}${result.data.shadowedBy ? ` — but ${result.data.shadowedBy} overrides it while set` : ''}` });
+    else
+      set({
+        actionError: null,
+        note: `Using ${result.data.modelPath}${result.data.shadowedBy ? ` — but ${result.data.shadowedBy} overrides it while set` : ''}`,
+      });
     await get().load();
   },
 
@@ -70,6 +79,10 @@ export const useModelsStore = create<ModelsState>()((set, get) => ({
   async free() {
     const result = await call('models:free', {});
     if ('error' in result) set({ actionError: `Memory was not freed: ${result.error.message}` });
-    else set({ actionError: null, note: result.data.freed ? 'The model was unloaded from memory.' : 'No model was loaded.' });
+    else
+      set({
+        actionError: null,
+        note: result.data.freed ? 'The model was unloaded from memory.' : 'No model was loaded.',
+      });
   },
 }));

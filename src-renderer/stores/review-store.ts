@@ -31,8 +31,19 @@ export interface ReviewState {
   undo(attemptId: string): Promise<ActionOutcome>;
 }
 
-export type ReviewData = Pick<ReviewState, 'items' | 'openId' | 'detail' | 'busy' | 'lastNote' | 'actionError' | 'cards'>;
-export const initialReviewData: ReviewData = { items: loading, openId: null, detail: null, busy: false, lastNote: null, actionError: null, cards: {} };
+export type ReviewData = Pick<
+  ReviewState,
+  'items' | 'openId' | 'detail' | 'busy' | 'lastNote' | 'actionError' | 'cards'
+>;
+export const initialReviewData: ReviewData = {
+  items: loading,
+  openId: null,
+  detail: null,
+  busy: false,
+  lastNote: null,
+  actionError: null,
+  cards: {},
+};
 
 export const useReviewStore = create<ReviewState>()((set, get) => {
   const fail = (message: string): ActionOutcome => {
@@ -57,7 +68,12 @@ export const useReviewStore = create<ReviewState>()((set, get) => {
 
     async loadCard(attemptId) {
       const result = await call('review:get', { attemptId });
-      set({ cards: { ...get().cards, [attemptId]: 'error' in result ? loadError(result.error.message) : ready(result.data) } });
+      set({
+        cards: {
+          ...get().cards,
+          [attemptId]: 'error' in result ? loadError(result.error.message) : ready(result.data),
+        },
+      });
     },
 
     itemsChanged(items) {
@@ -92,14 +108,17 @@ export const useReviewStore = create<ReviewState>()((set, get) => {
     async retry(attemptId, taskId, note) {
       set({ busy: true });
       const detail = get().detail;
-      const waiting = detail?.status === 'ready' && detail.data.attempt.id === attemptId && detail.data.attempt.status === 'review';
+      const waiting =
+        detail?.status === 'ready' && detail.data.attempt.id === attemptId && detail.data.attempt.status === 'review';
       if (waiting) {
         const rejected = await call('review:reject', note.trim() ? { attemptId, note: note.trim() } : { attemptId });
         if ('error' in rejected) return fail(`Not retried: ${rejected.error.message}`);
       }
       const retried = await call('tasks:retry', note.trim() ? { id: taskId, note: note.trim() } : { id: taskId });
       if ('error' in retried) return fail(`Not retried: ${retried.error.message}`);
-      return settle(`Queued again for the next night${retried.data.retryNote ? ` with the note: ${retried.data.retryNote}` : ''}`);
+      return settle(
+        `Queued again for the next night${retried.data.retryNote ? ` with the note: ${retried.data.retryNote}` : ''}`,
+      );
     },
 
     async undo(attemptId) {

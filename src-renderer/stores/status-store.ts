@@ -31,7 +31,13 @@ export interface StatusState {
 }
 
 export type StatusData = Pick<StatusState, 'status' | 'current' | 'lastEvent' | 'starting' | 'actionError'>;
-export const initialStatusData: StatusData = { status: loading, current: null, lastEvent: null, starting: false, actionError: null };
+export const initialStatusData: StatusData = {
+  status: loading,
+  current: null,
+  lastEvent: null,
+  starting: false,
+  actionError: null,
+};
 
 export const useStatusStore = create<StatusState>()((set, get) => ({
   ...initialStatusData,
@@ -51,15 +57,22 @@ export const useStatusStore = create<StatusState>()((set, get) => ({
         set({ lastEvent: `Session started with ${event.queued} queued`, current: null });
         break;
       case 'task-started':
-        set({ current: { taskId: event.taskId, title: event.title, stage: null, message: null }, lastEvent: `Working on ${event.title}` });
+        set({
+          current: { taskId: event.taskId, title: event.title, stage: null, message: null },
+          lastEvent: `Working on ${event.title}`,
+        });
         break;
       case 'attempt': {
         const current = get().current;
-        if (current && current.taskId === event.progress.taskId) set({ current: { ...current, stage: event.progress.stage, message: event.progress.message } });
+        if (current && current.taskId === event.progress.taskId)
+          set({ current: { ...current, stage: event.progress.stage, message: event.progress.message } });
         break;
       }
       case 'task-finished':
-        set({ current: null, lastEvent: `${event.title}: ${event.status}${event.score === null ? '' : ` (score ${event.score.toFixed(2)})`}` });
+        set({
+          current: null,
+          lastEvent: `${event.title}: ${event.status}${event.score === null ? '' : ` (score ${event.score.toFixed(2)})`}`,
+        });
         break;
       case 'paused':
         set({ lastEvent: `Paused: ${event.reason}` });
@@ -71,7 +84,10 @@ export const useStatusStore = create<StatusState>()((set, get) => ({
         set({ lastEvent: `Loading the model: ${Math.round(event.progress * 100)}%` });
         break;
       case 'session-ended':
-        set({ current: null, lastEvent: `Session ${event.session.status}${event.session.endReason ? `: ${event.session.endReason}` : ''}` });
+        set({
+          current: null,
+          lastEvent: `Session ${event.session.status}${event.session.endReason ? `: ${event.session.endReason}` : ''}`,
+        });
         break;
     }
   },

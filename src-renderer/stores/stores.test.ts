@@ -17,16 +17,52 @@ const now = '2026-11-30T06:00:00.000Z';
 
 function task(overrides: Partial<Task> = {}): Task {
   return {
-    id: 't1', workspace: 'calc', workspaceId: 'w1', title: 'Fix add', description: '', criteria: [], priority: 'medium', executor: 'direct', files: [],
-    status: 'queued', statusReason: null, retryNote: null, createdAt: now, updatedAt: now, attempts: [], ...overrides,
+    id: 't1',
+    workspace: 'calc',
+    workspaceId: 'w1',
+    title: 'Fix add',
+    description: '',
+    criteria: [],
+    priority: 'medium',
+    executor: 'direct',
+    files: [],
+    status: 'queued',
+    statusReason: null,
+    retryNote: null,
+    createdAt: now,
+    updatedAt: now,
+    attempts: [],
+    ...overrides,
   };
 }
 
 function attempt(overrides: Partial<Attempt> = {}): Attempt {
   return {
-    id: 'a1', taskId: 't1', sessionId: 's1', number: 1, status: 'review', branch: 'nocturnal/t1/1', worktreePath: null, baseCommit: 'b', headCommit: 'h',
-    targetBranch: 'nocturnal/integration', score: 0.8, scoreBreakdown: null, decision: 'review', reasons: [], checksBefore: null, checksAfter: null, diff: null,
-    cycles: 1, mergedCommit: null, backupRef: null, reviewNote: null, spec: null, startedAt: now, endedAt: now, ...overrides,
+    id: 'a1',
+    taskId: 't1',
+    sessionId: 's1',
+    number: 1,
+    status: 'review',
+    branch: 'nocturnal/t1/1',
+    worktreePath: null,
+    baseCommit: 'b',
+    headCommit: 'h',
+    targetBranch: 'nocturnal/integration',
+    score: 0.8,
+    scoreBreakdown: null,
+    decision: 'review',
+    reasons: [],
+    checksBefore: null,
+    checksAfter: null,
+    diff: null,
+    cycles: 1,
+    mergedCommit: null,
+    backupRef: null,
+    reviewNote: null,
+    spec: null,
+    startedAt: now,
+    endedAt: now,
+    ...overrides,
   };
 }
 
@@ -36,7 +72,10 @@ function connectWith(handlers: SomeChannelHandlers): string[] {
   const bridge = {
     invoke: (channel: string, payload: unknown) => {
       calls.push(`${channel} ${JSON.stringify(payload)}`);
-      return dispatch(channel, payload, handlers, (error) => ({ type: 'conflict', message: error instanceof Error ? error.message : String(error) }));
+      return dispatch(channel, payload, handlers, (error) => ({
+        type: 'conflict',
+        message: error instanceof Error ? error.message : String(error),
+      }));
     },
     on: () => () => undefined,
   };
@@ -59,18 +98,30 @@ describe('tasks store', () => {
     useTasksStore.getState().taskChanged(task({ status: 'running' }));
     useTasksStore.getState().taskChanged(task({ id: 't2', title: 'Second' }));
     const tasks = useTasksStore.getState().tasks;
-    expect(tasks.status === 'ready' && tasks.data.map((t) => `${t.id}:${t.status}`)).toEqual(['t1:running', 't2:queued']);
+    expect(tasks.status === 'ready' && tasks.data.map((t) => `${t.id}:${t.status}`)).toEqual([
+      't1:running',
+      't2:queued',
+    ]);
   });
 
   it('keeps the engine’s refusal as the action error, and says which action failed', async () => {
-    connectWith({ 'tasks:list': () => [], 'tasks:cancel': () => { throw new Error('task t9 not found'); } });
+    connectWith({
+      'tasks:list': () => [],
+      'tasks:cancel': () => {
+        throw new Error('task t9 not found');
+      },
+    });
     await useTasksStore.getState().load();
     expect(await useTasksStore.getState().cancel('t9')).toBe('The task was not cancelled: task t9 not found');
     expect(useTasksStore.getState().actionError).toBe('The task was not cancelled: task t9 not found');
   });
 
   it('shows a load failure as an error, never as an empty list', async () => {
-    connectWith({ 'tasks:list': () => { throw new Error('database is locked'); } });
+    connectWith({
+      'tasks:list': () => {
+        throw new Error('database is locked');
+      },
+    });
     await useTasksStore.getState().load();
     expect(useTasksStore.getState().tasks).toEqual({ status: 'error', message: 'database is locked' });
   });
@@ -82,8 +133,25 @@ describe('review store', () => {
     const calls = connectWith({
       'review:list': () => [],
       'review:get': () => ({
-        item: { attemptId: 'a1', taskId: 't1', title: 'Fix add', workspace: 'calc', score: 0.8, decision: 'review', branch: current.branch, targetBranch: current.targetBranch, reasons: [], diff: null, endedAt: now },
-        task: task({ status: current.status === 'review' ? 'review' : 'queued' }), attempt: current, diff: null, checks: [], scoreBreakdown: null, review: null,
+        item: {
+          attemptId: 'a1',
+          taskId: 't1',
+          title: 'Fix add',
+          workspace: 'calc',
+          score: 0.8,
+          decision: 'review',
+          branch: current.branch,
+          targetBranch: current.targetBranch,
+          reasons: [],
+          diff: null,
+          endedAt: now,
+        },
+        task: task({ status: current.status === 'review' ? 'review' : 'queued' }),
+        attempt: current,
+        diff: null,
+        checks: [],
+        scoreBreakdown: null,
+        review: null,
       }),
       'review:reject': ({ note }) => (current = attempt({ status: 'rejected', reviewNote: note ?? null })),
       'tasks:retry': ({ note }) => task({ status: 'queued', retryNote: note ?? null }),
@@ -102,9 +170,13 @@ describe('review store', () => {
   it('keeps the dialog open with the engine’s reason when approve is refused (a moved target)', async () => {
     connectWith({
       'review:list': () => [],
-      'review:approve': () => { throw new Error('the target branch moved since the review; retry the task'); },
+      'review:approve': () => {
+        throw new Error('the target branch moved since the review; retry the task');
+      },
     });
-    expect(await useReviewStore.getState().approve('a1')).toBe('Not approved: the target branch moved since the review; retry the task');
+    expect(await useReviewStore.getState().approve('a1')).toBe(
+      'Not approved: the target branch moved since the review; retry the task',
+    );
     expect(useReviewStore.getState().busy).toBe(false);
   });
 });
@@ -115,14 +187,19 @@ describe('config store', () => {
     connectWith({
       'config:set': ({ path, value }) => {
         const [section = '', key = ''] = path.split('.');
-        const next = { ...config, [section]: { ...(config as Record<string, Record<string, unknown>>)[section], [key]: value } };
+        const next = {
+          ...config,
+          [section]: { ...(config as Record<string, Record<string, unknown>>)[section], [key]: value },
+        };
         const parsed = configSchema.safeParse(next);
         if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         return (config = parsed.data);
       },
     });
     expect(await useConfigStore.getState().set('quality.auto_approve_threshold', 2)).toBe(false);
-    expect(useConfigStore.getState().fieldErrors).toEqual({ 'quality.auto_approve_threshold': 'quality.auto_approve_threshold: Too big: expected number to be <=1' });
+    expect(useConfigStore.getState().fieldErrors).toEqual({
+      'quality.auto_approve_threshold': 'quality.auto_approve_threshold: Too big: expected number to be <=1',
+    });
     expect(await useConfigStore.getState().set('scheduler.start_time', '23:00')).toBe(true);
     expect(Object.keys(useConfigStore.getState().fieldErrors)).toEqual(['quality.auto_approve_threshold']);
     expect(await useConfigStore.getState().set('quality.auto_approve_threshold', 0.9)).toBe(true);
@@ -136,8 +213,16 @@ describe('status store', () => {
   it('follows the running task and its stage from session:progress', () => {
     const progress = useStatusStore.getState().progress;
     progress({ type: 'task-started', taskId: 't1', title: 'Fix add', index: 0 });
-    progress({ type: 'attempt', progress: { attemptId: 'a1', taskId: 't1', stage: 'check', cycle: 0, message: 'running test' } });
-    expect(useStatusStore.getState().current).toEqual({ taskId: 't1', title: 'Fix add', stage: 'check', message: 'running test' });
+    progress({
+      type: 'attempt',
+      progress: { attemptId: 'a1', taskId: 't1', stage: 'check', cycle: 0, message: 'running test' },
+    });
+    expect(useStatusStore.getState().current).toEqual({
+      taskId: 't1',
+      title: 'Fix add',
+      stage: 'check',
+      message: 'running test',
+    });
     progress({ type: 'task-finished', taskId: 't1', title: 'Fix add', status: 'merged', score: 0.93, reason: null });
     expect(useStatusStore.getState().current).toBeNull();
     expect(useStatusStore.getState().lastEvent).toBe('Fix add: merged (score 0.93)');

@@ -37,10 +37,16 @@ export function ModelsView() {
           <>
             <p className="muted">
               Provider <strong>{data.provider}</strong> · models folder <code>{data.modelsDir}</code>
-              {data.provider === 'llama' && (data.activePath ? ` · using ${data.activePath}${data.activeExists ? '' : ' (file missing)'}` : ' · no model chosen yet')} · this machine has{' '}
-              {formatBytes(data.machineMemoryBytes)} of memory; a model fits when it needs at most {Math.round(modelMemoryShare * 100)}% of it
+              {data.provider === 'llama' &&
+                (data.activePath
+                  ? ` · using ${data.activePath}${data.activeExists ? '' : ' (file missing)'}`
+                  : ' · no model chosen yet')}{' '}
+              · this machine has {formatBytes(data.machineMemoryBytes)} of memory; a model fits when it needs at most{' '}
+              {Math.round(modelMemoryShare * 100)}% of it
             </p>
-            {data.models.length === 0 ? <EmptyState title="No models">The catalog is empty and nothing is installed.</EmptyState> : (
+            {data.models.length === 0 ? (
+              <EmptyState title="No models">The catalog is empty and nothing is installed.</EmptyState>
+            ) : (
               <table className="models-table" aria-label="Models">
                 <thead>
                   <tr>
@@ -75,7 +81,9 @@ function progressText(progress: ModelProgress): string {
 }
 
 function ModelRow({ model, machineMemoryBytes }: { model: InstalledModel; machineMemoryBytes: number }) {
-  const download = useModelsStore((s) => s.downloads[model.catalog?.id ?? model.name] ?? s.downloads[model.catalog?.uri ?? '']);
+  const download = useModelsStore(
+    (s) => s.downloads[model.catalog?.id ?? model.name] ?? s.downloads[model.catalog?.uri ?? ''],
+  );
   const pull = useModelsStore((s) => s.pull);
   const cancel = useModelsStore((s) => s.cancel);
   const use = useModelsStore((s) => s.use);
@@ -91,21 +99,39 @@ function ModelRow({ model, machineMemoryBytes }: { model: InstalledModel; machin
         {model.catalog?.isDefault ? <span className="badge">recommended</span> : null}
         {model.catalog?.note ? <div className="muted small">{model.catalog.note}</div> : null}
       </th>
-      <td>{model.sizeBytes !== null ? formatBytes(model.sizeBytes) : model.catalog ? `~${formatBytes(model.catalog.sizeBytes)}` : 'unknown'}</td>
+      <td>
+        {model.sizeBytes !== null
+          ? formatBytes(model.sizeBytes)
+          : model.catalog
+            ? `~${formatBytes(model.catalog.sizeBytes)}`
+            : 'unknown'}
+      </td>
       <td>{model.catalog ? `~${formatBytes(model.catalog.ramBytes)}` : 'unknown'}</td>
       <td>{model.catalog ? (fitsMachine(model.catalog.ramBytes, machineMemoryBytes) ? 'yes' : 'no') : 'unknown'}</td>
       <td>
-        {model.inUse ? 'in use' : model.installed ? 'installed' : model.partialBytes ? `partial (${formatBytes(model.partialBytes)}), resumable` : 'not installed'}
+        {model.inUse
+          ? 'in use'
+          : model.installed
+            ? 'installed'
+            : model.partialBytes
+              ? `partial (${formatBytes(model.partialBytes)}), resumable`
+              : 'not installed'}
         {download && (
           <div className="small" role="status">
             {progressText(download)}
-            {downloading && p?.bytesTotal ? <progress max={p.bytesTotal} value={p.bytesDone} aria-label={`Download of ${label}`} /> : null}
+            {downloading && p?.bytesTotal ? (
+              <progress max={p.bytesTotal} value={p.bytesDone} aria-label={`Download of ${label}`} />
+            ) : null}
           </div>
         )}
       </td>
       <td className="row-actions">
         {!model.installed && !downloading && (
-          <button type="button" onClick={() => void pull(key)} aria-label={`${model.partialBytes ? 'Resume' : 'Download'} ${label}`}>
+          <button
+            type="button"
+            onClick={() => void pull(key)}
+            aria-label={`${model.partialBytes ? 'Resume' : 'Download'} ${label}`}
+          >
             {model.partialBytes ? 'Resume' : 'Download'}
           </button>
         )}
@@ -120,7 +146,12 @@ function ModelRow({ model, machineMemoryBytes }: { model: InstalledModel; machin
           </button>
         )}
         {(model.installed || model.partialBytes) && !model.external && (
-          <button type="button" className="danger" onClick={() => void remove(model.name)} aria-label={`Remove ${label}`}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove(model.name)}
+            aria-label={`Remove ${label}`}
+          >
             Remove
           </button>
         )}

@@ -44,12 +44,23 @@ export function QueueView() {
                 <h3 id="tonight-heading">Tonight</h3>
                 {capacity && (
                   <p className="muted">
-                    The {config.status === 'ready' ? `${config.data.scheduler.start_time}–${config.data.scheduler.end_time}` : ''} window fits about {capacity.tasks} task
-                    {capacity.tasks === 1 ? '' : 's'} at up to {config.status === 'ready' ? config.data.scheduler.max_task_minutes : ''} minutes each and merges at most {capacity.mergeCap};{' '}
-                    {queued.length} queued{capacity.tasks < queued.length ? ` — ${queued.length - capacity.tasks} will wait for another night` : ''}.
+                    The{' '}
+                    {config.status === 'ready'
+                      ? `${config.data.scheduler.start_time}–${config.data.scheduler.end_time}`
+                      : ''}{' '}
+                    window fits about {capacity.tasks} task
+                    {capacity.tasks === 1 ? '' : 's'} at up to{' '}
+                    {config.status === 'ready' ? config.data.scheduler.max_task_minutes : ''} minutes each and merges at
+                    most {capacity.mergeCap}; {queued.length} queued
+                    {capacity.tasks < queued.length
+                      ? ` — ${queued.length - capacity.tasks} will wait for another night`
+                      : ''}
+                    .
                   </p>
                 )}
-                {queued.length === 0 ? <EmptyState title="No tasks queued">Add a task above; it runs in the next night window.</EmptyState> : (
+                {queued.length === 0 ? (
+                  <EmptyState title="No tasks queued">Add a task above; it runs in the next night window.</EmptyState>
+                ) : (
                   <ol className="task-list">
                     {queued.map((task) => (
                       <TaskRow key={task.id} task={task} />
@@ -59,7 +70,9 @@ export function QueueView() {
               </section>
               <section className="panel" aria-labelledby="done-heading">
                 <h3 id="done-heading">Ran before</h3>
-                {rest.length === 0 ? <p className="muted">No task has run yet.</p> : (
+                {rest.length === 0 ? (
+                  <p className="muted">No task has run yet.</p>
+                ) : (
                   <ul className="task-list">
                     {rest.map((task) => (
                       <TaskRow key={task.id} task={task} />
@@ -98,7 +111,11 @@ function TaskRow({ task }: { task: Task }) {
           <>
             <label className="field inline">
               <span>Priority</span>
-              <select value={task.priority} onChange={(event) => void update({ id: task.id, priority: event.target.value as TaskPriority })} aria-label={`Priority of ${task.title}`}>
+              <select
+                value={task.priority}
+                onChange={(event) => void update({ id: task.id, priority: event.target.value as TaskPriority })}
+                aria-label={`Priority of ${task.title}`}
+              >
                 {taskPriorities.map((p) => (
                   <option key={p} value={p}>
                     {p}
@@ -106,7 +123,12 @@ function TaskRow({ task }: { task: Task }) {
                 ))}
               </select>
             </label>
-            <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} aria-label={`Edit ${task.title}`}>
+            <button
+              type="button"
+              onClick={() => setEditing(!editing)}
+              aria-expanded={editing}
+              aria-label={`Edit ${task.title}`}
+            >
               Edit
             </button>
           </>

@@ -3,7 +3,15 @@
 // the user's own checkout and branches are never touched, and the dialog says that too.
 import { Dialog } from '../components/Dialog';
 
-export function RemoveWorkspaceDialog({ name, onConfirm, onCancel }: { name: string; onConfirm: () => void; onCancel: () => void }) {
+export function RemoveWorkspaceDialog({
+  name,
+  onConfirm,
+  onCancel,
+}: {
+  name: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
     <Dialog title={`Remove ${name}?`} onClose={onCancel}>
       <p>This deletes, for this workspace:</p>

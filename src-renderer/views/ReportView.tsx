@@ -57,7 +57,9 @@ export function ReportView() {
           data ? (
             <Report report={data} />
           ) : (
-            <EmptyState title="No night has run yet">Queue tasks, then let the night window come or press Run now; the report of each night shows here.</EmptyState>
+            <EmptyState title="No night has run yet">
+              Queue tasks, then let the night window come or press Run now; the report of each night shows here.
+            </EmptyState>
           )
         }
       </LoadableView>
@@ -97,7 +99,8 @@ function Report({ report }: { report: SessionReport }) {
           <ul className="notes" aria-label="Budget alerts">
             {(report.budgetAlerts ?? []).map((alert) => (
               <li key={`${alert.month}-${alert.threshold}`}>
-                Budget alert: {Math.round(alert.threshold * 100)}% of the ${alert.budgetUsd.toFixed(2)} monthly budget used (${alert.spentUsd.toFixed(2)})
+                Budget alert: {Math.round(alert.threshold * 100)}% of the ${alert.budgetUsd.toFixed(2)} monthly budget
+                used (${alert.spentUsd.toFixed(2)})
                 {alert.blocksPaidModels ? '; paid models are refused until next month' : ''}
               </li>
             ))}
@@ -105,7 +108,9 @@ function Report({ report }: { report: SessionReport }) {
         )}
       </section>
       {report.tasks.length === 0 ? (
-        <EmptyState title="No task ran this night">{stats.pauses.length > 0 ? `Paused: ${stats.pauses.join('; ')}` : 'The queue was empty when the night ran.'}</EmptyState>
+        <EmptyState title="No task ran this night">
+          {stats.pauses.length > 0 ? `Paused: ${stats.pauses.join('; ')}` : 'The queue was empty when the night ran.'}
+        </EmptyState>
       ) : (
         <div className="cards">
           {report.tasks.map((entry) => (
@@ -145,7 +150,10 @@ function TaskCard({ entry }: { entry: ReportTaskEntry }) {
   }, [loadCard, entry.attemptId, entry.attemptStatus]);
 
   const detail = card?.status === 'ready' ? card.data : null;
-  const notePath = detail && home && knowledge?.enabled ? attemptNotePath(vaultRoot(home, knowledge.vault_path), detail.attempt) : null;
+  const notePath =
+    detail && home && knowledge?.enabled
+      ? attemptNotePath(vaultRoot(home, knowledge.vault_path), detail.attempt)
+      : null;
 
   return (
     <article className="card" aria-labelledby={headingId}>
@@ -154,7 +162,8 @@ function TaskCard({ entry }: { entry: ReportTaskEntry }) {
         <span className={`badge badge-${entry.attemptStatus}`}>{statusWords[entry.attemptStatus]}</span>
       </header>
       <p className="muted">
-        {entry.workspace} · <code>{entry.branch}</code> → <code>{entry.targetBranch}</code> · score {entry.score === null ? 'none' : entry.score.toFixed(2)}
+        {entry.workspace} · <code>{entry.branch}</code> → <code>{entry.targetBranch}</code> · score{' '}
+        {entry.score === null ? 'none' : entry.score.toFixed(2)}
         {entry.decision ? ` · decision ${entry.decision}` : ''}
       </p>
       <div className="card-columns">

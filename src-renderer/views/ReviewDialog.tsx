@@ -25,7 +25,9 @@ export function ReviewDialog() {
 }
 
 function isTyping(target: EventTarget): boolean {
-  return target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement || target instanceof HTMLSelectElement;
+  return (
+    target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement || target instanceof HTMLSelectElement
+  );
 }
 
 function ReviewBody({ detail }: { detail: ReviewDetail }) {
@@ -46,7 +48,8 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
   const waiting = attempt.status === 'review';
   const merged = attempt.status === 'merged';
   const retryable = waiting || attempt.status === 'rejected' || attempt.status === 'failed';
-  const targetTrouble = attempt.decision === 'held' || attempt.reasons.some((reason) => /conflict|moved|diverged/i.test(reason));
+  const targetTrouble =
+    attempt.decision === 'held' || attempt.reasons.some((reason) => /conflict|moved|diverged/i.test(reason));
 
   // The dialog is modal, so its keys are the page's keys while it is open.
   useEffect(() => {
@@ -66,13 +69,17 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
   return (
     <div className="review-body">
       <p className="review-meta">
-        <span className={`badge badge-${attempt.status}`}>{attempt.status}</span> {task.workspace} · <code>{attempt.branch}</code> → <code>{attempt.targetBranch}</code> · score{' '}
+        <span className={`badge badge-${attempt.status}`}>{attempt.status}</span> {task.workspace} ·{' '}
+        <code>{attempt.branch}</code> → <code>{attempt.targetBranch}</code> · score{' '}
         {attempt.score === null ? 'none' : attempt.score.toFixed(2)} · attempt {attempt.number}
       </p>
       {targetTrouble && (
         <div className="notice notice-warn" role="alert">
           <p className="notice-title">The target branch cannot take this change as it is</p>
-          <p>It conflicts with, or the target moved since, the base this attempt started from. Retry to redo it on the new target.</p>
+          <p>
+            It conflicts with, or the target moved since, the base this attempt started from. Retry to redo it on the
+            new target.
+          </p>
         </div>
       )}
       {lastNote && (
@@ -93,17 +100,33 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
         </label>
         <div className="decide-buttons">
           {waiting && (
-            <button type="button" className="primary" disabled={busy} onClick={() => void approve(attempt.id)} aria-keyshortcuts="a">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void approve(attempt.id)}
+              aria-keyshortcuts="a"
+            >
               Approve
             </button>
           )}
           {waiting && (
-            <button type="button" className="danger" disabled={busy} onClick={() => void reject(attempt.id, note)} aria-keyshortcuts="r">
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => void reject(attempt.id, note)}
+              aria-keyshortcuts="r"
+            >
               Reject
             </button>
           )}
           {retryable && (
-            <button type="button" disabled={busy || task.status === 'queued'} onClick={() => void retry(attempt.id, task.id, note)}>
+            <button
+              type="button"
+              disabled={busy || task.status === 'queued'}
+              onClick={() => void retry(attempt.id, task.id, note)}
+            >
               Retry
             </button>
           )}
@@ -128,9 +151,7 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
 
       <section aria-label="Changes">
         <div className="diff-head">
-          <h3>
-            Changes{detail.diff?.truncated ? ' (cut short: the diff is longer than shown)' : ''}
-          </h3>
+          <h3>Changes{detail.diff?.truncated ? ' (cut short: the diff is longer than shown)' : ''}</h3>
           <div role="group" aria-label="Diff layout" className="segmented">
             <button type="button" aria-pressed={viewType === 'unified'} onClick={() => setViewType('unified')}>
               Unified
@@ -141,13 +162,19 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
           </div>
         </div>
         {files.length === 0 ? (
-          <p className="muted">{detail.diff ? 'The change touches no files.' : 'No diff: the attempt has no commits to compare.'}</p>
+          <p className="muted">
+            {detail.diff ? 'The change touches no files.' : 'No diff: the attempt has no commits to compare.'}
+          </p>
         ) : (
           <>
             <ul className="file-list" aria-label="Changed files (j/k to move)">
               {files.map((f, index) => (
                 <li key={f.path}>
-                  <button type="button" aria-current={f === file ? 'true' : undefined} onClick={() => setFileIndex(index)}>
+                  <button
+                    type="button"
+                    aria-current={f === file ? 'true' : undefined}
+                    onClick={() => setFileIndex(index)}
+                  >
                     {f.path} <span className="ins">+{f.insertions}</span> <span className="del">−{f.deletions}</span>
                   </button>
                 </li>
@@ -170,7 +197,9 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
               <p>
                 {detail.review.verdict} · {detail.review.score.toFixed(2)} · {detail.review.model}
               </p>
-              {detail.review.issues.length === 0 ? <p className="muted">No issues raised.</p> : (
+              {detail.review.issues.length === 0 ? (
+                <p className="muted">No issues raised.</p>
+              ) : (
                 <ul>
                   {detail.review.issues.map((issue) => (
                     <li key={issue}>{issue}</li>
@@ -186,7 +215,9 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
 
       <section aria-label="Checks">
         <h3>Checks</h3>
-        {detail.checks.length === 0 ? <p className="muted">No checks are configured for this workspace.</p> : (
+        {detail.checks.length === 0 ? (
+          <p className="muted">No checks are configured for this workspace.</p>
+        ) : (
           <table className="checks-table" aria-label="Checks before and after">
             <thead>
               <tr>
@@ -204,7 +235,9 @@ function ReviewBody({ detail }: { detail: ReviewDetail }) {
                   </th>
                   <td>{check.before ? (check.before.passed ? 'passed' : 'failed') : 'not run'}</td>
                   <td>{check.after ? (check.after.passed ? 'passed' : 'failed') : 'not run'}</td>
-                  <td className={check.change === 'broken' || check.change === 'still-failing' ? 'bad' : 'ok'}>{check.change}</td>
+                  <td className={check.change === 'broken' || check.change === 'still-failing' ? 'bad' : 'ok'}>
+                    {check.change}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -16,7 +16,7 @@ export function RunControls() {
       <p className="muted" role="status" aria-live="polite">
         {running
           ? `Night running${current ? `: ${current.title}${current.stage ? ` (${current.stage})` : ''}` : ''}${ready?.stopping ? ' · stopping after this task' : ''}`
-          : lastEvent ?? (ready ? `${ready.queue.queued} queued` : '')}
+          : (lastEvent ?? (ready ? `${ready.queue.queued} queued` : ''))}
       </p>
       {running ? (
         <button type="button" disabled={ready?.stopping} onClick={() => void stop()}>

@@ -8,8 +8,15 @@ import { useConfigStore } from '../stores/config-store';
 
 const sections = describeConfigForm();
 const titles: Record<string, string> = {
-  llm: 'Model', scheduler: 'Night window', quality: 'Scoring and thresholds', parallel: 'Parallel attempts', safety: 'Safety and sandbox',
-  cost: 'Cost and energy', knowledge: 'Knowledge vault', logging: 'Logs', notifications: 'Notifications',
+  llm: 'Model',
+  scheduler: 'Night window',
+  quality: 'Scoring and thresholds',
+  parallel: 'Parallel attempts',
+  safety: 'Safety and sandbox',
+  cost: 'Cost and energy',
+  knowledge: 'Knowledge vault',
+  logging: 'Logs',
+  notifications: 'Notifications',
 };
 
 export function SettingsView() {
@@ -25,7 +32,11 @@ export function SettingsView() {
                 <legend>{titles[section.name] ?? section.name}</legend>
                 {section.description && <p className="muted small">{section.description}</p>}
                 {section.fields.map((field) => (
-                  <SettingField key={field.path} field={field} value={(data[field.section] as Record<string, unknown>)[field.key]} />
+                  <SettingField
+                    key={field.path}
+                    field={field}
+                    value={(data[field.section] as Record<string, unknown>)[field.key]}
+                  />
                 ))}
               </fieldset>
             ))}
@@ -39,7 +50,8 @@ export function SettingsView() {
 /** The text a field shows for a value. */
 function toText(field: ConfigField, value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (field.control.kind === 'list' && Array.isArray(value)) return field.control.of === 'number' ? value.join(', ') : value.join('\n');
+  if (field.control.kind === 'list' && Array.isArray(value))
+    return field.control.of === 'number' ? value.join(', ') : value.join('\n');
   if (field.control.kind === 'json') return JSON.stringify(value, null, 2);
   return String(value);
 }
@@ -52,8 +64,14 @@ function fromText(field: ConfigField, text: string): unknown {
     case 'number':
       return trimmed === '' || Number.isNaN(Number(trimmed)) ? trimmed : Number(trimmed);
     case 'list':
-      if (field.control.of === 'number') return trimmed === '' ? [] : trimmed.split(',').map((part) => (Number.isNaN(Number(part.trim())) ? part.trim() : Number(part.trim())));
-      return text.split('\n').map((line) => line.trim()).filter(Boolean);
+      if (field.control.of === 'number')
+        return trimmed === ''
+          ? []
+          : trimmed.split(',').map((part) => (Number.isNaN(Number(part.trim())) ? part.trim() : Number(part.trim())));
+      return text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
     case 'json':
       try {
         return JSON.parse(text) as unknown;
@@ -71,7 +89,8 @@ function SettingField({ field, value }: { field: ConfigField; value: unknown }) 
   const save = useConfigStore((s) => s.set);
   const [draft, setDraft] = useState<string | null>(null);
   const id = `setting-${field.path.replace('.', '-')}`;
-  const describedBy = [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [field.description ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const text = draft ?? toText(field, value);
   const commit = async () => {
     if (draft === null) return;
@@ -81,10 +100,21 @@ function SettingField({ field, value }: { field: ConfigField; value: unknown }) 
 
   let control;
   if (field.control.kind === 'boolean') {
-    control = <input type="checkbox" {...common} checked={value === true} onChange={(event) => void save(field.path, event.target.checked)} />;
+    control = (
+      <input
+        type="checkbox"
+        {...common}
+        checked={value === true}
+        onChange={(event) => void save(field.path, event.target.checked)}
+      />
+    );
   } else if (field.control.kind === 'choice') {
     control = (
-      <select {...common} value={String(value)} onChange={(event) => void save(field.path, event.target.value === 'false' ? false : event.target.value)}>
+      <select
+        {...common}
+        value={String(value)}
+        onChange={(event) => void save(field.path, event.target.value === 'false' ? false : event.target.value)}
+      >
         {field.control.options.map((option) => (
           <option key={String(option)} value={String(option)}>
             {String(option)}
@@ -93,7 +123,15 @@ function SettingField({ field, value }: { field: ConfigField; value: unknown }) 
       </select>
     );
   } else if (field.control.kind === 'json' || (field.control.kind === 'list' && field.control.of === 'string')) {
-    control = <textarea {...common} rows={3} value={text} onChange={(event) => setDraft(event.target.value)} onBlur={() => void commit()} />;
+    control = (
+      <textarea
+        {...common}
+        rows={3}
+        value={text}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={() => void commit()}
+      />
+    );
   } else {
     control = (
       <input
@@ -128,4 +166,3 @@ function SettingField({ field, value }: { field: ConfigField; value: unknown }) 
     </div>
   );
 }
-

@@ -8,7 +8,11 @@ import type { TaskPriority } from '../../src-shared/domain/task';
 import { useTasksStore } from '../stores/tasks-store';
 import { useWorkspacesStore } from '../stores/workspaces-store';
 
-const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 export function TaskForm({ task, onDone }: { task?: Task; onDone?: () => void }) {
   const workspaces = useWorkspacesStore((s) => s.workspaces);
@@ -31,7 +35,9 @@ export function TaskForm({ task, onDone }: { task?: Task; onDone?: () => void })
     event.preventDefault();
     setBusy(true);
     const fields = { title, description, criteria: lines(criteria), files: lines(files), priority, spec };
-    const problem = task ? await update({ id: task.id, ...fields }) : await add({ workspace: chosenWorkspace, ...fields });
+    const problem = task
+      ? await update({ id: task.id, ...fields })
+      : await add({ workspace: chosenWorkspace, ...fields });
     setBusy(false);
     setError(problem);
     if (problem) return;
@@ -51,7 +57,12 @@ export function TaskForm({ task, onDone }: { task?: Task; onDone?: () => void })
       {!task && (
         <label className="field">
           <span>Workspace</span>
-          <select value={chosenWorkspace} onChange={(event) => setWorkspace(event.target.value)} required disabled={names.length === 0}>
+          <select
+            value={chosenWorkspace}
+            onChange={(event) => setWorkspace(event.target.value)}
+            required
+            disabled={names.length === 0}
+          >
             {names.length === 0 && <option value="">No workspace yet — add one under Workspaces</option>}
             {names.map((name) => (
               <option key={name} value={name}>
@@ -91,7 +102,12 @@ export function TaskForm({ task, onDone }: { task?: Task; onDone?: () => void })
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={spec} onChange={(event) => setSpec(event.target.checked)} aria-describedby={`${id}-spec`} />
+          <input
+            type="checkbox"
+            checked={spec}
+            onChange={(event) => setSpec(event.target.checked)}
+            aria-describedby={`${id}-spec`}
+          />
           <span>Plan with a spec first</span>
         </label>
         <span id={`${id}-spec`} className="muted small">

@@ -19,13 +19,25 @@ export function TrayPanel() {
             <div>
               <dt>Night</dt>
               <dd>
-                {data.session ? 'running' : data.windowOpen ? 'window open' : data.nextStart ? `next at ${new Date(data.nextStart).toLocaleTimeString(undefined, { timeStyle: 'short' })}` : 'idle'}
+                {data.session
+                  ? 'running'
+                  : data.windowOpen
+                    ? 'window open'
+                    : data.nextStart
+                      ? `next at ${new Date(data.nextStart).toLocaleTimeString(undefined, { timeStyle: 'short' })}`
+                      : 'idle'}
                 {data.nightMode.enabled ? ' · armed' : ' · night mode off'}
               </dd>
             </div>
             <div>
               <dt>Now</dt>
-              <dd>{current ? `${current.title}${current.stage ? ` — ${current.stage}` : ''}` : data.session ? 'between tasks' : (lastEvent ?? 'nothing running')}</dd>
+              <dd>
+                {current
+                  ? `${current.title}${current.stage ? ` — ${current.stage}` : ''}`
+                  : data.session
+                    ? 'between tasks'
+                    : (lastEvent ?? 'nothing running')}
+              </dd>
             </div>
             <div>
               <dt>Waiting for review</dt>

@@ -17,7 +17,10 @@ export function WaitingList() {
               {list.map((item) => (
                 <li key={item.attemptId}>
                   <span>
-                    {item.title} <span className="muted">· {item.workspace} · score {item.score === null ? 'none' : item.score.toFixed(2)}</span>
+                    {item.title}{' '}
+                    <span className="muted">
+                      · {item.workspace} · score {item.score === null ? 'none' : item.score.toFixed(2)}
+                    </span>
                   </span>
                   <button type="button" onClick={() => void open(item.attemptId)} aria-label={`Review ${item.title}`}>
                     Review

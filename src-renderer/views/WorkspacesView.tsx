@@ -27,19 +27,27 @@ export function WorkspacesView() {
       <LoadableView value={workspaces} what="the workspaces">
         {(list) =>
           list.length === 0 ? (
-            <EmptyState title="No workspaces yet">Add the path of a git repository above; tasks are queued against a workspace.</EmptyState>
+            <EmptyState title="No workspaces yet">
+              Add the path of a git repository above; tasks are queued against a workspace.
+            </EmptyState>
           ) : (
             <ul className="workspace-list">
               {list.map((workspace) => (
                 <li key={workspace.id} className="card" aria-labelledby={`ws-${workspace.id}`}>
                   <div className="card-head">
                     <h3 id={`ws-${workspace.id}`}>{workspace.name}</h3>
-                    <button type="button" className="danger" onClick={() => setRemoving(workspace.name)} aria-label={`Remove ${workspace.name}`}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setRemoving(workspace.name)}
+                      aria-label={`Remove ${workspace.name}`}
+                    >
                       Remove
                     </button>
                   </div>
                   <p className="muted">
-                    <code>{workspace.path}</code> · base <code>{workspace.baseBranch}</code> → target <code>{workspace.targetBranch}</code>
+                    <code>{workspace.path}</code> · base <code>{workspace.baseBranch}</code> → target{' '}
+                    <code>{workspace.targetBranch}</code>
                   </p>
                   <dl className="facts">
                     {checkNames.map((name) => (
@@ -115,7 +123,12 @@ function AddWorkspace() {
       <div className="form-row">
         <label className="field grow">
           <span>Repository path</span>
-          <input value={path} onChange={(event) => setPath(event.target.value)} required placeholder="/home/me/code/project" />
+          <input
+            value={path}
+            onChange={(event) => setPath(event.target.value)}
+            required
+            placeholder="/home/me/code/project"
+          />
         </label>
         <button type="submit">Detect</button>
       </div>
@@ -144,7 +157,11 @@ function AddWorkspace() {
             </label>
             <label className="field">
               <span>Target branch</span>
-              <input value={target} onChange={(event) => setTarget(event.target.value)} aria-describedby="target-help" />
+              <input
+                value={target}
+                onChange={(event) => setTarget(event.target.value)}
+                aria-describedby="target-help"
+              />
               <span id="target-help" className="muted small">
                 Empty: the engine&apos;s integration branch
               </span>
@@ -154,7 +171,10 @@ function AddWorkspace() {
             {checkNames.map((check) => (
               <label key={check} className="field grow">
                 <span>{check} command</span>
-                <input value={checks[check] ?? ''} onChange={(event) => setChecks({ ...checks, [check]: event.target.value })} />
+                <input
+                  value={checks[check] ?? ''}
+                  onChange={(event) => setChecks({ ...checks, [check]: event.target.value })}
+                />
               </label>
             ))}
           </div>

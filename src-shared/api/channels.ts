@@ -10,7 +10,14 @@ import { sessionReportSchema } from '../domain/report';
 import { reviewDetailSchema, reviewItemSchema } from '../domain/review';
 import { setupInfoSchema, useEmbeddedAnswerSchema } from '../domain/setup';
 import { baselineResultSchema, workspaceDetectionSchema } from '../domain/workspace-detect';
-import { approveAnswerSchema, modelCancelAnswerSchema, modelFreeAnswerSchema, sessionStartAnswerSchema, sessionStopAnswerSchema, undoAnswerSchema } from './answers';
+import {
+  approveAnswerSchema,
+  modelCancelAnswerSchema,
+  modelFreeAnswerSchema,
+  sessionStartAnswerSchema,
+  sessionStopAnswerSchema,
+  undoAnswerSchema,
+} from './answers';
 import type { ChannelName } from './names';
 import {
   attemptIdRequestSchema,

@@ -12,7 +12,13 @@ import { checkChannelResult, checkEventPayload } from './validate';
 function handlers(overrides: SomeChannelHandlers = {}): SomeChannelHandlers {
   let state: NightModeState = { enabled: false, window: { startTime: '22:00', endTime: '06:00', timezone: 'local' } };
   return {
-    'app:getInfo': () => ({ productName: 'Nocturnal Agent', version: '0.1.0', platform: 'linux', home: '/tmp/h', host: 'electron' }),
+    'app:getInfo': () => ({
+      productName: 'Nocturnal Agent',
+      version: '0.1.0',
+      platform: 'linux',
+      home: '/tmp/h',
+      host: 'electron',
+    }),
     'config:get': () => defaultConfig(),
     'nightMode:get': () => state,
     'nightMode:set': ({ enabled }) => (state = { ...state, enabled }),
@@ -20,7 +26,10 @@ function handlers(overrides: SomeChannelHandlers = {}): SomeChannelHandlers {
   };
 }
 
-const describeError = (error: unknown): ApiError => ({ type: 'runtime', message: error instanceof Error ? error.message : String(error) });
+const describeError = (error: unknown): ApiError => ({
+  type: 'runtime',
+  message: error instanceof Error ? error.message : String(error),
+});
 
 describe('dispatch', () => {
   it('runs the handler with the validated payload and returns {data}', async () => {
@@ -37,23 +46,36 @@ describe('dispatch', () => {
   });
 
   it('answers unknown_channel for a known channel this host does not handle', async () => {
-    expect(await dispatch('review:list', {}, handlers(), describeError)).toEqual({ error: { type: 'unknown_channel', message: 'review:list: this host does not answer this channel' } });
+    expect(await dispatch('review:list', {}, handlers(), describeError)).toEqual({
+      error: { type: 'unknown_channel', message: 'review:list: this host does not answer this channel' },
+    });
   });
 
   it('names the nested field of a bad payload', async () => {
-    const result = await dispatch('tasks:add', { workspace: 'demo', title: 'x', priority: 'urgent' }, handlers(), describeError);
-    expect(result).toEqual({ error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) } });
+    const result = await dispatch(
+      'tasks:add',
+      { workspace: 'demo', title: 'x', priority: 'urgent' },
+      handlers(),
+      describeError,
+    );
+    expect(result).toEqual({
+      error: { type: 'validation', message: expect.stringMatching(/^tasks:add: invalid payload: priority: /) },
+    });
     const unknown = await dispatch('session:start', { maxTasks: 1, untill: '05:00' }, handlers(), describeError);
     expect(unknown).toEqual({ error: { type: 'validation', message: expect.stringContaining('untill') } });
   });
 
   it('refuses a payload that fails its schema, naming the field, before the handler runs', async () => {
     let called = false;
-    const h = handlers({ 'nightMode:set': () => ((called = true), { enabled: true, window: { startTime: '', endTime: '', timezone: '' } }) });
+    const h = handlers({
+      'nightMode:set': () => ((called = true), { enabled: true, window: { startTime: '', endTime: '', timezone: '' } }),
+    });
     const result = await dispatch('nightMode:set', { enabled: 'yes' }, h, describeError);
     expect(result).toEqual({ error: { type: 'validation', message: expect.stringContaining('enabled') } });
     expect(called).toBe(false);
-    expect(await dispatch('app:getInfo', { extra: 1 }, h, describeError)).toMatchObject({ error: { type: 'validation' } });
+    expect(await dispatch('app:getInfo', { extra: 1 }, h, describeError)).toMatchObject({
+      error: { type: 'validation' },
+    });
   });
 
   it('turns a thrown error into an {error} value through the host describer', async () => {
@@ -82,9 +104,13 @@ describe('receiving-side checks', () => {
   });
 
   it('turns anything else into a contract error', () => {
-    expect(checkChannelResult('app:getInfo', { data: { productName: 1 } })).toMatchObject({ error: { type: 'contract' } });
+    expect(checkChannelResult('app:getInfo', { data: { productName: 1 } })).toMatchObject({
+      error: { type: 'contract' },
+    });
     expect(checkChannelResult('app:getInfo', undefined)).toMatchObject({ error: { type: 'contract' } });
-    expect(checkEventPayload('nightMode:changed', { enabled: true })).toMatchObject({ problem: expect.stringContaining('window') });
+    expect(checkEventPayload('nightMode:changed', { enabled: true })).toMatchObject({
+      problem: expect.stringContaining('window'),
+    });
   });
 });
 

@@ -26,7 +26,10 @@ export async function dispatch(
   describeError: ErrorDescriber,
 ): Promise<Result<unknown>> {
   if (!isChannelName(channel)) {
-    return failure('unknown_channel', `unknown channel ${JSON.stringify(channel)}; known channels: ${channelNames.join(', ')}`);
+    return failure(
+      'unknown_channel',
+      `unknown channel ${JSON.stringify(channel)}; known channels: ${channelNames.join(', ')}`,
+    );
   }
   const spec = channels[channel];
   const request = spec.request.safeParse(payload);
@@ -45,7 +48,10 @@ export async function dispatch(
   }
   const response = spec.response.safeParse(value);
   if (!response.success) {
-    return failure('contract', `${channel}: the handler answered outside the contract: ${describeIssues(response.error, 'result')}`);
+    return failure(
+      'contract',
+      `${channel}: the handler answered outside the contract: ${describeIssues(response.error, 'result')}`,
+    );
   }
   return ok(response.data);
 }

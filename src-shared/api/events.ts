@@ -18,7 +18,11 @@ export const taskChangedSchema = z.object({ task: taskSchema, origin: changeOrig
 export type TaskChanged = z.infer<typeof taskChangedSchema>;
 
 /** The whole waiting list after a change (it is short), and the attempt that changed when known. */
-export const reviewChangedSchema = z.object({ attemptId: z.string().nullable(), items: z.array(reviewItemSchema), origin: changeOriginSchema });
+export const reviewChangedSchema = z.object({
+  attemptId: z.string().nullable(),
+  items: z.array(reviewItemSchema),
+  origin: changeOriginSchema,
+});
 export type ReviewChanged = z.infer<typeof reviewChangedSchema>;
 
 export const configChangedSchema = z.object({ config: configSchema, origin: changeOriginSchema });

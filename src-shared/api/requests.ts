@@ -88,16 +88,20 @@ export const sessionStartRequestSchema = z.strictObject({
   until: clockTime.optional(),
 });
 
-export const modelUriRequestSchema = z.strictObject({ uri: z.string().min(1, 'expected a model name, hf:USER/REPO/FILE.gguf or a URL') });
+export const modelUriRequestSchema = z.strictObject({
+  uri: z.string().min(1, 'expected a model name, hf:USER/REPO/FILE.gguf or a URL'),
+});
 export const modelNameRequestSchema = z.strictObject({ name: z.string().min(1, 'expected a model name or path') });
 
 /** `setup:useServer`: answer with a model an OpenAI-compatible server lists (the first run's model step). */
 export const setupUseServerRequestSchema = z.strictObject({
-  apiUrl: z.string().url('expected the server\'s base URL, e.g. http://127.0.0.1:11434/v1'),
+  apiUrl: z.string().url("expected the server's base URL, e.g. http://127.0.0.1:11434/v1"),
   model: z.string().min(1, 'expected one of the models the server lists'),
 });
 /** `setup:useEmbedded`: a catalog model by id; the config names it and its download starts. */
-export const setupUseEmbeddedRequestSchema = z.strictObject({ modelId: z.string().min(1, 'expected a catalog model id (see models:list)') });
+export const setupUseEmbeddedRequestSchema = z.strictObject({
+  modelId: z.string().min(1, 'expected a catalog model id (see models:list)'),
+});
 /** `setup:setNight`: the first run's night step, written together. */
 export const setupSetNightRequestSchema = z.strictObject({
   startTime: clockTime,

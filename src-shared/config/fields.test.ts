@@ -9,13 +9,27 @@ describe('describeConfigForm', () => {
   it('has every section and every field of the schema', () => {
     expect(sections.map((s) => s.name)).toEqual(Object.keys(configSchema.shape));
     expect(sections.find((s) => s.name === 'scheduler')?.fields.map((f) => f.key)).toEqual([
-      'start_time', 'end_time', 'timezone', 'night_mode', 'max_changes_per_night', 'max_task_minutes', 'check_interval_s',
+      'start_time',
+      'end_time',
+      'timezone',
+      'night_mode',
+      'max_changes_per_night',
+      'max_task_minutes',
+      'check_interval_s',
     ]);
   });
 
   it('picks the control each field needs, with its help text', () => {
-    expect(field('scheduler.night_mode')).toMatchObject({ control: { kind: 'boolean' }, description: 'armed: sessions start by themselves inside the window' });
-    expect(field('quality.auto_approve_threshold')?.control).toEqual({ kind: 'number', integer: false, min: 0, max: 1 });
+    expect(field('scheduler.night_mode')).toMatchObject({
+      control: { kind: 'boolean' },
+      description: 'armed: sessions start by themselves inside the window',
+    });
+    expect(field('quality.auto_approve_threshold')?.control).toEqual({
+      kind: 'number',
+      integer: false,
+      min: 0,
+      max: 1,
+    });
     expect(field('safety.sandbox')?.control).toEqual({ kind: 'choice', options: ['auto', 'required', 'off'] });
     expect(field('llm.gpu')?.control).toEqual({ kind: 'choice', options: ['auto', 'cuda', 'vulkan', 'metal', false] });
     expect(field('llm.model_path')).toMatchObject({ nullable: true, control: { kind: 'string' } });

@@ -35,7 +35,8 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; nullable: boolean; descr
   let nullable = false;
   let description = schema.description ?? null;
   for (;;) {
-    if (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+    if (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional)
+      inner = inner.unwrap() as z.ZodType;
     else if (inner instanceof z.ZodNullable) {
       nullable = true;
       inner = inner.unwrap() as z.ZodType;
@@ -47,13 +48,15 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; nullable: boolean; descr
 
 function controlOf(schema: z.ZodType): FieldKind {
   if (schema instanceof z.ZodBoolean) return { kind: 'boolean' };
-  if (schema instanceof z.ZodNumber) return { kind: 'number', integer: schema.isInt, min: finite(schema.minValue), max: finite(schema.maxValue) };
+  if (schema instanceof z.ZodNumber)
+    return { kind: 'number', integer: schema.isInt, min: finite(schema.minValue), max: finite(schema.maxValue) };
   if (schema instanceof z.ZodEnum) return { kind: 'choice', options: schema.options.map(String) };
   if (schema instanceof z.ZodUnion) {
     const options: Array<string | false> = [];
     for (const option of schema.options as readonly z.ZodType[]) {
       if (option instanceof z.ZodEnum) options.push(...option.options.map(String));
-      else if (option instanceof z.ZodLiteral && (typeof option.value === 'string' || option.value === false)) options.push(option.value);
+      else if (option instanceof z.ZodLiteral && (typeof option.value === 'string' || option.value === false))
+        options.push(option.value);
       else return { kind: 'json' };
     }
     return { kind: 'choice', options };
@@ -79,7 +82,14 @@ export function describeConfigForm(): ConfigSection[] {
       description,
       fields: Object.entries(shape).map(([key, fieldSchema]) => {
         const field = unwrap(fieldSchema);
-        return { section: name, key, path: `${name}.${key}`, nullable: field.nullable, description: field.description, control: controlOf(field.inner) };
+        return {
+          section: name,
+          key,
+          path: `${name}.${key}`,
+          nullable: field.nullable,
+          description: field.description,
+          control: controlOf(field.inner),
+        };
       }),
     };
   });

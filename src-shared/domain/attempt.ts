@@ -41,7 +41,10 @@ export const checkOutcomeSchema = z.object({
   /** Tail of the combined output, capped. */
   output: z.string(),
   /** Test counts read from the runner's summary, when the output has one (DESIGN §9b). */
-  tests: z.lazy(() => testCountsSchema).nullable().optional(),
+  tests: z
+    .lazy(() => testCountsSchema)
+    .nullable()
+    .optional(),
 });
 export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
 

@@ -2,7 +2,17 @@
 import { z } from 'zod';
 import { sessionSchema } from './records';
 
-export const attemptStages = ['prepare', 'baseline', 'generate', 'apply', 'check', 'review', 'score', 'land', 'done'] as const;
+export const attemptStages = [
+  'prepare',
+  'baseline',
+  'generate',
+  'apply',
+  'check',
+  'review',
+  'score',
+  'land',
+  'done',
+] as const;
 export const attemptStageSchema = z.enum(attemptStages);
 export type AttemptStage = z.infer<typeof attemptStageSchema>;
 

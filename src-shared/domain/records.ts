@@ -2,7 +2,14 @@
 // their inferred types, camelCase and JSON-safe. Record schemas are plain objects (unknown keys are
 // dropped on the way out), so an engine field that is not in the contract never leaks to a face.
 import { z } from 'zod';
-import { attemptDecisionSchema, attemptSpecSchema, attemptStatusSchema, checkOutcomeSchema, diffStatsSchema, scoreBreakdownSchema } from './attempt';
+import {
+  attemptDecisionSchema,
+  attemptSpecSchema,
+  attemptStatusSchema,
+  checkOutcomeSchema,
+  diffStatsSchema,
+  scoreBreakdownSchema,
+} from './attempt';
 import { taskExecutorSchema, taskPrioritySchema, taskStatusSchema } from './task';
 import { workspaceChecksSchema, workspaceStartFromSchema } from './workspace';
 

@@ -1,7 +1,13 @@
 // The morning report of one session (`report --json`, `report:get`), built from the store only so every
 // face shows the same facts.
 import { z } from 'zod';
-import { attemptDecisionSchema, attemptStatusSchema, checkOutcomeSchema, diffStatsSchema, scoreBreakdownSchema } from './attempt';
+import {
+  attemptDecisionSchema,
+  attemptStatusSchema,
+  checkOutcomeSchema,
+  diffStatsSchema,
+  scoreBreakdownSchema,
+} from './attempt';
 import { budgetAlertSchema } from './budget';
 import { sessionSchema, timestampSchema } from './records';
 import { taskStatusSchema } from './task';

@@ -31,14 +31,20 @@ const lineOfText = (what: string, max: number) =>
     .trim()
     .min(1, `${what} is empty`)
     .max(max, `${what} is longer than ${max} characters`)
-    .refine((s) => !hasControl(s), `${what} contains a control character (a line break, tab or escape); keep it to one printable line`);
+    .refine(
+      (s) => !hasControl(s),
+      `${what} contains a control character (a line break, tab or escape); keep it to one printable line`,
+    );
 
 const blockOfText = (what: string, max: number) =>
   z
     .string()
     .trim()
     .max(max, `${what} is longer than ${max} characters`)
-    .refine((s) => !hasControl(s, LINE_BREAKS_AND_TABS), `${what} contains a control character other than a line break or tab`);
+    .refine(
+      (s) => !hasControl(s, LINE_BREAKS_AND_TABS),
+      `${what} contains a control character other than a line break or tab`,
+    );
 
 export const taskTitleSchema = lineOfText('the title', textLimits.title);
 export const taskDescriptionSchema = blockOfText('the description', textLimits.description);

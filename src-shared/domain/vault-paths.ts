@@ -5,7 +5,10 @@ export function vaultRoot(home: string, vaultPath: string | null): string {
   return vaultPath ?? `${home}/vault`;
 }
 
-export function attemptNotePath(root: string, attempt: { id: string; startedAt: string; endedAt: string | null }): string {
+export function attemptNotePath(
+  root: string,
+  attempt: { id: string; startedAt: string; endedAt: string | null },
+): string {
   const day = (attempt.endedAt ?? attempt.startedAt).slice(0, 10);
   return `${root}/attempts/${day}/${attempt.id}.md`;
 }

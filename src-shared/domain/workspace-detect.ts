@@ -27,7 +27,14 @@ export const baselineResultSchema = z.object({
   baseCommit: z.string(),
   setup: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('none') }),
-    z.object({ kind: z.literal('ready'), plan: z.string(), command: z.string(), cacheHit: z.boolean(), durationMs: z.number(), folder: z.string() }),
+    z.object({
+      kind: z.literal('ready'),
+      plan: z.string(),
+      command: z.string(),
+      cacheHit: z.boolean(),
+      durationMs: z.number(),
+      folder: z.string(),
+    }),
     z.object({ kind: z.literal('failed'), command: z.string(), reason: z.string() }),
   ]),
   checks: z.array(checkOutcomeSchema),

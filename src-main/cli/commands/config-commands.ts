@@ -37,7 +37,10 @@ export function registerConfigCommands(program: Command, context: () => CliConte
             print(value, fieldPath);
             continue;
           }
-          writeLine(ctx.io.stdout, `${indent}${key}: ${JSON.stringify(value)}${variable ? `  # from ${variable}` : ''}`);
+          writeLine(
+            ctx.io.stdout,
+            `${indent}${key}: ${JSON.stringify(value)}${variable ? `  # from ${variable}` : ''}`,
+          );
         }
       };
       print(loaded.config as unknown as Record<string, unknown>, []);
@@ -45,7 +48,9 @@ export function registerConfigCommands(program: Command, context: () => CliConte
 
   config
     .command('validate')
-    .description('check config.yaml, the NOCTURNAL_* environment and the registered check commands; exit 2 with every problem if invalid')
+    .description(
+      'check config.yaml, the NOCTURNAL_* environment and the registered check commands; exit 2 with every problem if invalid',
+    )
     .action(async () => {
       const ctx = context();
       const loaded = ctx.loadConfig();
@@ -53,21 +58,37 @@ export function registerConfigCommands(program: Command, context: () => CliConte
       // safety.blocked_commands: a pattern added by hand must not wait for the night to show.
       if (fs.existsSync(homePaths(ctx.home).database)) {
         const engine = await ctx.openEngine();
-        const problems = engine.workspaces.list().flatMap((w) => checkCommandProblems(w.checks, loaded.config.safety.blocked_commands).map((p) => `workspace "${w.name}": ${p}`));
-        if (problems.length > 0) throw new NocturnalError('validation', `check commands the command policy refuses:\n  ${problems.join('\n  ')}`);
+        const problems = engine.workspaces
+          .list()
+          .flatMap((w) =>
+            checkCommandProblems(w.checks, loaded.config.safety.blocked_commands).map(
+              (p) => `workspace "${w.name}": ${p}`,
+            ),
+          );
+        if (problems.length > 0)
+          throw new NocturnalError(
+            'validation',
+            `check commands the command policy refuses:\n  ${problems.join('\n  ')}`,
+          );
       }
       writeLine(ctx.io.stdout, `${loaded.fileExists ? loaded.file : 'no config.yaml (defaults)'}: valid`);
     });
 
   config
     .command('set')
-    .description('set one field in config.yaml (comments kept; the whole file is validated first), e.g. `config set scheduler.night_mode true`')
+    .description(
+      'set one field in config.yaml (comments kept; the whole file is validated first), e.g. `config set scheduler.night_mode true`',
+    )
     .argument('<field>', 'dotted field path, e.g. scheduler.start_time')
     .argument('<value>', 'the value, read as YAML: true, 22:30, 0.9, [a, b]')
     .action((field: string, raw: string) => {
       const ctx = context();
       const fieldPath = field.split('.');
-      if (fieldPath.length < 2 || fieldPath.some((part) => part === '')) throw new NocturnalError('usage', `field: expected SECTION.FIELD such as scheduler.night_mode (got "${field}")`);
+      if (fieldPath.length < 2 || fieldPath.some((part) => part === ''))
+        throw new NocturnalError(
+          'usage',
+          `field: expected SECTION.FIELD such as scheduler.night_mode (got "${field}")`,
+        );
       const value: unknown = parseYaml(raw);
       setConfigValue(ctx.home, fieldPath, value);
       writeLine(ctx.io.stdout, `${field}: ${JSON.stringify(value)} (written to ${homePaths(ctx.home).config})`);
@@ -85,5 +106,7 @@ export function registerConfigCommands(program: Command, context: () => CliConte
 /** A section or nested settings object with fixed keys (quality.weights), printed key by key; records stay whole. */
 function isNestedObject(value: unknown, fieldPath: string[]): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return configLeaves().some((leaf) => leaf.path.length > fieldPath.length && fieldPath.every((key, i) => leaf.path[i] === key));
+  return configLeaves().some(
+    (leaf) => leaf.path.length > fieldPath.length && fieldPath.every((key, i) => leaf.path[i] === key),
+  );
 }

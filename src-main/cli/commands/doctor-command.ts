@@ -9,7 +9,9 @@ import { writeJson, writeLine } from '../cli-io';
 export function registerDoctorCommand(program: Command, context: () => CliContext): void {
   program
     .command('doctor')
-    .description('check this machine for a night: git, the sandbox (runs a command in it), the model, disk space, the home\'s permissions')
+    .description(
+      "check this machine for a night: git, the sandbox (runs a command in it), the model, disk space, the home's permissions",
+    )
     .option('--json', 'print JSON: {ok, checks: [{id, status, message, fix}]}')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
@@ -26,13 +28,26 @@ export function registerDoctorCommand(program: Command, context: () => CliContex
       try {
         const loaded = ctx.loadConfig();
         config = loaded.config;
-        const from = loaded.overrides.length > 0 ? ` and ${loaded.overrides.length} NOCTURNAL_* variable${loaded.overrides.length === 1 ? '' : 's'}` : '';
-        configCheck = { id: 'config' as const, status: 'OK' as const, message: `${loaded.fileExists ? loaded.file : 'no config.yaml yet (defaults)'}${from}: valid`, fix: null };
+        const from =
+          loaded.overrides.length > 0
+            ? ` and ${loaded.overrides.length} NOCTURNAL_* variable${loaded.overrides.length === 1 ? '' : 's'}`
+            : '';
+        configCheck = {
+          id: 'config' as const,
+          status: 'OK' as const,
+          message: `${loaded.fileExists ? loaded.file : 'no config.yaml yet (defaults)'}${from}: valid`,
+          fix: null,
+        };
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         // The other checks still run, against the defaults, and say so through this line.
         config = defaultConfig();
-        configCheck = { id: 'config' as const, status: 'FAIL' as const, message: `${error.message.replace(/\n\s*/g, ' ')} (the checks below used the defaults)`, fix: 'correct the fields named (nocturnal config validate shows each with its line)' };
+        configCheck = {
+          id: 'config' as const,
+          status: 'FAIL' as const,
+          message: `${error.message.replace(/\n\s*/g, ' ')} (the checks below used the defaults)`,
+          fix: 'correct the fields named (nocturnal config validate shows each with its line)',
+        };
       }
       const checks = [configCheck, ...(await runDoctor({ paths, config, env: ctx.io.env }))];
       const failed = checks.filter((check) => check.status === 'FAIL');
@@ -44,6 +59,7 @@ export function registerDoctorCommand(program: Command, context: () => CliContex
           if (check.fix) writeLine(ctx.io.stdout, `      fix: ${check.fix}`);
         }
       }
-      if (failed.length > 0) throw new NocturnalError('runtime', `doctor: ${failed.map((check) => check.id).join(', ')} failed`);
+      if (failed.length > 0)
+        throw new NocturnalError('runtime', `doctor: ${failed.map((check) => check.id).join(', ')} failed`);
     });
 }

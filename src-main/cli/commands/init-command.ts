@@ -33,7 +33,9 @@ interface InitOptions {
 export function registerInitCommand(program: Command, context: () => CliContext): void {
   program
     .command('init')
-    .description('first run: pick a model, a repository and the night window, and write config.yaml (never overwrites; --yes takes the recommended answers)')
+    .description(
+      'first run: pick a model, a repository and the night window, and write config.yaml (never overwrites; --yes takes the recommended answers)',
+    )
     .option('-y, --yes', 'take the recommended answer to every question without asking')
     .option('--repo <path>', 'register this repository (the answer to the repository question)')
     .action(async (options: InitOptions) => {
@@ -42,7 +44,10 @@ export function registerInitCommand(program: Command, context: () => CliContext)
       const paths = homePaths(ctx.home);
       fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
       if (fs.existsSync(paths.config)) {
-        writeLine(out, `${paths.config} already exists; left unchanged (run \`nocturnal config validate\` to check it, \`nocturnal status\` to see what is missing)`);
+        writeLine(
+          out,
+          `${paths.config} already exists; left unchanged (run \`nocturnal config validate\` to check it, \`nocturnal status\` to see what is missing)`,
+        );
         return;
       }
       const ask = !options.yes && ctx.io.interactive && ctx.io.stdinIsTty === true && ctx.io.stdin !== undefined;
@@ -63,14 +68,22 @@ export function registerInitCommand(program: Command, context: () => CliContext)
 
       writeConfigOnce(paths.config, [...modelChoiceSettings(answers.model), ...nightChoiceSettings(answers.night)]);
       writeLine(out, `wrote ${paths.config}`);
-      if (answers.model.kind === 'embedded') writeLine(out, `next: download the model with \`nocturnal model pull ${answers.model.modelId}\` (resumable)`);
+      if (answers.model.kind === 'embedded')
+        writeLine(out, `next: download the model with \`nocturnal model pull ${answers.model.modelId}\` (resumable)`);
       if (answers.repo !== null) {
         const engine = await ctx.openEngine();
         // The checks the repository offers (package.json scripts, pytest, …), the same detection the
         // window's repository step shows; a repository with none is refused with what to pass.
         const detected = await detectWorkspace(answers.repo, engine.git);
         const added = await engine.workspaces.add({ path: answers.repo, checks: detected.checks });
-        writeLine(out, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; checks: ${Object.entries(added.checks).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+        writeLine(
+          out,
+          `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; checks: ${Object.entries(
+            added.checks,
+          )
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')}`,
+        );
         writeLine(out, `next: queue a task with \`nocturnal task add ${added.name} "TITLE"\``);
       } else {
         writeLine(out, 'next: add a repository with `nocturnal workspace add PATH`');
@@ -84,18 +97,31 @@ interface FirstRunAnswers {
   night: NightChoice;
 }
 
-async function chooseModel(out: NodeJS.WritableStream, prompter: Prompter | null, discovery: ServerDiscovery, recommendation: ModelRecommendation): Promise<ModelChoice> {
+async function chooseModel(
+  out: NodeJS.WritableStream,
+  prompter: Prompter | null,
+  discovery: ServerDiscovery,
+  recommendation: ModelRecommendation,
+): Promise<ModelChoice> {
   const choices: { label: string; choice: ModelChoice }[] = [];
   for (const server of discovery.found) {
-    for (const model of server.models) choices.push({ label: `${model} on ${server.name} (${server.apiUrl})`, choice: { kind: 'server', apiUrl: server.apiUrl, model } });
+    for (const model of server.models)
+      choices.push({
+        label: `${model} on ${server.name} (${server.apiUrl})`,
+        choice: { kind: 'server', apiUrl: server.apiUrl, model },
+      });
   }
   for (const option of recommendation.options) {
     const size = `${(option.model.sizeBytes / 1e9).toFixed(1)} GB download`;
-    choices.push({ label: `embedded: ${option.model.title}, ${size}, ${option.fits ? 'fits this machine' : 'does NOT fit this machine'}`, choice: { kind: 'embedded', modelId: option.model.id } });
+    choices.push({
+      label: `embedded: ${option.model.title}, ${size}, ${option.fits ? 'fits this machine' : 'does NOT fit this machine'}`,
+      choice: { kind: 'embedded', modelId: option.model.id },
+    });
   }
   writeLine(out, '');
   writeLine(out, '1. Model');
-  if (discovery.found.length === 0) writeLine(out, '   No model server found on 127.0.0.1 (LM Studio :1234, Ollama :11434, llama.cpp server :8080).');
+  if (discovery.found.length === 0)
+    writeLine(out, '   No model server found on 127.0.0.1 (LM Studio :1234, Ollama :11434, llama.cpp server :8080).');
   choices.forEach((c, i) => writeLine(out, `   ${i + 1}) ${c.label}`));
   writeLine(out, `   Recommended embedded model: ${recommendation.why}`);
   const first = choices[0] as { label: string; choice: ModelChoice };
@@ -112,7 +138,12 @@ async function chooseModel(out: NodeJS.WritableStream, prompter: Prompter | null
   }
 }
 
-async function chooseRepository(out: NodeJS.WritableStream, prompter: Prompter | null, given: string | undefined, cwd: string): Promise<string | null> {
+async function chooseRepository(
+  out: NodeJS.WritableStream,
+  prompter: Prompter | null,
+  given: string | undefined,
+  cwd: string,
+): Promise<string | null> {
   writeLine(out, '');
   writeLine(out, '2. Repository');
   if (given !== undefined) {
@@ -145,21 +176,37 @@ async function chooseNight(out: NodeJS.WritableStream, prompter: Prompter | null
   }
   const startTime = await askTime(out, prompter, '   Night starts at?', defaults.start_time);
   const endTime = await askTime(out, prompter, '   Night ends at?', defaults.end_time);
-  const nightMode = await askYesNo(out, prompter, '   Arm night mode now (tasks run by themselves in the window)?', true);
+  const nightMode = await askYesNo(
+    out,
+    prompter,
+    '   Arm night mode now (tasks run by themselves in the window)?',
+    true,
+  );
   const notifications = await askYesNo(out, prompter, '   Desktop notifications when something needs you?', true);
   return { startTime, endTime, nightMode, notifications };
 }
 
-async function askTime(out: NodeJS.WritableStream, prompter: Prompter, question: string, fallback: string): Promise<string> {
+async function askTime(
+  out: NodeJS.WritableStream,
+  prompter: Prompter,
+  question: string,
+  fallback: string,
+): Promise<string> {
   for (;;) {
     const answer = await prompter.ask(question, fallback);
     const match = /^(\d{1,2}):(\d{2})$/.exec(answer);
-    if (match && Number(match[1]) < 24 && Number(match[2]) < 60) return `${(match[1] ?? '').padStart(2, '0')}:${match[2] ?? ''}`;
+    if (match && Number(match[1]) < 24 && Number(match[2]) < 60)
+      return `${(match[1] ?? '').padStart(2, '0')}:${match[2] ?? ''}`;
     writeLine(out, '   Please answer a 24-hour time such as 22:00.');
   }
 }
 
-async function askYesNo(out: NodeJS.WritableStream, prompter: Prompter, question: string, fallback: boolean): Promise<boolean> {
+async function askYesNo(
+  out: NodeJS.WritableStream,
+  prompter: Prompter,
+  question: string,
+  fallback: boolean,
+): Promise<boolean> {
   for (;;) {
     const answer = (await prompter.ask(`${question} (${fallback ? 'Y/n' : 'y/N'})`, '')).toLowerCase();
     if (answer === '') return fallback;
@@ -180,7 +227,8 @@ function writeConfigOnce(file: string, settings: ConfigSetting[]): void {
   try {
     fs.linkSync(temp, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new NocturnalError('conflict', `${file} appeared while init was asking; it was left unchanged`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new NocturnalError('conflict', `${file} appeared while init was asking; it was left unchanged`);
     throw error;
   } finally {
     fs.rmSync(temp, { force: true });

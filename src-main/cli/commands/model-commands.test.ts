@@ -32,7 +32,9 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   home = await createTempDir('nocturnal-model-cli-');
-  hub = await startModelFileServer({ [`/TheBloke/CodeLlama-13B-Instruct-GGUF/resolve/main/${codellamaFile}`]: { body: tiny } });
+  hub = await startModelFileServer({
+    [`/TheBloke/CodeLlama-13B-Instruct-GGUF/resolve/main/${codellamaFile}`]: { body: tiny },
+  });
 });
 afterEach(async () => {
   await hub.close();
@@ -46,14 +48,24 @@ interface Run {
 }
 
 /** Mirrors runCli's wiring and exit codes (0 ok, 1 runtime, 2 usage/validation). */
-async function model(argv: string[], options: { env?: NodeJS.ProcessEnv; interactive?: boolean; stderrIsTty?: boolean } = {}): Promise<Run> {
+async function model(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; interactive?: boolean; stderrIsTty?: boolean } = {},
+): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
-  const io: CliIo = { stdout, stderr, env: { HF_ENDPOINT: hub.url, ...options.env }, cwd: home.path, interactive: options.interactive ?? false, stderrIsTty: options.stderrIsTty ?? false };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env: { HF_ENDPOINT: hub.url, ...options.env },
+    cwd: home.path,
+    interactive: options.interactive ?? false,
+    stderrIsTty: options.stderrIsTty ?? false,
+  };
   const program = new Command().option('--home <dir>').option('-v, --verbose');
   let context: CliContext | undefined;
   registerModelCommands(program, () => (context ??= new CliContext(io, program)));
@@ -124,7 +136,9 @@ describe('nocturnal model pull', () => {
   it('exits 2 with a clear message on 404 (the file named does not exist) and on a malformed source', async () => {
     const missing = await model(['pull', 'hf:someone/nothing/missing.gguf']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`nocturnal: hf:someone/nothing/missing.gguf does not exist (HTTP 404 from ${hub.url}/someone/nothing/resolve/main/missing.gguf)`);
+    expect(missing.stderr).toContain(
+      `nocturnal: hf:someone/nothing/missing.gguf does not exist (HTTP 404 from ${hub.url}/someone/nothing/resolve/main/missing.gguf)`,
+    );
     const malformed = await model(['pull', 'definitely-not-a-model']);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('hf:USER/REPO/FILE.gguf');
@@ -168,13 +182,23 @@ describe('nocturnal model use', () => {
     expect(run.stdout).toContain(`llm.model_path: ${codellamaFile} (written to ${join(home.path, 'config.yaml')})`);
     expect(loadConfig({ home: home.path, env: {} }).llm.model_path).toBe(codellamaFile);
     const list = await model(['list']);
-    expect(list.stdout).toMatch(/\*\s+codellama-13b-instruct .* 4096 \/ 4096 +installed, fits this machine, in use, default/);
+    expect(list.stdout).toMatch(
+      /\*\s+codellama-13b-instruct .* 4096 \/ 4096 +installed, fits this machine, in use, default/,
+    );
     // The context and reply sizes auto resolves to, from the installed file's own header.
-    expect(list.stdout).toContain("context: llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)");
+    expect(list.stdout).toContain(
+      "context: llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)",
+    );
   });
 
   it('accepts a path outside the models folder and warns about overrides and the provider', async () => {
-    const run = await model(['use', tinyPath], { env: { NOCTURNAL_LLM_MODEL_PATH: '/x.gguf', NOCTURNAL_LLM_PROVIDER: 'openai', NOCTURNAL_LLM_CONTEXT_SIZE: '8192' } });
+    const run = await model(['use', tinyPath], {
+      env: {
+        NOCTURNAL_LLM_MODEL_PATH: '/x.gguf',
+        NOCTURNAL_LLM_PROVIDER: 'openai',
+        NOCTURNAL_LLM_CONTEXT_SIZE: '8192',
+      },
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`llm.model_path: ${tinyPath}`);
     expect(run.stderr).toContain('warning: NOCTURNAL_LLM_MODEL_PATH is set');

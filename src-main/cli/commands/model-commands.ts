@@ -13,7 +13,9 @@ import { terminalStyle } from '../terminal-style';
 import type { TerminalStyle } from '../terminal-style';
 
 export function registerModelCommands(program: Command, context: () => CliContext): void {
-  const model = program.command('model').description('list, download and choose the GGUF model the embedded provider runs');
+  const model = program
+    .command('model')
+    .description('list, download and choose the GGUF model the embedded provider runs');
 
   model
     .command('list')
@@ -29,13 +31,19 @@ export function registerModelCommands(program: Command, context: () => CliContex
   model
     .command('pull')
     .description('download a model into <home>/models (resumes an interrupted download)')
-    .argument('<uri-or-name>', 'a name from `model list`, hf:USER/REPO/FILE.gguf, hf:USER/REPO:QUANT, or an http(s) URL of a .gguf file (the first part of a split model brings every part)')
+    .argument(
+      '<uri-or-name>',
+      'a name from `model list`, hf:USER/REPO/FILE.gguf, hf:USER/REPO:QUANT, or an http(s) URL of a .gguf file (the first part of a split model brings every part)',
+    )
     .action(async (uriOrName: string) => {
       const ctx = context();
       const engine = await ctx.openEngine();
       const source = engine.models.resolveSource(uriOrName);
       const approx = source.catalog ? ` (about ${formatBytes(source.catalog.sizeBytes)})` : '';
-      writeLine(ctx.io.stderr, `pulling ${source.catalog?.id ?? source.fileName ?? source.uri}${approx} from ${withoutQuery(source.probeUrl ?? source.uri)}`);
+      writeLine(
+        ctx.io.stderr,
+        `pulling ${source.catalog?.id ?? source.fileName ?? source.uri}${approx} from ${withoutQuery(source.probeUrl ?? source.uri)}`,
+      );
       // Progress goes to stderr: a bar when stderr is a terminal.
       const view = new PullProgressView(ctx.io.stderr, terminalStyle(ctx.io.env, ctx.io.stderrIsTty ?? false));
       // Progress arrives as models:progress events, as it does in the app's model manager.
@@ -67,11 +75,19 @@ export function registerModelCommands(program: Command, context: () => CliContex
       const used = await ctx.call('models:use', { name: nameOrPath });
       writeLine(ctx.io.stdout, `llm.model_path: ${used.modelPath} (written to ${used.configFile})`);
       writeLine(ctx.io.stdout, `model: ${describeFacts(used.facts)}`);
-      if (used.shadowedBy) writeLine(ctx.io.stderr, `warning: ${used.shadowedBy} is set and overrides llm.model_path while it is`);
-      if (used.provider !== 'llama') writeLine(ctx.io.stderr, `note: llm.provider is ${used.provider}; the embedded model runs only with llm.provider: llama`);
+      if (used.shadowedBy)
+        writeLine(ctx.io.stderr, `warning: ${used.shadowedBy} is set and overrides llm.model_path while it is`);
+      if (used.provider !== 'llama')
+        writeLine(
+          ctx.io.stderr,
+          `note: llm.provider is ${used.provider}; the embedded model runs only with llm.provider: llama`,
+        );
       const contextSize = ctx.config.llm.context_size;
       if (used.facts.contextLength !== null && contextSize !== 'auto' && contextSize > used.facts.contextLength) {
-        writeLine(ctx.io.stderr, `warning: llm.context_size ${contextSize} is more than the ${used.facts.contextLength} tokens this model was trained for`);
+        writeLine(
+          ctx.io.stderr,
+          `warning: llm.context_size ${contextSize} is more than the ${used.facts.contextLength} tokens this model was trained for`,
+        );
       }
     });
 
@@ -89,13 +105,18 @@ export function registerModelCommands(program: Command, context: () => CliContex
 function printList(out: NodeJS.WritableStream, list: ModelList): void {
   writeLine(out, `models folder: ${list.modelsDir}`);
   if (list.modelPath === null) writeLine(out, 'llm.model_path: (not set: nocturnal model use NAME)');
-  else writeLine(out, `llm.model_path: ${list.modelPath}${list.activePath !== list.modelPath ? ` → ${list.activePath}` : ''}${list.activeExists ? '' : ' (missing!)'}`);
+  else
+    writeLine(
+      out,
+      `llm.model_path: ${list.modelPath}${list.activePath !== list.modelPath ? ` → ${list.activePath}` : ''}${list.activeExists ? '' : ' (missing!)'}`,
+    );
   if (list.sizing) writeLine(out, `context: ${list.sizing.source}`);
   writeLine(out);
   const rows = list.models.map((m) => [m.inUse ? '*' : ' ', m.name, sizeOf(m), ramOf(m), contextOf(m), statusOf(m)]);
   const header = [' ', 'NAME', 'SIZE', 'RAM', 'CONTEXT', 'STATUS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   writeLine(out, line(header));
   for (const [i, row] of rows.entries()) {
     writeLine(out, line(row));
@@ -103,9 +124,19 @@ function printList(out: NodeJS.WritableStream, list: ModelList): void {
     if (note) writeLine(out, `${' '.repeat((widths[0] ?? 1) + 2)}  ${note}`);
   }
   writeLine(out);
-  writeLine(out, 'pull one with: nocturnal model pull NAME   (~: the catalog\'s rough figure; installed models show the estimate from their own header)');
-  writeLine(out, 'CONTEXT: tokens that fit this machine\'s memory / tokens the model was trained for; llm.context_size auto uses the first');
-  if (list.provider !== 'llama') writeLine(out, `note: llm.provider is ${list.provider}; llm.model_path is used only by the embedded provider (llama)`);
+  writeLine(
+    out,
+    "pull one with: nocturnal model pull NAME   (~: the catalog's rough figure; installed models show the estimate from their own header)",
+  );
+  writeLine(
+    out,
+    "CONTEXT: tokens that fit this machine's memory / tokens the model was trained for; llm.context_size auto uses the first",
+  );
+  if (list.provider !== 'llama')
+    writeLine(
+      out,
+      `note: llm.provider is ${list.provider}; llm.model_path is used only by the embedded provider (llama)`,
+    );
 }
 
 function sizeOf(m: ModelListEntry): string {
@@ -126,7 +157,7 @@ function contextOf(m: ModelListEntry): string {
 
 function statusOf(m: ModelListEntry): string {
   const parts = [m.installed ? 'installed' : m.external ? 'missing' : 'not installed'];
-  if (m.fit) parts.push(m.fit.fits ? 'fits this machine' : 'does NOT fit this machine\'s memory');
+  if (m.fit) parts.push(m.fit.fits ? 'fits this machine' : "does NOT fit this machine's memory");
   if (m.partialBytes !== null) parts.push(`${formatBytes(m.partialBytes)} partly downloaded: pull to resume`);
   if (m.inUse) parts.push('in use');
   if (m.catalog?.isDefault) parts.push('default');
@@ -134,7 +165,12 @@ function statusOf(m: ModelListEntry): string {
   return parts.join(', ');
 }
 
-function describeFacts(facts: { version: number; architecture: string | null; name: string | null; contextLength: number | null }): string {
+function describeFacts(facts: {
+  version: number;
+  architecture: string | null;
+  name: string | null;
+  contextLength: number | null;
+}): string {
   const name = facts.name ? ` "${facts.name}"` : '';
   const context = facts.contextLength !== null ? `, trained context ${facts.contextLength}` : '';
   return `GGUF v${facts.version}, ${facts.architecture ?? 'unknown architecture'}${name}${context}`;
@@ -171,7 +207,8 @@ class PullProgressView {
     }
     const rate = p.bytesPerSecond > 0 ? `${formatBytes(p.bytesPerSecond)}/s` : '';
     const eta = p.etaSeconds !== null ? `ETA ${formatDuration(p.etaSeconds)}` : '';
-    const amount = p.bytesTotal !== null ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
+    const amount =
+      p.bytesTotal !== null ? `${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
     if (this.style.tty) {
       this.bar ??= createProgressBar(this.stream, this.style, p.fileName);
       this.bar.update(p.bytesTotal ? p.bytesDone / p.bytesTotal : null, [amount, rate, eta].filter(Boolean).join('  '));

@@ -22,10 +22,16 @@ export function registerRetryCommand(program: Command, context: () => CliContext
     .action(async (taskId: string | undefined, options: RetryOptions) => {
       const ctx = context();
       const { NocturnalError } = await import('../../engine/errors/nocturnal-error');
-      if (options.failed && taskId !== undefined) throw new NocturnalError('usage', `give either a task id (${taskId}) or --failed, not both`);
-      if (options.session !== undefined && !options.failed) throw new NocturnalError('usage', '--session goes with --failed (a single task is named by its id)');
+      if (options.failed && taskId !== undefined)
+        throw new NocturnalError('usage', `give either a task id (${taskId}) or --failed, not both`);
+      if (options.session !== undefined && !options.failed)
+        throw new NocturnalError('usage', '--session goes with --failed (a single task is named by its id)');
       if (!options.failed) {
-        if (taskId === undefined) throw new NocturnalError('usage', 'name the task to retry (nocturnal retry TASK_ID) or use --failed for every failure of the last night');
+        if (taskId === undefined)
+          throw new NocturnalError(
+            'usage',
+            'name the task to retry (nocturnal retry TASK_ID) or use --failed for every failure of the last night',
+          );
         const task = await ctx.call('tasks:retry', { id: taskId, note: options.note });
         return writeLine(ctx.io.stdout, `queued ${task.id} again`);
       }
@@ -46,11 +52,15 @@ async function retryFailed(ctx: CliContext, options: RetryOptions): Promise<void
     seen.add(entry.taskId);
     return true;
   });
-  if (failures.length === 0) return writeLine(out, `nothing to retry: session ${report.session.id} left no failed or rejected task`);
+  if (failures.length === 0)
+    return writeLine(out, `nothing to retry: session ${report.session.id} left no failed or rejected task`);
   for (const entry of failures) {
     const task = await ctx.call('tasks:retry', { id: entry.taskId, note: options.note });
     const why = entry.reasons.at(-1)?.split('\n')[0];
     writeLine(out, `queued ${task.id} again (was ${entry.statusNow}): ${task.title}${why ? ` — ${why}` : ''}`);
   }
-  writeLine(out, `${failures.length} task${failures.length === 1 ? '' : 's'} of session ${report.session.id} back in the queue`);
+  writeLine(
+    out,
+    `${failures.length} task${failures.length === 1 ? '' : 's'} of session ${report.session.id} back in the queue`,
+  );
 }

@@ -14,7 +14,10 @@ export function registerReviewCommands(program: Command, context: () => CliConte
       if (options.json) return writeJson(ctx.io.stdout, items);
       if (items.length === 0) return writeLine(ctx.io.stdout, 'nothing is waiting for review');
       for (const item of items) {
-        writeLine(ctx.io.stdout, `${item.attemptId}\tscore ${item.score?.toFixed(2) ?? 'n/a'}\t${item.branch}\t${item.title}`);
+        writeLine(
+          ctx.io.stdout,
+          `${item.attemptId}\tscore ${item.score?.toFixed(2) ?? 'n/a'}\t${item.branch}\t${item.title}`,
+        );
         const why = item.reasons.at(-1);
         if (why) writeLine(ctx.io.stdout, `\t${why.split('\n')[0]}`);
       }

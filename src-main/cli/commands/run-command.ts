@@ -20,9 +20,15 @@ interface RunOptions {
 export function registerRunCommand(program: Command, context: () => CliContext): void {
   program
     .command('run')
-    .description('without --now: the night scheduler in the foreground (works each night window while night mode is on; Ctrl+C stops after the current task); --now: one session at once')
+    .description(
+      'without --now: the night scheduler in the foreground (works each night window while night mode is on; Ctrl+C stops after the current task); --now: one session at once',
+    )
     .option('--now', 'run one session at once instead of waiting for the night window')
-    .option('--max-tasks <n>', 'start at most this many tasks (per night without --now)', positiveInteger('--max-tasks'))
+    .option(
+      '--max-tasks <n>',
+      'start at most this many tasks (per night without --now)',
+      positiveInteger('--max-tasks'),
+    )
     .option('--until <HH:MM>', 'start no new task after this time (each night without --now)', clockTime('--until'))
     .action(async (options: RunOptions) => {
       const ctx = context();
@@ -45,7 +51,13 @@ async function runNow(ctx: CliContext, options: RunOptions): Promise<void> {
   try {
     const until = options.until ? nextOccurrence(options.until, new Date(), minuteOfDay) : undefined;
     const loading: ModelLoad = {};
-    const session = await engine.runSession({ trigger: 'manual', maxTasks: options.maxTasks, until, signal: abort.signal, onProgress: (event) => printProgress(ctx, event, loading) });
+    const session = await engine.runSession({
+      trigger: 'manual',
+      maxTasks: options.maxTasks,
+      until,
+      signal: abort.signal,
+      onProgress: (event) => printProgress(ctx, event, loading),
+    });
     printSessionEnd(ctx, session);
   } finally {
     process.off('SIGINT', onSignal);
@@ -70,7 +82,12 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
     // the terminal shows nothing live, and a 1 s poll was most of an idle night's CPU.
     watchIntervalMs: 5_000,
     console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
-    nightLimits: (now) => ({ maxTasks: options.maxTasks, until: options.until ? nextOccurrence(options.until, now, (date) => minuteOfDayInZone(date, timezone)) : undefined }),
+    nightLimits: (now) => ({
+      maxTasks: options.maxTasks,
+      until: options.until
+        ? nextOccurrence(options.until, now, (date) => minuteOfDayInZone(date, timezone))
+        : undefined,
+    }),
   });
   const loading: ModelLoad = {};
   let said = '';
@@ -92,7 +109,10 @@ async function runScheduler(ctx: CliContext, options: RunOptions): Promise<void>
     const onSignal = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      writeLine(out, host.scheduler.state().running ? 'stopping after the current task… (press Ctrl+C again to force)' : 'stopping');
+      writeLine(
+        out,
+        host.scheduler.state().running ? 'stopping after the current task… (press Ctrl+C again to force)' : 'stopping',
+      );
       resolve();
     };
     process.on('SIGINT', onSignal);
@@ -152,7 +172,11 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: ModelLo
       writeLine(out, `[${event.index}] ${event.title} (${event.taskId})`);
       break;
     case 'attempt':
-      if (event.progress.stage !== 'done') writeLine(out, `    ${event.progress.stage}${event.progress.cycle > 0 ? ` (cycle ${event.progress.cycle})` : ''}: ${event.progress.message}`);
+      if (event.progress.stage !== 'done')
+        writeLine(
+          out,
+          `    ${event.progress.stage}${event.progress.cycle > 0 ? ` (cycle ${event.progress.cycle})` : ''}: ${event.progress.message}`,
+        );
       break;
     case 'paused':
       writeLine(out, `paused: ${event.reason}; waiting (checking every scheduler.check_interval_s)`);
@@ -161,17 +185,28 @@ function printProgress(ctx: CliContext, event: SessionProgress, loading: ModelLo
       writeLine(out, `resumed after ${formatDuration(event.pausedMs)}`);
       break;
     case 'task-finished':
-      writeLine(out, `    → ${paint(style, outcomeColour[event.status] ?? 'bold', event.status)}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`);
+      writeLine(
+        out,
+        `    → ${paint(style, outcomeColour[event.status] ?? 'bold', event.status)}${event.score !== null ? ` (score ${event.score.toFixed(2)})` : ''}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`,
+      );
       break;
     case 'session-ended': {
       const s = event.session.stats;
-      writeLine(out, `session ended (${event.session.endReason ?? event.session.status}): ${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`);
+      writeLine(
+        out,
+        `session ended (${event.session.endReason ?? event.session.status}): ${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`,
+      );
       break;
     }
   }
 }
 
-const outcomeColour: Partial<Record<string, 'green' | 'yellow' | 'red'>> = { merged: 'green', review: 'yellow', rejected: 'red', failed: 'red' };
+const outcomeColour: Partial<Record<string, 'green' | 'yellow' | 'red'>> = {
+  merged: 'green',
+  review: 'yellow',
+  rejected: 'red',
+  failed: 'red',
+};
 
 /** The next time the configured zone's wall clock shows `time` (today if still ahead, else tomorrow). */
 function nextOccurrence(time: string, now: Date, minuteOfDay: (date: Date) => number): Date {

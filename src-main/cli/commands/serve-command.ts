@@ -15,7 +15,12 @@ export function registerServeCommand(program: Command, context: () => CliContext
   program
     .command('serve')
     .description('serve the app and its API on 127.0.0.1 (with a token) for a browser; runs until Ctrl+C')
-    .option('--port <n>', `TCP port on 127.0.0.1 (0 picks a free one; default ${DEFAULT_SERVE_PORT})`, port, DEFAULT_SERVE_PORT)
+    .option(
+      '--port <n>',
+      `TCP port on 127.0.0.1 (0 picks a free one; default ${DEFAULT_SERVE_PORT})`,
+      port,
+      DEFAULT_SERVE_PORT,
+    )
     .action(async (options: { port: number }) => {
       const ctx = context();
       const [{ createServeHost }, { startApiServer }, { describeError }] = await Promise.all([
@@ -24,20 +29,39 @@ export function registerServeCommand(program: Command, context: () => CliContext
         import('../../engine/api/describe-error'),
       ]);
       const rendererDir = findRenderer();
-      const host = await createServeHost({ home: ctx.home, config: ctx.config, env: ctx.io.env, cwd: ctx.io.cwd, console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' } });
+      const host = await createServeHost({
+        home: ctx.home,
+        config: ctx.config,
+        env: ctx.io.env,
+        cwd: ctx.io.cwd,
+        console: { stream: ctx.io.stderr, level: ctx.verbose ? 'debug' : 'warn' },
+      });
       let server;
       try {
-        server = await startApiServer({ handlers: host.handlers, describeError, subscribe: host.subscribe, rendererDir, port: options.port });
+        server = await startApiServer({
+          handlers: host.handlers,
+          describeError,
+          subscribe: host.subscribe,
+          rendererDir,
+          port: options.port,
+        });
       } catch (error) {
         await host.close();
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new InvalidArgumentError(`--port: ${options.port} is in use on 127.0.0.1; choose another (or --port 0 for any free one)`);
+        if (code === 'EADDRINUSE')
+          throw new InvalidArgumentError(
+            `--port: ${options.port} is in use on 127.0.0.1; choose another (or --port 0 for any free one)`,
+          );
         throw error;
       }
       // The token is this server's key, printed for the user who started it: the one line not masked.
       writeLine(ctx.io.unredactedStdout ?? ctx.io.stdout, `serving on ${server.url}`);
       writeLine(ctx.io.stdout, `home: ${ctx.home}`);
-      if (rendererDir === null) writeLine(ctx.io.stderr, 'warning: the window is not built (out/renderer is missing): run `npm run build`; the API works meanwhile');
+      if (rendererDir === null)
+        writeLine(
+          ctx.io.stderr,
+          'warning: the window is not built (out/renderer is missing): run `npm run build`; the API works meanwhile',
+        );
       writeLine(ctx.io.stdout, 'press Ctrl+C to stop (a running task finishes first)');
       await new Promise<void>((resolve) => {
         const stop = () => {
@@ -55,7 +79,8 @@ export function registerServeCommand(program: Command, context: () => CliContext
 }
 
 function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`--port expects a TCP port number 0–65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError(`--port expects a TCP port number 0–65535, got "${value}"`);
   return Number(value);
 }
 

@@ -54,7 +54,11 @@ export function registerTaskCommands(program: Command, context: () => CliContext
       const ctx = context();
       const list = await ctx.call('tasks:list', { status: options.status });
       if (options.json) return writeJson(ctx.io.stdout, list);
-      if (list.length === 0) return writeLine(ctx.io.stdout, options.status ? `no ${options.status} tasks` : 'no tasks yet: nocturnal task add WORKSPACE "what to do"');
+      if (list.length === 0)
+        return writeLine(
+          ctx.io.stdout,
+          options.status ? `no ${options.status} tasks` : 'no tasks yet: nocturnal task add WORKSPACE "what to do"',
+        );
       for (const t of list) writeLine(ctx.io.stdout, `${t.id}\t${t.status}\t${t.priority}\t${t.workspace}\t${t.title}`);
     });
 
@@ -84,13 +88,19 @@ export function registerTaskCommands(program: Command, context: () => CliContext
 function printTask(ctx: CliContext, task: Task): void {
   const out = ctx.io.stdout;
   writeLine(out, `${task.id}  ${task.title}`);
-  writeLine(out, `  workspace ${task.workspace}, priority ${task.priority}, ${task.executor} executor, status ${task.status}${task.statusReason ? ` (${task.statusReason})` : ''}`);
+  writeLine(
+    out,
+    `  workspace ${task.workspace}, priority ${task.priority}, ${task.executor} executor, status ${task.status}${task.statusReason ? ` (${task.statusReason})` : ''}`,
+  );
   if (task.description) writeLine(out, `  ${task.description}`);
   for (const c of task.criteria) writeLine(out, `  - ${c}`);
   if (task.files.length) writeLine(out, `  files: ${task.files.join(', ')}`);
   if (task.retryNote) writeLine(out, `  retry note: ${task.retryNote}`);
   for (const a of task.attempts) {
-    writeLine(out, `  attempt ${a.id} on ${a.branch}: ${a.status}${a.score !== null ? `, score ${a.score.toFixed(2)}` : ''}${a.decision ? `, decision ${a.decision}` : ''}`);
+    writeLine(
+      out,
+      `  attempt ${a.id} on ${a.branch}: ${a.status}${a.score !== null ? `, score ${a.score.toFixed(2)}` : ''}${a.decision ? `, decision ${a.decision}` : ''}`,
+    );
     for (const r of a.reasons) writeLine(out, `    · ${r.split('\n')[0]}`);
   }
 }

@@ -17,12 +17,19 @@ export function printDetection(out: NodeJS.WritableStream, detection: Detection,
 export function printBaseline(out: NodeJS.WritableStream, baseBranch: string, result: BaselineResult): void {
   writeLine(out, `baseline on ${baseBranch} (${result.baseCommit.slice(0, 12)}):`);
   const setup = result.setup;
-  if (setup.kind === 'ready') writeLine(out, `  setup   ${setup.cacheHit ? 'cached' : 'done'}  ${setup.command}${setup.cacheHit ? ' (lock files unchanged: nothing ran)' : ` in ${formatDuration(setup.durationMs)}`}`);
+  if (setup.kind === 'ready')
+    writeLine(
+      out,
+      `  setup   ${setup.cacheHit ? 'cached' : 'done'}  ${setup.command}${setup.cacheHit ? ' (lock files unchanged: nothing ran)' : ` in ${formatDuration(setup.durationMs)}`}`,
+    );
   if (setup.kind === 'failed') writeLine(out, `  setup   FAILED  ${setup.command}`);
   for (const check of result.checks) {
     const mark = check.timedOut ? 'TIMEOUT' : check.passed ? 'pass' : 'FAIL';
     const counts = check.tests ? `  tests ${renderCounts(check.tests)}` : '';
-    writeLine(out, `  ${check.name.padEnd(9)} ${mark.padEnd(7)} ${formatDuration(check.durationMs).padStart(8)}  ${check.command}${counts}`);
+    writeLine(
+      out,
+      `  ${check.name.padEnd(9)} ${mark.padEnd(7)} ${formatDuration(check.durationMs).padStart(8)}  ${check.command}${counts}`,
+    );
   }
   for (const warning of result.warnings) writeLine(out, `warning: ${warning.replaceAll('\n', ' ')}`);
 }

@@ -25,22 +25,35 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
 
   workspace
     .command('add')
-    .description('register a git repository: checks and dependency setup are detected when not given, then run once on the base')
+    .description(
+      'register a git repository: checks and dependency setup are detected when not given, then run once on the base',
+    )
     .argument('<path>', 'path of the repository')
     .option('--name <name>', 'short name (default: the folder name)')
     .option('--base <branch>', 'branch attempts start from (default: the current branch)')
     .option('--target <branch>', 'branch auto-approved work lands on', 'nocturnal/integration')
-    .option('--start-from <where>', 'attempts start from the "target" branch when it contains the base (work compounds), or always from the "base"', 'target')
+    .option(
+      '--start-from <where>',
+      'attempts start from the "target" branch when it contains the base (work compounds), or always from the "base"',
+      'target',
+    )
     .option('--test <cmd>', 'test command, e.g. "npm test"')
     .option('--lint <cmd>', 'lint command')
     .option('--typecheck <cmd>', 'type-check command')
     .option('--build <cmd>', 'build command')
-    .option('--setup <cmd>', 'dependency setup command, run with network once per lock-file content (default: detected from the lock files)')
+    .option(
+      '--setup <cmd>',
+      'dependency setup command, run with network once per lock-file content (default: detected from the lock files)',
+    )
     .option('--no-check', 'skip the baseline run of the setup and checks on the base')
     .action(async (repoPath: string, options: AddOptions) => {
       const ctx = context();
       const startFrom = workspaceStartFromSchema.safeParse(options.startFrom);
-      if (!startFrom.success) throw new NocturnalError('usage', `--start-from: expected "target" or "base", got "${options.startFrom ?? ''}"`);
+      if (!startFrom.success)
+        throw new NocturnalError(
+          'usage',
+          `--start-from: expected "target" or "base", got "${options.startFrom ?? ''}"`,
+        );
       const added = await ctx.call('workspaces:add', {
         startFrom: startFrom.data,
         path: repoPath,
@@ -55,9 +68,16 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
       });
       const out = ctx.io.stdout;
       const engine = await ctx.openEngine();
-      writeLine(out, `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; attempts start from ${added.startFrom === 'target' ? 'the target when it contains the base' : 'the base'}`);
+      writeLine(
+        out,
+        `added workspace "${added.name}" (${added.path}): base ${added.baseBranch} → target ${added.targetBranch}; attempts start from ${added.startFrom === 'target' ? 'the target when it contains the base' : 'the base'}`,
+      );
       printDetection(out, await engine.workspaces.detection(added.name), added.checks);
-      if (options.check === false) return writeLine(out, `baseline skipped (--no-check): run \`nocturnal workspace check ${added.name}\` before the first night`);
+      if (options.check === false)
+        return writeLine(
+          out,
+          `baseline skipped (--no-check): run \`nocturnal workspace check ${added.name}\` before the first night`,
+        );
       printBaseline(out, added.baseBranch, await engine.workspaces.check(added.name));
     });
 
@@ -84,8 +104,13 @@ export function registerWorkspaceCommands(program: Command, context: () => CliCo
       const ctx = context();
       const list = await ctx.call('workspaces:list', {});
       if (options.json) return writeJson(ctx.io.stdout, list);
-      if (list.length === 0) return writeLine(ctx.io.stdout, 'no workspaces yet: nocturnal workspace add PATH --test "npm test"');
-      for (const w of list) writeLine(ctx.io.stdout, `${w.name}\t${w.path}\t${w.baseBranch} → ${w.targetBranch}\t${Object.keys(w.checks).join(',')}\t${setupState(w.setupStatus)}`);
+      if (list.length === 0)
+        return writeLine(ctx.io.stdout, 'no workspaces yet: nocturnal workspace add PATH --test "npm test"');
+      for (const w of list)
+        writeLine(
+          ctx.io.stdout,
+          `${w.name}\t${w.path}\t${w.baseBranch} → ${w.targetBranch}\t${Object.keys(w.checks).join(',')}\t${setupState(w.setupStatus)}`,
+        );
     });
 }
 

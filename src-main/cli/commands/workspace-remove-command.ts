@@ -9,7 +9,9 @@ import { writeLine } from '../cli-io';
 export function registerWorkspaceRemoveCommand(workspace: Command, context: () => CliContext): void {
   workspace
     .command('remove')
-    .description('forget a workspace: its tasks, attempt branches (backed up) and engine worktrees go; its checkout is not touched')
+    .description(
+      'forget a workspace: its tasks, attempt branches (backed up) and engine worktrees go; its checkout is not touched',
+    )
     .argument('<name>', 'workspace name')
     .option('--force', 'remove it even though it has tasks')
     .action(async (name: string, options: { force?: boolean }) => {
@@ -39,7 +41,11 @@ export function registerWorkspaceRemoveCommand(workspace: Command, context: () =
       for (const line of lines) writeLine(out, `  ${line}`);
       await ctx.call('workspaces:remove', { name });
       const left = await ctx.call('workspaces:list', {});
-      if (left.some((w) => w.name === found.name)) throw new Error(`workspace "${found.name}" is still registered after removal`);
-      writeLine(out, `removed workspace "${found.name}"; ${found.path} (its checkout, its own branches and ${found.targetBranch}) was not touched`);
+      if (left.some((w) => w.name === found.name))
+        throw new Error(`workspace "${found.name}" is still registered after removal`);
+      writeLine(
+        out,
+        `removed workspace "${found.name}"; ${found.path} (its checkout, its own branches and ${found.targetBranch}) was not touched`,
+      );
     });
 }

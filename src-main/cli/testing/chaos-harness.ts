@@ -89,7 +89,9 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
       const schema = request.body.response_format?.json_schema?.name ?? '';
       const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
       if (schema === 'nocturnal_explore') return exploreReply(prompt);
-      return schema === 'nocturnal_edits' ? editFromPrompt(prompt) : { content: { score: 1, verdict: 'approve', issues: [] } };
+      return schema === 'nocturnal_edits'
+        ? editFromPrompt(prompt)
+        : { content: { score: 1, verdict: 'approve', issues: [] } };
     },
   });
   const env: NodeJS.ProcessEnv = {
@@ -116,14 +118,28 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
     const queueTasks = async (count: number) => {
       for (let i = 0; i < count && queuedSoFar < 60; i++) {
         queuedSoFar++;
-        const run = await cli('task', 'add', 'chaos', `Set the value in lib/f${queuedSoFar}.js`, '--file', `lib/f${queuedSoFar}.js`);
+        const run = await cli(
+          'task',
+          'add',
+          'chaos',
+          `Set the value in lib/f${queuedSoFar}.js`,
+          '--file',
+          `lib/f${queuedSoFar}.js`,
+        );
         if (run.code !== 0) throw new Error(`task add failed: ${run.stderr}`);
       }
     };
     await queueTasks(initialTasks);
     const before = await userView(repo.path);
 
-    const killsByStage: Record<KillStage, number> = { startup: 0, generate: 0, check: 0, review: 0, land: 0, 'ref-moved': 0 };
+    const killsByStage: Record<KillStage, number> = {
+      startup: 0,
+      generate: 0,
+      check: 0,
+      review: 0,
+      land: 0,
+      'ref-moved': 0,
+    };
     let kills = 0;
     let restarts = 0;
     let checkoutChanges = 0;
@@ -137,12 +153,15 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
         if (!isDeepStrictEqual(await userView(repo.path), before)) checkoutChanges++;
         log(`kill ${kills}/${options.kills} at ${aim.stage} (+${outcome.delayMs} ms)`);
       } else if (outcome.code !== 0) {
-        throw new Error(`the night exited with ${outcome.code} before it could be killed:\n${outcome.output.slice(-2000)}`);
+        throw new Error(
+          `the night exited with ${outcome.code} before it could be killed:\n${outcome.output.slice(-2000)}`,
+        );
       }
       // Keep work available, so each kill lands on a real night rather than an empty queue.
       const queued = (await cli('task', 'list', '--json', '--status', 'queued')).json<Task[]>().length;
       if (queued < 2) await queueTasks(initialTasks);
-      if (queuedSoFar >= 60 && queued === 0 && kills < options.kills) throw new Error('ran out of tasks before reaching the number of kills');
+      if (queuedSoFar >= 60 && queued === 0 && kills < options.kills)
+        throw new Error('ran out of tasks before reaching the number of kills');
     }
 
     // One last night, not killed: it recovers what the last kill left and works the queue dry.
@@ -162,11 +181,15 @@ export async function runChaosNight(options: ChaosOptions): Promise<ChaosResult>
     for (const task of tasks) {
       const mergedAttempts = task.attempts.filter((a) => a.status === 'merged').length;
       if (mergedAttempts > 1 || (landedPerTask.get(task.id) ?? 0) > 1) duplicateMerges++;
-      recoveredMerges += task.attempts.filter((a) => a.reasons.some((r) => r.startsWith('recovered after a crash'))).length;
+      recoveredMerges += task.attempts.filter((a) =>
+        a.reasons.some((r) => r.startsWith('recovered after a crash')),
+      ).length;
     }
 
     const worktreeRoot = path.join(home.path, 'worktrees');
-    const leftoverDirs = fs.existsSync(worktreeRoot) ? fs.readdirSync(worktreeRoot).flatMap((ws) => fs.readdirSync(path.join(worktreeRoot, ws))) : [];
+    const leftoverDirs = fs.existsSync(worktreeRoot)
+      ? fs.readdirSync(worktreeRoot).flatMap((ws) => fs.readdirSync(path.join(worktreeRoot, ws)))
+      : [];
     const registered = (await listWorktrees(repo.path)).filter((w) => !w.isMain);
     return {
       seed,
@@ -197,9 +220,20 @@ interface ChildOutcome {
 }
 
 /** One `nocturnal run --now` in its own process group; with an aim, the whole group is SIGKILLed. */
-function runChild(env: NodeJS.ProcessEnv, home: string, aim: (typeof stages)[number] | null, random: () => number, repoPath: string): Promise<ChildOutcome> {
+function runChild(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  aim: (typeof stages)[number] | null,
+  random: () => number,
+  repoPath: string,
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [nocturnalBin, '--home', home, 'run', '--now'], { env, cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [nocturnalBin, '--home', home, 'run', '--now'], {
+      env,
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let pending = '';
     let killed = false;
@@ -258,8 +292,20 @@ function editFromPrompt(prompt: string): ScriptedReply {
   const value = Number(match[2]) * 7;
   // With a test that pins the value down: without one, a change on a green base has no evidence it did
   // the task and never merges by itself (quality/score.ts).
-  const test = { path: `tests/f${match[2]}.test.js`, action: 'write', content: `const assert = require('node:assert');\nassert.strictEqual(require('../${file}'), ${value});\n` };
-  return { content: { summary: `set ${file}`, edits: [{ path: file, action: 'replace', search: 'module.exports = 0;', replace: `module.exports = ${value};` }, test] } };
+  const test = {
+    path: `tests/f${match[2]}.test.js`,
+    action: 'write',
+    content: `const assert = require('node:assert');\nassert.strictEqual(require('../${file}'), ${value});\n`,
+  };
+  return {
+    content: {
+      summary: `set ${file}`,
+      edits: [
+        { path: file, action: 'replace', search: 'module.exports = 0;', replace: `module.exports = ${value};` },
+        test,
+      ],
+    },
+  };
 }
 
 /** A green test that also checks each value, once set, is the one its task asked for. */
@@ -267,7 +313,7 @@ function testScript(count: number): string {
   return [
     "const assert = require('node:assert');",
     `for (let i = 1; i <= ${count}; i++) {`,
-    "  const value = require(`./lib/f${i}.js`);",
+    '  const value = require(`./lib/f${i}.js`);',
     '  assert.ok(value === 0 || value === i * 7, `lib/f${i}.js holds ${value}`);',
     '}',
     "console.log('ok');",
@@ -280,7 +326,8 @@ async function commitsPerTaskOnTarget(repoPath: string): Promise<Map<string, num
   const counts = new Map<string, number>();
   let log: string;
   try {
-    log = (await runGit(repoPath, ['log', '--no-merges', '--format=%B%x00', 'refs/heads/nocturnal/integration'])).stdout;
+    log = (await runGit(repoPath, ['log', '--no-merges', '--format=%B%x00', 'refs/heads/nocturnal/integration']))
+      .stdout;
   } catch {
     return counts;
   }
@@ -293,7 +340,9 @@ async function commitsPerTaskOnTarget(repoPath: string): Promise<Map<string, num
 
 async function userView(repoPath: string): Promise<CheckoutSnapshot> {
   const snapshot = await snapshotCheckout(repoPath);
-  snapshot.branches = Object.fromEntries(Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')));
+  snapshot.branches = Object.fromEntries(
+    Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')),
+  );
   return snapshot;
 }
 

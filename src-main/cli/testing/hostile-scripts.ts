@@ -46,7 +46,10 @@ export function readSecretsScript(paths: readonly string[]): string {
 }
 
 /** Tries TCP to each host:port and an HTTP request to the model server; prints what happened. */
-export function connectOutScript(targets: readonly { host: string; port: number }[], modelServer: { port: number; path: string }): string {
+export function connectOutScript(
+  targets: readonly { host: string; port: number }[],
+  modelServer: { port: number; path: string },
+): string {
   return [
     "const net = require('node:net');",
     "const http = require('node:http');",
@@ -108,7 +111,11 @@ const attempt = (what: string, body: string): string =>
 
 /** Rewrites the worktree's `.git` file to point at another git dir (the user's repository, say). */
 export function rewriteDotGitScript(gitDir: string): string {
-  return ["const fs = require('node:fs');", attempt('.git', `fs.writeFileSync('.git', ${JSON.stringify(`gitdir: ${gitDir}\n`)})`), FAIL].join('\n');
+  return [
+    "const fs = require('node:fs');",
+    attempt('.git', `fs.writeFileSync('.git', ${JSON.stringify(`gitdir: ${gitDir}\n`)})`),
+    FAIL,
+  ].join('\n');
 }
 
 /**
@@ -125,7 +132,10 @@ export function plantedFilterScript(marker: string): string {
     "const { execFileSync } = require('node:child_process');",
     "const planted = path.resolve('planted-git');",
     "const git = (...args) => execFileSync('git', ['--git-dir', planted, ...args], { stdio: 'pipe' });",
-    attempt('plant a git dir', "git('init', '-q', '--bare'); git('config', 'core.bare', 'false'); git('--work-tree', '.', 'add', 'math.js')"),
+    attempt(
+      'plant a git dir',
+      "git('init', '-q', '--bare'); git('config', 'core.bare', 'false'); git('--work-tree', '.', 'add', 'math.js')",
+    ),
     attempt('configure the filter', `git('config', 'filter.evil.clean', ${JSON.stringify(filter)})`),
     attempt('.gitattributes', "fs.writeFileSync('.gitattributes', '* filter=evil\\n')"),
     attempt('touch math.js', "const later = new Date(Date.now() + 60000); fs.utimesSync('math.js', later, later)"),
@@ -155,5 +165,9 @@ export function adminConfigScript(marker: string): string {
 
 /** Deletes a folder (the user deleting their repository in the middle of the night). */
 export function deleteFolderScript(folder: string): string {
-  return ["const fs = require('node:fs');", attempt(`delete ${folder}`, `fs.rmSync(${JSON.stringify(folder)}, { recursive: true, force: true })`), FAIL].join('\n');
+  return [
+    "const fs = require('node:fs');",
+    attempt(`delete ${folder}`, `fs.rmSync(${JSON.stringify(folder)}, { recursive: true, force: true })`),
+    FAIL,
+  ].join('\n');
 }

@@ -8,11 +8,16 @@ import { createTempDir, createTempRepo } from '../../engine/git/testing/temp-rep
 import type { TempRepo } from '../../engine/git/testing/temp-repo';
 import { exploreReply } from '../../engine/llm/testing/explore-from-map';
 import { startLoopbackOpenAiServer } from '../../engine/llm/testing/loopback-openai-server';
-import type { LoopbackOpenAiServer, RecordedRequest, ScriptedReply } from '../../engine/llm/testing/loopback-openai-server';
+import type {
+  LoopbackOpenAiServer,
+  RecordedRequest,
+  ScriptedReply,
+} from '../../engine/llm/testing/loopback-openai-server';
 import { runCliCaptured } from './run-cli-in-process';
 import type { CliRun } from './run-cli-in-process';
 
-export const buggyMath = 'function add(a, b) {\n  return a - b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n';
+export const buggyMath =
+  'function add(a, b) {\n  return a - b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n\nmodule.exports = { add, mul };\n';
 export const mathTest = [
   "const assert = require('node:assert');",
   "const { add, mul } = require('./math.js');",
@@ -49,14 +54,20 @@ export interface NightFixtureOptions {
 
 export async function createNightFixture(options: NightFixtureOptions): Promise<NightFixture> {
   const homeDir = await createTempDir('nocturnal-home-');
-  const repo = await createTempRepo({ files: options.files ?? { 'math.js': buggyMath, 'test.js': mathTest, 'README.md': '# calc\n' } });
+  const repo = await createTempRepo({
+    files: options.files ?? { 'math.js': buggyMath, 'test.js': mathTest, 'README.md': '# calc\n' },
+  });
   // The user's own state, which must survive every night untouched: uncommitted work, an untracked
   // file, a stash entry and a hook.
   await repo.write({ 'notes.txt': 'my scratch notes\n' });
   await repo.write({ 'README.md': '# calc\n\nwork in progress\n' });
   await repo.git('stash', 'push', '--include-untracked', '-m', 'user stash');
   await repo.write({ 'README.md': '# calc\n\nuncommitted edit\n', 'scratch.txt': 'untracked\n' });
-  fs.writeFileSync(path.join(repo.path, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\necho "user hook ran" > /tmp/nocturnal-user-hook-ran\nexit 1\n', { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(repo.path, '.git', 'hooks', 'pre-commit'),
+    '#!/bin/sh\necho "user hook ran" > /tmp/nocturnal-user-hook-ran\nexit 1\n',
+    { mode: 0o755 },
+  );
 
   const server = await startLoopbackOpenAiServer({
     models: ['test-model'],
@@ -84,7 +95,9 @@ export async function createNightFixture(options: NightFixtureOptions): Promise<
   const cli = (...argv: string[]) => runCliCaptured(['--home', homeDir.path, ...argv], env);
   const userView = async () => {
     const snapshot = await snapshotCheckout(repo.path);
-    snapshot.branches = Object.fromEntries(Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')));
+    snapshot.branches = Object.fromEntries(
+      Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')),
+    );
     return snapshot;
   };
   return {
@@ -106,6 +119,10 @@ export function editsReply(edits: object[], summary = 'change'): ScriptedReply {
   return { content: { summary, edits } };
 }
 
-export function reviewReply(score: number, verdict: 'approve' | 'revise' | 'reject' = 'approve', issues: string[] = []): ScriptedReply {
+export function reviewReply(
+  score: number,
+  verdict: 'approve' | 'revise' | 'reject' = 'approve',
+  issues: string[] = [],
+): ScriptedReply {
   return { content: { score, verdict, issues } };
 }

@@ -23,7 +23,10 @@ export function classifyChangeFailure(check: CheckOutcome, diffText: string): Ch
       feedback: `Check "${check.name}" (${check.command}) fails because your change imports ${found.subject}, which is not installed in this workspace. You may not add dependencies: make the change with the language's standard library and the packages the project already uses, and remove the import of ${found.subject}.`,
     };
   }
-  return { kind: 'environment', reason: `after the change, ${found.reason}; the base commit ran it, so no edit is asked to fix it` };
+  return {
+    kind: 'environment',
+    reason: `after the change, ${found.reason}; the base commit ran it, so no edit is asked to fix it`,
+  };
 }
 
 /** Whether an added line of the diff imports `module` (JS/TS import or require, Python import, Go import). */

@@ -17,24 +17,37 @@ describe('buildContext', () => {
     repo = await createTempRepo({
       files: {
         'src/queue.ts': 'export function pop(q: number[]) { return q.shift(); }\n',
-        'src/queue.test.ts': "import { pop } from './queue';\nit('pops the first', () => expect(pop([1, 2])).toBe(1));\n",
+        'src/queue.test.ts':
+          "import { pop } from './queue';\nit('pops the first', () => expect(pop([1, 2])).toBe(1));\n",
         'src/order.ts': 'export const order = 1;\n',
         'docs/order-guide.md': `${'text '.repeat(400)}\n`,
       },
     });
-    const context = await buildContext({ git: {}, worktree: repo.path, taskFiles: ['src/queue.ts'], taskText: 'Fix pop order', budgetTokens: 200 });
+    const context = await buildContext({
+      git: {},
+      worktree: repo.path,
+      taskFiles: ['src/queue.ts'],
+      taskText: 'Fix pop order',
+      budgetTokens: 200,
+    });
     expect(context.includedFiles).toEqual(['src/queue.ts', 'src/queue.test.ts', 'src/order.ts']);
     expect(context.text).toContain("## src/queue.test.ts\n```\nimport { pop } from './queue';");
     expect(context.omitted).toEqual(['docs/order-guide.md']);
   });
 
   it('with the repo map: the named file and its tests first, then what explore asked for, then the map in its share', async () => {
-    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`src/widgets/widget${i}.ts`, `export function render${i}(size: number): string {\n  return 'w'.repeat(size);\n}\n`]));
+    const many = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [
+        `src/widgets/widget${i}.ts`,
+        `export function render${i}(size: number): string {\n  return 'w'.repeat(size);\n}\n`,
+      ]),
+    );
     repo = await createTempRepo({
       files: {
         ...many,
         'src/queue.ts': "import { limit } from './limits';\nexport function pop(q: number[]) { return q.shift(); }\n",
-        'src/queue.test.ts': "import { pop } from './queue';\nit('pops the first', () => expect(pop([1, 2])).toBe(1));\n",
+        'src/queue.test.ts':
+          "import { pop } from './queue';\nit('pops the first', () => expect(pop([1, 2])).toBe(1));\n",
         'src/limits.ts': 'export const limit = 3;\n',
         'src/retry/backoff.ts': 'export function backoffDelay(attempt: number): number {\n  return attempt * 100;\n}\n',
       },
@@ -50,7 +63,9 @@ describe('buildContext', () => {
     });
     expect(context.includedFiles.slice(0, 3)).toEqual(['src/queue.ts', 'src/queue.test.ts', 'src/retry/backoff.ts']);
     const map = context.text.slice(context.text.indexOf('# Repository map'));
-    expect(map).toMatch(/^# Repository map \(the \d+ most relevant of 64 files, with their symbols\)\nsrc\/queue\.ts\n {2}function pop\(q: number\[\]\) {2}\[L2\]\nsrc\/queue\.test\.ts\nsrc\/limits\.ts\n {2}limit = 3 {2}\[L1\]/);
+    expect(map).toMatch(
+      /^# Repository map \(the \d+ most relevant of 64 files, with their symbols\)\nsrc\/queue\.ts\n {2}function pop\(q: number\[\]\) {2}\[L2\]\nsrc\/queue\.test\.ts\nsrc\/limits\.ts\n {2}limit = 3 {2}\[L1\]/,
+    );
     expect(context.map?.estimatedTokens).toBeLessThanOrEqual(120);
     expect(context.estimatedTokens).toBeLessThanOrEqual(400);
     expect(context.omitted).toEqual([]);

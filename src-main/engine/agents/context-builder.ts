@@ -51,7 +51,9 @@ const MAP_SHARE_AFTER_EXPLORE = 0.15;
 const MAX_RELATED_FILES = 8;
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
-  const tracked = (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout.split('\0').filter((f) => f !== '');
+  const tracked = (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout
+    .split('\0')
+    .filter((f) => f !== '');
   const omitted: string[] = [];
   const sections: string[] = [];
   let used = 0;
@@ -70,7 +72,8 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   const includedFiles: string[] = [];
   const addFile = async (file: string, reserve: number) => {
     const content = await readSmallText(path.join(request.worktree, file));
-    const block = content === null ? `## ${file}\n(new file: it does not exist yet)` : `## ${file}\n\`\`\`\n${content}\n\`\`\``;
+    const block =
+      content === null ? `## ${file}\n(new file: it does not exist yet)` : `## ${file}\n\`\`\`\n${content}\n\`\`\``;
     if (fits(block, reserve)) {
       add(block);
       if (content !== null) includedFiles.push(file);
@@ -80,12 +83,19 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   };
 
   // The named files' own tests come right after them, ahead of the map: they keep their share.
-  const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter((f) => !request.taskFiles.includes(f));
+  const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter(
+    (f) => !request.taskFiles.includes(f),
+  );
   for (const file of [...request.taskFiles, ...tests]) await addFile(file, 0);
   const shown = new Set([...request.taskFiles, ...tests]);
 
   if (!request.repoMap) {
-    const words = new Set(request.taskText.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length >= 4));
+    const words = new Set(
+      request.taskText
+        .toLowerCase()
+        .split(/[^a-z0-9_]+/)
+        .filter((w) => w.length >= 4),
+    );
     const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
     for (const file of related.slice(0, MAX_RELATED_FILES)) await addFile(file, 0);
     addFileList(tracked, fits, add, omitted);
@@ -96,7 +106,9 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
     worktree: request.worktree,
     tracked,
     namedFiles: request.taskFiles,
-    failingFiles: request.repoMap.failureOutput ? filesMentioned(request.repoMap.failureOutput, tracked, request.worktree) : [],
+    failingFiles: request.repoMap.failureOutput
+      ? filesMentioned(request.repoMap.failureOutput, tracked, request.worktree)
+      : [],
     taskText: request.taskText,
     cache: request.repoMap.cache,
   });
@@ -127,7 +139,12 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   return finish(sections, includedFiles, omitted, analysis, map);
 }
 
-function addFileList(tracked: string[], fits: (text: string) => boolean, add: (text: string) => void, omitted: string[]): void {
+function addFileList(
+  tracked: string[],
+  fits: (text: string) => boolean,
+  add: (text: string) => void,
+  omitted: string[],
+): void {
   const list = `# Files in the repository\n${tracked.join('\n')}`;
   if (fits(list)) return add(list);
   const shortList = `# Files in the repository (first ${Math.min(tracked.length, 200)} of ${tracked.length})\n${tracked.slice(0, 200).join('\n')}`;
@@ -135,7 +152,13 @@ function addFileList(tracked: string[], fits: (text: string) => boolean, add: (t
   else omitted.push('file map');
 }
 
-function finish(sections: string[], includedFiles: string[], omitted: string[], analysis: RepoAnalysis | null, map: RepoMap | null): BuiltContext {
+function finish(
+  sections: string[],
+  includedFiles: string[],
+  omitted: string[],
+  analysis: RepoAnalysis | null,
+  map: RepoMap | null,
+): BuiltContext {
   const all = [...sections];
   if (omitted.length > 0) all.push(`(Left out to fit the context window: ${omitted.join(', ')}.)`);
   const text = all.join('\n\n');

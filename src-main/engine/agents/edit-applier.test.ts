@@ -23,18 +23,37 @@ async function workdir(): Promise<string> {
 describe('applyEdits', () => {
   it('matches a search whose indentation differs from the file', async () => {
     const root = await workdir();
-    const result = await applyEdits(root, [{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a - b;\n}', replace: 'function add(a, b) {\n  return a + b;\n}' }], safety);
+    const result = await applyEdits(
+      root,
+      [
+        {
+          path: 'math.js',
+          action: 'replace',
+          search: 'function add(a, b) {\n  return a - b;\n}',
+          replace: 'function add(a, b) {\n  return a + b;\n}',
+        },
+      ],
+      safety,
+    );
     expect(result).toMatchObject({ kind: 'applied', files: ['math.js'] });
-    expect(fs.readFileSync(path.join(root, 'math.js'), 'utf8')).toBe('function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add };\n');
+    expect(fs.readFileSync(path.join(root, 'math.js'), 'utf8')).toBe(
+      'function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add };\n',
+    );
   });
 
   it('answers a missed search with the nearest region, numbered, and names the file as missed', async () => {
     const root = await workdir();
-    const result = await applyEdits(root, [{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a-b;\n}', replace: 'x' }], safety);
+    const result = await applyEdits(
+      root,
+      [{ path: 'math.js', action: 'replace', search: 'function add(a, b) {\n  return a-b;\n}', replace: 'x' }],
+      safety,
+    );
     expect(result).toEqual({
       kind: 'feedback',
       missed: ['math.js'],
-      problems: ['edits[0] (replace math.js): the search text was not found in math.js. The closest region in the current file is:\n   1| function add(a, b) {\n   2|     return a - b;\n   3| }'],
+      problems: [
+        'edits[0] (replace math.js): the search text was not found in math.js. The closest region in the current file is:\n   1| function add(a, b) {\n   2|     return a - b;\n   3| }',
+      ],
     });
     expect(fs.readFileSync(path.join(root, 'math.js'), 'utf8')).toBe(source);
   });

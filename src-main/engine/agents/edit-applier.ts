@@ -32,7 +32,12 @@ export async function applyEdits(
   edits: NocturnalEdits['edits'],
   safety: Pick<SafetyConfig, 'protected_paths' | 'max_file_changes' | 'max_changed_lines' | 'max_file_bytes'>,
 ): Promise<ApplyResult> {
-  if (edits.length === 0) return { kind: 'feedback', problems: ['the reply contained no edits; make the change the task asks for'], missed: [] };
+  if (edits.length === 0)
+    return {
+      kind: 'feedback',
+      problems: ['the reply contained no edits; make the change the task asks for'],
+      missed: [],
+    };
   const guard = await createPathGuard(worktree, { protectedPaths: safety.protected_paths });
   const files = new Map<string, PlannedFile>();
   const violations: string[] = [];
@@ -49,7 +54,13 @@ export async function applyEdits(
     let file = files.get(checked.relPath);
     if (!file) {
       const oldContent = await readIfExists(checked.absolutePath);
-      file = { absolutePath: checked.absolutePath, relPath: checked.relPath, oldContent, newContent: oldContent, touched: false };
+      file = {
+        absolutePath: checked.absolutePath,
+        relPath: checked.relPath,
+        oldContent,
+        newContent: oldContent,
+        touched: false,
+      };
       files.set(checked.relPath, file);
     }
     if (edit.action === 'write') {
@@ -75,11 +86,15 @@ export async function applyEdits(
       }
       const found = locateSearch(file.newContent, edit.search);
       if (found.kind === 'ambiguous') {
-        problems.push(`${label}: the search text occurs ${found.count} times in ${checked.relPath}; include more surrounding lines so it matches once`);
+        problems.push(
+          `${label}: the search text occurs ${found.count} times in ${checked.relPath}; include more surrounding lines so it matches once`,
+        );
         continue;
       }
       if (found.kind === 'missing') {
-        const hint = found.nearest ? ` The closest region in the current file is:\n${numberLines(found.nearest.text, found.nearest.firstLine)}` : '';
+        const hint = found.nearest
+          ? ` The closest region in the current file is:\n${numberLines(found.nearest.text, found.nearest.firstLine)}`
+          : '';
         missed.push(checked.relPath);
         problems.push(`${label}: the search text was not found in ${checked.relPath}.${hint}`);
         continue;
@@ -102,7 +117,8 @@ export async function applyEdits(
     }));
   const limits = checkChangeLimits(planned, safety);
   if (!limits.ok) return { kind: 'limit', reasons: limits.violations.map((v) => `${v.limit}: ${v.detail}`) };
-  if (limits.stats.files === 0) return { kind: 'feedback', problems: ['the edits change nothing: every file stays as it was'], missed: [] };
+  if (limits.stats.files === 0)
+    return { kind: 'feedback', problems: ['the edits change nothing: every file stays as it was'], missed: [] };
 
   const written: string[] = [];
   for (const file of files.values()) {
@@ -115,7 +131,12 @@ export async function applyEdits(
     else await writeRegularFile(again.absolutePath, file.newContent);
     written.push(file.relPath);
   }
-  return { kind: 'applied', files: written, linesAdded: limits.stats.linesAdded, linesRemoved: limits.stats.linesRemoved };
+  return {
+    kind: 'applied',
+    files: written,
+    linesAdded: limits.stats.linesAdded,
+    linesRemoved: limits.stats.linesRemoved,
+  };
 }
 
 async function readIfExists(file: string): Promise<string | null> {

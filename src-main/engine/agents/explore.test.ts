@@ -21,10 +21,24 @@ afterEach(async () => {
 const task = { title: 'Discounts subtract the percent', description: '', criteria: [], files: [], retryNote: null };
 
 async function setUp() {
-  repo = await createTempRepo({ files: { 'src/rates.js': 'function applyDiscount(total, percent) {\n  return total - percent;\n}\nmodule.exports = { applyDiscount };\n', '.env.local': 'TOKEN=x\n', 'README.md': '# r\n' } });
+  repo = await createTempRepo({
+    files: {
+      'src/rates.js':
+        'function applyDiscount(total, percent) {\n  return total - percent;\n}\nmodule.exports = { applyDiscount };\n',
+      '.env.local': 'TOKEN=x\n',
+      'README.md': '# r\n',
+    },
+  });
   await repo.write({ 'untracked.js': 'function x() {}\n' });
   const tracked = ['.env.local', 'README.md', 'src/rates.js'];
-  const analysis = await analyseRepo({ worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: task.title, cache: new OutlineCache() });
+  const analysis = await analyseRepo({
+    worktree: repo.path,
+    tracked,
+    namedFiles: [],
+    failingFiles: [],
+    taskText: task.title,
+    cache: new OutlineCache(),
+  });
   return { worktree: repo.path, analysis };
 }
 
@@ -35,15 +49,40 @@ describe('explore', () => {
     const model = {
       call: <T>(call: ModelCall<T>) => {
         calls.push(call as ModelCall<unknown>);
-        return Promise.resolve({ value: { files: ['src/rates.js', '../outside.js', '.env.local', 'untracked.js'], symbols: ['applyDiscount', 'nowhere'], reason: 'r' } as T, promptTokens: 1, completionTokens: 1 });
+        return Promise.resolve({
+          value: {
+            files: ['src/rates.js', '../outside.js', '.env.local', 'untracked.js'],
+            symbols: ['applyDiscount', 'nowhere'],
+            reason: 'r',
+          } as T,
+          promptTokens: 1,
+          completionTokens: 1,
+        });
       },
     };
-    const explored = await explore({ model, log: silentLogger(), task, analysis, mapBudgetTokens: 500, worktree, safety: defaultConfig().safety, context: { sessionId: null, taskId: null, attemptId: null } });
+    const explored = await explore({
+      model,
+      log: silentLogger(),
+      task,
+      analysis,
+      mapBudgetTokens: 500,
+      worktree,
+      safety: defaultConfig().safety,
+      context: { sessionId: null, taskId: null, attemptId: null },
+    });
     expect(calls[0]?.schema.name).toBe('nocturnal_explore');
     expect(calls[0]?.maxTokens).toBe(384);
     expect(calls[0]?.messages[1]?.content).toContain('src/rates.js\n  function applyDiscount(total, percent)  [L1-3]');
     expect(explored?.files).toEqual(['src/rates.js']);
-    expect(explored?.regions).toEqual([{ file: 'src/rates.js', symbol: 'applyDiscount', startLine: 1, endLine: 3, text: 'function applyDiscount(total, percent) {\n  return total - percent;\n}' }]);
+    expect(explored?.regions).toEqual([
+      {
+        file: 'src/rates.js',
+        symbol: 'applyDiscount',
+        startLine: 1,
+        endLine: 3,
+        text: 'function applyDiscount(total, percent) {\n  return total - percent;\n}',
+      },
+    ]);
     expect(explored?.refused).toEqual([
       expect.stringMatching(/^\.\.\/outside\.js: /) as unknown,
       expect.stringMatching(/^\.env\.local: .*protected/) as unknown,
@@ -54,7 +93,23 @@ describe('explore', () => {
 
   it('gives null, not an error, when the call fails', async () => {
     const { worktree, analysis } = await setUp();
-    const model = { call: () => Promise.reject(new LlmError('invalid_output', "the model's reply did not match nocturnal_explore: files: expected array")) };
-    await expect(explore({ model, log: silentLogger(), task, analysis, mapBudgetTokens: 500, worktree, safety: defaultConfig().safety, context: { sessionId: null, taskId: null, attemptId: null } })).resolves.toBeNull();
+    const model = {
+      call: () =>
+        Promise.reject(
+          new LlmError('invalid_output', "the model's reply did not match nocturnal_explore: files: expected array"),
+        ),
+    };
+    await expect(
+      explore({
+        model,
+        log: silentLogger(),
+        task,
+        analysis,
+        mapBudgetTokens: 500,
+        worktree,
+        safety: defaultConfig().safety,
+        context: { sessionId: null, taskId: null, attemptId: null },
+      }),
+    ).resolves.toBeNull();
   });
 });

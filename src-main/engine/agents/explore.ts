@@ -54,7 +54,10 @@ export async function explore(request: ExploreRequest): Promise<Explored | null>
     });
   } catch (error) {
     // The edit call that follows reports a provider that is really down; here it only costs the aid.
-    request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'the explore call failed; editing without it');
+    request.log.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'the explore call failed; editing without it',
+    );
     return null;
   }
   const tracked = new Set(request.analysis.entries.map((e) => e.file));
@@ -67,7 +70,12 @@ export async function explore(request: ExploreRequest): Promise<Explored | null>
     else if (!tracked.has(checked.relPath)) refused.push(`${asked}: not a file in the repository`);
     else if (!files.includes(checked.relPath)) files.push(checked.relPath);
   }
-  const found = findSymbols(request.analysis.outlines, reply.value.symbols, MAX_LINES_PER_SYMBOL, request.analysis.ranked.map((r) => r.file));
+  const found = findSymbols(
+    request.analysis.outlines,
+    reply.value.symbols,
+    MAX_LINES_PER_SYMBOL,
+    request.analysis.ranked.map((r) => r.file),
+  );
   refused.push(...found.unknown.map((name) => `${name}: no such symbol in the map`));
   // A symbol in a protected file is not read either.
   const regions: SymbolRegion[] = [];
@@ -76,6 +84,9 @@ export async function explore(request: ExploreRequest): Promise<Explored | null>
     if (checked.ok) regions.push(region);
     else refused.push(`${region.symbol} in ${region.file}: ${checked.reason}`);
   }
-  request.log.info({ files, symbols: regions.map((r) => `${r.file}:${r.symbol}`), refused, reason: reply.value.reason }, 'explore call answered');
+  request.log.info(
+    { files, symbols: regions.map((r) => `${r.file}:${r.symbol}`), refused, reason: reply.value.reason },
+    'explore call answered',
+  );
   return { files, regions, refused };
 }

@@ -44,7 +44,9 @@ FAILED tests/test_calc.py::test_divide - assert 3.0 == 2
 describe('digestFailure', () => {
   it('keeps the first assertion and the frames inside the repository, repo-relative, without runtime frames', () => {
     const digest = digestFailure(nodeAssert, '/home/n/worktrees/ws/att');
-    expect(digest.assertion).toBe('AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n6 !== 5\n\n    at Object.<anonymous> (test.js:3:8)');
+    expect(digest.assertion).toBe(
+      'AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n6 !== 5\n\n    at Object.<anonymous> (test.js:3:8)',
+    );
     expect(digest.frames).toEqual(['at Object.<anonymous> (test.js:3:8)']);
     const text = renderFailureDigest(digest);
     expect(text).not.toContain('node:internal');

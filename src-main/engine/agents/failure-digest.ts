@@ -22,7 +22,14 @@ export function digestFailure(output: string, worktree: string): FailureDigest {
   const lines = output.split(relative).join('').split('\n');
   let first = lines.findIndex((l) => ASSERTION.test(l));
   if (first === -1) first = lines.findIndex((l) => LOOSE_ASSERTION.test(l));
-  const assertion = first === -1 ? null : lines.slice(first, first + 6).filter((l) => !(FRAME.test(l) && OUTSIDE_REPO.test(l))).join('\n').trimEnd();
+  const assertion =
+    first === -1
+      ? null
+      : lines
+          .slice(first, first + 6)
+          .filter((l) => !(FRAME.test(l) && OUTSIDE_REPO.test(l)))
+          .join('\n')
+          .trimEnd();
   const frames = lines.filter((l) => FRAME.test(l) && !OUTSIDE_REPO.test(l)).map((l) => l.trim());
   const uniqueFrames = [...new Set(frames)].slice(0, MAX_FRAMES);
   const tail = lines

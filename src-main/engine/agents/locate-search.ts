@@ -66,7 +66,8 @@ function nearestRegion(lines: Line[], wanted: string[]): { firstLine: number; te
     for (let j = 0; j < wanted.length && i + j < lines.length; j++) {
       const line = lines[i + j]?.text.trim() ?? '';
       if (line !== '' && line === wanted[j]) score += 1;
-      else if (line !== '' && wanted[j] !== '' && (line.includes(wanted[j] ?? '') || (wanted[j] ?? '').includes(line))) score += 0.5;
+      else if (line !== '' && wanted[j] !== '' && (line.includes(wanted[j] ?? '') || (wanted[j] ?? '').includes(line)))
+        score += 0.5;
     }
     if (score > best.score) best = { index: i, score };
   }

@@ -48,7 +48,15 @@ export class ModelCaller {
 
   /** The same caller sampling at another temperature: one variant of a task's parallel attempts. */
   withTemperature(temperature: number): ModelCaller {
-    return new ModelCaller(this.provider, { ...this.settings, temperature }, this.store, this.ledger, this.budget, this.log, this.now);
+    return new ModelCaller(
+      this.provider,
+      { ...this.settings, temperature },
+      this.store,
+      this.ledger,
+      this.budget,
+      this.log,
+      this.now,
+    );
   }
 
   async call<T>(call: ModelCall<T>): Promise<ModelCallResult<T>> {
@@ -58,7 +66,8 @@ export class ModelCaller {
     try {
       provider = await this.provider();
       this.budget.assertMayCall(provider.model);
-      const maxTokens = this.settings.maxTokens === 'auto' ? (await provider.sizing()).maxTokens : this.settings.maxTokens;
+      const maxTokens =
+        this.settings.maxTokens === 'auto' ? (await provider.sizing()).maxTokens : this.settings.maxTokens;
       const result = await provider.complete({
         messages: call.messages,
         schema: call.schema,
@@ -79,7 +88,15 @@ export class ModelCaller {
         durationMs: result.usage.durationMs,
       };
       this.store.interactions.record(
-        { ...call.context, agent: `${call.agent}/${call.promptId}`, schemaName: call.schema.name, instruction, response: result.rawText, error: null, ...usage },
+        {
+          ...call.context,
+          agent: `${call.agent}/${call.promptId}`,
+          schemaName: call.schema.name,
+          instruction,
+          response: result.rawText,
+          error: null,
+          ...usage,
+        },
         this.now(),
       );
       this.ledger.record(call.context, usage);

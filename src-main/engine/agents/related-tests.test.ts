@@ -17,7 +17,11 @@ const tracked = [
 
 describe('relatedTests', () => {
   it('finds the tests of a file by name, nearest folder first', () => {
-    expect(relatedTests('src/queue.ts', tracked)).toEqual(['src/queue.test.ts', 'src/__tests__/queue.spec.ts', 'test/queue.test.js']);
+    expect(relatedTests('src/queue.ts', tracked)).toEqual([
+      'src/queue.test.ts',
+      'src/__tests__/queue.spec.ts',
+      'test/queue.test.js',
+    ]);
     expect(relatedTests('lib/calc.py', tracked)).toEqual(['tests/test_calc.py']);
     expect(relatedTests('pkg/store/store.go', tracked)).toEqual(['pkg/store/store_test.go']);
   });

@@ -11,7 +11,9 @@ export function relatedTests(file: string, tracked: readonly string[]): string[]
   const stem = stemOf(file);
   if (stem === '') return [];
   const dir = path.posix.dirname(file);
-  const matches = tracked.filter((candidate) => candidate !== file && isTestPath(candidate) && testStemOf(candidate) === stem);
+  const matches = tracked.filter(
+    (candidate) => candidate !== file && isTestPath(candidate) && testStemOf(candidate) === stem,
+  );
   // Nearest first: the same folder, then folders sharing more of the path.
   const shared = (candidate: string) => {
     const folder = path.posix.dirname(candidate);

@@ -5,13 +5,18 @@ import type { SafetyConfig } from '../../../src-shared/config/schema';
 import type { NocturnalSpec } from '../llm/protocol';
 import { createPathGuard } from '../safety/path-guard';
 
-export async function validateSpec(spec: NocturnalSpec, worktree: string, safety: Pick<SafetyConfig, 'protected_paths'>): Promise<string[]> {
+export async function validateSpec(
+  spec: NocturnalSpec,
+  worktree: string,
+  safety: Pick<SafetyConfig, 'protected_paths'>,
+): Promise<string[]> {
   const problems: string[] = [];
   if (spec.requirements.filter((r) => r.trim() !== '').length === 0) problems.push('requirements is empty');
   const criteria = spec.acceptance_criteria.filter((c) => c.trim() !== '');
   if (criteria.length === 0) problems.push('acceptance_criteria is empty');
   for (const criterion of criteria) {
-    if (criterion.trim().split(/\s+/).length < 3) problems.push(`acceptance criterion "${criterion}" is too vague to test`);
+    if (criterion.trim().split(/\s+/).length < 3)
+      problems.push(`acceptance criterion "${criterion}" is too vague to test`);
   }
   if (spec.plan.filter((p) => p.trim() !== '').length === 0) problems.push('plan is empty');
   if (spec.files.length === 0) problems.push('files is empty: name the files the change will touch');

@@ -22,7 +22,11 @@ const kindOfType: Record<ApiErrorType, NocturnalErrorKind> = {
   contract: 'runtime',
 };
 
-export async function callChannel<C extends ChannelName>(handlers: SomeChannelHandlers, channel: C, payload: ChannelPayload<C>): Promise<ChannelResult<C>> {
+export async function callChannel<C extends ChannelName>(
+  handlers: SomeChannelHandlers,
+  channel: C,
+  payload: ChannelPayload<C>,
+): Promise<ChannelResult<C>> {
   const result = await dispatch(channel, payload, handlers, describeError);
   if ('error' in result) throw new NocturnalError(kindOfType[result.error.type], result.error.message);
   return result.data as ChannelResult<C>;

@@ -27,11 +27,20 @@ export interface EngineApiOptions {
 }
 
 export function createEngineApi(engine: Engine, options: EngineApiOptions): ChannelHandlers {
-  const sessions: SessionControl = options.sessions ?? { start: (run) => engine.startSession(run), stop: () => engine.stopSession() };
+  const sessions: SessionControl = options.sessions ?? {
+    start: (run) => engine.startSession(run),
+    stop: () => engine.stopSession(),
+  };
   const downloads = new Map<string, AbortController>();
 
   const handlers: ChannelHandlers = {
-    'app:getInfo': () => ({ productName: options.productName ?? 'Nocturnal Agent', version: options.version, platform: process.platform, home: engine.home, host: options.host }),
+    'app:getInfo': () => ({
+      productName: options.productName ?? 'Nocturnal Agent',
+      version: options.version,
+      platform: process.platform,
+      home: engine.home,
+      host: options.host,
+    }),
     'status:get': () => engine.status(),
     'config:get': () => engine.config,
     'config:set': ({ path, value }) => engine.configStore.set(path, value),
@@ -50,7 +59,13 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
         startFrom: input.startFrom,
       }),
     'workspaces:update': ({ name, base, target, startFrom, test, lint, typecheck, build, setup }) =>
-      engine.workspaces.update(name, { baseBranch: base, targetBranch: target, startFrom, checks: { test, lint, typecheck, build }, setupCommand: setup }),
+      engine.workspaces.update(name, {
+        baseBranch: base,
+        targetBranch: target,
+        startFrom,
+        checks: { test, lint, typecheck, build },
+        setupCommand: setup,
+      }),
     'workspaces:remove': ({ name }) => engine.workspaces.remove(name),
     'workspaces:detect': ({ path }) => detectWorkspace(path, engine.git),
     'workspaces:check': ({ name }) => engine.workspaces.check(name),
@@ -67,7 +82,8 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
         files: input.files,
         executor: input.spec ? 'spec' : 'direct',
       }),
-    'tasks:update': ({ id, spec, ...changes }) => engine.tasks.update(id, { ...changes, executor: spec === undefined ? undefined : spec ? 'spec' : 'direct' }),
+    'tasks:update': ({ id, spec, ...changes }) =>
+      engine.tasks.update(id, { ...changes, executor: spec === undefined ? undefined : spec ? 'spec' : 'direct' }),
     'tasks:cancel': ({ id }) => engine.tasks.cancel(id),
     'tasks:retry': ({ id, note }) => engine.review.retry(id, note),
 
@@ -80,26 +96,44 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
     'sessions:list': ({ limit }) => engine.store.sessions.list(limit ?? 50),
     'report:get': ({ sessionId }) => engine.report(sessionId),
     'session:start': async ({ maxTasks, until }) => {
-      const untilDate = until === undefined ? undefined : nextWallClockTime(until, engine.now(), engine.config.scheduler.timezone);
+      const untilDate =
+        until === undefined ? undefined : nextWallClockTime(until, engine.now(), engine.config.scheduler.timezone);
       return { session: await sessions.start({ maxTasks, until: untilDate }) };
     },
     'session:stop': () => sessions.stop(),
 
     'models:list': () => engine.models.list(),
     'models:pull': async ({ uri }) => {
-      if (downloads.has(uri)) throw new NocturnalError('conflict', `${uri} is already being downloaded; cancel it with models:cancel or wait for it`);
+      if (downloads.has(uri))
+        throw new NocturnalError(
+          'conflict',
+          `${uri} is already being downloaded; cancel it with models:cancel or wait for it`,
+        );
       const controller = new AbortController();
       downloads.set(uri, controller);
       try {
         const result = await engine.models.pull(uri, {
           signal: controller.signal,
-          onProgress: (progress) => engine.events.publish('models:progress', { uri, state: 'downloading', progress, result: null, error: null }),
+          onProgress: (progress) =>
+            engine.events.publish('models:progress', {
+              uri,
+              state: 'downloading',
+              progress,
+              result: null,
+              error: null,
+            }),
         });
         engine.events.publish('models:progress', { uri, state: 'done', progress: null, result, error: null });
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        engine.events.publish('models:progress', { uri, state: controller.signal.aborted ? 'cancelled' : 'failed', progress: null, result: null, error: message });
+        engine.events.publish('models:progress', {
+          uri,
+          state: controller.signal.aborted ? 'cancelled' : 'failed',
+          progress: null,
+          result: null,
+          error: message,
+        });
         throw error;
       } finally {
         downloads.delete(uri);
@@ -117,7 +151,10 @@ export function createEngineApi(engine: Engine, options: EngineApiOptions): Chan
       engine,
       // The download is the models:pull handler's own (one per uri, cancellable, progress events);
       // its failure reaches the window as a models:progress `failed` event, so it is not rethrown here.
-      startPull: (uri) => void (handlers['models:pull'] as (request: { uri: string }) => Promise<unknown>)({ uri }).catch(() => undefined),
+      startPull: (uri) =>
+        void (handlers['models:pull'] as (request: { uri: string }) => Promise<unknown>)({ uri }).catch(
+          () => undefined,
+        ),
     }),
   };
 

@@ -16,7 +16,8 @@ export function productVersion(): string {
       if (parsed.name === 'nocturnal-agent' && typeof parsed.version === 'string') return (cached = parsed.version);
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package.json of nocturnal-agent not found above ${fileURLToPath(import.meta.url)}`);
+    if (parent === dir)
+      throw new Error(`package.json of nocturnal-agent not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

@@ -46,7 +46,12 @@ describe('setup channels', () => {
     const { engine, api, seen } = await setUp(`llm:\n  api_url: ${server.url}\nscheduler:\n  night_mode: false\n`);
 
     const info = await callChannel(api, 'setup:get', {});
-    expect(info.servers.found).toContainEqual({ id: 'configured', name: 'the server in llm.api_url', apiUrl: server.url, models: ['coder-a', 'coder-b'] });
+    expect(info.servers.found).toContainEqual({
+      id: 'configured',
+      name: 'the server in llm.api_url',
+      apiUrl: server.url,
+      models: ['coder-a', 'coder-b'],
+    });
     expect(info.embedded.options.map((o) => o.model.id)[0]).toBe(info.embedded.recommended.model.id);
     expect(info.embedded.options.every((o) => o.downloaded === false)).toBe(true);
     expect(info.checklist.steps.map((s) => [s.id, s.done, s.missing])).toEqual([
@@ -57,10 +62,19 @@ describe('setup channels', () => {
 
     const config = await callChannel(api, 'setup:useServer', { apiUrl: `${server.url}/`, model: 'coder-b' });
     expect(config.llm).toMatchObject({ provider: 'openai', api_url: server.url, model: 'coder-b' });
-    expect(loadConfig({ home: engine.home, env: {} }).llm).toMatchObject({ provider: 'openai', api_url: server.url, model: 'coder-b' });
+    expect(loadConfig({ home: engine.home, env: {} }).llm).toMatchObject({
+      provider: 'openai',
+      api_url: server.url,
+      model: 'coder-b',
+    });
     expect(seen.some((e) => e.event === 'config:changed')).toBe(true);
 
-    const night = await callChannel(api, 'setup:setNight', { startTime: '23:15', endTime: '05:45', nightMode: true, notifications: false });
+    const night = await callChannel(api, 'setup:setNight', {
+      startTime: '23:15',
+      endTime: '05:45',
+      nightMode: true,
+      notifications: false,
+    });
     expect(night.scheduler).toMatchObject({ start_time: '23:15', end_time: '05:45', night_mode: true });
     expect(night.notifications.enabled).toBe(false);
     expect(seen.some((e) => e.event === 'nightMode:changed')).toBe(true);
@@ -69,15 +83,29 @@ describe('setup channels', () => {
     cleanups.push(() => repo.cleanup());
     await callChannel(api, 'workspaces:add', { path: repo.path, test: 'node test.js' });
     const status = await callChannel(api, 'status:get', {});
-    expect(status.setup).toEqual({ complete: true, steps: ['model', 'repository', 'night'].map((id) => ({ id, done: true, missing: null, fix: null })) });
+    expect(status.setup).toEqual({
+      complete: true,
+      steps: ['model', 'repository', 'night'].map((id) => ({ id, done: true, missing: null, fix: null })),
+    });
   });
 
   it('refuses what it cannot write, naming the field, and writes nothing', async () => {
     const { engine, api } = await setUp('{}\n', { NOCTURNAL_LLM_MODEL: 'pinned' });
-    await expect(callChannel(api, 'setup:useEmbedded', { modelId: 'no-such-model' })).rejects.toThrow('modelId: no-such-model is not in the model catalog');
-    await expect(callChannel(api, 'setup:setNight', { startTime: '25:00', endTime: '06:00', nightMode: true, notifications: true })).rejects.toThrow(/startTime.*24-hour time/);
+    await expect(callChannel(api, 'setup:useEmbedded', { modelId: 'no-such-model' })).rejects.toThrow(
+      'modelId: no-such-model is not in the model catalog',
+    );
+    await expect(
+      callChannel(api, 'setup:setNight', {
+        startTime: '25:00',
+        endTime: '06:00',
+        nightMode: true,
+        notifications: true,
+      }),
+    ).rejects.toThrow(/startTime.*24-hour time/);
     // The environment pins llm.model: the window is told so instead of writing a value that would not apply.
-    await expect(callChannel(api, 'setup:useServer', { apiUrl: 'http://127.0.0.1:1/v1', model: 'x' })).rejects.toThrow('llm.model is set by the environment variable NOCTURNAL_LLM_MODEL=pinned');
+    await expect(callChannel(api, 'setup:useServer', { apiUrl: 'http://127.0.0.1:1/v1', model: 'x' })).rejects.toThrow(
+      'llm.model is set by the environment variable NOCTURNAL_LLM_MODEL=pinned',
+    );
     expect(fs.readFileSync(path.join(engine.home, 'config.yaml'), 'utf8')).not.toContain('model_path: ');
   });
 
@@ -92,13 +120,25 @@ describe('setup channels', () => {
     expect(engine.config.llm).toMatchObject({ provider: 'llama', model_path: model.fileName });
     // Nothing serves the hub here: the download the answer started fails, and says so as an event.
     const deadline = Date.now() + 15_000;
-    while (!seen.some((e) => e.event === 'models:progress' && (e.payload as { state: string }).state === 'failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(seen.find((e) => e.event === 'models:progress' && (e.payload as { state: string }).state === 'failed')?.payload).toMatchObject({ uri: model.id, state: 'failed' });
+    while (
+      !seen.some((e) => e.event === 'models:progress' && (e.payload as { state: string }).state === 'failed') &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    expect(
+      seen.find((e) => e.event === 'models:progress' && (e.payload as { state: string }).state === 'failed')?.payload,
+    ).toMatchObject({ uri: model.id, state: 'failed' });
 
     // Already downloaded: nothing to fetch.
     fs.mkdirSync(engine.paths.models, { recursive: true });
     fs.writeFileSync(path.join(engine.paths.models, model.fileName), 'GGUF');
-    expect(await callChannel(api, 'setup:useEmbedded', { modelId: model.id })).toEqual({ modelId: model.id, uri: model.uri, downloading: false });
-    expect((await callChannel(api, 'setup:get', {})).embedded.options.find((o) => o.model.id === model.id)?.downloaded).toBe(true);
+    expect(await callChannel(api, 'setup:useEmbedded', { modelId: model.id })).toEqual({
+      modelId: model.id,
+      uri: model.uri,
+      downloading: false,
+    });
+    expect(
+      (await callChannel(api, 'setup:get', {})).embedded.options.find((o) => o.model.id === model.id)?.downloaded,
+    ).toBe(true);
   });
 });

@@ -36,19 +36,33 @@ export function createSetupHandlers(deps: SetupHandlerDeps): Pick<ChannelHandler
       const servers = await discoverLocalServers({ servers: localServersToProbe(config.llm.api_url) });
       const memory = totalMemory();
       const recommendation = recommendModel(memory);
-      const fit = (f: (typeof recommendation.options)[number]) => ({ model: f.model, fits: f.fits, downloaded: downloaded(f.model.fileName) });
-      const zone = config.scheduler.timezone === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : config.scheduler.timezone;
+      const fit = (f: (typeof recommendation.options)[number]) => ({
+        model: f.model,
+        fits: f.fits,
+        downloaded: downloaded(f.model.fileName),
+      });
+      const zone =
+        config.scheduler.timezone === 'local'
+          ? Intl.DateTimeFormat().resolvedOptions().timeZone
+          : config.scheduler.timezone;
       return {
         checklist: engine.status().setup,
         servers,
-        embedded: { totalMemoryBytes: memory, recommended: fit(recommendation.recommended), why: recommendation.why, options: recommendation.options.map(fit) },
+        embedded: {
+          totalMemoryBytes: memory,
+          recommended: fit(recommendation.recommended),
+          why: recommendation.why,
+          options: recommendation.options.map(fit),
+        },
         timezone: zone,
       };
     },
-    'setup:useServer': ({ apiUrl, model }) => writeSettings(engine, modelChoiceSettings({ kind: 'server', apiUrl: apiUrl.replace(/\/+$/, ''), model })),
+    'setup:useServer': ({ apiUrl, model }) =>
+      writeSettings(engine, modelChoiceSettings({ kind: 'server', apiUrl: apiUrl.replace(/\/+$/, ''), model })),
     'setup:useEmbedded': ({ modelId }) => {
       const model = findCatalogModel(modelId);
-      if (!model) throw new NocturnalError('validation', `modelId: ${modelId} is not in the model catalog (see models:list)`);
+      if (!model)
+        throw new NocturnalError('validation', `modelId: ${modelId} is not in the model catalog (see models:list)`);
       writeSettings(engine, modelChoiceSettings({ kind: 'embedded', modelId }));
       const present = downloaded(model.fileName);
       // The answer comes now; the download runs on and reports through models:progress while the user

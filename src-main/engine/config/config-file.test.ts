@@ -32,9 +32,22 @@ describe('loadConfig', () => {
     const loaded = loadConfigDetailed({ home, env: {} });
     expect(loaded.fileExists).toBe(false);
     expect(loaded.config).toEqual(defaultConfig());
-    expect(loaded.config.scheduler).toMatchObject({ start_time: '22:00', end_time: '06:00', max_changes_per_night: 10, max_task_minutes: 30 });
-    expect(loaded.config.quality).toMatchObject({ auto_approve_threshold: 0.85, review_threshold: 0.7, max_improvement_cycles: 3 });
-    expect(loaded.config.cost).toMatchObject({ monthly_budget_usd: 10, alert_thresholds: [0.5, 0.8, 0.9, 0.95], free_tool_target_rate: 0.9 });
+    expect(loaded.config.scheduler).toMatchObject({
+      start_time: '22:00',
+      end_time: '06:00',
+      max_changes_per_night: 10,
+      max_task_minutes: 30,
+    });
+    expect(loaded.config.quality).toMatchObject({
+      auto_approve_threshold: 0.85,
+      review_threshold: 0.7,
+      max_improvement_cycles: 3,
+    });
+    expect(loaded.config.cost).toMatchObject({
+      monthly_budget_usd: 10,
+      alert_thresholds: [0.5, 0.8, 0.9, 0.95],
+      free_tool_target_rate: 0.9,
+    });
     expect(loaded.config.safety.max_file_changes).toBe(50);
   });
 
@@ -116,7 +129,10 @@ describe('environment overrides', () => {
 
   it('name the variable and field when the value is unusable', () => {
     const problems = problemsOf(() => loadConfig({ home, env: { NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD: 'high' } }));
-    expect(problems[0]).toMatchObject({ path: 'quality.auto_approve_threshold', source: 'NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD' });
+    expect(problems[0]).toMatchObject({
+      path: 'quality.auto_approve_threshold',
+      source: 'NOCTURNAL_QUALITY_AUTO_APPROVE_THRESHOLD',
+    });
     expect(problems[0]?.message).toContain('"high"');
   });
 
@@ -156,13 +172,17 @@ describe('llm.context_size and llm.max_tokens', () => {
     expect(defaultConfig().llm).toMatchObject({ context_size: 'auto', max_tokens: 'auto' });
     writeConfig('llm:\n  context_size: 8192\n  max_tokens: auto\n');
     expect(loadConfig({ home, env: {} }).llm).toMatchObject({ context_size: 8192, max_tokens: 'auto' });
-    expect(loadConfig({ home, env: { NOCTURNAL_LLM_CONTEXT_SIZE: 'auto', NOCTURNAL_LLM_MAX_TOKENS: '1500' } }).llm).toMatchObject({ context_size: 'auto', max_tokens: 1500 });
+    expect(
+      loadConfig({ home, env: { NOCTURNAL_LLM_CONTEXT_SIZE: 'auto', NOCTURNAL_LLM_MAX_TOKENS: '1500' } }).llm,
+    ).toMatchObject({ context_size: 'auto', max_tokens: 1500 });
   });
 
   it('refuse anything else, naming the field and what is expected', () => {
     writeConfig('llm:\n  context_size: big\n  max_tokens: 0\n');
     const problems = problemsOf(() => loadConfig({ home, env: {} }));
-    expect(problems.find((p) => p.path === 'llm.context_size')?.message).toContain('expected "auto" or a number of tokens of at least 512');
+    expect(problems.find((p) => p.path === 'llm.context_size')?.message).toContain(
+      'expected "auto" or a number of tokens of at least 512',
+    );
     // A number out of range is told as such by the number's own rule.
     expect(problems.find((p) => p.path === 'llm.max_tokens')?.message).toContain('expected number to be >0');
   });

@@ -98,7 +98,9 @@ function parseConfigText(text: string, fileLabel: string): ParsedConfigText {
   }
   const data: unknown = document.toJS() ?? {};
   if (!isPlainObject(data)) {
-    throw new ConfigError([{ path: '', source: fileLabel, message: 'expected a mapping of sections (llm:, scheduler:, …) at the top level' }]);
+    throw new ConfigError([
+      { path: '', source: fileLabel, message: 'expected a mapping of sections (llm:, scheduler:, …) at the top level' },
+    ]);
   }
   return { data, document, lineCounter, fileLabel };
 }
@@ -137,7 +139,9 @@ function describeIssues(
 
 function sourceOf(fieldPath: string[], parsed: ParsedConfigText, overrides: EnvOverride[], keyNode: boolean): string {
   // The override of this field or of a field under it (a list's element, a whole-object rule).
-  const override = overrides.find((o) => isPrefix(o.path, fieldPath)) ?? (fieldPath.length >= 2 ? overrides.find((o) => isPrefix(fieldPath, o.path)) : undefined);
+  const override =
+    overrides.find((o) => isPrefix(o.path, fieldPath)) ??
+    (fieldPath.length >= 2 ? overrides.find((o) => isPrefix(fieldPath, o.path)) : undefined);
   if (override) return override.variable;
   const line = lineOf(fieldPath, parsed, keyNode);
   return line ? `${parsed.fileLabel}:${line}` : parsed.fileLabel;

@@ -49,13 +49,20 @@ export class ConfigStore {
   set(fieldPath: string, value: unknown): Config {
     const parts = fieldPath.split('.');
     const [section, field] = parts;
-    if (parts.length !== 2 || !section || !field) throw new NocturnalError('validation', `${fieldPath}: expected section.field, e.g. scheduler.night_mode`);
+    if (parts.length !== 2 || !section || !field)
+      throw new NocturnalError('validation', `${fieldPath}: expected section.field, e.g. scheduler.night_mode`);
     if (!(section in configSchema.shape)) {
-      throw new NocturnalError('validation', `${fieldPath}: unknown section "${section}" (sections: ${Object.keys(configSchema.shape).join(', ')})`);
+      throw new NocturnalError(
+        'validation',
+        `${fieldPath}: unknown section "${section}" (sections: ${Object.keys(configSchema.shape).join(', ')})`,
+      );
     }
     const [variable] = overridingVariables(this.deps.env, parts);
     if (variable !== undefined) {
-      throw new NocturnalError('conflict', `${fieldPath} is set by the environment variable ${variable}=${this.deps.env[variable]}; unset it to change ${fieldPath} here`);
+      throw new NocturnalError(
+        'conflict',
+        `${fieldPath} is set by the environment variable ${variable}=${this.deps.env[variable]}; unset it to change ${fieldPath} here`,
+      );
     }
     return this.write(parts, value);
   }
@@ -78,7 +85,8 @@ export class ConfigStore {
     this.current = next;
     this.deps.events.publish('config:changed', { config: next, origin });
     const [nightBefore, nightAfter] = [nightModeOf(before), nightModeOf(next)];
-    if (JSON.stringify(nightBefore) !== JSON.stringify(nightAfter)) this.deps.events.publish('nightMode:changed', nightAfter);
+    if (JSON.stringify(nightBefore) !== JSON.stringify(nightAfter))
+      this.deps.events.publish('nightMode:changed', nightAfter);
     return true;
   }
 
@@ -106,9 +114,13 @@ export class ConfigStore {
 
   private reloadQuietly(): void {
     try {
-      if (this.reload('external')) this.deps.log.info({ file: this.file }, 'config.yaml changed; new settings apply from now on');
+      if (this.reload('external'))
+        this.deps.log.info({ file: this.file }, 'config.yaml changed; new settings apply from now on');
     } catch (error) {
-      this.deps.log.error({ file: this.file, err: error instanceof Error ? error.message : String(error) }, 'config.yaml was changed into an invalid configuration; keeping the last valid one until it is fixed');
+      this.deps.log.error(
+        { file: this.file, err: error instanceof Error ? error.message : String(error) },
+        'config.yaml was changed into an invalid configuration; keeping the last valid one until it is fixed',
+      );
     }
   }
 }

@@ -101,7 +101,12 @@ describe('NOCTURNAL_* overrides for every nested field', () => {
   });
 
   it('names the variable when all weights set from the environment add up to nothing', () => {
-    const env = { NOCTURNAL_QUALITY_WEIGHTS_CHECKS: '0', NOCTURNAL_QUALITY_WEIGHTS_PROGRESS: '0', NOCTURNAL_QUALITY_WEIGHTS_REVIEW: '0', NOCTURNAL_QUALITY_WEIGHTS_SCOPE: '0' };
+    const env = {
+      NOCTURNAL_QUALITY_WEIGHTS_CHECKS: '0',
+      NOCTURNAL_QUALITY_WEIGHTS_PROGRESS: '0',
+      NOCTURNAL_QUALITY_WEIGHTS_REVIEW: '0',
+      NOCTURNAL_QUALITY_WEIGHTS_SCOPE: '0',
+    };
     const problems = problemsOf(() => loadConfig({ home, env }));
     expect(problems[0]?.path).toBe('quality.weights');
     expect(problems[0]?.source).toMatch(/^NOCTURNAL_QUALITY_WEIGHTS_/);

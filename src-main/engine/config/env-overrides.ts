@@ -50,7 +50,9 @@ export function collectEnvOverrides(env: NodeJS.ProcessEnv): { overrides: EnvOve
     for (const section of configSectionNames) {
       const prefix = `NOCTURNAL_${section.toUpperCase()}_`;
       if (!variable.startsWith(prefix)) continue;
-      const sectionNames = leaves.filter((leaf) => leaf.path[0] === section).map((leaf) => envVariableName(...leaf.path));
+      const sectionNames = leaves
+        .filter((leaf) => leaf.path[0] === section)
+        .map((leaf) => envVariableName(...leaf.path));
       const suggestion = nearestKey(variable, sectionNames);
       problems.push({
         path: `${section}.${variable.slice(prefix.length).toLowerCase()}`,

@@ -19,7 +19,10 @@ export function resolveHome(options: ResolveHomeOptions): string {
     // An empty home is a mistake (an unset shell variable, say), never a request for the default
     // home: falling back would read and change another home than the one meant.
     if (explicit.trim() === '') {
-      throw new NocturnalError('usage', '--home (or NOCTURNAL_HOME) is empty: give the folder to use, or leave both out for the default home');
+      throw new NocturnalError(
+        'usage',
+        '--home (or NOCTURNAL_HOME) is empty: give the folder to use, or leave both out for the default home',
+      );
     }
     return path.resolve(explicit);
   }

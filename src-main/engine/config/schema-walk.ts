@@ -70,7 +70,8 @@ function arrayElement(schema: z.ZodType): z.ZodType | undefined {
 export function sectionFields(): { section: string; field: string; schema: z.ZodType }[] {
   const out: { section: string; field: string; schema: z.ZodType }[] = [];
   for (const [section, sectionSchema] of Object.entries(configSchema.shape)) {
-    for (const [field, schema] of Object.entries(objectShape(sectionSchema) ?? {})) out.push({ section, field, schema });
+    for (const [field, schema] of Object.entries(objectShape(sectionSchema) ?? {}))
+      out.push({ section, field, schema });
   }
   return out;
 }

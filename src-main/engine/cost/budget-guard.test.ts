@@ -14,7 +14,11 @@ let dir: string;
 let store: Store;
 const now = () => new Date('2026-11-24T23:00:00Z');
 const context = { sessionId: null, taskId: null, attemptId: null };
-const cost: CostConfig = { ...defaultConfig().cost, monthly_budget_usd: 10, prices: { 'paid-model': { input_per_1k_usd: 1, output_per_1k_usd: 1 } } };
+const cost: CostConfig = {
+  ...defaultConfig().cost,
+  monthly_budget_usd: 10,
+  prices: { 'paid-model': { input_per_1k_usd: 1, output_per_1k_usd: 1 } },
+};
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-cost-'));
@@ -26,14 +30,30 @@ afterEach(() => {
 });
 
 function spend(ledger: CostLedger, promptTokens: number) {
-  return ledger.record(context, { provider: 'openai', model: 'paid-model', promptTokens, completionTokens: 0, cachedTokens: 0, durationMs: 10 });
+  return ledger.record(context, {
+    provider: 'openai',
+    model: 'paid-model',
+    promptTokens,
+    completionTokens: 0,
+    cachedTokens: 0,
+    durationMs: 10,
+  });
 }
 
 describe('cost and budget', () => {
   it('prices paid models per 1k tokens and local calls at 0 USD with an energy estimate', () => {
     const ledger = new CostLedger(store, { ...cost, energy_watts: 36 }, now);
     expect(spend(ledger, 2000)).toEqual({ costUsd: 2, energyWh: 0, free: false });
-    expect(ledger.record(context, { provider: 'llama', model: 'local.gguf', promptTokens: 100, completionTokens: 100, cachedTokens: 0, durationMs: 100_000 })).toEqual({ costUsd: 0, energyWh: 1, free: true });
+    expect(
+      ledger.record(context, {
+        provider: 'llama',
+        model: 'local.gguf',
+        promptTokens: 100,
+        completionTokens: 100,
+        cachedTokens: 0,
+        durationMs: 100_000,
+      }),
+    ).toEqual({ costUsd: 0, energyWh: 1, free: true });
     expect(ledger.monthToDate()).toMatchObject({ spentUsd: 2, budgetUsd: 10, share: 0.2, freeRate: 0.5 });
   });
 

@@ -41,7 +41,11 @@ export class BudgetGuard {
     if (month.spentUsd === 0) return [];
     const key = monthKey(this.now());
     const raised = new Set(
-      (this.store.db.prepare(`SELECT data_json FROM events WHERE type = 'budget-alert'`).all() as { data_json: string }[])
+      (
+        this.store.db.prepare(`SELECT data_json FROM events WHERE type = 'budget-alert'`).all() as {
+          data_json: string;
+        }[]
+      )
         .map((row) => JSON.parse(row.data_json) as BudgetAlert)
         .filter((alert) => alert.month === key)
         .map((alert) => alert.threshold),
@@ -51,7 +55,14 @@ export class BudgetGuard {
       if (month.share < threshold || raised.has(threshold)) continue;
       const alert = { threshold, spentUsd: month.spentUsd, budgetUsd: month.budgetUsd, month: key };
       this.store.events.append(
-        { sessionId, taskId: null, attemptId: null, type: 'budget-alert', message: `${Math.round(threshold * 100)}% of the monthly budget used ($${month.spentUsd.toFixed(2)} of $${month.budgetUsd.toFixed(2)})`, data: alert },
+        {
+          sessionId,
+          taskId: null,
+          attemptId: null,
+          type: 'budget-alert',
+          message: `${Math.round(threshold * 100)}% of the monthly budget used ($${month.spentUsd.toFixed(2)} of $${month.budgetUsd.toFixed(2)})`,
+          data: alert,
+        },
         this.now(),
       );
       this.onAlert(alert);

@@ -22,17 +22,36 @@ export function sessionBudgetAlerts(store: Store, cost: CostConfig, sessionId: s
   return budgetAlerts(store, cost, () => true, sessionId);
 }
 
-function budgetAlerts(store: Store, cost: CostConfig, keep: (alert: { month: string }) => boolean, sessionId?: string): BudgetAlert[] {
+function budgetAlerts(
+  store: Store,
+  cost: CostConfig,
+  keep: (alert: { month: string }) => boolean,
+  sessionId?: string,
+): BudgetAlert[] {
   const rows = (
     sessionId === undefined
       ? store.db.prepare(`SELECT data_json, created_at FROM events WHERE type = 'budget-alert' ORDER BY id`).all()
-      : store.db.prepare(`SELECT data_json, created_at FROM events WHERE type = 'budget-alert' AND session_id = ? ORDER BY id`).all(sessionId)
+      : store.db
+          .prepare(
+            `SELECT data_json, created_at FROM events WHERE type = 'budget-alert' AND session_id = ? ORDER BY id`,
+          )
+          .all(sessionId)
   ) as AlertRow[];
   const last = Math.max(...cost.alert_thresholds);
   return rows
-    .map((row) => ({ raw: JSON.parse(row.data_json) as Omit<BudgetAlert, 'raisedAt' | 'blocksPaidModels'>, raisedAt: row.created_at }))
+    .map((row) => ({
+      raw: JSON.parse(row.data_json) as Omit<BudgetAlert, 'raisedAt' | 'blocksPaidModels'>,
+      raisedAt: row.created_at,
+    }))
     .filter(({ raw }) => keep(raw))
-    .map(({ raw, raisedAt }) => ({ threshold: raw.threshold, spentUsd: raw.spentUsd, budgetUsd: raw.budgetUsd, month: raw.month, raisedAt, blocksPaidModels: raw.threshold >= last }));
+    .map(({ raw, raisedAt }) => ({
+      threshold: raw.threshold,
+      spentUsd: raw.spentUsd,
+      budgetUsd: raw.budgetUsd,
+      month: raw.month,
+      raisedAt,
+      blocksPaidModels: raw.threshold >= last,
+    }));
 }
 
 /** The guard's month key: the local calendar month. */

@@ -7,7 +7,10 @@ import type { Store } from '../store/store';
 import type { UsageEntry } from '../store/usage-repo';
 
 /** What one model call used, as the usage ledger stores it (before pricing). */
-export type CallUsage = Pick<UsageEntry, 'provider' | 'model' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'durationMs'>;
+export type CallUsage = Pick<
+  UsageEntry,
+  'provider' | 'model' | 'promptTokens' | 'completionTokens' | 'cachedTokens' | 'durationMs'
+>;
 
 export interface PricedUsage {
   costUsd: number;
@@ -24,7 +27,9 @@ export class CostLedger {
 
   price(usage: CallUsage): PricedUsage {
     const price = this.cost.prices[usage.model];
-    const costUsd = price ? (usage.promptTokens / 1000) * price.input_per_1k_usd + (usage.completionTokens / 1000) * price.output_per_1k_usd : 0;
+    const costUsd = price
+      ? (usage.promptTokens / 1000) * price.input_per_1k_usd + (usage.completionTokens / 1000) * price.output_per_1k_usd
+      : 0;
     // Energy is only meaningful for the machine we run on: the embedded provider.
     const energyWh = usage.provider === 'llama' ? (this.cost.energy_watts * usage.durationMs) / 3_600_000 : 0;
     return { costUsd, energyWh, free: costUsd === 0 };

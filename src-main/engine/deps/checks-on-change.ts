@@ -22,13 +22,27 @@ export interface ChecksOnChangeInput {
   signal?: AbortSignal;
 }
 
-export async function runChecksOnChange(input: ChecksOnChangeInput): Promise<{ outcomes: CheckOutcome[]; note: string | null }> {
+export async function runChecksOnChange(
+  input: ChecksOnChangeInput,
+): Promise<{ outcomes: CheckOutcome[]; note: string | null }> {
   const run = (view: Parameters<typeof checkDependencies>[0]) =>
-    input.checks.run({ worktree: input.worktree, checks: input.workspace.checks, ...(input.signal ? { signal: input.signal } : {}), ...withDeps(checkDependencies(view)) });
+    input.checks.run({
+      worktree: input.worktree,
+      checks: input.workspace.checks,
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...withDeps(checkDependencies(view)),
+    });
   const base = input.base.kind === 'ready' ? input.base : null;
-  if (base === null || input.changedDependencyFiles.length === 0) return { outcomes: await run(base?.view ?? null), note: null };
+  if (base === null || input.changedDependencyFiles.length === 0)
+    return { outcomes: await run(base?.view ?? null), note: null };
 
-  const installed = await input.dependencies.installChanged(input.workspace, input.head, base, input.attemptId, input.signal);
+  const installed = await input.dependencies.installChanged(
+    input.workspace,
+    input.head,
+    base,
+    input.attemptId,
+    input.signal,
+  );
   if (installed.kind === 'failed') return { outcomes: await run(base.view), note: installed.note };
   try {
     return { outcomes: await run(installed.view), note: installed.note };

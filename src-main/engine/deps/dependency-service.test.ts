@@ -29,14 +29,32 @@ describe('DependencyService.ensure under parallel attempts', () => {
     const runs = path.join(counter.path, 'runs.txt');
     // Sandbox off for this test only, so the setup can count its runs in a folder outside the cache.
     const workspace = store.workspaces.add(
-      { name: 'x', path: repo.path, baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: {}, setupCommand: `echo run >> ${runs}; sleep 0.5; echo done > made.txt` },
+      {
+        name: 'x',
+        path: repo.path,
+        baseBranch: 'main',
+        targetBranch: 'nocturnal/integration',
+        checks: {},
+        setupCommand: `echo run >> ${runs}; sleep 0.5; echo done > made.txt`,
+      },
       new Date(),
     );
     const safety = { ...defaultConfig().safety, sandbox: 'off' as const };
-    const service = new DependencyService({ paths: homePaths(home.path), store, safety, git: {}, log: silentLogger(), now: () => new Date() });
+    const service = new DependencyService({
+      paths: homePaths(home.path),
+      store,
+      safety,
+      git: {},
+      log: silentLogger(),
+      now: () => new Date(),
+    });
     const base = await repo.git('rev-parse', 'HEAD');
 
-    const outcomes = await Promise.all([service.ensure(workspace, base), service.ensure(workspace, base), service.ensure(workspace, base)]);
+    const outcomes = await Promise.all([
+      service.ensure(workspace, base),
+      service.ensure(workspace, base),
+      service.ensure(workspace, base),
+    ]);
     expect(fs.readFileSync(runs, 'utf8')).toBe('run\n');
     expect(outcomes.map((o) => o.kind)).toEqual(['ready', 'ready', 'ready']);
     const folder = outcomes[0]?.kind === 'ready' ? outcomes[0].view.folder : '';

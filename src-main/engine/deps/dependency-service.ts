@@ -37,7 +37,8 @@ export type EnsureOutcome =
   | { kind: 'ready'; plan: SetupPlan; view: DependencyView; cacheHit: boolean; durationMs: number }
   | { kind: 'failed'; plan: SetupPlan; reason: string };
 
-export type ChangedInstallOutcome = { kind: 'ready'; view: DependencyView; note: string } | { kind: 'failed'; note: string };
+export type ChangedInstallOutcome =
+  { kind: 'ready'; view: DependencyView; note: string } | { kind: 'failed'; note: string };
 
 interface Marker {
   hash: string;
@@ -82,7 +83,11 @@ export class DependencyService {
    * Makes sure the base's dependencies are installed: a cache hit runs nothing. A setup that failed on
    * these same lock files is not retried every attempt; `force` (`workspace check`) retries it.
    */
-  ensure(workspace: Workspace, baseCommit: string, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<EnsureOutcome> {
+  ensure(
+    workspace: Workspace,
+    baseCommit: string,
+    options: { signal?: AbortSignal; force?: boolean } = {},
+  ): Promise<EnsureOutcome> {
     // Parallel attempts of one task ask for the same base at once: they share one setup run rather
     // than each clearing and refilling the same cache folder under the others.
     const key = `${workspace.id}:${baseCommit}`;
@@ -95,7 +100,11 @@ export class DependencyService {
     return work;
   }
 
-  private async ensureOnce(workspace: Workspace, baseCommit: string, options: { signal?: AbortSignal; force?: boolean }): Promise<EnsureOutcome> {
+  private async ensureOnce(
+    workspace: Workspace,
+    baseCommit: string,
+    options: { signal?: AbortSignal; force?: boolean },
+  ): Promise<EnsureOutcome> {
     const { log } = this.options;
     const plan = await this.plan(workspace, baseCommit);
     if (plan === null) return { kind: 'none' };
@@ -104,15 +113,27 @@ export class DependencyService {
     const folder = path.join(this.options.paths.deps, workspace.id, hash);
     const marker = await readMarker(folder);
     if (marker !== null) {
-      log.info({ workspace: workspace.name, hash, folder }, `dependency cache hit for ${workspace.name} (${plan.kind}, ${hash}): setup skipped`);
-      return { kind: 'ready', plan, view: { hash, folder, outputs: marker.outputs, env: toolEnv(plan, folder) }, cacheHit: true, durationMs: 0 };
+      log.info(
+        { workspace: workspace.name, hash, folder },
+        `dependency cache hit for ${workspace.name} (${plan.kind}, ${hash}): setup skipped`,
+      );
+      return {
+        kind: 'ready',
+        plan,
+        view: { hash, folder, outputs: marker.outputs, env: toolEnv(plan, folder) },
+        cacheHit: true,
+        durationMs: 0,
+      };
     }
     const previous = workspace.setupStatus;
     if (!options.force && previous?.state === 'failed' && previous.hash === hash) {
       return { kind: 'failed', plan, reason: failureReason(workspace, previous.message ?? 'setup failed') };
     }
 
-    log.info({ workspace: workspace.name, hash, command: plan.command }, `dependency setup for ${workspace.name}: ${plan.command} (network on, writable only ${folder})`);
+    log.info(
+      { workspace: workspace.name, hash, command: plan.command },
+      `dependency setup for ${workspace.name}: ${plan.command} (network on, writable only ${folder})`,
+    );
     await rm(folder, { recursive: true, force: true });
     await mkdir(path.join(folder, TOOL_CACHE), { recursive: true });
     await writeInputs(folder, inputs);
@@ -139,20 +160,40 @@ export class DependencyService {
       message,
     });
     if (run.exitCode !== 0 || run.timedOut) {
-      const why = run.timedOut ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} min` : `exit code ${run.exitCode ?? `signal ${run.signal ?? '?'}`}`;
+      const why = run.timedOut
+        ? `timed out after ${SETUP_TIMEOUT_MS / 60_000} min`
+        : `exit code ${run.exitCode ?? `signal ${run.signal ?? '?'}`}`;
       const message = `\`${plan.command}\` failed (${why}):\n${run.output.slice(-2000)}`;
       await rm(folder, { recursive: true, force: true });
       this.options.store.workspaces.setSetupStatus(workspace.id, status('failed', message));
-      log.warn({ workspace: workspace.name, hash, exitCode: run.exitCode, timedOut: run.timedOut }, `dependency setup for ${workspace.name} failed`);
+      log.warn(
+        { workspace: workspace.name, hash, exitCode: run.exitCode, timedOut: run.timedOut },
+        `dependency setup for ${workspace.name} failed`,
+      );
       return { kind: 'failed', plan, reason: failureReason(workspace, message) };
     }
     const outputs = plan.outputs ?? (await createdEntries(folder, inputs));
-    const done: Marker = { hash, command: plan.command, outputs, durationMs: run.durationMs, finishedAt: this.options.now().toISOString() };
+    const done: Marker = {
+      hash,
+      command: plan.command,
+      outputs,
+      durationMs: run.durationMs,
+      finishedAt: this.options.now().toISOString(),
+    };
     // Written last: a folder without it is an interrupted setup and is started over.
     await writeFile(path.join(folder, MARKER), `${JSON.stringify(done, null, 2)}\n`);
     this.options.store.workspaces.setSetupStatus(workspace.id, status('ready', null));
-    log.info({ workspace: workspace.name, hash, durationMs: run.durationMs, outputs }, `dependency setup for ${workspace.name} finished in ${run.durationMs} ms`);
-    return { kind: 'ready', plan, view: { hash, folder, outputs, env: toolEnv(plan, folder) }, cacheHit: false, durationMs: run.durationMs };
+    log.info(
+      { workspace: workspace.name, hash, durationMs: run.durationMs, outputs },
+      `dependency setup for ${workspace.name} finished in ${run.durationMs} ms`,
+    );
+    return {
+      kind: 'ready',
+      plan,
+      view: { hash, folder, outputs, env: toolEnv(plan, folder) },
+      cacheHit: false,
+      durationMs: run.durationMs,
+    };
   }
 
   /**
@@ -160,9 +201,19 @@ export class DependencyService {
    * a copy of the base's tool cache, with the network off and install scripts off. The caller removes
    * the folder after the checks (`discard`).
    */
-  async installChanged(workspace: Workspace, head: string, base: { plan: SetupPlan; view: DependencyView }, attemptId: string, signal?: AbortSignal): Promise<ChangedInstallOutcome> {
+  async installChanged(
+    workspace: Workspace,
+    head: string,
+    base: { plan: SetupPlan; view: DependencyView },
+    attemptId: string,
+    signal?: AbortSignal,
+  ): Promise<ChangedInstallOutcome> {
     const { plan } = base;
-    if (plan.offlineCommand === null) return { kind: 'failed', note: `the ${plan.kind} setup has no offline install: checks ran with the base's dependencies` };
+    if (plan.offlineCommand === null)
+      return {
+        kind: 'failed',
+        note: `the ${plan.kind} setup has no offline install: checks ran with the base's dependencies`,
+      };
     const folder = path.join(this.options.paths.deps, workspace.id, `attempt-${attemptId}`);
     await rm(folder, { recursive: true, force: true });
     await mkdir(folder, { recursive: true });
@@ -185,10 +236,17 @@ export class DependencyService {
     if (run.exitCode !== 0 || run.timedOut) {
       await rm(folder, { recursive: true, force: true });
       const tail = run.output.trim().split('\n').slice(-3).join(' | ');
-      return { kind: 'failed', note: `the changed dependencies could not be installed offline (\`${plan.offlineCommand}\`, no network): ${tail}; checks ran with the base's dependencies` };
+      return {
+        kind: 'failed',
+        note: `the changed dependencies could not be installed offline (\`${plan.offlineCommand}\`, no network): ${tail}; checks ran with the base's dependencies`,
+      };
     }
     const outputs = plan.outputs ?? (await createdEntries(folder, inputs));
-    return { kind: 'ready', view: { hash: `attempt-${attemptId}`, folder, outputs, env: toolEnv(plan, folder) }, note: `the changed dependencies were installed offline without install scripts (\`${plan.offlineCommand}\`)` };
+    return {
+      kind: 'ready',
+      view: { hash: `attempt-${attemptId}`, folder, outputs, env: toolEnv(plan, folder) },
+      note: `the changed dependencies were installed offline without install scripts (\`${plan.offlineCommand}\`)`,
+    };
   }
 
   async discard(view: DependencyView): Promise<void> {
@@ -208,17 +266,24 @@ export class DependencyService {
 /** What a check run needs from an install: the binds into the worktree, the folder readable, tool env. */
 export function checkDependencies(view: DependencyView | null): CheckDependencies | undefined {
   if (view === null) return undefined;
-  return { mounts: view.outputs.map((name) => ({ source: path.join(view.folder, name), target: name })), readPaths: [view.folder], env: view.env };
+  return {
+    mounts: view.outputs.map((name) => ({ source: path.join(view.folder, name), target: name })),
+    readPaths: [view.folder],
+    env: view.env,
+  };
 }
 
 function toolEnv(plan: SetupPlan, folder: string): Record<string, string> {
   const cache = path.join(folder, TOOL_CACHE);
-  return Object.fromEntries(Object.entries(plan.env).map(([name, value]) => [name, value.replaceAll('{cache}', cache)]));
+  return Object.fromEntries(
+    Object.entries(plan.env).map(([name, value]) => [name, value.replaceAll('{cache}', cache)]),
+  );
 }
 
 function hashInputs(plan: SetupPlan, inputs: Map<string, Buffer>): string {
   const hash = createHash('sha256').update(`${plan.kind}\0${plan.command}\0`);
-  for (const [file, content] of [...inputs].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${file}\0${content.length}\0`).update(content);
+  for (const [file, content] of [...inputs].sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`${file}\0${content.length}\0`).update(content);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -242,7 +307,9 @@ async function readMarker(folder: string): Promise<Marker | null> {
 /** For a `--setup` command: what it created, apart from the inputs and the engine's own files. */
 async function createdEntries(folder: string, inputs: Map<string, Buffer>): Promise<string[]> {
   const topInputs = new Set([...inputs.keys()].map((f) => f.split('/')[0]));
-  return (await readdir(folder)).filter((name) => name !== TOOL_CACHE && name !== MARKER && !topInputs.has(name)).sort();
+  return (await readdir(folder))
+    .filter((name) => name !== TOOL_CACHE && name !== MARKER && !topInputs.has(name))
+    .sort();
 }
 
 function failureReason(workspace: Workspace, message: string): string {

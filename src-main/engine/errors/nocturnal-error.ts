@@ -15,5 +15,8 @@ export class NocturnalError extends Error {
 }
 
 export function isUserInputError(error: unknown): boolean {
-  return error instanceof NocturnalError && (error.kind === 'usage' || error.kind === 'validation' || error.kind === 'not_found');
+  return (
+    error instanceof NocturnalError &&
+    (error.kind === 'usage' || error.kind === 'validation' || error.kind === 'not_found')
+  );
 }

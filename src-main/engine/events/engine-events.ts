@@ -29,9 +29,7 @@ export class EngineEvents {
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private readonly anyListeners = new Set<AnyEventListener>();
 
-  constructor(
-    private readonly deps: { timeline: EventsRepo; now: () => Date; log: Logger },
-  ) {}
+  constructor(private readonly deps: { timeline: EventsRepo; now: () => Date; log: Logger }) {}
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
     let set = this.listeners.get(event);
@@ -50,17 +48,31 @@ export class EngineEvents {
     const checked = eventSchemas[event].safeParse(payload);
     if (!checked.success) {
       // An engine bug, not the user's: say so loudly in the log and keep working.
-      this.deps.log.error({ event, problem: describeIssues(checked.error, 'payload') }, 'refused to publish an event outside the contract');
+      this.deps.log.error(
+        { event, problem: describeIssues(checked.error, 'payload') },
+        'refused to publish an event outside the contract',
+      );
       return;
     }
     const data = checked.data as EventPayload<E>;
-    for (const listener of this.listeners.get(event) ?? []) this.call(event, () => (listener as (payload: EventPayload<E>) => void)(data));
+    for (const listener of this.listeners.get(event) ?? [])
+      this.call(event, () => (listener as (payload: EventPayload<E>) => void)(data));
     for (const listener of this.anyListeners) this.call(event, () => listener(event, data));
   }
 
   /** Writes one row of a session's timeline. */
   record(entry: TimelineEntry): TimelineEvent {
-    return this.deps.timeline.append({ sessionId: entry.sessionId, taskId: entry.taskId, attemptId: entry.attemptId ?? null, type: entry.type, message: entry.message, data: entry.data }, this.deps.now());
+    return this.deps.timeline.append(
+      {
+        sessionId: entry.sessionId,
+        taskId: entry.taskId,
+        attemptId: entry.attemptId ?? null,
+        type: entry.type,
+        message: entry.message,
+        data: entry.data,
+      },
+      this.deps.now(),
+    );
   }
 
   /** A session step: recorded in the timeline when it belongs there, and published as `session:progress`. */
@@ -73,7 +85,10 @@ export class EngineEvents {
     try {
       body();
     } catch (error) {
-      this.deps.log.error({ event, err: error instanceof Error ? error.message : String(error) }, 'an event listener failed');
+      this.deps.log.error(
+        { event, err: error instanceof Error ? error.message : String(error) },
+        'an event listener failed',
+      );
     }
   }
 }

@@ -22,14 +22,22 @@ afterEach(async () => {
 async function setUp(): Promise<{ home: string; repo: TempRepo }> {
   const home = await createTempDir('nocturnal-shared-home-');
   const repo = await createTempRepo({ files: { 'math.js': 'module.exports = 1;\n', 'test.js': 'process.exit(0);\n' } });
-  cleanups.push(() => home.cleanup(), () => repo.cleanup());
+  cleanups.push(
+    () => home.cleanup(),
+    () => repo.cleanup(),
+  );
   fs.writeFileSync(path.join(home.path, 'config.yaml'), renderDefaultConfigYaml());
   return { home: home.path, repo };
 }
 
 function open(home: string, options: { watch?: boolean; env?: NodeJS.ProcessEnv } = {}): Engine {
   const env = options.env ?? {};
-  const engine = createEngine({ home, env, config: loadConfig({ home, env }), ...(options.watch ? { watchIntervalMs: 40 } : {}) });
+  const engine = createEngine({
+    home,
+    env,
+    config: loadConfig({ home, env }),
+    ...(options.watch ? { watchIntervalMs: 40 } : {}),
+  });
   cleanups.push(() => engine.stop());
   return engine;
 }
@@ -63,14 +71,26 @@ describe('changes made by another process on the same home', () => {
     const task = await callChannel(api, 'tasks:add', { workspace: 'calc', title: 'Fix add()', priority: 'high' });
 
     const changed = await until('task:changed', () => seen.find((e) => e.event === 'task:changed'));
-    expect(changed.payload).toMatchObject({ origin: 'external', task: { id: task.id, title: 'Fix add()', status: 'queued', priority: 'high', workspace: 'calc' } });
-    const status = await until('status:changed with the new task', () => seen.find((e) => e.event === 'status:changed' && (e.payload as { queue: { queued: number } }).queue.queued === 1));
+    expect(changed.payload).toMatchObject({
+      origin: 'external',
+      task: { id: task.id, title: 'Fix add()', status: 'queued', priority: 'high', workspace: 'calc' },
+    });
+    const status = await until('status:changed with the new task', () =>
+      seen.find((e) => e.event === 'status:changed' && (e.payload as { queue: { queued: number } }).queue.queued === 1),
+    );
     expect(status.payload).toMatchObject({ home, queue: { queued: 1 }, waitingReviews: 0 });
 
     // The other process cancels it: the running engine hears about that too, with the new state.
     await callChannel(api, 'tasks:cancel', { id: task.id });
-    const cancelled = await until('the cancellation', () => seen.find((e) => e.event === 'task:changed' && (e.payload as { task: { status: string } }).task.status === 'cancelled'));
-    expect(cancelled.payload).toMatchObject({ origin: 'external', task: { id: task.id, statusReason: 'cancelled by the user' } });
+    const cancelled = await until('the cancellation', () =>
+      seen.find(
+        (e) => e.event === 'task:changed' && (e.payload as { task: { status: string } }).task.status === 'cancelled',
+      ),
+    );
+    expect(cancelled.payload).toMatchObject({
+      origin: 'external',
+      task: { id: task.id, statusReason: 'cancelled by the user' },
+    });
   });
 
   it('publishes its own changes as engine changes, once each', async () => {
@@ -82,10 +102,14 @@ describe('changes made by another process on the same home', () => {
     await callChannel(api, 'workspaces:add', { path: repo.path, name: 'calc', test: 'node test.js' });
     const task = await callChannel(api, 'tasks:add', { workspace: 'calc', title: 'Fix add()' });
     // The event is out before the answer is.
-    expect(seen.filter((e) => e.event === 'task:changed')).toEqual([{ event: 'task:changed', payload: { origin: 'engine', task } }]);
+    expect(seen.filter((e) => e.event === 'task:changed')).toEqual([
+      { event: 'task:changed', payload: { origin: 'engine', task } },
+    ]);
     await callChannel(api, 'tasks:update', { id: task.id, title: 'Fix add() for negative numbers' });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(seen.filter((e) => e.event === 'task:changed').map((e) => (e.payload as { task: { title: string } }).task.title)).toEqual(['Fix add()', 'Fix add() for negative numbers']);
+    expect(
+      seen.filter((e) => e.event === 'task:changed').map((e) => (e.payload as { task: { title: string } }).task.title),
+    ).toEqual(['Fix add()', 'Fix add() for negative numbers']);
   });
 
   it('reach a running engine as config:changed and nightMode:changed when config.yaml is edited', async () => {
@@ -97,11 +121,20 @@ describe('changes made by another process on the same home', () => {
 
     // Another process edits the file (the CLI's config writer, or a person with an editor).
     const cli = open(home);
-    await callChannel(createEngineApi(cli, { host: 'cli', version: '0' }), 'config:set', { path: 'scheduler.night_mode', value: false });
+    await callChannel(createEngineApi(cli, { host: 'cli', version: '0' }), 'config:set', {
+      path: 'scheduler.night_mode',
+      value: false,
+    });
 
     const night = await until('nightMode:changed', () => seen.find((e) => e.event === 'nightMode:changed'));
-    expect(night.payload).toEqual({ enabled: false, window: { startTime: '22:00', endTime: '06:00', timezone: 'local' } });
-    expect(seen.find((e) => e.event === 'config:changed')?.payload).toMatchObject({ origin: 'external', config: { scheduler: { night_mode: false } } });
+    expect(night.payload).toEqual({
+      enabled: false,
+      window: { startTime: '22:00', endTime: '06:00', timezone: 'local' },
+    });
+    expect(seen.find((e) => e.event === 'config:changed')?.payload).toMatchObject({
+      origin: 'external',
+      config: { scheduler: { night_mode: false } },
+    });
     // The running engine now holds the new value: what the next session reads.
     expect(app.config.scheduler.night_mode).toBe(false);
 
@@ -125,13 +158,28 @@ describe('the config writer', () => {
     const text = fs.readFileSync(path.join(home, 'config.yaml'), 'utf8');
     expect(text).toContain('review_threshold: 0.6');
     // The default file's comments survive the edit.
-    expect(text.split('\n').filter((l) => l.trim().startsWith('#')).length).toBe(renderDefaultConfigYaml().split('\n').filter((l) => l.trim().startsWith('#')).length);
+    expect(text.split('\n').filter((l) => l.trim().startsWith('#')).length).toBe(
+      renderDefaultConfigYaml()
+        .split('\n')
+        .filter((l) => l.trim().startsWith('#')).length,
+    );
     expect(seen.map((e) => e.event)).toContain('config:changed');
 
-    await expect(callChannel(api, 'config:set', { path: 'quality.review_threshold', value: 'high' })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('quality.review_threshold') });
-    await expect(callChannel(api, 'config:set', { path: 'quality.reviewthreshold', value: 1 })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('review_threshold') });
-    await expect(callChannel(api, 'config:set', { path: 'llm.model', value: 'x' })).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('NOCTURNAL_LLM_MODEL') });
-    await expect(callChannel(api, 'config:set', { path: 'nonsense', value: 1 })).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('path') });
+    await expect(
+      callChannel(api, 'config:set', { path: 'quality.review_threshold', value: 'high' }),
+    ).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('quality.review_threshold') });
+    await expect(callChannel(api, 'config:set', { path: 'quality.reviewthreshold', value: 1 })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('review_threshold'),
+    });
+    await expect(callChannel(api, 'config:set', { path: 'llm.model', value: 'x' })).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining('NOCTURNAL_LLM_MODEL'),
+    });
+    await expect(callChannel(api, 'config:set', { path: 'nonsense', value: 1 })).rejects.toMatchObject({
+      kind: 'validation',
+      message: expect.stringContaining('path'),
+    });
     // Nothing of the refused writes reached the file.
     expect(loadConfig({ home, env: {} }).quality.review_threshold).toBe(0.6);
   });

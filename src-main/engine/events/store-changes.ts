@@ -31,7 +31,9 @@ export class StoreChanges {
   private waiting: string;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: { store: Store; events: EngineEvents; log: Logger; reviewItems: () => ReviewItem[] }) {
+  constructor(
+    private readonly deps: { store: Store; events: EngineEvents; log: Logger; reviewItems: () => ReviewItem[] },
+  ) {
     this.counters = this.readCounters();
     this.tasks = this.readTaskSignatures();
     this.waiting = this.readWaiting();
@@ -84,10 +86,17 @@ export class StoreChanges {
     if (waiting !== this.waiting) {
       const before = new Set(this.waiting.split(',').map((s) => s.split(':')[0]));
       const after = new Set(waiting.split(',').map((s) => s.split(':')[0]));
-      const moved = [...before].filter((id) => !after.has(id)).concat([...after].filter((id) => !before.has(id))).filter((id) => id !== '' && id !== undefined);
+      const moved = [...before]
+        .filter((id) => !after.has(id))
+        .concat([...after].filter((id) => !before.has(id)))
+        .filter((id) => id !== '' && id !== undefined);
       this.waiting = waiting;
       // The review service's own list, so the event carries exactly what review:list answers.
-      events.publish('review:changed', { attemptId: moved.length === 1 ? (moved[0] ?? null) : null, items: this.deps.reviewItems(), origin });
+      events.publish('review:changed', {
+        attemptId: moved.length === 1 ? (moved[0] ?? null) : null,
+        items: this.deps.reviewItems(),
+        origin,
+      });
       changed = true;
     }
     return changed;

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackupRef, formatBackupStamp, isValidBackupName, parseBackupStamp, sanitizeBackupName } from './backup-ref';
+import {
+  createBackupRef,
+  formatBackupStamp,
+  isValidBackupName,
+  parseBackupStamp,
+  sanitizeBackupName,
+} from './backup-ref';
 import { listBackups } from './list-backups';
 import { pruneBackups } from './prune-backups';
 import { createTempRepo } from './testing/temp-repo';
@@ -31,9 +37,24 @@ describe('backup refs', () => {
 
   it('lists backups oldest first, by exact name, and prunes old ones', async () => {
     const second = await repo.commit({ 'x.txt': 'x\n' });
-    const old = await createBackupRef({ repoPath: repo.path, name: 'a', oid: head, now: new Date('2025-01-01T00:00:00Z') });
-    const recent = await createBackupRef({ repoPath: repo.path, name: 'a', oid: second, now: new Date('2025-01-20T00:00:00Z') });
-    const nested = await createBackupRef({ repoPath: repo.path, name: 'a/b', oid: head, now: new Date('2024-12-01T00:00:00Z') });
+    const old = await createBackupRef({
+      repoPath: repo.path,
+      name: 'a',
+      oid: head,
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
+    const recent = await createBackupRef({
+      repoPath: repo.path,
+      name: 'a',
+      oid: second,
+      now: new Date('2025-01-20T00:00:00Z'),
+    });
+    const nested = await createBackupRef({
+      repoPath: repo.path,
+      name: 'a/b',
+      oid: head,
+      now: new Date('2024-12-01T00:00:00Z'),
+    });
 
     expect(await listBackups(repo.path, 'a')).toEqual([
       { ref: old, name: 'a', oid: head, createdAt: new Date('2025-01-01T00:00:00Z') },
@@ -41,13 +62,19 @@ describe('backup refs', () => {
     ]);
     expect((await listBackups(repo.path)).map((b) => b.ref)).toEqual([nested, old, recent]);
 
-    const { deleted } = await pruneBackups({ repoPath: repo.path, olderThanDays: 10, now: new Date('2025-01-25T00:00:00Z') });
+    const { deleted } = await pruneBackups({
+      repoPath: repo.path,
+      olderThanDays: 10,
+      now: new Date('2025-01-25T00:00:00Z'),
+    });
     expect(deleted.map((b) => b.ref).sort()).toEqual([nested, old].sort());
     expect((await listBackups(repo.path)).map((b) => b.ref)).toEqual([recent]);
   });
 
   it('refuses to back up an object that does not exist', async () => {
-    await expect(createBackupRef({ repoPath: repo.path, name: 'x', oid: '1'.repeat(40) })).rejects.toMatchObject({ name: 'GitError' });
+    await expect(createBackupRef({ repoPath: repo.path, name: 'x', oid: '1'.repeat(40) })).rejects.toMatchObject({
+      name: 'GitError',
+    });
   });
 
   it('validates and sanitizes names, and round-trips stamps', () => {

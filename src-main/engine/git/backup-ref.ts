@@ -55,7 +55,9 @@ export function parseBackupStamp(stamp: string): Date | null {
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 export function isValidBackupName(name: string): boolean {
-  return name.split('/').every((segment) => SEGMENT.test(segment) && !segment.endsWith('.lock') && !segment.includes('..'));
+  return name
+    .split('/')
+    .every((segment) => SEGMENT.test(segment) && !segment.endsWith('.lock') && !segment.includes('..'));
 }
 
 export function assertBackupName(name: string): void {
@@ -68,7 +70,13 @@ export function assertBackupName(name: string): void {
 export function sanitizeBackupName(label: string): string {
   const segments = label
     .split('/')
-    .map((segment) => segment.replace(/[^A-Za-z0-9._-]/g, '-').replace(/\.{2,}/g, '.').replace(/\.lock$/, '-lock').replace(/^[.-]+/, ''))
+    .map((segment) =>
+      segment
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/\.{2,}/g, '.')
+        .replace(/\.lock$/, '-lock')
+        .replace(/^[.-]+/, ''),
+    )
     .filter((segment) => segment !== '');
   return segments.length === 0 ? 'unnamed' : segments.join('/');
 }

@@ -23,7 +23,11 @@ describe('deleteBranch', () => {
 
     const result = await deleteBranch({ repoPath: repo.path, branch: 'nocturnal/t/1', backupName: 'attempt/t-1', now });
 
-    expect(result).toEqual({ kind: 'deleted', oid: tip, backupRef: 'refs/nocturnal/backups/attempt/t-1/20250102T030405006Z' });
+    expect(result).toEqual({
+      kind: 'deleted',
+      oid: tip,
+      backupRef: 'refs/nocturnal/backups/attempt/t-1/20250102T030405006Z',
+    });
     expect(await repo.git('branch', '--list', 'nocturnal/t/1')).toBe('');
     expect(await listBackups(repo.path, 'attempt/t-1')).toEqual([
       { ref: 'refs/nocturnal/backups/attempt/t-1/20250102T030405006Z', name: 'attempt/t-1', oid: tip, createdAt: now },
@@ -34,8 +38,14 @@ describe('deleteBranch', () => {
     const home = await createTempDir();
     try {
       await repo.git('worktree', 'add', '--quiet', '-b', 'busy', path.join(home.path, 'wt'));
-      expect(await deleteBranch({ repoPath: repo.path, branch: 'busy' })).toEqual({ kind: 'checked-out', worktree: path.join(home.path, 'wt') });
-      expect(await deleteBranch({ repoPath: repo.path, branch: 'main' })).toEqual({ kind: 'checked-out', worktree: repo.path });
+      expect(await deleteBranch({ repoPath: repo.path, branch: 'busy' })).toEqual({
+        kind: 'checked-out',
+        worktree: path.join(home.path, 'wt'),
+      });
+      expect(await deleteBranch({ repoPath: repo.path, branch: 'main' })).toEqual({
+        kind: 'checked-out',
+        worktree: repo.path,
+      });
       expect(await deleteBranch({ repoPath: repo.path, branch: 'ghost' })).toEqual({ kind: 'not-found' });
       expect(await listBackups(repo.path)).toEqual([]);
     } finally {

@@ -41,7 +41,13 @@ export async function deleteBranch(params: DeleteBranchParams): Promise<DeleteBr
     now: params.now,
     message: `nocturnal: backup of ${ref} before deleting it`,
   });
-  const result = await deleteRefCas({ ...call, repoPath: params.repoPath, ref, expectedOld: oid, message: 'nocturnal: delete branch' });
+  const result = await deleteRefCas({
+    ...call,
+    repoPath: params.repoPath,
+    ref,
+    expectedOld: oid,
+    message: 'nocturnal: delete branch',
+  });
   if (result.kind === 'ok') return { kind: 'deleted', oid, backupRef };
   return { ...result, backupRef };
 }

@@ -17,7 +17,13 @@ beforeEach(async () => {
   repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n', '.gitignore': '*.log\n' } });
   home = await createTempDir();
   worktreePath = path.join(home.path, 'wt');
-  const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+  const added = await addWorktree({
+    repoPath: repo.path,
+    worktreePath,
+    ownedRoot: home.path,
+    branch: 'attempt',
+    base: 'main',
+  });
   if (added.kind !== 'created') throw new Error(added.kind);
   worktree = added.worktree;
 });
@@ -32,24 +38,39 @@ describe('commitAll', () => {
     await wt.write({ 'a.txt': 'edited\n', 'b.txt': null, 'src/new.ts': 'export {};\n', 'debug.log': 'ignored\n' });
     const before = await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] });
 
-    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'nocturnal: do the thing\n\nbody', paths: ['a.txt', 'b.txt', 'src/new.ts', 'debug.log'] });
+    const result = await commitAll({
+      worktree,
+      ownedRoot: home.path,
+      message: 'nocturnal: do the thing\n\nbody',
+      paths: ['a.txt', 'b.txt', 'src/new.ts', 'debug.log'],
+    });
 
     expect(result.kind).toBe('committed');
     const commit = result.kind === 'committed' ? result.commit : '';
     expect(await repo.git('rev-parse', 'attempt')).toBe(commit);
-    expect(await repo.git('show', '--name-status', '--format=%s|%an', commit)).toBe('nocturnal: do the thing|Nocturnal Agent\n\nM\ta.txt\nD\tb.txt\nA\tsrc/new.ts');
+    expect(await repo.git('show', '--name-status', '--format=%s|%an', commit)).toBe(
+      'nocturnal: do the thing|Nocturnal Agent\n\nM\ta.txt\nD\tb.txt\nA\tsrc/new.ts',
+    );
     expect(await wt.git('status', '--porcelain')).toBe('');
     expect(await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] })).toEqual(before);
   });
 
   it('says so when there is nothing to commit', async () => {
-    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: ['a.txt'] })).toEqual({ kind: 'nothing-to-commit' });
-    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({ kind: 'nothing-to-commit' });
+    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: ['a.txt'] })).toEqual({
+      kind: 'nothing-to-commit',
+    });
+    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({
+      kind: 'nothing-to-commit',
+    });
   });
 
   it('stages only the named paths: files a check left behind are never committed', async () => {
     const wt = openTempRepo(worktreePath);
-    await wt.write({ 'a.txt': 'edited by the model\n', '.github/workflows/evil.yml': 'on: push\n', '*': 'a file named star\n' });
+    await wt.write({
+      'a.txt': 'edited by the model\n',
+      '.github/workflows/evil.yml': 'on: push\n',
+      '*': 'a file named star\n',
+    });
     const result = await commitAll({ worktree, ownedRoot: home.path, message: 'only a.txt', paths: ['a.txt'] });
     const commit = result.kind === 'committed' ? result.commit : '';
     expect(await repo.git('show', '--name-only', '--format=', commit)).toBe('a.txt');
@@ -58,8 +79,12 @@ describe('commitAll', () => {
   it('refuses the user checkout', async () => {
     await repo.write({ 'a.txt': 'user edit\n' });
     const before = await snapshotCheckout(repo.path);
-    await expect(commitAll({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path, message: 'x', paths: ['a.txt'] })).rejects.toThrow(/not inside/);
-    await expect(commitAll({ worktree, ownedRoot: home.path, message: '  ', paths: ['a.txt'] })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(
+      commitAll({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path, message: 'x', paths: ['a.txt'] }),
+    ).rejects.toThrow(/not inside/);
+    await expect(commitAll({ worktree, ownedRoot: home.path, message: '  ', paths: ['a.txt'] })).rejects.toMatchObject({
+      kind: 'validation',
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 });
@@ -93,7 +118,12 @@ describe('commitAll on a worktree whose .git file a check rewrote', () => {
     fs.writeFileSync(path.join(worktreePath, 'a.txt'), 'model edit a\n');
     fs.writeFileSync(path.join(worktreePath, 'b.txt'), 'model edit b\n');
 
-    const result = await commitAll({ worktree, ownedRoot: home.path, message: 'edit a and b', paths: ['a.txt', 'b.txt'] });
+    const result = await commitAll({
+      worktree,
+      ownedRoot: home.path,
+      message: 'edit a and b',
+      paths: ['a.txt', 'b.txt'],
+    });
 
     expect(result.kind).toBe('committed');
     expect(await repo.git('show', 'attempt:a.txt')).toBe('model edit a');

@@ -40,7 +40,11 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
   // simple-git offers no stdin; `ls-files -z` names them unquoted from argv.)
   const ignored = new Set<string>();
   for (const batch of argvBatches(params.paths)) {
-    const listed = await runGit(worktreePath, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...batch], literal);
+    const listed = await runGit(
+      worktreePath,
+      ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...batch],
+      literal,
+    );
     for (const p of listed.stdout.split('\0')) if (p !== '') ignored.add(p);
   }
   const paths = params.paths.filter((p) => !ignored.has(p));
@@ -54,7 +58,11 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
 
   // --no-verify on top of the disabled hooksPath: belt and braces against the user's commit hooks.
   await withMessageFile(params.message, (file) =>
-    runGit(worktreePath, ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', `--file=${file}`], call),
+    runGit(
+      worktreePath,
+      ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', `--file=${file}`],
+      call,
+    ),
   );
   const head = await runGit(worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
   return { kind: 'committed', commit: head.stdout.trim() };

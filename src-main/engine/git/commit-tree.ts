@@ -20,7 +20,11 @@ export async function commitTree(params: CommitTreeParams): Promise<string> {
   for (const parent of params.parents) assertOid(parent, 'parent');
   if (params.message.trim() === '') throw new NocturnalError('validation', 'a commit message must not be empty');
   const { stdout } = await withMessageFile(params.message, (file) =>
-    runGit(params.repoPath, ['commit-tree', '--no-gpg-sign', params.tree, ...params.parents.flatMap((p) => ['-p', p]), '-F', file], callOptions(params)),
+    runGit(
+      params.repoPath,
+      ['commit-tree', '--no-gpg-sign', params.tree, ...params.parents.flatMap((p) => ['-p', p]), '-F', file],
+      callOptions(params),
+    ),
   );
   return stdout.trim();
 }

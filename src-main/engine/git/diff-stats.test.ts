@@ -6,12 +6,20 @@ import { createTempRepo } from './testing/temp-repo';
 describe('getDiffStats', () => {
   it('counts lines per file and in total, flags binaries and follows renames', async () => {
     const body = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join('');
-    const repo = await createTempRepo({ files: { 'a.txt': 'one\ntwo\nthree\n', 'old name.txt': body, 'gone.txt': 'x\ny\n' } });
+    const repo = await createTempRepo({
+      files: { 'a.txt': 'one\ntwo\nthree\n', 'old name.txt': body, 'gone.txt': 'x\ny\n' },
+    });
     try {
       const from = await repo.git('rev-parse', 'HEAD');
       await repo.git('mv', 'old name.txt', 'new name.txt');
       const to = await repo.commit(
-        { 'a.txt': 'one\n2\nthree\nfour\n', 'gone.txt': null, 'pic.bin': '\u0000\u0001\u0002binary', 'new name.txt': `${body}extra\n`, 'old name.txt': null },
+        {
+          'a.txt': 'one\n2\nthree\nfour\n',
+          'gone.txt': null,
+          'pic.bin': '\u0000\u0001\u0002binary',
+          'new name.txt': `${body}extra\n`,
+          'old name.txt': null,
+        },
         'change things',
       );
       const stats = await getDiffStats(repo.path, from, to);
@@ -30,7 +38,12 @@ describe('getDiffStats', () => {
   it('is empty between identical commits', async () => {
     const repo = await createTempRepo();
     try {
-      expect(await getDiffStats(repo.path, 'HEAD', 'HEAD')).toEqual({ files: [], insertions: 0, deletions: 0, binaryFiles: 0 });
+      expect(await getDiffStats(repo.path, 'HEAD', 'HEAD')).toEqual({
+        files: [],
+        insertions: 0,
+        deletions: 0,
+        binaryFiles: 0,
+      });
     } finally {
       await repo.cleanup();
     }

@@ -22,7 +22,12 @@ export interface DiffStats {
   binaryFiles: number;
 }
 
-export async function getDiffStats(repoPath: string, from: string, to: string, opts: GitCallOptions = {}): Promise<DiffStats> {
+export async function getDiffStats(
+  repoPath: string,
+  from: string,
+  to: string,
+  opts: GitCallOptions = {},
+): Promise<DiffStats> {
   assertRevisionArgument(from, 'diff start');
   assertRevisionArgument(to, 'diff end');
   // Explicit flags override user config that would change the output (external diff, textconv

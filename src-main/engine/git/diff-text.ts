@@ -22,7 +22,12 @@ export interface DiffText {
 
 export const DEFAULT_DIFF_MAX_BYTES = 256 * 1024;
 
-export async function getDiffText(repoPath: string, from: string, to: string, options: DiffTextOptions = {}): Promise<DiffText> {
+export async function getDiffText(
+  repoPath: string,
+  from: string,
+  to: string,
+  options: DiffTextOptions = {},
+): Promise<DiffText> {
   assertRevisionArgument(from, 'diff start');
   assertRevisionArgument(to, 'diff end');
   const maxBytes = options.maxBytes ?? DEFAULT_DIFF_MAX_BYTES;

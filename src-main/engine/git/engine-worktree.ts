@@ -34,8 +34,17 @@ export function expectedDotGit(worktree: EngineWorktree): string {
  * run it outside the sandbox. Read fresh for each operation, so a driver added later is covered too.
  */
 export async function pinnedGit(worktree: EngineWorktree, call: GitCallOptions): Promise<RunGitOptions> {
-  const base: PinnedRepository = { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] };
-  const listed = await runGit(worktree.path, ['config', '--name-only', '-z', '--get-regexp', '^filter\\.'], { ...call, pinned: base, okExitCodes: [0, 1] });
+  const base: PinnedRepository = {
+    gitDir: worktree.gitDir,
+    commonDir: worktree.commonDir,
+    workTree: worktree.path,
+    config: [],
+  };
+  const listed = await runGit(worktree.path, ['config', '--name-only', '-z', '--get-regexp', '^filter\\.'], {
+    ...call,
+    pinned: base,
+    okExitCodes: [0, 1],
+  });
   return { ...call, pinned: { ...base, config: neutralisedFilters(listed.stdout.split('\0')) } };
 }
 
@@ -51,8 +60,20 @@ export function neutralisedFilters(keys: readonly string[]): string[] {
   const config: string[] = [];
   for (const name of [...names].sort()) {
     // A name git could not take back through `-c name=value` is refused rather than left running.
-    if (name.includes('=') || /[\n\r\0]/.test(name)) throw new Error(`the repository configures a filter whose name cannot be overridden safely: ${JSON.stringify(name)}`);
-    config.push('-c', `filter.${name}.clean=`, '-c', `filter.${name}.smudge=`, '-c', `filter.${name}.process=`, '-c', `filter.${name}.required=false`);
+    if (name.includes('=') || /[\n\r\0]/.test(name))
+      throw new Error(
+        `the repository configures a filter whose name cannot be overridden safely: ${JSON.stringify(name)}`,
+      );
+    config.push(
+      '-c',
+      `filter.${name}.clean=`,
+      '-c',
+      `filter.${name}.smudge=`,
+      '-c',
+      `filter.${name}.process=`,
+      '-c',
+      `filter.${name}.required=false`,
+    );
   }
   return config;
 }

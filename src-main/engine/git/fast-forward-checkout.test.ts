@@ -19,7 +19,13 @@ describe('fastForwardCheckout', () => {
     const ahead = await repo.commit({ 'b.txt': 'b\n' });
     await repo.git('checkout', '--quiet', '-b', 'elsewhere', 'main');
     const before = await snapshotCheckout(repo.path);
-    const result = await fastForwardCheckout({ repoPath: repo.path, worktreePath: repo.path, branch: 'main', targetCommit: ahead, backupName: 'x' });
+    const result = await fastForwardCheckout({
+      repoPath: repo.path,
+      worktreePath: repo.path,
+      branch: 'main',
+      targetCommit: ahead,
+      backupName: 'x',
+    });
     expect(result).toMatchObject({ kind: 'held', reason: 'branch-switched' });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
@@ -31,7 +37,13 @@ describe('fastForwardCheckout', () => {
     await repo.git('checkout', '--quiet', 'main');
     await repo.write({ cache: 'the user’s ignored cache file\n' });
     const before = await snapshotCheckout(repo.path);
-    const result = await fastForwardCheckout({ repoPath: repo.path, worktreePath: repo.path, branch: 'main', targetCommit: ahead, backupName: 'x' });
+    const result = await fastForwardCheckout({
+      repoPath: repo.path,
+      worktreePath: repo.path,
+      branch: 'main',
+      targetCommit: ahead,
+      backupName: 'x',
+    });
     expect(result).toMatchObject({ kind: 'held', reason: 'would-overwrite-ignored' });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });

@@ -57,11 +57,20 @@ export async function fastForwardCheckout(params: FastForwardCheckoutParams): Pr
   }
   const status = await getWorktreeStatus(worktree, call);
   if (status.operation !== null) {
-    return held('operation-in-progress', `a ${status.operation} is in progress in ${worktree}; finish or abort it first`);
+    return held(
+      'operation-in-progress',
+      `a ${status.operation} is in progress in ${worktree}; finish or abort it first`,
+    );
   }
   if (status.entries.length > 0) {
-    const sample = status.entries.slice(0, 3).map((e) => e.path).join(', ');
-    return held('dirty-worktree', `${worktree} has ${status.entries.length} uncommitted or untracked change(s) (${sample}); commit or stash them first`);
+    const sample = status.entries
+      .slice(0, 3)
+      .map((e) => e.path)
+      .join(', ');
+    return held(
+      'dirty-worktree',
+      `${worktree} has ${status.entries.length} uncommitted or untracked change(s) (${sample}); commit or stash them first`,
+    );
   }
   // The user may have switched branches since the caller looked.
   const head = await runGit(worktree, ['symbolic-ref', '-q', 'HEAD'], { ...call, okExitCodes: [0, 1] });
@@ -71,18 +80,33 @@ export async function fastForwardCheckout(params: FastForwardCheckoutParams): Pr
   const tip = await resolveRef(params.repoPath, branchRef(name), call);
   if (tip === null) return held('unborn-checkout', `${name} has no commits yet in ${worktree}`);
   if (!(await isAncestor(params.repoPath, tip, params.targetCommit, call))) {
-    return held('not-fast-forward', `${name} has commits that the change does not contain; it needs a merge, which is never done in your checkout`);
+    return held(
+      'not-fast-forward',
+      `${name} has commits that the change does not contain; it needs a merge, which is never done in your checkout`,
+    );
   }
   const shadowed = await ignoredFilesInTheWay(params.repoPath, worktree, tip, params.targetCommit, call);
   if (shadowed.length > 0) {
-    return held('would-overwrite-ignored', `the change adds ${shadowed.slice(0, 3).join(', ')}, which already exist(s) untracked in ${worktree}`);
+    return held(
+      'would-overwrite-ignored',
+      `the change adds ${shadowed.slice(0, 3).join(', ')}, which already exist(s) untracked in ${worktree}`,
+    );
   }
 
-  const backupRef = await createBackupRef({ ...call, repoPath: params.repoPath, name: params.backupName, oid: tip, now: params.now });
+  const backupRef = await createBackupRef({
+    ...call,
+    repoPath: params.repoPath,
+    name: params.backupName,
+    oid: tip,
+    now: params.now,
+  });
   // --no-autostash: never stash in the user's tree even if their config says so (it is clean anyway).
   // The user's own configuration for the one write in their checkout: their filters (Git LFS) must
   // produce the files their git would.
-  await runGit(worktree, ['merge', '--ff-only', '--no-autostash', '--no-stat', '--quiet', params.targetCommit], { ...call, userConfig: true });
+  await runGit(worktree, ['merge', '--ff-only', '--no-autostash', '--no-stat', '--quiet', params.targetCommit], {
+    ...call,
+    userConfig: true,
+  });
   const after = await resolveRef(params.repoPath, branchRef(name), call);
   if (after !== params.targetCommit) {
     throw new GitError({

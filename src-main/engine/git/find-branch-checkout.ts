@@ -34,7 +34,11 @@ export async function findBranchCheckout(
   return null;
 }
 
-async function busyVia(worktree: WorktreeEntry, name: string, opts: GitCallOptions): Promise<'rebase' | 'bisect' | null> {
+async function busyVia(
+  worktree: WorktreeEntry,
+  name: string,
+  opts: GitCallOptions,
+): Promise<'rebase' | 'bisect' | null> {
   const gitDir = await absoluteGitDir(worktree.path, opts);
   if (gitDir === null) return null;
   for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {

@@ -10,14 +10,21 @@ export const AGENT_EMAIL = 'nocturnal-agent@localhost';
  * would prompt or fail on an unattended machine; pager and colour would corrupt parsed output.
  */
 export const SAFETY_CONFIG: readonly string[] = [
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
   // The global attributes file can select filter and diff drivers; only the repository's own count.
-  '-c', 'core.attributesFile=/dev/null',
-  '-c', 'commit.gpgSign=false',
-  '-c', 'tag.gpgSign=false',
-  '-c', 'core.pager=cat',
-  '-c', 'color.ui=false',
+  '-c',
+  'core.attributesFile=/dev/null',
+  '-c',
+  'commit.gpgSign=false',
+  '-c',
+  'tag.gpgSign=false',
+  '-c',
+  'core.pager=cat',
+  '-c',
+  'color.ui=false',
 ];
 
 // Variables git inherits from a parent git (we might run inside a hook, or a test under `git rebase -x`)
@@ -36,7 +43,10 @@ export const CONTROLLED_CONFIG_ENV: Readonly<Record<string, string>> = {
   GIT_ATTR_NOSYSTEM: '1',
 };
 
-export function gitEnvironment(extra?: Readonly<Record<string, string>>, options: { userConfig?: boolean } = {}): NodeJS.ProcessEnv {
+export function gitEnvironment(
+  extra?: Readonly<Record<string, string>>,
+  options: { userConfig?: boolean } = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   const userConfig = options.userConfig === true;
   for (const [key, value] of Object.entries(process.env)) {

@@ -26,7 +26,11 @@ export class GitError extends NocturnalError {
   readonly stderr: string;
 
   constructor(details: GitErrorDetails) {
-    super('runtime', details.message ?? describe(details), details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      'runtime',
+      details.message ?? describe(details),
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.name = 'GitError';
     this.args = details.args;
     this.cwd = details.cwd;

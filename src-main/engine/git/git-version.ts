@@ -6,9 +6,7 @@ import type { GitCallOptions } from './run-git';
 
 export const MIN_GIT_VERSION: readonly [number, number, number] = [2, 38, 0];
 
-export type GitVersionCheck =
-  | { ok: true; version: string }
-  | { ok: false; version: string | null; reason: string };
+export type GitVersionCheck = { ok: true; version: string } | { ok: false; version: string | null; reason: string };
 
 export async function checkGitVersion(cwd: string, opts: GitCallOptions = {}): Promise<GitVersionCheck> {
   let raw: string;
@@ -21,7 +19,11 @@ export async function checkGitVersion(cwd: string, opts: GitCallOptions = {}): P
   if (parsed === null) return { ok: false, version: raw, reason: `unrecognised git version string: ${raw}` };
   const needed = MIN_GIT_VERSION.join('.');
   if (compareVersions(parsed, MIN_GIT_VERSION) < 0) {
-    return { ok: false, version: parsed.join('.'), reason: `git ${parsed.join('.')} is too old; Nocturnal Agent needs git ${needed} or newer` };
+    return {
+      ok: false,
+      version: parsed.join('.'),
+      reason: `git ${parsed.join('.')} is too old; Nocturnal Agent needs git ${needed} or newer`,
+    };
   }
   return { ok: true, version: parsed.join('.') };
 }

@@ -1,7 +1,16 @@
 // The git layer's public surface. Everything the engine does to a repository goes through these.
 export { GitError, GitRefusedError, GitStoppedError } from './git-error';
 export type { GitErrorDetails, GitStopReason } from './git-error';
-export { runGit, callOptions, gitEnvironment, observeGitSpawns, AGENT_NAME, AGENT_EMAIL, SAFETY_CONFIG, GIT_SILENCE_TIMEOUT_MS } from './run-git';
+export {
+  runGit,
+  callOptions,
+  gitEnvironment,
+  observeGitSpawns,
+  AGENT_NAME,
+  AGENT_EMAIL,
+  SAFETY_CONFIG,
+  GIT_SILENCE_TIMEOUT_MS,
+} from './run-git';
 export type { GitCallOptions, GitCommandPolicy, GitPolicyRefusal, GitResult, RunGitOptions } from './run-git';
 export { checkGitVersion, parseGitVersion, MIN_GIT_VERSION } from './git-version';
 export type { GitVersionCheck } from './git-version';
@@ -34,7 +43,14 @@ export type { CommitAllParams, CommitAllResult } from './commit-all';
 export { deleteBranch } from './branch-delete';
 export type { DeleteBranchParams, DeleteBranchResult } from './branch-delete';
 
-export { createBackupRef, sanitizeBackupName, isValidBackupName, formatBackupStamp, parseBackupStamp, BACKUP_REF_ROOT } from './backup-ref';
+export {
+  createBackupRef,
+  sanitizeBackupName,
+  isValidBackupName,
+  formatBackupStamp,
+  parseBackupStamp,
+  BACKUP_REF_ROOT,
+} from './backup-ref';
 export type { CreateBackupRefParams } from './backup-ref';
 export { listBackups } from './list-backups';
 export type { BackupRef } from './list-backups';

@@ -18,7 +18,9 @@ let home: { path: string; cleanup(): Promise<void> };
 let hookLog: string;
 
 beforeEach(async () => {
-  repo = await createTempRepo({ files: { 'app.txt': 'alpha\nbeta\ngamma\n', 'lib.txt': 'lib\n', '.gitignore': '.env\n' } });
+  repo = await createTempRepo({
+    files: { 'app.txt': 'alpha\nbeta\ngamma\n', 'lib.txt': 'lib\n', '.gitignore': '.env\n' },
+  });
   home = await createTempDir('nocturnal-home-');
   hookLog = await installTripwireHooks(repo);
 });
@@ -33,7 +35,15 @@ afterEach(async () => {
 });
 
 function params(overrides: Partial<IntegrateParams> & { sourceCommit: string }): IntegrateParams {
-  return { repoPath: repo.path, targetBranch: TARGET, baseBranch: 'main', message: 'nocturnal: merge attempt', backupName: 'integration', now: NOW, ...overrides };
+  return {
+    repoPath: repo.path,
+    targetBranch: TARGET,
+    baseBranch: 'main',
+    message: 'nocturnal: merge attempt',
+    backupName: 'integration',
+    now: NOW,
+    ...overrides,
+  };
 }
 
 const attempt = (branch: string, commits: Record<string, string | null>[], base = 'main') =>
@@ -73,10 +83,18 @@ describe('integrateCommit into a branch nobody has checked out', () => {
 
     const result = await integrateCommit(params({ sourceCommit: source, now: new Date('2025-06-01T03:00:00Z') }));
 
-    expect(result).toMatchObject({ kind: 'merged', previous: other, fastForward: false, createdTarget: false, worktree: null });
+    expect(result).toMatchObject({
+      kind: 'merged',
+      previous: other,
+      fastForward: false,
+      createdTarget: false,
+      worktree: null,
+    });
     if (result.kind !== 'merged') return;
     expect(await repo.git('rev-parse', TARGET)).toBe(result.commit);
-    expect(await repo.git('log', '-1', '--format=%P|%s|%an', result.commit)).toBe(`${other} ${source}|nocturnal: merge attempt|Nocturnal Agent`);
+    expect(await repo.git('log', '-1', '--format=%P|%s|%an', result.commit)).toBe(
+      `${other} ${source}|nocturnal: merge attempt|Nocturnal Agent`,
+    );
     expect(await repo.git('show', `${result.commit}:lib.txt`)).toBe('lib v2');
     expect(await repo.git('show', `${result.commit}:app.txt`)).toBe('alpha\nBETA\ngamma');
     expect(await repo.git('rev-parse', result.backupRef)).toBe(other);
@@ -104,7 +122,11 @@ describe('integrateCommit into a branch nobody has checked out', () => {
     const source = await attempt('nocturnal/t1/1', [{ 'new.txt': 'x\n' }]);
     await integrateCommit(params({ sourceCommit: source }));
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ sourceCommit: source }))).toEqual({ kind: 'already-merged', tip: source, createdTarget: false });
+    expect(await integrateCommit(params({ sourceCommit: source }))).toEqual({
+      kind: 'already-merged',
+      tip: source,
+      createdTarget: false,
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 
@@ -120,7 +142,9 @@ describe('integrateCommit into a branch nobody has checked out', () => {
       const ref = argv.slice(i).find((a) => a.startsWith('refs/')) ?? '';
       order.push(ref);
       if (ref === `refs/heads/${TARGET}`) {
-        execFileSync('git', ['-c', 'core.hooksPath=/dev/null', 'update-ref', `refs/heads/${TARGET}`, racer], { cwd: repo.path });
+        execFileSync('git', ['-c', 'core.hooksPath=/dev/null', 'update-ref', `refs/heads/${TARGET}`, racer], {
+          cwd: repo.path,
+        });
       }
     };
     const before = await snapshotCheckout(repo.path, { ignoreBranches: [TARGET] });
@@ -162,7 +186,15 @@ describe('integrateCommit into a branch the user has checked out', () => {
 
     const result = await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }));
 
-    expect(result).toEqual({ kind: 'merged', commit: source, previous, backupRef: 'refs/nocturnal/backups/integration/20250601T020000000Z', fastForward: true, createdTarget: false, worktree: repo.path });
+    expect(result).toEqual({
+      kind: 'merged',
+      commit: source,
+      previous,
+      backupRef: 'refs/nocturnal/backups/integration/20250601T020000000Z',
+      fastForward: true,
+      createdTarget: false,
+      worktree: repo.path,
+    });
     expect(await repo.git('rev-parse', 'HEAD')).toBe(source);
     expect(await repo.git('symbolic-ref', 'HEAD')).toBe('refs/heads/main');
     expect(await readFile(path.join(repo.path, 'new.txt'), 'utf8')).toBe('new\n');
@@ -187,7 +219,10 @@ describe('integrateCommit into a branch the user has checked out', () => {
     await repo.write({ 'scratch.txt': 'mine\n' });
     const source = await attempt('nocturnal/t1/1', [{ 'new.txt': 'new\n' }]);
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'dirty-worktree' });
+    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'dirty-worktree',
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 
@@ -196,7 +231,10 @@ describe('integrateCommit into a branch the user has checked out', () => {
     await repo.commit({ 'lib.txt': 'user moved on\n' }, 'user commit');
     await makeStashEntry(repo);
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'not-fast-forward' });
+    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'not-fast-forward',
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 
@@ -204,7 +242,10 @@ describe('integrateCommit into a branch the user has checked out', () => {
     await repo.write({ '.env': 'SECRET=user\n' });
     const source = await attempt('nocturnal/t1/1', [{ '.env': 'SECRET=model\n', '.gitignore': '' }]);
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'would-overwrite-ignored' });
+    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'would-overwrite-ignored',
+    });
     expect(await readFile(path.join(repo.path, '.env'), 'utf8')).toBe('SECRET=user\n');
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
@@ -217,7 +258,10 @@ describe('integrateCommit into a branch the user has checked out', () => {
     // `-s ours` leaves files and index as they are: only MERGE_HEAD says the merge is unfinished.
     await repo.git('merge', '--no-commit', '-s', 'ours', 'side');
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'operation-in-progress' });
+    expect(await integrateCommit(params({ targetBranch: 'main', sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'operation-in-progress',
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 
@@ -242,7 +286,11 @@ describe('integrateCommit into a branch the user has checked out', () => {
     await rm(userWorktree, { recursive: true });
     const tip = await repo.git('rev-parse', TARGET);
     const source = await attempt('nocturnal/t1/1', [{ 'new.txt': 'new\n' }]);
-    expect(await integrateCommit(params({ sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'worktree-missing', worktree: userWorktree });
+    expect(await integrateCommit(params({ sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'worktree-missing',
+      worktree: userWorktree,
+    });
     expect(await repo.git('rev-parse', TARGET)).toBe(tip);
   });
 
@@ -250,7 +298,10 @@ describe('integrateCommit into a branch the user has checked out', () => {
     await repo.git('checkout', '--quiet', '--orphan', TARGET);
     const source = await attempt('nocturnal/t1/1', [{ 'new.txt': 'new\n' }]);
     const before = await snapshotCheckout(repo.path);
-    expect(await integrateCommit(params({ sourceCommit: source }))).toMatchObject({ kind: 'held', reason: 'unborn-checkout' });
+    expect(await integrateCommit(params({ sourceCommit: source }))).toMatchObject({
+      kind: 'held',
+      reason: 'unborn-checkout',
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 });

@@ -63,7 +63,8 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
   const targetRef = branchRef(target);
 
   const source = await resolveCommit(repoPath, params.sourceCommit, call);
-  if (source === null) throw new NocturnalError('runtime', `commit ${params.sourceCommit} does not exist in ${repoPath}`);
+  if (source === null)
+    throw new NocturnalError('runtime', `commit ${params.sourceCommit} does not exist in ${repoPath}`);
 
   let tip = await resolveRef(repoPath, targetRef, call);
   const checkout = await findBranchCheckout(repoPath, target, call);
@@ -79,7 +80,8 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
       };
     }
     const base = await resolveCommit(repoPath, params.baseBranch, call);
-    if (base === null) throw new NocturnalError('runtime', `base branch ${params.baseBranch} does not exist in ${repoPath}`);
+    if (base === null)
+      throw new NocturnalError('runtime', `base branch ${params.baseBranch} does not exist in ${repoPath}`);
     const created = await updateRefCas({
       ...call,
       repoPath,
@@ -131,8 +133,15 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
   let commit = source;
   if (!fastForward) {
     const merged = await mergeTree({ ...call, repoPath, ours: tip, theirs: source });
-    if (merged.kind === 'conflict') return { kind: 'conflict', paths: merged.paths, messages: merged.messages, createdTarget };
-    commit = await commitTree({ ...call, repoPath, tree: merged.tree, parents: [tip, source], message: params.message });
+    if (merged.kind === 'conflict')
+      return { kind: 'conflict', paths: merged.paths, messages: merged.messages, createdTarget };
+    commit = await commitTree({
+      ...call,
+      repoPath,
+      tree: merged.tree,
+      parents: [tip, source],
+      message: params.message,
+    });
   }
   const moved = await moveRefWithBackup({
     ...call,
@@ -141,10 +150,20 @@ export async function integrateCommit(params: IntegrateParams): Promise<Integrat
     newOid: commit,
     expectedOld: tip,
     backupName: params.backupName,
-    message: fastForward ? `nocturnal: fast-forward ${target} to ${source}` : `nocturnal: merge ${source} into ${target}`,
+    message: fastForward
+      ? `nocturnal: fast-forward ${target} to ${source}`
+      : `nocturnal: merge ${source} into ${target}`,
     now: params.now,
   });
   if (moved.kind === 'stale') return { kind: 'raced', actual: moved.actual };
   if (moved.kind === 'locked') return { kind: 'raced', actual: null };
-  return { kind: 'merged', commit, previous: tip, backupRef: moved.backupRef, fastForward, createdTarget, worktree: null };
+  return {
+    kind: 'merged',
+    commit,
+    previous: tip,
+    backupRef: moved.backupRef,
+    fastForward,
+    createdTarget,
+    worktree: null,
+  };
 }

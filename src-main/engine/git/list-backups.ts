@@ -28,5 +28,7 @@ export async function listBackups(repoPath: string, name?: string, opts: GitCall
     if (name !== undefined && backupName !== name) continue;
     backups.push({ ref, name: backupName, oid, createdAt: parseBackupStamp(rest.slice(slash + 1)) });
   }
-  return backups.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || a.ref.localeCompare(b.ref));
+  return backups.sort(
+    (a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || a.ref.localeCompare(b.ref),
+  );
 }

@@ -19,9 +19,39 @@ describe('listWorktrees', () => {
       await repo.git('worktree', 'lock', '--reason', 'on a usb stick', detached);
 
       expect(await listWorktrees(repo.path)).toEqual([
-        { path: repo.path, isMain: true, head, branch: 'main', bare: false, detached: false, locked: false, lockReason: null, prunable: false },
-        { path: linked, isMain: false, head, branch: 'side', bare: false, detached: false, locked: false, lockReason: null, prunable: false },
-        { path: detached, isMain: false, head, branch: null, bare: false, detached: true, locked: true, lockReason: 'on a usb stick', prunable: false },
+        {
+          path: repo.path,
+          isMain: true,
+          head,
+          branch: 'main',
+          bare: false,
+          detached: false,
+          locked: false,
+          lockReason: null,
+          prunable: false,
+        },
+        {
+          path: linked,
+          isMain: false,
+          head,
+          branch: 'side',
+          bare: false,
+          detached: false,
+          locked: false,
+          lockReason: null,
+          prunable: false,
+        },
+        {
+          path: detached,
+          isMain: false,
+          head,
+          branch: null,
+          bare: false,
+          detached: true,
+          locked: true,
+          lockReason: 'on a usb stick',
+          prunable: false,
+        },
       ]);
 
       await rm(linked, { recursive: true });
@@ -34,10 +64,39 @@ describe('listWorktrees', () => {
   });
 
   it('parses bare and unborn entries', () => {
-    const output = ['worktree /r.git', 'bare', '', 'worktree /w', 'HEAD 0000000000000000000000000000000000000000', 'branch refs/heads/new', '', ''].join('\0');
+    const output = [
+      'worktree /r.git',
+      'bare',
+      '',
+      'worktree /w',
+      'HEAD 0000000000000000000000000000000000000000',
+      'branch refs/heads/new',
+      '',
+      '',
+    ].join('\0');
     expect(parseWorktreeList(output)).toEqual([
-      { path: '/r.git', isMain: true, head: null, branch: null, bare: true, detached: false, locked: false, lockReason: null, prunable: false },
-      { path: '/w', isMain: false, head: null, branch: 'new', bare: false, detached: false, locked: false, lockReason: null, prunable: false },
+      {
+        path: '/r.git',
+        isMain: true,
+        head: null,
+        branch: null,
+        bare: true,
+        detached: false,
+        locked: false,
+        lockReason: null,
+        prunable: false,
+      },
+      {
+        path: '/w',
+        isMain: false,
+        head: null,
+        branch: 'new',
+        bare: false,
+        detached: false,
+        locked: false,
+        lockReason: null,
+        prunable: false,
+      },
     ]);
   });
 });
@@ -50,8 +109,14 @@ describe('findBranchCheckout', () => {
       const linked = path.join(home.path, 'linked');
       await repo.git('worktree', 'add', '--quiet', '-b', 'side', linked);
       await repo.git('branch', 'idle');
-      expect(await findBranchCheckout(repo.path, 'main')).toMatchObject({ via: 'checkout', worktree: { path: repo.path, isMain: true } });
-      expect(await findBranchCheckout(repo.path, 'side')).toMatchObject({ via: 'checkout', worktree: { path: linked } });
+      expect(await findBranchCheckout(repo.path, 'main')).toMatchObject({
+        via: 'checkout',
+        worktree: { path: repo.path, isMain: true },
+      });
+      expect(await findBranchCheckout(repo.path, 'side')).toMatchObject({
+        via: 'checkout',
+        worktree: { path: linked },
+      });
       expect(await findBranchCheckout(repo.path, 'refs/heads/side')).toMatchObject({ worktree: { path: linked } });
       expect(await findBranchCheckout(repo.path, 'idle')).toBeNull();
       expect(await findBranchCheckout(repo.path, 'missing')).toBeNull();
@@ -73,7 +138,10 @@ describe('findBranchCheckout', () => {
       // The rebase stops on the conflict with HEAD detached; the branch is still in use.
       await expect(topic.git('rebase', 'main')).rejects.toThrow();
       expect(await topic.git('status', '--porcelain')).toMatch(/^UU f.txt/);
-      expect(await findBranchCheckout(repo.path, 'topic')).toMatchObject({ via: 'rebase', worktree: { path: linked, detached: true } });
+      expect(await findBranchCheckout(repo.path, 'topic')).toMatchObject({
+        via: 'rebase',
+        worktree: { path: linked, detached: true },
+      });
       await topic.git('rebase', '--abort');
       expect(await findBranchCheckout(repo.path, 'topic')).toMatchObject({ via: 'checkout' });
     } finally {

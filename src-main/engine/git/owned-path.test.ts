@@ -28,7 +28,9 @@ describe('owned paths', () => {
       await symlink(path.join(dir.path, 'root'), path.join(dir.path, 'alias'));
       expect(await isStrictlyInside(path.join(dir.path, 'root', 'link', 'x'), path.join(dir.path, 'root'))).toBe(false);
       expect(await isStrictlyInside(path.join(dir.path, 'alias', 'x'), path.join(dir.path, 'root'))).toBe(true);
-      expect(await canonicalPath(path.join(dir.path, 'alias', 'new', 'deeper'))).toBe(path.join(dir.path, 'root', 'new', 'deeper'));
+      expect(await canonicalPath(path.join(dir.path, 'alias', 'new', 'deeper'))).toBe(
+        path.join(dir.path, 'root', 'new', 'deeper'),
+      );
     } finally {
       await dir.cleanup();
     }

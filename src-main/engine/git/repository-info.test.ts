@@ -30,7 +30,12 @@ describe('getRepositoryInfo', () => {
   it('reports an unborn branch as having no commits', async () => {
     const repo = await createTempRepo({ empty: true, branch: 'trunk' });
     try {
-      expect(await getRepositoryInfo(repo.path)).toMatchObject({ isRepository: true, hasCommits: false, currentBranch: 'trunk', headOid: null });
+      expect(await getRepositoryInfo(repo.path)).toMatchObject({
+        isRepository: true,
+        hasCommits: false,
+        currentBranch: 'trunk',
+        headOid: null,
+      });
     } finally {
       await repo.cleanup();
     }
@@ -40,7 +45,11 @@ describe('getRepositoryInfo', () => {
     const repo = await createTempRepo();
     try {
       await repo.git('checkout', '--quiet', '--detach');
-      expect(await getRepositoryInfo(repo.path)).toMatchObject({ isRepository: true, hasCommits: true, currentBranch: null });
+      expect(await getRepositoryInfo(repo.path)).toMatchObject({
+        isRepository: true,
+        hasCommits: true,
+        currentBranch: null,
+      });
     } finally {
       await repo.cleanup();
     }
@@ -51,7 +60,12 @@ describe('getRepositoryInfo', () => {
     try {
       const { runGit } = await import('./run-git');
       await runGit(dir.path, ['init', '--quiet', '--bare']);
-      expect(await getRepositoryInfo(dir.path)).toMatchObject({ isRepository: true, bare: true, topLevel: null, hasCommits: false });
+      expect(await getRepositoryInfo(dir.path)).toMatchObject({
+        isRepository: true,
+        bare: true,
+        topLevel: null,
+        hasCommits: false,
+      });
     } finally {
       await dir.cleanup();
     }

@@ -31,7 +31,15 @@ export async function getRepositoryInfo(repoPath: string, opts: GitCallOptions =
 
   const probe = await runGit(
     repoPath,
-    ['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--is-bare-repository', '--is-inside-work-tree', '--show-object-format'],
+    [
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-dir',
+      '--git-common-dir',
+      '--is-bare-repository',
+      '--is-inside-work-tree',
+      '--show-object-format',
+    ],
     { ...opts, okExitCodes: [0, 128] },
   );
   if (probe.exitCode !== 0) {
@@ -44,7 +52,10 @@ export async function getRepositoryInfo(repoPath: string, opts: GitCallOptions =
     topLevel = (await runGit(repoPath, ['rev-parse', '--path-format=absolute', '--show-toplevel'], opts)).stdout.trim();
   }
 
-  const head = await runGit(repoPath, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { ...opts, okExitCodes: [0, 1] });
+  const head = await runGit(repoPath, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], {
+    ...opts,
+    okExitCodes: [0, 1],
+  });
   const symbolic = await runGit(repoPath, ['symbolic-ref', '-q', '--short', 'HEAD'], { ...opts, okExitCodes: [0, 1] });
   const headOid = head.exitCode === 0 ? head.stdout.trim() : null;
 

@@ -18,7 +18,13 @@ describe('resolveCommits', () => {
     const second = await repo.commit({ 'a.txt': 'changed\n' });
     await repo.git('tag', '-a', '-m', 'annotated', 'v1', first);
     const tree = await repo.git('rev-parse', 'HEAD^{tree}');
-    expect(await resolveCommits(repo.path, ['main', 'refs/heads/missing', 'v1', tree, 'HEAD~1'])).toEqual([second, null, first, null, first]);
+    expect(await resolveCommits(repo.path, ['main', 'refs/heads/missing', 'v1', tree, 'HEAD~1'])).toEqual([
+      second,
+      null,
+      first,
+      null,
+      first,
+    ]);
     expect(await resolveCommits(repo.path, [])).toEqual([]);
     await expect(resolveCommits(repo.path, ['--all'])).rejects.toThrow(/not a usable git revision/);
   });

@@ -13,12 +13,19 @@ import { resolveCommit } from './resolve-ref';
 
 const COMMIT_LINE = /^[0-9a-f]{40,64}$/;
 
-export async function resolveCommits(repoPath: string, revs: readonly string[], opts: GitCallOptions = {}): Promise<(string | null)[]> {
+export async function resolveCommits(
+  repoPath: string,
+  revs: readonly string[],
+  opts: GitCallOptions = {},
+): Promise<(string | null)[]> {
   for (const rev of revs) assertRevisionArgument(rev, 'revision');
   const resolved: (string | null)[] = [];
   let rest = [...revs];
   while (rest.length > 0) {
-    const result = await runGit(repoPath, ['rev-parse', ...rest.map((rev) => `${rev}^{commit}`), '--'], { ...opts, okExitCodes: [0, 128] });
+    const result = await runGit(repoPath, ['rev-parse', ...rest.map((rev) => `${rev}^{commit}`), '--'], {
+      ...opts,
+      okExitCodes: [0, 128],
+    });
     const commits = result.stdout.split('\n').filter((line) => COMMIT_LINE.test(line));
     if (result.exitCode === 0 && commits.length === rest.length) return [...resolved, ...commits];
     if (result.exitCode === 0 || commits.length >= rest.length) {

@@ -35,17 +35,36 @@ describe('runGit through simple-git', () => {
     try {
       const judged: (readonly string[])[] = [];
       const policy = (argv: readonly string[]) => void judged.push(argv);
-      const added = await addWorktree({ policy, repoPath: repo.path, worktreePath: path.join(home.path, 'wt'), ownedRoot: home.path, branch: 'attempt', base: 'main' });
+      const added = await addWorktree({
+        policy,
+        repoPath: repo.path,
+        worktreePath: path.join(home.path, 'wt'),
+        ownedRoot: home.path,
+        branch: 'attempt',
+        base: 'main',
+      });
       if (added.kind !== 'created') throw new Error(added.kind);
       await writeFile(path.join(added.worktree.path, 'a.txt'), 'edited\n');
       const spawned = watchSpawns();
       judged.length = 0;
-      const committed = await commitAll({ policy, worktree: added.worktree, ownedRoot: home.path, message: 'edit', paths: ['a.txt'] });
+      const committed = await commitAll({
+        policy,
+        worktree: added.worktree,
+        ownedRoot: home.path,
+        message: 'edit',
+        paths: ['a.txt'],
+      });
       expect(committed.kind).toBe('committed');
       expect(judged.length).toBeGreaterThan(3);
       expect(spawned).toEqual(judged.map((argv) => argv.slice(1)));
       // The pinned calls carry the recorded git dir and the controlled settings, as spawned.
-      expect(spawned.at(-1)).toEqual(expect.arrayContaining(['core.hooksPath=/dev/null', `--git-dir=${added.worktree.gitDir}`, `--work-tree=${added.worktree.path}`]));
+      expect(spawned.at(-1)).toEqual(
+        expect.arrayContaining([
+          'core.hooksPath=/dev/null',
+          `--git-dir=${added.worktree.gitDir}`,
+          `--work-tree=${added.worktree.path}`,
+        ]),
+      );
       expect(await repo.git('log', '-1', '--format=%s', 'attempt')).toBe('edit');
     } finally {
       await home.cleanup();
@@ -66,7 +85,9 @@ describe('runGit through simple-git', () => {
     repo = await createTempRepo();
     const spawned = watchSpawns();
     const controller = new AbortController();
-    const running = runGit(repo.path, ['cat-file', '--batch'], { signal: controller.signal, timeoutMs: 120_000 }).catch((e: unknown) => e);
+    const running = runGit(repo.path, ['cat-file', '--batch'], { signal: controller.signal, timeoutMs: 120_000 }).catch(
+      (e: unknown) => e,
+    );
     setTimeout(() => controller.abort(), 200);
     const started = Date.now();
     const error = await running;
@@ -75,7 +96,9 @@ describe('runGit through simple-git', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(spawned).toHaveLength(1);
 
-    const again = await runGit(repo.path, ['rev-parse', 'HEAD'], { signal: controller.signal }).catch((e: unknown) => e);
+    const again = await runGit(repo.path, ['rev-parse', 'HEAD'], { signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     expect(again).toBeInstanceOf(GitStoppedError);
     expect(again).toMatchObject({ reason: 'abort' });
     expect(spawned).toHaveLength(1);
@@ -85,7 +108,12 @@ describe('runGit through simple-git', () => {
     repo = await createTempRepo();
     const spawned = watchSpawns();
     const marker = path.join(repo.path, 'ssh-ran');
-    const error = await runGit(repo.path, ['-c', `core.sshCommand=touch ${marker}`, 'fetch', 'ssh://example.invalid/x']).catch((e: unknown) => e);
+    const error = await runGit(repo.path, [
+      '-c',
+      `core.sshCommand=touch ${marker}`,
+      'fetch',
+      'ssh://example.invalid/x',
+    ]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitRefusedError);
     expect(error).toMatchObject({ rule: 'simple-git-unsafe' });
     expect(spawned).toEqual([]);

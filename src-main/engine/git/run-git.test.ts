@@ -63,7 +63,9 @@ describe('runGit', () => {
       const refuse = () => {
         throw new Error('denied by policy');
       };
-      await expect(runGit(repo.path, ['commit', '--allow-empty', '-m', 'x'], { policy: refuse })).rejects.toThrow('denied by policy');
+      await expect(runGit(repo.path, ['commit', '--allow-empty', '-m', 'x'], { policy: refuse })).rejects.toThrow(
+        'denied by policy',
+      );
       expect(await repo.git('rev-parse', 'HEAD')).toBe(before);
     } finally {
       await repo.cleanup();
@@ -129,7 +131,11 @@ describe('runGit', () => {
       const args = ['config', '--get', 'filter.global.clean'];
       expect((await runGit(repo.path, args, { okExitCodes: [0, 1] })).exitCode).toBe(1);
       expect((await runGit(repo.path, args, { userConfig: true })).stdout).toBe('touch /tmp/should-not-run\n');
-      expect(gitEnvironment()).toMatchObject({ GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_ATTR_NOSYSTEM: '1' });
+      expect(gitEnvironment()).toMatchObject({
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_ATTR_NOSYSTEM: '1',
+      });
     } finally {
       if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
       else process.env.GIT_CONFIG_GLOBAL = saved;
@@ -141,15 +147,31 @@ describe('runGit', () => {
   it('says that the directory is missing rather than that git is', async () => {
     const dir = await createTempDir();
     await dir.cleanup();
-    await expect(runGit(dir.path, ['status'])).rejects.toThrow(`the directory ${dir.path} does not exist (deleted or moved?)`);
+    await expect(runGit(dir.path, ['status'])).rejects.toThrow(
+      `the directory ${dir.path} does not exist (deleted or moved?)`,
+    );
   });
 });
 
 describe('neutralisedFilters', () => {
   it('switches off every filter named, once each, sections with dots included', () => {
     expect(neutralisedFilters(['filter.lfs.clean', 'filter.lfs.smudge', 'filter.a.b.process', ''])).toEqual([
-      '-c', 'filter.a.b.clean=', '-c', 'filter.a.b.smudge=', '-c', 'filter.a.b.process=', '-c', 'filter.a.b.required=false',
-      '-c', 'filter.lfs.clean=', '-c', 'filter.lfs.smudge=', '-c', 'filter.lfs.process=', '-c', 'filter.lfs.required=false',
+      '-c',
+      'filter.a.b.clean=',
+      '-c',
+      'filter.a.b.smudge=',
+      '-c',
+      'filter.a.b.process=',
+      '-c',
+      'filter.a.b.required=false',
+      '-c',
+      'filter.lfs.clean=',
+      '-c',
+      'filter.lfs.smudge=',
+      '-c',
+      'filter.lfs.process=',
+      '-c',
+      'filter.lfs.required=false',
     ]);
     expect(() => neutralisedFilters(['filter.a=b.clean'])).toThrow(/cannot be overridden safely/);
   });

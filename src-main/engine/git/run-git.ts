@@ -141,7 +141,13 @@ export async function runGit(cwd: string, args: readonly string[], options: RunG
   if (!result.truncated && (result.exitCode === null || !ok.includes(result.exitCode))) {
     throw new GitError({ args: fullArgs, cwd, exitCode: result.exitCode, stderr: result.stderr });
   }
-  return { stdout: result.stdout, stdoutBytes: result.stdoutBytes, stderr: result.stderr, exitCode: result.exitCode ?? -1, truncated: result.truncated };
+  return {
+    stdout: result.stdout,
+    stdoutBytes: result.stdoutBytes,
+    stderr: result.stderr,
+    exitCode: result.exitCode ?? -1,
+    truncated: result.truncated,
+  };
 }
 
 /** `['-c', 'a=b', '-c', 'c=d']` → `['a=b', 'c=d']`, the shape of simple-git's `config` option. */
@@ -149,7 +155,8 @@ function settingValues(settings: readonly string[]): string[] {
   const values: string[] = [];
   for (let i = 0; i < settings.length; i += 2) {
     const value = settings[i + 1];
-    if (settings[i] !== '-c' || value === undefined) throw new Error(`git settings must be "-c key=value" pairs, got ${JSON.stringify(settings)}`);
+    if (settings[i] !== '-c' || value === undefined)
+      throw new Error(`git settings must be "-c key=value" pairs, got ${JSON.stringify(settings)}`);
     values.push(value);
   }
   return values;
@@ -172,8 +179,15 @@ interface Ending {
   error: Error | undefined;
 }
 
-async function spawnThroughSimpleGit(cwd: string, config: string[], commands: string[], fullArgs: readonly string[], options: RunGitOptions): Promise<RawResult> {
-  const fail = (message: string, cause?: unknown) => new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message, cause });
+async function spawnThroughSimpleGit(
+  cwd: string,
+  config: string[],
+  commands: string[],
+  fullArgs: readonly string[],
+  options: RunGitOptions,
+): Promise<RawResult> {
+  const fail = (message: string, cause?: unknown) =>
+    new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message, cause });
   let ending: Ending | null = null;
   let truncated = false;
   let git;
@@ -190,13 +204,19 @@ async function spawnThroughSimpleGit(cwd: string, config: string[], commands: st
       unsafe: ENGINE_UNSAFE_FLAGS,
       // The exit code is judged here by `okExitCodes`, not by simple-git: record, and let the task end.
       errors: (error, result) => {
-        ending = { exitCode: exitCodeOf(result.exitCode), stdout: result.stdOut, stderr: result.stdErr, error: error instanceof Error ? error : undefined };
+        ending = {
+          exitCode: exitCodeOf(result.exitCode),
+          stdout: result.stdOut,
+          stderr: result.stdErr,
+          error: error instanceof Error ? error : undefined,
+        };
         return undefined;
       },
     });
   } catch (cause) {
     // simple-git checks the directory before anything runs; a missing one is the usual reason.
-    const why = cause instanceof GitConstructError ? `the directory ${cwd} does not exist (deleted or moved?)` : String(cause);
+    const why =
+      cause instanceof GitConstructError ? `the directory ${cwd} does not exist (deleted or moved?)` : String(cause);
     throw fail(`could not run git ${commands.join(' ')} in ${cwd}: ${why}`, cause);
   }
   git.env(spawnEnvironment(options));
@@ -220,11 +240,25 @@ async function spawnThroughSimpleGit(cwd: string, config: string[], commands: st
   }
   const end = ending as Ending | null;
   if (end === null) throw fail(`git ${commands.join(' ')} ended in ${cwd} without simple-git reporting its exit`);
-  const stop = end.error instanceof GitPluginError && (end.error.plugin === 'timeout' || end.error.plugin === 'abort') ? end.error.plugin : null;
+  const stop =
+    end.error instanceof GitPluginError && (end.error.plugin === 'timeout' || end.error.plugin === 'abort')
+      ? end.error.plugin
+      : null;
   const stderr = capped(end.stderr).toString('utf8');
   if (stop !== null) {
-    const what = stop === 'timeout' ? `stopped after ${options.timeoutMs ?? GIT_SILENCE_TIMEOUT_MS} ms without output` : 'stopped: the caller aborted it';
-    throw new GitStoppedError({ args: fullArgs, cwd, exitCode: null, signal: 'SIGINT', stderr, reason: stop, message: `git ${commands.join(' ')} in ${cwd} ${what}` });
+    const what =
+      stop === 'timeout'
+        ? `stopped after ${options.timeoutMs ?? GIT_SILENCE_TIMEOUT_MS} ms without output`
+        : 'stopped: the caller aborted it';
+    throw new GitStoppedError({
+      args: fullArgs,
+      cwd,
+      exitCode: null,
+      signal: 'SIGINT',
+      stderr,
+      reason: stop,
+      message: `git ${commands.join(' ')} in ${cwd} ${what}`,
+    });
   }
   if (end.exitCode !== null && end.exitCode < 0) {
     // A negative code is the errno of a spawn that failed (simple-git puts the error in stderr).
@@ -249,15 +283,35 @@ function capped(chunks: readonly Buffer[]): Buffer {
 }
 
 /** simple-git's own argv check refused the command; anything else it throws is unexpected. */
-function refusalOrFailure(cause: unknown, cwd: string, fullArgs: readonly string[], commands: readonly string[]): GitError {
+function refusalOrFailure(
+  cause: unknown,
+  cwd: string,
+  fullArgs: readonly string[],
+  commands: readonly string[],
+): GitError {
   if (cause instanceof GitPluginError && cause.plugin === 'unsafe') {
     return new GitRefusedError({ args: fullArgs, cwd, rule: 'simple-git-unsafe', reason: cause.message });
   }
   if (cause instanceof GitPluginError && cause.plugin === 'abort') {
-    return new GitStoppedError({ args: fullArgs, cwd, exitCode: null, stderr: '', reason: 'abort', message: `git ${commands.join(' ')} in ${cwd} not started: the caller aborted it`, cause });
+    return new GitStoppedError({
+      args: fullArgs,
+      cwd,
+      exitCode: null,
+      stderr: '',
+      reason: 'abort',
+      message: `git ${commands.join(' ')} in ${cwd} not started: the caller aborted it`,
+      cause,
+    });
   }
   const message = cause instanceof Error ? cause.message : String(cause);
-  return new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message: `git ${commands.join(' ')} failed in ${cwd}: ${message}`, cause });
+  return new GitError({
+    args: fullArgs,
+    cwd,
+    exitCode: null,
+    stderr: '',
+    message: `git ${commands.join(' ')} failed in ${cwd}: ${message}`,
+    cause,
+  });
 }
 
 function spawnEnvironment(options: RunGitOptions): Record<string, string> {

@@ -35,16 +35,36 @@ afterEach(async () => {
 
 const tick = () => new Date((clock += 60_000));
 
-const attempt = (branch: string, commits: Record<string, string | null>[], base = 'main') => makeAttemptCommit({ repo, home: home.path, branch, commits, base });
+const attempt = (branch: string, commits: Record<string, string | null>[], base = 'main') =>
+  makeAttemptCommit({ repo, home: home.path, branch, commits, base });
 
 async function integrate(sourceCommit: string, targetBranch = TARGET) {
-  const result = await integrateCommit({ repoPath: repo.path, targetBranch, baseBranch: 'main', sourceCommit, message: 'nocturnal: merge', backupName: 'integration', now: tick() });
+  const result = await integrateCommit({
+    repoPath: repo.path,
+    targetBranch,
+    baseBranch: 'main',
+    sourceCommit,
+    message: 'nocturnal: merge',
+    backupName: 'integration',
+    now: tick(),
+  });
   if (result.kind !== 'merged') throw new Error(`expected a merge, got ${result.kind}`);
   return result;
 }
 
-function undoParams(merged: { commit: string; backupRef: string }, overrides: Partial<UndoIntegrationParams> = {}): UndoIntegrationParams {
-  return { repoPath: repo.path, targetBranch: TARGET, mergedCommit: merged.commit, backupRef: merged.backupRef, backupName: 'undo', now: tick(), ...overrides };
+function undoParams(
+  merged: { commit: string; backupRef: string },
+  overrides: Partial<UndoIntegrationParams> = {},
+): UndoIntegrationParams {
+  return {
+    repoPath: repo.path,
+    targetBranch: TARGET,
+    mergedCommit: merged.commit,
+    backupRef: merged.backupRef,
+    backupName: 'undo',
+    now: tick(),
+    ...overrides,
+  };
 }
 
 describe('undoIntegration of a branch nobody has checked out', () => {
@@ -76,7 +96,12 @@ describe('undoIntegration of a branch nobody has checked out', () => {
 
   it('reverts with a new commit, built without a working tree, when more work landed on top', async () => {
     await repo.git('branch', TARGET, 'main');
-    const first = await integrate(await attempt('nocturnal/a/1', [{ 'app.txt': 'alpha\nBETA\ngamma\n', 'added.txt': 'added\n' }, { 'app.txt': 'ALPHA\nBETA\ngamma\n' }]));
+    const first = await integrate(
+      await attempt('nocturnal/a/1', [
+        { 'app.txt': 'alpha\nBETA\ngamma\n', 'added.txt': 'added\n' },
+        { 'app.txt': 'ALPHA\nBETA\ngamma\n' },
+      ]),
+    );
     const second = await integrate(await attempt('nocturnal/b/1', [{ 'lib.txt': 'one\ntwo\nTHREE\n' }]));
     expect(second.fastForward).toBe(false);
     await makeUserBusy(repo);
@@ -87,7 +112,9 @@ describe('undoIntegration of a branch nobody has checked out', () => {
     expect(result).toMatchObject({ kind: 'reverted', previous: second.commit, worktree: null });
     if (result.kind !== 'reverted') return;
     expect(await repo.git('rev-parse', TARGET)).toBe(result.commit);
-    expect(await repo.git('log', '-1', '--format=%P|%an|%s', result.commit)).toBe(`${second.commit}|Nocturnal Agent|Revert nocturnal integration ${first.commit.slice(0, 12)}`);
+    expect(await repo.git('log', '-1', '--format=%P|%an|%s', result.commit)).toBe(
+      `${second.commit}|Nocturnal Agent|Revert nocturnal integration ${first.commit.slice(0, 12)}`,
+    );
     // The first integration is gone, the second one stays.
     expect(await repo.git('show', `${result.commit}:app.txt`)).toBe('alpha\nbeta\ngamma');
     expect(await repo.git('ls-tree', '--name-only', result.commit)).not.toContain('added.txt');
@@ -114,7 +141,9 @@ describe('undoIntegration of a branch nobody has checked out', () => {
     const racer = await attempt('nocturnal/r/1', [{ 'r.txt': 'r\n' }]);
     const policy = (argv: readonly string[]) => {
       if (argv.includes('update-ref') && argv.includes(`refs/heads/${TARGET}`)) {
-        execFileSync('git', ['-c', 'core.hooksPath=/dev/null', 'update-ref', `refs/heads/${TARGET}`, racer], { cwd: repo.path });
+        execFileSync('git', ['-c', 'core.hooksPath=/dev/null', 'update-ref', `refs/heads/${TARGET}`, racer], {
+          cwd: repo.path,
+        });
       }
     };
     expect(await undoIntegration(undoParams(merged, { policy }))).toEqual({ kind: 'raced', actual: racer });
@@ -123,11 +152,21 @@ describe('undoIntegration of a branch nobody has checked out', () => {
 
   it('says why it cannot undo', async () => {
     const merged = await integrate(await attempt('nocturnal/a/1', [{ 'x.txt': '1\n' }]));
-    expect(await undoIntegration(undoParams(merged, { backupRef: 'refs/nocturnal/backups/integration/none' }))).toMatchObject({ kind: 'not-undoable', reason: 'backup-missing' });
-    expect(await undoIntegration(undoParams(merged, { targetBranch: 'gone' }))).toMatchObject({ kind: 'not-undoable', reason: 'target-missing' });
+    expect(
+      await undoIntegration(undoParams(merged, { backupRef: 'refs/nocturnal/backups/integration/none' })),
+    ).toMatchObject({ kind: 'not-undoable', reason: 'backup-missing' });
+    expect(await undoIntegration(undoParams(merged, { targetBranch: 'gone' }))).toMatchObject({
+      kind: 'not-undoable',
+      reason: 'target-missing',
+    });
     const unrelated = await attempt('nocturnal/u/1', [{ 'u.txt': 'u\n' }]);
-    expect(await undoIntegration(undoParams({ commit: unrelated, backupRef: merged.backupRef }))).toMatchObject({ kind: 'not-undoable', reason: 'merged-commit-not-on-target' });
-    await expect(undoIntegration(undoParams(merged, { backupRef: 'refs/heads/main' }))).rejects.toMatchObject({ kind: 'validation' });
+    expect(await undoIntegration(undoParams({ commit: unrelated, backupRef: merged.backupRef }))).toMatchObject({
+      kind: 'not-undoable',
+      reason: 'merged-commit-not-on-target',
+    });
+    await expect(undoIntegration(undoParams(merged, { backupRef: 'refs/heads/main' }))).rejects.toMatchObject({
+      kind: 'validation',
+    });
   });
 });
 
@@ -135,7 +174,10 @@ describe('undoIntegration of a branch the user has checked out', () => {
   it('never rewinds a checked-out branch: reverts and fast-forwards the clean checkout instead', async () => {
     await makeStashEntry(repo);
     const previous = await repo.git('rev-parse', 'main');
-    const merged = await integrate(await attempt('nocturnal/a/1', [{ 'new.txt': 'new\n', 'app.txt': 'alpha\nBETA\ngamma\n' }]), 'main');
+    const merged = await integrate(
+      await attempt('nocturnal/a/1', [{ 'new.txt': 'new\n', 'app.txt': 'alpha\nBETA\ngamma\n' }]),
+      'main',
+    );
     expect(merged.worktree).toBe(repo.path);
     const stash = await repo.git('stash', 'list');
 
@@ -144,7 +186,9 @@ describe('undoIntegration of a branch the user has checked out', () => {
     expect(result).toMatchObject({ kind: 'reverted', previous: merged.commit, worktree: repo.path });
     if (result.kind !== 'reverted') return;
     expect(await repo.git('rev-parse', 'HEAD')).toBe(result.commit);
-    expect(await repo.git('rev-parse', `${result.commit}^{tree}`)).toBe(await repo.git('rev-parse', `${previous}^{tree}`));
+    expect(await repo.git('rev-parse', `${result.commit}^{tree}`)).toBe(
+      await repo.git('rev-parse', `${previous}^{tree}`),
+    );
     expect(await readFile(path.join(repo.path, 'app.txt'), 'utf8')).toBe('alpha\nbeta\ngamma\n');
     await expect(access(path.join(repo.path, 'new.txt'))).rejects.toThrow();
     expect(await repo.git('status', '--porcelain')).toBe('');
@@ -155,7 +199,11 @@ describe('undoIntegration of a branch the user has checked out', () => {
     const merged = await integrate(await attempt('nocturnal/a/1', [{ 'new.txt': 'new\n' }]), 'main');
     await makeUserBusy(repo);
     const before = await snapshotCheckout(repo.path);
-    expect(await undoIntegration(undoParams(merged, { targetBranch: 'main' }))).toMatchObject({ kind: 'held', reason: 'dirty-worktree', worktree: repo.path });
+    expect(await undoIntegration(undoParams(merged, { targetBranch: 'main' }))).toMatchObject({
+      kind: 'held',
+      reason: 'dirty-worktree',
+      worktree: repo.path,
+    });
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 });

@@ -38,7 +38,8 @@ export interface UndoIntegrationParams extends GitCallOptions {
   now?: Date;
 }
 
-export type NotUndoableReason = 'backup-missing' | 'target-missing' | 'merged-commit-not-on-target' | 'backup-not-before-merge';
+export type NotUndoableReason =
+  'backup-missing' | 'target-missing' | 'merged-commit-not-on-target' | 'backup-not-before-merge';
 
 export type UndoIntegrationResult =
   | { kind: 'rewound'; from: string; to: string; backupRef: string }
@@ -62,7 +63,11 @@ export async function undoIntegration(params: UndoIntegrationParams): Promise<Un
   const target = shortBranchName(params.targetBranch);
   const targetRef = branchRef(target);
   const merged = params.mergedCommit;
-  const notUndoable = (reason: NotUndoableReason, detail: string): UndoIntegrationResult => ({ kind: 'not-undoable', reason, detail });
+  const notUndoable = (reason: NotUndoableReason, detail: string): UndoIntegrationResult => ({
+    kind: 'not-undoable',
+    reason,
+    detail,
+  });
 
   const previous = await resolveRef(repoPath, params.backupRef, call);
   if (previous === null) return notUndoable('backup-missing', `backup ${params.backupRef} no longer exists`);
@@ -70,10 +75,16 @@ export async function undoIntegration(params: UndoIntegrationParams): Promise<Un
   if (tip === null) return notUndoable('target-missing', `branch ${target} no longer exists`);
   if (tip === previous) return { kind: 'already-undone', tip };
   if (!(await isAncestor(repoPath, merged, tip, call))) {
-    return notUndoable('merged-commit-not-on-target', `${merged} is no longer part of ${target} (rewound or rewritten)`);
+    return notUndoable(
+      'merged-commit-not-on-target',
+      `${merged} is no longer part of ${target} (rewound or rewritten)`,
+    );
   }
   if (!(await isAncestor(repoPath, previous, merged, call))) {
-    return notUndoable('backup-not-before-merge', `${params.backupRef} is not an ancestor of ${merged}; it is not this integration's backup`);
+    return notUndoable(
+      'backup-not-before-merge',
+      `${params.backupRef} is not an ancestor of ${merged}; it is not this integration's backup`,
+    );
   }
 
   const checkout = await findBranchCheckout(repoPath, target, call);
@@ -117,7 +128,9 @@ export async function undoIntegration(params: UndoIntegrationParams): Promise<Un
     repoPath,
     tree: reverted.tree,
     parents: [tip],
-    message: params.message ?? `Revert nocturnal integration ${merged.slice(0, 12)}\n\nThis undoes the change that ${merged} brought into ${target}.\n`,
+    message:
+      params.message ??
+      `Revert nocturnal integration ${merged.slice(0, 12)}\n\nThis undoes the change that ${merged} brought into ${target}.\n`,
   });
 
   if (checkout !== null) {
@@ -131,7 +144,13 @@ export async function undoIntegration(params: UndoIntegrationParams): Promise<Un
       now: params.now,
     });
     if (result.kind === 'held') return result;
-    return { kind: 'reverted', commit: revert, previous: result.previous, backupRef: result.backupRef, worktree: checkout.worktree.path };
+    return {
+      kind: 'reverted',
+      commit: revert,
+      previous: result.previous,
+      backupRef: result.backupRef,
+      worktree: checkout.worktree.path,
+    };
   }
   const moved = await moveRefWithBackup({
     ...call,

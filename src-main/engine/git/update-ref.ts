@@ -67,7 +67,10 @@ async function casOutcome(
 function assertFullRef(ref: string): void {
   assertRevisionArgument(ref, 'ref');
   if (!ref.startsWith('refs/')) {
-    throw new NocturnalError('validation', `refusing to update ${JSON.stringify(ref)}: the engine only moves full refs/… names`);
+    throw new NocturnalError(
+      'validation',
+      `refusing to update ${JSON.stringify(ref)}: the engine only moves full refs/… names`,
+    );
   }
 }
 

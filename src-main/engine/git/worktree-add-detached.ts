@@ -20,7 +20,10 @@ export interface AddDetachedWorktreeParams extends GitCallOptions {
   base: string;
 }
 
-export type AddDetachedWorktreeResult = { kind: 'created'; path: string; head: string; worktree: EngineWorktree } | { kind: 'base-not-found' } | { kind: 'path-exists' };
+export type AddDetachedWorktreeResult =
+  | { kind: 'created'; path: string; head: string; worktree: EngineWorktree }
+  | { kind: 'base-not-found' }
+  | { kind: 'path-exists' };
 
 export async function addDetachedWorktree(params: AddDetachedWorktreeParams): Promise<AddDetachedWorktreeResult> {
   const call = callOptions(params);
@@ -34,10 +37,23 @@ export async function addDetachedWorktree(params: AddDetachedWorktreeParams): Pr
   // Recorded from the repository's side, as for attempt worktrees: later git calls are pinned to it.
   const commonDir = await repositoryCommonDir(params.repoPath, call);
   const gitDir = await findWorktreeAdminDir(commonDir, target);
-  const worktree: EngineWorktree = { repoPath: params.repoPath, path: target, gitDir: gitDir ?? '', commonDir, branch: '', detachedAt: head };
+  const worktree: EngineWorktree = {
+    repoPath: params.repoPath,
+    path: target,
+    gitDir: gitDir ?? '',
+    commonDir,
+    branch: '',
+    detachedAt: head,
+  };
   const dotGit = await readFile(path.join(target, '.git'), 'utf8').catch(() => null);
   if (gitDir === null || dotGit !== expectedDotGit(worktree)) {
-    throw new GitError({ args, cwd: params.repoPath, exitCode: 0, stderr: '', message: `git worktree add left ${target} without the administrative folder and .git file git itself writes` });
+    throw new GitError({
+      args,
+      cwd: params.repoPath,
+      exitCode: 0,
+      stderr: '',
+      message: `git worktree add left ${target} without the administrative folder and .git file git itself writes`,
+    });
   }
   return { kind: 'created', path: target, head, worktree };
 }

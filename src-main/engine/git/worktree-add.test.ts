@@ -28,10 +28,22 @@ describe('addWorktree', () => {
     const base = await repo.git('rev-parse', 'main');
     const worktreePath = path.join(home.path, 'worktrees', 'ws', 't1-1');
 
-    const result = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'nocturnal/t1/1', base: 'main' });
+    const result = await addWorktree({
+      repoPath: repo.path,
+      worktreePath,
+      ownedRoot: home.path,
+      branch: 'nocturnal/t1/1',
+      base: 'main',
+    });
 
     const commonDir = path.join(repo.path, '.git');
-    const worktree = { repoPath: repo.path, path: worktreePath, gitDir: path.join(commonDir, 'worktrees', 't1-1'), commonDir, branch: 'nocturnal/t1/1' };
+    const worktree = {
+      repoPath: repo.path,
+      path: worktreePath,
+      gitDir: path.join(commonDir, 'worktrees', 't1-1'),
+      commonDir,
+      branch: 'nocturnal/t1/1',
+    };
     expect(result).toEqual({ kind: 'created', path: worktreePath, branch: 'nocturnal/t1/1', head: base, worktree });
     // Recorded from the repository's side; it is exactly what git wrote into the worktree's .git file.
     expect(await readFile(path.join(worktreePath, '.git'), 'utf8')).toBe(`gitdir: ${worktree.gitDir}\n`);
@@ -44,20 +56,78 @@ describe('addWorktree', () => {
   it('refuses an existing branch, a missing base, a bad name and an existing path', async () => {
     const at = (name: string) => path.join(home.path, name);
     await repo.git('branch', 'taken');
-    expect(await addWorktree({ repoPath: repo.path, worktreePath: at('x'), ownedRoot: home.path, branch: 'taken', base: 'main' })).toEqual({ kind: 'branch-exists' });
-    expect(await addWorktree({ repoPath: repo.path, worktreePath: at('x'), ownedRoot: home.path, branch: 'fresh', base: 'nope' })).toEqual({ kind: 'base-not-found' });
-    expect(await addWorktree({ repoPath: repo.path, worktreePath: at('x'), ownedRoot: home.path, branch: 'bad..name', base: 'main' })).toEqual({ kind: 'invalid-branch-name' });
-    expect(await addWorktree({ repoPath: repo.path, worktreePath: at('x'), ownedRoot: home.path, branch: '-f', base: 'main' })).toEqual({ kind: 'invalid-branch-name' });
+    expect(
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath: at('x'),
+        ownedRoot: home.path,
+        branch: 'taken',
+        base: 'main',
+      }),
+    ).toEqual({ kind: 'branch-exists' });
+    expect(
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath: at('x'),
+        ownedRoot: home.path,
+        branch: 'fresh',
+        base: 'nope',
+      }),
+    ).toEqual({ kind: 'base-not-found' });
+    expect(
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath: at('x'),
+        ownedRoot: home.path,
+        branch: 'bad..name',
+        base: 'main',
+      }),
+    ).toEqual({ kind: 'invalid-branch-name' });
+    expect(
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath: at('x'),
+        ownedRoot: home.path,
+        branch: '-f',
+        base: 'main',
+      }),
+    ).toEqual({ kind: 'invalid-branch-name' });
     await mkdir(at('occupied'));
-    expect(await addWorktree({ repoPath: repo.path, worktreePath: at('occupied'), ownedRoot: home.path, branch: 'fresh', base: 'main' })).toEqual({ kind: 'path-exists' });
+    expect(
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath: at('occupied'),
+        ownedRoot: home.path,
+        branch: 'fresh',
+        base: 'main',
+      }),
+    ).toEqual({ kind: 'path-exists' });
     expect(await repo.git('branch', '--list', 'fresh')).toBe('');
   });
 
   it('refuses any path outside the engine root, including the user checkout and symlink escapes', async () => {
-    await expect(addWorktree({ repoPath: repo.path, worktreePath: path.join(repo.path, 'wt'), ownedRoot: home.path, branch: 'b1', base: 'main' })).rejects.toThrow(/not inside the engine's own directory/);
-    await expect(addWorktree({ repoPath: repo.path, worktreePath: home.path, ownedRoot: home.path, branch: 'b1', base: 'main' })).rejects.toThrow(/not inside/);
+    await expect(
+      addWorktree({
+        repoPath: repo.path,
+        worktreePath: path.join(repo.path, 'wt'),
+        ownedRoot: home.path,
+        branch: 'b1',
+        base: 'main',
+      }),
+    ).rejects.toThrow(/not inside the engine's own directory/);
+    await expect(
+      addWorktree({ repoPath: repo.path, worktreePath: home.path, ownedRoot: home.path, branch: 'b1', base: 'main' }),
+    ).rejects.toThrow(/not inside/);
     await symlink(repo.path, path.join(home.path, 'escape'));
-    await expect(addWorktree({ repoPath: repo.path, worktreePath: path.join(home.path, 'escape', 'wt'), ownedRoot: home.path, branch: 'b1', base: 'main' })).rejects.toThrow(/not inside/);
+    await expect(
+      addWorktree({
+        repoPath: repo.path,
+        worktreePath: path.join(home.path, 'escape', 'wt'),
+        ownedRoot: home.path,
+        branch: 'b1',
+        base: 'main',
+      }),
+    ).rejects.toThrow(/not inside/);
     expect(await repo.git('branch', '--list', 'b1')).toBe('');
   });
 });
@@ -68,7 +138,10 @@ describe('removeWorktree', () => {
     await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
     await mkdir(path.join(worktreePath, 'scratch'));
     const before = await snapshotCheckout(repo.path);
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'removed', path: worktreePath });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'removed',
+      path: worktreePath,
+    });
     expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path]);
     expect(await repo.git('branch', '--list', 'attempt')).toContain('attempt');
     expect(await snapshotCheckout(repo.path)).toEqual(before);
@@ -79,9 +152,14 @@ describe('removeWorktree', () => {
     await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
     const { rm } = await import('node:fs/promises');
     await rm(worktreePath, { recursive: true });
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'removed', path: worktreePath });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'removed',
+      path: worktreePath,
+    });
     expect(await listWorktrees(repo.path)).toHaveLength(1);
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'absent' });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'absent',
+    });
   });
 
   it('does not prune the user’s own stale worktrees', async () => {
@@ -90,18 +168,28 @@ describe('removeWorktree', () => {
     const { rm } = await import('node:fs/promises');
     await rm(userWorktree, { recursive: true });
     const worktreePath = path.join(home.path, 'engine', 'wt');
-    await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: path.join(home.path, 'engine'), branch: 'attempt', base: 'main' });
+    await addWorktree({
+      repoPath: repo.path,
+      worktreePath,
+      ownedRoot: path.join(home.path, 'engine'),
+      branch: 'attempt',
+      base: 'main',
+    });
     await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: path.join(home.path, 'engine') });
     expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path, userWorktree]);
   });
 
   it('leaves a directory that is not a worktree of this repository alone', async () => {
     await mkdir(path.join(home.path, 'stray'));
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath: path.join(home.path, 'stray'), ownedRoot: home.path })).toEqual({ kind: 'not-registered' });
+    expect(
+      await removeWorktree({ repoPath: repo.path, worktreePath: path.join(home.path, 'stray'), ownedRoot: home.path }),
+    ).toEqual({ kind: 'not-registered' });
   });
 
   it('refuses paths outside the engine root, such as the user checkout', async () => {
-    await expect(removeWorktree({ repoPath: repo.path, worktreePath: repo.path, ownedRoot: home.path })).rejects.toThrow(/not inside/);
+    await expect(
+      removeWorktree({ repoPath: repo.path, worktreePath: repo.path, ownedRoot: home.path }),
+    ).rejects.toThrow(/not inside/);
   });
 
   it('removes and unregisters a worktree whose .git file a check rewrote or replaced, touching nothing else', async () => {
@@ -109,7 +197,13 @@ describe('removeWorktree', () => {
     try {
       for (const [i, tamper] of ['user-repo', 'other-repo', 'directory', 'symlink'].entries()) {
         const worktreePath = path.join(home.path, `wt-${i}`);
-        const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: `attempt-${i}`, base: 'main' });
+        const added = await addWorktree({
+          repoPath: repo.path,
+          worktreePath,
+          ownedRoot: home.path,
+          branch: `attempt-${i}`,
+          base: 'main',
+        });
         if (added.kind !== 'created') throw new Error(added.kind);
         const before = await snapshotCheckout(repo.path, { ignoreBranches: [`attempt-${i}`] });
         const otherBefore = await snapshotCheckout(other.path);
@@ -120,9 +214,20 @@ describe('removeWorktree', () => {
         if (tamper === 'directory') await mkdir(path.join(dotGit, 'objects'), { recursive: true });
         if (tamper === 'symlink') await symlink(path.join(other.path, '.git'), dotGit);
 
-        expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, gitDir: added.worktree.gitDir }), tamper).toEqual({ kind: 'removed', path: worktreePath });
+        expect(
+          await removeWorktree({
+            repoPath: repo.path,
+            worktreePath,
+            ownedRoot: home.path,
+            gitDir: added.worktree.gitDir,
+          }),
+          tamper,
+        ).toEqual({ kind: 'removed', path: worktreePath });
 
-        expect((await listWorktrees(repo.path)).map((w) => w.path), tamper).toEqual([repo.path]);
+        expect(
+          (await listWorktrees(repo.path)).map((w) => w.path),
+          tamper,
+        ).toEqual([repo.path]);
         expect(existsSync(worktreePath), tamper).toBe(false);
         expect(await snapshotCheckout(repo.path, { ignoreBranches: [`attempt-${i}`] }), tamper).toEqual(before);
         expect(await snapshotCheckout(other.path), tamper).toEqual(otherBefore);
@@ -134,10 +239,18 @@ describe('removeWorktree', () => {
 
   it('puts back an admin folder whose gitdir a check rewrote, so the worktree is still unregistered', async () => {
     const worktreePath = path.join(home.path, 'wt');
-    const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+    const added = await addWorktree({
+      repoPath: repo.path,
+      worktreePath,
+      ownedRoot: home.path,
+      branch: 'attempt',
+      base: 'main',
+    });
     if (added.kind !== 'created') throw new Error(added.kind);
     await writeFile(path.join(added.worktree.gitDir, 'gitdir'), '/somewhere/else/.git\n');
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, gitDir: added.worktree.gitDir })).toEqual({ kind: 'removed', path: worktreePath });
+    expect(
+      await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, gitDir: added.worktree.gitDir }),
+    ).toEqual({ kind: 'removed', path: worktreePath });
     expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path]);
     expect(existsSync(added.worktree.gitDir)).toBe(false);
   });
@@ -146,8 +259,13 @@ describe('removeWorktree', () => {
     const worktreePath = path.join(home.path, 'wt');
     await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
     await rm(repo.path, { recursive: true, force: true });
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'repository-gone', path: worktreePath });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'repository-gone',
+      path: worktreePath,
+    });
     expect(existsSync(worktreePath)).toBe(false);
-    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({ kind: 'absent' });
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'absent',
+    });
   });
 });

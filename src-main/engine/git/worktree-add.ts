@@ -56,7 +56,13 @@ export async function addWorktree(params: AddWorktreeParams): Promise<AddWorktre
   const worktree: EngineWorktree = { repoPath: params.repoPath, path: target, gitDir: gitDir ?? '', commonDir, branch };
   const dotGit = await readFile(path.join(target, '.git'), 'utf8').catch(() => null);
   if (gitDir === null || dotGit !== expectedDotGit(worktree)) {
-    throw new GitError({ args, cwd: params.repoPath, exitCode: 0, stderr: '', message: `git worktree add left ${target} without the administrative folder and .git file git itself writes` });
+    throw new GitError({
+      args,
+      cwd: params.repoPath,
+      exitCode: 0,
+      stderr: '',
+      message: `git worktree add left ${target} without the administrative folder and .git file git itself writes`,
+    });
   }
   return { kind: 'created', path: target, branch, head, worktree };
 }

@@ -14,7 +14,13 @@ let worktree: EngineWorktree;
 beforeEach(async () => {
   repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' } });
   home = await createTempDir('nocturnal-home-');
-  const added = await addWorktree({ repoPath: repo.path, worktreePath: path.join(home.path, 'wt'), ownedRoot: home.path, branch: 'nocturnal/t/1', base: 'main' });
+  const added = await addWorktree({
+    repoPath: repo.path,
+    worktreePath: path.join(home.path, 'wt'),
+    ownedRoot: home.path,
+    branch: 'nocturnal/t/1',
+    base: 'main',
+  });
   if (added.kind !== 'created') throw new Error(added.kind);
   worktree = added.worktree;
 });
@@ -47,23 +53,44 @@ describe('worktree integrity after a check', () => {
 
   it.each([
     ['.git file rewritten', () => fs.writeFileSync(at('.git'), `gitdir: ${path.join(repo.path, '.git')}\n`)],
-    ['.git file replaced by a directory', () => {
-      fs.rmSync(at('.git'));
-      fs.mkdirSync(at('.git'));
-    }],
-    ['.git file replaced by a symlink', () => {
-      fs.rmSync(at('.git'));
-      fs.symlinkSync(path.join(repo.path, '.git'), at('.git'));
-    }],
+    [
+      '.git file replaced by a directory',
+      () => {
+        fs.rmSync(at('.git'));
+        fs.mkdirSync(at('.git'));
+      },
+    ],
+    [
+      '.git file replaced by a symlink',
+      () => {
+        fs.rmSync(at('.git'));
+        fs.symlinkSync(path.join(repo.path, '.git'), at('.git'));
+      },
+    ],
     ['.git file removed', () => fs.rmSync(at('.git'))],
-    ['config.worktree was added in the worktree\'s admin folder', () => fs.writeFileSync(path.join(worktree.gitDir, 'config.worktree'), '[filter "x"]\n\tclean = touch /tmp/x\n')],
-    ['HEAD no longer points at the attempt branch nocturnal/t/1', () => fs.writeFileSync(path.join(worktree.gitDir, 'HEAD'), 'ref: refs/heads/main\n')],
-    ['the admin folder\'s gitdir no longer names this worktree', () => fs.writeFileSync(path.join(worktree.gitDir, 'gitdir'), '/elsewhere/.git\n')],
-    ['config was changed in the repository\'s git dir', () => fs.appendFileSync(path.join(worktree.commonDir, 'config'), '[filter "x"]\n\tclean = touch /tmp/x\n')],
-    ['info/attributes was added in the repository\'s git dir', () => {
-      fs.mkdirSync(path.join(worktree.commonDir, 'info'), { recursive: true });
-      fs.writeFileSync(path.join(worktree.commonDir, 'info', 'attributes'), '* filter=x\n');
-    }],
+    [
+      "config.worktree was added in the worktree's admin folder",
+      () => fs.writeFileSync(path.join(worktree.gitDir, 'config.worktree'), '[filter "x"]\n\tclean = touch /tmp/x\n'),
+    ],
+    [
+      'HEAD no longer points at the attempt branch nocturnal/t/1',
+      () => fs.writeFileSync(path.join(worktree.gitDir, 'HEAD'), 'ref: refs/heads/main\n'),
+    ],
+    [
+      "the admin folder's gitdir no longer names this worktree",
+      () => fs.writeFileSync(path.join(worktree.gitDir, 'gitdir'), '/elsewhere/.git\n'),
+    ],
+    [
+      "config was changed in the repository's git dir",
+      () => fs.appendFileSync(path.join(worktree.commonDir, 'config'), '[filter "x"]\n\tclean = touch /tmp/x\n'),
+    ],
+    [
+      "info/attributes was added in the repository's git dir",
+      () => {
+        fs.mkdirSync(path.join(worktree.commonDir, 'info'), { recursive: true });
+        fs.writeFileSync(path.join(worktree.commonDir, 'info', 'attributes'), '* filter=x\n');
+      },
+    ],
     ['a git dir or file was planted at src/.git', () => fs.writeFileSync(at('src/.git'), 'gitdir: /elsewhere\n')],
     ['a git dir or file was planted at dist/deep/.git', () => fs.mkdirSync(at('dist/deep/.git'), { recursive: true })],
   ])('reports "%s"', async (finding, tamper) => {
@@ -83,10 +110,12 @@ describe('worktree integrity after a check', () => {
       fs.writeFileSync(at('evil.sh'), 'echo hi\n');
       await git('add', 'evil.sh');
     });
-    expect(staged).toEqual({ kind: 'tampered', findings: ['files were staged in the worktree\'s index'] });
+    expect(staged).toEqual({ kind: 'tampered', findings: ["files were staged in the worktree's index"] });
   });
 
   it('says the repository is gone rather than blaming the check when the repository was deleted', async () => {
-    expect(await afterCheck(() => fs.rmSync(repo.path, { recursive: true, force: true }))).toEqual({ kind: 'repository-gone' });
+    expect(await afterCheck(() => fs.rmSync(repo.path, { recursive: true, force: true }))).toEqual({
+      kind: 'repository-gone',
+    });
   });
 });

@@ -40,31 +40,49 @@ const ADMIN_SKIPPED = new Set(['index', 'logs', 'HEAD', 'gitdir']);
 // Between two attempts a pooled worktree's admin folder also holds what git's commit leaves there.
 const POOL_SKIPPED = new Set([...ADMIN_SKIPPED, 'COMMIT_EDITMSG']);
 
-export async function snapshotWorktreeIntegrity(worktree: EngineWorktree, call: GitCallOptions = {}): Promise<WorktreeIntegritySnapshot> {
-  const [adminFiles, repositoryFiles, nestedGit] = await Promise.all([hashTree(worktree.gitDir, ADMIN_SKIPPED), repositoryHashes(worktree), findNestedGit(worktree.path)]);
+export async function snapshotWorktreeIntegrity(
+  worktree: EngineWorktree,
+  call: GitCallOptions = {},
+): Promise<WorktreeIntegritySnapshot> {
+  const [adminFiles, repositoryFiles, nestedGit] = await Promise.all([
+    hashTree(worktree.gitDir, ADMIN_SKIPPED),
+    repositoryHashes(worktree),
+    findNestedGit(worktree.path),
+  ]);
   const { staged, branchOid } = await gitState(worktree, call);
   return { adminFiles, repositoryFiles, staged, branchOid, nestedGit };
 }
 
-export async function verifyWorktreeIntegrity(worktree: EngineWorktree, before: WorktreeIntegritySnapshot, call: GitCallOptions = {}): Promise<WorktreeIntegrity> {
+export async function verifyWorktreeIntegrity(
+  worktree: EngineWorktree,
+  before: WorktreeIntegritySnapshot,
+  call: GitCallOptions = {},
+): Promise<WorktreeIntegrity> {
   if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
   const findings: string[] = [];
   findings.push(...(await dotGitFindings(worktree)));
   const admin = await hashTree(worktree.gitDir, ADMIN_SKIPPED);
-  findings.push(...compare('in the worktree\'s admin folder', before.adminFiles, admin));
+  findings.push(...compare("in the worktree's admin folder", before.adminFiles, admin));
   const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
-  if (gitdir !== `${path.join(worktree.path, '.git')}\n`) findings.push('the admin folder\'s gitdir no longer names this worktree');
+  if (gitdir !== `${path.join(worktree.path, '.git')}\n`)
+    findings.push("the admin folder's gitdir no longer names this worktree");
   const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
-  if (head !== expectedHead(worktree)) findings.push(worktree.detachedAt ? `HEAD no longer points at ${worktree.detachedAt}` : `HEAD no longer points at the attempt branch ${worktree.branch}`);
-  findings.push(...compare('in the repository\'s git dir', before.repositoryFiles, await repositoryHashes(worktree)));
+  if (head !== expectedHead(worktree))
+    findings.push(
+      worktree.detachedAt
+        ? `HEAD no longer points at ${worktree.detachedAt}`
+        : `HEAD no longer points at the attempt branch ${worktree.branch}`,
+    );
+  findings.push(...compare("in the repository's git dir", before.repositoryFiles, await repositoryHashes(worktree)));
   const planted = (await findNestedGit(worktree.path)).filter((p) => !before.nestedGit.includes(p));
   for (const p of planted) findings.push(`a git dir or file was planted at ${p}`);
   if (findings.length > 0) return { kind: 'tampered', findings };
 
   // Only now, with the wiring known to be the engine's, is git asked.
   const after = await gitState(worktree, call);
-  if (after.branchOid !== before.branchOid) findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
-  if (after.staged !== before.staged) findings.push('files were staged in the worktree\'s index');
+  if (after.branchOid !== before.branchOid)
+    findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
+  if (after.staged !== before.staged) findings.push("files were staged in the worktree's index");
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
 }
 
@@ -81,7 +99,11 @@ export interface PooledWorktreeSeal {
 }
 
 export async function sealPooledWorktree(worktree: EngineWorktree): Promise<PooledWorktreeSeal> {
-  const [adminFiles, repositoryFiles, hooks] = await Promise.all([hashTree(worktree.gitDir, POOL_SKIPPED), repositoryHashes(worktree), hashTree(path.join(worktree.commonDir, 'hooks'), new Set())]);
+  const [adminFiles, repositoryFiles, hooks] = await Promise.all([
+    hashTree(worktree.gitDir, POOL_SKIPPED),
+    repositoryHashes(worktree),
+    hashTree(path.join(worktree.commonDir, 'hooks'), new Set()),
+  ]);
   return { adminFiles, repositoryFiles, hooks };
 }
 
@@ -90,16 +112,29 @@ export async function sealPooledWorktree(worktree: EngineWorktree): Promise<Pool
  * worktree that may have been tampered with). `worktree.detachedAt` is the commit it was released at.
  * Any finding means the worktree is discarded and removed, never reused.
  */
-export async function verifyPooledWorktree(worktree: EngineWorktree, seal: PooledWorktreeSeal): Promise<WorktreeIntegrity> {
+export async function verifyPooledWorktree(
+  worktree: EngineWorktree,
+  seal: PooledWorktreeSeal,
+): Promise<WorktreeIntegrity> {
   if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
   const findings: string[] = [...(await dotGitFindings(worktree))];
   const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
-  if (gitdir !== `${path.join(worktree.path, '.git')}\n`) findings.push('the admin folder\'s gitdir no longer names this worktree');
+  if (gitdir !== `${path.join(worktree.path, '.git')}\n`)
+    findings.push("the admin folder's gitdir no longer names this worktree");
   const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
-  if (head !== expectedHead(worktree)) findings.push(`HEAD no longer points at ${worktree.detachedAt ?? worktree.branch}`);
-  findings.push(...compare('in the worktree\'s admin folder', seal.adminFiles, await hashTree(worktree.gitDir, POOL_SKIPPED)));
-  findings.push(...compare('in the repository\'s git dir', seal.repositoryFiles, await repositoryHashes(worktree)));
-  findings.push(...compare('in the repository\'s hooks', seal.hooks, await hashTree(path.join(worktree.commonDir, 'hooks'), new Set())));
+  if (head !== expectedHead(worktree))
+    findings.push(`HEAD no longer points at ${worktree.detachedAt ?? worktree.branch}`);
+  findings.push(
+    ...compare("in the worktree's admin folder", seal.adminFiles, await hashTree(worktree.gitDir, POOL_SKIPPED)),
+  );
+  findings.push(...compare("in the repository's git dir", seal.repositoryFiles, await repositoryHashes(worktree)));
+  findings.push(
+    ...compare(
+      "in the repository's hooks",
+      seal.hooks,
+      await hashTree(path.join(worktree.commonDir, 'hooks'), new Set()),
+    ),
+  );
   for (const p of await findNestedGit(worktree.path)) findings.push(`a git dir or file was planted at ${p}`);
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
 }
@@ -120,9 +155,15 @@ async function dotGitFindings(worktree: EngineWorktree): Promise<string[]> {
   return (await readFile(dotGit, 'utf8')) === expectedDotGit(worktree) ? [] : ['.git file rewritten'];
 }
 
-async function gitState(worktree: EngineWorktree, call: GitCallOptions): Promise<{ staged: string; branchOid: string | null }> {
+async function gitState(
+  worktree: EngineWorktree,
+  call: GitCallOptions,
+): Promise<{ staged: string; branchOid: string | null }> {
   // Pinned, but without the filter lookup: neither command converts file content.
-  const pinned = { ...call, pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] } };
+  const pinned = {
+    ...call,
+    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
+  };
   const staged = await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinned);
   const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
   const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], { ...pinned, okExitCodes: [0, 1] });
@@ -140,9 +181,16 @@ function compare(where: string, before: Record<string, string>, after: Record<st
   for (const [file, hash] of Object.entries(after)) {
     const was = before[file] ?? 'absent';
     if (was === hash) continue;
-    findings.push(was === 'absent' ? `${file} was added ${where}` : hash === 'absent' ? `${file} was removed ${where}` : `${file} was changed ${where}`);
+    findings.push(
+      was === 'absent'
+        ? `${file} was added ${where}`
+        : hash === 'absent'
+          ? `${file} was removed ${where}`
+          : `${file} was changed ${where}`,
+    );
   }
-  for (const [file, hash] of Object.entries(before)) if (!(file in after) && hash !== 'absent') findings.push(`${file} was removed ${where}`);
+  for (const [file, hash] of Object.entries(before))
+    if (!(file in after) && hash !== 'absent') findings.push(`${file} was removed ${where}`);
   return findings;
 }
 

@@ -68,7 +68,12 @@ async function repairLinks(commonDir: string, params: RemoveWorktreeParams): Pro
   const target = await canonicalPath(params.worktreePath);
   const dotGit = path.join(target, '.git');
   let adminDir = await findWorktreeAdminDir(commonDir, target);
-  if (adminDir === null && params.gitDir !== undefined && (await isStrictlyInside(params.gitDir, path.join(commonDir, 'worktrees'))) && (await exists(params.gitDir))) {
+  if (
+    adminDir === null &&
+    params.gitDir !== undefined &&
+    (await isStrictlyInside(params.gitDir, path.join(commonDir, 'worktrees'))) &&
+    (await exists(params.gitDir))
+  ) {
     // The admin folder's `gitdir` no longer names this worktree: only a check can have done that.
     adminDir = await canonicalPath(params.gitDir);
     await writeFile(path.join(adminDir, 'gitdir'), `${dotGit}\n`);

@@ -13,12 +13,20 @@ let home: { path: string; cleanup(): Promise<void> };
 let worktreePath: string;
 let worktree: EngineWorktree;
 beforeEach(async () => {
-  repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.sh': '#!/bin/sh\necho b\n', 'src/c.txt': 'c\n', '.gitignore': 'build/\n' } });
+  repo = await createTempRepo({
+    files: { 'a.txt': 'a\n', 'src/b.sh': '#!/bin/sh\necho b\n', 'src/c.txt': 'c\n', '.gitignore': 'build/\n' },
+  });
   await repo.git('update-index', '--chmod=+x', 'src/b.sh');
   await repo.git('commit', '-q', '-m', 'exec bit');
   home = await createTempDir('nocturnal-home-');
   worktreePath = path.join(home.path, 'wt');
-  const added = await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+  const added = await addWorktree({
+    repoPath: repo.path,
+    worktreePath,
+    ownedRoot: home.path,
+    branch: 'attempt',
+    base: 'main',
+  });
   if (added.kind !== 'created') throw new Error(added.kind);
   worktree = added.worktree;
 });
@@ -32,7 +40,11 @@ describe('restoreWorktreeToHead', () => {
     const outside = path.join(home.path, 'outside');
     fs.mkdirSync(outside);
     const wt = openTempRepo(worktreePath);
-    await wt.write({ 'a.txt': 'changed by a check\n', '.github/workflows/evil.yml': 'on: push\n', 'build/out.js': 'ignored output\n' });
+    await wt.write({
+      'a.txt': 'changed by a check\n',
+      '.github/workflows/evil.yml': 'on: push\n',
+      'build/out.js': 'ignored output\n',
+    });
     fs.rmSync(path.join(worktreePath, 'src'), { recursive: true });
     fs.symlinkSync(outside, path.join(worktreePath, 'src'));
 
@@ -50,7 +62,9 @@ describe('restoreWorktreeToHead', () => {
   });
 
   it('refuses a directory outside the engine root', async () => {
-    await expect(restoreWorktreeToHead({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path })).rejects.toThrow(/not inside/);
+    await expect(
+      restoreWorktreeToHead({ worktree: { ...worktree, path: repo.path }, ownedRoot: home.path }),
+    ).rejects.toThrow(/not inside/);
   });
 
   it('restores from the attempt branch even when .git was rewritten to point at the user repository, leaving it untouched', async () => {

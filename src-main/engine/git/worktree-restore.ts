@@ -31,8 +31,15 @@ export async function restoreWorktreeToHead(params: RestoreWorktreeParams): Prom
   const root = await canonicalPath(params.worktree.path);
   const call = await pinnedGit(params.worktree, callOptions(params));
   // Submodules ignored: a `.git` a check planted in a submodule folder must not lead git into it.
-  const status = await runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all'], call);
-  const entries = status.stdout.split('\0').filter((e) => e.length > 3).map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
+  const status = await runGit(
+    root,
+    ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all'],
+    call,
+  );
+  const entries = status.stdout
+    .split('\0')
+    .filter((e) => e.length > 3)
+    .map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
   const removed: string[] = [];
   const restored: string[] = [];
 
@@ -42,7 +49,10 @@ export async function restoreWorktreeToHead(params: RestoreWorktreeParams): Prom
   }
   for (const entry of entries.filter((e) => e.code !== '??')) {
     const target = inside(root, entry.file);
-    const tree = await runGit(root, ['ls-tree', '-z', 'HEAD', '--', entry.file], { ...call, env: { GIT_LITERAL_PATHSPECS: '1' } });
+    const tree = await runGit(root, ['ls-tree', '-z', 'HEAD', '--', entry.file], {
+      ...call,
+      env: { GIT_LITERAL_PATHSPECS: '1' },
+    });
     const match = /^(\d{6}) (\w+) ([0-9a-f]+)\t/.exec(tree.stdout);
     await rm(target, { recursive: true, force: true });
     if (!match) {
@@ -65,14 +75,18 @@ export async function restoreWorktreeToHead(params: RestoreWorktreeParams): Prom
 
 function inside(root: string, file: string): string {
   const target = path.resolve(root, file);
-  if (!isWithin(root, target) || target === root) throw new NocturnalError('runtime', `git reported a path outside the worktree: ${file}`);
+  if (!isWithin(root, target) || target === root)
+    throw new NocturnalError('runtime', `git reported a path outside the worktree: ${file}`);
   return target;
 }
 
 /** Every parent folder must be a real folder inside the worktree, never a link a check left there. */
 async function ensureRealParents(root: string, file: string): Promise<void> {
   let current = root;
-  for (const part of path.dirname(file).split('/').filter((p) => p !== '' && p !== '.')) {
+  for (const part of path
+    .dirname(file)
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')) {
     current = path.join(current, part);
     const stat = await lstat(current).catch(() => null);
     if (stat === null) await mkdir(current);

@@ -46,18 +46,39 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
   const { worktree } = params;
   await assertOwnedPath(worktree.path, params.ownedRoot, 'worktree');
   const released = worktree.detachedAt;
-  if (released === undefined) throw new NocturnalError('runtime', `the pooled worktree ${worktree.path} was not released at a commit`);
+  if (released === undefined)
+    throw new NocturnalError('runtime', `the pooled worktree ${worktree.path} was not released at a commit`);
   assertOid(released, 'released commit');
   assertOid(params.start, 'start commit');
   const call: RunGitOptions = {
     ...callOptions(params),
-    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: params.filterConfig },
+    pinned: {
+      gitDir: worktree.gitDir,
+      commonDir: worktree.commonDir,
+      workTree: worktree.path,
+      config: params.filterConfig,
+    },
   };
 
   // --ignored: build output and caches of the previous attempt go too; `normal` lists a whole
   // untracked folder once. Submodules ignored: a planted `.git` must not lead git into a folder.
-  const status = await runGit(worktree.path, ['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--ignored', '--no-renames', '--ignore-submodules=all'], call);
-  const entries = status.stdout.split('\0').filter((e) => e.length > 3).map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
+  const status = await runGit(
+    worktree.path,
+    [
+      'status',
+      '--porcelain=v1',
+      '-z',
+      '--untracked-files=normal',
+      '--ignored',
+      '--no-renames',
+      '--ignore-submodules=all',
+    ],
+    call,
+  );
+  const entries = status.stdout
+    .split('\0')
+    .filter((e) => e.length > 3)
+    .map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
   const changed = entries.filter((e) => e.code !== '??' && e.code !== '!!').map((e) => e.file);
   if (changed.length > 0) return { kind: 'changed', paths: changed };
   const removed: string[] = [];
@@ -67,14 +88,30 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
     removed.push(entry.file);
   }
 
-  const moved = await runGit(worktree.path, ['read-tree', '-m', '-u', released, params.start], { ...call, okExitCodes: [0, 128] });
+  const moved = await runGit(worktree.path, ['read-tree', '-m', '-u', released, params.start], {
+    ...call,
+    okExitCodes: [0, 128],
+  });
   if (moved.exitCode !== 0) return { kind: 'not-updated', reason: moved.stderr.trim() };
 
   const branch = shortBranchName(params.branch);
-  const created = await updateRefCas({ ...callOptions(params), repoPath: worktree.repoPath, ref: branchRef(branch), newOid: params.start, expectedOld: null, message: 'nocturnal: attempt branch' });
+  const created = await updateRefCas({
+    ...callOptions(params),
+    repoPath: worktree.repoPath,
+    ref: branchRef(branch),
+    newOid: params.start,
+    expectedOld: null,
+    message: 'nocturnal: attempt branch',
+  });
   if (created.kind !== 'ok') return { kind: 'branch-exists' };
   await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `ref: ${branchRef(branch)}\n`);
-  const next: EngineWorktree = { repoPath: worktree.repoPath, path: worktree.path, gitDir: worktree.gitDir, commonDir: worktree.commonDir, branch };
+  const next: EngineWorktree = {
+    repoPath: worktree.repoPath,
+    path: worktree.path,
+    gitDir: worktree.gitDir,
+    commonDir: worktree.commonDir,
+    branch,
+  };
   return { kind: 'reset', worktree: next, removed };
 }
 
@@ -85,11 +122,19 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
 export async function detachWorktreeHead(worktree: EngineWorktree, commit: string): Promise<EngineWorktree> {
   assertOid(commit, 'commit');
   await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `${commit}\n`);
-  return { repoPath: worktree.repoPath, path: worktree.path, gitDir: worktree.gitDir, commonDir: worktree.commonDir, branch: '', detachedAt: commit };
+  return {
+    repoPath: worktree.repoPath,
+    path: worktree.path,
+    gitDir: worktree.gitDir,
+    commonDir: worktree.commonDir,
+    branch: '',
+    detachedAt: commit,
+  };
 }
 
 function inside(root: string, file: string): string {
   const target = path.resolve(root, file);
-  if (!isWithin(root, target) || target === root) throw new NocturnalError('runtime', `git reported a path outside the worktree: ${file}`);
+  if (!isWithin(root, target) || target === root)
+    throw new NocturnalError('runtime', `git reported a path outside the worktree: ${file}`);
   return target;
 }

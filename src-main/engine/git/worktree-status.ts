@@ -30,7 +30,13 @@ export async function getWorktreeStatus(worktreePath: string, opts: GitCallOptio
   const entries = parsePorcelainV1(stdout);
   const gitDir = await absoluteGitDir(worktreePath, opts);
   if (gitDir === null) {
-    throw new GitError({ args, cwd: worktreePath, exitCode: null, stderr: '', message: `${worktreePath} has no git directory` });
+    throw new GitError({
+      args,
+      cwd: worktreePath,
+      exitCode: null,
+      stderr: '',
+      message: `${worktreePath} has no git directory`,
+    });
   }
   const operation = await operationInProgress(gitDir);
   return { clean: entries.length === 0 && operation === null, entries, operation };

@@ -7,10 +7,15 @@ import { integrateCommit } from '../git/integrate';
 import type { GitCallOptions } from '../git/run-git';
 
 export type LandResult =
-  | { kind: 'merged'; commit: string; backupRef: string | null; note: string }
-  | { kind: 'not-merged'; reason: string };
+  { kind: 'merged'; commit: string; backupRef: string | null; note: string } | { kind: 'not-merged'; reason: string };
 
-export async function landAttempt(workspace: Workspace, task: Task, attempt: Attempt, now: Date, git: GitCallOptions = {}): Promise<LandResult> {
+export async function landAttempt(
+  workspace: Workspace,
+  task: Task,
+  attempt: Attempt,
+  now: Date,
+  git: GitCallOptions = {},
+): Promise<LandResult> {
   if (!attempt.headCommit) return { kind: 'not-merged', reason: 'the attempt has no commit to merge' };
   const result = await integrateCommit({
     ...git,
@@ -31,11 +36,22 @@ export async function landAttempt(workspace: Workspace, task: Task, attempt: Att
         note: `${result.fastForward ? 'fast-forwarded' : 'merged'} ${attempt.targetBranch} to ${result.commit.slice(0, 12)}${result.worktree ? ` (checked out at ${result.worktree}, which was clean)` : ''}`,
       };
     case 'already-merged':
-      return { kind: 'merged', commit: result.tip, backupRef: null, note: `${attempt.targetBranch} already contains this change` };
+      return {
+        kind: 'merged',
+        commit: result.tip,
+        backupRef: null,
+        note: `${attempt.targetBranch} already contains this change`,
+      };
     case 'conflict':
-      return { kind: 'not-merged', reason: `merging into ${attempt.targetBranch} would conflict in ${result.paths.join(', ')}` };
+      return {
+        kind: 'not-merged',
+        reason: `merging into ${attempt.targetBranch} would conflict in ${result.paths.join(', ')}`,
+      };
     case 'raced':
-      return { kind: 'not-merged', reason: `${attempt.targetBranch} moved while merging; nothing was overwritten — approve again to retry` };
+      return {
+        kind: 'not-merged',
+        reason: `${attempt.targetBranch} moved while merging; nothing was overwritten — approve again to retry`,
+      };
     case 'held':
       return { kind: 'not-merged', reason: `held for review: ${result.detail}` };
   }

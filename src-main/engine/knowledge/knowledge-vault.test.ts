@@ -33,8 +33,20 @@ const attempt: Attempt = {
   branch: 'nocturnal/t1/1',
   startedAt: '2026-11-24T23:00:00.000Z',
   endedAt: '2026-11-24T23:05:00.000Z',
-  scoreBreakdown: { checks: 1, progress: 1, review: 0.9, scope: 1, weights: { checks: 0.5, progress: 0.15, review: 0.2, scope: 0.15 }, contributions: { checks: 0.5, progress: 0.15, review: 0.18, scope: 0.15 }, cap: 0, gates: [], total: 0.98 },
-  checksAfter: [{ name: 'test', command: 'node test.js', passed: true, exitCode: 0, timedOut: false, durationMs: 5, output: '' }],
+  scoreBreakdown: {
+    checks: 1,
+    progress: 1,
+    review: 0.9,
+    scope: 1,
+    weights: { checks: 0.5, progress: 0.15, review: 0.2, scope: 0.15 },
+    contributions: { checks: 0.5, progress: 0.15, review: 0.18, scope: 0.15 },
+    cap: 0,
+    gates: [],
+    total: 0.98,
+  },
+  checksAfter: [
+    { name: 'test', command: 'node test.js', passed: true, exitCode: 0, timedOut: false, durationMs: 5, output: '' },
+  ],
   diff: { files: 1, insertions: 1, deletions: 1, paths: ['math.js'] },
   reasons: ['score 0.98 ≥ 0.85: merged', 'token=supersecretvalue leaked'],
 };

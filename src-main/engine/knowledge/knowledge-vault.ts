@@ -43,7 +43,10 @@ export class KnowledgeVault {
     }
     const body = stripTemplateHint(text).trim();
     if (body === '' || body === `# ${workspace.name}`) return null;
-    const capped = body.length > MAX_NOTE_CHARS ? `${body.slice(0, MAX_NOTE_CHARS)}\n(…the rest of the note was left out: it is longer than ${MAX_NOTE_CHARS} characters)` : body;
+    const capped =
+      body.length > MAX_NOTE_CHARS
+        ? `${body.slice(0, MAX_NOTE_CHARS)}\n(…the rest of the note was left out: it is longer than ${MAX_NOTE_CHARS} characters)`
+        : body;
     return this.redactor.text(capped);
   }
 
@@ -91,9 +94,17 @@ export class KnowledgeVault {
     if (attempt.scoreBreakdown) {
       lines.push(`Score ${attempt.scoreBreakdown.total}: ${renderBreakdown(attempt.scoreBreakdown)}.`, '');
     }
-    if (attempt.checksAfter) lines.push('## Checks', ...attempt.checksAfter.map((c) => `- ${c.name} (\`${c.command}\`): ${c.passed ? 'pass' : c.timedOut ? 'timed out' : 'fail'}`), '');
+    if (attempt.checksAfter)
+      lines.push(
+        '## Checks',
+        ...attempt.checksAfter.map(
+          (c) => `- ${c.name} (\`${c.command}\`): ${c.passed ? 'pass' : c.timedOut ? 'timed out' : 'fail'}`,
+        ),
+        '',
+      );
     if (attempt.diff) lines.push('## Files changed', ...attempt.diff.paths.map((p) => `- ${p}`), '');
-    if (attempt.reasons.length > 0) lines.push('## Why', ...attempt.reasons.map((r) => `- ${r.split('\n')[0] ?? ''}`), '');
+    if (attempt.reasons.length > 0)
+      lines.push('## Why', ...attempt.reasons.map((r) => `- ${r.split('\n')[0] ?? ''}`), '');
     await fs.writeFile(file, this.redactor.text(lines.join('\n')));
     return file;
   }

@@ -48,6 +48,8 @@ function chatFormatHints(model: LlamaModel, fileName: string): ChatFormatHints {
   const metadata = model.fileInfo.metadata;
   const template: unknown = metadata.tokenizer.chat_template;
   const general = metadata.general as { name?: unknown; basename?: unknown } | undefined;
-  const names = [general?.name, general?.basename, fileName].filter((n): n is string => typeof n === 'string' && n !== '');
+  const names = [general?.name, general?.basename, fileName].filter(
+    (n): n is string => typeof n === 'string' && n !== '',
+  );
   return { template: typeof template === 'string' && template.trim() !== '' ? template : undefined, names };
 }

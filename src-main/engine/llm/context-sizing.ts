@@ -25,7 +25,10 @@ export interface ModelContext {
   trainContextSize: number;
 }
 
-export function resolveSizing(llm: Pick<LlmConfig, 'context_size' | 'max_tokens'>, model: ModelContext | null): ContextSizing {
+export function resolveSizing(
+  llm: Pick<LlmConfig, 'context_size' | 'max_tokens'>,
+  model: ModelContext | null,
+): ContextSizing {
   let contextSize: number;
   let source: string;
   if (llm.context_size !== 'auto') {
@@ -41,14 +44,22 @@ export function resolveSizing(llm: Pick<LlmConfig, 'context_size' | 'max_tokens'
     contextSize = serverFallbackContextSize;
     source = `llm.context_size auto: ${contextSize}, a fallback (the server does not report its model's context; set llm.context_size to the server's)`;
   }
-  const maxTokens = llm.max_tokens === 'auto' ? Math.max(256, Math.floor(contextSize * maxTokensShare)) : llm.max_tokens;
-  source += llm.max_tokens === 'auto' ? `; llm.max_tokens auto: ${maxTokens} (a quarter of it)` : `; llm.max_tokens ${maxTokens} (configured)`;
+  const maxTokens =
+    llm.max_tokens === 'auto' ? Math.max(256, Math.floor(contextSize * maxTokensShare)) : llm.max_tokens;
+  source +=
+    llm.max_tokens === 'auto'
+      ? `; llm.max_tokens auto: ${maxTokens} (a quarter of it)`
+      : `; llm.max_tokens ${maxTokens} (configured)`;
   return { contextSize, maxTokens, source };
 }
 
 /** The line `status` shows: the resolved sizes, or for an embedded model not loaded yet, when they will be. */
-export function describeSizing(llm: Pick<LlmConfig, 'provider' | 'context_size' | 'max_tokens'>, loaded: ContextSizing | undefined): string {
+export function describeSizing(
+  llm: Pick<LlmConfig, 'provider' | 'context_size' | 'max_tokens'>,
+  loaded: ContextSizing | undefined,
+): string {
   if (loaded !== undefined) return loaded.source;
-  if (llm.provider === 'openai' || (llm.context_size !== 'auto' && llm.max_tokens !== 'auto')) return resolveSizing(llm, null).source;
+  if (llm.provider === 'openai' || (llm.context_size !== 'auto' && llm.max_tokens !== 'auto'))
+    return resolveSizing(llm, null).source;
   return 'llm.context_size auto: resolved when the model loads (its trained context, capped by memory; `nocturnal model list` shows the estimate)';
 }

@@ -20,19 +20,35 @@ afterAll(async () => {
 describe('createLlmProvider', () => {
   it('builds the provider llm.provider names, loading nothing', async () => {
     const log = silentLogger();
-    expect(await createLlmProvider({ ...defaultConfig().llm, provider: 'openai', model: 'm' }, { log })).toMatchObject({ name: 'openai', model: 'm' });
-    expect((await createLlmProvider({ ...defaultConfig().llm, provider: 'llama', model_path: 'coder' }, { log, modelsDir: dir })).name).toBe('llama');
+    expect(await createLlmProvider({ ...defaultConfig().llm, provider: 'openai', model: 'm' }, { log })).toMatchObject({
+      name: 'openai',
+      model: 'm',
+    });
+    expect(
+      (
+        await createLlmProvider(
+          { ...defaultConfig().llm, provider: 'llama', model_path: 'coder' },
+          { log, modelsDir: dir },
+        )
+      ).name,
+    ).toBe('llama');
   });
 
   it('fails at start, loudly, when the embedded provider has no model_path', async () => {
-    const provider = await createLlmProvider({ ...defaultConfig().llm, provider: 'llama', model_path: null }, { log: silentLogger() });
+    const provider = await createLlmProvider(
+      { ...defaultConfig().llm, provider: 'llama', model_path: null },
+      { log: silentLogger() },
+    );
     const error = await provider.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LlmError);
     expect((error as LlmError).message).toMatch(/^llm.model_path is not set: /);
   });
 
   it('reports a file that is not a GGUF model as a load failure naming the file', async () => {
-    const provider = await createLlmProvider({ ...defaultConfig().llm, provider: 'llama', model_path: 'coder', gpu: false }, { log: silentLogger(), modelsDir: dir });
+    const provider = await createLlmProvider(
+      { ...defaultConfig().llm, provider: 'llama', model_path: 'coder', gpu: false },
+      { log: silentLogger(), modelsDir: dir },
+    );
     const error = await provider.start().catch((e: unknown) => e);
     expect((error as LlmError).kind).toBe('permanent');
     expect((error as LlmError).message).toContain(`cannot load the model ${join(dir, 'coder.gguf')}`);
@@ -40,7 +56,14 @@ describe('createLlmProvider', () => {
 
   it('passes load progress through to the embedded provider', async () => {
     const progress: number[] = [];
-    const config = { ...defaultConfig().llm, provider: 'llama' as const, model_path: await ensureTinyModel(), gpu: false as const, threads: 1, context_size: 512 };
+    const config = {
+      ...defaultConfig().llm,
+      provider: 'llama' as const,
+      model_path: await ensureTinyModel(),
+      gpu: false as const,
+      threads: 1,
+      context_size: 512,
+    };
     const provider = await createLlmProvider(config, { log: silentLogger(), onLoadProgress: (p) => progress.push(p) });
     await provider.start();
     await provider.stop();

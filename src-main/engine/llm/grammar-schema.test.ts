@@ -14,7 +14,9 @@ describe('toGrammarSchema', () => {
 
   it('turns anyOf into oneOf and keeps lengths, item limits and required keys', () => {
     const grammar = toGrammarSchema(editsSchema.jsonSchema) as unknown as {
-      properties: { edits: { maxItems: number; items: { oneOf: { properties: Record<string, unknown>; required: string[] }[] } } };
+      properties: {
+        edits: { maxItems: number; items: { oneOf: { properties: Record<string, unknown>; required: string[] }[] } };
+      };
     };
     const variants = grammar.properties.edits.items.oneOf;
     expect(variants.map((v) => v.required)).toEqual([
@@ -28,6 +30,8 @@ describe('toGrammarSchema', () => {
 
   it('refuses what it cannot express', () => {
     expect(() => toGrammarSchema({ type: 'string' })).toThrow(/root/);
-    expect(() => toGrammarSchema({ type: 'object', properties: { x: { type: 'date' } } })).toThrow(/#\/x.*unsupported type "date"/);
+    expect(() => toGrammarSchema({ type: 'object', properties: { x: { type: 'date' } } })).toThrow(
+      /#\/x.*unsupported type "date"/,
+    );
   });
 });

@@ -21,9 +21,16 @@ function convert(schema: JsonSchema, where: string): Record<string, unknown> {
   const description = typeof schema.description === 'string' ? { description: schema.description } : {};
   if (Array.isArray(schema.enum)) return { enum: schema.enum, ...description };
   if ('const' in schema) return { const: schema.const, ...description };
-  const alternatives = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
+  const alternatives = Array.isArray(schema.anyOf)
+    ? schema.anyOf
+    : Array.isArray(schema.oneOf)
+      ? schema.oneOf
+      : undefined;
   if (alternatives !== undefined) {
-    return { oneOf: alternatives.map((s, i) => convert(asSchema(s, `${where}/anyOf/${i}`), `${where}/anyOf/${i}`)), ...description };
+    return {
+      oneOf: alternatives.map((s, i) => convert(asSchema(s, `${where}/anyOf/${i}`), `${where}/anyOf/${i}`)),
+      ...description,
+    };
   }
   switch (schema.type) {
     case 'object': {
@@ -31,7 +38,10 @@ function convert(schema: JsonSchema, where: string): Record<string, unknown> {
       return {
         type: 'object',
         properties: Object.fromEntries(
-          Object.entries(properties).map(([key, value]) => [key, convert(asSchema(value, `${where}/${key}`), `${where}/${key}`)]),
+          Object.entries(properties).map(([key, value]) => [
+            key,
+            convert(asSchema(value, `${where}/${key}`), `${where}/${key}`),
+          ]),
         ),
         required: Array.isArray(schema.required) ? schema.required : [],
         // The grammar must be closed: an open object would let a model wander off into extra keys.
@@ -42,7 +52,9 @@ function convert(schema: JsonSchema, where: string): Record<string, unknown> {
     case 'array':
       return {
         type: 'array',
-        ...(schema.items === undefined ? {} : { items: convert(asSchema(schema.items, `${where}/items`), `${where}/items`) }),
+        ...(schema.items === undefined
+          ? {}
+          : { items: convert(asSchema(schema.items, `${where}/items`), `${where}/items`) }),
         ...pick(schema, ['minItems', 'maxItems']),
         ...description,
       };
@@ -58,7 +70,9 @@ function convert(schema: JsonSchema, where: string): Record<string, unknown> {
     case 'null':
       return { type: schema.type, ...description };
     default:
-      throw new Error(`cannot turn the JSON Schema at ${where} into a grammar: unsupported type ${JSON.stringify(schema.type)}`);
+      throw new Error(
+        `cannot turn the JSON Schema at ${where} into a grammar: unsupported type ${JSON.stringify(schema.type)}`,
+      );
   }
 }
 

@@ -61,7 +61,11 @@ export async function loadLlamaModel(options: LoadModelOptions): Promise<LoadedM
   let context: LlamaContext | undefined;
   try {
     throwIfCancelled(signal);
-    model = await llama.loadModel({ modelPath, loadSignal: signal, onLoadProgress: (p) => progress(p * modelShareOfProgress) });
+    model = await llama.loadModel({
+      modelPath,
+      loadSignal: signal,
+      onLoadProgress: (p) => progress(p * modelShareOfProgress),
+    });
     const trained = model.trainContextSize;
     if (config.context_size !== 'auto' && config.context_size > trained) {
       throw new LlmError(
@@ -71,7 +75,8 @@ export async function loadLlamaModel(options: LoadModelOptions): Promise<LoadedM
     }
     context = await model.createContext({
       // `auto` never goes below 2048 tokens: a smaller context cannot hold a prompt worth sending.
-      contextSize: config.context_size === 'auto' ? { min: Math.min(2048, trained), max: trained } : config.context_size,
+      contextSize:
+        config.context_size === 'auto' ? { min: Math.min(2048, trained), max: trained } : config.context_size,
       sequences,
       createSignal: signal,
       ...(config.threads > 0 ? { threads: config.threads } : {}),
@@ -90,7 +95,14 @@ export async function loadLlamaModel(options: LoadModelOptions): Promise<LoadedM
     throwIfCancelled(signal);
     progress(1);
     options.log.info(
-      { model: modelName, contextSize: context.contextSize, sequences, gpu: llama.gpu, threads: context.idealThreads, chatWrapper: chatWrapper.wrapperName },
+      {
+        model: modelName,
+        contextSize: context.contextSize,
+        sequences,
+        gpu: llama.gpu,
+        threads: context.idealThreads,
+        chatWrapper: chatWrapper.wrapperName,
+      },
       'model loaded',
     );
     return loaded;
@@ -131,7 +143,11 @@ async function createLlama(gpu: LlmConfig['gpu'], log: Logger, recentLog: string
     });
   } catch (error) {
     const hint = gpu === false ? '' : ` — try llm.gpu: ${gpu === 'auto' ? 'false' : 'auto'}`;
-    throw new LlmError('permanent', `cannot start llama.cpp with gpu ${String(gpu)}: ${rootCauseMessage(error)}${hint}`, { cause: error });
+    throw new LlmError(
+      'permanent',
+      `cannot start llama.cpp with gpu ${String(gpu)}: ${rootCauseMessage(error)}${hint}`,
+      { cause: error },
+    );
   }
 }
 
@@ -156,5 +172,9 @@ function throwIfCancelled(signal: AbortSignal): void {
 }
 
 function cancelledLoadError(cause: unknown): LlmError {
-  return new LlmError('aborted', 'loading the model was cancelled because the model was unloaded (free memory or shutdown)', { cause });
+  return new LlmError(
+    'aborted',
+    'loading the model was cancelled because the model was unloaded (free memory or shutdown)',
+    { cause },
+  );
 }

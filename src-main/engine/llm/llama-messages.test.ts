@@ -21,9 +21,18 @@ describe('splitMessages', () => {
   });
 
   it('rejects conversations that do not end with the user', () => {
-    expect(() => splitMessages([{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }])).toThrow(/user message last/);
-    expect(() => splitMessages([{ role: 'user', content: 'u' }, { role: 'system', content: 's' }, { role: 'user', content: 'v' }])).toThrow(
-      /system message may only come first/,
-    );
+    expect(() =>
+      splitMessages([
+        { role: 'user', content: 'u' },
+        { role: 'assistant', content: 'a' },
+      ]),
+    ).toThrow(/user message last/);
+    expect(() =>
+      splitMessages([
+        { role: 'user', content: 'u' },
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'v' },
+      ]),
+    ).toThrow(/system message may only come first/);
   });
 });

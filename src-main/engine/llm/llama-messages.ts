@@ -9,7 +9,11 @@ import type { ChatMessage } from './provider';
  * a leading system message becomes the system prompt; consecutive messages of one role are joined,
  * since chat templates expect strictly alternating turns.
  */
-export function splitMessages(messages: ChatMessage[]): { system: string | undefined; history: ChatHistoryItem[]; prompt: string } {
+export function splitMessages(messages: ChatMessage[]): {
+  system: string | undefined;
+  history: ChatHistoryItem[];
+  prompt: string;
+} {
   const merged: ChatMessage[] = [];
   for (const message of messages) {
     const last = merged.at(-1);
@@ -20,7 +24,11 @@ export function splitMessages(messages: ChatMessage[]): { system: string | undef
   if (merged[0]?.role === 'system') system = merged.shift()?.content;
   const last = merged.pop();
   if (last === undefined || last.role !== 'user') {
-    throw new LlmError('permanent', 'a model call needs a user message last; the conversation ends with ' + (last === undefined ? 'nothing' : `a ${last.role} message`));
+    throw new LlmError(
+      'permanent',
+      'a model call needs a user message last; the conversation ends with ' +
+        (last === undefined ? 'nothing' : `a ${last.role} message`),
+    );
   }
   if (merged.some((m) => m.role === 'system')) {
     throw new LlmError('permanent', 'a system message may only come first in a model call');

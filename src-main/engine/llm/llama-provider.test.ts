@@ -19,7 +19,15 @@ let provider: LlamaProvider;
 
 function config(overrides: Partial<LlmConfig> = {}): LlmConfig {
   // threads: 1 — on a 2-core machine the default thread count makes the tiny model crawl.
-  return { ...defaultConfig().llm, provider: 'llama', model_path: modelPath, gpu: false, threads: 1, context_size: 1024, ...overrides };
+  return {
+    ...defaultConfig().llm,
+    provider: 'llama',
+    model_path: modelPath,
+    gpu: false,
+    threads: 1,
+    context_size: 1024,
+    ...overrides,
+  };
 }
 
 beforeAll(async () => {
@@ -51,7 +59,12 @@ async function failure(promise: Promise<unknown>): Promise<LlmError> {
 // the test reacts to the first chunk of text.
 const longSchema: StructuredSchema<{ text: string }> = {
   name: 'nocturnal_test_long',
-  jsonSchema: { type: 'object', properties: { text: { type: 'string', minLength: 600, maxLength: 600 } }, required: ['text'], additionalProperties: false },
+  jsonSchema: {
+    type: 'object',
+    properties: { text: { type: 'string', minLength: 600, maxLength: 600 } },
+    required: ['text'],
+    additionalProperties: false,
+  },
   parse: z.object({ text: z.string() }),
 };
 
@@ -78,7 +91,11 @@ describe('LlamaProvider with the tiny model', () => {
       gpu: false,
       threads: 1,
       chatWrapper: 'Llama2Chat',
-      sizing: { contextSize: 1024, maxTokens: 256, source: 'llm.context_size 1024 (configured); llm.max_tokens auto: 256 (a quarter of it)' },
+      sizing: {
+        contextSize: 1024,
+        maxTokens: 256,
+        source: 'llm.context_size 1024 (configured); llm.max_tokens auto: 256 (a quarter of it)',
+      },
     });
 
     // "Free memory now" while a reply is being generated: the call ends as cancelled, the model goes.
@@ -150,7 +167,11 @@ describe('LlamaProvider with the tiny model', () => {
 
   it('never emits invalid UTF-8', async () => {
     for (let seed = 0; seed < 5; seed++) {
-      const result = await provider.complete({ messages, schema: longSchema, options: { ...options, maxTokens: 700, seed } });
+      const result = await provider.complete({
+        messages,
+        schema: longSchema,
+        options: { ...options, maxTokens: 700, seed },
+      });
       expect(result.rawText).not.toContain('\uFFFD');
       expect(result.value.text).toHaveLength(600);
     }
@@ -201,17 +222,27 @@ describe('LlamaProvider with the tiny model', () => {
   it('refuses a prompt that does not fit the context, before generating anything', async () => {
     const huge = 'lorem ipsum dolor sit amet '.repeat(60);
     const error = await failure(
-      provider.complete({ messages: [{ role: 'user', content: huge }], schema: reviewSchema, options: { ...options, maxTokens: 300 } }),
+      provider.complete({
+        messages: [{ role: 'user', content: huge }],
+        schema: reviewSchema,
+        options: { ...options, maxTokens: 300 },
+      }),
     );
     expect(error.kind).toBe('context_overflow');
-    expect(error.message).toMatch(/the prompt is \d+ tokens and the reply may take 300 more .* context of 1024 tokens \(llm.context_size\)/);
+    expect(error.message).toMatch(
+      /the prompt is \d+ tokens and the reply may take 300 more .* context of 1024 tokens \(llm.context_size\)/,
+    );
   });
 
   it('generates on two sequences at once, and queues a third call until one is free', async () => {
     const events: string[] = [];
     const run = (name: string, seed: number) =>
       provider
-        .complete({ messages, schema: longSchema, options: { ...options, maxTokens: 700, seed, onTextChunk: () => events.push(name) } })
+        .complete({
+          messages,
+          schema: longSchema,
+          options: { ...options, maxTokens: 700, seed, onTextChunk: () => events.push(name) },
+        })
         .then((result) => {
           events.push(`${name} done`);
           return result;
@@ -227,7 +258,12 @@ describe('LlamaProvider with the tiny model', () => {
   });
 
   it('keeps a conversation on its sequence so the shared prefix comes from the KV cache', async () => {
-    const first = await provider.complete({ messages, schema: reviewSchema, options: { ...options, seed: 3 }, conversationId: 'attempt-1' });
+    const first = await provider.complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, seed: 3 },
+      conversationId: 'attempt-1',
+    });
     const second = await provider.complete({
       messages: [...messages, { role: 'assistant', content: first.rawText }, { role: 'user', content: 'Be stricter.' }],
       schema: reviewSchema,
@@ -242,10 +278,17 @@ describe('LlamaProvider with the tiny model', () => {
   });
 
   it('sizes llm.context_size auto from the model (its trained 4096 tokens fit) and max_tokens auto at a quarter', async () => {
-    const auto = new LlamaProvider({ config: config({ context_size: 'auto', max_tokens: 'auto' }), log: silentLogger() });
+    const auto = new LlamaProvider({
+      config: config({ context_size: 'auto', max_tokens: 'auto' }),
+      log: silentLogger(),
+    });
     expect(auto.sizingNow).toBeUndefined();
     const sizing = await auto.sizing();
-    expect(sizing).toEqual({ contextSize: 4096, maxTokens: 1024, source: "llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)" });
+    expect(sizing).toEqual({
+      contextSize: 4096,
+      maxTokens: 1024,
+      source: "llm.context_size auto: 4096, the model's trained context; llm.max_tokens auto: 1024 (a quarter of it)",
+    });
     expect(auto.info).toMatchObject({ contextSize: 4096, trainContextSize: 4096, sizing });
     expect(auto.sizingNow).toEqual(sizing);
     await auto.stop();
@@ -259,14 +302,20 @@ describe('LlamaProvider with the tiny model', () => {
     const big = new LlamaProvider({ config: config({ context_size: 8192 }), log: silentLogger() });
     const error = await failure(big.start());
     expect(error.kind).toBe('permanent');
-    expect(error.message).toBe('llm.context_size is 8192 but tiny-llama.gguf was trained for 4096 tokens; set llm.context_size to at most 4096');
+    expect(error.message).toBe(
+      'llm.context_size is 8192 but tiny-llama.gguf was trained for 4096 tokens; set llm.context_size to at most 4096',
+    );
   });
 
   it('says so when llm.model_path is not set or the file is missing', async () => {
-    const unset = await failure(new LlamaProvider({ config: config({ model_path: null }), log: silentLogger() }).start());
+    const unset = await failure(
+      new LlamaProvider({ config: config({ model_path: null }), log: silentLogger() }).start(),
+    );
     expect(unset.kind).toBe('permanent');
     expect(unset.message).toMatch(/^llm.model_path is not set: /);
-    const missing = await failure(new LlamaProvider({ config: config({ model_path: '/nonexistent/model.gguf' }), log: silentLogger() }).start());
+    const missing = await failure(
+      new LlamaProvider({ config: config({ model_path: '/nonexistent/model.gguf' }), log: silentLogger() }).start(),
+    );
     expect(missing.message).toContain('the model file /nonexistent/model.gguf');
   });
 });

@@ -90,7 +90,8 @@ export class LlamaProvider implements LlmProvider {
     this.sequences = options.sequences ?? 1;
     this.onLoadProgress = options.onLoadProgress;
     this.retryOptions = options.retry;
-    if (!Number.isInteger(this.sequences) || this.sequences < 1) throw new Error('sequences must be a positive integer');
+    if (!Number.isInteger(this.sequences) || this.sequences < 1)
+      throw new Error('sequences must be a positive integer');
     this.modelName = options.config.model_path === null ? 'unset' : basename(options.config.model_path);
   }
 
@@ -129,7 +130,10 @@ export class LlamaProvider implements LlmProvider {
   }
 
   private sizingOf(loaded: LoadedModel): ContextSizing {
-    return resolveSizing(this.config, { contextSize: loaded.context.contextSize, trainContextSize: loaded.model.trainContextSize });
+    return resolveSizing(this.config, {
+      contextSize: loaded.context.contextSize,
+      trainContextSize: loaded.model.trainContextSize,
+    });
   }
 
   async start(): Promise<void> {
@@ -180,7 +184,8 @@ export class LlamaProvider implements LlmProvider {
       retryOn: (error) => error.kind === 'transient',
       ...(this.retryOptions?.sleep === undefined ? {} : { sleep: this.retryOptions.sleep }),
       ...(this.retryOptions?.random === undefined ? {} : { random: this.retryOptions.random }),
-      onRetry: ({ attempt, delayMs, error }) => this.log.warn({ attempt, delayMs, error: error.message }, 'embedded model call failed; retrying'),
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.log.warn({ attempt, delayMs, error: error.message }, 'embedded model call failed; retrying'),
     });
     const settled = run.then(
       () => undefined,
@@ -197,12 +202,20 @@ export class LlamaProvider implements LlmProvider {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error('timeout')), timeoutMs);
     // One signal for the caller's abort, our per-call timeout and unloading, told apart afterwards.
-    const signal = AbortSignal.any([timeout.signal, unloadSignal, ...(options.signal === undefined ? [] : [options.signal])]);
+    const signal = AbortSignal.any([
+      timeout.signal,
+      unloadSignal,
+      ...(options.signal === undefined ? [] : [options.signal]),
+    ]);
     const failure = (error: unknown): LlmError => {
       if (options.signal?.aborted === true) return abortedError(options.signal);
       if (unloadSignal.aborted) return abortedError(unloadSignal);
       if (timeout.signal.aborted) {
-        return new LlmError('timeout', `the embedded model did not finish within ${formatSeconds(timeoutMs)} (llm.timeout_s)`, { cause: error });
+        return new LlmError(
+          'timeout',
+          `the embedded model did not finish within ${formatSeconds(timeoutMs)} (llm.timeout_s)`,
+          { cause: error },
+        );
       }
       if (isLlmError(error)) return error;
       return new LlmError('transient', `the embedded model failed: ${rootCauseMessage(error)}`, { cause: error });
@@ -224,11 +237,16 @@ export class LlamaProvider implements LlmProvider {
     try {
       const grammar = await this.grammarFor(schema, loaded);
       const { system, history, prompt } = splitMessages(request.messages);
-      const chatHistory: ChatHistoryItem[] = [...(system === undefined ? [] : [{ type: 'system' as const, text: system }]), ...history];
+      const chatHistory: ChatHistoryItem[] = [
+        ...(system === undefined ? [] : [{ type: 'system' as const, text: system }]),
+        ...history,
+      ];
       session.setChatHistory(chatHistory);
       // The context guard: the prompt exactly as the chat wrapper will lay it out, counted in tokens.
       const promptTokenList = chatWrapper
-        .generateContextState({ chatHistory: [...chatHistory, { type: 'user', text: prompt }, { type: 'model', response: [] }] })
+        .generateContextState({
+          chatHistory: [...chatHistory, { type: 'user', text: prompt }, { type: 'model', response: [] }],
+        })
         .contextText.tokenize(model.tokenizer);
       const promptTokens = promptTokenList.length;
       const contextSize = sequence.contextSize;
@@ -294,7 +312,11 @@ export class LlamaProvider implements LlmProvider {
       grammar = Promise.resolve()
         .then(() => loaded.model.llama.createGrammarForJsonSchema(toGrammarSchema(schema.jsonSchema)))
         .catch((error: unknown) => {
-          throw new LlmError('permanent', `cannot turn the ${schema.name} schema into a grammar: ${rootCauseMessage(error)}`, { cause: error });
+          throw new LlmError(
+            'permanent',
+            `cannot turn the ${schema.name} schema into a grammar: ${rootCauseMessage(error)}`,
+            { cause: error },
+          );
         });
       loaded.grammars.set(key, grammar);
       // A schema that fails to compile must not poison the cache for a corrected one.

@@ -6,13 +6,7 @@
 // - timeout: one call ran past its time limit (retried like a transient error);
 // - context_overflow: the prompt plus the reply budget does not fit the context; shrink the prompt.
 // Messages are written for the person reading the morning report: what failed and what to check.
-export type LlmErrorKind =
-  | 'transient'
-  | 'permanent'
-  | 'invalid_output'
-  | 'aborted'
-  | 'timeout'
-  | 'context_overflow';
+export type LlmErrorKind = 'transient' | 'permanent' | 'invalid_output' | 'aborted' | 'timeout' | 'context_overflow';
 
 export class LlmError extends Error {
   readonly kind: LlmErrorKind;

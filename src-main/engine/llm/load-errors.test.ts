@@ -5,11 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { LlmError } from './llm-error';
 import { loadFailure, outOfMemoryEvidence } from './load-errors';
 
-const ctx = { modelPath: '/models/codellama-13b-instruct.Q8_0.gguf', gpu: 'auto' as const, contextSize: 8192, sequences: 2, recentLog: [] };
+const ctx = {
+  modelPath: '/models/codellama-13b-instruct.Q8_0.gguf',
+  gpu: 'auto' as const,
+  contextSize: 8192,
+  sequences: 2,
+  recentLog: [],
+};
 
 describe('loadFailure', () => {
   it("turns node-llama-cpp's memory estimate refusal into advice", () => {
-    const error = loadFailure(new InsufficientMemoryError('A context size of 8192 with 2 sequences is too large for the available VRAM'), ctx);
+    const error = loadFailure(
+      new InsufficientMemoryError('A context size of 8192 with 2 sequences is too large for the available VRAM'),
+      ctx,
+    );
     expect(error.kind).toBe('permanent');
     expect(error.message).toBe(
       'not enough memory to load /models/codellama-13b-instruct.Q8_0.gguf (A context size of 8192 with 2 sequences is too large for the available VRAM); ' +
@@ -27,20 +36,29 @@ describe('loadFailure', () => {
       'llama_init_from_model: failed to initialize the context: failed to allocate compute buffers',
     ];
     const error = loadFailure(new Error('Failed to create context'), { ...ctx, gpu: false, sequences: 1, recentLog });
-    expect(error.message).toMatch(/^not enough memory to load \/models\/codellama-13b-instruct\.Q8_0\.gguf \(llama_init_from_model: failed to initialize the context: failed to allocate compute buffers\); /);
+    expect(error.message).toMatch(
+      /^not enough memory to load \/models\/codellama-13b-instruct\.Q8_0\.gguf \(llama_init_from_model: failed to initialize the context: failed to allocate compute buffers\); /,
+    );
     expect(error.message).toContain('lower llm.context_size (now 8192);');
     expect(error.message).toContain('close other memory-hungry programs');
     expect(error.message).not.toContain('GPU');
   });
 
   it('finds a CUDA or Vulkan out-of-memory in the error chain', () => {
-    const cuda = new Error('Failed to load model', { cause: new Error('ggml_cuda_host_malloc: cudaMalloc failed: out of memory') });
+    const cuda = new Error('Failed to load model', {
+      cause: new Error('ggml_cuda_host_malloc: cudaMalloc failed: out of memory'),
+    });
     expect(outOfMemoryEvidence(cuda, [])).toBe('ggml_cuda_host_malloc: cudaMalloc failed: out of memory');
-    expect(outOfMemoryEvidence(new Error('vk::Device::allocateMemory: ErrorOutOfDeviceMemory'), [])).toContain('ErrorOutOfDeviceMemory');
+    expect(outOfMemoryEvidence(new Error('vk::Device::allocateMemory: ErrorOutOfDeviceMemory'), [])).toContain(
+      'ErrorOutOfDeviceMemory',
+    );
   });
 
   it('reports other load failures as they are, with what llama.cpp said last', () => {
-    const error = loadFailure(new Error('Failed to load model'), { ...ctx, recentLog: ['llama_model_load: error loading model: tensor data is not within file bounds'] });
+    const error = loadFailure(new Error('Failed to load model'), {
+      ...ctx,
+      recentLog: ['llama_model_load: error loading model: tensor data is not within file bounds'],
+    });
     expect(error.kind).toBe('permanent');
     expect(error.message).toBe(
       'cannot load the model /models/codellama-13b-instruct.Q8_0.gguf: Failed to load model (llama.cpp said: llama_model_load: error loading model: tensor data is not within file bounds)',

@@ -41,7 +41,8 @@ export function outOfMemoryEvidence(error: unknown, recentLog: readonly string[]
 export function loadFailure(error: unknown, ctx: LoadFailureContext): LlmError {
   if (error instanceof LlmError) return error;
   const evidence = outOfMemoryEvidence(error, ctx.recentLog);
-  if (evidence !== undefined) return new LlmError('permanent', outOfMemoryAdvice(evidence.trim(), ctx), { cause: error });
+  if (evidence !== undefined)
+    return new LlmError('permanent', outOfMemoryAdvice(evidence.trim(), ctx), { cause: error });
   const lastLogLine = ctx.recentLog.at(-1);
   const detail = rootCauseMessage(error);
   const logged = lastLogLine === undefined || lastLogLine === detail ? '' : ` (llama.cpp said: ${lastLogLine.trim()})`;
@@ -52,7 +53,7 @@ function outOfMemoryAdvice(evidence: string, ctx: LoadFailureContext): string {
   const onGpu = ctx.gpu !== false;
   const steps = [
     'use a smaller quantisation of the model (e.g. Q4_K_M instead of Q8_0, or a model with fewer parameters)',
-    `${ctx.contextSize === 'auto' ? 'set llm.context_size to a number below the model\'s trained context (now auto)' : `lower llm.context_size (now ${ctx.contextSize})`}${ctx.sequences > 1 ? ` or parallel.max_parallel_attempts (now ${ctx.sequences} sequences share the context memory)` : ''}`,
+    `${ctx.contextSize === 'auto' ? "set llm.context_size to a number below the model's trained context (now auto)" : `lower llm.context_size (now ${ctx.contextSize})`}${ctx.sequences > 1 ? ` or parallel.max_parallel_attempts (now ${ctx.sequences} sequences share the context memory)` : ''}`,
     onGpu
       ? 'offload fewer layers to the GPU — with llm.gpu: false the model runs on the CPU from system memory'
       : 'close other memory-hungry programs',

@@ -38,7 +38,9 @@ function mapError(error: unknown, ctx: OpenAiErrorContext): LlmError {
   if (error instanceof APIUserAbortError) return abortedError(ctx.signal);
   if (error instanceof APIConnectionError) return connectionError(error, ctx.url);
   if (error instanceof APIError && typeof error.status === 'number') return httpError(error, error.status, ctx);
-  return new LlmError('transient', `the OpenAI-compatible server at ${ctx.url} failed: ${rootCauseMessage(error)}`, { cause: error });
+  return new LlmError('transient', `the OpenAI-compatible server at ${ctx.url} failed: ${rootCauseMessage(error)}`, {
+    cause: error,
+  });
 }
 
 function connectionError(error: APIConnectionError, url: string): LlmError {
@@ -46,7 +48,11 @@ function connectionError(error: APIConnectionError, url: string): LlmError {
   const where = `cannot reach the OpenAI-compatible server at ${url}`;
   switch (code) {
     case 'ECONNREFUSED':
-      return new LlmError('transient', `${where}: connection refused — is LM Studio (or your server) running, and is llm.api_url right?`, { cause: error });
+      return new LlmError(
+        'transient',
+        `${where}: connection refused — is LM Studio (or your server) running, and is llm.api_url right?`,
+        { cause: error },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new LlmError('transient', `${where}: host not found — check llm.api_url`, { cause: error });
@@ -62,17 +68,29 @@ function httpError(error: APIError, status: number, ctx: OpenAiErrorContext): Ll
   const detail = serverMessage(error);
   const prefix = `the OpenAI-compatible server at ${ctx.url} answered ${status}`;
   if (status === 401 || status === 403) {
-    return new LlmError('permanent', `${prefix}: the API key was refused — set the environment variable named by llm.api_key_env (${detail})`, { cause: error });
+    return new LlmError(
+      'permanent',
+      `${prefix}: the API key was refused — set the environment variable named by llm.api_key_env (${detail})`,
+      { cause: error },
+    );
   }
   if (status === 404 && /model/i.test(detail)) {
-    return new LlmError('permanent', `model ${ctx.model} is not loaded on the server at ${ctx.url} (${detail}) — load it there or change llm.model`, { cause: error });
+    return new LlmError(
+      'permanent',
+      `model ${ctx.model} is not loaded on the server at ${ctx.url} (${detail}) — load it there or change llm.model`,
+      { cause: error },
+    );
   }
   if (status === 408 || status === 409 || status === 429 || status >= 500) {
     const why = status === 429 ? 'rate limited or busy' : 'server error';
     return new LlmError('transient', `${prefix} (${why}): ${detail}`, { cause: error });
   }
   if (isContextOverflowMessage(detail)) {
-    return new LlmError('context_overflow', `${prefix}: the prompt does not fit the model's context (${detail}) — shorten the context or raise the server's context length`, { cause: error });
+    return new LlmError(
+      'context_overflow',
+      `${prefix}: the prompt does not fit the model's context (${detail}) — shorten the context or raise the server's context length`,
+      { cause: error },
+    );
   }
   return new LlmError('permanent', `${prefix}: ${detail}`, { cause: error });
 }
@@ -85,7 +103,9 @@ export function isJsonSchemaRejection(error: unknown): boolean {
 }
 
 function isContextOverflowMessage(message: string): boolean {
-  return /context[_ ]length|context window|maximum context|exceeds? (the )?(available )?context|too many tokens/i.test(message);
+  return /context[_ ]length|context window|maximum context|exceeds? (the )?(available )?context|too many tokens/i.test(
+    message,
+  );
 }
 
 function serverMessage(error: APIError): string {

@@ -24,7 +24,15 @@ async function server(options: Parameters<typeof startLoopbackOpenAiServer>[0] =
 }
 
 function provider(url: string, overrides: Partial<LlmConfig> = {}, env: Record<string, string> = {}): OpenAiProvider {
-  const config: LlmConfig = { ...defaultConfig().llm, provider: 'openai', api_url: url, model: 'm', max_retries: 2, timeout_s: 30, ...overrides };
+  const config: LlmConfig = {
+    ...defaultConfig().llm,
+    provider: 'openai',
+    api_url: url,
+    model: 'm',
+    max_retries: 2,
+    timeout_s: 30,
+    ...overrides,
+  };
   // No real waiting between retries: the policy is under test, not the clock.
   return new OpenAiProvider({ config, log: silentLogger(), env, retry: { sleep: async () => undefined } });
 }
@@ -91,8 +99,14 @@ describe('OpenAiProvider', () => {
 
   it('gives up after max_retries with a transient error that quotes the server', async () => {
     const s = await server();
-    s.enqueue({ status: 429, message: 'busy' }, { status: 429, message: 'busy' }, { status: 429, message: 'still busy' });
-    const error = await failure(provider(s.url, { max_retries: 2 }).complete({ messages, schema: reviewSchema, options }));
+    s.enqueue(
+      { status: 429, message: 'busy' },
+      { status: 429, message: 'busy' },
+      { status: 429, message: 'still busy' },
+    );
+    const error = await failure(
+      provider(s.url, { max_retries: 2 }).complete({ messages, schema: reviewSchema, options }),
+    );
     expect(error.kind).toBe('transient');
     expect(error.message).toMatch(/429.*still busy/);
     expect(s.chatRequests).toHaveLength(3);
@@ -111,7 +125,11 @@ describe('OpenAiProvider', () => {
     const s = await server();
     s.enqueue({ hang: true });
     const error = await failure(
-      provider(s.url, { max_retries: 0 }).complete({ messages, schema: reviewSchema, options: { ...options, timeoutMs: 300 } }),
+      provider(s.url, { max_retries: 0 }).complete({
+        messages,
+        schema: reviewSchema,
+        options: { ...options, timeoutMs: 300 },
+      }),
     );
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain(`no reply from the OpenAI-compatible server at ${s.url}`);
@@ -120,7 +138,11 @@ describe('OpenAiProvider', () => {
   it('retries after a timeout', async () => {
     const s = await server();
     s.enqueue({ hang: true }, { content: review });
-    const result = await provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, timeoutMs: 300 } });
+    const result = await provider(s.url).complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, timeoutMs: 300 },
+    });
     expect(result.value).toEqual(review);
     expect(s.chatRequests).toHaveLength(2);
   });
@@ -129,7 +151,11 @@ describe('OpenAiProvider', () => {
     const s = await server();
     s.enqueue({ hang: true });
     const controller = new AbortController();
-    const pending = provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, signal: controller.signal } });
+    const pending = provider(s.url).complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, signal: controller.signal },
+    });
     // Abort once the server has the request in hand, not on a timer.
     await until(() => s.chatRequests.length === 1);
     controller.abort();
@@ -139,7 +165,10 @@ describe('OpenAiProvider', () => {
 
   it('repairs malformed JSON with one extra turn that quotes the problem', async () => {
     const s = await server();
-    const edits = { summary: 'rename', edits: [{ action: 'write', path: 'src/a.ts', content: 'export const a = 1;\n' }] };
+    const edits = {
+      summary: 'rename',
+      edits: [{ action: 'write', path: 'src/a.ts', content: 'export const a = 1;\n' }],
+    };
     s.enqueue({ content: '{"summary": "rename", "edits": [' }, { content: edits });
     const result = await provider(s.url).complete({ messages, schema: editsSchema, options });
 
@@ -149,20 +178,25 @@ describe('OpenAiProvider', () => {
     expect(repair.slice(0, 2)).toEqual(messages);
     expect(repair[2]).toEqual({ role: 'assistant', content: '{"summary": "rename", "edits": [' });
     expect(repair[3]?.role).toBe('user');
-    expect(repair[3]?.content).toContain("did not match nocturnal_edits: it is not valid JSON");
+    expect(repair[3]?.content).toContain('did not match nocturnal_edits: it is not valid JSON');
     // Usage covers both turns.
     expect(result.usage.promptTokens).toBeGreaterThan(0);
   });
 
   it('names the failing field when validation fails, and fails after one repair turn', async () => {
     const s = await server();
-    s.enqueue({ content: { summary: 'x', edits: [{ action: 'write', path: 7, content: '' }] } }, { content: { summary: 'x' } });
+    s.enqueue(
+      { content: { summary: 'x', edits: [{ action: 'write', path: 7, content: '' }] } },
+      { content: { summary: 'x' } },
+    );
     const error = await failure(provider(s.url).complete({ messages, schema: editsSchema, options }));
 
     expect(error.kind).toBe('invalid_output');
     expect(error.message).toContain("the model's reply did not match nocturnal_edits: edits: ");
     expect(error.message).toContain('after one repair turn');
-    expect(s.chatRequests[1]?.body.messages?.at(-1)?.content).toContain('edits[0].path: Invalid input: expected string');
+    expect(s.chatRequests[1]?.body.messages?.at(-1)?.content).toContain(
+      'edits[0].path: Invalid input: expected string',
+    );
     expect(s.chatRequests).toHaveLength(2);
   });
 
@@ -182,7 +216,11 @@ describe('OpenAiProvider', () => {
     expect((await p.complete({ messages, schema: reviewSchema, options })).value).toEqual(review);
     expect((await p.complete({ messages, schema: reviewSchema, options })).value).toEqual(review);
 
-    expect(s.chatRequests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect(s.chatRequests.map((r) => r.body.response_format?.type)).toEqual([
+      'json_schema',
+      'json_object',
+      'json_object',
+    ]);
     expect(p.structuredOutputMode).toBe('json_object');
     // Without server-side enforcement the prompt carries the schema.
     const system = s.chatRequests[1]?.body.messages?.[0];
@@ -194,7 +232,10 @@ describe('OpenAiProvider', () => {
 
   it('falls back on a scripted json_schema rejection too', async () => {
     const s = await server();
-    s.enqueue({ rejectJsonSchema: true }, { content: '```json\n{"score": 0.4, "verdict": "revise", "issues": ["no tests"]}\n```' });
+    s.enqueue(
+      { rejectJsonSchema: true },
+      { content: '```json\n{"score": 0.4, "verdict": "revise", "issues": ["no tests"]}\n```' },
+    );
     const result = await provider(s.url).complete({ messages, schema: reviewSchema, options });
     expect(result.value).toEqual({ score: 0.4, verdict: 'revise', issues: ['no tests'] });
     expect(s.chatRequests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object']);
@@ -213,7 +254,11 @@ describe('OpenAiProvider', () => {
     const s = await server();
     s.enqueue({ content: review, usage: { prompt_tokens: 40, completion_tokens: 12, cached_tokens: 8 } });
     const chunks: string[] = [];
-    const result = await provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, onTextChunk: (c) => chunks.push(c) } });
+    const result = await provider(s.url).complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, onTextChunk: (c) => chunks.push(c) },
+    });
 
     expect(result.value).toEqual(review);
     expect(chunks.length).toBeGreaterThan(1);
@@ -227,9 +272,16 @@ describe('OpenAiProvider', () => {
 
   it('counts usage itself when a streaming server sends none, and repairs a streamed reply', async () => {
     const s = await server();
-    s.enqueue({ content: '{"score": 2, "verdict": "approve", "issues": []}', omitUsage: true }, { content: review, omitUsage: true });
+    s.enqueue(
+      { content: '{"score": 2, "verdict": "approve", "issues": []}', omitUsage: true },
+      { content: review, omitUsage: true },
+    );
     const chunks: string[] = [];
-    const result = await provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, onTextChunk: (c) => chunks.push(c) } });
+    const result = await provider(s.url).complete({
+      messages,
+      schema: reviewSchema,
+      options: { ...options, onTextChunk: (c) => chunks.push(c) },
+    });
     expect(result.value).toEqual(review);
     expect(result.turns).toBe(2);
     expect(result.usage.estimated).toBe(true);
@@ -258,7 +310,11 @@ describe('OpenAiProvider', () => {
     s.enqueue({ content: review, stallAfterChunks: 1 });
     const controller = new AbortController();
     const error = await failure(
-      provider(s.url).complete({ messages, schema: reviewSchema, options: { ...options, signal: controller.signal, onTextChunk: () => controller.abort() } }),
+      provider(s.url).complete({
+        messages,
+        schema: reviewSchema,
+        options: { ...options, signal: controller.signal, onTextChunk: () => controller.abort() },
+      }),
     );
     expect(error.kind).toBe('aborted');
     expect(s.chatRequests).toHaveLength(1);
@@ -268,7 +324,11 @@ describe('OpenAiProvider', () => {
     const s = await server();
     s.enqueue({ content: review, stallAfterChunks: 1 });
     const error = await failure(
-      provider(s.url, { max_retries: 0 }).complete({ messages, schema: reviewSchema, options: { ...options, timeoutMs: 300 } }),
+      provider(s.url, { max_retries: 0 }).complete({
+        messages,
+        schema: reviewSchema,
+        options: { ...options, timeoutMs: 300 },
+      }),
     );
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe(
@@ -279,7 +339,9 @@ describe('OpenAiProvider', () => {
   it('surfaces a refused API key at once, without retrying', async () => {
     const s = await server();
     s.enqueue({ status: 401, message: 'Incorrect API key provided' });
-    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    const error = await failure(
+      provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }),
+    );
     expect(error.kind).toBe('permanent');
     expect(error.message).toBe(
       `the OpenAI-compatible server at ${s.url} answered 401: the API key was refused — set the environment variable named by llm.api_key_env (Incorrect API key provided)`,
@@ -290,19 +352,30 @@ describe('OpenAiProvider', () => {
   it('surfaces a model the server does not have at once, without retrying', async () => {
     const s = await server();
     s.enqueue({ status: 404, message: 'The model `m` does not exist' });
-    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    const error = await failure(
+      provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }),
+    );
     expect(error.kind).toBe('permanent');
-    expect(error.message).toBe(`model m is not loaded on the server at ${s.url} (The model \`m\` does not exist) — load it there or change llm.model`);
+    expect(error.message).toBe(
+      `model m is not loaded on the server at ${s.url} (The model \`m\` does not exist) — load it there or change llm.model`,
+    );
     expect(s.chatRequests).toHaveLength(1);
   });
 
   it('says what to do when the server has no JSON output mode at all', async () => {
     const s = await server();
-    s.enqueue({ rejectJsonSchema: true }, { status: 400, message: "'response_format' is not supported by this server" });
-    const error = await failure(provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }));
+    s.enqueue(
+      { rejectJsonSchema: true },
+      { status: 400, message: "'response_format' is not supported by this server" },
+    );
+    const error = await failure(
+      provider(s.url, { max_retries: 3 }).complete({ messages, schema: reviewSchema, options }),
+    );
     expect(error.kind).toBe('permanent');
     expect(error.message).toContain('rejects both response_format json_schema and json_object');
-    expect(error.message).toContain('use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama');
+    expect(error.message).toContain(
+      'use a server with JSON mode (LM Studio, llama-server, Ollama, vLLM) or llm.provider: llama',
+    );
     expect(s.chatRequests).toHaveLength(2);
   });
 

@@ -5,7 +5,11 @@
 // 5xx, timeouts) happen here with our backoff policy; the SDK itself never retries. When the caller
 // wants live progress (onTextChunk) the reply is streamed; otherwise it comes in one piece.
 import { OpenAI } from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import type { CompletionUsage as ServerUsage } from 'openai/resources/completions';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
@@ -123,7 +127,10 @@ export class OpenAiProvider implements LlmProvider {
           { cause: error },
         );
       }
-      this.log.warn({ schema: request.schema.name, model: this.model, error: error.message }, 'invalid structured reply; asking the model to repair it');
+      this.log.warn(
+        { schema: request.schema.name, model: this.model, error: error.message },
+        'invalid structured reply; asking the model to repair it',
+      );
       const repairMessages: ChatMessage[] = [
         ...request.messages,
         { role: 'assistant', content: first.text },
@@ -135,12 +142,19 @@ export class OpenAiProvider implements LlmProvider {
         return this.result(request.schema, second.text, usage, 2);
       } catch (repairError) {
         if (!isLlmError(repairError, 'invalid_output')) throw repairError;
-        throw new LlmError('invalid_output', `${repairError.message} (still wrong after one repair turn)`, { cause: repairError });
+        throw new LlmError('invalid_output', `${repairError.message} (still wrong after one repair turn)`, {
+          cause: repairError,
+        });
       }
     }
   }
 
-  private result<T>(schema: StructuredSchema<T>, text: string, usage: CompletionUsage, turns: number): CompletionResult<T> {
+  private result<T>(
+    schema: StructuredSchema<T>,
+    text: string,
+    usage: CompletionUsage,
+    turns: number,
+  ): CompletionResult<T> {
     const value = parseStructuredReply(schema, text);
     return { value, rawText: text, usage, provider: 'openai', model: this.model, turns };
   }
@@ -163,7 +177,10 @@ export class OpenAiProvider implements LlmProvider {
       this.retryDeps(),
     );
     if (ids === undefined) {
-      this.log.warn({ url: this.config.api_url }, 'the server has no GET /models; cannot check that the model is loaded');
+      this.log.warn(
+        { url: this.config.api_url },
+        'the server has no GET /models; cannot check that the model is loaded',
+      );
       return;
     }
     if (!ids.includes(this.model)) {
@@ -195,7 +212,10 @@ export class OpenAiProvider implements LlmProvider {
               if (isJsonSchemaRejection(error)) {
                 if (format === 'json_schema') {
                   this.responseFormat = 'json_object';
-                  this.log.warn({ url: this.config.api_url }, 'the server rejected response_format json_schema; using json_object with validation from now on');
+                  this.log.warn(
+                    { url: this.config.api_url },
+                    'the server rejected response_format json_schema; using json_object with validation from now on',
+                  );
                   continue;
                 }
                 throw new LlmError(
@@ -226,7 +246,10 @@ export class OpenAiProvider implements LlmProvider {
     const { options, schema } = request;
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: this.model,
-      messages: toSdkMessages(format === 'json_object' ? withSchemaInstruction(messages, schema) : messages, this.remote ? this.redactor : null),
+      messages: toSdkMessages(
+        format === 'json_object' ? withSchemaInstruction(messages, schema) : messages,
+        this.remote ? this.redactor : null,
+      ),
       max_tokens: options.maxTokens,
       temperature: options.temperature,
       response_format:
@@ -236,7 +259,10 @@ export class OpenAiProvider implements LlmProvider {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.stop === undefined || options.stop.length === 0 ? {} : { stop: options.stop }),
     };
-    const requestOptions = { timeout: timeoutMs, signal: options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]) };
+    const requestOptions = {
+      timeout: timeoutMs,
+      signal: options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]),
+    };
     const started = Date.now();
     let text: string;
     let finishReason: string | null;
@@ -251,7 +277,10 @@ export class OpenAiProvider implements LlmProvider {
       reported = completion.usage;
     } else {
       // Streamed for live progress; usage comes in a last chunk where the server honours include_usage.
-      const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, requestOptions);
+      const stream = await client.chat.completions.create(
+        { ...body, stream: true, stream_options: { include_usage: true } },
+        requestOptions,
+      );
       text = '';
       finishReason = null;
       for await (const chunk of stream) {
@@ -266,9 +295,15 @@ export class OpenAiProvider implements LlmProvider {
         if (chunk.usage !== undefined && chunk.usage !== null) reported = chunk.usage;
       }
     }
-    const timing = { durationMs: Date.now() - started, ...(firstChunkAt === undefined ? {} : { timeToFirstTokenMs: firstChunkAt - started }) };
+    const timing = {
+      durationMs: Date.now() - started,
+      ...(firstChunkAt === undefined ? {} : { timeToFirstTokenMs: firstChunkAt - started }),
+    };
     const usage = usageFrom(reported, body.messages, text, timing);
-    this.log.debug({ schema: schema.name, model: this.model, format, streamed: onTextChunk !== undefined, ...usage }, 'model call finished');
+    this.log.debug(
+      { schema: schema.name, model: this.model, format, streamed: onTextChunk !== undefined, ...usage },
+      'model call finished',
+    );
     return { text, finishReason, usage };
   }
 

@@ -15,7 +15,10 @@ export function usageFrom(
   text: string,
   timing: TurnTiming,
 ): CompletionUsage {
-  const times = { durationMs: timing.durationMs, ...(timing.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: timing.timeToFirstTokenMs }) };
+  const times = {
+    durationMs: timing.durationMs,
+    ...(timing.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: timing.timeToFirstTokenMs }),
+  };
   if (reported === undefined || reported === null) {
     return {
       promptTokens: estimateTokens(JSON.stringify(messages)),

@@ -41,7 +41,11 @@ describe('LLM protocol v1', () => {
 
   it('rejects shapes the engine cannot use, naming the path', () => {
     const cases: [typeof editsSchema | typeof reviewSchema | typeof specSchema, unknown, RegExp][] = [
-      [editsSchema, { summary: 's', edits: [{ action: 'replace', path: 'a' }] }, /edits\[0\]\.search: .*expected string/],
+      [
+        editsSchema,
+        { summary: 's', edits: [{ action: 'replace', path: 'a' }] },
+        /edits\[0\]\.search: .*expected string/,
+      ],
       [editsSchema, { summary: 's', edits: [{ action: 'move', path: 'a' }] }, /edits\[0\]\.action: /],
       [reviewSchema, { score: 1.5, verdict: 'approve', issues: [] }, /score: .*<=1/],
       [reviewSchema, { score: 0.5, verdict: 'maybe', issues: [] }, /verdict: /],
@@ -65,17 +69,36 @@ describe('LLM protocol v1', () => {
 
   it('finds the JSON inside a Markdown fence or a sentence, and reports non-JSON clearly', () => {
     const review = { score: 0.5, verdict: 'revise', issues: ['x'] };
-    expect(parseStructuredReply(reviewSchema, `Here you go:\n\`\`\`json\n${JSON.stringify(review)}\n\`\`\``)).toEqual(review);
+    expect(parseStructuredReply(reviewSchema, `Here you go:\n\`\`\`json\n${JSON.stringify(review)}\n\`\`\``)).toEqual(
+      review,
+    );
     expect(parseStructuredReply(reviewSchema, `Sure! ${JSON.stringify(review)} Hope it helps.`)).toEqual(review);
-    expect(() => parseStructuredReply(reviewSchema, 'I cannot do that.')).toThrow(/nocturnal_review: it is not valid JSON .*reply starts "I cannot do that\."/);
+    expect(() => parseStructuredReply(reviewSchema, 'I cannot do that.')).toThrow(
+      /nocturnal_review: it is not valid JSON .*reply starts "I cannot do that\."/,
+    );
   });
 
   it('nocturnal_explore: at most 8 files and 8 symbols, paths non-empty, extra keys dropped', () => {
-    const reply = { files: ['src/a.ts'], symbols: ['Queue.pop'], reason: 'pop is where the order is decided', confidence: 1 };
-    expect(parseStructuredReply(exploreSchema, JSON.stringify(reply))).toEqual({ files: ['src/a.ts'], symbols: ['Queue.pop'], reason: 'pop is where the order is decided' });
+    const reply = {
+      files: ['src/a.ts'],
+      symbols: ['Queue.pop'],
+      reason: 'pop is where the order is decided',
+      confidence: 1,
+    };
+    expect(parseStructuredReply(exploreSchema, JSON.stringify(reply))).toEqual({
+      files: ['src/a.ts'],
+      symbols: ['Queue.pop'],
+      reason: 'pop is where the order is decided',
+    });
     const nine = Array.from({ length: 9 }, (_, i) => `f${i}.ts`);
-    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: nine, symbols: [], reason: '' }))).toThrow(/nocturnal_explore: .*files/);
-    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: [''], symbols: [], reason: '' }))).toThrow(/files\[0\]/);
-    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ score: 1, verdict: 'approve', issues: [] }))).toThrow(/nocturnal_explore: .*files: .*expected array/);
+    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: nine, symbols: [], reason: '' }))).toThrow(
+      /nocturnal_explore: .*files/,
+    );
+    expect(() => parseStructuredReply(exploreSchema, JSON.stringify({ files: [''], symbols: [], reason: '' }))).toThrow(
+      /files\[0\]/,
+    );
+    expect(() =>
+      parseStructuredReply(exploreSchema, JSON.stringify({ score: 1, verdict: 'approve', issues: [] })),
+    ).toThrow(/nocturnal_explore: .*files: .*expected array/);
   });
 });

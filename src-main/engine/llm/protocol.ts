@@ -154,7 +154,11 @@ export const exploreSchema: StructuredSchema<NocturnalExplore> = {
   name: 'nocturnal_explore',
   jsonSchema: exactObject({
     files: { type: 'array', items: pathString, maxItems: exploreLimits.items },
-    symbols: { type: 'array', items: { type: 'string', minLength: 1, maxLength: exploreLimits.symbol }, maxItems: exploreLimits.items },
+    symbols: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: exploreLimits.symbol },
+      maxItems: exploreLimits.items,
+    },
     reason: boundedString(exploreLimits.reason),
   }),
   parse: exploreValidator,

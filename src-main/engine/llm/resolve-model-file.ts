@@ -13,5 +13,8 @@ export function resolveModelFile(nameOrPath: string, modelsDir: string | undefin
   const looksLikePath = isAbsolute(nameOrPath) || /[\\/]/.test(nameOrPath) || nameOrPath.startsWith('.');
   if (looksLikePath || modelsDir === undefined) return resolve(nameOrPath);
   const candidates = [join(modelsDir, nameOrPath), join(modelsDir, `${nameOrPath}.gguf`)];
-  return candidates.find((c) => existsSync(c)) ?? (existsSync(nameOrPath) ? resolve(nameOrPath) : (candidates[0] ?? nameOrPath));
+  return (
+    candidates.find((c) => existsSync(c)) ??
+    (existsSync(nameOrPath) ? resolve(nameOrPath) : (candidates[0] ?? nameOrPath))
+  );
 }

@@ -3,7 +3,14 @@
 // session stops and the queue waits, instead of every task failing one by one against a dead server.
 import { isLlmError } from './llm-error';
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+]);
 
 export function isServerUnreachable(error: unknown): boolean {
   if (!isLlmError(error)) return false;
@@ -13,7 +20,8 @@ export function isServerUnreachable(error: unknown): boolean {
     if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
     const errors = (current as { errors?: unknown }).errors;
     // Node reports a refused dual-stack connect as an AggregateError of one error per address.
-    if (Array.isArray(errors) && errors.some((e) => UNREACHABLE_CODES.has(String((e as { code?: unknown }).code)))) return true;
+    if (Array.isArray(errors) && errors.some((e) => UNREACHABLE_CODES.has(String((e as { code?: unknown }).code))))
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

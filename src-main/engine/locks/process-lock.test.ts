@@ -24,7 +24,10 @@ function racer(file: string, startAt: number, holdMs: number): Promise<string> {
     process.stdout.write(attempt.acquired ? 'won' : 'lost:' + (attempt.holder?.pid ?? 'unknown'));
     if (attempt.acquired) setTimeout(() => attempt.lock.release(), ${holdMs});`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -35,10 +38,19 @@ function racer(file: string, startAt: number, holdMs: number): Promise<string> {
 }
 
 function killedHolder(file: string): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `
     import { tryAcquireProcessLock } from ${JSON.stringify(moduleFile)};
     if (!tryAcquireProcessLock(${JSON.stringify(file)}, 'doomed').acquired) process.exit(3);
-    process.kill(process.pid, 'SIGKILL');`], { encoding: 'utf8', timeout: 30_000 });
+    process.kill(process.pid, 'SIGKILL');`,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   expect(run.signal, run.stderr).toBe('SIGKILL');
 }
 
@@ -63,7 +75,10 @@ describe('process lock', () => {
     const first = tryAcquireProcessLock(file, 'download of model.gguf');
     expect(first.acquired).toBe(true);
     const second = tryAcquireProcessLock(file, 'download of model.gguf');
-    expect(second).toEqual({ acquired: false, holder: expect.objectContaining({ pid: process.pid, purpose: 'download of model.gguf' }) });
+    expect(second).toEqual({
+      acquired: false,
+      holder: expect.objectContaining({ pid: process.pid, purpose: 'download of model.gguf' }),
+    });
     if (first.acquired) first.lock.release();
     expect(fs.existsSync(`${file}.owner`)).toBe(false);
     const third = tryAcquireProcessLock(file, 'again');

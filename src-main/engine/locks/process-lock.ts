@@ -56,7 +56,8 @@ export function tryAcquireProcessLock(file: string, purpose: string, now = new D
         released = true;
         // The owner file goes first: once the lock is released someone else may write theirs.
         const owner = readOwnerFile(file);
-        if (owner && owner.pid === holder.pid && owner.startedAt === holder.startedAt) fs.rmSync(ownerFile(file), { force: true });
+        if (owner && owner.pid === holder.pid && owner.startedAt === holder.startedAt)
+          fs.rmSync(ownerFile(file), { force: true });
         db.exec('ROLLBACK');
         db.close();
       },
@@ -110,7 +111,12 @@ function readOwnerFile(file: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(ownerFile(file), 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
-    return { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt), purpose: String(parsed.purpose ?? 'unknown') };
+    return {
+      pid: parsed.pid,
+      host: parsed.host,
+      startedAt: String(parsed.startedAt),
+      purpose: String(parsed.purpose ?? 'unknown'),
+    };
   } catch {
     return undefined;
   }

@@ -19,7 +19,9 @@ export interface HomeLogOptions {
 
 export function createHomeLogRoot(options: HomeLogOptions): LogRoot {
   const file = options.logsDir === null ? null : new DailyFileStream(options.logsDir, options.retentionDays);
-  const destinations: { stream: DestinationStream; level?: LogLevel }[] = file ? [{ stream: file, level: options.level }] : [];
+  const destinations: { stream: DestinationStream; level?: LogLevel }[] = file
+    ? [{ stream: file, level: options.level }]
+    : [];
   if (options.console) {
     const consoleStream = pretty({
       destination: options.console.stream ?? process.stderr,

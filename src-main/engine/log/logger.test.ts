@@ -31,27 +31,46 @@ describe('subsystem loggers', () => {
     const key = 'plain-looking-key-4c1d9e';
     const { root, records } = captureRoot(createRedactor([key]));
     root.createLogger('llm').warn(
-      { err: `Incorrect API key provided: ${key}`, deep: { list: [`a ${key} b`], error: new Error(`401 ${key}`) }, client_secret: 'anything at all' },
+      {
+        err: `Incorrect API key provided: ${key}`,
+        deep: { list: [`a ${key} b`], error: new Error(`401 ${key}`) },
+        client_secret: 'anything at all',
+      },
       `model call failed: ${key}`,
     );
     const line = JSON.stringify(records()[0]);
     expect(line).not.toContain(key);
-    expect(records()[0]).toMatchObject({ err: 'Incorrect API key provided: [REDACTED]', deep: { list: ['a [REDACTED] b'], error: { message: '401 [REDACTED]' } }, client_secret: '[REDACTED]', msg: 'model call failed: [REDACTED]' });
+    expect(records()[0]).toMatchObject({
+      err: 'Incorrect API key provided: [REDACTED]',
+      deep: { list: ['a [REDACTED] b'], error: { message: '401 [REDACTED]' } },
+      client_secret: '[REDACTED]',
+      msg: 'model call failed: [REDACTED]',
+    });
   });
 
   it('carry the subsystem and session/task/attempt context on every line', () => {
     const { root, records } = captureRoot();
     const log = root.createLogger('scheduler', { session_id: 's1' }).child({ task_id: 't1', attempt_id: 't1-1' });
     log.info({ score: 0.9 }, 'attempt scored');
-    expect(records()[0]).toMatchObject({ subsystem: 'scheduler', session_id: 's1', task_id: 't1', attempt_id: 't1-1', score: 0.9, msg: 'attempt scored', level: 'info' });
+    expect(records()[0]).toMatchObject({
+      subsystem: 'scheduler',
+      session_id: 's1',
+      task_id: 't1',
+      attempt_id: 't1-1',
+      score: 0.9,
+      msg: 'attempt scored',
+      level: 'info',
+    });
   });
 
   it('redact secrets in fields, headers and free text', () => {
     const { root, records } = captureRoot();
-    root.createLogger('llm').info(
-      { apiKey: 'sk-abcdefghijklmnopqrstuvwx', request: { headers: { authorization: 'Bearer abcdefghijklmnop' } } },
-      'calling with key sk-abcdefghijklmnopqrstuvwx and token=hunter2hunter2',
-    );
+    root
+      .createLogger('llm')
+      .info(
+        { apiKey: 'sk-abcdefghijklmnopqrstuvwx', request: { headers: { authorization: 'Bearer abcdefghijklmnop' } } },
+        'calling with key sk-abcdefghijklmnopqrstuvwx and token=hunter2hunter2',
+      );
     const text = JSON.stringify(records()[0]);
     expect(text).not.toContain('abcdefghijklmnop');
     expect(text).not.toContain('hunter2');
@@ -97,6 +116,10 @@ describe('log files', () => {
     now = new Date(2026, 0, 11, 0, 1);
     stream.write('{"b":2}\n');
     stream.close();
-    expect(fs.readdirSync(dir).sort()).toEqual(['nocturnal-2026-01-10.jsonl', 'nocturnal-2026-01-11.jsonl', 'unrelated.txt']);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'nocturnal-2026-01-10.jsonl',
+      'nocturnal-2026-01-11.jsonl',
+      'unrelated.txt',
+    ]);
   });
 });

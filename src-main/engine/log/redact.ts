@@ -52,7 +52,8 @@ export function redactText(text: string): string {
 }
 
 /** Field names whose value is a secret whatever it looks like (the structured layer, for any object). */
-const secretFieldName = /^(api[_-]?key|token|access[_-]?token|refresh[_-]?token|password|passwd|secret|client[_-]?secret|authorization|cookie|set-cookie)$/i;
+const secretFieldName =
+  /^(api[_-]?key|token|access[_-]?token|refresh[_-]?token|password|passwd|secret|client[_-]?secret|authorization|cookie|set-cookie)$/i;
 
 /**
  * Redaction with the secrets this engine actually holds: the patterns above, plus the exact values of
@@ -88,18 +89,27 @@ export function createRedactor(initialSecrets: readonly (string | undefined)[] =
   const value = <T>(input: T, depth = 0): T => {
     if (typeof input === 'string') return text(input) as T;
     if (input === null || typeof input !== 'object' || depth > 20) return input;
-    if (input instanceof Error) return { type: input.name, message: text(input.message), ...(input.stack ? { stack: text(input.stack) } : {}) } as T;
+    if (input instanceof Error)
+      return {
+        type: input.name,
+        message: text(input.message),
+        ...(input.stack ? { stack: text(input.stack) } : {}),
+      } as T;
     if (Array.isArray(input)) return input.map((item: unknown) => value(item, depth + 1)) as T;
     if (Object.getPrototypeOf(input) !== Object.prototype && Object.getPrototypeOf(input) !== null) return input;
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(input)) out[key] = secretFieldName.test(key) && item !== null && item !== undefined ? REDACTED : value(item, depth + 1);
+    for (const [key, item] of Object.entries(input))
+      out[key] = secretFieldName.test(key) && item !== null && item !== undefined ? REDACTED : value(item, depth + 1);
     return out as T;
   };
   return { text, secrets: secretValues, value: (input) => value(input), addSecret };
 }
 
 /** The secret values the configuration points at: today the API key named by `llm.api_key_env`. */
-export function configuredSecrets(llm: { api_key_env: string | null }, env: Readonly<Record<string, string | undefined>>): string[] {
+export function configuredSecrets(
+  llm: { api_key_env: string | null },
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   const value = llm.api_key_env === null ? undefined : env[llm.api_key_env];
   return value === undefined || value === '' ? [] : [value];
 }

@@ -73,7 +73,10 @@ export function defaultCatalogModel(catalog: readonly CatalogModel[] = modelCata
 }
 
 /** Looks a name up case-insensitively by id. */
-export function findCatalogModel(name: string, catalog: readonly CatalogModel[] = modelCatalog): CatalogModel | undefined {
+export function findCatalogModel(
+  name: string,
+  catalog: readonly CatalogModel[] = modelCatalog,
+): CatalogModel | undefined {
   const wanted = name.trim().toLowerCase();
   return catalog.find((m) => m.id.toLowerCase() === wanted);
 }

@@ -22,7 +22,10 @@ export async function acquireDownloadLock(lockFile: string, what: string): Promi
   const attempt = tryAcquireProcessLock(lockFile, `download of ${what}`);
   if (!attempt.acquired) {
     const owner = attempt.holder ? `process ${attempt.holder.pid}` : 'another process';
-    throw new NocturnalError('conflict', `${what} is already being downloaded (${owner}); wait for it, or stop it and pull again to resume`);
+    throw new NocturnalError(
+      'conflict',
+      `${what} is already being downloaded (${owner}); wait for it, or stop it and pull again to resume`,
+    );
   }
   const { lock } = attempt;
   return {

@@ -35,24 +35,46 @@ async function reasonOf(bytes: Buffer): Promise<string> {
 }
 
 describe('inspectModelFile', () => {
-  it('accepts the tiny llama model and reports its facts from node-llama-cpp\'s reader', async () => {
+  it("accepts the tiny llama model and reports its facts from node-llama-cpp's reader", async () => {
     const check = await inspectBytes(tiny);
-    expect(check).toMatchObject({ ok: true, facts: { version: 3, architecture: 'llama', name: 'nocturnal-tiny', contextLength: 4096, splitCount: 1, fileSize: tiny.length } });
+    expect(check).toMatchObject({
+      ok: true,
+      facts: {
+        version: 3,
+        architecture: 'llama',
+        name: 'nocturnal-tiny',
+        contextLength: 4096,
+        splitCount: 1,
+        fileSize: tiny.length,
+      },
+    });
     if (check.ok) expect(check.facts.tensorCount).toBeGreaterThan(5);
   });
 
-  it('reads a split model as one: every part\'s tensors, the first part\'s metadata', async () => {
+  it("reads a split model as one: every part's tensors, the first part's metadata", async () => {
     const [first, second] = buildSplitGguf();
     await writeFile(join(dir.path, 'two-00001-of-00002.gguf'), first);
     await writeFile(join(dir.path, 'two-00002-of-00002.gguf'), second);
     const check = await inspectModelFile(join(dir.path, 'two-00001-of-00002.gguf'));
-    expect(check).toMatchObject({ ok: true, facts: { splitCount: 2, tensorCount: 3, name: 'split in two', contextLength: 2048, fileSize: first.length + second.length } });
+    expect(check).toMatchObject({
+      ok: true,
+      facts: {
+        splitCount: 2,
+        tensorCount: 3,
+        name: 'split in two',
+        contextLength: 2048,
+        fileSize: first.length + second.length,
+      },
+    });
   });
 
   it('names the missing part of a split model', async () => {
     const [first] = buildSplitGguf();
     await writeFile(join(dir.path, 'lone-00001-of-00002.gguf'), first);
-    expect(await inspectModelFile(join(dir.path, 'lone-00001-of-00002.gguf'))).toEqual({ ok: false, reason: 'part lone-00002-of-00002.gguf of the split model is missing' });
+    expect(await inspectModelFile(join(dir.path, 'lone-00001-of-00002.gguf'))).toEqual({
+      ok: false,
+      reason: 'part lone-00002-of-00002.gguf of the split model is missing',
+    });
   });
 
   it('names an HTML page, JSON, an empty file, old GGML, a ZIP and safetensors', async () => {
@@ -78,7 +100,10 @@ describe('inspectModelFile', () => {
   });
 
   it('reports a missing file', async () => {
-    expect(await inspectModelFile(join(dir.path, 'missing.gguf'))).toEqual({ ok: false, reason: 'the file does not exist' });
+    expect(await inspectModelFile(join(dir.path, 'missing.gguf'))).toEqual({
+      ok: false,
+      reason: 'the file does not exist',
+    });
   });
 });
 
@@ -92,7 +117,11 @@ describe('checkGgufStart', () => {
 
 describe('split names', () => {
   it('finds every part from the first and knows a later part', () => {
-    expect(modelFileParts('/m/x-00001-of-00003.gguf')).toEqual(['/m/x-00001-of-00003.gguf', '/m/x-00002-of-00003.gguf', '/m/x-00003-of-00003.gguf']);
+    expect(modelFileParts('/m/x-00001-of-00003.gguf')).toEqual([
+      '/m/x-00001-of-00003.gguf',
+      '/m/x-00002-of-00003.gguf',
+      '/m/x-00003-of-00003.gguf',
+    ]);
     expect(modelFileParts('/m/x.gguf')).toEqual(['/m/x.gguf']);
     expect(isLaterSplitPart('x-00002-of-00003.gguf')).toBe(true);
     expect(isLaterSplitPart('x-00001-of-00003.gguf')).toBe(false);
@@ -108,6 +137,9 @@ describe('readModelFacts', () => {
     await writeFile(bad, '<html>404</html>');
     const error = await readModelFacts(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NocturnalError);
-    expect(error).toMatchObject({ kind: 'validation', message: expect.stringMatching(/page\.gguf is not a usable GGUF model: .*HTML/) });
+    expect(error).toMatchObject({
+      kind: 'validation',
+      message: expect.stringMatching(/page\.gguf is not a usable GGUF model: .*HTML/),
+    });
   });
 });

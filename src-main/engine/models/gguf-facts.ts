@@ -23,7 +23,9 @@ export function modelFileParts(file: string): string[] {
   const match = splitName.exec(basename(file));
   if (!match?.[1] || !match[3]) return [file];
   const count = Number(match[3]);
-  return Array.from({ length: count }, (_, i) => join(dirname(file), `${match[1]}-${String(i + 1).padStart(5, '0')}-of-${match[3]}.gguf`));
+  return Array.from({ length: count }, (_, i) =>
+    join(dirname(file), `${match[1]}-${String(i + 1).padStart(5, '0')}-of-${match[3]}.gguf`),
+  );
 }
 
 /** Whether a file name is a later part (2..N) of a split model, which is never loaded by itself. */
@@ -39,7 +41,10 @@ export async function inspectModelFile(file: string): Promise<GgufCheck> {
   for (const part of parts) {
     const info = await stat(part).catch(() => undefined);
     if (info === undefined) {
-      return { ok: false, reason: part === file ? 'the file does not exist' : `part ${basename(part)} of the split model is missing` };
+      return {
+        ok: false,
+        reason: part === file ? 'the file does not exist' : `part ${basename(part)} of the split model is missing`,
+      };
     }
     if (!info.isFile()) return { ok: false, reason: `${part} is not a file` };
     sizes.push(info.size);
@@ -52,17 +57,27 @@ export async function inspectModelFile(file: string): Promise<GgufCheck> {
   try {
     // Imported on use: node-llama-cpp is heavy and most commands never read a model's header.
     const { readGgufFileInfo } = await import('node-llama-cpp');
-    info = await readGgufFileInfo(file, { sourceType: 'filesystem', logWarnings: false, ignoreKeys: ['tokenizer.ggml.merges'] });
+    info = await readGgufFileInfo(file, {
+      sourceType: 'filesystem',
+      logWarnings: false,
+      ignoreKeys: ['tokenizer.ggml.merges'],
+    });
   } catch (error) {
     return { ok: false, reason: `its header cannot be read (${(error as Error).message}); an incomplete download?` };
   }
   const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
-  if (tensors.length === 0) return { ok: false, reason: 'it contains no tensors (a vocabulary-only file?), so it is not a model' };
+  if (tensors.length === 0)
+    return { ok: false, reason: 'it contains no tensors (a vocabulary-only file?), so it is not a model' };
   // Each part must at least reach the start of its last tensor; a cut-short copy does not.
   for (const [index, size] of sizes.entries()) {
-    const lastStart = tensors.filter((t) => t.filePart === index + 1).reduce((max, t) => Math.max(max, Number(t.fileOffset)), 0);
+    const lastStart = tensors
+      .filter((t) => t.filePart === index + 1)
+      .reduce((max, t) => Math.max(max, Number(t.fileOffset)), 0);
     if (lastStart >= size) {
-      return { ok: false, reason: `its tensor data needs more than the ${size} bytes of ${basename(parts[index] ?? file)} (an incomplete download?)` };
+      return {
+        ok: false,
+        reason: `its tensor data needs more than the ${size} bytes of ${basename(parts[index] ?? file)} (an incomplete download?)`,
+      };
     }
   }
   return { ok: true, info, facts: factsOf(info, sizes) };

@@ -40,7 +40,16 @@ function serve(file: Partial<ServedFile> = {}, path = '/m.gguf'): string {
 
 function download(url: string, extra: Partial<DownloadModelOptions> = {}) {
   const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-  return downloadModel({ uri: url, probeUrl: url, fileName, modelsDir, hubUrl: 'https://huggingface.co', log: silentLogger(), progressIntervalMs: 0, ...extra });
+  return downloadModel({
+    uri: url,
+    probeUrl: url,
+    fileName,
+    modelsDir,
+    hubUrl: 'https://huggingface.co',
+    log: silentLogger(),
+    progressIntervalMs: 0,
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<NocturnalError> {
@@ -54,19 +63,29 @@ async function failure(promise: Promise<unknown>): Promise<NocturnalError> {
 
 const listModels = async () => (await readdir(modelsDir).catch(() => [] as string[])).filter((f) => !f.startsWith('.'));
 const listStaged = () => readdir(stagingDirFor(modelsDir)).catch(() => [] as string[]);
-const rangeStart = (range: string | string[] | undefined) => (typeof range === 'string' ? Number(/^bytes=(\d+)-/.exec(range)?.[1]) : null);
+const rangeStart = (range: string | string[] | undefined) =>
+  typeof range === 'string' ? Number(/^bytes=(\d+)-/.exec(range)?.[1]) : null;
 
 describe('downloadModel', () => {
   it('downloads, verifies and moves into the models folder, reporting progress', async () => {
     const events: DownloadProgress[] = [];
     const result = await download(serve(), { onProgress: (p) => events.push(p) });
 
-    expect(result).toMatchObject({ path: join(modelsDir, 'm.gguf'), fileName: 'm.gguf', bytes: tiny.length, resumedFrom: 0, facts: { architecture: 'llama', splitCount: 1 } });
+    expect(result).toMatchObject({
+      path: join(modelsDir, 'm.gguf'),
+      fileName: 'm.gguf',
+      bytes: tiny.length,
+      resumedFrom: 0,
+      facts: { architecture: 'llama', splitCount: 1 },
+    });
     expect((await readFile(result.path)).equals(tiny)).toBe(true);
     expect(await listModels()).toEqual(['m.gguf']);
     expect(await listStaged()).toEqual([]);
     expect(events[0]).toMatchObject({ fileName: 'm.gguf', phase: 'connecting', bytesDone: 0 });
-    expect(events.filter((e) => e.phase === 'downloading').at(-1)).toMatchObject({ bytesDone: tiny.length, bytesTotal: tiny.length });
+    expect(events.filter((e) => e.phase === 'downloading').at(-1)).toMatchObject({
+      bytesDone: tiny.length,
+      bytesTotal: tiny.length,
+    });
     expect(events.at(-1)).toMatchObject({ phase: 'verifying', bytesDone: tiny.length });
     // The probe asked for the first 16 bytes only.
     expect(server.requests[0]?.headers.range).toBe('bytes=0-15');
@@ -124,7 +143,9 @@ describe('downloadModel', () => {
     const again = server.requests.slice(before);
     expect(result.resumedFrom).toBeGreaterThanOrEqual(5 * 1024 * 1024);
     // Only the probe and the size lookup start at 0; no range asks for the first chunk again.
-    const dataRanges = again.filter((r) => r.status === 206 && r.headers.range !== 'bytes=0-15' && r.headers.range !== 'bytes=0-0');
+    const dataRanges = again.filter(
+      (r) => r.status === 206 && r.headers.range !== 'bytes=0-15' && r.headers.range !== 'bytes=0-0',
+    );
     expect(dataRanges.length).toBeGreaterThan(0);
     for (const request of dataRanges) expect(rangeStart(request.headers.range)).toBeGreaterThanOrEqual(5 * 1024 * 1024);
     expect((await readFile(result.path)).equals(big)).toBe(true);
@@ -137,8 +158,17 @@ describe('downloadModel', () => {
     server.serve('/split-00002-of-00002.gguf', { body: second });
     const result = await download(`${server.url}/split-00001-of-00002.gguf`);
     expect(result.fileName).toBe('split-00001-of-00002.gguf');
-    expect(result.files.map((f) => f.slice(modelsDir.length + 1)).sort()).toEqual(['split-00001-of-00002.gguf', 'split-00002-of-00002.gguf']);
-    expect(result.facts).toMatchObject({ splitCount: 2, tensorCount: 3, name: 'split in two', contextLength: 2048, fileSize: first.length + second.length });
+    expect(result.files.map((f) => f.slice(modelsDir.length + 1)).sort()).toEqual([
+      'split-00001-of-00002.gguf',
+      'split-00002-of-00002.gguf',
+    ]);
+    expect(result.facts).toMatchObject({
+      splitCount: 2,
+      tensorCount: 3,
+      name: 'split in two',
+      contextLength: 2048,
+      fileSize: first.length + second.length,
+    });
     expect((await readFile(join(modelsDir, 'split-00002-of-00002.gguf'))).equals(second)).toBe(true);
   });
 
@@ -208,7 +238,9 @@ describe('downloadModel', () => {
 
   it('gives up on a stalled server, keeping what arrived for the next pull', async () => {
     const big = buildLargeGguf(8 * 1024 * 1024);
-    const error = await failure(download(serve({ body: big, stallFrom: 5 * 1024 * 1024 + 1000 }, '/stall.gguf'), { idleTimeoutMs: 1000 }));
+    const error = await failure(
+      download(serve({ body: big, stallFrom: 5 * 1024 * 1024 + 1000 }, '/stall.gguf'), { idleTimeoutMs: 1000 }),
+    );
     expect(error.message).toContain('sent nothing for');
     expect(error.message).toContain('pull again to resume');
     expect(await listStaged()).toEqual(['stall.gguf.ipull']);

@@ -72,7 +72,10 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
   const staging = stagingDirFor(options.modelsDir);
   await mkdir(staging, { recursive: true });
   const lockName = options.fileName ?? options.uri.replace(/[^A-Za-z0-9._-]+/g, '_');
-  const lock = await acquireDownloadLock(downloadLockFile(join(options.modelsDir, lockName)), options.fileName ?? options.uri);
+  const lock = await acquireDownloadLock(
+    downloadLockFile(join(options.modelsDir, lockName)),
+    options.fileName ?? options.uri,
+  );
   try {
     return await new Transfer(options, staging).run();
   } finally {
@@ -90,15 +93,33 @@ class Transfer {
 
   async run(): Promise<DownloadResult> {
     const { options } = this;
-    this.emit({ phase: 'connecting', bytesDone: 0, bytesTotal: null, resumedFrom: 0, bytesPerSecond: 0, etaSeconds: null }, options.fileName ?? options.uri, true);
+    this.emit(
+      { phase: 'connecting', bytesDone: 0, bytesTotal: null, resumedFrom: 0, bytesPerSecond: 0, etaSeconds: null },
+      options.fileName ?? options.uri,
+      true,
+    );
     if (options.probeUrl !== null) await this.probe(options.probeUrl);
     const downloader = await this.create();
     const fileName = downloader.entrypointFilename;
     const resumedFrom = downloader.downloadedSize;
     const total = downloader.totalSize;
     await this.checkDiskSpace(total - resumedFrom, downloader);
-    options.log.info({ uri: describe(options.uri), fileName, resumeFrom: resumedFrom, bytes: total }, resumedFrom > 0 ? 'resuming model download' : 'downloading model');
-    this.emit({ phase: 'connecting', bytesDone: resumedFrom, bytesTotal: total, resumedFrom, bytesPerSecond: 0, etaSeconds: null }, fileName, true);
+    options.log.info(
+      { uri: describe(options.uri), fileName, resumeFrom: resumedFrom, bytes: total },
+      resumedFrom > 0 ? 'resuming model download' : 'downloading model',
+    );
+    this.emit(
+      {
+        phase: 'connecting',
+        bytesDone: resumedFrom,
+        bytesTotal: total,
+        resumedFrom,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+      },
+      fileName,
+      true,
+    );
     await this.transfer(downloader, fileName, resumedFrom);
     return this.accept(downloader, fileName, resumedFrom);
   }
@@ -106,22 +127,42 @@ class Transfer {
   /** The first bytes of the file: is it there, and is it a GGUF at all? Nothing is written. */
   private async probe(url: string): Promise<void> {
     const { options } = this;
-    const headers: Record<string, string> = { 'user-agent': 'nocturnal-agent', 'accept-encoding': 'identity', range: `bytes=0-${ggufStartLength - 1}` };
+    const headers: Record<string, string> = {
+      'user-agent': 'nocturnal-agent',
+      'accept-encoding': 'identity',
+      range: `bytes=0-${ggufStartLength - 1}`,
+    };
     if (options.token && sameOrigin(url, options.hubUrl)) headers['authorization'] = `Bearer ${options.token}`;
     let response: Response;
     try {
-      response = await fetch(url, { headers, redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
+      response = await fetch(url, {
+        headers,
+        redirect: 'follow',
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } catch (error) {
-      if (options.signal?.aborted) throw new NocturnalError('runtime', `download of ${options.uri} cancelled before it started`, { cause: error });
+      if (options.signal?.aborted)
+        throw new NocturnalError('runtime', `download of ${options.uri} cancelled before it started`, { cause: error });
       throw new NocturnalError('runtime', `cannot reach ${describe(url)}: ${rootMessage(error)}`, { cause: error });
     }
     const head = Buffer.from(await response.arrayBuffer().catch(() => new ArrayBuffer(0))).subarray(0, ggufStartLength);
     if (response.status === 404 || response.status === 410) {
-      throw new NocturnalError('not_found', `${options.uri} does not exist (HTTP ${response.status} from ${describe(url)}): the repository or file is gone or misspelt; check the user, repository and file name`);
+      throw new NocturnalError(
+        'not_found',
+        `${options.uri} does not exist (HTTP ${response.status} from ${describe(url)}): the repository or file is gone or misspelt; check the user, repository and file name`,
+      );
     }
-    if (!response.ok) throw new NocturnalError('runtime', `${describe(url)} answered HTTP ${response.status}${httpHint(response.status)}`);
+    if (!response.ok)
+      throw new NocturnalError(
+        'runtime',
+        `${describe(url)} answered HTTP ${response.status}${httpHint(response.status)}`,
+      );
     const problem = checkGgufStart(head);
-    if (problem) throw new NocturnalError('validation', `${options.uri} is not a GGUF model: ${problem.reason}; nothing was downloaded`);
+    if (problem)
+      throw new NocturnalError(
+        'validation',
+        `${options.uri} is not a GGUF model: ${problem.reason}; nothing was downloaded`,
+      );
   }
 
   private async create(): Promise<ModelDownloader> {
@@ -141,7 +182,11 @@ class Transfer {
         ...(options.token && options.onHub !== false ? { tokens: { huggingFace: options.token } } : {}),
       });
     } catch (error) {
-      throw new NocturnalError('runtime', `cannot start downloading ${options.uri}: ${rootMessage(error)}${statusHint(error)}`, { cause: error });
+      throw new NocturnalError(
+        'runtime',
+        `cannot start downloading ${options.uri}: ${rootMessage(error)}${statusHint(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -178,17 +223,32 @@ class Transfer {
       finished.catch(() => undefined);
       // A download cancelled while ipull is still starting its streams may never settle: the abort is
       // waited for beside it, and the progress file is closed (kept) before the error is reported.
-      await Promise.race([finished, aborted.then(() => downloader.cancel({ deleteTempFile: false }).catch(() => undefined))]);
+      await Promise.race([
+        finished,
+        aborted.then(() => downloader.cancel({ deleteTempFile: false }).catch(() => undefined)),
+      ]);
       // A cancelled download ends quietly in ipull: only the state tells it from a finished one.
       if (signal.aborted) throw signal.reason;
-      if (downloader.totalSize > 0 && downloader.downloadedSize < downloader.totalSize) throw new Error('the transfer ended early');
+      if (downloader.totalSize > 0 && downloader.downloadedSize < downloader.totalSize)
+        throw new Error('the transfer ended early');
     } catch (error) {
       const of = `${formatBytes(downloader.downloadedSize)} of ${formatBytes(downloader.totalSize)}`;
       const kept = `; what arrived is kept in ${this.staging}: pull again to resume`;
-      if (options.signal?.aborted) throw new NocturnalError('runtime', `download of ${fileName} cancelled at ${of}${kept}`, { cause: error });
-      if (stalled) throw new NocturnalError('runtime', `${describe(options.uri)} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s (at ${of})${kept}`, { cause: error });
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new NocturnalError('runtime', `the disk filled up at ${of}; free some space${kept}`, { cause: error });
-      throw new NocturnalError('runtime', `downloading ${describe(options.uri)} failed at ${of}: ${rootMessage(error)}${statusHint(error)}${kept}`, { cause: error });
+      if (options.signal?.aborted)
+        throw new NocturnalError('runtime', `download of ${fileName} cancelled at ${of}${kept}`, { cause: error });
+      if (stalled)
+        throw new NocturnalError(
+          'runtime',
+          `${describe(options.uri)} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s (at ${of})${kept}`,
+          { cause: error },
+        );
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new NocturnalError('runtime', `the disk filled up at ${of}; free some space${kept}`, { cause: error });
+      throw new NocturnalError(
+        'runtime',
+        `downloading ${describe(options.uri)} failed at ${of}: ${rootMessage(error)}${statusHint(error)}${kept}`,
+        { cause: error },
+      );
     } finally {
       clearInterval(watchdog);
       signal.removeEventListener('abort', onAbort);
@@ -202,11 +262,18 @@ class Transfer {
     const staged = downloader.filesInfo.map((f) => f.filePath);
     const entry = join(this.staging, fileName);
     const bytes = downloader.totalSize;
-    this.emit({ phase: 'verifying', bytesDone: bytes, bytesTotal: bytes, resumedFrom, bytesPerSecond: 0, etaSeconds: null }, fileName, true);
+    this.emit(
+      { phase: 'verifying', bytesDone: bytes, bytesTotal: bytes, resumedFrom, bytesPerSecond: 0, etaSeconds: null },
+      fileName,
+      true,
+    );
     const check = await inspectModelFile(entry);
     if (!check.ok) {
       for (const file of staged) await rm(file, { force: true });
-      throw new NocturnalError('validation', `the file from ${describe(options.uri)} is not a usable GGUF model: ${check.reason}; nothing was kept`);
+      throw new NocturnalError(
+        'validation',
+        `the file from ${describe(options.uri)} is not a usable GGUF model: ${check.reason}; nothing was kept`,
+      );
     }
     const files: string[] = [];
     for (const file of staged) {
@@ -216,7 +283,10 @@ class Transfer {
     }
     await rm(this.staging, { recursive: false }).catch(() => undefined);
     const path = join(options.modelsDir, fileName);
-    options.log.info({ file: path, parts: files.length, bytes, architecture: check.facts.architecture }, 'model downloaded');
+    options.log.info(
+      { file: path, parts: files.length, bytes, architecture: check.facts.architecture },
+      'model downloaded',
+    );
     return { path, fileName, files, bytes, resumedFrom, facts: check.facts };
   }
 
@@ -233,13 +303,23 @@ class Transfer {
     );
   }
 
-  private progress(downloader: ModelDownloader, fileName: string, resumedFrom: number, started: number, force: boolean): void {
+  private progress(
+    downloader: ModelDownloader,
+    fileName: string,
+    resumedFrom: number,
+    started: number,
+    force: boolean,
+  ): void {
     const done = downloader.downloadedSize;
     const total = downloader.totalSize;
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? Math.max(0, done - resumedFrom) / seconds : 0;
     const eta = rate > 0 ? (total - done) / rate : null;
-    this.emit({ phase: 'downloading', bytesDone: done, bytesTotal: total, resumedFrom, bytesPerSecond: rate, etaSeconds: eta }, fileName, force);
+    this.emit(
+      { phase: 'downloading', bytesDone: done, bytesTotal: total, resumedFrom, bytesPerSecond: rate, etaSeconds: eta },
+      fileName,
+      force,
+    );
   }
 
   private emit(progress: Omit<DownloadProgress, 'fileName'>, fileName: string, force: boolean): void {
@@ -263,7 +343,8 @@ export async function unfinishedDownloads(modelsDir: string): Promise<Map<string
   const staging = stagingDirFor(modelsDir);
   const names = await readdir(staging).catch(() => [] as string[]);
   const found = new Map<string, string>();
-  for (const name of names) if (name.endsWith(unfinishedSuffix)) found.set(name.slice(0, -unfinishedSuffix.length), join(staging, name));
+  for (const name of names)
+    if (name.endsWith(unfinishedSuffix)) found.set(name.slice(0, -unfinishedSuffix.length), join(staging, name));
   return found;
 }
 

@@ -24,7 +24,9 @@ const info = (file: string) => readGgufFileInfo(file, { sourceType: 'filesystem'
 
 describe('estimateModelFit', () => {
   it('gives CodeLlama-13B its whole trained 16k context where the RAM allows it', async () => {
-    const fit = await estimateModelFit(await info(codeLlamaHeader), { machine: { ramTotal: 32 * gb, ramFree: 28 * gb } });
+    const fit = await estimateModelFit(await info(codeLlamaHeader), {
+      machine: { ramTotal: 32 * gb, ramFree: 28 * gb },
+    });
     expect(fit).toMatchObject({ trainContextSize: 16384, contextSize: 16384, gpuLayers: 0, vramBytes: 0, fits: true });
     // Q4_K weights of 13B parameters: about 7.3 GB; with a 16k KV cache (~0.8 MB a token) well over 20 GB.
     expect(fit.modelBytes).toBeGreaterThan(7 * gb);
@@ -47,11 +49,16 @@ describe('estimateModelFit', () => {
     expect(tiny.fits).toBe(false);
     expect(tiny.ramBytes).toBeGreaterThan(4 * gb);
     // Not even 512 tokens beside the weights on a 1 GB machine: no context at all.
-    expect(await estimateModelFit(header, { machine: { ramTotal: 1 * gb, ramFree: 0.2 * gb } })).toMatchObject({ contextSize: null, fits: false });
+    expect(await estimateModelFit(header, { machine: { ramTotal: 1 * gb, ramFree: 0.2 * gb } })).toMatchObject({
+      contextSize: null,
+      fits: false,
+    });
   });
 
-  it('reads the tiny test model\'s own header the same way', async () => {
-    const fit = await estimateModelFit(await info(await ensureTinyModel()), { machine: { ramTotal: 8 * gb, ramFree: 6 * gb } });
+  it("reads the tiny test model's own header the same way", async () => {
+    const fit = await estimateModelFit(await info(await ensureTinyModel()), {
+      machine: { ramTotal: 8 * gb, ramFree: 6 * gb },
+    });
     expect(fit).toMatchObject({ trainContextSize: 4096, contextSize: 4096, fits: true });
     expect(fit.modelBytes).toBeLessThan((await readFile(await ensureTinyModel())).length);
   });

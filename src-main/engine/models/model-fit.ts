@@ -38,7 +38,8 @@ export async function estimateModelFit(info: GgufFileInfo, options: EstimateFitO
       : {
           getRamState: () => Promise.resolve({ total: machine.ramTotal, free: machine.ramFree }),
           getSwapState: () => Promise.resolve({ total: 0, free: 0 }),
-          getVramState: () => Promise.resolve({ total: machine.vramTotal ?? 0, free: machine.vramFree ?? 0, unifiedSize: 0 }),
+          getVramState: () =>
+            Promise.resolve({ total: machine.vramTotal ?? 0, free: machine.vramFree ?? 0, unifiedSize: 0 }),
           llamaGpu: (machine.vramTotal ?? 0) > 0 ? ('cuda' as const) : (false as const),
           llamaSupportsGpuOffloading: (machine.vramTotal ?? 0) > 0,
         };
@@ -59,7 +60,11 @@ export async function estimateModelFit(info: GgufFileInfo, options: EstimateFitO
   // cache it may reclaim; on a CPU every weight is read for every token, so "fits" also asks that
   // weights and context together stay within the machine's memory, else the model pages from disk.
   const measuredAt = contextSize ?? Math.min(trainContextSize ?? 4096, 2048);
-  const context = await insights.estimateContextResourceRequirementsV2({ contextSize: measuredAt, modelGpuLayers: 0, sequences: options.sequences ?? 1 });
+  const context = await insights.estimateContextResourceRequirementsV2({
+    contextSize: measuredAt,
+    modelGpuLayers: 0,
+    sequences: options.sequences ?? 1,
+  });
   const ramBytes = insights.modelSize + context.cpuRam;
   const ramTotal = machine?.ramTotal ?? totalmem();
   return {

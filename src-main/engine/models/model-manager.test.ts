@@ -43,7 +43,13 @@ afterEach(async () => {
 });
 
 const manager = (extra: NodeJS.ProcessEnv = {}, cwd?: string, machine?: { ramTotal: number; ramFree: number }) =>
-  new ModelManager({ home: home.path, env: { ...env, ...extra }, log: silentLogger(), ...(cwd ? { cwd } : {}), ...(machine ? { machine } : {}) });
+  new ModelManager({
+    home: home.path,
+    env: { ...env, ...extra },
+    log: silentLogger(),
+    ...(cwd ? { cwd } : {}),
+    ...(machine ? { machine } : {}),
+  });
 const gb = 1e9;
 const modelsDir = () => join(home.path, 'models');
 
@@ -59,8 +65,21 @@ async function failure(promise: Promise<unknown>): Promise<NocturnalError> {
 describe('ModelManager.list', () => {
   it('shows the catalog, nothing installed, and no model chosen in a fresh home', async () => {
     const list = await manager().list();
-    expect(list).toMatchObject({ modelsDir: modelsDir(), provider: 'llama', modelPath: null, activePath: null, activeExists: false, machineMemoryBytes: totalmem() });
-    expect(list.models[0]).toMatchObject({ name: 'codellama-13b-instruct', installed: false, inUse: false, sizeBytes: null, catalog: { isDefault: true } });
+    expect(list).toMatchObject({
+      modelsDir: modelsDir(),
+      provider: 'llama',
+      modelPath: null,
+      activePath: null,
+      activeExists: false,
+      machineMemoryBytes: totalmem(),
+    });
+    expect(list.models[0]).toMatchObject({
+      name: 'codellama-13b-instruct',
+      installed: false,
+      inUse: false,
+      sizeBytes: null,
+      catalog: { isDefault: true },
+    });
     expect(list.models.every((m) => m.catalog !== null && !m.installed)).toBe(true);
   });
 
@@ -74,9 +93,22 @@ describe('ModelManager.list', () => {
 
     const list = await manager().list();
     expect(list).toMatchObject({ modelPath: tinyPath, activePath: tinyPath, activeExists: true });
-    expect(list.models.find((m) => m.name === 'codellama-13b-instruct')).toMatchObject({ installed: false, partialBytes: 1234 });
-    expect(list.models.find((m) => m.name === 'mine.gguf')).toMatchObject({ installed: true, sizeBytes: tiny.length, catalog: null, inUse: false });
-    expect(list.models.find((m) => m.inUse)).toMatchObject({ name: tinyPath, external: true, installed: true, sizeBytes: tiny.length });
+    expect(list.models.find((m) => m.name === 'codellama-13b-instruct')).toMatchObject({
+      installed: false,
+      partialBytes: 1234,
+    });
+    expect(list.models.find((m) => m.name === 'mine.gguf')).toMatchObject({
+      installed: true,
+      sizeBytes: tiny.length,
+      catalog: null,
+      inUse: false,
+    });
+    expect(list.models.find((m) => m.inUse)).toMatchObject({
+      name: tinyPath,
+      external: true,
+      installed: true,
+      sizeBytes: tiny.length,
+    });
     expect(list.models.some((m) => m.fileName === 'notes.txt')).toBe(false);
   });
 
@@ -91,10 +123,12 @@ describe('ModelManager.list', () => {
     expect(split[0]).toMatchObject({ installed: true, sizeBytes: first.length + second.length });
   });
 
-  it('shows what fits from the installed file\'s own header, and resolves llm.context_size auto from it', async () => {
+  it("shows what fits from the installed file's own header, and resolves llm.context_size auto from it", async () => {
     await mkdir(modelsDir(), { recursive: true });
     await writeFile(join(modelsDir(), codellama.fileName), buildShapedGgufHeader(codeLlama13bShape));
-    await manager().use('codellama-13b-instruct').catch(() => undefined);
+    await manager()
+      .use('codellama-13b-instruct')
+      .catch(() => undefined);
     setConfigValue(home.path, ['llm', 'model_path'], codellama.fileName);
     // A 32 GB machine: the whole trained context fits; a 16 GB one: less than the trained context.
     const roomy = await manager({}, undefined, { ramTotal: 32 * gb, ramFree: 28 * gb }).list();
@@ -102,7 +136,11 @@ describe('ModelManager.list', () => {
     expect(entry?.fit).toMatchObject({ trainContextSize: 16384, contextSize: 16384, fits: true });
     expect(entry?.fit?.modelBytes).toBeGreaterThan(7 * gb);
     expect(entry?.fit?.modelBytes).toBeLessThan(8 * gb);
-    expect(roomy.sizing).toEqual({ contextSize: 16384, maxTokens: 4096, source: "llm.context_size auto: 16384, the model's trained context; llm.max_tokens auto: 4096 (a quarter of it)" });
+    expect(roomy.sizing).toEqual({
+      contextSize: 16384,
+      maxTokens: 4096,
+      source: "llm.context_size auto: 16384, the model's trained context; llm.max_tokens auto: 4096 (a quarter of it)",
+    });
     const small = await manager({}, undefined, { ramTotal: 16 * gb, ramFree: 12 * gb }).list();
     const smallFit = small.models.find((m) => m.name === 'codellama-13b-instruct')?.fit;
     expect(smallFit?.contextSize).toBeGreaterThan(2048);
@@ -111,7 +149,10 @@ describe('ModelManager.list', () => {
     expect(small.sizing?.source).toContain("that fits this machine's memory");
     // A configured number is used as it is.
     setConfigValue(home.path, ['llm', 'context_size'], 4096);
-    expect((await manager({}, undefined, { ramTotal: 16 * gb, ramFree: 12 * gb }).list()).sizing).toMatchObject({ contextSize: 4096, maxTokens: 1024 });
+    expect((await manager({}, undefined, { ramTotal: 16 * gb, ramFree: 12 * gb }).list()).sizing).toMatchObject({
+      contextSize: 4096,
+      maxTokens: 1024,
+    });
   });
 });
 
@@ -119,7 +160,14 @@ describe('ModelManager.pull', () => {
   it('pulls a catalog model by name from the hub, then finds it installed', async () => {
     const phases = new Set<string>();
     const pulled = await manager().pull('codellama-13b-instruct', { onProgress: (p) => phases.add(p.phase) });
-    expect(pulled).toMatchObject({ name: 'codellama-13b-instruct', fileName: codellama.fileName, path: join(modelsDir(), codellama.fileName), bytes: tiny.length, alreadyInstalled: false, inUse: false });
+    expect(pulled).toMatchObject({
+      name: 'codellama-13b-instruct',
+      fileName: codellama.fileName,
+      path: join(modelsDir(), codellama.fileName),
+      bytes: tiny.length,
+      alreadyInstalled: false,
+      inUse: false,
+    });
     expect([...phases]).toEqual(['connecting', 'downloading', 'verifying']);
     expect(new Set(hub.requests.map((r) => r.path))).toEqual(new Set([codellamaPath]));
 
@@ -127,7 +175,11 @@ describe('ModelManager.pull', () => {
     const again = await manager().pull('codellama-13b-instruct');
     expect(again).toMatchObject({ alreadyInstalled: true, bytes: tiny.length });
     expect(hub.requests).toHaveLength(asked);
-    expect((await manager().list()).models[0]).toMatchObject({ installed: true, sizeBytes: tiny.length, partialBytes: null });
+    expect((await manager().list()).models[0]).toMatchObject({
+      installed: true,
+      sizeBytes: tiny.length,
+      partialBytes: null,
+    });
   });
 
   it('pulls an hf: URI and sends HF_TOKEN to the hub only', async () => {
@@ -139,7 +191,10 @@ describe('ModelManager.pull', () => {
       await manager({ HF_TOKEN: 'hf_secrettokenvalue1234567890' }).pull(`${elsewhere.url}/files/other.gguf`);
       expect(elsewhere.requests.length).toBeGreaterThan(0);
       for (const request of elsewhere.requests) expect(request.headers.authorization).toBeUndefined();
-      expect((await readdir(modelsDir())).filter((f) => !f.startsWith('.')).sort()).toEqual(['other.gguf', 'tiny.gguf']);
+      expect((await readdir(modelsDir())).filter((f) => !f.startsWith('.')).sort()).toEqual([
+        'other.gguf',
+        'tiny.gguf',
+      ]);
     } finally {
       await elsewhere.close();
     }
@@ -173,7 +228,13 @@ describe('ModelManager.use', () => {
   it('stores the bare file name for a model in the models folder, which the provider resolves back', async () => {
     await manager().pull('codellama-13b-instruct');
     const used = await manager().use('codellama-13b-instruct');
-    expect(used).toMatchObject({ modelPath: codellama.fileName, path: join(modelsDir(), codellama.fileName), shadowedBy: null, provider: 'llama', facts: { architecture: 'llama' } });
+    expect(used).toMatchObject({
+      modelPath: codellama.fileName,
+      path: join(modelsDir(), codellama.fileName),
+      shadowedBy: null,
+      provider: 'llama',
+      facts: { architecture: 'llama' },
+    });
     const config = loadConfig({ home: home.path, env: {} });
     expect(config.llm.model_path).toBe(codellama.fileName);
     expect(resolveModelFile(codellama.fileName, modelsDir())).toBe(used.path);
@@ -205,7 +266,9 @@ describe('ModelManager.use', () => {
     const notFound = await failure(manager().use('nothing-here'));
     expect(notFound.kind).toBe('not_found');
     expect(notFound.message).toContain('nothing is installed yet');
-    expect((await failure(manager().use('qwen2.5-coder-7b-instruct'))).message).toContain('nocturnal model pull qwen2.5-coder-7b-instruct');
+    expect((await failure(manager().use('qwen2.5-coder-7b-instruct'))).message).toContain(
+      'nocturnal model pull qwen2.5-coder-7b-instruct',
+    );
     const bogus = join(home.path, 'bogus.gguf');
     await writeFile(bogus, '{"error":"nope"}');
     const invalid = await failure(manager().use(bogus));
@@ -231,7 +294,10 @@ describe('ModelManager.remove', () => {
     await writeFile(join(modelsDir(), 'b.gguf'), tiny);
     await manager().use('b.gguf');
 
-    expect((await manager().remove('a.gguf')).removed).toEqual([join(modelsDir(), 'a.gguf'), join(stagingDirFor(modelsDir()), 'a.gguf.ipull')]);
+    expect((await manager().remove('a.gguf')).removed).toEqual([
+      join(modelsDir(), 'a.gguf'),
+      join(stagingDirFor(modelsDir()), 'a.gguf.ipull'),
+    ]);
     expect((await failure(manager().remove('b.gguf'))).kind).toBe('conflict');
     expect((await failure(manager().remove('a.gguf'))).kind).toBe('not_found');
     expect((await failure(manager().remove(tinyPath))).kind).toBe('usage');
@@ -244,7 +310,10 @@ describe('ModelManager.remove', () => {
     await mkdir(modelsDir(), { recursive: true });
     await writeFile(join(modelsDir(), 'big-00001-of-00002.gguf'), first);
     await writeFile(join(modelsDir(), 'big-00002-of-00002.gguf'), second);
-    expect((await manager().remove('big-00001-of-00002.gguf')).removed).toEqual([join(modelsDir(), 'big-00001-of-00002.gguf'), join(modelsDir(), 'big-00002-of-00002.gguf')]);
+    expect((await manager().remove('big-00001-of-00002.gguf')).removed).toEqual([
+      join(modelsDir(), 'big-00001-of-00002.gguf'),
+      join(modelsDir(), 'big-00002-of-00002.gguf'),
+    ]);
     expect((await readdir(modelsDir())).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 });

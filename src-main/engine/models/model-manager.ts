@@ -21,7 +21,13 @@ import { estimateModelFit } from './model-fit';
 import type { MachineMemory, ModelFit } from './model-fit';
 import { defaultHubUrl, parseModelUri } from './model-uri';
 import type { ModelSource } from './model-uri';
-import type { InstalledModel, ModelList, PullResult, RemoveModelResult, UseModelResult } from '../../../src-shared/domain/models';
+import type {
+  InstalledModel,
+  ModelList,
+  PullResult,
+  RemoveModelResult,
+  UseModelResult,
+} from '../../../src-shared/domain/models';
 
 /** The records live in the shared contract; these names are what the engine's callers use. */
 export type ModelListEntry = InstalledModel;
@@ -93,7 +99,9 @@ export class ModelManager {
       models.push(await entry(model.fileName, model));
       listed.add(model.fileName);
     }
-    const others = [...new Set([...files.models.keys(), ...files.partials.keys()])].filter((f) => !listed.has(f)).sort();
+    const others = [...new Set([...files.models.keys(), ...files.partials.keys()])]
+      .filter((f) => !listed.has(f))
+      .sort();
     for (const fileName of others) models.push(await entry(fileName, null));
 
     const activeExists = activePath !== null && (await isRegularFile(activePath));
@@ -115,19 +123,39 @@ export class ModelManager {
     }
     const activeFit = models.find((m) => m.inUse)?.fit ?? null;
     let sizing: ModelList['sizing'] = null;
-    if (config.llm.provider === 'openai' || config.llm.context_size !== 'auto') sizing = resolveSizing(config.llm, null);
+    if (config.llm.provider === 'openai' || config.llm.context_size !== 'auto')
+      sizing = resolveSizing(config.llm, null);
     else if (activeFit?.contextSize != null) {
-      sizing = resolveSizing(config.llm, { contextSize: activeFit.contextSize, trainContextSize: activeFit.trainContextSize ?? activeFit.contextSize });
+      sizing = resolveSizing(config.llm, {
+        contextSize: activeFit.contextSize,
+        trainContextSize: activeFit.trainContextSize ?? activeFit.contextSize,
+      });
     }
-    return { modelsDir: this.modelsDir, provider: config.llm.provider, modelPath, activePath, activeExists, models, sizing, machineMemoryBytes: this.options.machine?.ramTotal ?? totalmem() };
+    return {
+      modelsDir: this.modelsDir,
+      provider: config.llm.provider,
+      modelPath,
+      activePath,
+      activeExists,
+      models,
+      sizing,
+      machineMemoryBytes: this.options.machine?.ramTotal ?? totalmem(),
+    };
   }
 
   /** GgufInsights' estimate from the file's real header (the header is all it reads); null when it cannot be read. */
   private async fitOf(path: string, sequences: number): Promise<ModelFit | null> {
     try {
       const { readGgufFileInfo } = await import('node-llama-cpp');
-      const info = await readGgufFileInfo(path, { sourceType: 'filesystem', logWarnings: false, ignoreKeys: ['tokenizer.ggml.merges'] });
-      return await estimateModelFit(info, { sequences, ...(this.options.machine ? { machine: this.options.machine } : {}) });
+      const info = await readGgufFileInfo(path, {
+        sourceType: 'filesystem',
+        logWarnings: false,
+        ignoreKeys: ['tokenizer.ggml.merges'],
+      });
+      return await estimateModelFit(info, {
+        sequences,
+        ...(this.options.machine ? { machine: this.options.machine } : {}),
+      });
     } catch (error) {
       this.options.log.debug({ err: error, path }, 'no fit estimate for this model');
       return null;
@@ -142,21 +170,36 @@ export class ModelManager {
   async pull(uriOrName: string, options: PullOptions = {}): Promise<PullResult> {
     const source = this.resolveSource(uriOrName);
     const config = this.loadConfig().config;
-    const inUse = async (path: string) => config.llm.model_path !== null && (await this.resolveConfigured(config.llm.model_path)) === path;
+    const inUse = async (path: string) =>
+      config.llm.model_path !== null && (await this.resolveConfigured(config.llm.model_path)) === path;
 
     if (source.fileName !== null) {
       const path = join(this.modelsDir, source.fileName);
       if (await isRegularFile(path)) {
         const check = await inspectModelFile(path);
         if (!check.ok) {
-          throw new NocturnalError('conflict', `${path} already exists but is not a usable GGUF model (${check.reason}); remove it with \`nocturnal model remove ${source.fileName}\` and pull again`);
+          throw new NocturnalError(
+            'conflict',
+            `${path} already exists but is not a usable GGUF model (${check.reason}); remove it with \`nocturnal model remove ${source.fileName}\` and pull again`,
+          );
         }
         const name = source.catalog?.id ?? source.fileName;
-        return { name, fileName: source.fileName, path, bytes: check.facts.fileSize, alreadyInstalled: true, resumedFrom: 0, facts: check.facts, inUse: await inUse(path) };
+        return {
+          name,
+          fileName: source.fileName,
+          path,
+          bytes: check.facts.fileSize,
+          alreadyInstalled: true,
+          resumedFrom: 0,
+          facts: check.facts,
+          inUse: await inUse(path),
+        };
       }
     }
     // The token goes to the hub only (node-llama-cpp sends it to hub URLs, and the probe checks the origin).
-    const token = source.onHub ? (nonEmpty(this.options.env['HF_TOKEN']) ?? nonEmpty(this.options.env['HUGGING_FACE_HUB_TOKEN'])) : undefined;
+    const token = source.onHub
+      ? (nonEmpty(this.options.env['HF_TOKEN']) ?? nonEmpty(this.options.env['HUGGING_FACE_HUB_TOKEN']))
+      : undefined;
     const result = await downloadModel({
       uri: source.uri,
       probeUrl: source.probeUrl,
@@ -172,14 +215,28 @@ export class ModelManager {
       idleTimeoutMs: this.options.idleTimeoutMs,
     });
     const name = source.catalog?.id ?? result.fileName;
-    return { name, fileName: result.fileName, path: result.path, bytes: result.bytes, alreadyInstalled: false, resumedFrom: result.resumedFrom, facts: result.facts, inUse: await inUse(result.path) };
+    return {
+      name,
+      fileName: result.fileName,
+      path: result.path,
+      bytes: result.bytes,
+      alreadyInstalled: false,
+      resumedFrom: result.resumedFrom,
+      facts: result.facts,
+      inUse: await inUse(result.path),
+    };
   }
 
   async use(nameOrPath: string): Promise<UseResult> {
     const text = nameOrPath.trim();
-    if (text === '') throw new NocturnalError('usage', 'model use needs a model name (see `nocturnal model list`) or the path of a .gguf file');
+    if (text === '')
+      throw new NocturnalError(
+        'usage',
+        'model use needs a model name (see `nocturnal model list`) or the path of a .gguf file',
+      );
     const file = await this.locate(text);
-    if (!(await isRegularFile(file))) throw new NocturnalError('validation', `${file} is not a file; expected a .gguf model file`);
+    if (!(await isRegularFile(file)))
+      throw new NocturnalError('validation', `${file} is not a file; expected a .gguf model file`);
     const facts = await readModelFacts(file);
     const modelPath = (await this.isInModelsDir(file)) ? basename(file) : resolve(file);
     const loaded = this.loadConfig();
@@ -187,7 +244,14 @@ export class ModelManager {
     else setConfigValue(this.options.home, ['llm', 'model_path'], modelPath);
     this.options.log.info({ modelPath }, 'llm.model_path changed');
     const shadowedBy = loaded.overrides.find((o) => o.path.join('.') === 'llm.model_path')?.variable ?? null;
-    return { modelPath, path: resolve(file), facts, configFile: loaded.file, shadowedBy, provider: loaded.config.llm.provider };
+    return {
+      modelPath,
+      path: resolve(file),
+      facts,
+      configFile: loaded.file,
+      shadowedBy,
+      provider: loaded.config.llm.provider,
+    };
   }
 
   /** Deletes a model (and any unfinished download of it) from the models folder; never anything else. */
@@ -195,8 +259,16 @@ export class ModelManager {
     const text = name.trim();
     const catalog = findCatalogModel(text, this.catalog);
     const fileName = catalog?.fileName ?? text;
-    if (fileName === '' || /[\\/]/.test(fileName) || fileName.startsWith('.') || !fileName.toLowerCase().endsWith('.gguf')) {
-      throw new NocturnalError('usage', `model remove takes a name from \`nocturnal model list\` (a catalog name or a .gguf file in ${this.modelsDir}), got "${name}"`);
+    if (
+      fileName === '' ||
+      /[\\/]/.test(fileName) ||
+      fileName.startsWith('.') ||
+      !fileName.toLowerCase().endsWith('.gguf')
+    ) {
+      throw new NocturnalError(
+        'usage',
+        `model remove takes a name from \`nocturnal model list\` (a catalog name or a .gguf file in ${this.modelsDir}), got "${name}"`,
+      );
     }
     const path = join(this.modelsDir, fileName);
     // The model (every part of a split one) and what an unfinished download left in the staging folder.
@@ -208,7 +280,10 @@ export class ModelManager {
 
     const modelPath = this.loadConfig().config.llm.model_path;
     if (existing.includes(path) && modelPath !== null && (await this.resolveConfigured(modelPath)) === path) {
-      throw new NocturnalError('conflict', `llm.model_path points to ${fileName}; choose another model with \`nocturnal model use\` before removing it`);
+      throw new NocturnalError(
+        'conflict',
+        `llm.model_path points to ${fileName}; choose another model with \`nocturnal model use\` before removing it`,
+      );
     }
     // Holding the download lock means no pull is writing the .partial while it is deleted.
     const lock = await acquireDownloadLock(downloadLockFile(path), fileName);
@@ -238,21 +313,41 @@ export class ModelManager {
     if (catalog) {
       const path = join(this.modelsDir, catalog.fileName);
       if (await isRegularFile(path)) return path;
-      throw new NocturnalError('not_found', `${catalog.id} is not installed; pull it first: nocturnal model pull ${catalog.id}`);
+      throw new NocturnalError(
+        'not_found',
+        `${catalog.id} is not installed; pull it first: nocturnal model pull ${catalog.id}`,
+      );
     }
     const looksLikePath = isAbsolute(text) || /[\\/]/.test(text) || text.startsWith('.');
-    const candidates = looksLikePath ? [resolve(cwd, text)] : [join(this.modelsDir, text), join(this.modelsDir, `${text}.gguf`), resolve(cwd, text)];
+    const candidates = looksLikePath
+      ? [resolve(cwd, text)]
+      : [join(this.modelsDir, text), join(this.modelsDir, `${text}.gguf`), resolve(cwd, text)];
     for (const candidate of candidates) {
-      if (await stat(candidate).then(() => true, () => false)) return candidate;
+      if (
+        await stat(candidate).then(
+          () => true,
+          () => false,
+        )
+      )
+        return candidate;
     }
     const installed = [...(await this.scanModelsDir()).models.keys()];
-    const hint = installed.length > 0 ? `installed: ${installed.join(', ')}` : 'nothing is installed yet: nocturnal model pull NAME';
-    throw new NocturnalError('not_found', `no model "${text}": not a catalog name, not a file in ${this.modelsDir}, and no such file (${hint})`);
+    const hint =
+      installed.length > 0
+        ? `installed: ${installed.join(', ')}`
+        : 'nothing is installed yet: nocturnal model pull NAME';
+    throw new NocturnalError(
+      'not_found',
+      `no model "${text}": not a catalog name, not a file in ${this.modelsDir}, and no such file (${hint})`,
+    );
   }
 
   private async isInModelsDir(file: string): Promise<boolean> {
     if (dirname(resolve(file)) === this.modelsDir) return true;
-    const [dir, models] = await Promise.all([realpath(dirname(resolve(file))).catch(() => null), realpath(this.modelsDir).catch(() => null)]);
+    const [dir, models] = await Promise.all([
+      realpath(dirname(resolve(file))).catch(() => null),
+      realpath(this.modelsDir).catch(() => null),
+    ]);
     return dir !== null && dir === models;
   }
 

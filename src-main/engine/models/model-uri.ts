@@ -63,9 +63,15 @@ function parseHfUri(uri: string, input: string, hubUrl: string, catalog: readonl
     if (!after.toLowerCase().endsWith('.gguf')) {
       // `hf:user/repo:Q4_K_M`: node-llama-cpp asks the hub which file holds that quantization.
       const [user, repo, ...extra] = repoPart.split('/');
-      if (user === undefined || repo === undefined || extra.length > 0) throw usage(input, 'an hf: URI with a quantization is hf:USER/REPO:QUANT', catalog);
+      if (user === undefined || repo === undefined || extra.length > 0)
+        throw usage(input, 'an hf: URI with a quantization is hf:USER/REPO:QUANT', catalog);
       checkRepo(user, repo, input, catalog);
-      if (!quantName.test(after)) throw usage(input, `"${after}" after ":" is neither a quantization name (like Q4_K_M) nor a file name ending in .gguf`, catalog);
+      if (!quantName.test(after))
+        throw usage(
+          input,
+          `"${after}" after ":" is neither a quantization name (like Q4_K_M) nor a file name ending in .gguf`,
+          catalog,
+        );
       return { kind: 'hf', input, uri: `hf:${user}/${repo}:${after}`, probeUrl: null, fileName: null, onHub: true };
     }
     // `hf:user/repo:file.gguf` is the same as `hf:user/repo/file.gguf`.
@@ -73,11 +79,22 @@ function parseHfUri(uri: string, input: string, hubUrl: string, catalog: readonl
   }
   const [user, repo, ...fileParts] = rest.split('/');
   if (user === undefined || repo === undefined || fileParts.length === 0) {
-    throw usage(input, 'an hf: URI needs a user, a repository and a file: hf:USER/REPO/FILE.gguf (or a quantization: hf:USER/REPO:Q4_K_M)', catalog);
+    throw usage(
+      input,
+      'an hf: URI needs a user, a repository and a file: hf:USER/REPO/FILE.gguf (or a quantization: hf:USER/REPO:Q4_K_M)',
+      catalog,
+    );
   }
   checkRepo(user, repo, input, catalog);
   for (const segment of fileParts) {
-    if (segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('#') || hasControlCharacter(segment)) {
+    if (
+      segment === '' ||
+      segment === '.' ||
+      segment === '..' ||
+      segment.includes('\\') ||
+      segment.includes('#') ||
+      hasControlCharacter(segment)
+    ) {
       throw usage(input, `the file path "${fileParts.join('/')}" has an empty or invalid part`, catalog);
     }
   }
@@ -88,7 +105,8 @@ function parseHfUri(uri: string, input: string, hubUrl: string, catalog: readonl
 
 function checkRepo(user: string, repo: string, input: string, catalog: readonly CatalogModel[]): void {
   for (const segment of [user, repo]) {
-    if (!nameSegment.test(segment)) throw usage(input, `"${segment}" is not a valid hub user or repository name`, catalog);
+    if (!nameSegment.test(segment))
+      throw usage(input, `"${segment}" is not a valid hub user or repository name`, catalog);
   }
 }
 
@@ -99,7 +117,12 @@ function parseHttpUrl(text: string, hubUrl: string, catalog: readonly CatalogMod
   } catch {
     throw usage(text, 'it is not a valid URL', catalog);
   }
-  if (url.username || url.password) throw usage(text, 'credentials in the URL are not accepted (they would end up in logs); use HF_TOKEN for the hub', catalog);
+  if (url.username || url.password)
+    throw usage(
+      text,
+      'credentials in the URL are not accepted (they would end up in logs); use HF_TOKEN for the hub',
+      catalog,
+    );
   const onHub = url.origin === new URL(hubUrl).origin;
   // A hub page link (…/blob/main/x.gguf) is the HTML viewer; the file itself is under /resolve/.
   if (onHub) url.pathname = url.pathname.replace(/^(\/[^/]+\/[^/]+)\/blob\//, '$1/resolve/');
@@ -115,10 +138,19 @@ function parseHttpUrl(text: string, hubUrl: string, catalog: readonly CatalogMod
 }
 
 function checkFileName(name: string, input: string, catalog: readonly CatalogModel[]): string {
-  if (!name.toLowerCase().endsWith('.gguf')) throw usage(input, `"${name || '(none)'}" is not a .gguf file; the embedded provider loads GGUF models only`, catalog);
+  if (!name.toLowerCase().endsWith('.gguf'))
+    throw usage(
+      input,
+      `"${name || '(none)'}" is not a .gguf file; the embedded provider loads GGUF models only`,
+      catalog,
+    );
   const part = splitPart.exec(name);
   if (part?.[1] !== undefined && Number(part[1]) !== 1) {
-    throw usage(input, `"${name}" is a later part of a split model; pull the first part (…-00001-of-….gguf), which brings every part`, catalog);
+    throw usage(
+      input,
+      `"${name}" is a later part of a split model; pull the first part (…-00001-of-….gguf), which brings every part`,
+      catalog,
+    );
   }
   if (name.startsWith('.') || name.length > 200 || /[/\\<>:"|?*]/.test(name) || hasControlCharacter(name)) {
     throw usage(input, `"${name}" cannot be used as a file name`, catalog);

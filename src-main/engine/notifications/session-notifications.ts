@@ -12,14 +12,32 @@ export function sessionNotifications(session: Session, settings: Config['notific
   const action = { type: 'open-report', sessionId: session.id } as const;
   const out: EngineNotification[] = [];
   if (settings.review_waiting && s.review > 0) {
-    out.push({ kind: 'review_waiting', title: s.review === 1 ? '1 change waiting for review' : `${s.review} changes waiting for review`, body: 'Open the morning report to approve or reject.', action });
+    out.push({
+      kind: 'review_waiting',
+      title: s.review === 1 ? '1 change waiting for review' : `${s.review} changes waiting for review`,
+      body: 'Open the morning report to approve or reject.',
+      action,
+    });
   }
   if (settings.failures && (s.failed > 0 || session.status === 'failed')) {
-    const body = session.status === 'failed' ? `The session stopped: ${session.endReason ?? 'unknown error'}` : `${s.failed} task(s) failed; the report says why.`;
-    out.push({ kind: 'failures', title: session.status === 'failed' ? 'The night session failed' : 'Some tasks failed', body, action });
+    const body =
+      session.status === 'failed'
+        ? `The session stopped: ${session.endReason ?? 'unknown error'}`
+        : `${s.failed} task(s) failed; the report says why.`;
+    out.push({
+      kind: 'failures',
+      title: session.status === 'failed' ? 'The night session failed' : 'Some tasks failed',
+      body,
+      action,
+    });
   }
   if (settings.session_end && session.trigger === 'night-window' && s.tasksDone > 0) {
-    out.push({ kind: 'session_end', title: 'Nocturnal Agent: night finished', body: `${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`, action });
+    out.push({
+      kind: 'session_end',
+      title: 'Nocturnal Agent: night finished',
+      body: `${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`,
+      action,
+    });
   }
   return out;
 }

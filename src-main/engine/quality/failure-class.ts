@@ -8,7 +8,12 @@ import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 export type FailureClass =
   | { kind: 'code' }
   /** `subject`: the command not found, or the package that is missing, or the command refused. */
-  | { kind: 'environment'; cause: 'command-not-found' | 'missing-dependency' | 'permission'; subject: string; reason: string };
+  | {
+      kind: 'environment';
+      cause: 'command-not-found' | 'missing-dependency' | 'permission';
+      subject: string;
+      reason: string;
+    };
 
 // `sh: 1: mocha: not found`, `bash: line 1: mocha: command not found`, `/bin/sh: mocha: not found`.
 const NOT_FOUND = /(?:^|\n)(?:[^\n:]*: )?(?:line \d+: |\d+: )?([\w.+@/-]+): (?:command )?not found/;

@@ -30,12 +30,18 @@ export class SandboxedCheckRunner implements CheckRunner {
     private readonly detector: SandboxDetector = createSandboxDetector(),
   ) {}
 
-  async run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]> {
+  async run(input: {
+    worktree: EngineWorktree;
+    checks: Record<string, string>;
+    signal?: AbortSignal;
+    dependencies?: CheckDependencies;
+  }): Promise<CheckOutcome[]> {
     const checks = order
       .filter((name) => typeof input.checks[name] === 'string' && input.checks[name] !== '')
       .map((name) => ({ name, command: input.checks[name] ?? '' }));
     const unknown = Object.keys(input.checks).filter((name) => !(checkNames as readonly string[]).includes(name));
-    if (unknown.length > 0) throw new Error(`unknown check name(s) ${unknown.join(', ')}: expected ${checkNames.join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(`unknown check name(s) ${unknown.join(', ')}: expected ${checkNames.join(', ')}`);
     const { worktree } = input;
     const before = await snapshotWorktreeIntegrity(worktree, this.git);
     const results = await runChecks({
@@ -48,7 +54,9 @@ export class SandboxedCheckRunner implements CheckRunner {
       detector: this.detector,
       limits: {
         maxProcesses: this.safety.max_check_processes,
-        ...(this.safety.max_check_memory_mb !== null ? { maxMemoryBytes: this.safety.max_check_memory_mb * 2 ** 20 } : {}),
+        ...(this.safety.max_check_memory_mb !== null
+          ? { maxMemoryBytes: this.safety.max_check_memory_mb * 2 ** 20 }
+          : {}),
       },
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.dependencies ? { dependencies: input.dependencies } : {}),
@@ -56,7 +64,10 @@ export class SandboxedCheckRunner implements CheckRunner {
     const integrity = await verifyWorktreeIntegrity(worktree, before, this.git);
     if (integrity.kind === 'repository-gone') throw new RepositoryGoneError(worktree.repoPath);
     if (integrity.kind === 'tampered') {
-      this.log.error({ worktree: worktree.path, findings: integrity.findings }, 'the checks tampered with the worktree\'s git metadata');
+      this.log.error(
+        { worktree: worktree.path, findings: integrity.findings },
+        "the checks tampered with the worktree's git metadata",
+      );
       throw new WorktreeTamperedError(integrity.findings);
     }
     // Only the pipeline's fields are kept: the safety layer's extras stay in the log. A test check's

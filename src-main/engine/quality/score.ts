@@ -3,7 +3,13 @@
 // stand-in for a measurement; a component without evidence is left out and the weights renormalise,
 // except that a missing review caps the total below auto-approval (nothing merges unreviewed).
 import type { QualityConfig, SafetyConfig } from '../../../src-shared/config/schema';
-import type { CheckName, CheckOutcome, DiffStats, ScoreBreakdown, ScoreComponent } from '../../../src-shared/domain/attempt';
+import type {
+  CheckName,
+  CheckOutcome,
+  DiffStats,
+  ScoreBreakdown,
+  ScoreComponent,
+} from '../../../src-shared/domain/attempt';
 import { testPathPattern } from './test-changes';
 
 export interface ScoreEvidence {
@@ -24,7 +30,11 @@ export interface ScoreEvidence {
 /** Tests weigh most among the checks (DESIGN §6). */
 const checkWeights: Record<CheckName, number> = { test: 3, typecheck: 1.5, lint: 1, build: 1.5 };
 
-export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, safety: Pick<SafetyConfig, 'max_changed_lines'>): ScoreBreakdown {
+export function scoreAttempt(
+  evidence: ScoreEvidence,
+  quality: QualityConfig,
+  safety: Pick<SafetyConfig, 'max_changed_lines'>,
+): ScoreBreakdown {
   const values: Record<ScoreComponent, number | null> = {
     checks: checksComponent(evidence.checksAfter),
     progress: progressComponent(evidence),
@@ -48,13 +58,17 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
   }
   const dependencyChanges = evidence.dependencyChanges ?? [];
   if (dependencyChanges.length > 0) {
-    gates.push(`dependency change (${dependencyChanges.join(', ')}): never merged automatically, a person must review it`);
+    gates.push(
+      `dependency change (${dependencyChanges.join(', ')}): never merged automatically, a person must review it`,
+    );
     // Below the auto-approve threshold: at best it is offered for review.
     capped = Math.min(capped, Math.max(0, quality.auto_approve_threshold - 0.01));
   }
   const regressions = regressedChecks(evidence.checksBefore, evidence.checksAfter);
   if (regressions.length > 0) {
-    gates.push(`${regressions.join(', ')} passed before the change and fails after it: capped below quality.review_threshold`);
+    gates.push(
+      `${regressions.join(', ')} passed before the change and fails after it: capped below quality.review_threshold`,
+    );
     // Below the review threshold: a regression is never merged and never offered as-is.
     capped = Math.min(capped, Math.max(0, quality.review_threshold - 0.01));
   }
@@ -74,7 +88,9 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
   if (values.review === null) {
     // DESIGN §6: nothing merges unreviewed. Renormalising over the other components could reach the
     // auto-approve threshold on checks alone, so the change is held for a person instead.
-    gates.push('review could not be obtained: capped below quality.auto_approve_threshold, the change waits for a person');
+    gates.push(
+      'review could not be obtained: capped below quality.auto_approve_threshold, the change waits for a person',
+    );
     capped = Math.min(capped, Math.max(0, quality.auto_approve_threshold - 0.01));
   }
   const cap = round(capped - weighted);
@@ -94,7 +110,14 @@ export function scoreAttempt(evidence: ScoreEvidence, quality: QualityConfig, sa
 /** A change stopped by a safety gate before it could be measured: every term 0, with the reasons. */
 export function gatedZeroBreakdown(gates: string[], quality: QualityConfig): ScoreBreakdown {
   const none = { checks: null, progress: null, review: null, scope: null };
-  return { ...none, weights: appliedWeights({ checks: 1, progress: 1, review: 1, scope: 1 }, quality.weights), contributions: mapComponents(() => 0), cap: 0, gates, total: 0 };
+  return {
+    ...none,
+    weights: appliedWeights({ checks: 1, progress: 1, review: 1, scope: 1 }, quality.weights),
+    contributions: mapComponents(() => 0),
+    cap: 0,
+    gates,
+    total: 0,
+  };
 }
 
 const components: readonly ScoreComponent[] = ['checks', 'progress', 'review', 'scope'];
@@ -104,7 +127,10 @@ function mapComponents(value: (c: ScoreComponent) => number): Record<ScoreCompon
 }
 
 /** Configured weights normalised over the components that have evidence (the others weigh 0). */
-function appliedWeights(values: Record<ScoreComponent, number | null>, configured: QualityConfig['weights']): Record<ScoreComponent, number> {
+function appliedWeights(
+  values: Record<ScoreComponent, number | null>,
+  configured: QualityConfig['weights'],
+): Record<ScoreComponent, number> {
   const sum = components.reduce((total, c) => total + (values[c] === null ? 0 : configured[c]), 0);
   return mapComponents((c) => (values[c] === null || sum === 0 ? 0 : round(configured[c] / sum)));
 }
@@ -120,9 +146,12 @@ export function regressedChecks(before: CheckOutcome[], after: CheckOutcome[]): 
 /** Evidence that the task is done: a failing check fixed or a test added for it, and a review of at least half. */
 function missingEvidence(evidence: ScoreEvidence, testsAdded: boolean): string[] {
   const missing: string[] = [];
-  const fixed = evidence.checksBefore.some((b) => !b.passed && evidence.checksAfter.some((a) => a.name === b.name && a.passed));
+  const fixed = evidence.checksBefore.some(
+    (b) => !b.passed && evidence.checksAfter.some((a) => a.name === b.name && a.passed),
+  );
   if (!fixed && !testsAdded) missing.push('no failing check was fixed and no test was added for the task');
-  if (evidence.reviewScore !== null && evidence.reviewScore < 0.5) missing.push(`the review scored ${evidence.reviewScore} (below 0.5)`);
+  if (evidence.reviewScore !== null && evidence.reviewScore < 0.5)
+    missing.push(`the review scored ${evidence.reviewScore} (below 0.5)`);
   return missing;
 }
 
@@ -148,7 +177,12 @@ function progressComponent(evidence: ScoreEvidence): number | null {
   if (failingBefore.length > 0) {
     // A fix: the evidence of progress is the failing check turning green — or, for a test check
     // whose runner counts, the share of its failing tests that now pass.
-    const fixed = failingBefore.map((b) => fixedShare(b, evidence.checksAfter.find((a) => a.name === b.name)));
+    const fixed = failingBefore.map((b) =>
+      fixedShare(
+        b,
+        evidence.checksAfter.find((a) => a.name === b.name),
+      ),
+    );
     signals.push(fixed.reduce((a, b) => a + b, 0) / failingBefore.length);
   } else if (evidence.diff.files > 0) {
     // New behaviour on a green baseline: progress shows as tests that pin it down.
@@ -185,7 +219,8 @@ function scopeComponent(evidence: ScoreEvidence, maxChangedLines: number): numbe
   const { diff, plannedFiles } = evidence;
   if (diff.files === 0) return 0;
   const isTest = (p: string) => testPathPattern.test(p);
-  const unrelated = plannedFiles.length > 0 ? diff.paths.filter((p) => !plannedFiles.includes(p) && !isTest(p)).length / diff.files : 0;
+  const unrelated =
+    plannedFiles.length > 0 ? diff.paths.filter((p) => !plannedFiles.includes(p) && !isTest(p)).length / diff.files : 0;
   const lines = diff.insertions + diff.deletions;
   const half = maxChangedLines / 2;
   const sizeFactor = lines <= half ? 1 : Math.max(0.5, 1 - (0.5 * (lines - half)) / half);

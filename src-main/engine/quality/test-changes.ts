@@ -4,14 +4,17 @@
 // weakens tests can still be offered for review, but never merges by itself.
 
 // Test folders, `a.test.ts`/`a.spec.js`, `a_test.go`, `test_a.py`, and a lone `test.js`/`tests.py`.
-export const testPathPattern = /(^|\/)(__tests__|tests?|spec)\/|\.(test|spec)\.[^/]+$|_test\.[^/]+$|(^|\/)test_[^/]+$|(^|\/)(tests?|spec)\.[^/]+$/;
+export const testPathPattern =
+  /(^|\/)(__tests__|tests?|spec)\/|\.(test|spec)\.[^/]+$|_test\.[^/]+$|(^|\/)test_[^/]+$|(^|\/)(tests?|spec)\.[^/]+$/;
 
 export function isTestPath(path: string): boolean {
   return testPathPattern.test(path);
 }
 
-const ASSERTION = /\bassert\w*\b|\bexpect\s*\(|\.should\b|\bself\.assert\w+|\bt\.(Error|Errorf|Fatal|Fatalf|Fail)\b|\brequire\.\w+\(|\bassert!|\bassert_eq!/;
-const SKIP_OR_FOCUS = /\b(it|test|describe|context|suite)\.(skip|only|todo)\s*\(|\bx(it|test|describe|context)\s*\(|\bf(it|describe)\s*\(|@pytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip|expectedFailure)\b|\bt\.Skip(Now|f)?\(|#\[ignore\]|@Disabled\b|@Ignore\b|\bpending\s*\(/;
+const ASSERTION =
+  /\bassert\w*\b|\bexpect\s*\(|\.should\b|\bself\.assert\w+|\bt\.(Error|Errorf|Fatal|Fatalf|Fail)\b|\brequire\.\w+\(|\bassert!|\bassert_eq!/;
+const SKIP_OR_FOCUS =
+  /\b(it|test|describe|context|suite)\.(skip|only|todo)\s*\(|\bx(it|test|describe|context)\s*\(|\bf(it|describe)\s*\(|@pytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip|expectedFailure)\b|\bt\.Skip(Now|f)?\(|#\[ignore\]|@Disabled\b|@Ignore\b|\bpending\s*\(/;
 const REWRITE_MIN_REMOVED = 5;
 
 export interface TestChanges {
@@ -51,10 +54,19 @@ export function analyzeTestChanges(diffText: string, namedFiles: string[], taskW
       continue;
     }
     if (file.created) continue;
-    if (removed.length > added.length) weakening.push(`removes ${removed.length - added.length} assertion(s) from ${file.path}`);
-    else if (removed.length > 0 && !named) weakening.push(`rewrites ${removed.length} existing assertion(s) in ${file.path}, which the task did not name`);
-    if (!named && file.removed.length >= REWRITE_MIN_REMOVED && file.removed.length >= file.added.length / 2 && removed.length > 0) {
-      weakening.push(`rewrites the test file ${file.path} (${file.removed.length} lines removed), which the task did not name`);
+    if (removed.length > added.length)
+      weakening.push(`removes ${removed.length - added.length} assertion(s) from ${file.path}`);
+    else if (removed.length > 0 && !named)
+      weakening.push(`rewrites ${removed.length} existing assertion(s) in ${file.path}, which the task did not name`);
+    if (
+      !named &&
+      file.removed.length >= REWRITE_MIN_REMOVED &&
+      file.removed.length >= file.added.length / 2 &&
+      removed.length > 0
+    ) {
+      weakening.push(
+        `rewrites the test file ${file.path} (${file.removed.length} lines removed), which the task did not name`,
+      );
     }
   }
   return { weakening: [...new Set(weakening)], assertionsAdded, coversCriterion };
@@ -63,7 +75,20 @@ export function analyzeTestChanges(diffText: string, namedFiles: string[], taskW
 /** Words worth finding in a test: identifiers and numbers of the criteria (or the title without them). */
 export function taskWordsOf(task: { title: string; criteria: string[] }): string[] {
   const text = task.criteria.length > 0 ? task.criteria.join(' ') : task.title;
-  const stop = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'returns', 'return', 'should', 'when', 'from', 'into']);
+  const stop = new Set([
+    'the',
+    'and',
+    'for',
+    'with',
+    'that',
+    'this',
+    'returns',
+    'return',
+    'should',
+    'when',
+    'from',
+    'into',
+  ]);
   const words = text.split(/[^A-Za-z0-9_]+/).filter((w) => w.length >= 3 && !stop.has(w.toLowerCase()));
   return [...new Set(words)];
 }

@@ -7,7 +7,10 @@ export class WorktreeTamperedError extends NocturnalError {
   readonly findings: readonly string[];
 
   constructor(findings: readonly string[]) {
-    super('runtime', `the checks tampered with the worktree's git metadata (${findings.join('; ')}): attempt failed, nothing committed`);
+    super(
+      'runtime',
+      `the checks tampered with the worktree's git metadata (${findings.join('; ')}): attempt failed, nothing committed`,
+    );
     this.name = 'WorktreeTamperedError';
     this.findings = findings;
   }

@@ -16,7 +16,10 @@ export function renderReportMarkdown(report: SessionReport): string {
     `- Tasks: ${s.tasksDone} done — ${s.merged} merged, ${s.review} waiting for review, ${s.rejected} rejected, ${s.failed} failed`,
     `- Tokens: ${s.promptTokens} in, ${s.completionTokens} out, ${s.cachedTokens} cached; cost $${s.costUsd.toFixed(4)}, energy ${s.energyWh.toFixed(2)} Wh`,
   ];
-  if (report.usage.calls > 0) lines.push(`- Model calls: ${report.usage.calls}, ${report.usage.freeCalls} on free models (target ${Math.round(report.usage.freeTargetRate * 100)}%)`);
+  if (report.usage.calls > 0)
+    lines.push(
+      `- Model calls: ${report.usage.calls}, ${report.usage.freeCalls} on free models (target ${Math.round(report.usage.freeTargetRate * 100)}%)`,
+    );
   if (s.pauses.length > 0) lines.push(`- Paused: ${s.pauses.join('; ')}`);
   for (const note of report.notes) lines.push(`- **${note}**`);
   for (const alert of report.budgetAlerts ?? []) lines.push(`- **Budget alert: ${describeBudgetAlert(alert)}**`);
@@ -38,9 +41,13 @@ function renderTask(task: ReportTaskEntry): string[] {
   }
   if (task.diff) lines.push(`- Diff: ${task.diff.files} file(s), +${task.diff.insertions} −${task.diff.deletions}`);
   if (task.checksAfter) lines.push(`- Checks: ${renderChecks(task.checksBefore, task.checksAfter)}`);
-  lines.push(`- Cycles: ${task.cycles}; tokens ${task.tokens.prompt} in / ${task.tokens.completion} out${task.durationMs !== null ? `; ${formatDuration(task.durationMs)}` : ''}`);
+  lines.push(
+    `- Cycles: ${task.cycles}; tokens ${task.tokens.prompt} in / ${task.tokens.completion} out${task.durationMs !== null ? `; ${formatDuration(task.durationMs)}` : ''}`,
+  );
   if (task.attemptStatus === 'undone') {
-    lines.push(`- Undone: this change was taken back off \`${task.targetBranch}\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${task.taskId}\``);
+    lines.push(
+      `- Undone: this change was taken back off \`${task.targetBranch}\` by \`nocturnal undo\`; the task can be retried with \`nocturnal retry ${task.taskId}\``,
+    );
   } else if (task.backupRef) {
     lines.push(`- Backup: \`${task.backupRef}\` (undo with \`nocturnal undo ${task.attemptId}\`)`);
   }
@@ -48,7 +55,8 @@ function renderTask(task: ReportTaskEntry): string[] {
     lines.push('- Reasons:');
     for (const reason of task.reasons) lines.push(`  - ${reason.replaceAll('\n', ' ')}`);
   }
-  if (task.status === 'review' && task.statusNow === 'review') lines.push(`- Next: \`nocturnal approve ${task.attemptId}\` or \`nocturnal reject ${task.attemptId}\``);
+  if (task.status === 'review' && task.statusNow === 'review')
+    lines.push(`- Next: \`nocturnal approve ${task.attemptId}\` or \`nocturnal reject ${task.attemptId}\``);
   return lines;
 }
 
@@ -56,8 +64,10 @@ export function renderChecks(before: CheckOutcome[] | null, after: CheckOutcome[
   return after
     .map((check) => {
       const was = before?.find((b) => b.name === check.name);
-      const mark = (c: CheckOutcome | undefined) => (c === undefined ? '–' : c.timedOut ? 'timeout' : c.passed ? 'pass' : 'fail');
-      const counts = was?.tests || check.tests ? ` (tests ${renderCounts(was?.tests)} → ${renderCounts(check.tests)})` : '';
+      const mark = (c: CheckOutcome | undefined) =>
+        c === undefined ? '–' : c.timedOut ? 'timeout' : c.passed ? 'pass' : 'fail';
+      const counts =
+        was?.tests || check.tests ? ` (tests ${renderCounts(was?.tests)} → ${renderCounts(check.tests)})` : '';
       return `${check.name} ${mark(was)} → ${mark(check)}${counts}`;
     })
     .join(', ');

@@ -7,11 +7,19 @@ import type { Store } from '../store/store';
 
 export type { ReportTaskEntry, SessionReport };
 
-export function buildSessionReport(store: Store, options: { sessionId?: string | undefined; freeToolTargetRate: number }): SessionReport {
+export function buildSessionReport(
+  store: Store,
+  options: { sessionId?: string | undefined; freeToolTargetRate: number },
+): SessionReport {
   const { sessionId } = options;
   const session = sessionId ? store.sessions.get(sessionId) : store.sessions.latest();
   if (!session) {
-    throw new NocturnalError(sessionId ? 'not_found' : 'conflict', sessionId ? `no session with id "${sessionId}"` : 'no session has run yet: queue a task and run `nocturnal run --now`');
+    throw new NocturnalError(
+      sessionId ? 'not_found' : 'conflict',
+      sessionId
+        ? `no session with id "${sessionId}"`
+        : 'no session has run yet: queue a task and run `nocturnal run --now`',
+    );
   }
   const events = store.events.forSession(session.id);
   // Batched: one query each for the attempts, their tasks and their token totals, and one pass over the
@@ -21,7 +29,11 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   const tokens = store.usage.tokensByAttemptOfSession(session.id);
   const tasks: ReportTaskEntry[] = store.attempts.forSession(session.id).map((attempt) => {
     const task = heads.get(attempt.taskId);
-    if (!task) throw new NocturnalError('runtime', `attempt ${attempt.id} points at task ${attempt.taskId}, which is not in the database`);
+    if (!task)
+      throw new NocturnalError(
+        'runtime',
+        `attempt ${attempt.id} points at task ${attempt.taskId}, which is not in the database`,
+      );
     return {
       taskId: task.id,
       title: task.title,
@@ -52,15 +64,30 @@ export function buildSessionReport(store: Store, options: { sessionId?: string |
   if (plan) notes.push(`plan at the start: ${plan}`);
   if (settings?.sandbox === 'off') notes.push('safety.sandbox was off: checks ran WITHOUT the OS sandbox this night.');
   const undone = tasks.filter((t) => t.attemptStatus === 'undone');
-  if (undone.length > 0) notes.push(`${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`);
+  if (undone.length > 0)
+    notes.push(
+      `${undone.length} change(s) merged in this session were undone since: ${undone.map((t) => `"${t.title}" (${t.attemptId})`).join(', ')}`,
+    );
   const totals = store.usage.totals({ sessionId: session.id });
   const freeRate = totals.calls > 0 ? totals.freeCalls / totals.calls : null;
   if (freeRate !== null && freeRate < options.freeToolTargetRate) {
-    notes.push(`only ${Math.round(freeRate * 100)}% of model calls used free models (target ${Math.round(options.freeToolTargetRate * 100)}%, cost.free_tool_target_rate)`);
+    notes.push(
+      `only ${Math.round(freeRate * 100)}% of model calls used free models (target ${Math.round(options.freeToolTargetRate * 100)}%, cost.free_tool_target_rate)`,
+    );
   }
   return {
-    usage: { calls: totals.calls, freeCalls: totals.freeCalls, freeRate, freeTargetRate: options.freeToolTargetRate, costUsd: totals.costUsd, energyWh: totals.energyWh },
-    session: { ...session, durationMs: session.endedAt ? Date.parse(session.endedAt) - Date.parse(session.startedAt) : null },
+    usage: {
+      calls: totals.calls,
+      freeCalls: totals.freeCalls,
+      freeRate,
+      freeTargetRate: options.freeToolTargetRate,
+      costUsd: totals.costUsd,
+      energyWh: totals.energyWh,
+    },
+    session: {
+      ...session,
+      durationMs: session.endedAt ? Date.parse(session.endedAt) - Date.parse(session.startedAt) : null,
+    },
     tasks,
     events,
     notes,

@@ -5,10 +5,20 @@ import { parseUnifiedDiff } from './parse-unified-diff';
 
 describe('parseUnifiedDiff on real git output', () => {
   it('splits files and hunks with line numbers, and tells added, deleted, renamed and binary files apart', async () => {
-    const repo = await createTempRepo({ files: { 'math.js': 'function add(a, b) {\n  return a - b;\n}\n', 'old.txt': 'going away\n', 'keep.txt': 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n' } });
+    const repo = await createTempRepo({
+      files: {
+        'math.js': 'function add(a, b) {\n  return a - b;\n}\n',
+        'old.txt': 'going away\n',
+        'keep.txt': 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n',
+      },
+    });
     try {
       const base = await repo.git('rev-parse', 'HEAD');
-      await repo.write({ 'math.js': 'function add(a, b) {\n  return a + b;\n}\n', 'new.txt': 'hello\n', 'keep.txt': 'a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nk\nL\n' });
+      await repo.write({
+        'math.js': 'function add(a, b) {\n  return a + b;\n}\n',
+        'new.txt': 'hello\n',
+        'keep.txt': 'a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nk\nL\n',
+      });
       await repo.git('mv', 'old.txt', 'moved.txt');
       await repo.git('add', '-A');
       await repo.git('commit', '-qm', 'change');
@@ -33,8 +43,15 @@ describe('parseUnifiedDiff on real git output', () => {
       // Two changes far apart in one file: two hunks, the second numbered from where it starts.
       const keep = files.find((f) => f.path === 'keep.txt');
       expect(keep?.hunks).toHaveLength(2);
-      expect(keep?.hunks[1]?.lines.find((l) => l.kind === 'add')).toEqual({ kind: 'add', text: 'L', oldLine: null, newLine: 12 });
-      expect(files.find((f) => f.path === 'new.txt')?.hunks[0]?.lines).toEqual([{ kind: 'add', text: 'hello', oldLine: null, newLine: 1 }]);
+      expect(keep?.hunks[1]?.lines.find((l) => l.kind === 'add')).toEqual({
+        kind: 'add',
+        text: 'L',
+        oldLine: null,
+        newLine: 12,
+      });
+      expect(files.find((f) => f.path === 'new.txt')?.hunks[0]?.lines).toEqual([
+        { kind: 'add', text: 'hello', oldLine: null, newLine: 1 },
+      ]);
     } finally {
       await repo.cleanup();
     }

@@ -15,7 +15,15 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
   for (const line of lines) {
     if (line.startsWith('diff --git ')) {
       const paths = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
-      file = { path: paths?.[2] ?? '', oldPath: null, change: 'modified', binary: false, insertions: 0, deletions: 0, hunks: [] };
+      file = {
+        path: paths?.[2] ?? '',
+        oldPath: null,
+        change: 'modified',
+        binary: false,
+        insertions: 0,
+        deletions: 0,
+        hunks: [],
+      };
       files.push(file);
       hunk = undefined;
       continue;
@@ -25,7 +33,14 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
     if (header) {
       oldLine = Number(header[1]);
       newLine = Number(header[3]);
-      hunk = { header: line, oldStart: oldLine, oldLines: Number(header[2] ?? 1), newStart: newLine, newLines: Number(header[4] ?? 1), lines: [] };
+      hunk = {
+        header: line,
+        oldStart: oldLine,
+        oldLines: Number(header[2] ?? 1),
+        newStart: newLine,
+        newLines: Number(header[4] ?? 1),
+        lines: [],
+      };
       file.hunks.push(hunk);
       continue;
     }

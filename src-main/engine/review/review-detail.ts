@@ -16,7 +16,11 @@ export async function buildReviewDetail(store: Store, git: GitCallOptions, attem
   const attempt = store.attempts.require(attemptId);
   const task = store.tasks.require(attempt.taskId);
   const workspace = store.workspaces.get(task.workspaceId);
-  if (!workspace) throw new NocturnalError('not_found', `the workspace of task ${task.id} was removed; its changes can no longer be shown`);
+  if (!workspace)
+    throw new NocturnalError(
+      'not_found',
+      `the workspace of task ${task.id} was removed; its changes can no longer be shown`,
+    );
   const item = reviewItemOf(task, attempt);
   return {
     item,
@@ -32,7 +36,12 @@ export async function buildReviewDetail(store: Store, git: GitCallOptions, attem
 async function attemptDiff(repoPath: string, attempt: Attempt, git: GitCallOptions): Promise<AttemptDiff | null> {
   if (!attempt.baseCommit || !attempt.headCommit) return null;
   const diff = await getDiffText(repoPath, attempt.baseCommit, attempt.headCommit, git);
-  return { from: attempt.baseCommit, to: attempt.headCommit, files: parseUnifiedDiff(diff.text), truncated: diff.truncated };
+  return {
+    from: attempt.baseCommit,
+    to: attempt.headCommit,
+    files: parseUnifiedDiff(diff.text),
+    truncated: diff.truncated,
+  };
 }
 
 export function compareChecks(before: CheckOutcome[] | null, after: CheckOutcome[] | null): CheckComparison[] {
@@ -41,7 +50,8 @@ export function compareChecks(before: CheckOutcome[] | null, after: CheckOutcome
     const was = before?.find((c) => c.name === name) ?? null;
     const now = after?.find((c) => c.name === name) ?? null;
     let change: CheckComparison['change'] = 'not-run';
-    if (was && now) change = was.passed ? (now.passed ? 'still-passing' : 'broken') : now.passed ? 'fixed' : 'still-failing';
+    if (was && now)
+      change = was.passed ? (now.passed ? 'still-passing' : 'broken') : now.passed ? 'fixed' : 'still-failing';
     else if (now) change = now.passed ? 'still-passing' : 'still-failing';
     return { name, command: (now ?? was)?.command ?? '', before: was, after: now, change };
   });
@@ -49,7 +59,9 @@ export function compareChecks(before: CheckOutcome[] | null, after: CheckOutcome
 
 /** The last `nocturnal_review` answer recorded for the attempt, as the model gave it. */
 function modelReview(store: Store, attemptId: string): ModelReview | null {
-  const calls = store.interactions.forAttempt(attemptId).filter((call) => call.schemaName === reviewSchema.name && call.response !== null && call.error === null);
+  const calls = store.interactions
+    .forAttempt(attemptId)
+    .filter((call) => call.schemaName === reviewSchema.name && call.response !== null && call.error === null);
   const last = calls.at(-1);
   if (!last?.response) return null;
   let raw: unknown;
@@ -60,5 +72,11 @@ function modelReview(store: Store, attemptId: string): ModelReview | null {
   }
   const parsed = reviewSchema.parse.safeParse(raw);
   if (!parsed.success) return null;
-  return { score: parsed.data.score, verdict: parsed.data.verdict, issues: parsed.data.issues, model: last.model, createdAt: last.createdAt };
+  return {
+    score: parsed.data.score,
+    verdict: parsed.data.verdict,
+    issues: parsed.data.issues,
+    model: last.model,
+    createdAt: last.createdAt,
+  };
 }

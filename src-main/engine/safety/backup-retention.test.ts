@@ -17,8 +17,10 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-const backup = (name: string, age: number) => createBackupRef({ repoPath: repo.path, name, oid: head, now: daysAgo(age) });
-const backupRefs = async () => (await repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/')).split('\n').filter(Boolean).sort();
+const backup = (name: string, age: number) =>
+  createBackupRef({ repoPath: repo.path, name, oid: head, now: daysAgo(age) });
+const backupRefs = async () =>
+  (await repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/')).split('\n').filter(Boolean).sort();
 
 describe('applyBackupRetention', () => {
   it('deletes backups older than the retention, keeps recent ones and refs it did not name', async () => {
@@ -41,7 +43,12 @@ describe('applyBackupRetention', () => {
     const other = await backup('att-rejected', 45);
     const recent = await backup('att-new', 1);
 
-    const result = await applyBackupRetention({ repoPath: repo.path, retentionDays: 30, protectedRefs: [mergedTarget, recent], now });
+    const result = await applyBackupRetention({
+      repoPath: repo.path,
+      retentionDays: 30,
+      protectedRefs: [mergedTarget, recent],
+      now,
+    });
     expect(result.deleted.map((b) => b.ref)).toEqual([other]);
     expect(result.kept.map((b) => b.ref).sort()).toEqual([mergedTarget, mergedBranch].sort());
     expect(await backupRefs()).toEqual([mergedTarget, mergedBranch, recent].sort());
@@ -49,8 +56,13 @@ describe('applyBackupRetention', () => {
 
   it('does nothing when nothing is old, and refuses a retention that would drop every undo', async () => {
     const recent = await backup('att-1', 2);
-    expect(await applyBackupRetention({ repoPath: repo.path, retentionDays: 7, protectedRefs: [], now })).toEqual({ deleted: [], kept: [] });
+    expect(await applyBackupRetention({ repoPath: repo.path, retentionDays: 7, protectedRefs: [], now })).toEqual({
+      deleted: [],
+      kept: [],
+    });
     expect(await backupRefs()).toEqual([recent]);
-    await expect(applyBackupRetention({ repoPath: repo.path, retentionDays: 0, protectedRefs: [], now })).rejects.toThrow(/positive number of days/);
+    await expect(
+      applyBackupRetention({ repoPath: repo.path, retentionDays: 0, protectedRefs: [], now }),
+    ).rejects.toThrow(/positive number of days/);
   });
 });

@@ -32,12 +32,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function applyBackupRetention(params: BackupRetentionParams): Promise<BackupRetentionResult> {
   if (!Number.isFinite(params.retentionDays) || params.retentionDays <= 0) {
-    throw new NocturnalError('validation', `backup retention must be a positive number of days, got ${params.retentionDays}`);
+    throw new NocturnalError(
+      'validation',
+      `backup retention must be a positive number of days, got ${params.retentionDays}`,
+    );
   }
   const now = params.now ?? new Date();
   const cutoff = now.getTime() - params.retentionDays * DAY_MS;
   const git = callOptions(params);
-  const old = (await listBackups(params.repoPath, undefined, git)).filter((b) => b.createdAt !== null && b.createdAt.getTime() < cutoff);
+  const old = (await listBackups(params.repoPath, undefined, git)).filter(
+    (b) => b.createdAt !== null && b.createdAt.getTime() < cutoff,
+  );
   if (old.length === 0) return { deleted: [], kept: [] };
 
   const protectedRefs = new Set(params.protectedRefs);

@@ -80,7 +80,10 @@ describe('checkChangeLimits', () => {
     const changes = ['a', 'b', 'c', 'd'].map((p) => ({ path: p, action: 'write' as const, newContent: `${p}\n` }));
     const result = checkChangeLimits(changes, limits);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.violations).toEqual([{ limit: 'max_file_changes', detail: expect.stringMatching(/4 files; safety.max_file_changes is 3/) }]);
+    if (!result.ok)
+      expect(result.violations).toEqual([
+        { limit: 'max_file_changes', detail: expect.stringMatching(/4 files; safety.max_file_changes is 3/) },
+      ]);
   });
 
   it('counts several edits of one file once, from its first old to its last new content', () => {
@@ -95,10 +98,18 @@ describe('checkChangeLimits', () => {
   });
 
   it('names max_changed_lines, as a lower bound when counting stopped early', () => {
-    const result = checkChangeLimits([{ path: 'big.ts', action: 'replace', oldContent: lines(8, 'a'), newContent: lines(8, 'b') }], limits);
+    const result = checkChangeLimits(
+      [{ path: 'big.ts', action: 'replace', oldContent: lines(8, 'a'), newContent: lines(8, 'b') }],
+      limits,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.violations).toEqual([{ limit: 'max_changed_lines', detail: expect.stringMatching(/at least 11 lines; safety.max_changed_lines is 10/) }]);
+      expect(result.violations).toEqual([
+        {
+          limit: 'max_changed_lines',
+          detail: expect.stringMatching(/at least 11 lines; safety.max_changed_lines is 10/),
+        },
+      ]);
       expect(result.stats.exact).toBe(false);
     }
   });
@@ -118,7 +129,14 @@ describe('checkChangeLimits', () => {
   it('names max_file_bytes with the path, counting UTF-8 bytes', () => {
     const result = checkChangeLimits([{ path: 'wide.txt', action: 'write', newContent: 'é'.repeat(51) }], limits);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.violations).toEqual([{ limit: 'max_file_bytes', path: 'wide.txt', detail: expect.stringMatching(/102 bytes; safety.max_file_bytes is 100/) }]);
+    if (!result.ok)
+      expect(result.violations).toEqual([
+        {
+          limit: 'max_file_bytes',
+          path: 'wide.txt',
+          detail: expect.stringMatching(/102 bytes; safety.max_file_bytes is 100/),
+        },
+      ]);
   });
 
   it.each([
@@ -129,11 +147,17 @@ describe('checkChangeLimits', () => {
   ])('names binary_content for %s', (_label, content, detail) => {
     const result = checkChangeLimits([{ path: 'bin.dat', action: 'write', newContent: content }], limits);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.violations).toEqual([{ limit: 'binary_content', path: 'bin.dat', detail: expect.stringMatching(detail) }]);
+    if (!result.ok)
+      expect(result.violations).toEqual([
+        { limit: 'binary_content', path: 'bin.dat', detail: expect.stringMatching(detail) },
+      ]);
   });
 
   it('accepts valid UTF-8 bytes', () => {
-    const result = checkChangeLimits([{ path: 'u.txt', action: 'write', newContent: new TextEncoder().encode('héllo ✓\n') }], limits);
+    const result = checkChangeLimits(
+      [{ path: 'u.txt', action: 'write', newContent: new TextEncoder().encode('héllo ✓\n') }],
+      limits,
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -146,7 +170,13 @@ describe('checkChangeLimits', () => {
     ];
     const result = checkChangeLimits(changes, limits);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.violations.map((v) => v.limit).sort()).toEqual(['binary_content', 'max_changed_lines', 'max_file_bytes', 'max_file_changes']);
+    if (!result.ok)
+      expect(result.violations.map((v) => v.limit).sort()).toEqual([
+        'binary_content',
+        'max_changed_lines',
+        'max_file_bytes',
+        'max_file_changes',
+      ]);
   });
 
   it('treats a write without content as a programming error', () => {

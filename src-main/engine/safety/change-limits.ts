@@ -34,8 +34,7 @@ export interface ChangeStats {
 }
 
 export type ChangeLimitResult =
-  | { ok: true; stats: ChangeStats }
-  | { ok: false; violations: ChangeLimitViolation[]; stats: ChangeStats };
+  { ok: true; stats: ChangeStats } | { ok: false; violations: ChangeLimitViolation[]; stats: ChangeStats };
 
 export type ChangeLimits = Pick<SafetyConfig, 'max_file_changes' | 'max_changed_lines' | 'max_file_bytes'>;
 
@@ -63,7 +62,11 @@ export function checkChangeLimits(changes: readonly PlannedFileChange[], limits:
       }
       const binary = binaryReason(after);
       if (binary !== null) {
-        violations.push({ limit: 'binary_content', path: change.path, detail: `${change.path} ${binary}; edits write text files only` });
+        violations.push({
+          limit: 'binary_content',
+          path: change.path,
+          detail: `${change.path} ${binary}; edits write text files only`,
+        });
         continue;
       }
     }

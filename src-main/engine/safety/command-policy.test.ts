@@ -136,7 +136,7 @@ const denied: [string, string][] = [
   ['npm test 2>$(rm -rf ~)', 'rm-dangerous-target'],
   ['echo "$(echo "$(echo ${Y:-$(rm -rf ~)})")"', 'rm-dangerous-target'],
   ['eval "echo \\${X:-\\$(rm -rf ~)}"', 'rm-dangerous-target'],
-  ['bash -c \'echo $(( $(git stash) ))\'', 'git-stash'],
+  ["bash -c 'echo $(( $(git stash) ))'", 'git-stash'],
   // What cannot be read is refused.
   ['npm test "unterminated', 'unparsable'],
   ['echo $(npm test', 'unparsable'],
@@ -212,7 +212,11 @@ describe('evaluateCommand: safety.blocked_commands', () => {
     ['make plan; terraform  destroy', '/terraform\\s+destroy/i'],
   ])('%j is refused by %j', (command, pattern) => {
     const verdict = evaluateCommand(command, { kind: 'check', extraDenied: blocked });
-    expect(verdict).toMatchObject({ allowed: false, rule: 'blocked-commands', reason: expect.stringContaining(JSON.stringify(pattern)) });
+    expect(verdict).toMatchObject({
+      allowed: false,
+      rule: 'blocked-commands',
+      reason: expect.stringContaining(JSON.stringify(pattern)),
+    });
   });
 
   it.each(['npm test', 'npm run publish-docs', 'dockerize x', 'make terraform-plan'])('%j is not', (command) => {
@@ -245,7 +249,16 @@ describe('evaluateCommand: ordinary checks', () => {
 describe('evaluateCommand: the git allow list', () => {
   const gitAllowed: (string | string[])[] = [
     'git -c core.hooksPath=/dev/null commit -m x',
-    ['git', '-c', 'core.hooksPath=/dev/null', '-c', 'user.name=Nocturnal', 'commit', '-m', 'fix: DROP TABLE handling; rm -rf ~ in docs'],
+    [
+      'git',
+      '-c',
+      'core.hooksPath=/dev/null',
+      '-c',
+      'user.name=Nocturnal',
+      'commit',
+      '-m',
+      'fix: DROP TABLE handling; rm -rf ~ in docs',
+    ],
     ['git', 'rev-parse', '--verify', 'HEAD'],
     ['git', 'worktree', 'add', '-b', 'nocturnal/t1/1', '/home/u/.nocturnal/worktrees/t1-1', 'main'],
     ['git', 'worktree', 'remove', '--force', '/x'],
@@ -271,7 +284,30 @@ describe('evaluateCommand: the git allow list', () => {
     ['git', '--no-pager', 'diff'],
     ['git', '--version'],
     // The engine's git layer disables hooks, fsmonitor, signing, pager and colour on every call.
-    ['git', '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'commit.gpgSign=false', '-c', 'tag.gpgSign=false', '-c', 'core.pager=cat', '-c', 'color.ui=false', 'worktree', 'add', '--quiet', '--no-track', '-b', 'nocturnal/t/1', '--', '/x', 'HEAD'],
+    [
+      'git',
+      '-c',
+      'core.hooksPath=/dev/null',
+      '-c',
+      'core.fsmonitor=false',
+      '-c',
+      'commit.gpgSign=false',
+      '-c',
+      'tag.gpgSign=false',
+      '-c',
+      'core.pager=cat',
+      '-c',
+      'color.ui=false',
+      'worktree',
+      'add',
+      '--quiet',
+      '--no-track',
+      '-b',
+      'nocturnal/t/1',
+      '--',
+      '/x',
+      'HEAD',
+    ],
     ['git', 'update-ref', '-m', 'nocturnal: merge', '-d', 'refs/heads/x', 'abc'],
     ['git', 'merge', '--ff-only', '--no-autostash', '--no-stat', '--quiet', 'abc'],
   ];
@@ -293,7 +329,10 @@ describe('evaluateCommand: the git allow list', () => {
     ['git log > out.txt', /single plain git command/],
     ['GIT_DIR=/x git status', /single plain git command/],
   ] as [string | string[], RegExp][])('refuses %j as git', (command, reason) => {
-    expect(evaluateCommand(command, { kind: 'git' })).toMatchObject({ allowed: false, reason: expect.stringMatching(reason) });
+    expect(evaluateCommand(command, { kind: 'git' })).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(reason),
+    });
   });
 });
 
@@ -301,7 +340,10 @@ describe('parseShell', () => {
   it('splits lists and pipelines and keeps redirections apart from arguments', () => {
     const script = parseShell('A=1 npm test 2>&1 | tee "out file.log" && echo \'done; ok\' # comment');
     expect(script.pipelines.map((p) => p.commands.map((c) => c.argv))).toEqual([
-      [['A=1', 'npm', 'test'], ['tee', 'out file.log']],
+      [
+        ['A=1', 'npm', 'test'],
+        ['tee', 'out file.log'],
+      ],
       [['echo', 'done; ok']],
     ]);
     expect(script.pipelines[0]?.commands[0]?.redirects).toEqual([{ op: '>&', target: '1' }]);
@@ -334,7 +376,7 @@ describe('parseShell', () => {
     expect(Object.prototype.hasOwnProperty.call(globalThis, 'require')).toBe(false);
   });
 
-  it('refuses what the parser cannot read, with the parser\'s position', () => {
+  it("refuses what the parser cannot read, with the parser's position", () => {
     expect(() => parseShell('echo "unterminated')).toThrow(/1:6: reached EOF without closing quote/);
   });
 

@@ -48,7 +48,8 @@ export function evaluateCommand(command: string | readonly string[], context: Co
       if (denial !== null) return refused(denial);
     }
   } catch (error) {
-    if (error instanceof ShellParseError) return refused({ rule: 'unparsable', reason: `the command cannot be checked: ${error.message}` });
+    if (error instanceof ShellParseError)
+      return refused({ rule: 'unparsable', reason: `the command cannot be checked: ${error.message}` });
     throw error;
   }
   const denial = context.kind === 'git' ? allowGit(single, command) : null;
@@ -61,9 +62,16 @@ function refused(denial: Denial): CommandVerdict {
 
 function allowGit(single: SimpleCommand | null, command: string | readonly string[]): Denial | null {
   const shown = typeof command === 'string' ? command : command.join(' ');
-  const plain = single !== null && single.redirects.length === 0 && single.substitutions.length === 0 && single.heredocs.length === 0;
+  const plain =
+    single !== null &&
+    single.redirects.length === 0 &&
+    single.substitutions.length === 0 &&
+    single.heredocs.length === 0;
   if (!plain || stripAssignments(single.argv).length !== single.argv.length) {
-    return { rule: 'git-allow-list', reason: `${JSON.stringify(shown)} is not a single plain git command (no shell operators, redirections or variables)` };
+    return {
+      rule: 'git-allow-list',
+      reason: `${JSON.stringify(shown)} is not a single plain git command (no shell operators, redirections or variables)`,
+    };
   }
   return checkGitAllowed(single.argv);
 }
@@ -112,7 +120,8 @@ class Judge {
     while (queue.length > 0) {
       const argv = queue.shift() as string[];
       if (argv.length === 0) continue;
-      if (++this.layersSeen > MAX_LAYERS) throw new ShellParseError('the command wraps too many commands to be checked');
+      if (++this.layersSeen > MAX_LAYERS)
+        throw new ShellParseError('the command wraps too many commands to be checked');
       const denial = denyCommand(argv) ?? this.extraArgv(argv) ?? executesDownload(argv, command);
       if (denial !== null) return denial;
       for (const layer of innerLayers(argv, command)) {
@@ -133,7 +142,10 @@ class Judge {
 }
 
 function blocked(pattern: ExtraDeniedPattern, shown: string): Denial {
-  return { rule: 'blocked-commands', reason: `${JSON.stringify(shown)} matches ${JSON.stringify(pattern.raw)} in safety.blocked_commands` };
+  return {
+    rule: 'blocked-commands',
+    reason: `${JSON.stringify(shown)} matches ${JSON.stringify(pattern.raw)} in safety.blocked_commands`,
+  };
 }
 
 /** Names of every argv layer of a command: `env X=1 sudo bash` → env, sudo, bash. */

@@ -24,7 +24,12 @@ describe('checkFinalDiff', () => {
   });
 
   it('refuses protected paths and binary files that reached a commit by another way than an edit (a check wrote them)', async () => {
-    const head = await repo.commit({ '.github/workflows/evil.yml': 'on: push\n', 'src/a.js': null, '.env': 'TOKEN=x\n', 'blob.bin': '\u0000\u0001binary' });
+    const head = await repo.commit({
+      '.github/workflows/evil.yml': 'on: push\n',
+      'src/a.js': null,
+      '.env': 'TOKEN=x\n',
+      'blob.bin': '\u0000\u0001binary',
+    });
     const violations = checkFinalDiff(await getDiffStats(repo.path, base, head), safety);
     expect(violations).toEqual([
       'the committed change touches ".env", which matches safety.protected_paths pattern ".env*"',

@@ -12,8 +12,14 @@ import { createProtectedMatcher } from './protected-matcher';
 export type FinalDiffLimits = Pick<SafetyConfig, 'protected_paths' | 'max_file_changes' | 'max_changed_lines'>;
 
 /** Violations as sentences naming the path and the setting; empty when the diff is acceptable. */
-export function checkFinalDiff(diff: DiffStats, safety: FinalDiffLimits, options: { caseInsensitive?: boolean } = {}): string[] {
-  const isProtected = createProtectedMatcher(safety.protected_paths, { caseInsensitive: options.caseInsensitive ?? process.platform !== 'linux' });
+export function checkFinalDiff(
+  diff: DiffStats,
+  safety: FinalDiffLimits,
+  options: { caseInsensitive?: boolean } = {},
+): string[] {
+  const isProtected = createProtectedMatcher(safety.protected_paths, {
+    caseInsensitive: options.caseInsensitive ?? process.platform !== 'linux',
+  });
   const violations: string[] = [];
   for (const file of diff.files) {
     for (const path of file.oldPath === null ? [file.path] : [file.oldPath, file.path]) {
@@ -23,14 +29,25 @@ export function checkFinalDiff(diff: DiffStats, safety: FinalDiffLimits, options
         continue;
       }
       const pattern = isProtected(lexical.relPath);
-      if (pattern !== null) violations.push(`the committed change touches ${JSON.stringify(path)}, which matches safety.protected_paths pattern ${JSON.stringify(pattern)}`);
+      if (pattern !== null)
+        violations.push(
+          `the committed change touches ${JSON.stringify(path)}, which matches safety.protected_paths pattern ${JSON.stringify(pattern)}`,
+        );
     }
-    if (file.binary) violations.push(`the committed change contains the binary file ${JSON.stringify(file.path)}; edits write text only`);
+    if (file.binary)
+      violations.push(
+        `the committed change contains the binary file ${JSON.stringify(file.path)}; edits write text only`,
+      );
   }
   if (diff.files.length > safety.max_file_changes) {
-    violations.push(`the committed change touches ${diff.files.length} files, more than safety.max_file_changes ${safety.max_file_changes}`);
+    violations.push(
+      `the committed change touches ${diff.files.length} files, more than safety.max_file_changes ${safety.max_file_changes}`,
+    );
   }
   const lines = diff.insertions + diff.deletions;
-  if (lines > safety.max_changed_lines) violations.push(`the committed change has ${lines} changed lines, more than safety.max_changed_lines ${safety.max_changed_lines}`);
+  if (lines > safety.max_changed_lines)
+    violations.push(
+      `the committed change has ${lines} changed lines, more than safety.max_changed_lines ${safety.max_changed_lines}`,
+    );
   return violations;
 }

@@ -44,14 +44,30 @@ describe('the git command policy', () => {
       await repo.git('config', 'filter.lfs.clean', 'git-lfs clean -- %f');
       const policy = createGitCommandPolicy([]);
       const worktreePath = path.join(home.path, 'wt');
-      const added = await addWorktree({ policy, repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+      const added = await addWorktree({
+        policy,
+        repoPath: repo.path,
+        worktreePath,
+        ownedRoot: home.path,
+        branch: 'attempt',
+        base: 'main',
+      });
       if (added.kind !== 'created') throw new Error(added.kind);
       await writeFile(path.join(worktreePath, 'a.txt'), 'edited\n');
-      expect((await commitAll({ policy, worktree: added.worktree, ownedRoot: home.path, message: 'edit', paths: ['a.txt'] })).kind).toBe('committed');
+      expect(
+        (await commitAll({ policy, worktree: added.worktree, ownedRoot: home.path, message: 'edit', paths: ['a.txt'] }))
+          .kind,
+      ).toBe('committed');
       await writeFile(path.join(worktreePath, 'a.txt'), 'changed by a check\n');
-      expect((await restoreWorktreeToHead({ policy, worktree: added.worktree, ownedRoot: home.path })).restored).toEqual(['a.txt']);
-      expect((await removeWorktree({ policy, repoPath: repo.path, worktreePath, ownedRoot: home.path })).kind).toBe('removed');
-      await expect(runGit(repo.path, ['-c', 'filter.x.clean=sh -c evil', 'status'], { policy })).rejects.toThrow(/command policy/);
+      expect(
+        (await restoreWorktreeToHead({ policy, worktree: added.worktree, ownedRoot: home.path })).restored,
+      ).toEqual(['a.txt']);
+      expect((await removeWorktree({ policy, repoPath: repo.path, worktreePath, ownedRoot: home.path })).kind).toBe(
+        'removed',
+      );
+      await expect(runGit(repo.path, ['-c', 'filter.x.clean=sh -c evil', 'status'], { policy })).rejects.toThrow(
+        /command policy/,
+      );
     } finally {
       await repo.cleanup();
       await home.cleanup();
@@ -67,7 +83,9 @@ describe('a git command the policy refuses', () => {
     const stop = observeGitSpawns((args) => void spawned.push(args));
     try {
       const marker = path.join(home.path, 'marker-repo');
-      const error = await runGit(repo.path, ['init', '--quiet', marker], { policy: createGitCommandPolicy([]) }).catch((e: unknown) => e);
+      const error = await runGit(repo.path, ['init', '--quiet', marker], { policy: createGitCommandPolicy([]) }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(GitRefusedError);
       expect(error).toMatchObject({ rule: 'git-allow-list', exitCode: null, cwd: repo.path });
       expect((error as GitRefusedError).reason).toMatch(/runs git init, which is not on the engine's git allow list/);

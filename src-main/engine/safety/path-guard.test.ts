@@ -129,7 +129,10 @@ describe('guardEditPath', () => {
     expect((await guard.check('later/x.ts')).ok).toBe(true);
     await symlink(outside, join(root, 'later'));
     try {
-      expect(await guard.check('later/x.ts')).toMatchObject({ ok: false, reason: expect.stringMatching(/outside the worktree/) });
+      expect(await guard.check('later/x.ts')).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/outside the worktree/),
+      });
     } finally {
       await rm(join(root, 'later'));
     }

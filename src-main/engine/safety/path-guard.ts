@@ -20,9 +20,7 @@ export interface PathGuardOptions {
   caseInsensitive?: boolean;
 }
 
-export type PathGuardResult =
-  | { ok: true; absolutePath: string; relPath: string }
-  | { ok: false; reason: string };
+export type PathGuardResult = { ok: true; absolutePath: string; relPath: string } | { ok: false; reason: string };
 
 export interface PathGuard {
   /** realpath of the worktree; every accepted absolutePath lies below it. */
@@ -115,7 +113,9 @@ async function checkPath(root: string, relPath: string, isProtected: PathMatcher
     if (landed.split('/').some(isGitDirName)) return refuse(`leads through a symlink into .git (${landed})`);
     const alsoProtected = isProtected(landed);
     if (alsoProtected !== null) {
-      return refuse(`leads through a symlink to ${landed}, which matches protected path pattern ${JSON.stringify(alsoProtected)}`);
+      return refuse(
+        `leads through a symlink to ${landed}, which matches protected path pattern ${JSON.stringify(alsoProtected)}`,
+      );
     }
   }
   return { ok: true, absolutePath: walked.absolutePath, relPath: clean };
@@ -146,13 +146,17 @@ async function walkInside(root: string, segments: string[]): Promise<Walk> {
       }
       const target = await realpath(next).catch(() => null);
       if (target === null) return { ok: false, reason: `goes through ${shown}, a symlink whose target does not exist` };
-      if (!isWithin(root, target)) return { ok: false, reason: `goes through ${shown}, a symlink leading outside the worktree (to ${target})` };
+      if (!isWithin(root, target))
+        return { ok: false, reason: `goes through ${shown}, a symlink leading outside the worktree (to ${target})` };
       current = target;
       continue;
     }
     if (isLast && stat.isDirectory()) return { ok: false, reason: 'is an existing folder, not a file' };
     if (!isLast && !stat.isDirectory()) {
-      return { ok: false, reason: `goes through ${relative(root, next).split(sep).join('/')}, which is a file, not a folder` };
+      return {
+        ok: false,
+        reason: `goes through ${relative(root, next).split(sep).join('/')}, which is a file, not a folder`,
+      };
     }
     if (isLast && !stat.isFile()) return { ok: false, reason: 'is not a regular file (device, socket or pipe)' };
     current = next;

@@ -7,7 +7,10 @@ import picomatch from 'picomatch';
 
 export type PathMatcher = (relPath: string) => string | null;
 
-export function createProtectedMatcher(patterns: readonly string[], options: { caseInsensitive: boolean }): PathMatcher {
+export function createProtectedMatcher(
+  patterns: readonly string[],
+  options: { caseInsensitive: boolean },
+): PathMatcher {
   const pmOptions = { dot: true, nocase: options.caseInsensitive };
   const compiled = patterns.map((raw) => {
     const anchored = raw.replace(/^\/+/, '').replace(/\/+$/, '');

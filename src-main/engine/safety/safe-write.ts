@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 export async function writeRegularFile(absolutePath: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(absolutePath), { recursive: true });
   // O_NONBLOCK: a FIFO swapped in at the last moment fails at once instead of blocking the engine.
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  const flags =
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
   const handle = await open(absolutePath, flags, 0o644);
   try {
     const stat = await handle.stat();

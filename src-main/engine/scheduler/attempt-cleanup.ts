@@ -42,9 +42,20 @@ export async function cleanUpAttempt(params: AttemptCleanup): Promise<void> {
   }
   if ((attempt.status !== 'rejected' && attempt.status !== 'failed') || !existsSync(workspace.path)) return;
   try {
-    const dropped = await deleteBranch({ ...git, repoPath: workspace.path, branch: attempt.branch, backupName: attempt.id, now: params.now });
-    if (dropped.kind === 'deleted') log.info({ branch: attempt.branch, backupRef: dropped.backupRef }, 'deleted the branch of a closed attempt; its commits stay reachable through the backup ref');
-    else if (dropped.kind !== 'not-found') log.warn({ branch: attempt.branch, outcome: dropped.kind }, 'could not delete the branch of a closed attempt');
+    const dropped = await deleteBranch({
+      ...git,
+      repoPath: workspace.path,
+      branch: attempt.branch,
+      backupName: attempt.id,
+      now: params.now,
+    });
+    if (dropped.kind === 'deleted')
+      log.info(
+        { branch: attempt.branch, backupRef: dropped.backupRef },
+        'deleted the branch of a closed attempt; its commits stay reachable through the backup ref',
+      );
+    else if (dropped.kind !== 'not-found')
+      log.warn({ branch: attempt.branch, outcome: dropped.kind }, 'could not delete the branch of a closed attempt');
   } catch (error) {
     log.warn({ err: String(error), branch: attempt.branch }, 'could not delete the branch of a closed attempt');
   }
@@ -58,5 +69,9 @@ async function removeAttemptWorktree(params: AttemptCleanup): Promise<void> {
     ownedRoot: params.ownedRoot,
     ...(params.worktree ? { gitDir: params.worktree.gitDir } : {}),
   });
-  if (removed.kind === 'not-registered') params.log.warn({ worktree: params.worktreePath }, 'the attempt folder is not a registered worktree; left in place');
+  if (removed.kind === 'not-registered')
+    params.log.warn(
+      { worktree: params.worktreePath },
+      'the attempt folder is not a registered worktree; left in place',
+    );
 }

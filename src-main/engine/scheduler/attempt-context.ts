@@ -16,7 +16,12 @@ import type { WorktreePool } from './worktree-pool';
 
 export interface CheckRunner {
   /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
-  run(input: { worktree: EngineWorktree; checks: Record<string, string>; signal?: AbortSignal; dependencies?: CheckDependencies }): Promise<CheckOutcome[]>;
+  run(input: {
+    worktree: EngineWorktree;
+    checks: Record<string, string>;
+    signal?: AbortSignal;
+    dependencies?: CheckDependencies;
+  }): Promise<CheckOutcome[]>;
 }
 
 export interface AttemptDeps {

@@ -56,16 +56,25 @@ describe('git processes per attempt', () => {
         const shown = new RegExp(`## ${name}\\.txt\\n\`\`\`\\ncount: (\\d+)`).exec(prompt);
         if (!shown) return { content: { summary: 'cannot see the file', edits: [] } };
         const n = Number(shown[1]);
-        return { content: { summary: `increment ${name}`, edits: [{ path: `${name}.txt`, action: 'replace', search: `count: ${n}`, replace: `count: ${n + 1}` }] } };
+        return {
+          content: {
+            summary: `increment ${name}`,
+            edits: [{ path: `${name}.txt`, action: 'replace', search: `count: ${n}`, replace: `count: ${n + 1}` }],
+          },
+        };
       },
     });
     cleanups.push(() => server.close());
 
     const base = defaultConfig();
-    const config = { ...base, llm: { ...base.llm, provider: 'openai' as const, api_url: server.url, model: 'm', max_retries: 0 } };
+    const config = {
+      ...base,
+      llm: { ...base.llm, provider: 'openai' as const, api_url: server.url, model: 'm', max_retries: 0 },
+    };
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'node check.js' } });
-    for (const name of COUNTERS) engine.tasks.add({ workspace: workspace.name, title: `Increment ${name}`, files: [`${name}.txt`] });
+    for (const name of COUNTERS)
+      engine.tasks.add({ workspace: workspace.name, title: `Increment ${name}`, files: [`${name}.txt`] });
 
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     const log = path.join(shim.path, 'calls.log');
@@ -73,12 +82,18 @@ describe('git processes per attempt', () => {
     writeFileSync(path.join(shim.path, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
     chmodSync(path.join(shim.path, 'git'), 0o755);
     process.env['PATH'] = `${shim.path}${path.delimiter}${originalPath ?? ''}`;
-    const calls = () => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').length;
+    const calls = () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '').length;
 
     const marks: number[] = [];
-    const session = await engine.runSession({ trigger: 'manual', onProgress: (event) => {
-      if (event.type === 'task-started' || event.type === 'task-finished') marks.push(calls());
-    } });
+    const session = await engine.runSession({
+      trigger: 'manual',
+      onProgress: (event) => {
+        if (event.type === 'task-started' || event.type === 'task-finished') marks.push(calls());
+      },
+    });
     process.env['PATH'] = originalPath;
 
     // What the user sees: every attempt passed its checks and waits for review (the check shows no

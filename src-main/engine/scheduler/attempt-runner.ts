@@ -27,7 +27,9 @@ import { candidateOf, lostEnding, withWinnerNote } from './parallel/sibling';
 export type { AttemptResult } from './attempt/attempt-recorder';
 
 /** How the pipeline stands before landing: an ending of its own, or a change ready to land. */
-type Staged = { end: AttemptEnding } | { land: (note?: string) => Promise<AttemptEnding>; breakdown: ScoreBreakdown; reasons: string[] };
+type Staged =
+  | { end: AttemptEnding }
+  | { land: (note?: string) => Promise<AttemptEnding>; breakdown: ScoreBreakdown; reasons: string[] };
 
 export class AttemptRunner {
   constructor(private readonly deps: AttemptDeps) {}
@@ -63,21 +65,43 @@ export class AttemptRunner {
     const made: { worktree: EngineWorktree | null } = { worktree: null };
     // A sibling enters its task's contest once, whichever way it ends.
     const heard: { verdict: Verdict | null } = { verdict: null };
-    const contest = async (outcome: Parameters<typeof candidateOf>[2], score: number | null): Promise<Verdict | null> =>
-      sibling ? (heard.verdict ??= await sibling.contest.enter(candidateOf(sibling.variant, record.attempt(), outcome, score))) : null;
+    const contest = async (
+      outcome: Parameters<typeof candidateOf>[2],
+      score: number | null,
+    ): Promise<Verdict | null> =>
+      sibling
+        ? (heard.verdict ??= await sibling.contest.enter(
+            candidateOf(sibling.variant, record.attempt(), outcome, score),
+          ))
+        : null;
     try {
       const staged = await this.pipeline(run, (worktree) => (made.worktree = worktree));
       let ended: AttemptEnding;
       if ('land' in staged) {
         const verdict = await contest('land', staged.breakdown.total);
         if (verdict?.kind === 'lost') {
-          ended = lostEnding({ status: 'review', changes: { score: staged.breakdown.total, scoreBreakdown: staged.breakdown, reasons: staged.reasons } }, true, verdict);
+          ended = lostEnding(
+            {
+              status: 'review',
+              changes: { score: staged.breakdown.total, scoreBreakdown: staged.breakdown, reasons: staged.reasons },
+            },
+            true,
+            verdict,
+          );
         } else {
           ended = await staged.land(verdict?.kind === 'won' ? `chosen: ${verdict.note}` : undefined);
         }
       } else {
-        const verdict = await contest(staged.end.status === 'merged' ? 'land' : staged.end.status, staged.end.changes.score ?? null);
-        ended = verdict === null ? staged.end : verdict.kind === 'won' ? withWinnerNote(staged.end, verdict) : lostEnding(staged.end, false, verdict);
+        const verdict = await contest(
+          staged.end.status === 'merged' ? 'land' : staged.end.status,
+          staged.end.changes.score ?? null,
+        );
+        ended =
+          verdict === null
+            ? staged.end
+            : verdict.kind === 'won'
+              ? withWinnerNote(staged.end, verdict)
+              : lostEnding(staged.end, false, verdict);
       }
       const outcome = record.finish(ended, { task: heard.verdict === null || heard.verdict.kind === 'won' });
       await this.writeNote(task, attempt.id, workspace, log);
@@ -90,7 +114,10 @@ export class AttemptRunner {
         const why = error instanceof Error ? error.message : String(error);
         log.warn({ err: why }, 'model server unreachable: the attempt is interrupted and its task requeued');
         const verdict = await contest('interrupted', null);
-        return record.interrupt(`the model server is unreachable: ${why}${verdict?.kind === 'lost' ? `; ${verdict.why}` : ''}`, { task: verdict === null || verdict.kind === 'won' });
+        return record.interrupt(
+          `the model server is unreachable: ${why}${verdict?.kind === 'lost' ? `; ${verdict.why}` : ''}`,
+          { task: verdict === null || verdict.kind === 'won' },
+        );
       }
       const reason = timeout.aborted
         ? `stopped after scheduler.max_task_minutes (${config.scheduler.max_task_minutes} min)`
@@ -110,7 +137,17 @@ export class AttemptRunner {
     } finally {
       const ended = store.attempts.require(attempt.id);
       const worktree = made.worktree;
-      await cleanUpAttempt({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, workspace, attempt: ended, worktreePath: worktree?.path ?? run.worktreeDir, worktree, log, now: now(), ...(this.deps.pool ? { pool: this.deps.pool } : {}) });
+      await cleanUpAttempt({
+        git: this.deps.git,
+        ownedRoot: this.deps.paths.worktrees,
+        workspace,
+        attempt: ended,
+        worktreePath: worktree?.path ?? run.worktreeDir,
+        worktree,
+        log,
+        now: now(),
+        ...(this.deps.pool ? { pool: this.deps.pool } : {}),
+      });
     }
   }
 
@@ -120,7 +157,10 @@ export class AttemptRunner {
     if ('end' in prepared) return { end: prepared.end };
     const { ready, baseCommit, startNote } = prepared.next;
     // Where the attempt started leads its reasons (the last reason stays the one that decided it).
-    const noted = (ending: AttemptEnding): AttemptEnding => ({ ...ending, changes: { ...ending.changes, reasons: [startNote, ...(ending.changes.reasons ?? [])] } });
+    const noted = (ending: AttemptEnding): AttemptEnding => ({
+      ...ending,
+      changes: { ...ending.changes, reasons: [startNote, ...(ending.changes.reasons ?? [])] },
+    });
 
     const baseline = await baselineStage(ready, baseCommit);
     if ('end' in baseline) return { end: noted(baseline.end) };
@@ -139,7 +179,11 @@ export class AttemptRunner {
   /** The attempt's note in the knowledge vault; a vault that cannot be written never fails the attempt. */
   private async writeNote(task: Task, attemptId: string, workspace: Workspace, log: AttemptDeps['log']): Promise<void> {
     try {
-      await this.deps.knowledge.writeAttemptNote(this.deps.store.tasks.require(task.id), this.deps.store.attempts.require(attemptId), workspace);
+      await this.deps.knowledge.writeAttemptNote(
+        this.deps.store.tasks.require(task.id),
+        this.deps.store.attempts.require(attemptId),
+        workspace,
+      );
     } catch (error) {
       log.warn({ err: String(error) }, 'could not write the attempt note to the knowledge vault');
     }

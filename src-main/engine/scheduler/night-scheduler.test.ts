@@ -42,7 +42,14 @@ function setup(options: { start: string; settings?: Partial<SchedulerConfig>; qu
   const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
 
   const runSession = async (run: RunSessionOptions): Promise<Session> => {
-    const record: Ran = { trigger: run.trigger, startedAt: clock.now().toISOString(), until: run.until?.toISOString() ?? null, tasks: [], endedAt: '', endReason: '' };
+    const record: Ran = {
+      trigger: run.trigger,
+      startedAt: clock.now().toISOString(),
+      until: run.until?.toISOString() ?? null,
+      tasks: [],
+      endedAt: '',
+      endReason: '',
+    };
     ran.push(record);
     let endReason = 'the queue is empty';
     for (;;) {
@@ -61,7 +68,15 @@ function setup(options: { start: string; settings?: Partial<SchedulerConfig>; qu
     }
     record.endedAt = clock.now().toISOString();
     record.endReason = endReason;
-    return { id: `s${ran.length}`, startedAt: record.startedAt, endedAt: record.endedAt, status: 'completed', trigger: run.trigger, stats: emptySessionStats(), endReason };
+    return {
+      id: `s${ran.length}`,
+      startedAt: record.startedAt,
+      endedAt: record.endedAt,
+      status: 'completed',
+      trigger: run.trigger,
+      stats: emptySessionStats(),
+      endReason,
+    };
   };
 
   const scheduler = new NightScheduler({
@@ -89,14 +104,26 @@ describe('night scheduler', () => {
     // 20:00 Berlin (CET) on an ordinary night; 40 tasks outlast the 8-hour window.
     const t = setup({ start: '2026-01-15T19:00:00Z', queue: 40 });
     t.scheduler.start();
-    expect(t.scheduler.state()).toMatchObject({ phase: 'waiting', nightMode: true, nextStart: new Date('2026-01-15T21:00:00Z') });
+    expect(t.scheduler.state()).toMatchObject({
+      phase: 'waiting',
+      nightMode: true,
+      nextStart: new Date('2026-01-15T21:00:00Z'),
+    });
 
     await t.clock.advanceTo('2026-01-15T20:59:00Z');
     expect(t.ran).toEqual([]);
     await t.clock.advanceTo('2026-01-15T21:00:00Z');
     expect(t.ran).toHaveLength(1);
-    expect(t.ran[0]).toMatchObject({ trigger: 'night-window', startedAt: '2026-01-15T21:00:00.000Z', until: '2026-01-16T05:00:00.000Z' });
-    expect(t.scheduler.state()).toMatchObject({ phase: 'working', running: 'night-window', windowClosesAt: new Date('2026-01-16T05:00:00Z') });
+    expect(t.ran[0]).toMatchObject({
+      trigger: 'night-window',
+      startedAt: '2026-01-15T21:00:00.000Z',
+      until: '2026-01-16T05:00:00.000Z',
+    });
+    expect(t.scheduler.state()).toMatchObject({
+      phase: 'working',
+      running: 'night-window',
+      windowClosesAt: new Date('2026-01-16T05:00:00Z'),
+    });
 
     await t.clock.advanceTo('2026-01-16T06:00:00Z');
     // 8 hours of 20-minute tasks across midnight: 24 tasks, the last one started at 04:40Z and finished.
@@ -113,7 +140,11 @@ describe('night scheduler', () => {
     t.scheduler.start();
     await t.clock.advanceTo('2026-01-16T06:00:00Z');
     expect(t.ran).toHaveLength(1);
-    expect(t.ran[0]).toMatchObject({ tasks: ['2026-01-16T04:50:00.000Z'], endedAt: '2026-01-16T05:10:00.000Z', endReason: 'the end time was reached' });
+    expect(t.ran[0]).toMatchObject({
+      tasks: ['2026-01-16T04:50:00.000Z'],
+      endedAt: '2026-01-16T05:10:00.000Z',
+      endReason: 'the end time was reached',
+    });
   });
 
   it('spring forward (29 March 2026): the 22:00–06:00 window is seven real hours', async () => {
@@ -123,7 +154,11 @@ describe('night scheduler', () => {
     await t.clock.advanceTo('2026-03-29T06:00:00Z');
     expect(t.ran).toHaveLength(1);
     // Closes at 06:00 CEST = 04:00Z: 21 tasks of 20 minutes, not the 24 a wall-clock sum would allow.
-    expect(t.ran[0]).toMatchObject({ startedAt: '2026-03-28T21:00:00.000Z', until: '2026-03-29T04:00:00.000Z', endedAt: '2026-03-29T04:00:00.000Z' });
+    expect(t.ran[0]).toMatchObject({
+      startedAt: '2026-03-28T21:00:00.000Z',
+      until: '2026-03-29T04:00:00.000Z',
+      endedAt: '2026-03-29T04:00:00.000Z',
+    });
     expect(t.ran[0]?.tasks).toHaveLength(21);
     expect(t.scheduler.state().nextStart).toEqual(new Date('2026-03-29T20:00:00Z')); // 22:00 CEST
   });
@@ -134,7 +169,11 @@ describe('night scheduler', () => {
     expect(t.scheduler.state().nextStart).toEqual(new Date('2026-10-24T20:00:00Z')); // 22:00 CEST
     await t.clock.advanceTo('2026-10-25T08:00:00Z');
     expect(t.ran).toHaveLength(1);
-    expect(t.ran[0]).toMatchObject({ startedAt: '2026-10-24T20:00:00.000Z', until: '2026-10-25T05:00:00.000Z', endedAt: '2026-10-25T05:00:00.000Z' });
+    expect(t.ran[0]).toMatchObject({
+      startedAt: '2026-10-24T20:00:00.000Z',
+      until: '2026-10-25T05:00:00.000Z',
+      endedAt: '2026-10-25T05:00:00.000Z',
+    });
     expect(t.ran[0]?.tasks).toHaveLength(27);
     expect(t.scheduler.state().nextStart).toEqual(new Date('2026-10-25T21:00:00Z')); // 22:00 CET
   });
@@ -187,7 +226,11 @@ describe('night scheduler', () => {
     expect(t.scheduler.state()).toMatchObject({ phase: 'working', stopRequested: true });
     await t.clock.advanceTo('2026-01-16T05:30:00Z');
     expect(t.ran).toHaveLength(1);
-    expect(t.ran[0]).toMatchObject({ tasks: ['2026-01-15T21:00:00.000Z'], endReason: 'stopped by the user', endedAt: '2026-01-15T21:20:00.000Z' });
+    expect(t.ran[0]).toMatchObject({
+      tasks: ['2026-01-15T21:00:00.000Z'],
+      endReason: 'stopped by the user',
+      endedAt: '2026-01-15T21:20:00.000Z',
+    });
     // The next night works again.
     await t.clock.advanceTo('2026-01-16T21:00:00Z');
     expect(t.ran).toHaveLength(2);
@@ -212,7 +255,9 @@ describe('night scheduler', () => {
     expect(() => t.scheduler.runNow()).toThrow(/already running/);
     await t.clock.advance(3600_000);
     expect((await session).trigger).toBe('manual');
-    expect(t.ran).toMatchObject([{ trigger: 'manual', tasks: ['2026-01-15T10:00:00.000Z', '2026-01-15T10:20:00.000Z'] }]);
+    expect(t.ran).toMatchObject([
+      { trigger: 'manual', tasks: ['2026-01-15T10:00:00.000Z', '2026-01-15T10:20:00.000Z'] },
+    ]);
     expect(t.scheduler.state().phase).toBe('waiting');
   });
 
@@ -222,7 +267,15 @@ describe('night scheduler', () => {
     const scheduler = new NightScheduler({
       now: t.clock.now,
       setTimer: t.clock.setTimer,
-      settings: () => ({ start_time: '22:00', end_time: '06:00', timezone: 'Europe/Berlin', night_mode: true, max_changes_per_night: 10, max_task_minutes: 30, check_interval_s: 60 }),
+      settings: () => ({
+        start_time: '22:00',
+        end_time: '06:00',
+        timezone: 'Europe/Berlin',
+        night_mode: true,
+        max_changes_per_night: 10,
+        max_task_minutes: 30,
+        check_interval_s: 60,
+      }),
       queued: () => 1,
       runSession: () => {
         calls++;
@@ -261,7 +314,15 @@ describe('night scheduler re-entry', () => {
       settings: () => {
         // The first read notices a changed file and publishes; the host's listener pokes at once.
         if (++reads === 1) scheduler.poke();
-        return { start_time: '22:00', end_time: '06:00', timezone: 'Europe/Berlin', night_mode: true, max_changes_per_night: 10, max_task_minutes: 30, check_interval_s: 60 };
+        return {
+          start_time: '22:00',
+          end_time: '06:00',
+          timezone: 'Europe/Berlin',
+          night_mode: true,
+          max_changes_per_night: 10,
+          max_task_minutes: 30,
+          check_interval_s: 60,
+        };
       },
       queued: () => 1,
       runSession: (run) => {
@@ -284,11 +345,27 @@ describe('night scheduler limits', () => {
     const scheduler = new NightScheduler({
       now: clock.now,
       setTimer: clock.setTimer,
-      settings: () => ({ start_time: '22:00', end_time: '06:00', timezone: 'Europe/Berlin', night_mode: true, max_changes_per_night: 10, max_task_minutes: 30, check_interval_s: 60 }),
+      settings: () => ({
+        start_time: '22:00',
+        end_time: '06:00',
+        timezone: 'Europe/Berlin',
+        night_mode: true,
+        max_changes_per_night: 10,
+        max_task_minutes: 30,
+        check_interval_s: 60,
+      }),
       queued: () => (runs.length === 0 ? 1 : 0),
       runSession: (run) => {
         runs.push(run);
-        return Promise.resolve({ id: 's1', startedAt: '', endedAt: '', status: 'completed', trigger: run.trigger, stats: emptySessionStats(), endReason: null });
+        return Promise.resolve({
+          id: 's1',
+          startedAt: '',
+          endedAt: '',
+          status: 'completed',
+          trigger: run.trigger,
+          stats: emptySessionStats(),
+          endReason: null,
+        });
       },
       nightLimits: () => ({ maxTasks: 2, until: new Date('2026-01-16T01:00:00Z') }),
       log: silentLogger(),

@@ -64,7 +64,11 @@ export class NightScheduler {
   private nextStart: Date | null = null;
   private windowClosesAt: Date | null = null;
   private note: string | null = null;
-  private running: { trigger: RunSessionOptions['trigger']; abort: AbortController; done: Promise<Session | undefined> } | null = null;
+  private running: {
+    trigger: RunSessionOptions['trigger'];
+    abort: AbortController;
+    done: Promise<Session | undefined>;
+  } | null = null;
   private cancelTimer: (() => void) | null = null;
   /** After "stop after this task" in a night session, nothing restarts before this window closes. */
   private pausedUntil: Date | null = null;
@@ -116,8 +120,15 @@ export class NightScheduler {
   /** "Run now": one session at once, whatever the window says. Refused while one runs. */
   runNow(options: ManualRunOptions = {}): Promise<Session> {
     if (this.phase === 'stopped') throw new NocturnalError('conflict', 'the scheduler is shut down');
-    if (this.running) throw new NocturnalError('conflict', `a ${this.running.trigger === 'manual' ? 'manual' : 'night'} session is already running; stop it first`);
-    return this.launch({ trigger: 'manual', maxTasks: options.maxTasks, until: options.until }, true) as Promise<Session>;
+    if (this.running)
+      throw new NocturnalError(
+        'conflict',
+        `a ${this.running.trigger === 'manual' ? 'manual' : 'night'} session is already running; stop it first`,
+      );
+    return this.launch(
+      { trigger: 'manual', maxTasks: options.maxTasks, until: options.until },
+      true,
+    ) as Promise<Session>;
   }
 
   /**
@@ -224,7 +235,10 @@ export class NightScheduler {
     void this.launch({ trigger: 'night-window', until, maxTasks: limits.maxTasks }, false);
   }
 
-  private launch(options: Omit<RunSessionOptions, 'signal' | 'onProgress'>, rethrow: boolean): Promise<Session | undefined> {
+  private launch(
+    options: Omit<RunSessionOptions, 'signal' | 'onProgress'>,
+    rethrow: boolean,
+  ): Promise<Session | undefined> {
     const abort = new AbortController();
     let failed = false;
     this.cancelTimer?.();

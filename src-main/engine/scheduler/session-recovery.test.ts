@@ -29,7 +29,10 @@ describe('session recovery', () => {
   it('removes the worktree pool a killed session left, idle and busy worktrees alike, and deletes no branch', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');
-    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    const config = {
+      ...defaultConfig(),
+      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+    };
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const start = await repo.git('rev-parse', 'HEAD');
@@ -49,13 +52,18 @@ describe('session recovery', () => {
     expect(fs.existsSync(busy.worktree.path)).toBe(false);
     expect(fs.readdirSync(path.join(engine.paths.worktrees, workspace.id))).toEqual([]);
     // The branches are the attempts' records, not the pool's: they stay.
-    expect(await repo.git('branch', '--list', 'nocturnal/*', '--format=%(refname:short)')).toBe('nocturnal/t1/1\nnocturnal/t2/1');
+    expect(await repo.git('branch', '--list', 'nocturnal/*', '--format=%(refname:short)')).toBe(
+      'nocturnal/t1/1\nnocturnal/t2/1',
+    );
   });
 
   it('marks a crashed attempt interrupted, removes its worktree and requeues its task', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');
-    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    const config = {
+      ...defaultConfig(),
+      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+    };
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
@@ -64,9 +72,22 @@ describe('session recovery', () => {
     const now = new Date();
     const crashed = engine.store.sessions.start({ trigger: 'manual', settings: {} }, now);
     engine.store.tasks.transition(task.id, 'running', now);
-    const attempt = engine.store.attempts.start({ taskId: task.id, sessionId: crashed.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
+    const attempt = engine.store.attempts.start(
+      { taskId: task.id, sessionId: crashed.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
     const worktree = path.join(engine.paths.worktrees, workspace.id, attempt.id);
-    expect((await addWorktree({ repoPath: repo.path, worktreePath: worktree, ownedRoot: engine.paths.worktrees, branch: attempt.branch, base: 'main' })).kind).toBe('created');
+    expect(
+      (
+        await addWorktree({
+          repoPath: repo.path,
+          worktreePath: worktree,
+          ownedRoot: engine.paths.worktrees,
+          branch: attempt.branch,
+          base: 'main',
+        })
+      ).kind,
+    ).toBe('created');
     engine.store.attempts.update(attempt.id, { worktreePath: worktree });
 
     // The next session recovers, then works the requeued task (it fails: no model server there).
@@ -83,7 +104,10 @@ describe('session recovery', () => {
   it('records an attempt whose merge landed before the crash as merged, and never runs or merges it again', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n' } });
     home = await createTempDir('nocturnal-home-');
-    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    const config = {
+      ...defaultConfig(),
+      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+    };
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const e = engine;
     const r = repo;
@@ -97,12 +121,30 @@ describe('session recovery', () => {
     async function landedThenCrashed(title: string, file: string, content: string) {
       const task = e.tasks.add({ workspace: workspace.name, title });
       e.store.tasks.transition(task.id, 'running', new Date());
-      const attempt = e.store.attempts.start({ taskId: task.id, sessionId: crashed.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, new Date());
+      const attempt = e.store.attempts.start(
+        { taskId: task.id, sessionId: crashed.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+        new Date(),
+      );
       const worktree = path.join(e.paths.worktrees, workspace.id, attempt.id);
-      expect((await addWorktree({ repoPath: r.path, worktreePath: worktree, ownedRoot: e.paths.worktrees, branch: attempt.branch, base })).kind).toBe('created');
+      expect(
+        (
+          await addWorktree({
+            repoPath: r.path,
+            worktreePath: worktree,
+            ownedRoot: e.paths.worktrees,
+            branch: attempt.branch,
+            base,
+          })
+        ).kind,
+      ).toBe('created');
       const head = await openTempRepo(worktree).commit({ [file]: content }, title);
       e.store.attempts.update(attempt.id, { worktreePath: worktree, baseCommit: base, headCommit: head, score: 0.9 });
-      const landed = await landAttempt(workspace, e.store.tasks.require(task.id), e.store.attempts.require(attempt.id), new Date());
+      const landed = await landAttempt(
+        workspace,
+        e.store.tasks.require(task.id),
+        e.store.attempts.require(attempt.id),
+        new Date(),
+      );
       expect(landed.kind).toBe('merged');
       return { task, attempt, worktree, head, landed: landed as Extract<typeof landed, { kind: 'merged' }> };
     }
@@ -117,7 +159,13 @@ describe('session recovery', () => {
       const after = e.tasks.show(task.id);
       expect(after.status).toBe('merged');
       expect(after.attempts).toHaveLength(1);
-      expect(after.attempts[0]).toMatchObject({ id: attempt.id, status: 'merged', decision: 'merge', mergedCommit: landed.commit, backupRef: landed.backupRef });
+      expect(after.attempts[0]).toMatchObject({
+        id: attempt.id,
+        status: 'merged',
+        decision: 'merge',
+        mergedCommit: landed.commit,
+        backupRef: landed.backupRef,
+      });
       expect(after.attempts[0]?.reasons.at(-1)).toContain('recovered after a crash');
       expect(fs.existsSync(worktree)).toBe(false);
     }
@@ -126,7 +174,11 @@ describe('session recovery', () => {
     // Nothing moved the target again: each change is on it exactly once.
     expect(await r.git('rev-parse', 'nocturnal/integration')).toBe(tipBefore);
     // Sorted: the two changes are committed within the same second, and git orders equal dates either way.
-    expect((await r.git('log', '--format=%s', '--no-merges', 'nocturnal/integration')).split('\n').sort()).toEqual(['change a', 'change b', 'initial commit']);
+    expect((await r.git('log', '--format=%s', '--no-merges', 'nocturnal/integration')).split('\n').sort()).toEqual([
+      'change a',
+      'change b',
+      'initial commit',
+    ]);
     expect((await listWorktrees(r.path)).map((w) => w.path)).toEqual([r.path]);
     // The recovered merge can be undone like any other.
     expect((await e.review.undo(first.attempt.id)).note).toContain('revert commit');
@@ -135,14 +187,27 @@ describe('session recovery', () => {
   it('requeues a task left running before its attempt was recorded and removes worktrees nobody recorded', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');
-    const config = { ...defaultConfig(), llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' } };
+    const config = {
+      ...defaultConfig(),
+      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+    };
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
     engine.store.tasks.transition(task.id, 'running', new Date());
     // A worktree whose path never reached the store, and a half-made directory git never registered.
     const registered = path.join(engine.paths.worktrees, workspace.id, 'ghost-1');
-    expect((await addWorktree({ repoPath: repo.path, worktreePath: registered, ownedRoot: engine.paths.worktrees, branch: 'nocturnal/ghost/1', base: 'main' })).kind).toBe('created');
+    expect(
+      (
+        await addWorktree({
+          repoPath: repo.path,
+          worktreePath: registered,
+          ownedRoot: engine.paths.worktrees,
+          branch: 'nocturnal/ghost/1',
+          base: 'main',
+        })
+      ).kind,
+    ).toBe('created');
     const halfMade = path.join(engine.paths.worktrees, workspace.id, 'ghost-2');
     fs.mkdirSync(halfMade, { recursive: true });
     fs.writeFileSync(path.join(halfMade, 'a.txt'), 'partial');

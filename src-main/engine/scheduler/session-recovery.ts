@@ -52,17 +52,39 @@ export async function recoverCrashedWork(deps: RecoveryDeps): Promise<RecoveryRe
     if (task && landed) {
       const reason = `recovered after a crash: the merge into ${attempt.targetBranch} had landed as ${landed.commit.slice(0, 12)} before the engine stopped; recorded as merged, not run again`;
       store.db.transaction(() => {
-        store.attempts.transition(attempt.id, 'merged', now(), { decision: 'merge', mergedCommit: landed.commit, backupRef: landed.backupRef, reasons: [...attempt.reasons, reason] });
-        if (store.tasks.require(task.id).status === 'running') store.tasks.transition(task.id, 'merged', now(), { reason });
+        store.attempts.transition(attempt.id, 'merged', now(), {
+          decision: 'merge',
+          mergedCommit: landed.commit,
+          backupRef: landed.backupRef,
+          reasons: [...attempt.reasons, reason],
+        });
+        if (store.tasks.require(task.id).status === 'running')
+          store.tasks.transition(task.id, 'merged', now(), { reason });
         store.interactions.recordApproval(attempt.id, 'auto-approved', reason);
-        store.events.append({ sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id, type: 'attempt-recovered-merged', message: reason, data: landed }, now());
+        store.events.append(
+          {
+            sessionId: attempt.sessionId,
+            taskId: task.id,
+            attemptId: attempt.id,
+            type: 'attempt-recovered-merged',
+            message: reason,
+            data: landed,
+          },
+          now(),
+        );
       })();
-      log.warn({ attempt_id: attempt.id, commit: landed.commit }, 'a crashed attempt had already merged: recorded as merged');
+      log.warn(
+        { attempt_id: attempt.id, commit: landed.commit },
+        'a crashed attempt had already merged: recorded as merged',
+      );
       result.merged.push(attempt.id);
     } else {
       store.db.transaction(() => {
-        store.attempts.transition(attempt.id, 'interrupted', now(), { reasons: [...attempt.reasons, 'interrupted: the session running it stopped'] });
-        if (task && store.tasks.require(task.id).status === 'running') store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
+        store.attempts.transition(attempt.id, 'interrupted', now(), {
+          reasons: [...attempt.reasons, 'interrupted: the session running it stopped'],
+        });
+        if (task && store.tasks.require(task.id).status === 'running')
+          store.tasks.transition(task.id, 'queued', now(), { reason: 'requeued after an interrupted session' });
       })();
       result.attempts.push(attempt.id);
     }
@@ -75,14 +97,27 @@ export async function recoverCrashedWork(deps: RecoveryDeps): Promise<RecoveryRe
 }
 
 /** Whether a crashed attempt's own commit is already on its target (see git/find-landed-commit.ts). */
-async function landedBeforeCrash(deps: RecoveryDeps, attempt: Attempt, repoPath: string): Promise<{ commit: string; backupRef: string | null } | null> {
+async function landedBeforeCrash(
+  deps: RecoveryDeps,
+  attempt: Attempt,
+  repoPath: string,
+): Promise<{ commit: string; backupRef: string | null } | null> {
   // Until the attempt commits, its head is the base commit, which the target may well contain.
   if (!attempt.headCommit || attempt.headCommit === attempt.baseCommit) return null;
   try {
-    const found = await findLandedCommit({ ...deps.git, repoPath, targetBranch: attempt.targetBranch, headCommit: attempt.headCommit, backupName: attempt.id });
+    const found = await findLandedCommit({
+      ...deps.git,
+      repoPath,
+      targetBranch: attempt.targetBranch,
+      headCommit: attempt.headCommit,
+      backupName: attempt.id,
+    });
     return found.kind === 'landed' ? found : null;
   } catch (error) {
-    deps.log.warn({ attempt_id: attempt.id, err: String(error) }, 'could not tell whether a crashed attempt had merged; requeueing it');
+    deps.log.warn(
+      { attempt_id: attempt.id, err: String(error) },
+      'could not tell whether a crashed attempt had merged; requeueing it',
+    );
     return null;
   }
 }
@@ -110,7 +145,10 @@ async function removeLeftoverWorktrees(deps: RecoveryDeps): Promise<void> {
         await fs.rm(leftover, { recursive: true, force: true });
       }
     } catch (error) {
-      deps.log.warn({ workspace: workspace.name, err: String(error) }, 'could not remove the worktrees a crashed session left');
+      deps.log.warn(
+        { workspace: workspace.name, err: String(error) },
+        'could not remove the worktrees a crashed session left',
+      );
     }
   }
 }

@@ -48,7 +48,9 @@ describe('resource gating in a session', () => {
     expect(events.map((ev) => ev.type)).toEqual(expect.arrayContaining(['paused', 'resumed', 'task-finished']));
     expect(session.stats.pauses.join()).toContain('battery');
     expect(session.stats.tasksDone).toBe(1);
-    expect(e.store.events.forSession(session.id).map((ev) => ev.type)).toEqual(expect.arrayContaining(['session-paused', 'session-resumed']));
+    expect(e.store.events.forSession(session.id).map((ev) => ev.type)).toEqual(
+      expect.arrayContaining(['session-paused', 'session-resumed']),
+    );
   });
 
   it('ends at the deadline while still paused for CPU, starting no task', async () => {

@@ -68,7 +68,13 @@ export class SessionRunner {
   async recover(): Promise<RecoveryResult> {
     const lock = acquireEngineLock(this.deps.paths.lock, 'recovery', this.deps.now());
     try {
-      return await recoverCrashedWork({ store: this.deps.store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now: this.deps.now });
+      return await recoverCrashedWork({
+        store: this.deps.store,
+        git: this.deps.git,
+        paths: this.deps.paths,
+        log: this.deps.log,
+        now: this.deps.now,
+      });
     } finally {
       lock.release();
     }
@@ -79,7 +85,12 @@ export class SessionRunner {
     const lock = acquireEngineLock(this.deps.paths.lock, `session (${options.trigger})`, now());
     let session: Session | undefined;
     // The session's attempt worktrees, reset and reused between attempts; removed when it ends.
-    const pool = new WorktreePool({ git: this.deps.git, ownedRoot: this.deps.paths.worktrees, size: config.parallel.max_parallel_attempts, log: this.deps.log.child({ subsystem: 'worktree-pool' }) });
+    const pool = new WorktreePool({
+      git: this.deps.git,
+      ownedRoot: this.deps.paths.worktrees,
+      size: config.parallel.max_parallel_attempts,
+      log: this.deps.log.child({ subsystem: 'worktree-pool' }),
+    });
     let gate: ResourceGate | undefined;
     try {
       await recoverCrashedWork({ store, git: this.deps.git, paths: this.deps.paths, log: this.deps.log, now });
@@ -105,7 +116,15 @@ export class SessionRunner {
       const plan = planFromStore(store, config, now());
       events.progress(
         { type: 'session-started', session, queued: store.tasks.countsByStatus().queued },
-        { sessionId: session.id, taskId: null, type: 'session-started', message: `session started (${options.trigger})${plan ? `; plan: ${plan.summary}` : ''}`, ...(plan ? { data: { plan: plan.summary, tokensPerSecond: plan.tokensPerSecond, speedBasis: plan.speedBasis } } : {}) },
+        {
+          sessionId: session.id,
+          taskId: null,
+          type: 'session-started',
+          message: `session started (${options.trigger})${plan ? `; plan: ${plan.summary}` : ''}`,
+          ...(plan
+            ? { data: { plan: plan.summary, tokensPerSecond: plan.tokensPerSecond, speedBasis: plan.speedBasis } }
+            : {}),
+        },
       );
       log.info({ trigger: options.trigger }, 'session started');
 
@@ -123,7 +142,14 @@ export class SessionRunner {
         now,
         baselineCache,
         // Per night, not per session: every session since this night's start counts (scheduler.timezone).
-        mergedThisNight: () => store.attempts.countAutoMergedSince(nightStartedAt(now(), nightWindow(config.scheduler.start_time, config.scheduler.end_time), config.scheduler.timezone)),
+        mergedThisNight: () =>
+          store.attempts.countAutoMergedSince(
+            nightStartedAt(
+              now(),
+              nightWindow(config.scheduler.start_time, config.scheduler.end_time),
+              config.scheduler.timezone,
+            ),
+          ),
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
         pool,
       };
@@ -131,7 +157,14 @@ export class SessionRunner {
       // parallel.max_parallel_attempts > 1: each task gets that many varied attempts, the best lands.
       const attempts = config.parallel.max_parallel_attempts;
       const parallel =
-        attempts > 1 ? new ParallelAttempts(attemptDeps, { attempts, checkSlots: new Semaphore(checkSlotsFor(os.availableParallelism(), config.safety.max_cpu_percent, attempts)) }) : null;
+        attempts > 1
+          ? new ParallelAttempts(attemptDeps, {
+              attempts,
+              checkSlots: new Semaphore(
+                checkSlotsFor(os.availableParallelism(), config.safety.max_cpu_percent, attempts),
+              ),
+            })
+          : null;
 
       const sessionId = session.id;
       gate = this.deps.resourceGate?.();
@@ -165,10 +198,21 @@ export class SessionRunner {
               if (!stats.pauses.includes(reason)) stats.pauses.push(reason);
               store.sessions.saveStats(sessionId, stats);
               log.warn({ reason }, 'paused: resource limit');
-              events.progress({ type: 'paused', reason }, { sessionId, taskId: null, type: 'session-paused', message: reason });
+              events.progress(
+                { type: 'paused', reason },
+                { sessionId, taskId: null, type: 'session-paused', message: reason },
+              );
             },
             onResume: (pausedMs) => {
-              events.progress({ type: 'resumed', pausedMs }, { sessionId, taskId: null, type: 'session-resumed', message: `resumed after ${Math.round(pausedMs / 1000)} s` });
+              events.progress(
+                { type: 'resumed', pausedMs },
+                {
+                  sessionId,
+                  taskId: null,
+                  type: 'session-resumed',
+                  message: `resumed after ${Math.round(pausedMs / 1000)} s`,
+                },
+              );
             },
           });
           if (waited.kind === 'aborted') {
@@ -181,15 +225,31 @@ export class SessionRunner {
           }
         }
         index++;
-        events.progress({ type: 'task-started', taskId: task.id, title: task.title, index }, { sessionId: session.id, taskId: task.id, type: 'task-started', message: `started "${task.title}"` });
+        events.progress(
+          { type: 'task-started', taskId: task.id, title: task.title, index },
+          { sessionId: session.id, taskId: task.id, type: 'task-started', message: `started "${task.title}"` },
+        );
         const result = parallel ? (await parallel.run(task, session.id)).winner : await runner.run(task, session.id);
         if (result.status === 'interrupted') {
           // The model server is down: every further task would fail the same way. Stop; the queue waits.
           stoppedBy = result.reasons.at(-1) ?? 'the model server is unreachable';
           endReason = `${stoppedBy}; the session stopped and the queued tasks wait for the next one`;
           events.progress(
-            { type: 'task-finished', taskId: task.id, title: task.title, status: 'queued', score: null, reason: stoppedBy },
-            { sessionId: session.id, taskId: task.id, type: 'task-requeued', message: `"${task.title}": requeued — ${stoppedBy}`, data: { attemptId: result.id } },
+            {
+              type: 'task-finished',
+              taskId: task.id,
+              title: task.title,
+              status: 'queued',
+              score: null,
+              reason: stoppedBy,
+            },
+            {
+              sessionId: session.id,
+              taskId: task.id,
+              type: 'task-requeued',
+              message: `"${task.title}": requeued — ${stoppedBy}`,
+              data: { attemptId: result.id },
+            },
           );
           break;
         }
@@ -199,12 +259,31 @@ export class SessionRunner {
         else if (result.status === 'rejected') stats.rejected++;
         else stats.failed++;
         const usage = store.usage.totals({ sessionId: session.id });
-        Object.assign(stats, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, cachedTokens: usage.cachedTokens, costUsd: usage.costUsd, energyWh: usage.energyWh });
+        Object.assign(stats, {
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          cachedTokens: usage.cachedTokens,
+          costUsd: usage.costUsd,
+          energyWh: usage.energyWh,
+        });
         store.sessions.saveStats(session.id, stats);
         const reason = result.reasons.at(-1) ?? null;
         events.progress(
-          { type: 'task-finished', taskId: task.id, title: task.title, status: result.status, score: result.score, reason },
-          { sessionId: session.id, taskId: task.id, type: `task-${result.status}`, message: `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`, data: { attemptId: result.id, score: result.score } },
+          {
+            type: 'task-finished',
+            taskId: task.id,
+            title: task.title,
+            status: result.status,
+            score: result.score,
+            reason,
+          },
+          {
+            sessionId: session.id,
+            taskId: task.id,
+            type: `task-${result.status}`,
+            message: `"${task.title}": ${result.status}${reason ? ` — ${reason}` : ''}`,
+            data: { attemptId: result.id, score: result.score },
+          },
         );
       }
 
@@ -214,14 +293,35 @@ export class SessionRunner {
       // The pool's worktrees go before the session is recorded as ended: whoever waits for the end
       // (the API, the tray, the next session) finds nothing of this one left on disk.
       await pool.drain();
-      const ended = store.sessions.end(session.id, options.signal?.aborted || stoppedBy !== null ? 'stopped' : 'completed', endReason, now());
+      const ended = store.sessions.end(
+        session.id,
+        options.signal?.aborted || stoppedBy !== null ? 'stopped' : 'completed',
+        endReason,
+        now(),
+      );
       log.info({ stats }, 'session ended');
-      events.progress({ type: 'session-ended', session: ended }, { sessionId: session.id, taskId: null, type: 'session-ended', message: `session ended: ${endReason}` });
+      events.progress(
+        { type: 'session-ended', session: ended },
+        { sessionId: session.id, taskId: null, type: 'session-ended', message: `session ended: ${endReason}` },
+      );
       return ended;
     } catch (error) {
       if (session) {
-        const failed = store.sessions.end(session.id, 'failed', error instanceof Error ? error.message : String(error), now());
-        this.deps.events.progress({ type: 'session-ended', session: failed }, { sessionId: session.id, taskId: null, type: 'session-failed', message: `session failed: ${failed.endReason ?? ''}` });
+        const failed = store.sessions.end(
+          session.id,
+          'failed',
+          error instanceof Error ? error.message : String(error),
+          now(),
+        );
+        this.deps.events.progress(
+          { type: 'session-ended', session: failed },
+          {
+            sessionId: session.id,
+            taskId: null,
+            type: 'session-failed',
+            message: `session failed: ${failed.endReason ?? ''}`,
+          },
+        );
       }
       throw error;
     } finally {
@@ -246,8 +346,15 @@ export class SessionRunner {
       .map((a) => a.backupRef as string);
     for (const workspace of store.workspaces.list()) {
       try {
-        const result = await applyBackupRetention({ ...this.deps.git, repoPath: workspace.path, retentionDays: config.safety.backup_retention_days, protectedRefs, now: now() });
-        if (result.deleted.length > 0) log.info({ workspace: workspace.name, deleted: result.deleted.length }, 'pruned old backup refs');
+        const result = await applyBackupRetention({
+          ...this.deps.git,
+          repoPath: workspace.path,
+          retentionDays: config.safety.backup_retention_days,
+          protectedRefs,
+          now: now(),
+        });
+        if (result.deleted.length > 0)
+          log.info({ workspace: workspace.name, deleted: result.deleted.length }, 'pruned old backup refs');
       } catch (error) {
         log.warn({ workspace: workspace.name, err: String(error) }, 'could not prune backup refs');
       }

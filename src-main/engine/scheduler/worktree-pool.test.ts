@@ -32,7 +32,9 @@ interface Setup {
 }
 
 async function setUp(size = 1): Promise<Setup> {
-  const repo = await createTempRepo({ files: { 'a.txt': 'one\n', 'gone.txt': 'bye\n', 'src/keep.js': 'keep\n', '.gitignore': 'build/\n' } });
+  const repo = await createTempRepo({
+    files: { 'a.txt': 'one\n', 'gone.txt': 'bye\n', 'src/keep.js': 'keep\n', '.gitignore': 'build/\n' },
+  });
   const home = await createTempDir('nocturnal-pool-');
   cleanups.push(repo.cleanup, home.cleanup);
   const first = await repo.git('rev-parse', 'HEAD');
@@ -57,7 +59,11 @@ async function setUp(size = 1): Promise<Setup> {
   return { repo, root, pool, workspace, first, second };
 }
 
-async function acquire(s: Setup, branch: string, start: string): Promise<{ worktree: EngineWorktree; reused: boolean }> {
+async function acquire(
+  s: Setup,
+  branch: string,
+  start: string,
+): Promise<{ worktree: EngineWorktree; reused: boolean }> {
   const got = await s.pool.acquire(s.workspace, branch, start);
   if (got.kind !== 'ready') throw new Error(`acquire: ${got.kind}`);
   return got;
@@ -65,7 +71,9 @@ async function acquire(s: Setup, branch: string, start: string): Promise<{ workt
 
 /** What an attempt does in its worktree: edits a tracked file, commits on its branch, leaves debris. */
 async function workIn(worktree: EngineWorktree): Promise<string> {
-  const pinned = { pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] } };
+  const pinned = {
+    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
+  };
   await writeFile(path.join(worktree.path, 'a.txt'), 'edited by the attempt\n');
   await runGit(worktree.path, ['add', '--', 'a.txt'], pinned);
   await runGit(worktree.path, ['commit', '-q', '-m', 'attempt'], pinned);
@@ -81,7 +89,9 @@ async function workIn(worktree: EngineWorktree): Promise<string> {
 /** The user's checkout as the pool must leave it (attempt branches aside, which the pool creates). */
 async function userView(repo: TempRepo) {
   const snapshot = await snapshotCheckout(repo.path);
-  snapshot.branches = Object.fromEntries(Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')));
+  snapshot.branches = Object.fromEntries(
+    Object.entries(snapshot.branches).filter(([ref]) => !ref.startsWith('refs/heads/nocturnal/')),
+  );
   return snapshot;
 }
 
@@ -102,7 +112,8 @@ async function filesOnDisk(root: string): Promise<Record<string, string>> {
 
 async function treeAt(repo: TempRepo, commit: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const file of (await repo.git('ls-tree', '-r', '--name-only', commit)).split('\n')) out[file] = await repo.git('show', `${commit}:${file}`).then((t) => `${t}\n`);
+  for (const file of (await repo.git('ls-tree', '-r', '--name-only', commit)).split('\n'))
+    out[file] = await repo.git('show', `${commit}:${file}`).then((t) => `${t}\n`);
   return out;
 }
 
@@ -125,8 +136,17 @@ describe('WorktreePool', () => {
     expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t2/1')).toBe(s.second);
     expect(await readFile(path.join(two.worktree.gitDir, 'HEAD'), 'utf8')).toBe('ref: refs/heads/nocturnal/t2/1\n');
     expect((await listWorktrees(s.repo.path)).find((w) => w.path === two.worktree.path)?.branch).toBe('nocturnal/t2/1');
-    const pinned = { pinned: { gitDir: two.worktree.gitDir, commonDir: two.worktree.commonDir, workTree: two.worktree.path, config: [] } };
-    expect((await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout).toBe('');
+    const pinned = {
+      pinned: {
+        gitDir: two.worktree.gitDir,
+        commonDir: two.worktree.commonDir,
+        workTree: two.worktree.path,
+        config: [],
+      },
+    };
+    expect(
+      (await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout,
+    ).toBe('');
     // The previous attempt's branch is untouched and, no longer checked out, deletable as usual.
     expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t1/1')).toBe(head);
     expect((await deleteBranch({ repoPath: s.repo.path, branch: 'nocturnal/t1/1' })).kind).toBe('deleted');
@@ -143,17 +163,36 @@ describe('WorktreePool', () => {
   });
 
   const plantings: [string, (w: EngineWorktree, repo: TempRepo) => Promise<void>][] = [
-    ['a rewritten .git file', (w, repo) => writeFile(path.join(w.path, '.git'), `gitdir: ${path.join(repo.path, '.git')}\n`)],
-    ['a hook in the admin folder', async (w) => {
-      await mkdir(path.join(w.gitDir, 'hooks'), { recursive: true });
-      await writeFile(path.join(w.gitDir, 'hooks', 'post-checkout'), '#!/bin/sh\ntouch /tmp/nocturnal-pool-hook-ran\n', { mode: 0o755 });
-    }],
-    ['a config.worktree', (w) => writeFile(path.join(w.gitDir, 'config.worktree'), '[core]\n\tfsmonitor = /tmp/evil\n')],
-    ['a planted nested git dir', async (w) => {
-      await mkdir(path.join(w.path, 'src', '.git'), { recursive: true });
-      await writeFile(path.join(w.path, 'src', '.git', 'HEAD'), 'ref: refs/heads/main\n');
-    }],
-    ['a tracked file changed after the last commit', (w) => writeFile(path.join(w.path, 'src', 'keep.js'), 'changed by a check\n')],
+    [
+      'a rewritten .git file',
+      (w, repo) => writeFile(path.join(w.path, '.git'), `gitdir: ${path.join(repo.path, '.git')}\n`),
+    ],
+    [
+      'a hook in the admin folder',
+      async (w) => {
+        await mkdir(path.join(w.gitDir, 'hooks'), { recursive: true });
+        await writeFile(
+          path.join(w.gitDir, 'hooks', 'post-checkout'),
+          '#!/bin/sh\ntouch /tmp/nocturnal-pool-hook-ran\n',
+          { mode: 0o755 },
+        );
+      },
+    ],
+    [
+      'a config.worktree',
+      (w) => writeFile(path.join(w.gitDir, 'config.worktree'), '[core]\n\tfsmonitor = /tmp/evil\n'),
+    ],
+    [
+      'a planted nested git dir',
+      async (w) => {
+        await mkdir(path.join(w.path, 'src', '.git'), { recursive: true });
+        await writeFile(path.join(w.path, 'src', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+      },
+    ],
+    [
+      'a tracked file changed after the last commit',
+      (w) => writeFile(path.join(w.path, 'src', 'keep.js'), 'changed by a check\n'),
+    ],
   ];
 
   for (const [what, plant] of plantings) {

@@ -38,8 +38,7 @@ export interface WorktreePoolOptions {
 }
 
 export type AcquireResult =
-  | { kind: 'ready'; worktree: EngineWorktree; reused: boolean }
-  | Exclude<AddWorktreeResult, { kind: 'created' }>;
+  { kind: 'ready'; worktree: EngineWorktree; reused: boolean } | Exclude<AddWorktreeResult, { kind: 'created' }>;
 
 interface Pooled {
   workspace: Workspace;
@@ -64,7 +63,10 @@ export class WorktreePool {
     for (let entry = waiting.pop(); entry !== undefined; entry = waiting.pop()) {
       const verdict = await verifyPooledWorktree(entry.worktree, entry.seal);
       if (verdict.kind !== 'intact') {
-        log.warn({ worktree: entry.worktree.path, findings: verdict.kind === 'tampered' ? verdict.findings : [verdict.kind] }, 'a pooled worktree was tampered with: removed, not reused');
+        log.warn(
+          { worktree: entry.worktree.path, findings: verdict.kind === 'tampered' ? verdict.findings : [verdict.kind] },
+          'a pooled worktree was tampered with: removed, not reused',
+        );
         await this.remove(entry);
         continue;
       }
@@ -74,7 +76,10 @@ export class WorktreePool {
         this.busy.set(reset.worktree.path, next);
         return { kind: 'ready', worktree: reset.worktree, reused: true };
       }
-      log.warn({ worktree: entry.worktree.path, outcome: reset.kind }, 'a pooled worktree could not be reset: removed, not reused');
+      log.warn(
+        { worktree: entry.worktree.path, outcome: reset.kind },
+        'a pooled worktree could not be reset: removed, not reused',
+      );
       await this.remove(entry);
       if (reset.kind === 'branch-exists') return { kind: 'branch-exists' };
     }
@@ -84,7 +89,12 @@ export class WorktreePool {
     if (added.kind !== 'created') return added;
     // Sealed before anything has run in it: every later reuse is compared with this.
     const [seal, pinned] = await Promise.all([sealPooledWorktree(added.worktree), pinnedGit(added.worktree, git)]);
-    this.busy.set(added.worktree.path, { workspace, worktree: added.worktree, seal, filterConfig: pinned.pinned?.config ?? [] });
+    this.busy.set(added.worktree.path, {
+      workspace,
+      worktree: added.worktree,
+      seal,
+      filterConfig: pinned.pinned?.config ?? [],
+    });
     return { kind: 'ready', worktree: added.worktree, reused: false };
   }
 
@@ -104,7 +114,12 @@ export class WorktreePool {
     // before the first await, so no release overwrites another's list or overfills the pool.
     const waiting = this.waitingList(id);
     const releasing = this.releasing.get(id) ?? 0;
-    if (head === null || !isOid(head) || waiting.length + releasing >= this.options.size || !existsSync(entry.workspace.path)) {
+    if (
+      head === null ||
+      !isOid(head) ||
+      waiting.length + releasing >= this.options.size ||
+      !existsSync(entry.workspace.path)
+    ) {
       await this.remove(entry);
       return 'removed';
     }
@@ -116,7 +131,10 @@ export class WorktreePool {
       return 'pooled';
     } catch (error) {
       // A HEAD that is not a plain file any more: something replaced it; the worktree goes.
-      this.options.log.warn({ worktree: worktree.path, err: String(error) }, 'could not detach a released worktree: removed');
+      this.options.log.warn(
+        { worktree: worktree.path, err: String(error) },
+        'could not detach a released worktree: removed',
+      );
       await this.remove(entry);
       return 'removed';
     } finally {
@@ -137,7 +155,14 @@ export class WorktreePool {
   private async reset(entry: Pooled, branch: string, start: string): Promise<ReuseWorktreeResult> {
     const { git, ownedRoot } = this.options;
     try {
-      return await reuseWorktree({ ...git, worktree: entry.worktree, ownedRoot, branch, start, filterConfig: entry.filterConfig });
+      return await reuseWorktree({
+        ...git,
+        worktree: entry.worktree,
+        ownedRoot,
+        branch,
+        start,
+        filterConfig: entry.filterConfig,
+      });
     } catch (error) {
       await this.remove(entry);
       throw error;
@@ -160,9 +185,18 @@ export class WorktreePool {
   private async remove(entry: Pooled): Promise<void> {
     const { git, ownedRoot, log } = this.options;
     try {
-      await removeWorktree({ ...git, repoPath: entry.workspace.path, worktreePath: entry.worktree.path, ownedRoot, gitDir: entry.worktree.gitDir });
+      await removeWorktree({
+        ...git,
+        repoPath: entry.workspace.path,
+        worktreePath: entry.worktree.path,
+        ownedRoot,
+        gitDir: entry.worktree.gitDir,
+      });
     } catch (error) {
-      log.warn({ worktree: entry.worktree.path, err: String(error) }, 'could not remove a pooled worktree; crash recovery removes it next time');
+      log.warn(
+        { worktree: entry.worktree.path, err: String(error) },
+        'could not remove a pooled worktree; crash recovery removes it next time',
+      );
     }
   }
 }

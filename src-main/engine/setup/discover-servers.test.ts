@@ -56,7 +56,12 @@ describe('discoverLocalServers', () => {
     });
 
     expect(discovery.found).toEqual([
-      { id: 'lm-studio', name: 'LM Studio', apiUrl: studio.url, models: ['qwen2.5-coder-7b-instruct', 'codellama-13b-instruct'] },
+      {
+        id: 'lm-studio',
+        name: 'LM Studio',
+        apiUrl: studio.url,
+        models: ['qwen2.5-coder-7b-instruct', 'codellama-13b-instruct'],
+      },
       { id: 'ollama', name: 'Ollama', apiUrl: ollama.url, models: ['llama3.1:8b'] },
     ]);
     expect(discovery.skipped.map((s) => [s.apiUrl, s.reason])).toEqual([
@@ -70,15 +75,28 @@ describe('discoverLocalServers', () => {
   it('gives up on a server that does not answer in time', async () => {
     const server = createServer(() => undefined); // accepts, never answers
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-    const discovery = await discoverLocalServers({ servers: [{ id: 'ollama', name: 'Ollama', apiUrl }], timeoutMs: 200 });
+    const discovery = await discoverLocalServers({
+      servers: [{ id: 'ollama', name: 'Ollama', apiUrl }],
+      timeoutMs: 200,
+    });
     expect(discovery.found).toEqual([]);
     expect(discovery.skipped[0]?.reason).toBe('no answer within 200 ms');
   });
 
   it('probes the configured server too when it is not one of the well-known addresses', () => {
     expect(localServersToProbe('http://127.0.0.1:1234/v1/')).toEqual(KNOWN_LOCAL_SERVERS);
-    expect(localServersToProbe('http://127.0.0.1:9999/v1').at(-1)).toEqual({ id: 'configured', name: 'the server in llm.api_url', apiUrl: 'http://127.0.0.1:9999/v1' });
+    expect(localServersToProbe('http://127.0.0.1:9999/v1').at(-1)).toEqual({
+      id: 'configured',
+      name: 'the server in llm.api_url',
+      apiUrl: 'http://127.0.0.1:9999/v1',
+    });
   });
 });

@@ -51,12 +51,23 @@ export async function discoverLocalServers(options: DiscoverOptions = {}): Promi
 
 type ProbeResult = { kind: 'found'; server: DiscoveredServer } | { kind: 'skipped'; skipped: SkippedServer };
 
-async function probe(server: KnownLocalServer, timeoutMs: number, outer: AbortSignal | undefined): Promise<ProbeResult> {
-  const skip = (reason: string): ProbeResult => ({ kind: 'skipped', skipped: { id: server.id, name: server.name, apiUrl: server.apiUrl, reason } });
+async function probe(
+  server: KnownLocalServer,
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+): Promise<ProbeResult> {
+  const skip = (reason: string): ProbeResult => ({
+    kind: 'skipped',
+    skipped: { id: server.id, name: server.name, apiUrl: server.apiUrl, reason },
+  });
   const signal = outer ? AbortSignal.any([outer, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
-    response = await fetch(`${server.apiUrl}/models`, { signal, headers: { accept: 'application/json' }, redirect: 'error' });
+    response = await fetch(`${server.apiUrl}/models`, {
+      signal,
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+    });
   } catch (error) {
     if (signal.aborted) return skip(outer?.aborted ? 'discovery was cancelled' : `no answer within ${timeoutMs} ms`);
     return skip(connectionReason(error));
@@ -73,7 +84,10 @@ async function probe(server: KnownLocalServer, timeoutMs: number, outer: AbortSi
   }
   const parsed = modelListSchema.safeParse(body);
   if (!parsed.success) return skip('GET /v1/models did not answer an OpenAI model list ({"data": [{"id": …}]})');
-  return { kind: 'found', server: { id: server.id, name: server.name, apiUrl: server.apiUrl, models: parsed.data.data.map((m) => m.id) } };
+  return {
+    kind: 'found',
+    server: { id: server.id, name: server.name, apiUrl: server.apiUrl, models: parsed.data.data.map((m) => m.id) },
+  };
 }
 
 function connectionReason(error: unknown): string {

@@ -41,23 +41,49 @@ async function checkGit(input: DoctorInput): Promise<DoctorCheck> {
   const cwd = fs.existsSync(input.paths.home) ? input.paths.home : os.tmpdir();
   const found = await checkGitVersion(cwd, {});
   if (found.ok) return ok('git', `git ${found.version} (needs ${MIN_GIT_VERSION.join('.')} or newer)`);
-  return fail('git', found.reason, `install git ${MIN_GIT_VERSION.join('.')} or newer (Debian/Ubuntu: the backports or the git-core PPA; macOS: xcode-select --install or Homebrew) and make sure it is on the PATH`);
+  return fail(
+    'git',
+    found.reason,
+    `install git ${MIN_GIT_VERSION.join('.')} or newer (Debian/Ubuntu: the backports or the git-core PPA; macOS: xcode-select --install or Homebrew) and make sure it is on the PATH`,
+  );
 }
 
 async function checkSandbox(input: DoctorInput): Promise<DoctorCheck> {
   const mode = input.config.safety.sandbox;
-  if (mode === 'off') return warn('sandbox', 'safety.sandbox is off: checks run without a sandbox, with your user rights', 'set "safety.sandbox: auto" in config.yaml (nocturnal config set safety.sandbox auto)');
+  if (mode === 'off')
+    return warn(
+      'sandbox',
+      'safety.sandbox is off: checks run without a sandbox, with your user rights',
+      'set "safety.sandbox: auto" in config.yaml (nocturnal config set safety.sandbox auto)',
+    );
   const detector = createSandboxDetector({ searchPath: input.env['PATH'] ?? '' });
   const support = await detector.detect();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-doctor-'));
   try {
     // A real check's path: the runner's own mounts, scrubbed environment and limits, in a scratch folder.
-    const run = await runSandboxed({ command: 'echo sandboxed > probe.txt && cat probe.txt', cwd: scratch, mode: 'required', timeoutMs: 20_000, maxOutputBytes: 4096, detector, hiddenPaths: [input.paths.home] });
+    const run = await runSandboxed({
+      command: 'echo sandboxed > probe.txt && cat probe.txt',
+      cwd: scratch,
+      mode: 'required',
+      timeoutMs: 20_000,
+      maxOutputBytes: 4096,
+      detector,
+      hiddenPaths: [input.paths.home],
+    });
     const wrote = fs.existsSync(path.join(scratch, 'probe.txt'));
-    if (run.exitCode === 0 && run.stdout.trim() === 'sandboxed' && wrote) return ok('sandbox', `${support.kind} works: ran a command in the sandbox in ${Math.round(run.durationMs)} ms (${support.reason})`);
-    return fail('sandbox', `${support.kind} is present but a trivial sandboxed command failed (exit ${run.exitCode ?? run.signal ?? '?'}): ${run.output.trim().split('\n').slice(-3).join(' ') || 'no output'}${run.hint ? ` — ${run.hint}` : ''}`, sandboxFix());
+    if (run.exitCode === 0 && run.stdout.trim() === 'sandboxed' && wrote)
+      return ok(
+        'sandbox',
+        `${support.kind} works: ran a command in the sandbox in ${Math.round(run.durationMs)} ms (${support.reason})`,
+      );
+    return fail(
+      'sandbox',
+      `${support.kind} is present but a trivial sandboxed command failed (exit ${run.exitCode ?? run.signal ?? '?'}): ${run.output.trim().split('\n').slice(-3).join(' ') || 'no output'}${run.hint ? ` — ${run.hint}` : ''}`,
+      sandboxFix(),
+    );
   } catch (error) {
-    if (error instanceof SandboxUnavailableError) return fail('sandbox', `no usable sandbox: ${support.reason}`, sandboxFix());
+    if (error instanceof SandboxUnavailableError)
+      return fail('sandbox', `no usable sandbox: ${support.reason}`, sandboxFix());
     return fail('sandbox', `running a sandboxed command failed: ${(error as Error).message}`, sandboxFix());
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -73,21 +99,51 @@ function sandboxFix(): string {
 async function checkModel(input: DoctorInput): Promise<DoctorCheck> {
   const { llm } = input.config;
   if (llm.provider === 'openai') {
-    const { found, skipped } = await discoverLocalServers({ servers: [{ id: 'configured', name: 'the configured server', apiUrl: llm.api_url.replace(/\/+$/, '') }], timeoutMs: 3000 });
+    const { found, skipped } = await discoverLocalServers({
+      servers: [{ id: 'configured', name: 'the configured server', apiUrl: llm.api_url.replace(/\/+$/, '') }],
+      timeoutMs: 3000,
+    });
     const server = found[0];
-    if (!server) return fail('model', `the server at ${llm.api_url} is not reachable: ${skipped[0]?.reason ?? 'no answer'}`, `start the server (LM Studio, Ollama, llama-server…) or point llm.api_url at it`);
+    if (!server)
+      return fail(
+        'model',
+        `the server at ${llm.api_url} is not reachable: ${skipped[0]?.reason ?? 'no answer'}`,
+        `start the server (LM Studio, Ollama, llama-server…) or point llm.api_url at it`,
+      );
     if (!server.models.includes(llm.model)) {
-      return fail('model', `the server at ${llm.api_url} answers but does not serve "${llm.model}" (it lists: ${server.models.join(', ') || 'nothing'})`, `load the model in the server, or choose one it lists: nocturnal config set llm.model ${server.models[0] ?? 'NAME'}`);
+      return fail(
+        'model',
+        `the server at ${llm.api_url} answers but does not serve "${llm.model}" (it lists: ${server.models.join(', ') || 'nothing'})`,
+        `load the model in the server, or choose one it lists: nocturnal config set llm.model ${server.models[0] ?? 'NAME'}`,
+      );
     }
     return ok('model', `the server at ${llm.api_url} serves "${llm.model}"`);
   }
-  if (llm.model_path === null) return fail('model', 'no model is chosen (llm.model_path is null)', 'nocturnal model list, then nocturnal model pull NAME (or nocturnal model use PATH for a GGUF you have)');
+  if (llm.model_path === null)
+    return fail(
+      'model',
+      'no model is chosen (llm.model_path is null)',
+      'nocturnal model list, then nocturnal model pull NAME (or nocturnal model use PATH for a GGUF you have)',
+    );
   const file = resolveModelFile(llm.model_path, input.paths.models);
-  if (!fs.existsSync(file)) return fail('model', `the model file ${file} (llm.model_path: ${llm.model_path}) does not exist`, 'nocturnal model pull NAME, or nocturnal model use PATH for a GGUF you have');
+  if (!fs.existsSync(file))
+    return fail(
+      'model',
+      `the model file ${file} (llm.model_path: ${llm.model_path}) does not exist`,
+      'nocturnal model pull NAME, or nocturnal model use PATH for a GGUF you have',
+    );
   const check = await inspectModelFile(file);
-  if (!check.ok) return fail('model', `${file} is not a usable GGUF model: ${check.reason}`, 'download it again (nocturnal model pull NAME) or choose another file (nocturnal model use PATH)');
+  if (!check.ok)
+    return fail(
+      'model',
+      `${file} is not a usable GGUF model: ${check.reason}`,
+      'download it again (nocturnal model pull NAME) or choose another file (nocturnal model use PATH)',
+    );
   const { facts } = check;
-  return ok('model', `${file}: GGUF v${facts.version}, ${facts.architecture ?? 'unknown architecture'}, ${facts.tensorCount} tensors, ${(facts.fileSize / GB).toFixed(2)} GB`);
+  return ok(
+    'model',
+    `${file}: GGUF v${facts.version}, ${facts.architecture ?? 'unknown architecture'}, ${facts.tensorCount} tensors, ${(facts.fileSize / GB).toFixed(2)} GB`,
+  );
 }
 
 async function checkDisk(input: DoctorInput): Promise<DoctorCheck> {
@@ -99,18 +155,22 @@ async function checkDisk(input: DoctorInput): Promise<DoctorCheck> {
   const minimum = input.config.safety.min_free_disk_gb;
   const said = `${freeGb.toFixed(1)} GB free on the disk of ${input.paths.home}`;
   const fix = `free some space there, or move the home (--home / NOCTURNAL_HOME) to a larger disk`;
-  if (freeGb < minimum) return fail('disk', `${said}: below safety.min_free_disk_gb (${minimum} GB), so sessions pause`, fix);
+  if (freeGb < minimum)
+    return fail('disk', `${said}: below safety.min_free_disk_gb (${minimum} GB), so sessions pause`, fix);
   // Room for what a night writes: worktrees, dependency caches, logs, and a model download.
-  if (freeGb < minimum + 10) return warn('disk', `${said}: less than 10 GB above safety.min_free_disk_gb (${minimum} GB)`, fix);
+  if (freeGb < minimum + 10)
+    return warn('disk', `${said}: less than 10 GB above safety.min_free_disk_gb (${minimum} GB)`, fix);
   return ok('disk', said);
 }
 
 async function checkHome(input: DoctorInput): Promise<DoctorCheck> {
   const { home, database } = input.paths;
-  if (!fs.existsSync(home)) return warn('home', `${home} does not exist yet`, 'nocturnal init creates it (private, 0700)');
+  if (!fs.existsSync(home))
+    return warn('home', `${home} does not exist yet`, 'nocturnal init creates it (private, 0700)');
   const homeStat = fs.statSync(home);
   const uid = process.getuid?.();
-  if (uid !== undefined && homeStat.uid !== uid) return fail('home', `${home} belongs to user ${homeStat.uid}, not to you (${uid})`, `chown -R $(id -u) ${home}`);
+  if (uid !== undefined && homeStat.uid !== uid)
+    return fail('home', `${home} belongs to user ${homeStat.uid}, not to you (${uid})`, `chown -R $(id -u) ${home}`);
   try {
     fs.accessSync(home, fs.constants.W_OK);
   } catch {

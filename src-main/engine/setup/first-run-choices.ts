@@ -3,9 +3,7 @@
 // the window and one picked in the terminal produce the same config.yaml.
 import { findCatalogModel } from '../models/catalog';
 
-export type ModelChoice =
-  | { kind: 'server'; apiUrl: string; model: string }
-  | { kind: 'embedded'; modelId: string };
+export type ModelChoice = { kind: 'server'; apiUrl: string; model: string } | { kind: 'embedded'; modelId: string };
 
 export interface NightChoice {
   startTime: string;

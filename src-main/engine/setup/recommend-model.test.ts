@@ -18,13 +18,20 @@ describe('recommendModel', () => {
   it('on a machine too small for the default, recommends the largest model that fits and says what the default needs', () => {
     const r = recommendModel(8 * GB);
     expect(r.recommended.model.id).toBe('qwen2.5-coder-7b-instruct');
-    expect(r.why).toBe('Qwen2.5-Coder 7B Instruct (Q4_K_M) is the largest model that fits 8.0 GB of memory (needs about 6.0 GB); the default CodeLlama 13B Instruct (Q4_K_M) needs about 12 GB');
-    expect(r.options.filter((o) => o.fits).map((o) => o.model.id)).toEqual(['qwen2.5-coder-7b-instruct', 'qwen2.5-coder-1.5b-instruct']);
+    expect(r.why).toBe(
+      'Qwen2.5-Coder 7B Instruct (Q4_K_M) is the largest model that fits 8.0 GB of memory (needs about 6.0 GB); the default CodeLlama 13B Instruct (Q4_K_M) needs about 12 GB',
+    );
+    expect(r.options.filter((o) => o.fits).map((o) => o.model.id)).toEqual([
+      'qwen2.5-coder-7b-instruct',
+      'qwen2.5-coder-1.5b-instruct',
+    ]);
   });
 
   it('says plainly when nothing fits', () => {
     const r = recommendModel(1 * GB);
     expect(r.recommended).toMatchObject({ fits: false, model: { id: 'qwen2.5-coder-1.5b-instruct' } });
-    expect(r.why).toMatch(/^no catalog model fits 1\.0 GB of memory; .* consider an OpenAI-compatible server on a bigger machine$/);
+    expect(r.why).toMatch(
+      /^no catalog model fits 1\.0 GB of memory; .* consider an OpenAI-compatible server on a bigger machine$/,
+    );
   });
 });

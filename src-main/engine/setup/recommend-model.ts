@@ -21,7 +21,10 @@ export interface ModelRecommendation {
   options: ModelFit[];
 }
 
-export function recommendModel(totalMemoryBytes: number, catalog: readonly CatalogModel[] = modelCatalog): ModelRecommendation {
+export function recommendModel(
+  totalMemoryBytes: number,
+  catalog: readonly CatalogModel[] = modelCatalog,
+): ModelRecommendation {
   if (catalog.length === 0) throw new Error('the model catalog is empty');
   const budget = totalMemoryBytes * MODEL_MEMORY_SHARE;
   const fit = (model: CatalogModel): ModelFit => ({ model, fits: model.ramBytes <= budget });
@@ -37,11 +40,13 @@ export function recommendModel(totalMemoryBytes: number, catalog: readonly Catal
     recommended = defaultFit;
     // The strongest other model that fits: the catalog's note says what it does better.
     const stronger = fitting.find((f) => !f.model.isDefault);
-    why = `${defaultFit.model.title} is the product's default and fits ${memory} (needs about ${gigabytes(defaultFit.model.ramBytes)})` +
+    why =
+      `${defaultFit.model.title} is the product's default and fits ${memory} (needs about ${gigabytes(defaultFit.model.ramBytes)})` +
       (stronger ? `; ${stronger.model.title} also fits: ${stronger.model.note}` : '');
   } else if (fitting[0]) {
     recommended = fitting[0];
-    why = `${recommended.model.title} is the largest model that fits ${memory} (needs about ${gigabytes(recommended.model.ramBytes)})` +
+    why =
+      `${recommended.model.title} is the largest model that fits ${memory} (needs about ${gigabytes(recommended.model.ramBytes)})` +
       (defaultFit ? `; the default ${defaultFit.model.title} needs about ${gigabytes(defaultFit.model.ramBytes)}` : '');
   } else {
     const smallest = [...all].sort((a, b) => a.model.ramBytes - b.model.ramBytes)[0] as ModelFit;

@@ -2,7 +2,14 @@ import { createRedactor } from '../log/redact';
 import type { Redactor } from '../log/redact';
 import type { Attempt } from '../../../src-shared/domain/records';
 import { canTransitionAttempt } from '../../../src-shared/domain/attempt';
-import type { AttemptDecision, AttemptSpec, AttemptStatus, CheckOutcome, DiffStats, ScoreBreakdown } from '../../../src-shared/domain/attempt';
+import type {
+  AttemptDecision,
+  AttemptSpec,
+  AttemptStatus,
+  CheckOutcome,
+  DiffStats,
+  ScoreBreakdown,
+} from '../../../src-shared/domain/attempt';
 import type { TaskExecutor } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Statement } from 'better-sqlite3';
@@ -83,9 +90,30 @@ const columns: Record<keyof AttemptUpdate, { column: string; json: boolean }> = 
 };
 
 const rowKeys = [
-  'id', 'task_id', 'session_id', 'number', 'status', 'branch', 'worktree_path', 'base_commit', 'head_commit', 'target_branch', 'score', 'score_json',
-  'decision', 'reasons_json', 'checks_before_json', 'checks_after_json', 'diff_json', 'cycles', 'merged_commit', 'backup_ref', 'review_note', 'spec_json',
-  'started_at', 'ended_at',
+  'id',
+  'task_id',
+  'session_id',
+  'number',
+  'status',
+  'branch',
+  'worktree_path',
+  'base_commit',
+  'head_commit',
+  'target_branch',
+  'score',
+  'score_json',
+  'decision',
+  'reasons_json',
+  'checks_before_json',
+  'checks_after_json',
+  'diff_json',
+  'cycles',
+  'merged_commit',
+  'backup_ref',
+  'review_note',
+  'spec_json',
+  'started_at',
+  'ended_at',
 ] as const satisfies readonly (keyof AttemptRow)[];
 
 /**
@@ -101,9 +129,30 @@ function readAttempts(statement: Statement, args: readonly unknown[]): Attempt[]
   return raw.map((values) => {
     const v = (i: number) => values[at[i] ?? -1];
     return toAttempt({
-      id: v(0), task_id: v(1), session_id: v(2), number: v(3), status: v(4), branch: v(5), worktree_path: v(6), base_commit: v(7), head_commit: v(8),
-      target_branch: v(9), score: v(10), score_json: v(11), decision: v(12), reasons_json: v(13), checks_before_json: v(14), checks_after_json: v(15),
-      diff_json: v(16), cycles: v(17), merged_commit: v(18), backup_ref: v(19), review_note: v(20), spec_json: v(21), started_at: v(22), ended_at: v(23),
+      id: v(0),
+      task_id: v(1),
+      session_id: v(2),
+      number: v(3),
+      status: v(4),
+      branch: v(5),
+      worktree_path: v(6),
+      base_commit: v(7),
+      head_commit: v(8),
+      target_branch: v(9),
+      score: v(10),
+      score_json: v(11),
+      decision: v(12),
+      reasons_json: v(13),
+      checks_before_json: v(14),
+      checks_after_json: v(15),
+      diff_json: v(16),
+      cycles: v(17),
+      merged_commit: v(18),
+      backup_ref: v(19),
+      review_note: v(20),
+      spec_json: v(21),
+      started_at: v(22),
+      ended_at: v(23),
     } as AttemptRow);
   });
 }
@@ -115,16 +164,29 @@ export class AttemptsRepo {
   ) {}
 
   /** Creates the next attempt of a task; the number is derived in the same statement to avoid races. */
-  start(input: { taskId: string; sessionId: string | null; branchPrefix: string; targetBranch: string }, now: Date): Attempt {
+  start(
+    input: { taskId: string; sessionId: string | null; branchPrefix: string; targetBranch: string },
+    now: Date,
+  ): Attempt {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM attempts WHERE task_id = ?').get(input.taskId) as { n: number };
+      const row = this.db
+        .prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM attempts WHERE task_id = ?')
+        .get(input.taskId) as { n: number };
       const id = attemptId(input.taskId, row.n);
       this.db
         .prepare(
           `INSERT INTO attempts (id, task_id, session_id, number, status, branch, target_branch, started_at)
            VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
         )
-        .run(id, input.taskId, input.sessionId, row.n, `${input.branchPrefix}/${input.taskId}/${row.n}`, input.targetBranch, now.toISOString());
+        .run(
+          id,
+          input.taskId,
+          input.sessionId,
+          row.n,
+          `${input.branchPrefix}/${input.taskId}/${row.n}`,
+          input.targetBranch,
+          now.toISOString(),
+        );
       return this.require(id);
     })();
   }
@@ -145,7 +207,9 @@ export class AttemptsRepo {
   }
 
   forSession(sessionId: string): Attempt[] {
-    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'), [sessionId]);
+    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'), [
+      sessionId,
+    ]);
   }
 
   /**
@@ -154,7 +218,10 @@ export class AttemptsRepo {
    */
   forTasksSelectedBy(taskIdsSql: string, args: readonly unknown[]): Map<string, Attempt[]> {
     const byTask = new Map<string, Attempt[]>();
-    for (const attempt of readAttempts(this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`), args)) {
+    for (const attempt of readAttempts(
+      this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`),
+      args,
+    )) {
       const list = byTask.get(attempt.taskId);
       if (list) list.push(attempt);
       else byTask.set(attempt.taskId, [attempt]);
@@ -194,7 +261,9 @@ export class AttemptsRepo {
    */
   countAutoMergedSince(since: Date): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge' AND status IN ('merged', 'undone') AND ended_at >= ?`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge' AND status IN ('merged', 'undone') AND ended_at >= ?`,
+      )
       .get(since.toISOString()) as { n: number };
     return row.n;
   }
@@ -228,8 +297,14 @@ export class AttemptsRepo {
       const result = this.db
         .prepare('UPDATE attempts SET status = ?, ended_at = ? WHERE id = ? AND status = ?')
         // Undo comes after the attempt ended: it keeps the time the attempt itself ended.
-        .run(to, to === 'running' ? null : to === 'undone' ? (attempt.endedAt ?? now.toISOString()) : now.toISOString(), id, attempt.status);
-      if (result.changes === 0) throw new NocturnalError('conflict', `attempt ${id} changed while it was being updated; try again`);
+        .run(
+          to,
+          to === 'running' ? null : to === 'undone' ? (attempt.endedAt ?? now.toISOString()) : now.toISOString(),
+          id,
+          attempt.status,
+        );
+      if (result.changes === 0)
+        throw new NocturnalError('conflict', `attempt ${id} changed while it was being updated; try again`);
       return this.update(id, changes);
     })();
   }

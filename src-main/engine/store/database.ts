@@ -27,7 +27,11 @@ export interface OpenDatabaseOptions {
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
-export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations, options: OpenDatabaseOptions = {}): SqliteDatabase {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = allMigrations,
+  options: OpenDatabaseOptions = {},
+): SqliteDatabase {
   if (file === ':memory:') return configure(new Database(file), migrations);
   if (options.readOnly) return openReadOnlyCopy(file, migrations, options.readOnly.reason);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -37,7 +41,11 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
     assertLooksLikeSqlite(file);
     narrowMode(file);
   }
-  return configure(guarded(file, () => new Database(file)), migrations, file);
+  return configure(
+    guarded(file, () => new Database(file)),
+    migrations,
+    file,
+  );
 }
 
 function configure(db: SqliteDatabase, migrations: readonly Migration[], file?: string): SqliteDatabase {
@@ -55,7 +63,10 @@ function configure(db: SqliteDatabase, migrations: readonly Migration[], file?: 
 
 function openReadOnlyCopy(file: string, migrations: readonly Migration[], reason: string): SqliteDatabase {
   if (!fs.existsSync(file)) {
-    throw new NocturnalError('runtime', `there is no database at ${file}, and it cannot be created because ${reason}; make the folder writable, or use another --home`);
+    throw new NocturnalError(
+      'runtime',
+      `there is no database at ${file}, and it cannot be created because ${reason}; make the folder writable, or use another --home`,
+    );
   }
   assertLooksLikeSqlite(file);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nocturnal-readonly-'));
@@ -72,14 +83,21 @@ function openReadOnlyCopy(file: string, migrations: readonly Migration[], reason
       cleanUp();
       return db;
     };
-    guarded(file, () => {
-      const applied = readSchemaVersions(db);
-      const pending = migrations.filter((m) => !applied.has(m.version));
-      assertNotNewer(applied, migrations);
-      if (pending.length > 0) {
-        throw new NocturnalError('runtime', `${file} must be upgraded to this version's schema before it can be read, and it cannot be written because ${reason}; make the folder writable and run any command once`);
-      }
-    }, () => db.close());
+    guarded(
+      file,
+      () => {
+        const applied = readSchemaVersions(db);
+        const pending = migrations.filter((m) => !applied.has(m.version));
+        assertNotNewer(applied, migrations);
+        if (pending.length > 0) {
+          throw new NocturnalError(
+            'runtime',
+            `${file} must be upgraded to this version's schema before it can be read, and it cannot be written because ${reason}; make the folder writable and run any command once`,
+          );
+        }
+      },
+      () => db.close(),
+    );
     return db;
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -162,7 +180,11 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
         migration.up(db);
         if (migration.foreignKeysOff) {
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new NocturnalError('runtime', `migration ${migration.version} would leave ${broken.length} broken reference(s); nothing was changed`);
+          if (broken.length > 0)
+            throw new NocturnalError(
+              'runtime',
+              `migration ${migration.version} would leave ${broken.length} broken reference(s); nothing was changed`,
+            );
         }
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
           migration.version,
@@ -179,7 +201,9 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
 function readSchemaVersions(db: SqliteDatabase): Set<number> {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   if (table === undefined) return new Set();
-  return new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  return new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
 }
 
 function assertNotNewer(applied: ReadonlySet<number>, migrations: readonly Migration[]): void {

@@ -14,8 +14,13 @@ export function acquireEngineLock(file: string, purpose: string, now = new Date(
   const attempt = tryAcquireProcessLock(file, purpose, now);
   if (attempt.acquired) return attempt.lock;
   const holder = attempt.holder;
-  const who = holder ? `pid ${holder.pid} on ${holder.host}, ${holder.purpose}, since ${holder.startedAt}` : `see ${file}`;
-  throw new NocturnalError('conflict', `another Nocturnal engine is already running for this home (${who}); stop it first or use another --home`);
+  const who = holder
+    ? `pid ${holder.pid} on ${holder.host}, ${holder.purpose}, since ${holder.startedAt}`
+    : `see ${file}`;
+  throw new NocturnalError(
+    'conflict',
+    `another Nocturnal engine is already running for this home (${who}); stop it first or use another --home`,
+  );
 }
 
 export function readLockOwner(file: string): LockHolder | undefined {

@@ -35,21 +35,33 @@ export class EventsRepo {
   append(input: Omit<EngineEvent, 'id' | 'createdAt'>, now: Date): EngineEvent {
     const event = { ...input, message: this.redactor.text(input.message), data: this.redactor.value(input.data) };
     const result = this.db
-      .prepare('INSERT INTO events (session_id, task_id, attempt_id, type, message, data_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(event.sessionId, event.taskId, event.attemptId, event.type, event.message, event.data === undefined ? null : writeJson(event.data), now.toISOString());
+      .prepare(
+        'INSERT INTO events (session_id, task_id, attempt_id, type, message, data_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        event.sessionId,
+        event.taskId,
+        event.attemptId,
+        event.type,
+        event.message,
+        event.data === undefined ? null : writeJson(event.data),
+        now.toISOString(),
+      );
     return { ...event, id: Number(result.lastInsertRowid), createdAt: now.toISOString() };
   }
 
   forSession(sessionId: string): EngineEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY id').all(sessionId) as EventRow[]).map((row) => ({
-      id: row.id,
-      sessionId: row.session_id,
-      taskId: row.task_id,
-      attemptId: row.attempt_id,
-      type: row.type,
-      message: row.message,
-      data: readJson(row.data_json, `events.data_json (${row.id})`),
-      createdAt: row.created_at,
-    }));
+    return (this.db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY id').all(sessionId) as EventRow[]).map(
+      (row) => ({
+        id: row.id,
+        sessionId: row.session_id,
+        taskId: row.task_id,
+        attemptId: row.attempt_id,
+        type: row.type,
+        message: row.message,
+        data: readJson(row.data_json, `events.data_json (${row.id})`),
+        createdAt: row.created_at,
+      }),
+    );
   }
 }

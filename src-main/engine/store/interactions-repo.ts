@@ -87,15 +87,21 @@ export class InteractionsRepo {
 
   /** Attaches the human or automatic decision to every interaction of an attempt. */
   recordApproval(attemptId: string, approval: string, reason: string | null): void {
-    this.db.prepare('UPDATE interactions SET approval = ?, approval_reason = ? WHERE attempt_id = ?').run(approval, reason === null ? null : this.redactor.text(reason), attemptId);
+    this.db
+      .prepare('UPDATE interactions SET approval = ?, approval_reason = ? WHERE attempt_id = ?')
+      .run(approval, reason === null ? null : this.redactor.text(reason), attemptId);
   }
 
   forAttempt(attemptId: string): Interaction[] {
-    return (this.db.prepare('SELECT * FROM interactions WHERE attempt_id = ? ORDER BY id').all(attemptId) as InteractionRow[]).map(toInteraction);
+    return (
+      this.db.prepare('SELECT * FROM interactions WHERE attempt_id = ? ORDER BY id').all(attemptId) as InteractionRow[]
+    ).map(toInteraction);
   }
 
   forSession(sessionId: string): Interaction[] {
-    return (this.db.prepare('SELECT * FROM interactions WHERE session_id = ? ORDER BY id').all(sessionId) as InteractionRow[]).map(toInteraction);
+    return (
+      this.db.prepare('SELECT * FROM interactions WHERE session_id = ? ORDER BY id').all(sessionId) as InteractionRow[]
+    ).map(toInteraction);
   }
 }
 

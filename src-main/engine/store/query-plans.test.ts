@@ -21,12 +21,45 @@ beforeEach(() => {
     captured.push(sql);
     return prepare(sql);
   };
-  const ws = store.workspaces.add({ name: 'app', path: '/repos/app', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: {} }, now);
+  const ws = store.workspaces.add(
+    { name: 'app', path: '/repos/app', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: {} },
+    now,
+  );
   const session = store.sessions.start({ trigger: 'manual', settings: {} }, now);
   for (let i = 0; i < 3; i++) {
-    const task = store.tasks.add({ workspaceId: ws.id, title: `task ${i}`, description: '', criteria: [], priority: i === 1 ? 'high' : 'low', executor: 'direct', files: [] }, now);
-    const attempt = store.attempts.start({ taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
-    store.usage.record({ sessionId: session.id, taskId: task.id, attemptId: attempt.id, provider: 'openai', model: 'm', promptTokens: 10, completionTokens: 5, cachedTokens: 0, durationMs: 20, costUsd: 0, energyWh: 0, free: true }, now);
+    const task = store.tasks.add(
+      {
+        workspaceId: ws.id,
+        title: `task ${i}`,
+        description: '',
+        criteria: [],
+        priority: i === 1 ? 'high' : 'low',
+        executor: 'direct',
+        files: [],
+      },
+      now,
+    );
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
+    store.usage.record(
+      {
+        sessionId: session.id,
+        taskId: task.id,
+        attemptId: attempt.id,
+        provider: 'openai',
+        model: 'm',
+        promptTokens: 10,
+        completionTokens: 5,
+        cachedTokens: 0,
+        durationMs: 20,
+        costUsd: 0,
+        energyWh: 0,
+        free: true,
+      },
+      now,
+    );
   }
 });
 afterEach(() => store.close());
@@ -41,14 +74,18 @@ function plansOf(work: () => void): Map<string, string[]> {
     // Parameters do not change the plan (no STAT4): each ? is bound to null to explain it.
     const params = (sql.match(/\?/g) ?? []).map(() => null);
     const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-    plans.set(sql.replace(/\s+/g, ' ').trim(), rows.map((r) => r.detail));
+    plans.set(
+      sql.replace(/\s+/g, ' ').trim(),
+      rows.map((r) => r.detail),
+    );
   }
   return plans;
 }
 
 function planOf(plans: Map<string, string[]>, sqlStart: string): string[] {
   const found = [...plans.entries()].find(([sql]) => sql.startsWith(sqlStart));
-  if (!found) throw new Error(`no statement starting with "${sqlStart}" was run; ran:\n${[...plans.keys()].join('\n')}`);
+  if (!found)
+    throw new Error(`no statement starting with "${sqlStart}" was run; ran:\n${[...plans.keys()].join('\n')}`);
   return found[1];
 }
 
@@ -74,7 +111,9 @@ describe('query plans at scale', () => {
       'CORRELATED SCALAR SUBQUERY 2',
       'SEARCH u USING INDEX usage_by_attempt (attempt_id=?)',
     ]);
-    expect(planOf(plans, 'SELECT completion_tokens AS completionTokens')).toEqual(['SEARCH usage USING INDEX usage_by_model (model=?)']);
+    expect(planOf(plans, 'SELECT completion_tokens AS completionTokens')).toEqual([
+      'SEARCH usage USING INDEX usage_by_model (model=?)',
+    ]);
   });
 
   it("the report searches indexes for the session's attempts, their tasks, usage and events: no scan, no sort", () => {
@@ -86,8 +125,12 @@ describe('query plans at scale', () => {
       'LIST SUBQUERY 1',
       'SEARCH attempts USING COVERING INDEX attempts_by_session (session_id=?)',
     ]);
-    expect(planOf(plans, 'SELECT COUNT(*) AS calls')).toEqual(['SEARCH usage USING INDEX usage_by_session (session_id=?)']);
-    expect(planOf(plans, 'SELECT * FROM attempts WHERE session_id = ?')).toEqual(['SEARCH attempts USING INDEX attempts_by_session (session_id=?)']);
+    expect(planOf(plans, 'SELECT COUNT(*) AS calls')).toEqual([
+      'SEARCH usage USING INDEX usage_by_session (session_id=?)',
+    ]);
+    expect(planOf(plans, 'SELECT * FROM attempts WHERE session_id = ?')).toEqual([
+      'SEARCH attempts USING INDEX attempts_by_session (session_id=?)',
+    ]);
     expect(planOf(plans, 'SELECT t.id, t.title')[0]).toBe('SEARCH t USING INDEX sqlite_autoindex_tasks_1 (id=?)');
     // One statement per family, whatever the number of attempts: no N+1 per attempt.
     expect(ran.filter((sql) => sql.includes('FROM usage')).length).toBe(2);
@@ -112,14 +155,22 @@ describe('query plans at scale', () => {
       expect(store.tasks.list().map((t) => t.attempts.length)).toEqual([1, 1, 1]);
       store.tasks.queue();
     });
-    expectSearchOnly(new Map([...plans].filter(([sql]) => !sql.endsWith('ON w.id = t.workspace_id ORDER BY t.created_at, t.id'))));
-    expect(planOf(plans, 'SELECT COUNT(*) AS n FROM attempts WHERE status = ?')).toEqual(['SEARCH attempts USING COVERING INDEX attempts_by_status (status=?)']);
-    expect(planOf(plans, "SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge'")).toEqual(['SEARCH attempts USING INDEX attempts_merged_since (decision=? AND ended_at>?)']);
-    // The whole list reads every task (a scan is the job), in age order from the index: no sort.
-    expect(planOf(plans, 'SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id ORDER BY')).toEqual([
-      'SCAN t USING INDEX tasks_by_age',
-      'SEARCH w USING INDEX sqlite_autoindex_workspaces_1 (id=?)',
+    expectSearchOnly(
+      new Map([...plans].filter(([sql]) => !sql.endsWith('ON w.id = t.workspace_id ORDER BY t.created_at, t.id'))),
+    );
+    expect(planOf(plans, 'SELECT COUNT(*) AS n FROM attempts WHERE status = ?')).toEqual([
+      'SEARCH attempts USING COVERING INDEX attempts_by_status (status=?)',
     ]);
+    expect(planOf(plans, "SELECT COUNT(*) AS n FROM attempts WHERE decision = 'merge'")).toEqual([
+      'SEARCH attempts USING INDEX attempts_merged_since (decision=? AND ended_at>?)',
+    ]);
+    // The whole list reads every task (a scan is the job), in age order from the index: no sort.
+    expect(
+      planOf(
+        plans,
+        'SELECT t.*, w.name AS workspace_name FROM tasks t JOIN workspaces w ON w.id = t.workspace_id ORDER BY',
+      ),
+    ).toEqual(['SCAN t USING INDEX tasks_by_age', 'SEARCH w USING INDEX sqlite_autoindex_workspaces_1 (id=?)']);
     expect(ran.filter((sql) => sql.startsWith('SELECT * FROM attempts')).length).toBe(2);
   });
 });

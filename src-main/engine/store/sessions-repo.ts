@@ -45,16 +45,20 @@ export class SessionsRepo {
   }
 
   latest(): Session | undefined {
-    const row = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as SessionRow | undefined;
+    const row = this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as
+      SessionRow | undefined;
     return row && toSession(row);
   }
 
   list(limit = 50): Session[] {
-    return (this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as SessionRow[]).map(toSession);
+    return (
+      this.db.prepare('SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as SessionRow[]
+    ).map(toSession);
   }
 
   settings(id: string): unknown {
-    const row = this.db.prepare('SELECT settings_json FROM sessions WHERE id = ?').get(id) as { settings_json: string } | undefined;
+    const row = this.db.prepare('SELECT settings_json FROM sessions WHERE id = ?').get(id) as
+      { settings_json: string } | undefined;
     return row ? readJson(row.settings_json, `sessions.settings_json (${id})`) : undefined;
   }
 
@@ -71,7 +75,9 @@ export class SessionsRepo {
 
   /** Sessions left `running` by a process that died: closed so reports are honest. */
   closeOrphans(reason: string, now: Date): string[] {
-    const ids = (this.db.prepare(`SELECT id FROM sessions WHERE status = 'running'`).all() as { id: string }[]).map((r) => r.id);
+    const ids = (this.db.prepare(`SELECT id FROM sessions WHERE status = 'running'`).all() as { id: string }[]).map(
+      (r) => r.id,
+    );
     for (const id of ids) this.end(id, 'stopped', reason, now);
     return ids;
   }
@@ -84,7 +90,10 @@ function toSession(row: SessionRow): Session {
     endedAt: row.ended_at,
     status: row.status,
     trigger: row.trigger,
-    stats: { ...emptySessionStats(), ...readJson<Partial<SessionStats>>(row.stats_json, `sessions.stats_json (${row.id})`) },
+    stats: {
+      ...emptySessionStats(),
+      ...readJson<Partial<SessionStats>>(row.stats_json, `sessions.stats_json (${row.id})`),
+    },
     endReason: row.end_reason,
   };
 }

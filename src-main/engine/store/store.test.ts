@@ -21,11 +21,23 @@ afterEach(() => {
 });
 
 function addWorkspace(name = 'app') {
-  return store.workspaces.add({ name, path: `/repos/${name}`, baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'npm test' } }, now);
+  return store.workspaces.add(
+    {
+      name,
+      path: `/repos/${name}`,
+      baseBranch: 'main',
+      targetBranch: 'nocturnal/integration',
+      checks: { test: 'npm test' },
+    },
+    now,
+  );
 }
 
 function addTask(workspaceId: string, title: string, priority: 'low' | 'medium' | 'high' | 'critical', at = now) {
-  return store.tasks.add({ workspaceId, title, description: '', criteria: ['works'], priority, executor: 'direct', files: [] }, at);
+  return store.tasks.add(
+    { workspaceId, title, description: '', criteria: ['works'], priority, executor: 'direct', files: [] },
+    at,
+  );
 }
 
 describe('store repositories', () => {
@@ -36,11 +48,29 @@ describe('store repositories', () => {
     expect(() => addWorkspace()).toThrow(/UNIQUE/);
   });
 
-  it('keep a workspace\'s --setup command and the last setup\'s outcome', () => {
-    const ws = store.workspaces.add({ name: 'py', path: '/repos/py', baseBranch: 'main', targetBranch: 'nocturnal/integration', checks: { test: 'pytest' }, setupCommand: 'make deps' }, now);
+  it("keep a workspace's --setup command and the last setup's outcome", () => {
+    const ws = store.workspaces.add(
+      {
+        name: 'py',
+        path: '/repos/py',
+        baseBranch: 'main',
+        targetBranch: 'nocturnal/integration',
+        checks: { test: 'pytest' },
+        setupCommand: 'make deps',
+      },
+      now,
+    );
     expect(ws).toMatchObject({ setupCommand: 'make deps', setupStatus: null });
     expect(addWorkspace().setupCommand).toBeNull();
-    const failed = { state: 'failed' as const, kind: 'custom', command: 'make deps', hash: '0123456789abcdef', durationMs: 12, at: now.toISOString(), message: '`make deps` failed (exit code 2)' };
+    const failed = {
+      state: 'failed' as const,
+      kind: 'custom',
+      command: 'make deps',
+      hash: '0123456789abcdef',
+      durationMs: 12,
+      at: now.toISOString(),
+      message: '`make deps` failed (exit code 2)',
+    };
     store.workspaces.setSetupStatus(ws.id, failed);
     expect(store.workspaces.get(ws.id)?.setupStatus).toEqual(failed);
   });
@@ -58,7 +88,9 @@ describe('store repositories', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');
     expect(store.tasks.transition(task.id, 'running', now).status).toBe('running');
-    expect(store.tasks.transition(task.id, 'failed', now, { reason: 'model server down' }).statusReason).toBe('model server down');
+    expect(store.tasks.transition(task.id, 'failed', now, { reason: 'model server down' }).statusReason).toBe(
+      'model server down',
+    );
     expect(() => store.tasks.transition(task.id, 'merged', now)).toThrow(NocturnalError);
     expect(store.tasks.transition(task.id, 'queued', now, { retryNote: 'try smaller' }).retryNote).toBe('try smaller');
     expect(store.tasks.transition(task.id, 'cancelled', now).status).toBe('cancelled');
@@ -68,8 +100,14 @@ describe('store repositories', () => {
   it('number attempts per task, name their branches and store their evidence', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');
-    const first = store.attempts.start({ taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
-    const second = store.attempts.start({ taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' }, now);
+    const first = store.attempts.start(
+      { taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
+    const second = store.attempts.start(
+      { taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
     expect([first.number, second.number]).toEqual([1, 2]);
     expect(second.branch).toBe(`nocturnal/${task.id}/2`);
     const scored = store.attempts.transition(first.id, 'review', now, {
@@ -78,7 +116,12 @@ describe('store repositories', () => {
       reasons: ['tests pass', 'review asked for changes'],
       diff: { files: 1, insertions: 3, deletions: 1, paths: ['a.ts'] },
     });
-    expect(scored).toMatchObject({ status: 'review', score: 0.8, decision: 'review', reasons: ['tests pass', 'review asked for changes'] });
+    expect(scored).toMatchObject({
+      status: 'review',
+      score: 0.8,
+      decision: 'review',
+      reasons: ['tests pass', 'review asked for changes'],
+    });
     expect(scored.endedAt).toBe(now.toISOString());
     expect(() => store.attempts.transition(first.id, 'running', now)).toThrow(NocturnalError);
     expect(store.tasks.require(task.id).attempts.map((a) => a.id)).toEqual([first.id, second.id]);
@@ -88,15 +131,56 @@ describe('store repositories', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');
     const session = store.sessions.start({ trigger: 'manual', settings: { a: 1 } }, now);
-    const attempt = store.attempts.start({ taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 't' }, now);
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 't' },
+      now,
+    );
     const context = { sessionId: session.id, taskId: task.id, attemptId: attempt.id };
-    store.interactions.record({ ...context, agent: 'direct', schemaName: 'nocturnal_edits', instruction: 'fix', response: '{}', error: null, promptTokens: 10, completionTokens: 5, cachedTokens: 0, durationMs: 100, provider: 'openai', model: 'm' }, now);
+    store.interactions.record(
+      {
+        ...context,
+        agent: 'direct',
+        schemaName: 'nocturnal_edits',
+        instruction: 'fix',
+        response: '{}',
+        error: null,
+        promptTokens: 10,
+        completionTokens: 5,
+        cachedTokens: 0,
+        durationMs: 100,
+        provider: 'openai',
+        model: 'm',
+      },
+      now,
+    );
     for (const tokens of [10, 20]) {
-      store.usage.record({ ...context, provider: 'openai', model: 'm', promptTokens: tokens, completionTokens: 1, cachedTokens: 0, durationMs: 5, costUsd: 0.01, energyWh: 0, free: false }, now);
+      store.usage.record(
+        {
+          ...context,
+          provider: 'openai',
+          model: 'm',
+          promptTokens: tokens,
+          completionTokens: 1,
+          cachedTokens: 0,
+          durationMs: 5,
+          costUsd: 0.01,
+          energyWh: 0,
+          free: false,
+        },
+        now,
+      );
     }
-    expect(store.usage.totals({ sessionId: session.id })).toMatchObject({ calls: 2, freeCalls: 0, promptTokens: 30, completionTokens: 2 });
+    expect(store.usage.totals({ sessionId: session.id })).toMatchObject({
+      calls: 2,
+      freeCalls: 0,
+      promptTokens: 30,
+      completionTokens: 2,
+    });
     store.interactions.recordApproval(attempt.id, 'approved', 'by user');
-    expect(store.interactions.forAttempt(attempt.id)[0]).toMatchObject({ schemaName: 'nocturnal_edits', approval: 'approved' });
+    expect(store.interactions.forAttempt(attempt.id)[0]).toMatchObject({
+      schemaName: 'nocturnal_edits',
+      approval: 'approved',
+    });
     expect(store.sessions.end(session.id, 'completed', null, now).status).toBe('completed');
   });
 
@@ -120,11 +204,20 @@ describe('engine lock', () => {
 
   it('is free again once its holder was killed, without anyone taking a file over', () => {
     const file = path.join(dir, 'engine.lock');
-    const holder = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+    const holder = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
       import { acquireEngineLock } from ${JSON.stringify(path.resolve('src-main/engine/store/engine-lock.ts'))};
       acquireEngineLock(${JSON.stringify(file)}, 'session');
       process.kill(process.pid, 'SIGKILL');
-    `], { encoding: 'utf8', timeout: 30_000 });
+    `,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(holder.signal).toBe('SIGKILL');
     expect(readLockOwner(file)).toBeUndefined();
     const lock = acquireEngineLock(file, 'session');

@@ -103,25 +103,50 @@ export class TasksRepo {
       args.push(filter.workspaceId);
     }
     const filterSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-    return this.withAttempts(this.db.prepare(`${selectTask}${filterSql} ORDER BY t.created_at, t.id`).all(...args) as TaskRow[], `SELECT t.id FROM tasks t${filterSql}`, args);
+    return this.withAttempts(
+      this.db.prepare(`${selectTask}${filterSql} ORDER BY t.created_at, t.id`).all(...args) as TaskRow[],
+      `SELECT t.id FROM tasks t${filterSql}`,
+      args,
+    );
   }
 
   /** Queued tasks in the order a night works them: priority first, then age. */
   queue(): Task[] {
-    return this.withAttempts(this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder}`).all() as TaskRow[], `SELECT id FROM tasks WHERE status = 'queued'`, []);
+    return this.withAttempts(
+      this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder}`).all() as TaskRow[],
+      `SELECT id FROM tasks WHERE status = 'queued'`,
+      [],
+    );
   }
 
   /** The task a night works next: one indexed row, not the whole queue loaded and sorted. */
   next(): Task | undefined {
-    const row = this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder} LIMIT 1`).get() as TaskRow | undefined;
+    const row = this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder} LIMIT 1`).get() as
+      TaskRow | undefined;
     return row && this.toTask(row, this.attempts.forTask(row.id));
   }
 
   /** The queue in order without attempts or texts: what the night planner estimates. */
-  queueHeads(): { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[] {
+  queueHeads(): {
+    id: string;
+    title: string;
+    priority: TaskPriority;
+    executor: TaskExecutor;
+    workspaceId: string;
+    createdAt: string;
+  }[] {
     return this.db
-      .prepare(`SELECT t.id, t.title, t.priority, t.executor, t.workspace_id AS workspaceId, t.created_at AS createdAt FROM tasks t WHERE t.status = 'queued' ${queueOrder}`)
-      .all() as { id: string; title: string; priority: TaskPriority; executor: TaskExecutor; workspaceId: string; createdAt: string }[];
+      .prepare(
+        `SELECT t.id, t.title, t.priority, t.executor, t.workspace_id AS workspaceId, t.created_at AS createdAt FROM tasks t WHERE t.status = 'queued' ${queueOrder}`,
+      )
+      .all() as {
+      id: string;
+      title: string;
+      priority: TaskPriority;
+      executor: TaskExecutor;
+      workspaceId: string;
+      createdAt: string;
+    }[];
   }
 
   /** Id, title, workspace and status of every task a session attempted, in one query. */
@@ -136,8 +161,19 @@ export class TasksRepo {
   }
 
   countsByStatus(): Record<TaskStatus, number> {
-    const counts: Record<TaskStatus, number> = { queued: 0, running: 0, review: 0, merged: 0, rejected: 0, failed: 0, cancelled: 0 };
-    for (const row of this.db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as { status: TaskStatus; n: number }[]) {
+    const counts: Record<TaskStatus, number> = {
+      queued: 0,
+      running: 0,
+      review: 0,
+      merged: 0,
+      rejected: 0,
+      failed: 0,
+      cancelled: 0,
+    };
+    for (const row of this.db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as {
+      status: TaskStatus;
+      n: number;
+    }[]) {
       counts[row.status] = row.n;
     }
     return counts;
@@ -146,15 +182,26 @@ export class TasksRepo {
   /** Edits a task that has not started; refused (with the reason) once a night has picked it up. */
   update(id: string, changes: Partial<Omit<NewTask, 'workspaceId'>>, now: Date): Task {
     const task = this.require(id);
-    if (task.status !== 'queued') throw new NocturnalError('conflict', `task ${id} is ${task.status}; only queued tasks can be edited`);
+    if (task.status !== 'queued')
+      throw new NocturnalError('conflict', `task ${id} is ${task.status}; only queued tasks can be edited`);
     const next = { ...task, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
     const result = this.db
       .prepare(
         `UPDATE tasks SET title = ?, description = ?, criteria_json = ?, priority = ?, executor = ?, files_json = ?, updated_at = ?
          WHERE id = ? AND status = 'queued'`,
       )
-      .run(next.title, next.description, writeJson(next.criteria), next.priority, next.executor, writeJson(next.files), now.toISOString(), id);
-    if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} started while it was being edited; it can no longer be changed`);
+      .run(
+        next.title,
+        next.description,
+        writeJson(next.criteria),
+        next.priority,
+        next.executor,
+        writeJson(next.files),
+        now.toISOString(),
+        id,
+      );
+    if (result.changes === 0)
+      throw new NocturnalError('conflict', `task ${id} started while it was being edited; it can no longer be changed`);
     return this.require(id);
   }
 
@@ -162,7 +209,12 @@ export class TasksRepo {
    * Moves a task along its life cycle. The transition is checked against the shared table and
    * applied with a compare-and-swap on the old status, so two processes cannot both move it.
    */
-  transition(id: string, to: TaskStatus, now: Date, details: { reason?: string | null; retryNote?: string | null } = {}): Task {
+  transition(
+    id: string,
+    to: TaskStatus,
+    now: Date,
+    details: { reason?: string | null; retryNote?: string | null } = {},
+  ): Task {
     const task = this.require(id);
     if (!canTransitionTask(task.status, to)) {
       throw new NocturnalError('conflict', `task ${id} is ${task.status}; it cannot become ${to}`);
@@ -172,8 +224,16 @@ export class TasksRepo {
         `UPDATE tasks SET status = ?, status_reason = ?, retry_note = COALESCE(?, retry_note), updated_at = ?
          WHERE id = ? AND status = ?`,
       )
-      .run(to, details.reason == null ? null : this.redactor.text(details.reason), details.retryNote == null ? null : this.redactor.secrets(details.retryNote), now.toISOString(), id, task.status);
-    if (result.changes === 0) throw new NocturnalError('conflict', `task ${id} changed while it was being updated; try again`);
+      .run(
+        to,
+        details.reason == null ? null : this.redactor.text(details.reason),
+        details.retryNote == null ? null : this.redactor.secrets(details.retryNote),
+        now.toISOString(),
+        id,
+        task.status,
+      );
+    if (result.changes === 0)
+      throw new NocturnalError('conflict', `task ${id} changed while it was being updated; try again`);
     return this.require(id);
   }
 

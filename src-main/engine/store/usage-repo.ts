@@ -65,7 +65,9 @@ export class UsageRepo {
   /** A model's latest calls (newest first): the night planner measures its real speed from them. */
   recentCalls(model: string, limit: number): { completionTokens: number; durationMs: number }[] {
     return this.db
-      .prepare('SELECT completion_tokens AS completionTokens, duration_ms AS durationMs FROM usage WHERE model = ? ORDER BY id DESC LIMIT ?')
+      .prepare(
+        'SELECT completion_tokens AS completionTokens, duration_ms AS durationMs FROM usage WHERE model = ? ORDER BY id DESC LIMIT ?',
+      )
       .all(model, limit) as { completionTokens: number; durationMs: number }[];
   }
 

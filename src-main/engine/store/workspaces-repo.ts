@@ -38,7 +38,17 @@ export class WorkspacesRepo {
         `INSERT INTO workspaces (id, name, path, base_branch, target_branch, checks_json, setup_command, start_from, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.name, input.path, input.baseBranch, input.targetBranch, writeJson(input.checks), input.setupCommand ?? null, input.startFrom ?? 'target', now.toISOString());
+      .run(
+        id,
+        input.name,
+        input.path,
+        input.baseBranch,
+        input.targetBranch,
+        writeJson(input.checks),
+        input.setupCommand ?? null,
+        input.startFrom ?? 'target',
+        now.toISOString(),
+      );
     const created = this.get(id);
     if (!created) throw new Error(`workspace ${id} vanished after insert`);
     return created;
@@ -69,9 +79,14 @@ export class WorkspacesRepo {
   }
 
   /** Replaces the fields a user may change after `workspace add` (`workspace edit`). */
-  update(id: string, fields: Pick<Workspace, 'baseBranch' | 'targetBranch' | 'checks' | 'setupCommand' | 'startFrom'>): void {
+  update(
+    id: string,
+    fields: Pick<Workspace, 'baseBranch' | 'targetBranch' | 'checks' | 'setupCommand' | 'startFrom'>,
+  ): void {
     this.db
-      .prepare('UPDATE workspaces SET base_branch = ?, target_branch = ?, checks_json = ?, setup_command = ?, start_from = ? WHERE id = ?')
+      .prepare(
+        'UPDATE workspaces SET base_branch = ?, target_branch = ?, checks_json = ?, setup_command = ?, start_from = ? WHERE id = ?',
+      )
       .run(fields.baseBranch, fields.targetBranch, writeJson(fields.checks), fields.setupCommand, fields.startFrom, id);
   }
 
@@ -89,7 +104,10 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     targetBranch: row.target_branch,
     checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
     setupCommand: row.setup_command,
-    setupStatus: row.setup_status_json === null ? null : readJson<WorkspaceSetupStatus>(row.setup_status_json, `workspaces.setup_status_json (${row.id})`),
+    setupStatus:
+      row.setup_status_json === null
+        ? null
+        : readJson<WorkspaceSetupStatus>(row.setup_status_json, `workspaces.setup_status_json (${row.id})`),
     startFrom: workspaceStartFromSchema.parse(row.start_from),
     createdAt: row.created_at,
   };

@@ -3,7 +3,12 @@
 import type { Task } from '../../../src-shared/domain/records';
 import { taskPrioritySchema, taskStatusSchema } from '../../../src-shared/domain/task';
 import type { TaskExecutor, TaskStatus } from '../../../src-shared/domain/task';
-import { taskCriteriaSchema, taskDescriptionSchema, taskFilesSchema, taskTitleSchema } from '../../../src-shared/domain/text-fields';
+import {
+  taskCriteriaSchema,
+  taskDescriptionSchema,
+  taskFilesSchema,
+  taskTitleSchema,
+} from '../../../src-shared/domain/text-fields';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { parseInput } from '../errors/parse-input';
 import type { Store } from '../store/store';
@@ -28,12 +33,14 @@ export class TaskService {
 
   add(input: AddTaskInput): Task {
     const workspace = this.workspaces.require(input.workspace);
-    if (input.title.trim() === '') throw new NocturnalError('usage', 'TITLE: a task needs a title that says what to do');
+    if (input.title.trim() === '')
+      throw new NocturnalError('usage', 'TITLE: a task needs a title that says what to do');
     const title = parseInput(taskTitleSchema, input.title, 'TITLE');
     const description = parseInput(taskDescriptionSchema, input.description ?? '', '--description');
     const criteria = parseInput(taskCriteriaSchema, input.criteria ?? [], '--criteria');
     const priority = taskPrioritySchema.safeParse(input.priority ?? 'medium');
-    if (!priority.success) throw new NocturnalError('usage', `--priority: "${input.priority}" is not one of low, medium, high, critical`);
+    if (!priority.success)
+      throw new NocturnalError('usage', `--priority: "${input.priority}" is not one of low, medium, high, critical`);
     const files = parseInput(taskFilesSchema, input.files ?? [], '--file').map((file) => normaliseRepoPath(file));
     return this.store.tasks.add(
       {
@@ -54,7 +61,8 @@ export class TaskService {
     const title = changes.title?.trim();
     if (title === '') throw new NocturnalError('usage', 'title: a task needs a title that says what to do');
     const priority = changes.priority === undefined ? undefined : taskPrioritySchema.safeParse(changes.priority);
-    if (priority && !priority.success) throw new NocturnalError('usage', `priority: "${changes.priority}" is not one of low, medium, high, critical`);
+    if (priority && !priority.success)
+      throw new NocturnalError('usage', `priority: "${changes.priority}" is not one of low, medium, high, critical`);
     return this.store.tasks.update(
       id,
       {
@@ -72,7 +80,11 @@ export class TaskService {
   list(filter: { status?: string | undefined } = {}): Task[] {
     if (filter.status === undefined) return this.store.tasks.list();
     const status = taskStatusSchema.safeParse(filter.status);
-    if (!status.success) throw new NocturnalError('usage', `--status: "${filter.status}" is not one of ${taskStatusSchema.options.join(', ')}`);
+    if (!status.success)
+      throw new NocturnalError(
+        'usage',
+        `--status: "${filter.status}" is not one of ${taskStatusSchema.options.join(', ')}`,
+      );
     return this.store.tasks.list({ status: status.data });
   }
 
@@ -83,7 +95,10 @@ export class TaskService {
   cancel(id: string): Task {
     const task = this.store.tasks.require(id);
     if (task.status !== 'queued' && task.status !== 'review') {
-      throw new NocturnalError('conflict', `task ${id} is ${task.status}; only queued or waiting tasks can be cancelled`);
+      throw new NocturnalError(
+        'conflict',
+        `task ${id} is ${task.status}; only queued or waiting tasks can be cancelled`,
+      );
     }
     return this.store.tasks.transition(id, 'cancelled', this.now(), { reason: 'cancelled by the user' });
   }
@@ -96,7 +111,12 @@ export class TaskService {
 /** Task files are repo-relative with '/' separators; anything else is refused up front. */
 function normaliseRepoPath(file: string): string {
   const normalised = file.replaceAll('\\', '/').replace(/^\.\//, '');
-  if (normalised === '' || normalised.startsWith('/') || /^[A-Za-z]:/.test(normalised) || normalised.split('/').includes('..')) {
+  if (
+    normalised === '' ||
+    normalised.startsWith('/') ||
+    /^[A-Za-z]:/.test(normalised) ||
+    normalised.split('/').includes('..')
+  ) {
     throw new NocturnalError('usage', `--file: "${file}" must be a path inside the repository, relative to its root`);
   }
   return normalised;

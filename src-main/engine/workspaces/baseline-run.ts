@@ -27,36 +27,76 @@ export interface BaselineDeps {
   path: string;
 }
 
-export async function runBaseline(deps: BaselineDeps, workspace: Workspace, signal?: AbortSignal): Promise<BaselineResult> {
+export async function runBaseline(
+  deps: BaselineDeps,
+  workspace: Workspace,
+  signal?: AbortSignal,
+): Promise<BaselineResult> {
   const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch, deps.git);
   if (baseCommit === null) throw new Error(`base branch ${workspace.baseBranch} does not exist in ${workspace.path}`);
   const warnings: string[] = [];
-  const ensured: EnsureOutcome = await deps.dependencies.ensure(workspace, baseCommit, { force: true, ...(signal ? { signal } : {}) });
+  const ensured: EnsureOutcome = await deps.dependencies.ensure(workspace, baseCommit, {
+    force: true,
+    ...(signal ? { signal } : {}),
+  });
   if (ensured.kind === 'failed') warnings.push(ensured.reason);
 
   for (const [name, command] of Object.entries(workspace.checks)) {
-    const missing = missingProgram(command, { path: deps.path, home: deps.userHome, setupPlanned: ensured.kind === 'ready' });
-    if (missing !== null) warnings.push(`the ${name} check needs \`${missing}\`, which is not installed where checks can see it (the sandbox hides your home folder)`);
+    const missing = missingProgram(command, {
+      path: deps.path,
+      home: deps.userHome,
+      setupPlanned: ensured.kind === 'ready',
+    });
+    if (missing !== null)
+      warnings.push(
+        `the ${name} check needs \`${missing}\`, which is not installed where checks can see it (the sandbox hides your home folder)`,
+      );
   }
 
   const worktree = path.join(deps.worktrees, workspace.id, `baseline-${Date.now()}`);
-  const added = await addDetachedWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.worktrees, base: baseCommit });
+  const added = await addDetachedWorktree({
+    ...deps.git,
+    repoPath: workspace.path,
+    worktreePath: worktree,
+    ownedRoot: deps.worktrees,
+    base: baseCommit,
+  });
   if (added.kind !== 'created') throw new Error(`could not create the baseline worktree: ${added.kind}`);
   let checks: CheckOutcome[];
   try {
     const dependencies = checkDependencies(ensured.kind === 'ready' ? ensured.view : null);
-    checks = await deps.checks.run({ worktree: added.worktree, checks: workspace.checks, ...(signal ? { signal } : {}), ...(dependencies ? { dependencies } : {}) });
+    checks = await deps.checks.run({
+      worktree: added.worktree,
+      checks: workspace.checks,
+      ...(signal ? { signal } : {}),
+      ...(dependencies ? { dependencies } : {}),
+    });
   } finally {
-    await removeWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: added.path, ownedRoot: deps.worktrees, gitDir: added.worktree.gitDir });
+    await removeWorktree({
+      ...deps.git,
+      repoPath: workspace.path,
+      worktreePath: added.path,
+      ownedRoot: deps.worktrees,
+      gitDir: added.worktree.gitDir,
+    });
   }
   for (const check of checks.filter((c) => !c.passed)) {
-    warnings.push(`the ${check.name} check (${check.command}) ${check.timedOut ? 'times out' : `fails (exit code ${check.exitCode})`} on the base: fine if the tasks are meant to fix it, otherwise no change can show progress on it`);
+    warnings.push(
+      `the ${check.name} check (${check.command}) ${check.timedOut ? 'times out' : `fails (exit code ${check.exitCode})`} on the base: fine if the tasks are meant to fix it, otherwise no change can show progress on it`,
+    );
   }
   const setup: BaselineResult['setup'] =
     ensured.kind === 'none'
       ? { kind: 'none' }
       : ensured.kind === 'failed'
         ? { kind: 'failed', command: ensured.plan.command, reason: ensured.reason }
-        : { kind: 'ready', plan: ensured.plan.reason, command: ensured.plan.command, cacheHit: ensured.cacheHit, durationMs: ensured.durationMs, folder: ensured.view.folder };
+        : {
+            kind: 'ready',
+            plan: ensured.plan.reason,
+            command: ensured.plan.command,
+            cacheHit: ensured.cacheHit,
+            durationMs: ensured.durationMs,
+            folder: ensured.view.folder,
+          };
   return { baseCommit, setup, checks, warnings };
 }

@@ -13,12 +13,16 @@ export function checkCommandProblems(checks: WorkspaceChecks, blockedCommands: r
   for (const [name, command] of Object.entries(checks)) {
     if (command === undefined) continue;
     const verdict = evaluateCommand(command, { kind: 'check', extraDenied: blockedCommands });
-    if (!verdict.allowed) problems.push(`--${name}: ${JSON.stringify(command)} is refused by the command policy (rule ${verdict.rule}): ${verdict.reason}`);
+    if (!verdict.allowed)
+      problems.push(
+        `--${name}: ${JSON.stringify(command)} is refused by the command policy (rule ${verdict.rule}): ${verdict.reason}`,
+      );
   }
   return problems;
 }
 
 export function validateCheckCommands(checks: WorkspaceChecks, blockedCommands: readonly string[]): void {
   const [first] = checkCommandProblems(checks, blockedCommands);
-  if (first !== undefined) throw new NocturnalError('usage', `${first}; checks run every night, so give a command the policy accepts`);
+  if (first !== undefined)
+    throw new NocturnalError('usage', `${first}; checks run every night, so give a command the policy accepts`);
 }

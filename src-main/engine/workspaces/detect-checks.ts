@@ -26,15 +26,25 @@ export async function detectChecks(files: RepoFiles, setup: SetupPlan | null): P
   const packageJson = parseJson(await files.read('package.json'));
   const scripts = isRecord(packageJson) && isRecord(packageJson['scripts']) ? packageJson['scripts'] : {};
   const runner = setup?.kind === 'pnpm' ? 'pnpm' : setup?.kind === 'yarn' ? 'yarn' : 'npm';
-  const scriptFor: Record<CheckName, string[]> = { test: ['test'], typecheck: ['typecheck', 'type-check', 'tsc', 'check-types'], lint: ['lint'], build: ['build'] };
+  const scriptFor: Record<CheckName, string[]> = {
+    test: ['test'],
+    typecheck: ['typecheck', 'type-check', 'tsc', 'check-types'],
+    lint: ['lint'],
+    build: ['build'],
+  };
   for (const [name, keys] of Object.entries(scriptFor) as [CheckName, string[]][]) {
     const key = keys.find((k) => typeof scripts[k] === 'string' && scripts[k] !== '');
     if (key === undefined) continue;
     if (name === 'test' && NPM_DEFAULT_TEST.test(String(scripts[key]))) continue;
-    suggest({ name, command: key === 'test' ? `${runner} test` : `${runner} run ${key}`, source: `package.json scripts.${key}` });
+    suggest({
+      name,
+      command: key === 'test' ? `${runner} test` : `${runner} run ${key}`,
+      source: `package.json scripts.${key}`,
+    });
   }
 
-  const python = setup !== null && ['pip', 'uv', 'poetry', 'venv'].includes(setup.kind) ? '.venv/bin/python' : 'python3';
+  const python =
+    setup !== null && ['pip', 'uv', 'poetry', 'venv'].includes(setup.kind) ? '.venv/bin/python' : 'python3';
   const pytestSource = await pytestEvidence(files);
   if (pytestSource !== null) suggest({ name: 'test', command: `${python} -m pytest -q`, source: pytestSource });
 
@@ -50,7 +60,8 @@ export async function detectChecks(files: RepoFiles, setup: SetupPlan | null): P
   const makefile = (await files.read('Makefile')) ?? (await files.read('makefile'));
   if (makefile !== null) {
     for (const name of ['test', 'lint', 'typecheck', 'build'] as const) {
-      if (new RegExp(`^${name}\\s*:`, 'm').test(makefile)) suggest({ name, command: `make ${name}`, source: `Makefile target ${name}` });
+      if (new RegExp(`^${name}\\s*:`, 'm').test(makefile))
+        suggest({ name, command: `make ${name}`, source: `Makefile target ${name}` });
     }
   }
   const order: CheckName[] = ['test', 'typecheck', 'lint', 'build'];
@@ -77,11 +88,16 @@ async function pytestEvidence(files: RepoFiles): Promise<string | null> {
  * relative path that setup makes (.venv/bin/python is there only after setup, so it counts as found
  * when a setup is planned). Folders under the user's home are not searched: checks never see them.
  */
-export function missingProgram(command: string, options: { path: string; home: string; setupPlanned: boolean }): string | null {
+export function missingProgram(
+  command: string,
+  options: { path: string; home: string; setupPlanned: boolean },
+): string | null {
   const program = command.trim().split(/\s+/)[0] ?? '';
   if (program === '' || /=/.test(program)) return null;
   if (program.includes('/')) return options.setupPlanned || path.isAbsolute(program) ? null : program;
-  const dirs = options.path.split(path.delimiter).filter((d) => d !== '' && !(d + path.sep).startsWith(options.home + path.sep));
+  const dirs = options.path
+    .split(path.delimiter)
+    .filter((d) => d !== '' && !(d + path.sep).startsWith(options.home + path.sep));
   for (const dir of dirs) {
     try {
       accessSync(path.join(dir, program), constants.X_OK);

@@ -44,16 +44,84 @@ const VENV = 'python3 -m venv --system-site-packages .venv';
 const PIP = '.venv/bin/python -m pip install --disable-pip-version-check --no-input';
 
 const candidates: readonly Candidate[] = [
-  { outputs: ['node_modules'], lock: 'package-lock.json', kind: 'npm', manifests: ['package.json'], command: `npm ci --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`, offlineCommand: `npm ci --offline --ignore-scripts --no-audit --no-fund --cache "$${CACHE_ENV}/npm"` },
-  { outputs: ['node_modules'], lock: 'npm-shrinkwrap.json', kind: 'npm', manifests: ['package.json'], command: `npm ci --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`, offlineCommand: `npm ci --offline --ignore-scripts --no-audit --no-fund --cache "$${CACHE_ENV}/npm"` },
-  { outputs: ['node_modules'], lock: 'pnpm-lock.yaml', kind: 'pnpm', manifests: ['package.json', 'pnpm-workspace.yaml'], command: `pnpm install --frozen-lockfile --store-dir "$${CACHE_ENV}/pnpm"`, offlineCommand: `pnpm install --frozen-lockfile --offline --ignore-scripts --store-dir "$${CACHE_ENV}/pnpm"` },
-  { outputs: ['node_modules'], lock: 'yarn.lock', kind: 'yarn', manifests: ['package.json'], command: `yarn install --frozen-lockfile --cache-folder "$${CACHE_ENV}/yarn"`, offlineCommand: `yarn install --frozen-lockfile --offline --ignore-scripts --cache-folder "$${CACHE_ENV}/yarn"` },
-  { outputs: ['.venv'], lock: 'uv.lock', kind: 'uv', manifests: ['pyproject.toml'], command: 'uv sync --frozen', offlineCommand: 'uv sync --frozen --offline', env: { UV_CACHE_DIR: '{cache}/uv', UV_PROJECT_ENVIRONMENT: '.venv' } },
-  { outputs: ['.venv'], lock: 'poetry.lock', kind: 'poetry', manifests: ['pyproject.toml'], command: 'poetry install --no-root --no-interaction', offlineCommand: null, env: { POETRY_VIRTUALENVS_IN_PROJECT: 'true', POETRY_CACHE_DIR: '{cache}/poetry' } },
-  { outputs: ['.venv'], lock: 'requirements.txt', kind: 'pip', manifests: [], command: `${VENV} && ${PIP} -r requirements.txt`, offlineCommand: `${VENV} && ${PIP} --no-index -r requirements.txt`, env: { PIP_CACHE_DIR: '{cache}/pip' } },
+  {
+    outputs: ['node_modules'],
+    lock: 'package-lock.json',
+    kind: 'npm',
+    manifests: ['package.json'],
+    command: `npm ci --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`,
+    offlineCommand: `npm ci --offline --ignore-scripts --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`,
+  },
+  {
+    outputs: ['node_modules'],
+    lock: 'npm-shrinkwrap.json',
+    kind: 'npm',
+    manifests: ['package.json'],
+    command: `npm ci --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`,
+    offlineCommand: `npm ci --offline --ignore-scripts --no-audit --no-fund --cache "$${CACHE_ENV}/npm"`,
+  },
+  {
+    outputs: ['node_modules'],
+    lock: 'pnpm-lock.yaml',
+    kind: 'pnpm',
+    manifests: ['package.json', 'pnpm-workspace.yaml'],
+    command: `pnpm install --frozen-lockfile --store-dir "$${CACHE_ENV}/pnpm"`,
+    offlineCommand: `pnpm install --frozen-lockfile --offline --ignore-scripts --store-dir "$${CACHE_ENV}/pnpm"`,
+  },
+  {
+    outputs: ['node_modules'],
+    lock: 'yarn.lock',
+    kind: 'yarn',
+    manifests: ['package.json'],
+    command: `yarn install --frozen-lockfile --cache-folder "$${CACHE_ENV}/yarn"`,
+    offlineCommand: `yarn install --frozen-lockfile --offline --ignore-scripts --cache-folder "$${CACHE_ENV}/yarn"`,
+  },
+  {
+    outputs: ['.venv'],
+    lock: 'uv.lock',
+    kind: 'uv',
+    manifests: ['pyproject.toml'],
+    command: 'uv sync --frozen',
+    offlineCommand: 'uv sync --frozen --offline',
+    env: { UV_CACHE_DIR: '{cache}/uv', UV_PROJECT_ENVIRONMENT: '.venv' },
+  },
+  {
+    outputs: ['.venv'],
+    lock: 'poetry.lock',
+    kind: 'poetry',
+    manifests: ['pyproject.toml'],
+    command: 'poetry install --no-root --no-interaction',
+    offlineCommand: null,
+    env: { POETRY_VIRTUALENVS_IN_PROJECT: 'true', POETRY_CACHE_DIR: '{cache}/poetry' },
+  },
+  {
+    outputs: ['.venv'],
+    lock: 'requirements.txt',
+    kind: 'pip',
+    manifests: [],
+    command: `${VENV} && ${PIP} -r requirements.txt`,
+    offlineCommand: `${VENV} && ${PIP} --no-index -r requirements.txt`,
+    env: { PIP_CACHE_DIR: '{cache}/pip' },
+  },
   // cargo fetch reads the manifest, which names targets; a stub library lets it parse in the cache folder.
-  { outputs: [], lock: 'Cargo.lock', kind: 'cargo', manifests: ['Cargo.toml'], command: 'mkdir -p src && { [ -e src/lib.rs ] || : > src/lib.rs; } && cargo fetch --locked', offlineCommand: 'mkdir -p src && { [ -e src/lib.rs ] || : > src/lib.rs; } && cargo fetch --locked --offline', env: { CARGO_HOME: '{cache}/cargo' } },
-  { outputs: [], lock: 'go.sum', kind: 'go', manifests: ['go.mod'], command: 'go mod download', offlineCommand: 'GOPROXY=off go mod download', env: { GOMODCACHE: '{cache}/gomod', GOFLAGS: '-mod=readonly' } },
+  {
+    outputs: [],
+    lock: 'Cargo.lock',
+    kind: 'cargo',
+    manifests: ['Cargo.toml'],
+    command: 'mkdir -p src && { [ -e src/lib.rs ] || : > src/lib.rs; } && cargo fetch --locked',
+    offlineCommand: 'mkdir -p src && { [ -e src/lib.rs ] || : > src/lib.rs; } && cargo fetch --locked --offline',
+    env: { CARGO_HOME: '{cache}/cargo' },
+  },
+  {
+    outputs: [],
+    lock: 'go.sum',
+    kind: 'go',
+    manifests: ['go.mod'],
+    command: 'go mod download',
+    offlineCommand: 'GOPROXY=off go mod download',
+    env: { GOMODCACHE: '{cache}/gomod', GOFLAGS: '-mod=readonly' },
+  },
 ];
 
 export async function detectSetup(files: RepoFiles, override: string | null = null): Promise<SetupPlan | null> {
@@ -75,7 +143,15 @@ export async function detectSetup(files: RepoFiles, override: string | null = nu
   }
   if (found === null && (await files.read('pyproject.toml')) !== null) {
     // A Python project without a lock file: a virtualenv on the machine's packages, nothing fetched.
-    found = { kind: 'venv', command: VENV, offlineCommand: VENV, inputs: ['pyproject.toml'], env: {}, outputs: ['.venv'], reason: `pyproject.toml (no lock file) → ${VENV}` };
+    found = {
+      kind: 'venv',
+      command: VENV,
+      offlineCommand: VENV,
+      inputs: ['pyproject.toml'],
+      env: {},
+      outputs: ['.venv'],
+      reason: `pyproject.toml (no lock file) → ${VENV}`,
+    };
   }
   if (override === null) return found;
   return {
@@ -91,7 +167,8 @@ export async function detectSetup(files: RepoFiles, override: string | null = nu
 }
 
 /** Manifests and lock files anywhere in the tree: a change to one is a dependency change. */
-const DEPENDENCY_FILE = /(^|\/)(package\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml|yarn\.lock|\.npmrc|\.yarnrc(\.yml)?|requirements[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(\.lock)?|setup\.py|setup\.cfg|Cargo\.toml|Cargo\.lock|go\.mod|go\.sum)$/;
+const DEPENDENCY_FILE =
+  /(^|\/)(package\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml|yarn\.lock|\.npmrc|\.yarnrc(\.yml)?|requirements[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(\.lock)?|setup\.py|setup\.cfg|Cargo\.toml|Cargo\.lock|go\.mod|go\.sum)$/;
 
 export function dependencyFilesIn(paths: readonly string[]): string[] {
   return paths.filter((p) => DEPENDENCY_FILE.test(p));

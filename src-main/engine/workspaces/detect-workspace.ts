@@ -15,7 +15,13 @@ export async function detectWorkspace(requested: string, git: GitCallOptions): P
   const empty = { checks: {}, setup: null, evidence: [], suggestedName: null, currentBranch: null };
   const info = await getRepositoryInfo(target, git);
   if (!info.isRepository) return { path: target, isRepository: false, problem: info.reason, ...empty };
-  if (info.bare || !info.topLevel) return { path: target, isRepository: true, problem: `${target} is a bare repository; register a repository with a working tree`, ...empty };
+  if (info.bare || !info.topLevel)
+    return {
+      path: target,
+      isRepository: true,
+      problem: `${target} is a bare repository; register a repository with a working tree`,
+      ...empty,
+    };
   const root = info.topLevel;
   // The same detection `workspace add` uses (./detect-setup, ./detect-checks), on the folder as it is.
   const files = filesInFolder(root);
@@ -29,7 +35,9 @@ export async function detectWorkspace(requested: string, git: GitCallOptions): P
   return {
     path: root,
     isRepository: true,
-    problem: info.hasCommits ? null : `${root} has no commits yet; make a first commit so there is a base to branch from`,
+    problem: info.hasCommits
+      ? null
+      : `${root} has no commits yet; make a first commit so there is a base to branch from`,
     suggestedName: path.basename(root),
     currentBranch: info.currentBranch,
     checks: found.checks,

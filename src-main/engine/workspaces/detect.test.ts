@@ -30,7 +30,9 @@ describe('detectSetup', () => {
       outputs: ['node_modules'],
       reason: 'package-lock.json → npm ci --no-audit --no-fund',
     });
-    expect(await detectChecks(files, plan)).toEqual([{ name: 'test', command: 'npm test', source: 'package.json scripts.test' }]);
+    expect(await detectChecks(files, plan)).toEqual([
+      { name: 'test', command: 'npm test', source: 'package.json scripts.test' },
+    ]);
   });
 
   it('reads what was committed, not the working tree', async () => {
@@ -54,19 +56,36 @@ describe('detectSetup', () => {
       const plan = await detectSetup(filesInFolderWith({ [lock]: '' }));
       expect(plan?.kind, lock).toBe(kind);
     }
-    expect((await detectSetup(filesInFolderWith({ 'pyproject.toml': '[project]\n' })))?.command).toBe('python3 -m venv --system-site-packages .venv');
+    expect((await detectSetup(filesInFolderWith({ 'pyproject.toml': '[project]\n' })))?.command).toBe(
+      'python3 -m venv --system-site-packages .venv',
+    );
     expect(await detectSetup(filesInFolderWith({ 'README.md': '' }))).toBeNull();
   });
 
   it('lets --setup replace the command but keeps what the lock files say about inputs and outputs', async () => {
-    const plan = await detectSetup(filesInFolderWith({ 'package-lock.json': '{}', 'package.json': '{}' }), 'npm install');
-    expect(plan).toMatchObject({ kind: 'custom', command: 'npm install', offlineCommand: null, inputs: ['package-lock.json', 'package.json'], outputs: ['node_modules'], reason: '--setup → npm install' });
+    const plan = await detectSetup(
+      filesInFolderWith({ 'package-lock.json': '{}', 'package.json': '{}' }),
+      'npm install',
+    );
+    expect(plan).toMatchObject({
+      kind: 'custom',
+      command: 'npm install',
+      offlineCommand: null,
+      inputs: ['package-lock.json', 'package.json'],
+      outputs: ['node_modules'],
+      reason: '--setup → npm install',
+    });
   });
 });
 
 describe('detectChecks', () => {
-  it('suggests package.json scripts with the package manager in use, skipping npm init\'s placeholder test', async () => {
-    const scripts = { test: 'echo "Error: no test specified" && exit 1', lint: 'eslint .', typecheck: 'tsc --noEmit', build: 'vite build' };
+  it("suggests package.json scripts with the package manager in use, skipping npm init's placeholder test", async () => {
+    const scripts = {
+      test: 'echo "Error: no test specified" && exit 1',
+      lint: 'eslint .',
+      typecheck: 'tsc --noEmit',
+      build: 'vite build',
+    };
     const files = filesInFolderWith({ 'package.json': JSON.stringify({ scripts }), 'pnpm-lock.yaml': '' });
     expect(await detectChecks(files, await detectSetup(files))).toEqual([
       { name: 'typecheck', command: 'pnpm run typecheck', source: 'package.json scripts.typecheck' },
@@ -77,13 +96,23 @@ describe('detectChecks', () => {
 
   it('suggests pytest in the virtualenv, cargo, go and Makefile targets', async () => {
     const python = filesInFolderWith({ 'pyproject.toml': '[tool.pytest.ini_options]\n', 'uv.lock': '' });
-    expect(await detectChecks(python, await detectSetup(python))).toEqual([{ name: 'test', command: '.venv/bin/python -m pytest -q', source: 'pytest (pyproject.toml [tool.pytest])' }]);
+    expect(await detectChecks(python, await detectSetup(python))).toEqual([
+      { name: 'test', command: '.venv/bin/python -m pytest -q', source: 'pytest (pyproject.toml [tool.pytest])' },
+    ]);
     expect(await detectChecks(filesInFolderWith({ 'Cargo.toml': '[package]\n' }), null)).toEqual([
       { name: 'test', command: 'cargo test --offline', source: 'Cargo.toml' },
       { name: 'typecheck', command: 'cargo check --offline', source: 'Cargo.toml' },
     ]);
-    expect((await detectChecks(filesInFolderWith({ 'go.mod': 'module m\n' }), null)).map((c) => c.command)).toEqual(['go test -v ./...', 'go vet ./...']);
-    expect(await detectChecks(filesInFolderWith({ Makefile: 'lint:\n\tshellcheck *.sh\ntest: build\n\t./run-tests\n' }), null)).toEqual([
+    expect((await detectChecks(filesInFolderWith({ 'go.mod': 'module m\n' }), null)).map((c) => c.command)).toEqual([
+      'go test -v ./...',
+      'go vet ./...',
+    ]);
+    expect(
+      await detectChecks(
+        filesInFolderWith({ Makefile: 'lint:\n\tshellcheck *.sh\ntest: build\n\t./run-tests\n' }),
+        null,
+      ),
+    ).toEqual([
       { name: 'test', command: 'make test', source: 'Makefile target test' },
       { name: 'lint', command: 'make lint', source: 'Makefile target lint' },
     ]);
@@ -91,23 +120,31 @@ describe('detectChecks', () => {
 });
 
 describe('missingProgram', () => {
-  it('names a program that is not on PATH, or only in the user\'s home', () => {
+  it("names a program that is not on PATH, or only in the user's home", () => {
     expect(missingProgram('sh -c true', { path: '/usr/bin:/bin', home: '/root', setupPlanned: false })).toBeNull();
-    expect(missingProgram('no-such-tool-xyz test', { path: '/usr/bin:/bin', home: '/root', setupPlanned: false })).toBe('no-such-tool-xyz');
+    expect(missingProgram('no-such-tool-xyz test', { path: '/usr/bin:/bin', home: '/root', setupPlanned: false })).toBe(
+      'no-such-tool-xyz',
+    );
     expect(missingProgram('sh -c true', { path: '/home/u/bin', home: '/home/u', setupPlanned: false })).toBe('sh');
     expect(missingProgram('.venv/bin/python -m pytest', { path: '', home: '/root', setupPlanned: true })).toBeNull();
-    expect(missingProgram('.venv/bin/python -m pytest', { path: '', home: '/root', setupPlanned: false })).toBe('.venv/bin/python');
+    expect(missingProgram('.venv/bin/python -m pytest', { path: '', home: '/root', setupPlanned: false })).toBe(
+      '.venv/bin/python',
+    );
   });
 });
 
 describe('dependencyFilesIn', () => {
   it('finds manifests and lock files anywhere in a change', () => {
-    expect(dependencyFilesIn(['src/a.ts', 'package.json', 'packages/x/package-lock.json', 'requirements-dev.txt', 'go.sum', 'docs/package.md'])).toEqual([
-      'package.json',
-      'packages/x/package-lock.json',
-      'requirements-dev.txt',
-      'go.sum',
-    ]);
+    expect(
+      dependencyFilesIn([
+        'src/a.ts',
+        'package.json',
+        'packages/x/package-lock.json',
+        'requirements-dev.txt',
+        'go.sum',
+        'docs/package.md',
+      ]),
+    ).toEqual(['package.json', 'packages/x/package-lock.json', 'requirements-dev.txt', 'go.sum']);
   });
 });
 

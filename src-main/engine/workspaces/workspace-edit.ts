@@ -28,36 +28,68 @@ export interface WorkspaceEditDeps {
   blockedCommands: readonly string[];
 }
 
-export async function editWorkspace(deps: WorkspaceEditDeps, workspace: Workspace, changes: WorkspaceChanges): Promise<Workspace> {
+export async function editWorkspace(
+  deps: WorkspaceEditDeps,
+  workspace: Workspace,
+  changes: WorkspaceChanges,
+): Promise<Workspace> {
   const running = deps.store.tasks.list({ workspaceId: workspace.id }).find((task) => task.status === 'running');
-  if (running) throw new NocturnalError('conflict', `workspace "${workspace.name}" has a running task (${running.id}); change it after the session`);
+  if (running)
+    throw new NocturnalError(
+      'conflict',
+      `workspace "${workspace.name}" has a running task (${running.id}); change it after the session`,
+    );
 
   const checks: WorkspaceChecks = {};
   for (const name of checkNames) {
     const change = changes.checks?.[name];
-    if (typeof change === 'string' && change.trim() === '') throw usage(`--${name}: the command is empty; give a command, or "" from the CLI (null through the API) drops the check`);
+    if (typeof change === 'string' && change.trim() === '')
+      throw usage(
+        `--${name}: the command is empty; give a command, or "" from the CLI (null through the API) drops the check`,
+      );
     const command = change === undefined ? workspace.checks[name] : change?.trim();
     if (command !== undefined && command !== null) checks[name] = command;
   }
-  if (Object.keys(checks).length === 0) throw usage(`workspace "${workspace.name}" needs at least one check command; dropping ${Object.keys(workspace.checks).map((n) => `--${n}`).join(', ')} would leave none, and without checks no change can be scored`);
+  if (Object.keys(checks).length === 0)
+    throw usage(
+      `workspace "${workspace.name}" needs at least one check command; dropping ${Object.keys(workspace.checks)
+        .map((n) => `--${n}`)
+        .join(', ')} would leave none, and without checks no change can be scored`,
+    );
   validateCheckCommands(checks, deps.blockedCommands);
 
   const baseBranch = changes.baseBranch ?? workspace.baseBranch;
-  if (changes.baseBranch !== undefined && !(await branchExists(workspace.path, baseBranch, deps.git))) throw usage(`--base: branch "${baseBranch}" does not exist in ${workspace.path}`);
+  if (changes.baseBranch !== undefined && !(await branchExists(workspace.path, baseBranch, deps.git)))
+    throw usage(`--base: branch "${baseBranch}" does not exist in ${workspace.path}`);
   const targetBranch = changes.targetBranch ?? workspace.targetBranch;
   if (changes.targetBranch !== undefined) {
-    const format = await runGit(workspace.path, ['check-ref-format', '--branch', targetBranch], { ...deps.git, okExitCodes: [0, 1, 128] });
+    const format = await runGit(workspace.path, ['check-ref-format', '--branch', targetBranch], {
+      ...deps.git,
+      okExitCodes: [0, 1, 128],
+    });
     if (format.exitCode !== 0) throw usage(`--target: "${targetBranch}" is not a valid branch name`);
   }
-  if (baseBranch === targetBranch) throw usage(`--target: the target branch must differ from the base branch "${baseBranch}" (auto-approved work lands on the target, never on the base)`);
+  if (baseBranch === targetBranch)
+    throw usage(
+      `--target: the target branch must differ from the base branch "${baseBranch}" (auto-approved work lands on the target, never on the base)`,
+    );
 
   let setupCommand = workspace.setupCommand;
   if (changes.setupCommand !== undefined) {
-    if (changes.setupCommand !== null && changes.setupCommand.trim() === '') throw usage('--setup: the setup command is empty; use "" from the CLI (null through the API) to go back to the detected setup');
+    if (changes.setupCommand !== null && changes.setupCommand.trim() === '')
+      throw usage(
+        '--setup: the setup command is empty; use "" from the CLI (null through the API) to go back to the detected setup',
+      );
     setupCommand = changes.setupCommand?.trim() ?? null;
   }
 
-  deps.store.workspaces.update(workspace.id, { baseBranch, targetBranch, checks, setupCommand, startFrom: changes.startFrom ?? workspace.startFrom });
+  deps.store.workspaces.update(workspace.id, {
+    baseBranch,
+    targetBranch,
+    checks,
+    setupCommand,
+    startFrom: changes.startFrom ?? workspace.startFrom,
+  });
   const updated = deps.store.workspaces.get(workspace.id);
   if (!updated) throw new Error(`workspace ${workspace.id} vanished while it was being changed`);
   return updated;

@@ -52,7 +52,9 @@ export async function planRemoval(deps: RemovalDeps, workspace: Workspace): Prom
   return {
     workspace,
     tasks: tasks.map((task) => ({ id: task.id, title: task.title, status: task.status })),
-    waitingAttempts: attempts.filter((a) => a.status === 'review').map((a) => ({ id: a.id, taskId: a.taskId, branch: a.branch })),
+    waitingAttempts: attempts
+      .filter((a) => a.status === 'review')
+      .map((a) => ({ id: a.id, taskId: a.taskId, branch: a.branch })),
     branches,
     worktrees: repoThere ? await engineWorktrees(deps, workspace) : [],
   };
@@ -63,15 +65,22 @@ export async function cleanUpWorkspace(deps: RemovalDeps, plan: RemovalPlan): Pr
   const outcome: RemovalOutcome = { deletedBranches: [], keptBranches: [], removedWorktrees: [] };
   // Worktrees first: a branch checked out in one of the engine's worktrees could not be deleted.
   for (const worktree of plan.worktrees) {
-    const removed = await removeWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.worktreesRoot });
+    const removed = await removeWorktree({
+      ...deps.git,
+      repoPath: workspace.path,
+      worktreePath: worktree,
+      ownedRoot: deps.worktreesRoot,
+    });
     if (removed.kind === 'removed' || removed.kind === 'repository-gone') outcome.removedWorktrees.push(worktree);
   }
   await fs.rm(path.join(deps.worktreesRoot, workspace.id), { recursive: true, force: true });
   for (const branch of plan.branches) {
     const deleted = await deleteBranch({ ...deps.git, repoPath: workspace.path, branch, now: deps.now() });
     if (deleted.kind === 'deleted') outcome.deletedBranches.push({ branch, backupRef: deleted.backupRef });
-    else if (deleted.kind === 'checked-out') outcome.keptBranches.push({ branch, why: `checked out in ${deleted.worktree}` });
-    else if (deleted.kind !== 'not-found') outcome.keptBranches.push({ branch, why: `it moved while being deleted (${deleted.kind})` });
+    else if (deleted.kind === 'checked-out')
+      outcome.keptBranches.push({ branch, why: `checked out in ${deleted.worktree}` });
+    else if (deleted.kind !== 'not-found')
+      outcome.keptBranches.push({ branch, why: `it moved while being deleted (${deleted.kind})` });
   }
   deps.store.workspaces.remove(workspace.id);
   return outcome;

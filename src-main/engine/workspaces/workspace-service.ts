@@ -73,7 +73,8 @@ export class WorkspaceService {
   async detection(name: string): Promise<Detection> {
     const workspace = this.require(name);
     const baseCommit = await resolveCommit(workspace.path, workspace.baseBranch, this.git);
-    if (!baseCommit) throw usage(`base branch ${workspace.baseBranch} of workspace "${name}" no longer exists in ${workspace.path}`);
+    if (!baseCommit)
+      throw usage(`base branch ${workspace.baseBranch} of workspace "${name}" no longer exists in ${workspace.path}`);
     return detectFrom(filesAtCommit(workspace.path, baseCommit, this.git), workspace.setupCommand);
   }
 
@@ -82,26 +83,36 @@ export class WorkspaceService {
     if (!fs.existsSync(requested)) throw usage(`${requested} does not exist`);
     const info = await getRepositoryInfo(requested, this.git);
     if (!info.isRepository) throw usage(`${requested} is not a git repository (${info.reason})`);
-    if (info.bare || !info.topLevel) throw usage(`${requested} is a bare repository; register a repository with a working tree`);
-    if (!info.hasCommits) throw usage(`${info.topLevel} has no commits yet; make a first commit so there is a base to branch from`);
+    if (info.bare || !info.topLevel)
+      throw usage(`${requested} is a bare repository; register a repository with a working tree`);
+    if (!info.hasCommits)
+      throw usage(`${info.topLevel} has no commits yet; make a first commit so there is a base to branch from`);
     const repoPath = fs.realpathSync(info.topLevel);
 
     const baseBranch = input.baseBranch ?? info.currentBranch;
     if (!baseBranch) throw usage(`${repoPath} has a detached HEAD; name the base branch with --base`);
-    if (!(await branchExists(repoPath, baseBranch, this.git))) throw usage(`--base: branch "${baseBranch}" does not exist in ${repoPath}`);
+    if (!(await branchExists(repoPath, baseBranch, this.git)))
+      throw usage(`--base: branch "${baseBranch}" does not exist in ${repoPath}`);
 
     const targetBranch = input.targetBranch ?? DEFAULT_TARGET_BRANCH;
-    const format = await runGit(repoPath, ['check-ref-format', '--branch', targetBranch], { ...this.git, okExitCodes: [0, 1, 128] });
+    const format = await runGit(repoPath, ['check-ref-format', '--branch', targetBranch], {
+      ...this.git,
+      okExitCodes: [0, 1, 128],
+    });
     if (format.exitCode !== 0) throw usage(`--target: "${targetBranch}" is not a valid branch name`);
 
     const setupCommand = input.setupCommand?.trim();
-    if (input.setupCommand !== undefined && !setupCommand) throw usage('--setup: the setup command is empty; leave it out to use the one detected from the lock files');
+    if (input.setupCommand !== undefined && !setupCommand)
+      throw usage('--setup: the setup command is empty; leave it out to use the one detected from the lock files');
     // Detection reads the base as committed: that is what every attempt starts from.
     const baseCommit = await resolveCommit(repoPath, baseBranch, this.git);
     if (!baseCommit) throw usage(`--base: branch "${baseBranch}" does not resolve to a commit in ${repoPath}`);
     const detection = await detectFrom(filesAtCommit(repoPath, baseCommit, this.git), setupCommand ?? null);
-    const given = Object.fromEntries(Object.entries(input.checks).filter(([, command]) => command && command.trim() !== '')) as WorkspaceChecks;
-    const checks: WorkspaceChecks = Object.keys(given).length > 0 ? given : Object.fromEntries(detection.checks.map((c) => [c.name, c.command]));
+    const given = Object.fromEntries(
+      Object.entries(input.checks).filter(([, command]) => command && command.trim() !== ''),
+    ) as WorkspaceChecks;
+    const checks: WorkspaceChecks =
+      Object.keys(given).length > 0 ? given : Object.fromEntries(detection.checks.map((c) => [c.name, c.command]));
     if (Object.keys(checks).length === 0) {
       throw usage(
         'a workspace needs at least one check command (--test, --lint, --typecheck or --build): none was given and none was found in the repository ' +
@@ -112,12 +123,25 @@ export class WorkspaceService {
 
     const name = input.name ?? path.basename(repoPath);
     const parsedName = workspaceNameSchema.safeParse(name);
-    if (!parsedName.success) throw usage(`--name: "${name}" is not usable: ${parsedName.error.issues[0]?.message ?? 'invalid'}`);
-    if (this.store.workspaces.byName(name)) throw usage(`a workspace named "${name}" already exists; choose another with --name`);
+    if (!parsedName.success)
+      throw usage(`--name: "${name}" is not usable: ${parsedName.error.issues[0]?.message ?? 'invalid'}`);
+    if (this.store.workspaces.byName(name))
+      throw usage(`a workspace named "${name}" already exists; choose another with --name`);
     const existing = this.store.workspaces.byPath(repoPath);
     if (existing) throw usage(`${repoPath} is already registered as workspace "${existing.name}"`);
 
-    const workspace = this.store.workspaces.add({ name, path: repoPath, baseBranch, targetBranch, checks, setupCommand: setupCommand ?? null, startFrom: input.startFrom ?? 'target' }, this.now());
+    const workspace = this.store.workspaces.add(
+      {
+        name,
+        path: repoPath,
+        baseBranch,
+        targetBranch,
+        checks,
+        setupCommand: setupCommand ?? null,
+        startFrom: input.startFrom ?? 'target',
+      },
+      this.now(),
+    );
     await this.knowledge.ensureWorkspaceNote(workspace);
     return workspace;
   }
@@ -130,14 +154,21 @@ export class WorkspaceService {
     const workspace = this.store.workspaces.byName(name);
     if (!workspace) {
       const names = this.store.workspaces.list().map((w) => w.name);
-      throw new NocturnalError('usage', `no workspace named "${name}"${names.length ? ` (known: ${names.join(', ')})` : ' (add one with `nocturnal workspace add PATH`)'}`);
+      throw new NocturnalError(
+        'usage',
+        `no workspace named "${name}"${names.length ? ` (known: ${names.join(', ')})` : ' (add one with `nocturnal workspace add PATH`)'}`,
+      );
     }
     return workspace;
   }
 
   /** `workspace edit`: see ./workspace-edit for the rules. */
   update(name: string, changes: WorkspaceChanges): Promise<Workspace> {
-    return editWorkspace({ store: this.store, git: this.git, blockedCommands: this.blockedCommands }, this.require(name), changes);
+    return editWorkspace(
+      { store: this.store, git: this.git, blockedCommands: this.blockedCommands },
+      this.require(name),
+      changes,
+    );
   }
 
   /** What `remove` would delete: tasks, waiting attempts, attempt branches, engine worktrees. */
@@ -149,7 +180,11 @@ export class WorkspaceService {
   async remove(name: string): Promise<Workspace> {
     const workspace = this.require(name);
     const active = this.store.tasks.list({ workspaceId: workspace.id }).filter((t) => t.status === 'running');
-    if (active.length > 0) throw new NocturnalError('conflict', `workspace "${name}" has a running task (${active[0]?.id}); wait for the session to finish`);
+    if (active.length > 0)
+      throw new NocturnalError(
+        'conflict',
+        `workspace "${name}" has a running task (${active[0]?.id}); wait for the session to finish`,
+      );
     const deps = this.removalDeps();
     await cleanUpWorkspace(deps, await planRemoval(deps, workspace));
     return workspace;

@@ -23,7 +23,10 @@ export const editsPromptV1: PromptVersion<EditsPromptInput> = {
       'Never edit .git, secrets, CI workflows or files outside the repository: such edits are refused and the attempt is rejected.',
     ].join('\n');
     const parts = [renderTaskBrief(input.task), input.context];
-    if (input.feedback) parts.push(`# Result of your previous edits\n${input.feedback}\n\nFix the problem and reply with the complete set of edits to apply on top of the current files.`);
+    if (input.feedback)
+      parts.push(
+        `# Result of your previous edits\n${input.feedback}\n\nFix the problem and reply with the complete set of edits to apply on top of the current files.`,
+      );
     return [
       { role: 'system', content: system },
       { role: 'user', content: parts.join('\n\n') },

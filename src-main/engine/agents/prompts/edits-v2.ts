@@ -31,7 +31,9 @@ export const editsPromptV2: PromptVersion<EditsPromptV2Input> = {
     ].join('\n');
     const parts = [renderTaskBrief(input.task), input.context];
     if (input.history.length > 0) {
-      parts.push(`# Your earlier cycles in this attempt (their edits are already in the files shown above)\n${input.history.map((h) => `- ${h}`).join('\n')}`);
+      parts.push(
+        `# Your earlier cycles in this attempt (their edits are already in the files shown above)\n${input.history.map((h) => `- ${h}`).join('\n')}`,
+      );
     }
     if (input.feedback) parts.push(`# Result of your previous edits\n${input.feedback}`);
     if (input.rewriteAllowed.length > 0) {
@@ -39,7 +41,8 @@ export const editsPromptV2: PromptVersion<EditsPromptV2Input> = {
         `# Whole-file rewrite allowed\nYour search text missed twice in ${input.rewriteAllowed.join(', ')}. You may now send one "write" edit with the complete new content of ${input.rewriteAllowed.length === 1 ? 'that file' : 'those files'} instead of "replace".`,
       );
     }
-    if (input.feedback || input.history.length > 0) parts.push('Reply with the edits to apply on top of the current files shown above.');
+    if (input.feedback || input.history.length > 0)
+      parts.push('Reply with the edits to apply on top of the current files shown above.');
     return [
       { role: 'system', content: system },
       { role: 'user', content: parts.join('\n\n') },

@@ -19,7 +19,8 @@ export const specPromptV1: PromptVersion<SpecPromptInput> = {
       '- files: every file the change will touch, relative to the repository root with "/"; existing files or new files inside the repository.',
     ].join('\n');
     const parts = [renderTaskBrief(input.task), input.context];
-    if (input.feedback) parts.push(`# Your previous specification was refused\n${input.feedback}\nReply with a corrected specification.`);
+    if (input.feedback)
+      parts.push(`# Your previous specification was refused\n${input.feedback}\nReply with a corrected specification.`);
     return [
       { role: 'system', content: system },
       { role: 'user', content: parts.join('\n\n') },
@@ -27,7 +28,12 @@ export const specPromptV1: PromptVersion<SpecPromptInput> = {
   },
 };
 
-export function renderSpecForEdits(spec: { requirements: string[]; acceptance_criteria: string[]; plan: string[]; files: string[] }): string {
+export function renderSpecForEdits(spec: {
+  requirements: string[];
+  acceptance_criteria: string[];
+  plan: string[];
+  files: string[];
+}): string {
   const list = (title: string, items: string[]) => `## ${title}\n${items.map((i) => `- ${i}`).join('\n')}`;
   return [
     '# Specification (follow it)',

@@ -7,7 +7,8 @@ import type { Parser as ParserType, Language as LanguageType } from '@vscode/tre
 
 type TreeSitter = { Parser: typeof ParserType; Language: typeof LanguageType };
 
-export type Grammar = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'rust' | 'java' | 'ruby' | 'php' | 'c-sharp' | 'cpp' | 'bash';
+export type Grammar =
+  'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'rust' | 'java' | 'ruby' | 'php' | 'c-sharp' | 'cpp' | 'bash';
 
 const byExtension: Record<string, Grammar> = {
   '.ts': 'typescript',

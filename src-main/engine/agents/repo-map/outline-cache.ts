@@ -32,7 +32,9 @@ export class OutlineCache {
     const cached = this.entries.get(file);
     if (cached?.key === key) return cached.value;
     const source = await fs.readFile(absolute, 'utf8');
-    const value: CachedOutline = source.includes('\0') ? { outline: null, source: null } : { outline: await parseSymbols(file, source), source };
+    const value: CachedOutline = source.includes('\0')
+      ? { outline: null, source: null }
+      : { outline: await parseSymbols(file, source), source };
     this.parsed++;
     this.entries.set(file, { key, value });
     return value;

@@ -37,13 +37,25 @@ describe('parseSymbols', () => {
   });
 
   it('reads Python and CommonJS', async () => {
-    const python = await parseSymbols('pkg/store.py', 'from .util import helper\nimport os\nDEFAULTS = {"a": 1}\n\nclass Store(Base):\n    @property\n    def size(self) -> int:\n        return 1\n\n@cache\ndef load(path: str) -> "Store":\n    pass\n');
+    const python = await parseSymbols(
+      'pkg/store.py',
+      'from .util import helper\nimport os\nDEFAULTS = {"a": 1}\n\nclass Store(Base):\n    @property\n    def size(self) -> int:\n        return 1\n\n@cache\ndef load(path: str) -> "Store":\n    pass\n',
+    );
     expect(python?.imports).toEqual(['.util', 'os']);
-    expect(python?.symbols.map((s) => `${s.kind} ${s.name}: ${s.signature}`)).toEqual(['const DEFAULTS: DEFAULTS = {"a": 1}', 'class Store: class Store(Base)', 'function load: def load(path: str) -> "Store"']);
+    expect(python?.symbols.map((s) => `${s.kind} ${s.name}: ${s.signature}`)).toEqual([
+      'const DEFAULTS: DEFAULTS = {"a": 1}',
+      'class Store: class Store(Base)',
+      'function load: def load(path: str) -> "Store"',
+    ]);
     expect(python?.symbols[1]?.members.map((m) => m.name)).toEqual(['size']);
-    const js = await parseSymbols('lib/math.js', "const { x } = require('./x');\nfunction add(a, b) {\n  return a - b;\n}\nmodule.exports = { add };\n");
+    const js = await parseSymbols(
+      'lib/math.js',
+      "const { x } = require('./x');\nfunction add(a, b) {\n  return a - b;\n}\nmodule.exports = { add };\n",
+    );
     expect(js?.imports).toEqual(['./x']);
-    expect(js?.symbols.map((s) => [s.name, s.signature, s.startLine, s.endLine])).toEqual([['add', 'function add(a, b)', 2, 4]]);
+    expect(js?.symbols.map((s) => [s.name, s.signature, s.startLine, s.endLine])).toEqual([
+      ['add', 'function add(a, b)', 2, 4],
+    ]);
   });
 
   it('gives null for a file no grammar reads', async () => {

@@ -28,13 +28,63 @@ export interface FileOutline {
 const MAX_SIGNATURE = 140;
 const MAX_MEMBERS = 24;
 
-const functionTypes = new Set(['function_declaration', 'generator_function_declaration', 'function_definition', 'function_item', 'method', 'singleton_method', 'function_signature']);
-const methodTypes = new Set(['method_definition', 'method_declaration', 'function_definition', 'function_item', 'method', 'singleton_method', 'constructor_declaration', 'method_signature', 'abstract_method_signature']);
-const classTypes = new Set(['class_declaration', 'abstract_class_declaration', 'class_definition', 'class', 'module', 'struct_item', 'enum_item', 'trait_item', 'impl_item', 'enum_declaration', 'record_declaration', 'struct_declaration', 'class_specifier', 'struct_specifier']);
+const functionTypes = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_definition',
+  'function_item',
+  'method',
+  'singleton_method',
+  'function_signature',
+]);
+const methodTypes = new Set([
+  'method_definition',
+  'method_declaration',
+  'function_definition',
+  'function_item',
+  'method',
+  'singleton_method',
+  'constructor_declaration',
+  'method_signature',
+  'abstract_method_signature',
+]);
+const classTypes = new Set([
+  'class_declaration',
+  'abstract_class_declaration',
+  'class_definition',
+  'class',
+  'module',
+  'struct_item',
+  'enum_item',
+  'trait_item',
+  'impl_item',
+  'enum_declaration',
+  'record_declaration',
+  'struct_declaration',
+  'class_specifier',
+  'struct_specifier',
+]);
 const typeTypes = new Set(['interface_declaration', 'type_alias_declaration', 'type_declaration', 'type_item']);
-const constTypes = new Set(['lexical_declaration', 'variable_declaration', 'const_declaration', 'const_item', 'static_item']);
+const constTypes = new Set([
+  'lexical_declaration',
+  'variable_declaration',
+  'const_declaration',
+  'const_item',
+  'static_item',
+]);
 // Containers whose children are top-level in all but name (namespaces, Rust modules, `export …`).
-const wrapperTypes = new Set(['export_statement', 'decorated_definition', 'namespace_declaration', 'file_scoped_namespace_declaration', 'declaration_list', 'mod_item', 'internal_module', 'ambient_declaration', 'template_declaration', 'linkage_specification']);
+const wrapperTypes = new Set([
+  'export_statement',
+  'decorated_definition',
+  'namespace_declaration',
+  'file_scoped_namespace_declaration',
+  'declaration_list',
+  'mod_item',
+  'internal_module',
+  'ambient_declaration',
+  'template_declaration',
+  'linkage_specification',
+]);
 
 /** The outline of one file, or null when no grammar reads it (the map then shows its path alone). */
 export async function parseSymbols(file: string, source: string): Promise<FileOutline | null> {
@@ -59,7 +109,8 @@ function collect(node: Node, grammar: Grammar, symbols: CodeSymbol[], imports: s
   if (wrapperTypes.has(type)) {
     const isExport = type === 'export_statement';
     const body = node.childForFieldName('body');
-    const children = body && type !== 'export_statement' && type !== 'decorated_definition' ? body.namedChildren : node.namedChildren;
+    const children =
+      body && type !== 'export_statement' && type !== 'decorated_definition' ? body.namedChildren : node.namedChildren;
     for (const child of children) if (child) collect(child, grammar, symbols, imports, exported || isExport);
     return;
   }
@@ -83,7 +134,8 @@ function collect(node: Node, grammar: Grammar, symbols: CodeSymbol[], imports: s
   // JS/TS constants only when exported (a module's private helpers are noise); Go/Rust ones always.
   if (constTypes.has(type) && (exported || grammar === 'go' || grammar === 'rust')) {
     for (const declarator of node.namedChildren) {
-      if (declarator && (declarator.type === 'variable_declarator' || declarator.type === 'const_spec')) push(symbols, declarator, 'const', node);
+      if (declarator && (declarator.type === 'variable_declarator' || declarator.type === 'const_spec'))
+        push(symbols, declarator, 'const', node);
     }
     if (grammar === 'rust') push(symbols, node, 'const');
     return;
@@ -97,7 +149,12 @@ function collect(node: Node, grammar: Grammar, symbols: CodeSymbol[], imports: s
 }
 
 function membersOf(node: Node): CodeSymbol[] {
-  const body = node.childForFieldName('body') ?? node.namedChildren.find((c) => c?.type === 'class_body' || c?.type === 'declaration_list' || c?.type === 'body_statement') ?? null;
+  const body =
+    node.childForFieldName('body') ??
+    node.namedChildren.find(
+      (c) => c?.type === 'class_body' || c?.type === 'declaration_list' || c?.type === 'body_statement',
+    ) ??
+    null;
   if (!body) return [];
   const members: CodeSymbol[] = [];
   for (const child of body.namedChildren) {
@@ -120,14 +177,24 @@ function push(symbols: CodeSymbol[], node: Node, kind: SymbolKind, outer: Node =
 }
 
 function symbolOf(name: string, kind: SymbolKind, node: Node, outer: Node): CodeSymbol {
-  return { name, kind, signature: signatureOf(node), startLine: outer.startPosition.row + 1, endLine: outer.endPosition.row + 1, members: [] };
+  return {
+    name,
+    kind,
+    signature: signatureOf(node),
+    startLine: outer.startPosition.row + 1,
+    endLine: outer.endPosition.row + 1,
+    members: [],
+  };
 }
 
 /** The declaration up to its body: `function add(a: number, b: number): number`, `class Queue(Base)`. */
 function signatureOf(node: Node): string {
   const body = node.childForFieldName('body');
   const head = body ? node.text.slice(0, body.startIndex - node.startIndex) : node.text;
-  const oneLine = head.replace(/\s+/g, ' ').replace(/[\s:{=]+$/, '').trim();
+  const oneLine = head
+    .replace(/\s+/g, ' ')
+    .replace(/[\s:{=]+$/, '')
+    .trim();
   // A constant's value is not its signature: keep `const LIMIT = 10` short, cut arrow bodies.
   const arrow = oneLine.indexOf('=>');
   const cut = arrow > 0 ? oneLine.slice(0, arrow + 2) : oneLine;
@@ -142,7 +209,8 @@ function importsOf(node: Node, grammar: Grammar, imports: string[]): void {
     if (type === 'lexical_declaration' || type === 'variable_declaration' || type === 'expression_statement') {
       for (const call of node.descendantsOfType('call_expression')) {
         const argument = call?.childForFieldName('arguments')?.namedChildren[0];
-        if (call?.childForFieldName('function')?.text === 'require' && argument?.type === 'string') imports.push(unquote(argument.text));
+        if (call?.childForFieldName('function')?.text === 'require' && argument?.type === 'string')
+          imports.push(unquote(argument.text));
       }
     }
     return;

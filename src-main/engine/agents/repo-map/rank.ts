@@ -23,13 +23,24 @@ export interface RankedFile {
   score: number;
 }
 
-const weights = { named: 1000, failing: 400, importLink: 200, test: 150, referenced: 40, symbolName: 60, symbolWord: 12, pathWord: 8 } as const;
+const weights = {
+  named: 1000,
+  failing: 400,
+  importLink: 200,
+  test: 150,
+  referenced: 40,
+  symbolName: 60,
+  symbolWord: 12,
+  pathWord: 8,
+} as const;
 const MAX_REFERENCED = 5;
 /** Source files whose tests are pulled up after them (bounded: relatedTests scans the file list). */
 const MAX_LEADERS = 24;
 
 const stopWords = new Set(
-  'the and for with from that this when then than should must into not are was were can will would fix add make use uses using new all any each more less only also have has but its it\'s our your their them they via per get set file files test tests code task change changes when where which what who does done'.split(' '),
+  "the and for with from that this when then than should must into not are was were can will would fix add make use uses using new all any each more less only also have has but its it's our your their them they via per get set file files test tests code task change changes when where which what who does done".split(
+    ' ',
+  ),
 );
 
 /** Lower-case words of an identifier, path or sentence: `parseISODate` → parse, iso, date. */
@@ -75,7 +86,9 @@ export function rankFiles(input: RankInput): RankedFile[] {
   const symbolWordsOf = new Map<string, Set<string>>();
   const documentFrequency = new Map<string, number>();
   for (const [file, cached] of input.outlines) {
-    const words = new Set((cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]).flatMap((s) => wordsOf(s.name)));
+    const words = new Set(
+      (cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]).flatMap((s) => wordsOf(s.name)),
+    );
     symbolWordsOf.set(file, words);
     for (const word of words) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
   }
@@ -88,7 +101,8 @@ export function rankFiles(input: RankInput): RankedFile[] {
     }
     for (const symbol of symbols) if (taskTokens.has(symbol.name)) bump(file, weights.symbolName);
     for (const word of symbolWordsOf.get(file) ?? []) {
-      if (taskWords.has(word)) bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
+      if (taskWords.has(word))
+        bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
     }
   }
   for (const file of input.tracked) {
@@ -96,7 +110,10 @@ export function rankFiles(input: RankInput): RankedFile[] {
   }
 
   // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
-  const leaders = [...score.entries()].filter(([file, s]) => s > 0 && !isTestPath(file)).sort((a, b) => b[1] - a[1]).slice(0, MAX_LEADERS);
+  const leaders = [...score.entries()]
+    .filter(([file, s]) => s > 0 && !isTestPath(file))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_LEADERS);
   for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
 
   const depth = (file: string) => file.split('/').length;

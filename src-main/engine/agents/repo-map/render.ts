@@ -17,6 +17,9 @@ function lineOf(symbol: CodeSymbol): string {
 }
 
 export function renderMap(entries: readonly string[], total: number): string {
-  const heading = entries.length < total ? `# Repository map (the ${entries.length} most relevant of ${total} files, with their symbols)` : `# Repository map (${total} files, with their symbols)`;
+  const heading =
+    entries.length < total
+      ? `# Repository map (the ${entries.length} most relevant of ${total} files, with their symbols)`
+      : `# Repository map (${total} files, with their symbols)`;
   return `${heading}\n${entries.join('\n')}`;
 }

@@ -14,11 +14,15 @@ afterEach(async () => {
 });
 
 const files = {
-  'src/api/orders.ts': "import { totalOf } from '../billing/totals';\nexport function placeOrder(items: number[]): number {\n  return totalOf(items);\n}\n",
-  'src/billing/totals.ts': 'export function totalOf(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n',
-  'src/billing/discount.ts': 'export function applyDiscount(total: number, percent: number): number {\n  return total - percent;\n}\n',
+  'src/api/orders.ts':
+    "import { totalOf } from '../billing/totals';\nexport function placeOrder(items: number[]): number {\n  return totalOf(items);\n}\n",
+  'src/billing/totals.ts':
+    'export function totalOf(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n',
+  'src/billing/discount.ts':
+    'export function applyDiscount(total: number, percent: number): number {\n  return total - percent;\n}\n',
   'src/api/routes.ts': "import { placeOrder } from './orders';\nexport const routes = { order: placeOrder };\n",
-  'src/api/orders.test.ts': "import { placeOrder } from './orders';\nit('totals', () => expect(placeOrder([1])).toBe(1));\n",
+  'src/api/orders.test.ts':
+    "import { placeOrder } from './orders';\nit('totals', () => expect(placeOrder([1])).toBe(1));\n",
   'src/users/profile.ts': 'export class Profile {\n  rename(name: string): void {}\n}\n',
   'docs/guide.md': '# guide\n',
 };
@@ -28,7 +32,14 @@ describe('repo map', () => {
   it('ranks by the task and the named file, and fits by rank', async () => {
     repo = await createTempRepo({ files });
     const cache = new OutlineCache();
-    const analysis = await analyseRepo({ worktree: repo.path, tracked, namedFiles: ['src/api/orders.ts'], failingFiles: [], taskText: 'The discount percent is applied as an amount', cache });
+    const analysis = await analyseRepo({
+      worktree: repo.path,
+      tracked,
+      namedFiles: ['src/api/orders.ts'],
+      failingFiles: [],
+      taskText: 'The discount percent is applied as an amount',
+      cache,
+    });
     expect(analysis.ranked.map((r) => r.file)).toEqual([
       'src/api/orders.ts', // named
       'src/api/orders.test.ts', // the named file's test, which imports it
@@ -39,7 +50,9 @@ describe('repo map', () => {
       'src/users/profile.ts',
     ]);
     const wide = fitRepoMap(analysis, 10_000);
-    expect(wide.text).toContain('src/billing/discount.ts\n  function applyDiscount(total: number, percent: number): number  [L1-3]');
+    expect(wide.text).toContain(
+      'src/billing/discount.ts\n  function applyDiscount(total: number, percent: number): number  [L1-3]',
+    );
     expect(wide.text).toContain('src/users/profile.ts\n  class Profile  [L1-3]\n    rename(name: string): void  [L2]');
     const narrow = fitRepoMap(analysis, 60);
     expect(narrow.shown.length).toBeLessThan(tracked.length);
@@ -55,7 +68,10 @@ describe('repo map', () => {
     expect(cache.parsed).toBe(6);
     await analyseRepo(request);
     expect(cache.parsed).toBe(6);
-    await repo.write({ 'src/billing/discount.ts': 'export function applyDiscount(total: number, percent: number): number {\n  return total * (1 - percent / 100);\n}\nexport const MAX_PERCENT = 90;\n' });
+    await repo.write({
+      'src/billing/discount.ts':
+        'export function applyDiscount(total: number, percent: number): number {\n  return total * (1 - percent / 100);\n}\nexport const MAX_PERCENT = 90;\n',
+    });
     const again = await analyseRepo(request);
     expect(cache.parsed).toBe(7);
     expect(fitRepoMap(again, 10_000).text).toContain('  MAX_PERCENT = 90  [L4]');
@@ -63,12 +79,41 @@ describe('repo map', () => {
 
   it('finds the definition of a symbol by name, qualified name or file', async () => {
     repo = await createTempRepo({ files });
-    const analysis = await analyseRepo({ worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: '', cache: new OutlineCache() });
-    const found = findSymbols(analysis.outlines, ['applyDiscount', 'Profile.rename', 'src/billing/totals.ts:totalOf', 'nowhere'], 40);
+    const analysis = await analyseRepo({
+      worktree: repo.path,
+      tracked,
+      namedFiles: [],
+      failingFiles: [],
+      taskText: '',
+      cache: new OutlineCache(),
+    });
+    const found = findSymbols(
+      analysis.outlines,
+      ['applyDiscount', 'Profile.rename', 'src/billing/totals.ts:totalOf', 'nowhere'],
+      40,
+    );
     expect(found.regions).toEqual([
-      { file: 'src/billing/discount.ts', symbol: 'applyDiscount', startLine: 1, endLine: 3, text: files['src/billing/discount.ts'].trimEnd() },
-      { file: 'src/users/profile.ts', symbol: 'rename', startLine: 2, endLine: 2, text: '  rename(name: string): void {}' },
-      { file: 'src/billing/totals.ts', symbol: 'totalOf', startLine: 1, endLine: 3, text: files['src/billing/totals.ts'].trimEnd() },
+      {
+        file: 'src/billing/discount.ts',
+        symbol: 'applyDiscount',
+        startLine: 1,
+        endLine: 3,
+        text: files['src/billing/discount.ts'].trimEnd(),
+      },
+      {
+        file: 'src/users/profile.ts',
+        symbol: 'rename',
+        startLine: 2,
+        endLine: 2,
+        text: '  rename(name: string): void {}',
+      },
+      {
+        file: 'src/billing/totals.ts',
+        symbol: 'totalOf',
+        startLine: 1,
+        endLine: 3,
+        text: files['src/billing/totals.ts'].trimEnd(),
+      },
     ]);
     expect(found.unknown).toEqual(['nowhere']);
   });

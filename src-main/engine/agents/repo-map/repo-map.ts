@@ -46,9 +46,23 @@ export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis
   for (const file of request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES)) {
     outlines.set(file, await request.cache.get(request.worktree, file));
   }
-  const ranked = rankFiles({ tracked: request.tracked, outlines, namedFiles: request.namedFiles, failingFiles: request.failingFiles, taskText: request.taskText });
-  const entries = ranked.map(({ file }) => ({ file, full: renderFileEntry(file, outlines.get(file)?.outline ?? null) }));
-  const fullTokens = estimateTokens(renderMap(entries.map((e) => e.full), entries.length));
+  const ranked = rankFiles({
+    tracked: request.tracked,
+    outlines,
+    namedFiles: request.namedFiles,
+    failingFiles: request.failingFiles,
+    taskText: request.taskText,
+  });
+  const entries = ranked.map(({ file }) => ({
+    file,
+    full: renderFileEntry(file, outlines.get(file)?.outline ?? null),
+  }));
+  const fullTokens = estimateTokens(
+    renderMap(
+      entries.map((e) => e.full),
+      entries.length,
+    ),
+  );
   return { ranked, entries, outlines, fullTokens };
 }
 
@@ -83,7 +97,9 @@ export function findSymbols(
   const regions: SymbolRegion[] = [];
   const unknown: string[] = [];
   for (const asked of names) {
-    const [fileHint, qualified] = asked.includes(':') ? [asked.slice(0, asked.lastIndexOf(':')), asked.slice(asked.lastIndexOf(':') + 1)] : [null, asked];
+    const [fileHint, qualified] = asked.includes(':')
+      ? [asked.slice(0, asked.lastIndexOf(':')), asked.slice(asked.lastIndexOf(':') + 1)]
+      : [null, asked];
     const parts = qualified.split('.');
     const name = parts.at(-1) ?? qualified;
     const owner = parts.length > 1 ? parts.at(-2) : undefined;

@@ -11,13 +11,20 @@ export function resolveImport(from: string, specifier: string, tracked: Readonly
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
   // TypeScript's ESM style imports `./a.js` for `a.ts`.
   const stripped = base.replace(/\.(m|c)?js$/, '');
-  const candidates = [base, ...scriptExtensions.map((e) => stripped + e), ...scriptExtensions.map((e) => `${base}/index${e}`)];
+  const candidates = [
+    base,
+    ...scriptExtensions.map((e) => stripped + e),
+    ...scriptExtensions.map((e) => `${base}/index${e}`),
+  ];
   return candidates.find((c) => tracked.has(c)) ?? null;
 }
 
 function resolvePython(from: string, specifier: string, tracked: ReadonlySet<string>): string | null {
   const dots = /^\.*/.exec(specifier)?.[0].length ?? 0;
-  const rest = specifier.slice(dots).split('.').filter((p) => p !== '');
+  const rest = specifier
+    .slice(dots)
+    .split('.')
+    .filter((p) => p !== '');
   const roots: string[] = [];
   if (dots > 0) {
     let dir = path.posix.dirname(from);

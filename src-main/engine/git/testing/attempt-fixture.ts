@@ -32,7 +32,12 @@ export async function makeAttemptCommit(options: AttemptCommitOptions): Promise<
   let last = added.head;
   for (const [i, files] of options.commits.entries()) {
     await worktree.write(files);
-    const result = await commitAll({ worktree: added.worktree, ownedRoot: options.home, message: `attempt ${options.branch} step ${i + 1}`, paths: Object.keys(files) });
+    const result = await commitAll({
+      worktree: added.worktree,
+      ownedRoot: options.home,
+      message: `attempt ${options.branch} step ${i + 1}`,
+      paths: Object.keys(files),
+    });
     if (result.kind !== 'committed') throw new Error('attempt commit had no changes');
     last = result.commit;
   }
@@ -71,7 +76,11 @@ export async function makeUserBusy(repo: TempRepo): Promise<void> {
   await makeStashEntry(repo);
   const tracked = (await repo.git('ls-files')).split('\n').filter((f) => f !== '');
   const [first = 'README.md'] = tracked;
-  await repo.write({ [first]: 'the user is editing this\n', 'user-notes.txt': 'untracked notes\n', 'staged.txt': 'staged\n' });
+  await repo.write({
+    [first]: 'the user is editing this\n',
+    'user-notes.txt': 'untracked notes\n',
+    'staged.txt': 'staged\n',
+  });
   await repo.git('add', 'staged.txt');
 }
 

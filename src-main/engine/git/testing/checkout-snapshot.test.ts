@@ -38,11 +38,14 @@ describe('snapshotCheckout', () => {
     ['a new tag', (r) => r.git('tag', 'v1')],
     ['a detached HEAD', (r) => r.git('checkout', '--quiet', '--detach')],
     ['a config change', (r) => r.git('config', 'user.name', 'Somebody')],
-    ['a changed hook', async (r) => {
-      const hook = path.join(r.path, '.git', 'hooks', 'pre-commit');
-      await writeFile(hook, '#!/bin/sh\n');
-      await chmod(hook, 0o755);
-    }],
+    [
+      'a changed hook',
+      async (r) => {
+        const hook = path.join(r.path, '.git', 'hooks', 'pre-commit');
+        await writeFile(hook, '#!/bin/sh\n');
+        await chmod(hook, 0o755);
+      },
+    ],
     ['a rewritten ORIG_HEAD', (r) => r.git('update-ref', '--no-deref', 'ORIG_HEAD', 'refs/stash')],
   ];
 

@@ -35,27 +35,43 @@ export interface SnapshotOptions {
   ignoreBranches?: readonly string[];
 }
 
-const STATE_FILES = ['MERGE_HEAD', 'ORIG_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'FETCH_HEAD', 'BISECT_LOG', 'AUTO_MERGE'];
+const STATE_FILES = [
+  'MERGE_HEAD',
+  'ORIG_HEAD',
+  'CHERRY_PICK_HEAD',
+  'REVERT_HEAD',
+  'FETCH_HEAD',
+  'BISECT_LOG',
+  'AUTO_MERGE',
+];
 const STATE_DIRS = ['rebase-merge', 'rebase-apply'];
 
 export async function snapshotCheckout(repoPath: string, options: SnapshotOptions = {}): Promise<CheckoutSnapshot> {
   const git = async (args: string[], okExitCodes = [0]) => (await runGit(repoPath, args, { okExitCodes })).stdout;
-  const [gitDir = '', commonDir = ''] = (await git(['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir'])).split('\n');
+  const [gitDir = '', commonDir = ''] = (
+    await git(['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir'])
+  ).split('\n');
 
   const symbolic = (await git(['symbolic-ref', '-q', 'HEAD'], [0, 1])).trim();
   const oid = (await git(['rev-parse', '-q', '--verify', 'HEAD'], [0, 1])).trim();
 
-  const ignored = new Set((options.ignoreBranches ?? []).map((b) => (b.startsWith('refs/heads/') ? b : `refs/heads/${b}`)));
+  const ignored = new Set(
+    (options.ignoreBranches ?? []).map((b) => (b.startsWith('refs/heads/') ? b : `refs/heads/${b}`)),
+  );
   const branches: Record<string, string> = {};
   const tags: Record<string, string> = {};
-  for (const line of (await git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/', 'refs/tags/'])).split('\n')) {
+  for (const line of (
+    await git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/', 'refs/tags/'])
+  ).split('\n')) {
     const [objectId = '', ref = ''] = line.split(' ');
     if (ref.startsWith('refs/heads/') && !ignored.has(ref)) branches[ref] = objectId;
     if (ref.startsWith('refs/tags/')) tags[ref] = objectId;
   }
 
   const index = (await git(['ls-files', '--stage', '-z'])).split('\0').filter((l) => l !== '');
-  const status = (await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=traditional', '--no-renames']))
+  const status = (
+    await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=traditional', '--no-renames'])
+  )
     .split('\0')
     .filter((l) => l !== '');
   const files: Record<string, string> = {};
@@ -65,7 +81,9 @@ export async function snapshotCheckout(repoPath: string, options: SnapshotOption
   }
 
   const stashExists = (await git(['rev-parse', '-q', '--verify', 'refs/stash'], [0, 1])).trim() !== '';
-  const stash = stashExists ? (await git(['log', '-g', '--format=%H %gs', 'refs/stash'])).split('\n').filter((l) => l !== '') : [];
+  const stash = stashExists
+    ? (await git(['log', '-g', '--format=%H %gs', 'refs/stash'])).split('\n').filter((l) => l !== '')
+    : [];
 
   const hooks: Record<string, string> = {};
   const hooksDir = path.join(commonDir, 'hooks');

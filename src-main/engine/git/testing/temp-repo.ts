@@ -71,7 +71,9 @@ export function openTempRepo(repoPath: string, cleanup: () => Promise<void> = as
       const removed = Object.keys(files).filter((file) => files[file] === null);
       if (kept.length > 0) await stage('add', '--all', '--', ...kept);
       if (removed.length > 0) await stage('rm', '-r', '--cached', '--ignore-unmatch', '--quiet', '--', ...removed);
-      await withMessageFile(message, (file) => runGit(repoPath, ['commit', '--quiet', '--allow-empty', '--no-verify', `--file=${file}`]));
+      await withMessageFile(message, (file) =>
+        runGit(repoPath, ['commit', '--quiet', '--allow-empty', '--no-verify', `--file=${file}`]),
+      );
       return git('rev-parse', 'HEAD');
     },
     cleanup,

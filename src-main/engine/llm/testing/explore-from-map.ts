@@ -33,11 +33,17 @@ export function exploreFromMap(prompt: string): ExploreAnswer {
       entry.hits += hits;
     }
   }
-  const chosen = entries.filter((e) => e.hits > 0).sort((a, b) => b.hits - a.hits).slice(0, MAX_FILES);
+  const chosen = entries
+    .filter((e) => e.hits > 0)
+    .sort((a, b) => b.hits - a.hits)
+    .slice(0, MAX_FILES);
   return {
     files: chosen.map((e) => e.file),
     symbols: [...new Set(chosen.flatMap((e) => e.symbols))].slice(0, 8),
-    reason: chosen.length > 0 ? `their symbols match the task: ${chosen.flatMap((e) => e.symbols).join(', ')}` : 'no symbol in the map matches the task',
+    reason:
+      chosen.length > 0
+        ? `their symbols match the task: ${chosen.flatMap((e) => e.symbols).join(', ')}`
+        : 'no symbol in the map matches the task',
   };
 }
 

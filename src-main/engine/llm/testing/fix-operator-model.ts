@@ -22,16 +22,30 @@ export function fixOperatorModel(options: FixOperatorModelOptions): (body: ChatC
       const block = new RegExp(`## ${escapeRegExp(options.file)}\\n\`\`\`\\n([\\s\\S]*?)\\n\`\`\``).exec(prompt);
       const line = block?.[1]?.split('\n').find((l) => /return \w+ - \w+;/.test(l));
       if (!line) return { content: { summary: `${options.file} does not show a subtraction to fix`, edits: [] } };
-      return { content: { summary: `add instead of subtracting in ${options.file}`, edits: [{ path: options.file, action: 'replace', search: line, replace: line.replace(' - ', ' + ') }] } };
+      return {
+        content: {
+          summary: `add instead of subtracting in ${options.file}`,
+          edits: [{ path: options.file, action: 'replace', search: line, replace: line.replace(' - ', ' + ') }],
+        },
+      };
     }
     if (schema === 'nocturnal_explore') return exploreReply(prompt);
     if (schema === 'nocturnal_review') {
       const fixed = /^\+.*return \w+ \+ \w+;/m.test(prompt) && /^-.*return \w+ - \w+;/m.test(prompt);
       return fixed
-        ? { content: { score: options.reviewScore, verdict: 'revise', issues: ['the fix is right but no test covers it'] } }
+        ? {
+            content: {
+              score: options.reviewScore,
+              verdict: 'revise',
+              issues: ['the fix is right but no test covers it'],
+            },
+          }
         : { content: { score: 0, verdict: 'reject', issues: ['the diff does not fix the subtraction'] } };
     }
-    return { status: 400, message: `this scripted model answers nocturnal_explore, nocturnal_edits and nocturnal_review, not ${schema || 'free text'}` };
+    return {
+      status: 400,
+      message: `this scripted model answers nocturnal_explore, nocturnal_edits and nocturnal_review, not ${schema || 'free text'}`,
+    };
   };
 }
 

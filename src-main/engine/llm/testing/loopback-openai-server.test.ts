@@ -33,7 +33,10 @@ describe('the loopback OpenAI-compatible server', () => {
 
   it('streams when asked, with usage at the end', async () => {
     server = await startLoopbackOpenAiServer();
-    server.enqueue({ content: 'a reply long enough to arrive in several chunks', usage: { prompt_tokens: 5, completion_tokens: 9 } });
+    server.enqueue({
+      content: 'a reply long enough to arrive in several chunks',
+      usage: { prompt_tokens: 5, completion_tokens: 9 },
+    });
     const stream = await client(server.url).chat.completions.create({
       model: 'loopback-model',
       messages: [{ role: 'user', content: 'hi' }],
@@ -65,7 +68,10 @@ describe('the loopback OpenAI-compatible server', () => {
   it('closes even while a reply hangs', async () => {
     server = await startLoopbackOpenAiServer();
     server.enqueue({ hang: true });
-    const pending = client(server.url).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    const pending = client(server.url).chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     while (server.chatRequests.length === 0) await new Promise((resolve) => setImmediate(resolve));
     await server.close();
     server = undefined;

@@ -80,7 +80,9 @@ export interface LoopbackOpenAiServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOptions = {}): Promise<LoopbackOpenAiServer> {
+export async function startLoopbackOpenAiServer(
+  options: LoopbackOpenAiServerOptions = {},
+): Promise<LoopbackOpenAiServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
   let models = [...(options.models ?? ['loopback-model'])];
@@ -144,14 +146,15 @@ export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOpt
     const content = typeof reply.content === 'string' ? reply.content : JSON.stringify(reply.content);
     const promptTokens = reply.usage?.prompt_tokens ?? estimateTokens(JSON.stringify(body.messages ?? []));
     const completionTokens = reply.usage?.completion_tokens ?? estimateTokens(content);
-    const usage = reply.omitUsage === true
-      ? undefined
-      : {
-          prompt_tokens: promptTokens,
-          completion_tokens: completionTokens,
-          total_tokens: promptTokens + completionTokens,
-          prompt_tokens_details: { cached_tokens: reply.usage?.cached_tokens ?? 0 },
-        };
+    const usage =
+      reply.omitUsage === true
+        ? undefined
+        : {
+            prompt_tokens: promptTokens,
+            completion_tokens: completionTokens,
+            total_tokens: promptTokens + completionTokens,
+            prompt_tokens_details: { cached_tokens: reply.usage?.cached_tokens ?? 0 },
+          };
     const id = `chatcmpl-loopback-${++completionCounter}`;
     const model = body.model ?? models[0] ?? 'loopback-model';
     const finishReason = reply.finishReason ?? 'stop';
@@ -170,14 +173,18 @@ export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOpt
       res.write(chunk({}, finishReason));
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       if (includeUsage && usage !== undefined) {
-        res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`,
+        );
       }
       res.end('data: [DONE]\n\n');
       return;
     }
     if (reply.stallAfterChunks !== undefined) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.write(`{"id": "${id}", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": ${JSON.stringify(content.slice(0, 16 * reply.stallAfterChunks))}`);
+      res.write(
+        `{"id": "${id}", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": ${JSON.stringify(content.slice(0, 16 * reply.stallAfterChunks))}`,
+      );
       return;
     }
     sendJson(res, 200, {
@@ -193,7 +200,14 @@ export async function startLoopbackOpenAiServer(options: LoopbackOpenAiServerOpt
   await new Promise<void>((resolve, reject) => {
     // A taken port is the caller's environment, not a bug here: say which port and why.
     const failed = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`127.0.0.1:${options.port ?? 0} is already in use by another process; stop it (or pick another port) and run again`, { cause: error }) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `127.0.0.1:${options.port ?? 0} is already in use by another process; stop it (or pick another port) and run again`,
+              { cause: error },
+            )
+          : error,
+      );
     server.once('error', failed);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', failed);
@@ -247,7 +261,9 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null } });
+  sendJson(res, status, {
+    error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null },
+  });
 }
 
 function sendJsonSchemaRejection(res: ServerResponse): void {

@@ -1,6 +1,12 @@
 // Hand-made GGUF files for the header checks: small, explicit, and wrong in exactly the way a test
 // asks for (a bad version, an absurd count, a misaligned tensor, missing data).
-export type MetaValue = string | { u32: number } | { u16: number } | { strings: string[] } | { f32s: number[] } | { type: number; raw: Buffer };
+export type MetaValue =
+  | string
+  | { u32: number }
+  | { u16: number }
+  | { strings: string[] }
+  | { f32s: number[] }
+  | { type: number; raw: Buffer };
 
 export interface TensorSpec {
   name: string;
@@ -48,7 +54,13 @@ export function buildGguf(spec: GgufSpec = {}): Buffer {
     const offset = tensor.offset ?? next;
     next = align(offset + bytes);
     if (offset + bytes > dataNeeded) dataNeeded = offset + bytes;
-    parts.push(str(tensor.name), u32(tensor.dims.length), ...tensor.dims.map((d) => u64(BigInt(d))), u32(tensor.type ?? 0), u64(offset));
+    parts.push(
+      str(tensor.name),
+      u32(tensor.dims.length),
+      ...tensor.dims.map((d) => u64(BigInt(d))),
+      u32(tensor.type ?? 0),
+      u64(offset),
+    );
   }
   const header = Buffer.concat(parts);
   const padded = Buffer.concat([header, Buffer.alloc(Number(align(BigInt(header.length))) - header.length)]);
@@ -63,7 +75,8 @@ function encodeValue(value: MetaValue): Buffer {
     b.writeUInt16LE(value.u16);
     return Buffer.concat([u32(2), b]);
   }
-  if ('strings' in value) return Buffer.concat([u32(9), u32(8), u64(BigInt(value.strings.length)), ...value.strings.map(str)]);
+  if ('strings' in value)
+    return Buffer.concat([u32(9), u32(8), u64(BigInt(value.strings.length)), ...value.strings.map(str)]);
   if ('f32s' in value) {
     const b = Buffer.alloc(value.f32s.length * 4);
     value.f32s.forEach((f, i) => b.writeFloatLE(f, i * 4));

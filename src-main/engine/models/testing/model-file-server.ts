@@ -79,7 +79,10 @@ export async function startModelFileServer(initial: Record<string, ServedFile> =
       res.writeHead(302, { location: file.redirectTo }).end();
       return;
     }
-    const headers: Record<string, string | number> = { 'content-type': file.contentType ?? 'application/octet-stream', 'accept-ranges': 'bytes' };
+    const headers: Record<string, string | number> = {
+      'content-type': file.contentType ?? 'application/octet-stream',
+      'accept-ranges': 'bytes',
+    };
     if (file.announcedLength !== undefined) {
       record(200);
       res.writeHead(200, { ...headers, 'content-length': file.announcedLength });

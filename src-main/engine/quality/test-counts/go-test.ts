@@ -3,7 +3,8 @@
 import type { TestCounts } from '../../../../src-shared/domain/attempt';
 
 export function parseGoTest(output: string): TestCounts | null {
-  const count = (word: string) => (output.match(new RegExp(`^\\s*--- ${word}: \\S+ \\(\\d+(?:\\.\\d+)?s\\)`, 'gm')) ?? []).length;
+  const count = (word: string) =>
+    (output.match(new RegExp(`^\\s*--- ${word}: \\S+ \\(\\d+(?:\\.\\d+)?s\\)`, 'gm')) ?? []).length;
   if (!/^=== RUN /m.test(output)) return null;
   const passed = count('PASS');
   const failed = count('FAIL');

@@ -6,5 +6,10 @@ export function parseJest(output: string): TestCounts | null {
   const m = lastMatch(output, /^Tests:\s+(.*\d+ total)\s*$/m);
   if (m === null) return null;
   const summary = m[1] ?? '';
-  return { runner: 'jest', passed: countOf(summary, /passed/), failed: countOf(summary, /failed/), skipped: countOf(summary, /skipped|todo/) };
+  return {
+    runner: 'jest',
+    passed: countOf(summary, /passed/),
+    failed: countOf(summary, /failed/),
+    skipped: countOf(summary, /skipped|todo/),
+  };
 }

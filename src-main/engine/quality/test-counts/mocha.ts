@@ -8,5 +8,10 @@ export function parseMocha(output: string): TestCounts | null {
   const rest = output.slice(passing.index);
   const failing = /^\s*(\d+) failing\s*$/m.exec(rest);
   const pending = /^\s*(\d+) pending\s*$/m.exec(rest);
-  return { runner: 'mocha', passed: Number(passing[1]), failed: Number(failing?.[1] ?? 0), skipped: Number(pending?.[1] ?? 0) };
+  return {
+    runner: 'mocha',
+    passed: Number(passing[1]),
+    failed: Number(failing?.[1] ?? 0),
+    skipped: Number(pending?.[1] ?? 0),
+  };
 }

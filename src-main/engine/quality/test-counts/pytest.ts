@@ -3,7 +3,10 @@ import type { TestCounts } from '../../../../src-shared/domain/attempt';
 import { countOf, lastMatch } from './test-counts';
 
 export function parsePytest(output: string): TestCounts | null {
-  const m = lastMatch(output, /^=*\s*((?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in \d+(?:\.\d+)?s(?: \([^)]*\))?\s*=*\s*$/m);
+  const m = lastMatch(
+    output,
+    /^=*\s*((?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in \d+(?:\.\d+)?s(?: \([^)]*\))?\s*=*\s*$/m,
+  );
   if (m === null) return null;
   const summary = m[1] ?? '';
   return {

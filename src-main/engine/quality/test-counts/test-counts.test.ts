@@ -29,9 +29,24 @@ describe('parseTestCounts', () => {
   });
 
   it('reads all-green and skipped summaries', () => {
-    expect(parseTestCounts('  3 passing (5ms)\n  1 pending\n')).toEqual({ runner: 'mocha', passed: 3, failed: 0, skipped: 1 });
-    expect(parseTestCounts('..s.\n3 passed, 1 skipped in 0.02s\n')).toEqual({ runner: 'pytest', passed: 3, failed: 0, skipped: 1 });
-    expect(parseTestCounts('      Tests  4 passed | 1 skipped (5)\n')).toEqual({ runner: 'vitest', passed: 4, failed: 0, skipped: 1 });
+    expect(parseTestCounts('  3 passing (5ms)\n  1 pending\n')).toEqual({
+      runner: 'mocha',
+      passed: 3,
+      failed: 0,
+      skipped: 1,
+    });
+    expect(parseTestCounts('..s.\n3 passed, 1 skipped in 0.02s\n')).toEqual({
+      runner: 'pytest',
+      passed: 3,
+      failed: 0,
+      skipped: 1,
+    });
+    expect(parseTestCounts('      Tests  4 passed | 1 skipped (5)\n')).toEqual({
+      runner: 'vitest',
+      passed: 4,
+      failed: 0,
+      skipped: 1,
+    });
   });
 
   it('gives null for output with no runner summary, and for go test without -v', () => {

@@ -14,7 +14,16 @@ import { parseVitest } from './vitest';
 
 export type { TestCounts };
 
-const parsers: readonly ((output: string) => TestCounts | null)[] = [parseCargoTest, parseJest, parseVitest, parsePytest, parseMocha, parseUvu, parseNodeTest, parseGoTest];
+const parsers: readonly ((output: string) => TestCounts | null)[] = [
+  parseCargoTest,
+  parseJest,
+  parseVitest,
+  parsePytest,
+  parseMocha,
+  parseUvu,
+  parseNodeTest,
+  parseGoTest,
+];
 
 export function parseTestCounts(output: string): TestCounts | null {
   for (const parse of parsers) {

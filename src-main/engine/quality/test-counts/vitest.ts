@@ -6,5 +6,10 @@ export function parseVitest(output: string): TestCounts | null {
   const m = lastMatch(output, /^\s*Tests\s{2,}((?:\d+ \w+(?: \| )?)+) \((\d+)\)\s*$/m);
   if (m === null) return null;
   const summary = m[1] ?? '';
-  return { runner: 'vitest', passed: countOf(summary, /passed/), failed: countOf(summary, /failed/), skipped: countOf(summary, /skipped|todo/) };
+  return {
+    runner: 'vitest',
+    passed: countOf(summary, /passed/),
+    failed: countOf(summary, /failed/),
+    skipped: countOf(summary, /skipped|todo/),
+  };
 }

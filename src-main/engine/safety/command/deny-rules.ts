@@ -14,13 +14,34 @@ export interface Denial {
 
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'http', 'https', 'lwp-request', 'GET']);
 export const INTERPRETERS = new Set([
-  'sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'rbash',
-  'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'lua', 'eval', 'source', '.',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'mksh',
+  'ash',
+  'fish',
+  'rbash',
+  'python',
+  'python2',
+  'python3',
+  'perl',
+  'ruby',
+  'node',
+  'php',
+  'lua',
+  'eval',
+  'source',
+  '.',
 ]);
 
 type CommandRule = (name: string, args: readonly string[], shown: string) => Denial | null;
 
-const deny = (rule: string, shown: string, why: string): Denial => ({ rule, reason: `${JSON.stringify(shown)} ${why}` });
+const deny = (rule: string, shown: string, why: string): Denial => ({
+  rule,
+  reason: `${JSON.stringify(shown)} ${why}`,
+});
 
 const privilege: CommandRule = (name, _args, shown) =>
   ['sudo', 'doas', 'su', 'pkexec', 'run0', 'runas'].includes(name)
@@ -36,7 +57,8 @@ export function dangerousTarget(target: string): string | null {
     t = stripped;
   }
   if (t === '' || t === '/' || /^\/+\*?$/.test(t)) return 'the whole file system';
-  if (/^~[^/]*($|\/)/.test(t) || /^(\$HOME|\$\{HOME\}|\$USERPROFILE|\$\{USERPROFILE\})($|\/)/.test(t)) return 'your home directory';
+  if (/^~[^/]*($|\/)/.test(t) || /^(\$HOME|\$\{HOME\}|\$USERPROFILE|\$\{USERPROFILE\})($|\/)/.test(t))
+    return 'your home directory';
   if (['.', '*', '.*', '$PWD', '${PWD}', '$(pwd)', '`pwd`'].includes(t)) return 'the whole working directory';
   if (/^\.\.(\/\.\.)*$/.test(t)) return 'folders above the working directory';
   if (/^\/[^/]+$/.test(t)) return `the system folder ${t}`;
@@ -77,17 +99,35 @@ const chmodWorldWritable: CommandRule = (name, args, shown) => {
     return deny('chmod-777', shown, 'makes a whole tree writable by everyone');
   }
   const target = operands.slice(1).find((t) => dangerousTarget(t) !== null);
-  if (recursive && target !== undefined) return deny('chmod-dangerous-target', shown, `changes ownership or permissions of ${dangerousTarget(target)}`);
+  if (recursive && target !== undefined)
+    return deny('chmod-dangerous-target', shown, `changes ownership or permissions of ${dangerousTarget(target)}`);
   return null;
 };
 
 const disk: CommandRule = (name, args, shown) => {
-  if (/^mkfs(\..+)?$/.test(name) || ['mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard'].includes(name)) {
+  if (
+    /^mkfs(\..+)?$/.test(name) ||
+    [
+      'mke2fs',
+      'mkswap',
+      'mkdosfs',
+      'mkntfs',
+      'wipefs',
+      'fdisk',
+      'sfdisk',
+      'cfdisk',
+      'gdisk',
+      'sgdisk',
+      'parted',
+      'blkdiscard',
+    ].includes(name)
+  ) {
     return deny('disk-format', shown, 'formats or repartitions a disk');
   }
   if (name === 'dd') {
     const of = args.find((a) => a.startsWith('of='));
-    if (of !== undefined && isDeviceWrite(of.slice(3))) return deny('dd-device', shown, 'writes raw data onto a device');
+    if (of !== undefined && isDeviceWrite(of.slice(3)))
+      return deny('dd-device', shown, 'writes raw data onto a device');
   }
   return null;
 };
@@ -101,7 +141,10 @@ const findDelete: CommandRule = (name, args, shown) => {
   if (name !== 'find') return null;
   if (args.includes('-delete')) return deny('find-delete', shown, 'deletes every file it finds');
   for (let i = 0; i < args.length - 1; i++) {
-    if (['-exec', '-execdir', '-ok', '-okdir'].includes(args[i] as string) && ['rm', 'shred', 'unlink'].includes(commandName(args[i + 1]))) {
+    if (
+      ['-exec', '-execdir', '-ok', '-okdir'].includes(args[i] as string) &&
+      ['rm', 'shred', 'unlink'].includes(commandName(args[i + 1]))
+    ) {
       return deny('find-delete', shown, 'deletes every file it finds');
     }
   }
@@ -109,9 +152,14 @@ const findDelete: CommandRule = (name, args, shown) => {
 };
 
 const power: CommandRule = (name, args, shown) => {
-  if (['shutdown', 'reboot', 'halt', 'poweroff', 'kexec'].includes(name)) return deny('power', shown, 'shuts down or restarts the machine');
-  if ((name === 'init' || name === 'telinit') && ['0', '6'].includes(args[0] ?? '')) return deny('power', shown, 'shuts down or restarts the machine');
-  if ((name === 'systemctl' || name === 'loginctl') && args.some((a) => ['poweroff', 'reboot', 'halt', 'suspend', 'hibernate', 'kexec'].includes(a))) {
+  if (['shutdown', 'reboot', 'halt', 'poweroff', 'kexec'].includes(name))
+    return deny('power', shown, 'shuts down or restarts the machine');
+  if ((name === 'init' || name === 'telinit') && ['0', '6'].includes(args[0] ?? ''))
+    return deny('power', shown, 'shuts down or restarts the machine');
+  if (
+    (name === 'systemctl' || name === 'loginctl') &&
+    args.some((a) => ['poweroff', 'reboot', 'halt', 'suspend', 'hibernate', 'kexec'].includes(a))
+  ) {
     return deny('power', shown, 'shuts down, suspends or restarts the machine');
   }
   // `kill -9 -1`, `kill -- -1`: pid -1 is every process the caller may signal.
@@ -141,9 +189,18 @@ const git: CommandRule = (name, args, shown) => {
         ? deny('git-reset-hard', shown, 'throws away uncommitted work; the engine never resets a working tree')
         : null;
     case 'clean':
-      return short.has('n') || long.has('--dry-run') ? null : deny('git-clean', shown, 'deletes untracked files; the engine never cleans a working tree');
+      return short.has('n') || long.has('--dry-run')
+        ? null
+        : deny('git-clean', shown, 'deletes untracked files; the engine never cleans a working tree');
     case 'push':
-      if (short.has('f') || long.has('--force') || long.has('--force-with-lease') || long.has('--force-if-includes') || long.has('--mirror') || operands.some((o) => o.startsWith('+'))) {
+      if (
+        short.has('f') ||
+        long.has('--force') ||
+        long.has('--force-with-lease') ||
+        long.has('--force-if-includes') ||
+        long.has('--mirror') ||
+        operands.some((o) => o.startsWith('+'))
+      ) {
         return deny('git-push-force', shown, 'force-pushes and can destroy published history');
       }
       if (short.has('d') || long.has('--delete') || long.has('--prune') || operands.some((o) => o.startsWith(':'))) {
@@ -151,7 +208,12 @@ const git: CommandRule = (name, args, shown) => {
       }
       return null;
     case 'checkout':
-      if (short.has('f') || long.has('--force') || a.includes('--') || operands.some((o) => o === '.' || o.startsWith(':/') || o === '*')) {
+      if (
+        short.has('f') ||
+        long.has('--force') ||
+        a.includes('--') ||
+        operands.some((o) => o === '.' || o.startsWith(':/') || o === '*')
+      ) {
         return deny('git-checkout-discard', shown, 'overwrites uncommitted changes in the working tree');
       }
       return null;
@@ -167,7 +229,9 @@ const git: CommandRule = (name, args, shown) => {
     case 'filter-repo':
       return deny('git-rewrite-history', shown, 'rewrites the whole history of the repository');
     case 'reflog':
-      return ['expire', 'delete'].includes(a[0] ?? '') ? deny('git-reflog-expire', shown, 'destroys the record used to recover lost commits') : null;
+      return ['expire', 'delete'].includes(a[0] ?? '')
+        ? deny('git-reflog-expire', shown, 'destroys the record used to recover lost commits')
+        : null;
     default:
       return null;
   }
@@ -219,6 +283,7 @@ export function denyText(source: string): Denial | null {
   }
   const compact = source.replace(/\s+/g, '');
   const bomb = /([A-Za-z_:.][\w:.-]*)\(\)\{\1\|\1&?\}?;?/.exec(compact);
-  if (bomb !== null) return deny('fork-bomb', bomb[0], 'is a fork bomb: it starts processes until the machine stops responding');
+  if (bomb !== null)
+    return deny('fork-bomb', bomb[0], 'is a fork bomb: it starts processes until the machine stops responding');
   return null;
 }

@@ -58,7 +58,10 @@ function patternWords(raw: string): string[] {
 
 function wordMatcher(word: string): (candidate: string) => boolean {
   if (!/[*?]/.test(word)) return (candidate) => candidate === word;
-  const source = word.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = word
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const re = new RegExp(`^${source}$`, 's');
   return (candidate) => re.test(candidate);
 }

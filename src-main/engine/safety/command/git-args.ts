@@ -11,7 +11,16 @@ export interface GitInvocation {
   args: string[];
 }
 
-const GLOBALS_WITH_VALUE = new Set(['-C', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--list-cmds', '--attr-source', '--exec-path']);
+const GLOBALS_WITH_VALUE = new Set([
+  '-C',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--super-prefix',
+  '--list-cmds',
+  '--attr-source',
+  '--exec-path',
+]);
 
 /** `args` excludes the `git` word itself. */
 export function parseGitArgs(args: readonly string[]): GitInvocation {
@@ -22,7 +31,9 @@ export function parseGitArgs(args: readonly string[]): GitInvocation {
     if (arg === '-c' || arg === '--config-env') {
       const setting = args[i + 1] ?? '';
       const eq = setting.indexOf('=');
-      result.configs.push(eq < 0 ? { key: setting, value: 'true' } : { key: setting.slice(0, eq), value: setting.slice(eq + 1) });
+      result.configs.push(
+        eq < 0 ? { key: setting, value: 'true' } : { key: setting.slice(0, eq), value: setting.slice(eq + 1) },
+      );
       i += 2;
     } else if (arg.startsWith('--config-env=')) {
       const setting = arg.slice('--config-env='.length);
@@ -73,7 +84,8 @@ export function dangerousGitConfig(key: string, value: string): string | null {
   if (k === 'core.hookspath') {
     return value === '/dev/null' || value === '' ? null : 'core.hooksPath pointing at a folder runs the scripts in it';
   }
-  if (/^core\.(fsmonitor|pager|editor)$|^sequence\.editor$/.test(k) && HARMLESS_VALUES.has(value.trim().toLowerCase())) return null;
+  if (/^core\.(fsmonitor|pager|editor)$|^sequence\.editor$/.test(k) && HARMLESS_VALUES.has(value.trim().toLowerCase()))
+    return null;
   // An empty driver switches the driver off: the engine's git sets `filter.<name>.clean=` for every
   // filter the repository defines, so that attributes a check wrote cannot run one.
   if (/^filter\..+\.(clean|smudge|process)$/.test(k) && value === '') return null;

@@ -98,7 +98,10 @@ class Reader {
     if (type === 'DeclClause') {
       // declare/local/export/readonly/typeset: the keyword, then its assignments and words.
       const variant = node['Variant'] as ShNode | null;
-      const argv = [variant ? String(variant['Value']) : 'declare', ...asNodes(node['Args']).map((a) => this.assignText(a))];
+      const argv = [
+        variant ? String(variant['Value']) : 'declare',
+        ...asNodes(node['Args']).map((a) => this.assignText(a)),
+      ];
       return [{ commands: [this.command(argv, redirs, asNodes(node['Args']))] }];
     }
     // A compound command (if, while, for, case, subshell, group, function, [[ ]], (( )), let, time,
@@ -125,7 +128,12 @@ class Reader {
         // The body runs to the end of its last part; the parser's end positions for a heredoc and its
         // last literal lie past the closing delimiter, so a literal is measured by its text.
         const last = asNodes(hdoc['Parts']).at(-1);
-        const end = last === undefined ? hdoc.Pos().Offset() : nodeType(last) === 'Lit' ? last.Pos().Offset() + String(last['Value']).length : last.End().Offset();
+        const end =
+          last === undefined
+            ? hdoc.Pos().Offset()
+            : nodeType(last) === 'Lit'
+              ? last.Pos().Offset() + String(last['Value']).length
+              : last.End().Offset();
         command.heredocs.push(this.src.slice(hdoc.Pos().Offset(), end).replace(/\n\t*$/, ''));
         this.collect(hdoc, command, null);
       }
@@ -182,7 +190,9 @@ class Reader {
 
   /** A word after quote removal; expansions stay as written (`$HOME`, `$(pwd)`). */
   private wordText(word: ShNode): string {
-    return asNodes(word['Parts']).map((part) => this.partText(part, false)).join('');
+    return asNodes(word['Parts'])
+      .map((part) => this.partText(part, false))
+      .join('');
   }
 
   private partText(part: ShNode, inDoubleQuotes: boolean): string {
@@ -192,7 +202,9 @@ class Reader {
       case 'SglQuoted':
         return part['Dollar'] ? decodeAnsiC(String(part['Value'])) : String(part['Value']);
       case 'DblQuoted':
-        return asNodes(part['Parts']).map((p) => this.partText(p, true)).join('');
+        return asNodes(part['Parts'])
+          .map((p) => this.partText(p, true))
+          .join('');
       default:
         return this.slice(part);
     }
@@ -218,17 +230,36 @@ function asNodes(value: unknown): ShNode[] {
 /** Backslash escapes as the shell removes them: all of them outside quotes, only \$ \` \" \\ inside. */
 function unescapeLiteral(value: string, inDoubleQuotes: boolean): string {
   const withoutContinuations = value.replace(/\\\n/g, '');
-  return inDoubleQuotes ? withoutContinuations.replace(/\\([$`"\\])/g, '$1') : withoutContinuations.replace(/\\(.)/gs, '$1');
+  return inDoubleQuotes
+    ? withoutContinuations.replace(/\\([$`"\\])/g, '$1')
+    : withoutContinuations.replace(/\\(.)/gs, '$1');
 }
 
 /** The body of a `$'…'` string with its C escapes decoded. */
 function decodeAnsiC(body: string): string {
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
-  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/gs, (whole, esc: string) => {
-    const head = esc[0] as string;
-    if (head === 'x' || head === 'u' || head === 'U') return String.fromCodePoint(parseInt(esc.slice(1), 16));
-    if (/[0-7]/.test(head)) return String.fromCharCode(parseInt(esc, 8));
-    if (head === 'c') return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
-    return simple[head] ?? whole;
-  });
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    E: '\x1b',
+    f: '\f',
+    v: '\v',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    '?': '?',
+  };
+  return body.replace(
+    /\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/gs,
+    (whole, esc: string) => {
+      const head = esc[0] as string;
+      if (head === 'x' || head === 'u' || head === 'U') return String.fromCodePoint(parseInt(esc.slice(1), 16));
+      if (/[0-7]/.test(head)) return String.fromCharCode(parseInt(esc, 8));
+      if (head === 'c') return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
+      return simple[head] ?? whole;
+    },
+  );
 }

@@ -95,7 +95,8 @@ function optionValue(args: readonly string[], names: string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (names.includes(arg) && i + 1 < args.length) values.push(args[i + 1] as string);
-    for (const name of names) if (name.startsWith('--') && arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
+    for (const name of names)
+      if (name.startsWith('--') && arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
   }
   return values;
 }

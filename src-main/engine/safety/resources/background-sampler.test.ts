@@ -25,12 +25,21 @@ function scriptedCounters(busy: number[]) {
   return { readCpu, reads: () => reads };
 }
 
-const inner = { memoryPercent: async () => 40, freeDiskGb: async () => 500, power: async () => ({ hasBattery: false, onAc: true }) };
+const inner = {
+  memoryPercent: async () => 40,
+  freeDiskGb: async () => 500,
+  power: async () => ({ hasBattery: false, onAc: true }),
+};
 
 describe('createBackgroundSampler', () => {
   it('answers from the latest background reading at once, and samples nothing after stop()', async () => {
     const counters = scriptedCounters([0, 30, 70]);
-    const sampler = createBackgroundSampler({ inner, intervalMs: 2000, readCpu: counters.readCpu, now: () => Date.now() });
+    const sampler = createBackgroundSampler({
+      inner,
+      intervalMs: 2000,
+      readCpu: counters.readCpu,
+      now: () => Date.now(),
+    });
     expect(sampler.running()).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
 
@@ -56,7 +65,12 @@ describe('createBackgroundSampler', () => {
 
   it('waits for the next window when asked to confirm a reading', async () => {
     const counters = scriptedCounters([0, 95, 20]);
-    const sampler = createBackgroundSampler({ inner, intervalMs: 2000, readCpu: counters.readCpu, now: () => Date.now() });
+    const sampler = createBackgroundSampler({
+      inner,
+      intervalMs: 2000,
+      readCpu: counters.readCpu,
+      now: () => Date.now(),
+    });
     const start = sampler.cpuPercent();
     await vi.advanceTimersByTimeAsync(250);
     expect(await start).toBeCloseTo(95, 6);
@@ -71,8 +85,17 @@ describe('createBackgroundSampler', () => {
 
   it('lets a gate confirm a spike with a later window and stops with the gate', async () => {
     const counters = scriptedCounters([0, 99, 99, 10]);
-    const sampler = createBackgroundSampler({ inner, intervalMs: 2000, readCpu: counters.readCpu, now: () => Date.now() });
-    const gate = new ResourceGate({ safety: { max_cpu_percent: 90, max_memory_percent: 95, min_free_disk_gb: 1, pause_on_battery: false }, sampler, diskPaths: ['/'] });
+    const sampler = createBackgroundSampler({
+      inner,
+      intervalMs: 2000,
+      readCpu: counters.readCpu,
+      now: () => Date.now(),
+    });
+    const gate = new ResourceGate({
+      safety: { max_cpu_percent: 90, max_memory_percent: 95, min_free_disk_gb: 1, pause_on_battery: false },
+      sampler,
+      diskPaths: ['/'],
+    });
     const verdict = gate.check();
     // First window 99 (over the limit), the next one 99 too: the mean holds work back.
     await vi.advanceTimersByTimeAsync(2250);
@@ -95,7 +118,11 @@ describe('createBackgroundSampler in a process with nothing else to do', () => {
       "console.log('readings', typeof first, typeof next);",
       'sampler.stop();',
     ].join('\n');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { timeout: 30_000 },
+    );
     expect(stdout.trim()).toBe('readings number number');
   });
 });

@@ -102,7 +102,9 @@ export function createBackgroundSampler(options: BackgroundSamplerOptions): Back
       // The interval is unref'd (it must not keep an idle process alive); a caller waiting for the
       // next reading must, so a plain timer holds the process until the reading comes.
       const keepAlive = setTimeout(() => undefined, intervalMs * 2);
-      return new Promise<number>((resolve, reject) => waiters.push({ resolve, reject })).finally(() => clearTimeout(keepAlive));
+      return new Promise<number>((resolve, reject) => waiters.push({ resolve, reject })).finally(() =>
+        clearTimeout(keepAlive),
+      );
     },
     memoryPercent: () => fresh('memory', () => options.inner.memoryPercent()),
     freeDiskGb: (path) => fresh(`disk:${path}`, () => options.inner.freeDiskGb(path)),

@@ -35,7 +35,8 @@ export function parseProcStat(text: string): CpuTimes {
   const line = text.split('\n').find((l) => l.startsWith('cpu '));
   if (!line) throw new Error('/proc/stat has no aggregate cpu line');
   const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  if (fields.length < 4 || fields.some((n) => !Number.isFinite(n))) throw new Error(`/proc/stat: unreadable cpu line ${JSON.stringify(line)}`);
+  if (fields.length < 4 || fields.some((n) => !Number.isFinite(n)))
+    throw new Error(`/proc/stat: unreadable cpu line ${JSON.stringify(line)}`);
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
   return { idle: idle + iowait, total: user + nice + system + idle + iowait + irq + softirq + steal };
 }

@@ -4,9 +4,19 @@ import { silentLogger } from '../../log/logger';
 import { ResourceGate } from './resource-gate';
 import { scriptedSampler } from './scripted-sampler';
 
-const safety = safetySectionSchema.parse({ max_cpu_percent: 90, max_memory_percent: 85, min_free_disk_gb: 2, pause_on_battery: true });
+const safety = safetySectionSchema.parse({
+  max_cpu_percent: 90,
+  max_memory_percent: 85,
+  min_free_disk_gb: 2,
+  pause_on_battery: true,
+});
 const gateWith = (sampler = scriptedSampler(), overrides: Partial<typeof safety> = {}) =>
-  new ResourceGate({ safety: { ...safety, ...overrides }, sampler, diskPaths: ['/home/u/.nocturnal', '/home/u/code/app'], log: silentLogger() });
+  new ResourceGate({
+    safety: { ...safety, ...overrides },
+    sampler,
+    diskPaths: ['/home/u/.nocturnal', '/home/u/code/app'],
+    log: silentLogger(),
+  });
 
 describe('ResourceGate', () => {
   it('lets work start when every measurement is within its limit', async () => {
@@ -29,16 +39,22 @@ describe('ResourceGate', () => {
   });
 
   it('shows a decimal where rounding would hide that the limit is exceeded', async () => {
-    expect(await gateWith(scriptedSampler({ cpu: [90.4] })).check()).toBe('CPU at 90.4% is above safety.max_cpu_percent 90');
+    expect(await gateWith(scriptedSampler({ cpu: [90.4] })).check()).toBe(
+      'CPU at 90.4% is above safety.max_cpu_percent 90',
+    );
   });
 
   it('pauses on memory above the limit, naming the setting and the value', async () => {
-    expect(await gateWith(scriptedSampler({ memory: 91.2 })).check()).toBe('memory at 91% is above safety.max_memory_percent 85');
+    expect(await gateWith(scriptedSampler({ memory: 91.2 })).check()).toBe(
+      'memory at 91% is above safety.max_memory_percent 85',
+    );
   });
 
   it('pauses when a watched file system runs low, naming which', async () => {
     const sampler = scriptedSampler({ disk: { '/home/u/code/app': 1.25 } });
-    expect(await gateWith(sampler).check()).toBe('free disk at 1.3 GB on the file system of /home/u/code/app is below safety.min_free_disk_gb 2');
+    expect(await gateWith(sampler).check()).toBe(
+      'free disk at 1.3 GB on the file system of /home/u/code/app is below safety.min_free_disk_gb 2',
+    );
   });
 
   it('pauses on battery when configured, not on mains power, not without a battery, and not when disabled', async () => {

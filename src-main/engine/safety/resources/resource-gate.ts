@@ -11,7 +11,10 @@ import type { SafetyConfig } from '../../../../src-shared/config/schema';
 import type { Logger } from '../../log/logger';
 import type { ResourceSampler } from './resource-sampler';
 
-export type ResourceLimits = Pick<SafetyConfig, 'max_cpu_percent' | 'max_memory_percent' | 'min_free_disk_gb' | 'pause_on_battery'>;
+export type ResourceLimits = Pick<
+  SafetyConfig,
+  'max_cpu_percent' | 'max_memory_percent' | 'min_free_disk_gb' | 'pause_on_battery'
+>;
 
 export interface ResourcePeaks {
   peakCpuPercent: number | null;
@@ -39,24 +42,33 @@ export class ResourceGate {
 
     if (safety.pause_on_battery) {
       const power = await this.measure('power', () => this.options.sampler.power());
-      if (power !== null && power.hasBattery && !power.onAc) reasons.push('running on battery power (safety.pause_on_battery is on)');
+      if (power !== null && power.hasBattery && !power.onAc)
+        reasons.push('running on battery power (safety.pause_on_battery is on)');
     }
 
     const memory = await this.measure('memory', () => this.options.sampler.memoryPercent());
     if (memory !== null) {
       this.peakMemory = Math.max(this.peakMemory ?? 0, memory);
-      if (memory > safety.max_memory_percent) reasons.push(`memory at ${shown(memory, safety.max_memory_percent)}% is above safety.max_memory_percent ${safety.max_memory_percent}`);
+      if (memory > safety.max_memory_percent)
+        reasons.push(
+          `memory at ${shown(memory, safety.max_memory_percent)}% is above safety.max_memory_percent ${safety.max_memory_percent}`,
+        );
     }
 
     for (const path of new Set(this.options.diskPaths)) {
       const free = await this.measure(`free disk at ${path}`, () => this.options.sampler.freeDiskGb(path));
       if (free !== null && free < safety.min_free_disk_gb) {
-        reasons.push(`free disk at ${free.toFixed(1)} GB on the file system of ${path} is below safety.min_free_disk_gb ${safety.min_free_disk_gb}`);
+        reasons.push(
+          `free disk at ${free.toFixed(1)} GB on the file system of ${path} is below safety.min_free_disk_gb ${safety.min_free_disk_gb}`,
+        );
       }
     }
 
     const cpu = await this.averageCpu();
-    if (cpu !== null && cpu > safety.max_cpu_percent) reasons.push(`CPU at ${shown(cpu, safety.max_cpu_percent)}% is above safety.max_cpu_percent ${safety.max_cpu_percent}`);
+    if (cpu !== null && cpu > safety.max_cpu_percent)
+      reasons.push(
+        `CPU at ${shown(cpu, safety.max_cpu_percent)}% is above safety.max_cpu_percent ${safety.max_cpu_percent}`,
+      );
 
     return reasons.length === 0 ? null : reasons.join('; ');
   }
@@ -68,7 +80,10 @@ export class ResourceGate {
 
   /** The highest CPU and memory use seen by any check since the gate was made (one per session). */
   peaks(): ResourcePeaks {
-    return { peakCpuPercent: this.peakCpu === null ? null : percent(this.peakCpu), peakMemoryPercent: this.peakMemory === null ? null : percent(this.peakMemory) };
+    return {
+      peakCpuPercent: this.peakCpu === null ? null : percent(this.peakCpu),
+      peakMemoryPercent: this.peakMemory === null ? null : percent(this.peakMemory),
+    };
   }
 
   private async averageCpu(): Promise<number | null> {
@@ -78,7 +93,9 @@ export class ResourceGate {
     this.peakCpu = Math.max(this.peakCpu ?? 0, first);
     if (first <= this.options.safety.max_cpu_percent) return first;
     const sampler = this.options.sampler;
-    const second = await this.measure('CPU', () => (sampler.nextCpuPercent ? sampler.nextCpuPercent() : sampler.cpuPercent()));
+    const second = await this.measure('CPU', () =>
+      sampler.nextCpuPercent ? sampler.nextCpuPercent() : sampler.cpuPercent(),
+    );
     if (second === null) return first;
     this.peakCpu = Math.max(this.peakCpu, second);
     return (first + second) / 2;
@@ -88,7 +105,10 @@ export class ResourceGate {
     try {
       return await read();
     } catch (error) {
-      this.options.log?.warn({ err: error instanceof Error ? error.message : String(error) }, `could not measure ${what}; not holding work back for it`);
+      this.options.log?.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        `could not measure ${what}; not holding work back for it`,
+      );
       return null;
     }
   }

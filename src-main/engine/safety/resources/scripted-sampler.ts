@@ -13,7 +13,9 @@ export interface ScriptedSampler extends ResourceSampler {
   cpuReads: number;
 }
 
-export function scriptedSampler(initial: Partial<Pick<ScriptedSampler, 'cpu' | 'memory' | 'disk' | 'powerState'>> = {}): ScriptedSampler {
+export function scriptedSampler(
+  initial: Partial<Pick<ScriptedSampler, 'cpu' | 'memory' | 'disk' | 'powerState'>> = {},
+): ScriptedSampler {
   const sampler: ScriptedSampler = {
     cpu: initial.cpu ?? [10],
     memory: initial.memory ?? 40,

@@ -28,7 +28,12 @@ describe('waitForResources', () => {
     const gate = scriptedGate(['CPU at 97%', 'CPU at 97%', 'running on battery', null]);
     const pauses: string[] = [];
     let resumed = 0;
-    const result = await waitForResources({ gate, intervalS: 0.01, onPause: (r) => pauses.push(r), onResume: () => resumed++ });
+    const result = await waitForResources({
+      gate,
+      intervalS: 0.01,
+      onPause: (r) => pauses.push(r),
+      onResume: () => resumed++,
+    });
     expect(result).toMatchObject({ kind: 'ready', reasons: ['CPU at 97%', 'running on battery'] });
     expect(gate.calls).toBe(4);
     expect(pauses).toEqual(['CPU at 97%', 'running on battery']);
@@ -38,7 +43,12 @@ describe('waitForResources', () => {
   it('stops waiting when the session is stopped', async () => {
     const gate = scriptedGate(Array.from({ length: 1000 }, () => 'memory at 99%'));
     const controller = new AbortController();
-    const result = waitForResources({ gate, intervalS: 3600, signal: controller.signal, onPause: () => controller.abort() });
+    const result = waitForResources({
+      gate,
+      intervalS: 3600,
+      signal: controller.signal,
+      onPause: () => controller.abort(),
+    });
     expect(await result).toEqual({ kind: 'aborted', reasons: ['memory at 99%'] });
     expect(gate.calls).toBe(1);
   });
@@ -51,7 +61,12 @@ describe('waitForResources', () => {
         return 'free disk at 0.5 GB';
       },
     };
-    const result = await waitForResources({ gate, intervalS: 0.01, deadline: new Date('2024-05-01T06:00:00Z'), now: () => clock });
+    const result = await waitForResources({
+      gate,
+      intervalS: 0.01,
+      deadline: new Date('2024-05-01T06:00:00Z'),
+      now: () => clock,
+    });
     expect(result).toEqual({ kind: 'deadline', reasons: ['free disk at 0.5 GB'] });
   });
 });

@@ -41,7 +41,10 @@ export async function waitForResources(options: WaitForResourcesOptions): Promis
       options.onPause?.(reason);
     }
     if (options.deadline && now() >= options.deadline) return { kind: 'deadline', reasons };
-    const waitMs = Math.max(0, Math.min(options.intervalS * 1000, options.deadline ? options.deadline.getTime() - now().getTime() : Infinity));
+    const waitMs = Math.max(
+      0,
+      Math.min(options.intervalS * 1000, options.deadline ? options.deadline.getTime() - now().getTime() : Infinity),
+    );
     if (!(await sleep(waitMs, options.signal))) return { kind: 'aborted', reasons };
   }
 }

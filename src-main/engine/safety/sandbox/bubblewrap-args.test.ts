@@ -30,7 +30,8 @@ describe('buildBubblewrapArgs', () => {
   const args = buildBubblewrapArgs(layout, 'npm test');
 
   it('isolates: every namespace (network off), no capabilities, no new user namespaces, own session, dies with the engine', () => {
-    for (const flag of ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session']) expect(args).toContain(flag);
+    for (const flag of ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'])
+      expect(args).toContain(flag);
     expect(args).not.toContain('--share-net');
     expect(args[at(args, '--cap-drop', 'ALL') + 1]).toBe('ALL');
   });
@@ -71,11 +72,23 @@ describe('buildBubblewrapArgs', () => {
   it('keeps what is hidden hidden under a broader read path, and the worktree writable inside it', () => {
     const broad = buildBubblewrapArgs({ ...layout, readOnly: ['/home'] }, 'true');
     expect(at(broad, '--ro-bind-try', '/home')).toBeLessThan(at(broad, '--tmpfs', '/home/u'));
-    expect(at(broad, '--tmpfs', '/home/u/.local/share/nocturnal-agent')).toBeLessThan(at(broad, '--bind', layout.worktree));
+    expect(at(broad, '--tmpfs', '/home/u/.local/share/nocturnal-agent')).toBeLessThan(
+      at(broad, '--bind', layout.worktree),
+    );
   });
 
   it('lets the worktree win a tie with a hidden path, and hiding win a tie with reading', () => {
-    const tie = buildBubblewrapArgs({ ...layout, hidden: [{ path: layout.worktree, kind: 'dir' }, { path: '/opt/x', kind: 'dir' }], readOnly: ['/opt/x'] }, 'true');
+    const tie = buildBubblewrapArgs(
+      {
+        ...layout,
+        hidden: [
+          { path: layout.worktree, kind: 'dir' },
+          { path: '/opt/x', kind: 'dir' },
+        ],
+        readOnly: ['/opt/x'],
+      },
+      'true',
+    );
     expect(at(tie, '--tmpfs', layout.worktree)).toBeLessThan(at(tie, '--bind', layout.worktree));
     expect(at(tie, '--ro-bind-try', '/opt/x')).toBeLessThan(at(tie, '--tmpfs', '/opt/x'));
   });
@@ -90,7 +103,9 @@ describe('buildBubblewrapArgs', () => {
     const limited = buildBubblewrapArgs({ ...layout, maxProcesses: 64 }, 'npm test');
     const tail = limited.slice(limited.indexOf('--') + 1);
     expect(tail).toEqual(['/bin/sh', '-c', nprocScript(64), 'nocturnal-limits', 'npm test']);
-    expect(nprocScript(64)).toMatch(/^n=64; .*ulimit -u "\$n".*\|\| ulimit -p "\$n".*exit 126.*exec \/bin\/sh -c "\$1"$/);
+    expect(nprocScript(64)).toMatch(
+      /^n=64; .*ulimit -u "\$n".*\|\| ulimit -p "\$n".*exit 126.*exec \/bin\/sh -c "\$1"$/,
+    );
   });
 
   it('knows what lies within what', () => {

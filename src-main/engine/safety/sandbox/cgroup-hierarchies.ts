@@ -54,20 +54,37 @@ export function parseCgroupHierarchies(procSelfCgroup: string, mountinfo: string
     const v2 = id === '0' && list === '';
     const controllers = v2 ? [] : list.split(',').filter((c) => c !== '');
     const mount = mounts.find((m) =>
-      v2 ? m.fsType === 'cgroup2' : m.fsType === 'cgroup' && controllers.length > 0 && controllers.every((c) => m.superOptions.includes(c)),
+      v2
+        ? m.fsType === 'cgroup2'
+        : m.fsType === 'cgroup' && controllers.length > 0 && controllers.every((c) => m.superOptions.includes(c)),
     );
     if (mount === undefined) continue;
     // The mount may show only a subtree (a cgroup namespace, a container): the own path must lie in it.
-    const relative = mount.root === '/' ? path : path === mount.root ? '/' : path.startsWith(`${mount.root}/`) ? path.slice(mount.root.length) : null;
+    const relative =
+      mount.root === '/'
+        ? path
+        : path === mount.root
+          ? '/'
+          : path.startsWith(`${mount.root}/`)
+            ? path.slice(mount.root.length)
+            : null;
     if (relative === null) continue;
-    hierarchies.push({ version: v2 ? 2 : 1, controllers, ownDir: relative === '/' ? mount.mountPoint : join(mount.mountPoint, relative), mountPoint: mount.mountPoint });
+    hierarchies.push({
+      version: v2 ? 2 : 1,
+      controllers,
+      ownDir: relative === '/' ? mount.mountPoint : join(mount.mountPoint, relative),
+      mountPoint: mount.mountPoint,
+    });
   }
   return hierarchies;
 }
 
 export async function readCgroupHierarchies(): Promise<CgroupHierarchy[]> {
   try {
-    const [cgroup, mountinfo] = await Promise.all([readFile('/proc/self/cgroup', 'utf8'), readFile('/proc/self/mountinfo', 'utf8')]);
+    const [cgroup, mountinfo] = await Promise.all([
+      readFile('/proc/self/cgroup', 'utf8'),
+      readFile('/proc/self/mountinfo', 'utf8'),
+    ]);
     return parseCgroupHierarchies(cgroup, mountinfo);
   } catch {
     // Not Linux, or /proc is not there: no cgroups to use.

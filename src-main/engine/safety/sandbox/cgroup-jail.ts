@@ -37,7 +37,10 @@ interface Created extends Slot {
 export const JOIN_SCRIPT =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "nocturnal: could not join the check\'s cgroup $1" >&2; exit 125; }; shift; n=$((n - 1)); done; exec "$@"';
 
-export async function createCgroupJail(limits: CheckLimits, hierarchies?: CgroupHierarchy[]): Promise<CgroupJail | null> {
+export async function createCgroupJail(
+  limits: CheckLimits,
+  hierarchies?: CgroupHierarchy[],
+): Promise<CgroupJail | null> {
   const found = hierarchies ?? (await readCgroupHierarchies());
   const wanted: CgroupController[] = limits.maxMemoryBytes === null ? ['pids'] : ['pids', 'memory'];
   const slots: Slot[] = [];
@@ -77,7 +80,8 @@ export async function createCgroupJail(limits: CheckLimits, hierarchies?: Cgroup
       for (const c of created) {
         if (c.controllers.includes('pids')) processLimitHit ||= (await counter(join(c.dir, 'pids.events'), 'max')) > 0;
         if (c.controllers.includes('memory')) {
-          memoryLimitHit ||= (await counter(join(c.dir, c.version === 2 ? 'memory.events' : 'memory.oom_control'), 'oom_kill')) > 0;
+          memoryLimitHit ||=
+            (await counter(join(c.dir, c.version === 2 ? 'memory.events' : 'memory.oom_control'), 'oom_kill')) > 0;
         }
       }
       return { processLimitHit, memoryLimitHit };
@@ -103,7 +107,12 @@ async function slotFor(controller: CgroupController, hierarchies: CgroupHierarch
   return null;
 }
 
-async function writeLimit(dir: string, version: 1 | 2, controller: CgroupController, limits: CheckLimits): Promise<void> {
+async function writeLimit(
+  dir: string,
+  version: 1 | 2,
+  controller: CgroupController,
+  limits: CheckLimits,
+): Promise<void> {
   if (controller === 'pids') {
     await writeFile(join(dir, 'pids.max'), `${limits.maxProcesses}\n`);
     return;
@@ -131,10 +140,17 @@ async function removeCgroup(dir: string): Promise<boolean> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     }
     const kill = join(dir, 'cgroup.kill');
-    if (await access(kill).then(() => true, () => false)) {
+    if (
+      await access(kill).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await writeFile(kill, '1').catch(() => undefined);
     } else {
-      const pids = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter((p) => /^\d+$/.test(p));
+      const pids = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((p) => /^\d+$/.test(p));
       for (const pid of pids) {
         try {
           process.kill(Number(pid), 'SIGKILL');

@@ -49,7 +49,10 @@ export function kernelCountsNprocPerUserNamespace(release = os.release()): boole
 /** The note appended to a check's output when a cap stopped it, naming the limit. */
 export function limitNote(limits: AppliedLimits): string {
   const notes: string[] = [];
-  if (limits.processLimitHit) notes.push(`[the check reached the sandbox's process limit (${limits.processes.max} processes and threads); further forks failed]`);
+  if (limits.processLimitHit)
+    notes.push(
+      `[the check reached the sandbox's process limit (${limits.processes.max} processes and threads); further forks failed]`,
+    );
   if (limits.memoryLimitHit) {
     const gib = limits.memory.maxBytes === null ? '?' : (limits.memory.maxBytes / 1024 ** 3).toFixed(1);
     notes.push(`[the check reached the sandbox's memory limit (${gib} GiB); the kernel killed a process of it]`);

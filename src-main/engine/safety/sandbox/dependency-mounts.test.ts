@@ -17,13 +17,22 @@ const layout: BubblewrapLayout = {
 
 describe('dependency mounts in the bubblewrap layout', () => {
   it('binds each install read-only into the worktree, after the worktree itself so they show through it', () => {
-    const args = buildBubblewrapArgs({ ...layout, dependencyMounts: [{ source: `${cache}/node_modules`, target: 'node_modules' }] }, 'npm test');
+    const args = buildBubblewrapArgs(
+      { ...layout, dependencyMounts: [{ source: `${cache}/node_modules`, target: 'node_modules' }] },
+      'npm test',
+    );
     const worktreeBind = args.findIndex((a, i) => a === '--bind' && args[i + 1] === worktree);
     const depsBind = args.findIndex((a, i) => a === '--ro-bind' && args[i + 1] === `${cache}/node_modules`);
-    expect(args.slice(depsBind, depsBind + 3)).toEqual(['--ro-bind', `${cache}/node_modules`, `${worktree}/node_modules`]);
+    expect(args.slice(depsBind, depsBind + 3)).toEqual([
+      '--ro-bind',
+      `${cache}/node_modules`,
+      `${worktree}/node_modules`,
+    ]);
     expect(depsBind).toBeGreaterThan(worktreeBind);
     // The cache folder itself stays readable (a virtualenv's scripts name it) inside the hidden home.
-    expect(args.findIndex((a, i) => a === '--ro-bind-try' && args[i + 1] === cache)).toBeGreaterThan(args.indexOf('--tmpfs', args.indexOf('/h/nocturnal') - 1));
+    expect(args.findIndex((a, i) => a === '--ro-bind-try' && args[i + 1] === cache)).toBeGreaterThan(
+      args.indexOf('--tmpfs', args.indexOf('/h/nocturnal') - 1),
+    );
     expect(args).not.toContain('--share-net');
   });
 
@@ -33,9 +42,15 @@ describe('dependency mounts in the bubblewrap layout', () => {
   });
 
   it('refuses targets outside the worktree or in .git', () => {
-    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '../other' }])).toThrow('must be a path inside the worktree');
-    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '/etc' }])).toThrow('must be a path inside the worktree');
+    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '../other' }])).toThrow(
+      'must be a path inside the worktree',
+    );
+    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '/etc' }])).toThrow(
+      'must be a path inside the worktree',
+    );
     expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '.git/hooks' }])).toThrow('not .git');
-    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '.' }])).toThrow('must be a path inside the worktree');
+    expect(() => dependencyMountArgs(worktree, [{ source: cache, target: '.' }])).toThrow(
+      'must be a path inside the worktree',
+    );
   });
 });

@@ -23,7 +23,13 @@ export interface CheckDependencies {
 export function dependencyMountArgs(worktree: string, mounts: readonly DependencyMount[]): string[] {
   return mounts.flatMap((m) => {
     const inside = normalize(m.target);
-    if (inside === '.' || inside.startsWith('..') || isAbsolute(inside) || inside === '.git' || inside.startsWith('.git/')) {
+    if (
+      inside === '.' ||
+      inside.startsWith('..') ||
+      isAbsolute(inside) ||
+      inside === '.git' ||
+      inside.startsWith('.git/')
+    ) {
       throw new Error(`dependency mount target "${m.target}" must be a path inside the worktree, not .git`);
     }
     return ['--ro-bind', m.source, join(worktree, inside)];

@@ -31,7 +31,22 @@ export interface SandboxDetectorOptions {
 }
 
 const PROBE_TIMEOUT_MS = 15_000;
-const BASE_PROBE = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
+const BASE_PROBE = [
+  '--unshare-all',
+  '--die-with-parent',
+  '--new-session',
+  '--cap-drop',
+  'ALL',
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--tmpfs',
+  '/tmp',
+];
 const USERNS_PROBE = ['--unshare-user', '--disable-userns'];
 
 export function createSandboxDetector(options: SandboxDetectorOptions = {}): SandboxDetector {
@@ -57,13 +72,19 @@ async function probe(options: SandboxDetectorOptions): Promise<SandboxSupport> {
   }
   if (platform !== 'linux') return none(`no supported sandbox on ${platform} (Linux: bubblewrap; macOS: sandbox-exec)`);
 
-  const exe = options.bwrapPath ?? (await findExecutable('bwrap', searchPath, ['/usr/bin/bwrap', '/usr/local/bin/bwrap']));
+  const exe =
+    options.bwrapPath ?? (await findExecutable('bwrap', searchPath, ['/usr/bin/bwrap', '/usr/local/bin/bwrap']));
   if (exe === null) return none('bubblewrap (bwrap) is not installed');
   const full = await runProbe(exe, [...BASE_PROBE, ...USERNS_PROBE, 'true']);
   if (full.ok) return { kind: 'bubblewrap', reason: `${exe} works`, executable: exe, disableUserns: true };
   const basic = await runProbe(exe, [...BASE_PROBE, 'true']);
   if (basic.ok) {
-    return { kind: 'bubblewrap', reason: `${exe} works (without --disable-userns: ${full.detail})`, executable: exe, disableUserns: false };
+    return {
+      kind: 'bubblewrap',
+      reason: `${exe} works (without --disable-userns: ${full.detail})`,
+      executable: exe,
+      disableUserns: false,
+    };
   }
   return none(`${exe} is installed but cannot create a sandbox here: ${basic.detail}`);
 }
@@ -73,7 +94,13 @@ function none(reason: string): SandboxSupport {
 }
 
 async function findExecutable(name: string, searchPath: string, fallbacks: string[]): Promise<string | null> {
-  const candidates = [...searchPath.split(delimiter).filter((d) => d !== '').map((d) => join(d, name)), ...fallbacks];
+  const candidates = [
+    ...searchPath
+      .split(delimiter)
+      .filter((d) => d !== '')
+      .map((d) => join(d, name)),
+    ...fallbacks,
+  ];
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -113,7 +113,9 @@ describe('process limits in the sandbox', () => {
     expect(result.stdout).not.toMatch(/allocated/);
     expect(result.exitCode === null || result.exitCode !== 0).toBe(true);
     expect(result.limits.memoryLimitHit).toBe(true);
-    expect(result.output).toMatch(/\[the check reached the sandbox's memory limit \(0\.2 GiB\); the kernel killed a process of it\]/);
+    expect(result.output).toMatch(
+      /\[the check reached the sandbox's memory limit \(0\.2 GiB\); the kernel killed a process of it\]/,
+    );
   });
 });
 
@@ -129,13 +131,27 @@ describe('RLIMIT_NPROC inside bubblewrap, for a user who is not root', () => {
       const emptyFile = join(open, 'empty');
       await writeFile(emptyFile, '', { mode: 0o444 });
       const args = buildBubblewrapArgs(
-        { worktree: open, home: '/tmp/home', hidden: [], readOnly: [], disableUserns: true, emptyFile, maxProcesses: 16 },
+        {
+          worktree: open,
+          home: '/tmp/home',
+          hidden: [],
+          readOnly: [],
+          disableUserns: true,
+          emptyFile,
+          maxProcesses: 16,
+        },
         `echo "nproc $(ulimit -u 2>/dev/null || ulimit -p)"; ${spawner(60)}`,
       );
       const asRoot = process.getuid?.() === 0;
       const file = asRoot ? 'setpriv' : (support.executable as string);
-      const argv = asRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', '--', support.executable as string, ...args] : args;
-      const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+      const argv = asRoot
+        ? ['--reuid=65534', '--regid=65534', '--clear-groups', '--', support.executable as string, ...args]
+        : args;
+      const result = spawnSync(file, argv, {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+      });
       expect(result.stderr).toBe('');
       const [, started, failed] = /started (\d+) failed (\d+)/.exec(result.stdout) ?? [];
       expect(Number(started)).toBeLessThan(16);

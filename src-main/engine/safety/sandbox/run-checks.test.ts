@@ -28,7 +28,10 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-const safety = (overrides: Partial<SafetyConfig> = {}): SafetyConfig => ({ ...safetySectionSchema.parse({}), ...overrides });
+const safety = (overrides: Partial<SafetyConfig> = {}): SafetyConfig => ({
+  ...safetySectionSchema.parse({}),
+  ...overrides,
+});
 
 describe('runChecks', () => {
   it('runs each check in the sandbox and reports pass, failure, timeout and policy refusals in order', async () => {
@@ -38,7 +41,14 @@ describe('runChecks', () => {
       { name: 'typecheck', command: 'echo checking; sleep 30' },
       { name: 'build', command: 'npm run build && rm -rf ~' },
     ];
-    const results = await runChecks({ checks, worktree, safety: safety({ check_timeout_s: 1 }), hiddenPaths: [engineHome], log: silentLogger(), detector });
+    const results = await runChecks({
+      checks,
+      worktree,
+      safety: safety({ check_timeout_s: 1 }),
+      hiddenPaths: [engineHome],
+      log: silentLogger(),
+      detector,
+    });
     expect(results.map((r) => [r.name, r.passed])).toEqual([
       ['test', true],
       ['lint', false],
@@ -46,14 +56,27 @@ describe('runChecks', () => {
       ['build', false],
     ]);
     const [test, lint, typecheck, build] = results;
-    expect(test).toMatchObject({ exitCode: 0, timedOut: false, sandbox: 'bubblewrap', deniedReason: null, output: '1 passed\n' });
+    expect(test).toMatchObject({
+      exitCode: 0,
+      timedOut: false,
+      sandbox: 'bubblewrap',
+      deniedReason: null,
+      output: '1 passed\n',
+    });
     expect(lint).toMatchObject({ exitCode: 2, sandbox: 'bubblewrap' });
     expect(lint?.output).toMatch(/src\/a.ts: 1 problem/);
     expect(lint?.output).not.toMatch(/database/);
     expect(typecheck).toMatchObject({ timedOut: true, exitCode: null });
     expect(typecheck?.output).toMatch(/checking\n\[timed out after 1 s \(safety.check_timeout_s\)/);
-    expect(build).toMatchObject({ exitCode: null, sandbox: null, durationMs: 0, deniedReason: expect.stringMatching(/rm -rf ~/) });
-    expect(build?.output).toMatch(/^refused by the command policy, not run: "rm -rf ~" would delete your home directory/);
+    expect(build).toMatchObject({
+      exitCode: null,
+      sandbox: null,
+      durationMs: 0,
+      deniedReason: expect.stringMatching(/rm -rf ~/),
+    });
+    expect(build?.output).toMatch(
+      /^refused by the command policy, not run: "rm -rf ~" would delete your home directory/,
+    );
   });
 
   it('applies safety.blocked_commands to checks', async () => {
@@ -108,7 +131,15 @@ describe('runChecks', () => {
   it('stops at once when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    const attempt = runChecks({ checks: [{ name: 'test', command: 'true' }], worktree, safety: safety(), hiddenPaths: [], log: silentLogger(), detector, signal: controller.signal });
+    const attempt = runChecks({
+      checks: [{ name: 'test', command: 'true' }],
+      worktree,
+      safety: safety(),
+      hiddenPaths: [],
+      log: silentLogger(),
+      detector,
+      signal: controller.signal,
+    });
     await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -64,7 +64,10 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
     options.signal?.throwIfAborted();
     const verdict = evaluateCommand(check.command, { kind: 'check', extraDenied: safety.blocked_commands });
     if (!verdict.allowed) {
-      log.warn({ check: check.name, command: check.command, rule: verdict.rule }, `check refused by the command policy: ${verdict.reason}`);
+      log.warn(
+        { check: check.name, command: check.command, rule: verdict.rule },
+        `check refused by the command policy: ${verdict.reason}`,
+      );
       results.push({
         name: check.name,
         command: check.command,

@@ -34,14 +34,31 @@ async function withTimerWatch<T>(work: () => Promise<T>): Promise<{ value: T; pe
 
 describe('runSandboxed timers', () => {
   it('leaves no timer pending once the check has ended (no drain or kill deadline outlives it)', async () => {
-    const { value: result, pending } = await withTimerWatch(() => runSandboxed({ command: 'echo checked', cwd: worktree, mode: 'off', timeoutMs: 30_000, maxOutputBytes: 64 * 1024 }));
+    const { value: result, pending } = await withTimerWatch(() =>
+      runSandboxed({
+        command: 'echo checked',
+        cwd: worktree,
+        mode: 'off',
+        timeoutMs: 30_000,
+        maxOutputBytes: 64 * 1024,
+      }),
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('checked\n');
     expect(pending).toBe(0);
   });
 
   it('clears them too when the check is killed at its timeout', async () => {
-    const { value: result, pending } = await withTimerWatch(() => runSandboxed({ command: 'sleep 30', cwd: worktree, mode: 'off', timeoutMs: 200, killGraceMs: 5_000, maxOutputBytes: 64 * 1024 }));
+    const { value: result, pending } = await withTimerWatch(() =>
+      runSandboxed({
+        command: 'sleep 30',
+        cwd: worktree,
+        mode: 'off',
+        timeoutMs: 200,
+        killGraceMs: 5_000,
+        maxOutputBytes: 64 * 1024,
+      }),
+    );
     expect(result.timedOut).toBe(true);
     expect(pending).toBe(0);
   });

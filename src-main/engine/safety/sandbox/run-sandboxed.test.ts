@@ -75,9 +75,17 @@ describe('detectSandbox', () => {
   });
 
   it('reports none, with the reason, where bubblewrap is missing or the platform has no sandbox', async () => {
-    expect(await createSandboxDetector({ bwrapPath: join(base, 'no-bwrap') }).detect()).toMatchObject({ kind: 'none', reason: expect.stringMatching(/cannot create a sandbox/) });
-    expect(await createSandboxDetector({ searchPath: join(base, 'empty-path'), platform: 'linux' }).detect()).toMatchObject({ kind: existsSync('/usr/bin/bwrap') ? 'bubblewrap' : 'none' });
-    expect(await createSandboxDetector({ platform: 'win32' }).detect()).toMatchObject({ kind: 'none', reason: expect.stringMatching(/win32/) });
+    expect(await createSandboxDetector({ bwrapPath: join(base, 'no-bwrap') }).detect()).toMatchObject({
+      kind: 'none',
+      reason: expect.stringMatching(/cannot create a sandbox/),
+    });
+    expect(
+      await createSandboxDetector({ searchPath: join(base, 'empty-path'), platform: 'linux' }).detect(),
+    ).toMatchObject({ kind: existsSync('/usr/bin/bwrap') ? 'bubblewrap' : 'none' });
+    expect(await createSandboxDetector({ platform: 'win32' }).detect()).toMatchObject({
+      kind: 'none',
+      reason: expect.stringMatching(/win32/),
+    });
   });
 });
 
@@ -98,7 +106,13 @@ describe('runSandboxed inside bubblewrap', () => {
     );
     expect(result).toMatchObject({ exitCode: 0, sandbox: 'bubblewrap', timedOut: false });
     expect(await readFile(join(worktree, 'result.txt'), 'utf8')).toBe('ok\n');
-    for (const path of [join(tmpdir(), tag), join(outside, tag), join(homedir(), tag), join(engineHome, tag), join('/etc', tag)]) {
+    for (const path of [
+      join(tmpdir(), tag),
+      join(outside, tag),
+      join(homedir(), tag),
+      join(engineHome, tag),
+      join('/etc', tag),
+    ]) {
       expect(existsSync(path), path).toBe(false);
     }
     expect(result.stderr).toMatch(/Read-only file system/);
@@ -132,9 +146,12 @@ describe('runSandboxed inside bubblewrap', () => {
   });
 
   it('keeps hidden paths hidden and the worktree writable under a read path that encloses them', async () => {
-    const result = await run(`cat "${engineHome}/nocturnal.db"; cat "${fakeHome}/.ssh/id_rsa"; ls "${outside}" >/dev/null && echo outside-visible; echo w > written.txt`, {
-      readPaths: [nodeDir, base],
-    });
+    const result = await run(
+      `cat "${engineHome}/nocturnal.db"; cat "${fakeHome}/.ssh/id_rsa"; ls "${outside}" >/dev/null && echo outside-visible; echo w > written.txt`,
+      {
+        readPaths: [nodeDir, base],
+      },
+    );
     expect(result.stdout).toBe('outside-visible\n');
     expect(result.stderr.match(/No such file or directory/g)?.length).toBe(2);
     expect(await readFile(join(worktree, 'written.txt'), 'utf8')).toBe('w\n');
@@ -195,7 +212,10 @@ describe('runSandboxed inside bubblewrap', () => {
 
   it('kills a check that outlives its timeout, with every process it started', async () => {
     const marker = `987654.${process.pid}${Date.now() % 100000}`;
-    const result = await run(`sleep ${marker} & while [ ! -e /proc/$!/cmdline ]; do :; done; echo started; wait`, { timeoutMs: 2_000, killGraceMs: 500 });
+    const result = await run(`sleep ${marker} & while [ ! -e /proc/$!/cmdline ]; do :; done; echo started; wait`, {
+      timeoutMs: 2_000,
+      killGraceMs: 500,
+    });
     expect(result).toMatchObject({ timedOut: true, exitCode: null, sandbox: 'bubblewrap' });
     expect(result.stdout).toBe('started\n');
     expect(await processesWith(marker)).toEqual([]);
@@ -203,7 +223,15 @@ describe('runSandboxed inside bubblewrap', () => {
 
   it('captures the output of a failing check', async () => {
     const result = await run('echo to-stdout; echo to-stderr >&2; exit 1');
-    expect(result).toMatchObject({ exitCode: 1, signal: null, timedOut: false, stdout: 'to-stdout\n', stderr: 'to-stderr\n', outputTruncated: false, hint: null });
+    expect(result).toMatchObject({
+      exitCode: 1,
+      signal: null,
+      timedOut: false,
+      stdout: 'to-stdout\n',
+      stderr: 'to-stderr\n',
+      outputTruncated: false,
+      hint: null,
+    });
     expect(result.output).toMatch(/to-stdout/);
     expect(result.output).toMatch(/to-stderr/);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
@@ -252,14 +280,22 @@ describe('runSandboxed inside bubblewrap', () => {
     const repo = join(fakeHome, 'code', 'repo');
     const linked = join(engineHome, 'worktrees', 'git-wt');
     await mkdir(repo, { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' },
+      });
     git('init', '-q', '-b', 'main');
     git('-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'first commit');
     git('remote', 'add', 'origin', 'https://user:ghp_planted0123456789abcdef0123@example.com/x.git');
     git('worktree', 'add', '-q', linked, '-b', 'nocturnal/t/1');
     const commonDir = join(await realpath(repo), '.git');
     const gitPaths = { dotGit: join(linked, '.git'), gitDir: join(commonDir, 'worktrees', 'git-wt'), commonDir };
-    const result = await run('git log -1 --format=%s; git remote -v; echo "remotes: $(git remote | wc -l)"', { cwd: linked, git: gitPaths });
+    const result = await run('git log -1 --format=%s; git remote -v; echo "remotes: $(git remote | wc -l)"', {
+      cwd: linked,
+      git: gitPaths,
+    });
     expect(result.stdout).toMatch(/^first commit$/m);
     expect(result.stdout).toMatch(/remotes: 0/);
     expect(result.output).not.toMatch(/ghp_planted/);
@@ -285,7 +321,7 @@ describe('runSandboxed inside bubblewrap', () => {
     expect(existsSync(join(linked, 'moved-git'))).toBe(false);
   });
 
-  it('shows no git dir at all without the engine\'s record of it: a .git file is never followed to decide what to mount', async () => {
+  it("shows no git dir at all without the engine's record of it: a .git file is never followed to decide what to mount", async () => {
     const planted = join(fakeHome, '.ssh');
     const lone = join(engineHome, 'worktrees', 'lone');
     await mkdir(lone, { recursive: true });
@@ -299,11 +335,21 @@ describe('runSandboxed inside bubblewrap', () => {
 describe('runSandboxed without a sandbox', () => {
   const unavailable = createSandboxDetector({ bwrapPath: '/nonexistent/bwrap' });
 
-  it.each(['auto', 'required'] as const)('refuses to run in mode %s, saying how to install bubblewrap or opt out', async (mode) => {
-    const attempt = runSandboxed({ command: 'true', cwd: worktree, mode, timeoutMs: 5_000, maxOutputBytes: 1024, detector: unavailable });
-    await expect(attempt).rejects.toBeInstanceOf(SandboxUnavailableError);
-    await expect(attempt).rejects.toThrow(/apt-get install bubblewrap.*safety\.sandbox: off/s);
-  });
+  it.each(['auto', 'required'] as const)(
+    'refuses to run in mode %s, saying how to install bubblewrap or opt out',
+    async (mode) => {
+      const attempt = runSandboxed({
+        command: 'true',
+        cwd: worktree,
+        mode,
+        timeoutMs: 5_000,
+        maxOutputBytes: 1024,
+        detector: unavailable,
+      });
+      await expect(attempt).rejects.toBeInstanceOf(SandboxUnavailableError);
+      await expect(attempt).rejects.toThrow(/apt-get install bubblewrap.*safety\.sandbox: off/s);
+    },
+  );
 
   it('runs directly in mode off, says so, and still scrubs, caps and times out', async () => {
     process.env['GITHUB_TOKEN'] = 'ghp_planted0123456789abcdef0123';

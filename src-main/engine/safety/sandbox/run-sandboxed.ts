@@ -127,7 +127,8 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     const env = scrubbedEnv(process.env, { home, tmpdir: temp, extra: options.env });
 
     // RLIMIT_NPROC only where it counts the sandbox alone: its own user namespace on a 5.14+ kernel.
-    const nproc = bubblewrap?.disableUserns === true && kernelCountsNprocPerUserNamespace() ? limits.maxProcesses : null;
+    const nproc =
+      bubblewrap?.disableUserns === true && kernelCountsNprocPerUserNamespace() ? limits.maxProcesses : null;
     let file = '/bin/sh';
     let args = ['-c', options.command];
     if (bubblewrap?.executable) {
@@ -135,7 +136,15 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       await writeFile(emptyFile, '', { mode: 0o444 });
       file = bubblewrap.executable;
       args = buildBubblewrapArgs(
-        { ...mounts, home, emptyFile, disableUserns: bubblewrap.disableUserns, maxProcesses: nproc, network: options.network === true, dependencyMounts: options.dependencyMounts ?? [] },
+        {
+          ...mounts,
+          home,
+          emptyFile,
+          disableUserns: bubblewrap.disableUserns,
+          maxProcesses: nproc,
+          network: options.network === true,
+          dependencyMounts: options.dependencyMounts ?? [],
+        },
         options.command,
       );
     } else if ((options.dependencyMounts ?? []).length > 0) {
@@ -168,7 +177,9 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
         : rlimitWorks
           ? { mechanism: 'rlimit', max: limits.maxProcesses }
           : { mechanism: 'none', max: null },
-      memory: jail?.memory ? { mechanism: 'cgroup', maxBytes: limits.maxMemoryBytes } : { mechanism: 'none', maxBytes: null },
+      memory: jail?.memory
+        ? { mechanism: 'cgroup', maxBytes: limits.maxMemoryBytes }
+        : { mechanism: 'none', maxBytes: null },
       processLimitHit: false,
       memoryLimitHit: false,
     };
@@ -180,7 +191,10 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     return {
       ...result,
       limits: final,
-      output: note === '' ? result.output : `${result.output}${result.output.endsWith('\n') || result.output === '' ? '' : '\n'}${note}`,
+      output:
+        note === ''
+          ? result.output
+          : `${result.output}${result.output.endsWith('\n') || result.output === '' ? '' : '\n'}${note}`,
     };
   } finally {
     await jail?.remove();
@@ -206,7 +220,12 @@ function runProcessGroup(
       resolve(finish(null, null, true));
       return;
     }
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const timers: NodeJS.Timeout[] = [];
 
     const signalGroup = (signal: NodeJS.Signals) => {
@@ -270,10 +289,17 @@ function runProcessGroup(
     }
   });
 
-  function finish(exitCode: number | null, signal: NodeJS.Signals | null, abortedBeforeStart: boolean): SandboxedResult {
+  function finish(
+    exitCode: number | null,
+    signal: NodeJS.Signals | null,
+    abortedBeforeStart: boolean,
+  ): SandboxedResult {
     const out = stdout.text();
     const err = stderr.text();
-    const hint = timedOut || aborted || abortedBeforeStart ? null : sandboxHint({ exitCode, stdout: out, stderr: err }, options.kind);
+    const hint =
+      timedOut || aborted || abortedBeforeStart
+        ? null
+        : sandboxHint({ exitCode, stdout: out, stderr: err }, options.kind);
     const output = combined.text();
     return {
       exitCode,

@@ -21,7 +21,9 @@ describe('buildSandboxExecProfile', () => {
     const allowWrite = rules.indexOf('(allow file-write*');
     expect(denyWrite).toBeGreaterThan(0);
     expect(allowWrite).toBeGreaterThan(denyWrite);
-    const allowed = rules.slice(allowWrite, rules.indexOf('  (regex #"^/dev/tty") (regex #"^/dev/fd/"))') + 1).join('\n');
+    const allowed = rules
+      .slice(allowWrite, rules.indexOf('  (regex #"^/dev/tty") (regex #"^/dev/fd/"))') + 1)
+      .join('\n');
     expect(allowed).toContain('(subpath "/Users/u/Library/Application Support/nocturnal-agent/worktrees/t1-1")');
     expect(allowed).toContain('(subpath "/private/var/folders/xy/T/nocturnal-check-abc")');
     expect(allowed).toContain('(literal "/dev/null")');
@@ -52,9 +54,14 @@ describe('buildSandboxExecProfile', () => {
     expect(tricky).not.toContain('file-read*');
   });
 
-  it('keeps the worktree\'s .git file read-only although the worktree is writable (the last matching rule wins)', () => {
+  it("keeps the worktree's .git file read-only although the worktree is writable (the last matching rule wins)", () => {
     const worktree = '/Users/u/nocturnal/worktrees/t1-1';
-    const locked = buildSandboxExecProfile({ worktree, tempDir: '/t', readPaths: [`${worktree}/.git`, '/Users/u/code/repo/.git'], hiddenPaths: [] });
+    const locked = buildSandboxExecProfile({
+      worktree,
+      tempDir: '/t',
+      readPaths: [`${worktree}/.git`, '/Users/u/code/repo/.git'],
+      hiddenPaths: [],
+    });
     const lines = locked.split('\n');
     const allow = lines.indexOf('(allow file-write*');
     const deny = lines.lastIndexOf('(deny file-write*');

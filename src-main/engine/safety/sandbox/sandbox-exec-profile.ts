@@ -39,7 +39,7 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
   // read-only bind makes them: a check must not redirect the engine's git.
   const lockedInside = options.readPaths.filter((p) => p.startsWith(`${options.worktree}/`));
   if (lockedInside.length > 0) {
-    lines.push('; the worktree\'s git wiring is read-only even though the worktree is writable');
+    lines.push("; the worktree's git wiring is read-only even though the worktree is writable");
     lines.push('(deny file-write*', ...lockedInside.map((p) => `  (literal ${quote(p)}) (subpath ${quote(p)})`), ')');
   }
   // Reads: hidden paths denied, the worktree, temp folder and read paths allowed, the most specific
@@ -51,8 +51,11 @@ export function buildSandboxExecProfile(options: SandboxExecProfileOptions): str
     { path: options.tempDir, view: 'writable' },
   ];
   if (options.hiddenPaths.length > 0) {
-    lines.push('; reads: homes and the engine home (database, config, other worktrees) hidden; the most specific path wins');
-    for (const v of orderViews(views)) lines.push(`(${v.view === 'hidden' ? 'deny' : 'allow'} file-read* (subpath ${quote(v.path)}))`);
+    lines.push(
+      '; reads: homes and the engine home (database, config, other worktrees) hidden; the most specific path wins',
+    );
+    for (const v of orderViews(views))
+      lines.push(`(${v.view === 'hidden' ? 'deny' : 'allow'} file-read* (subpath ${quote(v.path)}))`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,10 @@ describe('sandboxHint', () => {
     ['sh: 1: Cannot fork', /number of processes and threads a check may run is capped/],
     ['bash: fork: retry: Resource temporarily unavailable', /processes and threads .* capped/],
     ['Error: spawn node EAGAIN', /processes and threads .* capped/],
-    ["bwrap: Can't mount tmpfs on /newroot/x: No such file or directory", /bubblewrap could not set the sandbox up \(bwrap: Can't mount/],
+    [
+      "bwrap: Can't mount tmpfs on /newroot/x: No such file or directory",
+      /bubblewrap could not set the sandbox up \(bwrap: Can't mount/,
+    ],
   ])('explains %j', (stderr, note) => {
     const hint = sandboxHint(failed(stderr), 'bubblewrap');
     expect(hint).toMatch(/^note: ran inside the sandbox \(bubblewrap\): /);
@@ -24,7 +27,9 @@ describe('sandboxHint', () => {
   });
 
   it('names several causes at once', () => {
-    expect(sandboxHint(failed('EROFS here\nECONNREFUSED there'), 'bubblewrap')).toMatch(/read-only.*; the network is off/);
+    expect(sandboxHint(failed('EROFS here\nECONNREFUSED there'), 'bubblewrap')).toMatch(
+      /read-only.*; the network is off/,
+    );
   });
 
   it('explains exit status 127 even without a message', () => {

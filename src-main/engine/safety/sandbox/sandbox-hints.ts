@@ -8,8 +8,14 @@ const HIDDEN_PROGRAM =
 
 const RULES: { test: RegExp; note: string }[] = [
   { test: /^bwrap: .*/m, note: 'bubblewrap could not set the sandbox up' },
-  { test: /\bEROFS\b|read-only file system/i, note: 'the file system is read-only outside the worktree and the private temp folder' },
-  { test: /\bEACCES\b|\bEPERM\b|permission denied|operation not permitted/i, note: 'files outside the worktree are read-only and homes are hidden' },
+  {
+    test: /\bEROFS\b|read-only file system/i,
+    note: 'the file system is read-only outside the worktree and the private temp folder',
+  },
+  {
+    test: /\bEACCES\b|\bEPERM\b|permission denied|operation not permitted/i,
+    note: 'files outside the worktree are read-only and homes are hidden',
+  },
   {
     test: /\bENETUNREACH\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENOTFOUND\b|getaddrinfo|could not resolve host|network is unreachable|temporary failure in name resolution|name or service not known/i,
     note: 'the network is off (only the sandbox’s own loopback exists)',
@@ -21,7 +27,10 @@ const RULES: { test: RegExp; note: string }[] = [
   },
 ];
 
-export function sandboxHint(result: { exitCode: number | null; stderr: string; stdout: string }, sandbox: SandboxKind): string | null {
+export function sandboxHint(
+  result: { exitCode: number | null; stderr: string; stdout: string },
+  sandbox: SandboxKind,
+): string | null {
   if (sandbox === 'none' || result.exitCode === 0) return null;
   const text = `${result.stderr}\n${result.stdout}`;
   const notes = RULES.flatMap(({ test, note }) => {

@@ -41,7 +41,10 @@ export async function resolveSandboxMounts(options: {
 }): Promise<SandboxMounts> {
   const worktree = await realpath(options.worktree);
   const git = options.git
-    ? { readOnly: [options.git.gitDir, options.git.commonDir, options.git.dotGit], masked: [join(options.git.commonDir, 'config')] }
+    ? {
+        readOnly: [options.git.gitDir, options.git.commonDir, options.git.dotGit],
+        masked: [join(options.git.commonDir, 'config')],
+      }
     : { readOnly: [], masked: [] };
 
   const hidden: HiddenPath[] = [];

@@ -52,7 +52,19 @@ describe('scrubbedEnv', () => {
   });
 
   it('never passes tokens, keys, agents or code-injection variables', () => {
-    for (const name of ['OPENAI_API_KEY', 'GITHUB_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'SSH_AUTH_SOCK', 'DATABASE_URL', 'NODE_OPTIONS', 'LD_PRELOAD', 'NOCTURNAL_HOME', 'USER']) {
+    for (const name of [
+      'OPENAI_API_KEY',
+      'GITHUB_TOKEN',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_PROFILE',
+      'SSH_AUTH_SOCK',
+      'DATABASE_URL',
+      'NODE_OPTIONS',
+      'LD_PRELOAD',
+      'NOCTURNAL_HOME',
+      'USER',
+    ]) {
       expect(env).not.toHaveProperty(name);
     }
   });
@@ -62,13 +74,24 @@ describe('scrubbedEnv', () => {
   });
 
   it('filters explicitly added variables by name and by value', () => {
-    const extra = scrubbedEnv({}, {
-      home: '/h',
-      tmpdir: '/t',
-      extra: { FEATURE_FLAG: 'on', MY_DEPLOY_TOKEN: 'x', AWS_REGION: 'eu', SNEAKY: 'sk-abcdefghijklmnopqrstuvwxyz', NODE_OPTIONS: '--inspect', HOME: '/home/u' },
-    });
+    const extra = scrubbedEnv(
+      {},
+      {
+        home: '/h',
+        tmpdir: '/t',
+        extra: {
+          FEATURE_FLAG: 'on',
+          MY_DEPLOY_TOKEN: 'x',
+          AWS_REGION: 'eu',
+          SNEAKY: 'sk-abcdefghijklmnopqrstuvwxyz',
+          NODE_OPTIONS: '--inspect',
+          HOME: '/home/u',
+        },
+      },
+    );
     expect(extra['FEATURE_FLAG']).toBe('on');
-    for (const name of ['MY_DEPLOY_TOKEN', 'AWS_REGION', 'SNEAKY', 'NODE_OPTIONS']) expect(extra).not.toHaveProperty(name);
+    for (const name of ['MY_DEPLOY_TOKEN', 'AWS_REGION', 'SNEAKY', 'NODE_OPTIONS'])
+      expect(extra).not.toHaveProperty(name);
     expect(extra['HOME']).toBe('/h');
     expect(isSafeToPass('GIT_DIR', '/x')).toBe(false);
     expect(isSafeToPass('JOBS', '2')).toBe(true);

@@ -46,12 +46,20 @@ export class AttemptRecorder {
     // One transaction, as in finish: the attempt and its task never disagree after a crash.
     const attempt = store.db.transaction(() => {
       const current = store.attempts.require(this.attemptId);
-      const ended = store.attempts.transition(this.attemptId, 'interrupted', now(), { reasons: [...current.reasons, reason] });
+      const ended = store.attempts.transition(this.attemptId, 'interrupted', now(), {
+        reasons: [...current.reasons, reason],
+      });
       if (options.task) store.tasks.transition(this.task.id, 'queued', now(), { reason: `requeued: ${reason}` });
       return ended;
     })();
     this.progress('done', attempt.cycles, `interrupted: ${reason}`);
-    return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
+    return {
+      id: attempt.id,
+      status: attempt.status,
+      score: attempt.score,
+      decision: attempt.decision,
+      reasons: attempt.reasons,
+    };
   }
 
   /** Ends the attempt and, unless `task: false` (a parallel attempt that lost), its task with it. */
@@ -62,11 +70,23 @@ export class AttemptRecorder {
     const attempt = store.db.transaction(() => {
       const ended = store.attempts.transition(this.attemptId, status, now(), end.changes);
       if (options.task) store.tasks.transition(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
-      if (status === 'merged') store.interactions.recordApproval(this.attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
-      if (status === 'rejected') store.interactions.recordApproval(this.attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
+      if (status === 'merged')
+        store.interactions.recordApproval(this.attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
+      if (status === 'rejected')
+        store.interactions.recordApproval(this.attemptId, 'auto-rejected', ended.reasons.at(-1) ?? null);
       return ended;
     })();
-    this.progress('done', attempt.cycles, `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}`);
-    return { id: attempt.id, status: attempt.status, score: attempt.score, decision: attempt.decision, reasons: attempt.reasons };
+    this.progress(
+      'done',
+      attempt.cycles,
+      `${status}${attempt.score !== null ? ` (score ${attempt.score.toFixed(2)})` : ''}`,
+    );
+    return {
+      id: attempt.id,
+      status: attempt.status,
+      score: attempt.score,
+      decision: attempt.decision,
+      reasons: attempt.reasons,
+    };
   }
 }

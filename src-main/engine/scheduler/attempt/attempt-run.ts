@@ -48,5 +48,11 @@ export async function restoreWorktree(run: ReadyRun): Promise<void> {
 }
 
 export function briefOf(task: Task): TaskBrief {
-  return { title: task.title, description: task.description, criteria: task.criteria, files: task.files, retryNote: task.retryNote };
+  return {
+    title: task.title,
+    description: task.description,
+    criteria: task.criteria,
+    files: task.files,
+    retryNote: task.retryNote,
+  };
 }

@@ -17,7 +17,12 @@ export async function baselineStage(run: ReadyRun, baseCommit: string): Promise<
   const ranHere = pending === undefined;
   if (pending === undefined) {
     const baseDependencies = checkDependencies(run.dependencies.kind === 'ready' ? run.dependencies.view : null);
-    pending = deps.checks.run({ worktree, checks: workspace.checks, signal, ...(baseDependencies ? { dependencies: baseDependencies } : {}) });
+    pending = deps.checks.run({
+      worktree,
+      checks: workspace.checks,
+      signal,
+      ...(baseDependencies ? { dependencies: baseDependencies } : {}),
+    });
     deps.baselineCache.set(cacheKey, pending);
     // A run that threw (tampering, an abort) is not a result: the next attempt runs it again.
     pending.catch(() => deps.baselineCache.delete(cacheKey));
@@ -31,7 +36,8 @@ export async function baselineStage(run: ReadyRun, baseCommit: string): Promise<
     return end(
       ending('failed', {
         reasons: hung.map(
-          (c) => `the ${c.name} check (${c.command}) timed out on the base commit after safety.check_timeout_s (${deps.config.safety.check_timeout_s} s); fix the check or raise the limit`,
+          (c) =>
+            `the ${c.name} check (${c.command}) timed out on the base commit after safety.check_timeout_s (${deps.config.safety.check_timeout_s} s); fix the check or raise the limit`,
         ),
       }),
     );

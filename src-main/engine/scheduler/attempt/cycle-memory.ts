@@ -21,12 +21,16 @@ export class CycleMemory {
 
   committed(cycle: number, summary: string, files: string[], linesAdded: number, linesRemoved: number): void {
     for (const file of files) this.touchedFiles.add(file);
-    this.lines.push(`cycle ${cycle}: "${oneLine(summary)}" changed ${files.join(', ')} (+${linesAdded} −${linesRemoved} lines)`);
+    this.lines.push(
+      `cycle ${cycle}: "${oneLine(summary)}" changed ${files.join(', ')} (+${linesAdded} −${linesRemoved} lines)`,
+    );
   }
 
   notApplied(cycle: number, summary: string, missed: string[], problem: string): void {
     for (const file of missed) this.misses.set(file, (this.misses.get(file) ?? 0) + 1);
-    this.lines.push(`cycle ${cycle}: "${oneLine(summary)}" could not be applied (nothing was written): ${oneLine(problem).slice(0, 200)}`);
+    this.lines.push(
+      `cycle ${cycle}: "${oneLine(summary)}" could not be applied (nothing was written): ${oneLine(problem).slice(0, 200)}`,
+    );
   }
 
   /** What the checks or the score said about the last committed cycle. */

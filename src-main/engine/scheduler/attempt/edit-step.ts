@@ -12,11 +12,22 @@ import { safetyGate } from './evaluate-stage';
 import { commitMessage } from './feedback-text';
 
 export type EditOutcome =
-  | { kind: 'committed'; head: string | null; files: string[]; summary: string; linesAdded: number; linesRemoved: number }
+  | {
+      kind: 'committed';
+      head: string | null;
+      files: string[];
+      summary: string;
+      linesAdded: number;
+      linesRemoved: number;
+    }
   | { kind: 'feedback'; problems: string[]; missed: string[]; summary: string }
   | { kind: 'end'; ending: AttemptEnding };
 
-export async function editStep(run: ReadyRun, cycle: number, prompt: Omit<EditsPromptV2Input, 'task'>): Promise<EditOutcome> {
+export async function editStep(
+  run: ReadyRun,
+  cycle: number,
+  prompt: Omit<EditsPromptV2Input, 'task'>,
+): Promise<EditOutcome> {
   const { deps, record, worktree, signal, brief, interaction, attempt, task } = run;
   const { config } = deps;
   record.progress('generate', cycle, cycle === 0 ? 'asking the model for edits' : 'asking the model to improve');
@@ -35,14 +46,32 @@ export async function editStep(run: ReadyRun, cycle: number, prompt: Omit<EditsP
   if (applied.kind === 'violation') {
     return {
       kind: 'end',
-      ending: ending('rejected', { score: 0, scoreBreakdown: safetyGate(applied.reasons, config.quality), decision: 'reject', reasons: ['safety violation: nothing was written', ...applied.reasons] }),
+      ending: ending('rejected', {
+        score: 0,
+        scoreBreakdown: safetyGate(applied.reasons, config.quality),
+        decision: 'reject',
+        reasons: ['safety violation: nothing was written', ...applied.reasons],
+      }),
     };
   }
-  if (applied.kind === 'limit') return { kind: 'end', ending: ending('failed', { reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons] }) };
-  if (applied.kind === 'feedback') return { kind: 'feedback', problems: applied.problems, missed: applied.missed, summary: edits.value.summary };
+  if (applied.kind === 'limit')
+    return {
+      kind: 'end',
+      ending: ending('failed', {
+        reasons: ['the change breaks a safety limit; nothing was committed', ...applied.reasons],
+      }),
+    };
+  if (applied.kind === 'feedback')
+    return { kind: 'feedback', problems: applied.problems, missed: applied.missed, summary: edits.value.summary };
 
   // Only what the edits wrote is staged: nothing else in the worktree can reach a commit.
-  const committed = await commitAll({ ...deps.git, worktree, ownedRoot: deps.paths.worktrees, message: commitMessage(task, edits.value.summary, cycle), paths: applied.files });
+  const committed = await commitAll({
+    ...deps.git,
+    worktree,
+    ownedRoot: deps.paths.worktrees,
+    message: commitMessage(task, edits.value.summary, cycle),
+    paths: applied.files,
+  });
   return {
     kind: 'committed',
     head: committed.kind === 'committed' ? committed.commit : null,

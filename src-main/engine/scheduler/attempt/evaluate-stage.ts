@@ -37,7 +37,10 @@ export type Evaluation =
 
 /** A change stopped by a safety rule: every term 0, with the violations as its gates. */
 export function safetyGate(reasons: string[], quality: QualityConfig): ScoreBreakdown {
-  return gatedZeroBreakdown(reasons.map((r) => `safety violation: ${r}`), quality);
+  return gatedZeroBreakdown(
+    reasons.map((r) => `safety violation: ${r}`),
+    quality,
+  );
 }
 
 export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promise<Evaluation> {
@@ -45,7 +48,12 @@ export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promis
   const { config, git } = deps;
   const { reasons } = input;
   const diff = await diffStatsOnce(run, input.baseCommit, input.head);
-  const diffStats: DiffStats = { files: diff.files.length, insertions: diff.insertions, deletions: diff.deletions, paths: diff.files.map((f) => f.path) };
+  const diffStats: DiffStats = {
+    files: diff.files.length,
+    insertions: diff.insertions,
+    deletions: diff.deletions,
+    paths: diff.files.map((f) => f.path),
+  };
   record.update({ diff: diffStats });
   // Defence in depth: the change as committed, whatever produced it, must obey the same rules.
   const violations = checkFinalDiff(diff, config.safety);
@@ -70,14 +78,19 @@ export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promis
     const review = await deps.model.call({
       agent: 'reviewer',
       promptId: reviewPromptV1.id,
-      messages: reviewPromptV1.render({ task: brief, diff: diffText.text, checks: renderChecks(input.checksBefore, input.checksAfter) }),
+      messages: reviewPromptV1.render({
+        task: brief,
+        diff: diffText.text,
+        checks: renderChecks(input.checksBefore, input.checksAfter),
+      }),
       schema: reviewSchema,
       context: interaction,
       signal,
     });
     reviewScore = review.value.score;
     reviewIssues = review.value.issues;
-    if (review.value.verdict !== 'approve') reasons.push(`review (${review.value.verdict}): ${reviewIssues.join('; ') || 'no issues listed'}`);
+    if (review.value.verdict !== 'approve')
+      reasons.push(`review (${review.value.verdict}): ${reviewIssues.join('; ') || 'no issues listed'}`);
   } catch (error) {
     // An aborted attempt or a dead server is not a failed review: let the runner handle it.
     if (signal.aborted || isServerUnreachable(error)) throw error;
@@ -85,17 +98,27 @@ export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promis
   }
 
   const breakdown = scoreAttempt(
-    { checksBefore: input.checksBefore, checksAfter: input.checksAfter, reviewScore,
+    {
+      checksBefore: input.checksBefore,
+      checksAfter: input.checksAfter,
+      reviewScore,
       diff: diffStats,
       plannedFiles: input.plannedFiles,
       safetyViolations: [],
       dependencyChanges: dependencyFilesIn(diffStats.paths),
-      tests: { weakening: testChanges.weakening, added: testChanges.assertionsAdded > 0 && testChanges.coversCriterion },
+      tests: {
+        weakening: testChanges.weakening,
+        added: testChanges.assertionsAdded > 0 && testChanges.coversCriterion,
+      },
     },
     config.quality,
     config.safety,
   );
-  const decision = decideFromScore(breakdown.total, { autoApprove: config.quality.auto_approve_threshold, review: config.quality.review_threshold }, input.cyclesLeft);
+  const decision = decideFromScore(
+    breakdown.total,
+    { autoApprove: config.quality.auto_approve_threshold, review: config.quality.review_threshold },
+    input.cyclesLeft,
+  );
   record.update({ score: breakdown.total, scoreBreakdown: breakdown });
   record.progress('score', input.cycle, `score ${breakdown.total.toFixed(2)} → ${decision}`);
   for (const gate of breakdown.gates) reasons.push(gate);

@@ -5,7 +5,9 @@ import type { Task } from '../../../../src-shared/domain/records';
 const MAX_FEEDBACK_CHARS = 6000;
 
 export function truncateFeedback(text: string): string {
-  return text.length <= MAX_FEEDBACK_CHARS ? text : `${text.slice(0, MAX_FEEDBACK_CHARS / 2)}\n[…]\n${text.slice(-MAX_FEEDBACK_CHARS / 2)}`;
+  return text.length <= MAX_FEEDBACK_CHARS
+    ? text
+    : `${text.slice(0, MAX_FEEDBACK_CHARS / 2)}\n[…]\n${text.slice(-MAX_FEEDBACK_CHARS / 2)}`;
 }
 
 export function commitMessage(task: Task, summary: string, cycle: number): string {

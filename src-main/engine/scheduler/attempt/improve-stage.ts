@@ -30,7 +30,11 @@ export interface ToLand {
   reasons: string[];
 }
 
-export async function improveStage(run: ReadyRun, baseCommit: string, checksBefore: CheckOutcome[]): Promise<Staged<ToLand>> {
+export async function improveStage(
+  run: ReadyRun,
+  baseCommit: string,
+  checksBefore: CheckOutcome[],
+): Promise<Staged<ToLand>> {
   const { deps, task, workspace, worktree, signal, record } = run;
   const { config, git } = deps;
 
@@ -45,18 +49,40 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
   let explored: Explored | null = null;
   let failureOutput = '';
   const build = async (files: string[]) =>
-    buildContext({ git: await pinnedGit(worktree, git), notes, worktree: worktree.path, taskFiles: files, taskText, budgetTokens: budget, repoMap: { cache: outlines, failureOutput }, ...(explored ? { explored } : {}) });
+    buildContext({
+      git: await pinnedGit(worktree, git),
+      notes,
+      worktree: worktree.path,
+      taskFiles: files,
+      taskText,
+      budgetTokens: budget,
+      repoMap: { cache: outlines, failureOutput },
+      ...(explored ? { explored } : {}),
+    });
   const contextFor = async (files: string[]) => (await build(files)).text;
   if (config.agents.explore) {
     record.progress('generate', 0, 'asking the model what to read');
     const first = await build(task.files);
-    if (first.analysis) explored = await explore({ model: deps.model, log: deps.log, task: run.brief, analysis: first.analysis, mapBudgetTokens: budget, worktree: worktree.path, safety: config.safety, context: run.interaction, conversationId: run.attempt.id, signal });
+    if (first.analysis)
+      explored = await explore({
+        model: deps.model,
+        log: deps.log,
+        task: run.brief,
+        analysis: first.analysis,
+        mapBudgetTokens: budget,
+        worktree: worktree.path,
+        safety: config.safety,
+        context: run.interaction,
+        conversationId: run.attempt.id,
+        signal,
+      });
   }
   let specText = '';
   let plannedFiles = task.files;
   if (task.executor === 'spec') {
     const spec = await specify(run, await contextFor(task.files));
-    if (spec.kind === 'refused') return end(ending('failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] }));
+    if (spec.kind === 'refused')
+      return end(ending('failed', { reasons: [`the spec was refused twice: ${spec.problems.join('; ')}`] }));
     record.update({ spec: spec.spec });
     specText = `${renderSpecForEdits(spec.spec)}\n\n`;
     plannedFiles = [...new Set([...task.files, ...spec.spec.files])];
@@ -74,13 +100,19 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
     record.update({ cycles: cycle });
     const cyclesLeft = maxCycles - cycle;
     const context = specText + (await contextFor([...new Set([...plannedFiles, ...memory.touched])]));
-    const edited = await editStep(run, cycle, { context, history: memory.history, feedback, rewriteAllowed: memory.rewriteAllowed });
+    const edited = await editStep(run, cycle, {
+      context,
+      history: memory.history,
+      feedback,
+      rewriteAllowed: memory.rewriteAllowed,
+    });
     if (edited.kind === 'end') return end(edited.ending);
     if (edited.kind === 'feedback') {
       memory.notApplied(cycle, edited.summary, edited.missed, edited.problems[0] ?? '');
       feedback = truncateFeedback(edited.problems.join('\n'));
       reasons.push(`cycle ${cycle}: edits could not be applied: ${edited.problems[0] ?? ''}`);
-      if (cyclesLeft === 0) return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
+      if (cyclesLeft === 0)
+        return end(ending('rejected', { decision: 'reject', reasons: [...reasons, 'no improvement cycles left'] }));
       continue;
     }
     memory.committed(cycle, edited.summary, edited.files, edited.linesAdded, edited.linesRemoved);
@@ -88,8 +120,20 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
     record.update({ headCommit: head });
 
     record.progress('check', cycle, 'running the checks on the change');
-    const changedDependencyFiles = dependencyFilesIn((await diffStatsOnce(run, baseCommit, head)).files.map((f) => f.path));
-    const checked = await runChecksOnChange({ checks: deps.checks, dependencies: deps.dependencies, workspace, worktree, head, attemptId: run.attempt.id, base: run.dependencies, changedDependencyFiles, signal });
+    const changedDependencyFiles = dependencyFilesIn(
+      (await diffStatsOnce(run, baseCommit, head)).files.map((f) => f.path),
+    );
+    const checked = await runChecksOnChange({
+      checks: deps.checks,
+      dependencies: deps.dependencies,
+      workspace,
+      worktree,
+      head,
+      attemptId: run.attempt.id,
+      base: run.dependencies,
+      changedDependencyFiles,
+      signal,
+    });
     const checksAfter = checked.outcomes;
     if (checked.note !== null) reasons.push(`cycle ${cycle}: ${checked.note}`);
     await restoreWorktree(run);
@@ -109,7 +153,9 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
       const signature = failing.map((c) => `${c.name}:${c.output.slice(-500)}`).join('|');
       if (signature !== lastFailureSignature) {
         lastFailureSignature = signature;
-        feedback = truncateFeedback([...importFeedback, ...failing.map((c) => describeFailure(c, worktree.path))].join('\n\n'));
+        feedback = truncateFeedback(
+          [...importFeedback, ...failing.map((c) => describeFailure(c, worktree.path))].join('\n\n'),
+        );
         failureOutput = failing.map((c) => c.output).join('\n');
         memory.outcome(`${failing.map((c) => c.name).join(', ')} failed`);
         reasons.push(`cycle ${cycle}: ${failing.map((c) => c.name).join(', ')} failing`);
@@ -119,7 +165,16 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
       stopImproving = true;
     }
 
-    const evaluation = await evaluateStage(run, { baseCommit, head, checksBefore, checksAfter, plannedFiles, cycle, cyclesLeft: stopImproving ? 0 : cyclesLeft, reasons });
+    const evaluation = await evaluateStage(run, {
+      baseCommit,
+      head,
+      checksBefore,
+      checksAfter,
+      plannedFiles,
+      cycle,
+      cyclesLeft: stopImproving ? 0 : cyclesLeft,
+      reasons,
+    });
     if (evaluation.kind === 'end') return end(evaluation.ending);
     const { breakdown, decision, reviewIssues } = evaluation;
     memory.outcome(`scored ${breakdown.total.toFixed(2)}`);
@@ -136,10 +191,28 @@ export async function improveStage(run: ReadyRun, baseCommit: string, checksBefo
       continue;
     }
     if (decision === 'reject') {
-      return end(ending('rejected', { ...scored, decision: 'reject', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is below quality.review_threshold ${config.quality.review_threshold}`] }));
+      return end(
+        ending('rejected', {
+          ...scored,
+          decision: 'reject',
+          reasons: [
+            ...reasons,
+            `score ${breakdown.total.toFixed(2)} is below quality.review_threshold ${config.quality.review_threshold}`,
+          ],
+        }),
+      );
     }
     if (decision === 'review') {
-      return end(ending('review', { ...scored, decision: 'review', reasons: [...reasons, `score ${breakdown.total.toFixed(2)} is between the review and auto-approve thresholds`] }));
+      return end(
+        ending('review', {
+          ...scored,
+          decision: 'review',
+          reasons: [
+            ...reasons,
+            `score ${breakdown.total.toFixed(2)} is between the review and auto-approve thresholds`,
+          ],
+        }),
+      );
     }
     return next({ breakdown, reasons });
   }

@@ -12,7 +12,14 @@ export async function landStage(run: ReadyRun, breakdown: ScoreBreakdown, reason
   const { config } = deps;
   const scored = { score: breakdown.total, scoreBreakdown: breakdown };
   if (deps.mergedThisNight() >= config.scheduler.max_changes_per_night) {
-    return ending('review', { ...scored, decision: 'held', reasons: [...reasons, `scheduler.max_changes_per_night (${config.scheduler.max_changes_per_night}) reached: held for review`] });
+    return ending('review', {
+      ...scored,
+      decision: 'held',
+      reasons: [
+        ...reasons,
+        `scheduler.max_changes_per_night (${config.scheduler.max_changes_per_night}) reached: held for review`,
+      ],
+    });
   }
   const head = record.attempt().headCommit;
   if (head) {
@@ -21,10 +28,14 @@ export async function landStage(run: ReadyRun, breakdown: ScoreBreakdown, reason
       return ending('review', {
         ...scored,
         decision: 'held',
-        reasons: [...reasons, `${recheck.target} moved since the base, and the merge result fails the ${recheck.regressions.join(', ')} check(s) that pass on the change itself: held for review`],
+        reasons: [
+          ...reasons,
+          `${recheck.target} moved since the base, and the merge result fails the ${recheck.regressions.join(', ')} check(s) that pass on the change itself: held for review`,
+        ],
       });
     }
-    if (recheck.kind === 'checked') reasons.push(`${recheck.target} moved since the base; the checks pass on the merge result`);
+    if (recheck.kind === 'checked')
+      reasons.push(`${recheck.target} moved since the base; the checks pass on the merge result`);
   }
   record.progress('land', 0, `merging into ${workspace.targetBranch}`);
   const landed = await landAttempt(workspace, task, record.attempt(), deps.now(), deps.git);
@@ -34,7 +45,10 @@ export async function landStage(run: ReadyRun, breakdown: ScoreBreakdown, reason
       decision: 'merge',
       mergedCommit: landed.commit,
       backupRef: landed.backupRef,
-      reasons: [...reasons, `score ${breakdown.total.toFixed(2)} ≥ ${config.quality.auto_approve_threshold}: ${landed.note}`],
+      reasons: [
+        ...reasons,
+        `score ${breakdown.total.toFixed(2)} ≥ ${config.quality.auto_approve_threshold}: ${landed.note}`,
+      ],
     });
   }
   return ending('review', { ...scored, decision: 'held', reasons: [...reasons, landed.reason] });

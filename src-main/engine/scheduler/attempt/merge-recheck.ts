@@ -33,20 +33,53 @@ export async function recheckMerge(run: ReadyRun, head: string): Promise<MergeRe
   if (merged.kind === 'conflict') return { kind: 'conflict' };
 
   record.progress('check', 0, `${target} moved since the base: running the checks on the merge result`);
-  const commit = await commitTree({ ...git, repoPath: workspace.path, tree: merged.tree, parents: [tip, head], message: `nocturnal: merge check of ${attempt.branch} into ${target}` });
+  const commit = await commitTree({
+    ...git,
+    repoPath: workspace.path,
+    tree: merged.tree,
+    parents: [tip, head],
+    message: `nocturnal: merge check of ${attempt.branch} into ${target}`,
+  });
   const worktree = path.join(deps.paths.worktrees, workspace.id, `${attempt.id}-merge-check`);
-  const added = await addDetachedWorktree({ ...git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.paths.worktrees, base: commit });
-  if (added.kind !== 'created') throw new Error(`could not create the merge-check worktree: ${added.kind} at ${worktree}`);
+  const added = await addDetachedWorktree({
+    ...git,
+    repoPath: workspace.path,
+    worktreePath: worktree,
+    ownedRoot: deps.paths.worktrees,
+    base: commit,
+  });
+  if (added.kind !== 'created')
+    throw new Error(`could not create the merge-check worktree: ${added.kind} at ${worktree}`);
   try {
     // The merge result's own dependency files may differ from the base's: the same install rules as the
     // change's checks (the base's install, or a fresh offline one of the changed files).
-    const changedDependencyFiles = dependencyFilesIn((await getDiffStats(workspace.path, record.attempt().baseCommit ?? tip, commit, git)).files.map((f) => f.path));
-    const checked = await runChecksOnChange({ checks: deps.checks, dependencies: deps.dependencies, workspace, worktree: added.worktree, head: commit, attemptId: `${attempt.id}-merge-check`, base: run.dependencies, changedDependencyFiles, signal });
+    const changedDependencyFiles = dependencyFilesIn(
+      (await getDiffStats(workspace.path, record.attempt().baseCommit ?? tip, commit, git)).files.map((f) => f.path),
+    );
+    const checked = await runChecksOnChange({
+      checks: deps.checks,
+      dependencies: deps.dependencies,
+      workspace,
+      worktree: added.worktree,
+      head: commit,
+      attemptId: `${attempt.id}-merge-check`,
+      base: run.dependencies,
+      changedDependencyFiles,
+      signal,
+    });
     const onMerge = checked.outcomes;
     const onHead = record.attempt().checksAfter ?? [];
-    const regressions = onMerge.filter((m) => !m.passed && onHead.some((h) => h.name === m.name && h.passed)).map((m) => m.name);
+    const regressions = onMerge
+      .filter((m) => !m.passed && onHead.some((h) => h.name === m.name && h.passed))
+      .map((m) => m.name);
     return { kind: 'checked', regressions, target };
   } finally {
-    await removeWorktree({ ...git, repoPath: workspace.path, worktreePath: worktree, ownedRoot: deps.paths.worktrees, gitDir: added.worktree.gitDir });
+    await removeWorktree({
+      ...git,
+      repoPath: workspace.path,
+      worktreePath: worktree,
+      ownedRoot: deps.paths.worktrees,
+      gitDir: added.worktree.gitDir,
+    });
   }
 }

@@ -22,18 +22,36 @@ export interface Prepared {
   startNote: string;
 }
 
-export async function prepareStage(run: AttemptRun, markCreated: (worktree: EngineWorktree) => void): Promise<Staged<Prepared>> {
+export async function prepareStage(
+  run: AttemptRun,
+  markCreated: (worktree: EngineWorktree) => void,
+): Promise<Staged<Prepared>> {
   const { deps, workspace, attempt, worktreeDir, record, signal } = run;
   record.progress('prepare', 0, `creating worktree on ${attempt.branch}`);
   if (!existsSync(workspace.path)) return end(ending('failed', { reasons: [repositoryGoneReason(workspace.path)] }));
   // The base and the target in one git process.
-  const [base, tip] = await resolveCommits(workspace.path, [workspace.baseBranch, branchRef(shortBranchName(workspace.targetBranch))], deps.git);
-  if (!base) return end(ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }));
+  const [base, tip] = await resolveCommits(
+    workspace.path,
+    [workspace.baseBranch, branchRef(shortBranchName(workspace.targetBranch))],
+    deps.git,
+  );
+  if (!base)
+    return end(
+      ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }),
+    );
   const start = await startingPoint(run, base, tip ?? null);
   const acquired = deps.pool
     ? await deps.pool.acquire(workspace, attempt.branch, start.commit)
-    : await addWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: worktreeDir, ownedRoot: deps.paths.worktrees, branch: attempt.branch, base: start.commit });
-  if (acquired.kind !== 'created' && acquired.kind !== 'ready') return end(ending('failed', { reasons: [`could not create the worktree: ${acquired.kind}`] }));
+    : await addWorktree({
+        ...deps.git,
+        repoPath: workspace.path,
+        worktreePath: worktreeDir,
+        ownedRoot: deps.paths.worktrees,
+        branch: attempt.branch,
+        base: start.commit,
+      });
+  if (acquired.kind !== 'created' && acquired.kind !== 'ready')
+    return end(ending('failed', { reasons: [`could not create the worktree: ${acquired.kind}`] }));
   // From here on git is told this worktree's git dir; its `.git` file is never read again.
   const worktree = acquired.worktree;
   markCreated(worktree);
@@ -45,13 +63,24 @@ export async function prepareStage(run: AttemptRun, markCreated: (worktree: Engi
   return next({ ready: { ...run, worktree, dependencies }, baseCommit: start.commit, startNote: start.note });
 }
 
-async function startingPoint(run: AttemptRun, base: string, tip: string | null): Promise<{ commit: string; note: string }> {
+async function startingPoint(
+  run: AttemptRun,
+  base: string,
+  tip: string | null,
+): Promise<{ commit: string; note: string }> {
   const { deps, workspace } = run;
-  const fromBase = (why: string) => ({ commit: base, note: `started from the base ${workspace.baseBranch} (${base.slice(0, 12)}): ${why}` });
+  const fromBase = (why: string) => ({
+    commit: base,
+    note: `started from the base ${workspace.baseBranch} (${base.slice(0, 12)}): ${why}`,
+  });
   const target = shortBranchName(workspace.targetBranch);
   if (workspace.startFrom === 'base') return fromBase('the workspace starts attempts from the base');
   if (tip === null) return fromBase(`${target} does not exist yet`);
   if (tip === base) return fromBase(`${target} is at the same commit`);
-  if (!(await isAncestor(workspace.path, base, tip, deps.git))) return fromBase(`${target} does not contain ${workspace.baseBranch}`);
-  return { commit: tip, note: `started from the target ${target} (${tip.slice(0, 12)}), which contains ${workspace.baseBranch}` };
+  if (!(await isAncestor(workspace.path, base, tip, deps.git)))
+    return fromBase(`${target} does not contain ${workspace.baseBranch}`);
+  return {
+    commit: tip,
+    note: `started from the target ${target} (${tip.slice(0, 12)}), which contains ${workspace.baseBranch}`,
+  };
 }

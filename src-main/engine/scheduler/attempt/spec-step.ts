@@ -13,7 +13,11 @@ export async function specify(run: ReadyRun, context: string): Promise<SpecResul
   let feedback: string | null = null;
   let problems: string[] = [];
   for (let round = 0; round < 2; round++) {
-    record.progress('generate', 0, round === 0 ? 'asking the model for a spec' : 'asking the model to correct the spec');
+    record.progress(
+      'generate',
+      0,
+      round === 0 ? 'asking the model for a spec' : 'asking the model to correct the spec',
+    );
     const reply = await deps.model.call({
       agent: 'spec',
       promptId: specPromptV1.id,

@@ -20,11 +20,15 @@ const maxTemperature = 2;
 export const temperatureStep = 0.3;
 
 export function planVariants(count: number, base: { temperature: number; executor: TaskExecutor }): AttemptVariant[] {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`parallel.max_parallel_attempts must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`parallel.max_parallel_attempts must be a positive integer, got ${count}`);
   return Array.from({ length: count }, (_, index) => {
     const temperature = round(Math.min(maxTemperature, base.temperature + index * temperatureStep));
     const executor = index % 3 === 2 ? otherExecutor(base.executor) : base.executor;
-    const label = index === 0 ? `as queued (${executor}, temperature ${temperature})` : `${executor} executor, temperature ${temperature}`;
+    const label =
+      index === 0
+        ? `as queued (${executor}, temperature ${temperature})`
+        : `${executor} executor, temperature ${temperature}`;
     return { index, temperature, executor, label };
   });
 }

@@ -21,7 +21,11 @@ describe('Semaphore and check slots', () => {
       },
       slots,
     );
-    const runs = [0, 1, 2, 3].map((i) => checks.run({ worktree: { path: `/w${i}`, gitDir: '/g', commonDir: '/g' } as never, checks: {} }).then(() => started.push(i)));
+    const runs = [0, 1, 2, 3].map((i) =>
+      checks
+        .run({ worktree: { path: `/w${i}`, gitDir: '/g', commonDir: '/g' } as never, checks: {} })
+        .then(() => started.push(i)),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     expect(slots.running).toBe(2);
     expect(releases).toHaveLength(2);
@@ -57,8 +61,12 @@ describe('planVariants', () => {
       { index: 1, temperature: 0.5, executor: 'direct', label: 'direct executor, temperature 0.5' },
       { index: 2, temperature: 0.8, executor: 'spec', label: 'spec executor, temperature 0.8' },
     ]);
-    expect(planVariants(1, { temperature: 1.9, executor: 'spec' })).toEqual([{ index: 0, temperature: 1.9, executor: 'spec', label: 'as queued (spec, temperature 1.9)' }]);
+    expect(planVariants(1, { temperature: 1.9, executor: 'spec' })).toEqual([
+      { index: 0, temperature: 1.9, executor: 'spec', label: 'as queued (spec, temperature 1.9)' },
+    ]);
     expect(planVariants(2, { temperature: 1.9, executor: 'spec' })[1]?.temperature).toBe(2);
-    expect(() => planVariants(0, { temperature: 0.2, executor: 'direct' })).toThrow('parallel.max_parallel_attempts must be a positive integer, got 0');
+    expect(() => planVariants(0, { temperature: 0.2, executor: 'direct' })).toThrow(
+      'parallel.max_parallel_attempts must be a positive integer, got 0',
+    );
   });
 });

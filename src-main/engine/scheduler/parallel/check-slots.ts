@@ -8,7 +8,8 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a semaphore needs a positive integer limit, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`a semaphore needs a positive integer limit, got ${limit}`);
   }
 
   get running(): number {

@@ -55,11 +55,13 @@ export function chooseWinner(candidates: readonly Candidate[]): Choice {
 export function whyLost(loser: Candidate, winner: Candidate): string {
   const versus = `attempt ${winner.attemptId} (variant ${winner.variant + 1})`;
   if (loser.score !== winner.score) return `lost to ${versus}: score ${shown(loser.score)} vs ${shown(winner.score)}`;
-  if (loser.changedLines !== winner.changedLines) return `lost to ${versus}: same score ${shown(winner.score)}, ${loser.changedLines ?? 'no'} changed lines vs ${winner.changedLines ?? 'no'}`;
+  if (loser.changedLines !== winner.changedLines)
+    return `lost to ${versus}: same score ${shown(winner.score)}, ${loser.changedLines ?? 'no'} changed lines vs ${winner.changedLines ?? 'no'}`;
   if (loser.checksPassed !== winner.checksPassed || loser.testsPassed !== winner.testsPassed) {
     return `lost to ${versus}: same score and size, ${loser.checksPassed} checks / ${loser.testsPassed ?? 'unknown'} tests passing vs ${winner.checksPassed} / ${winner.testsPassed ?? 'unknown'}`;
   }
-  if (loser.outcome !== winner.outcome) return `lost to ${versus}: same evidence, it got further (${winner.outcome} vs ${loser.outcome})`;
+  if (loser.outcome !== winner.outcome)
+    return `lost to ${versus}: same evidence, it got further (${winner.outcome} vs ${loser.outcome})`;
   return `lost to ${versus}: the same evidence; the earlier variant wins a tie`;
 }
 

@@ -57,7 +57,10 @@ export class Contest {
 }
 
 function winnerNote(winner: Candidate, losers: Candidate[]): string {
-  if (losers.length === 0) return `the only one of its parallel attempts with a result (score ${winner.score?.toFixed(3) ?? 'none'})`;
-  const others = losers.map((l) => `${l.attemptId} ${l.score === null ? l.outcome : `score ${l.score.toFixed(3)}`}`).join(', ');
+  if (losers.length === 0)
+    return `the only one of its parallel attempts with a result (score ${winner.score?.toFixed(3) ?? 'none'})`;
+  const others = losers
+    .map((l) => `${l.attemptId} ${l.score === null ? l.outcome : `score ${l.score.toFixed(3)}`}`)
+    .join(', ');
   return `best by evidence of ${losers.length + 1} parallel attempts (score ${winner.score?.toFixed(3) ?? 'none'}; the others: ${others})`;
 }

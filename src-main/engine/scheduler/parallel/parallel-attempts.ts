@@ -39,14 +39,24 @@ export class ParallelAttempts {
 
   async run(task: Task, sessionId: string): Promise<ParallelResult> {
     const { deps } = this;
-    const variants = planVariants(this.options.attempts, { temperature: deps.config.llm.temperature, executor: task.executor });
+    const variants = planVariants(this.options.attempts, {
+      temperature: deps.config.llm.temperature,
+      executor: task.executor,
+    });
     deps.store.tasks.transition(task.id, 'running', deps.now());
     const contest = new Contest(variants.length);
     const checks = queuedChecks(deps.checks, this.options.checkSlots);
     const runs = variants.map((variant) => {
-      const runner = new AttemptRunner({ ...deps, checks, model: deps.model.withTemperature(variant.temperature), log: deps.log.child({ variant: variant.index }) });
+      const runner = new AttemptRunner({
+        ...deps,
+        checks,
+        model: deps.model.withTemperature(variant.temperature),
+        log: deps.log.child({ variant: variant.index }),
+      });
       // Each run enters the contest itself; one that throws before entering must not keep the others waiting.
-      return runner.run({ ...task, executor: variant.executor }, sessionId, { variant: variant.index, contest }).finally(() => contest.leave(variant.index));
+      return runner
+        .run({ ...task, executor: variant.executor }, sessionId, { variant: variant.index, contest })
+        .finally(() => contest.leave(variant.index));
     });
     const settled = await Promise.allSettled(runs);
     const all: AttemptResult[] = [];

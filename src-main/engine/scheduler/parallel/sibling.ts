@@ -13,7 +13,12 @@ export interface Sibling {
   contest: Contest;
 }
 
-export function candidateOf(variant: number, attempt: Attempt, outcome: CandidateOutcome, score: number | null): Candidate {
+export function candidateOf(
+  variant: number,
+  attempt: Attempt,
+  outcome: CandidateOutcome,
+  score: number | null,
+): Candidate {
   const tests = (attempt.checksAfter ?? []).map((c) => c.tests?.passed).filter((n): n is number => n !== undefined);
   return {
     attemptId: attempt.id,

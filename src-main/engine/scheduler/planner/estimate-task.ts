@@ -42,7 +42,11 @@ export function median(values: readonly number[]): number {
  * tokens at the model's measured speed + the median time spent outside the model; so a faster model
  * tonight shortens the estimate even though the history was made with a slower one.
  */
-export function estimateTask(task: { workspaceId: string; executor: TaskExecutor }, history: readonly PastAttempt[], tokensPerSecond: number): TaskEstimate {
+export function estimateTask(
+  task: { workspaceId: string; executor: TaskExecutor },
+  history: readonly PastAttempt[],
+  tokensPerSecond: number,
+): TaskEstimate {
   if (!(tokensPerSecond > 0)) throw new Error(`estimateTask: tokensPerSecond must be positive, got ${tokensPerSecond}`);
   const inWorkspace = history.filter((a) => a.workspaceId === task.workspaceId);
   const sameExecutor = inWorkspace.filter((a) => a.executor === task.executor);

@@ -13,7 +13,11 @@ import { resolveSizing } from '../../llm/context-sizing';
 const historyAttempts = 200;
 const speedCalls = 50;
 
-export function planFromStore(store: Store, config: Pick<Config, 'scheduler' | 'llm'>, now: Date): NightPlan | undefined {
+export function planFromStore(
+  store: Store,
+  config: Pick<Config, 'scheduler' | 'llm'>,
+  now: Date,
+): NightPlan | undefined {
   const queue = store.tasks.queueHeads();
   if (queue.length === 0) return undefined;
   const { start_time, end_time, timezone } = config.scheduler;
@@ -25,7 +29,11 @@ export function planFromStore(store: Store, config: Pick<Config, 'scheduler' | '
   // The ledger names an embedded model by its file name (llama-loader's modelName).
   const model = config.llm.provider === 'llama' ? path.basename(config.llm.model_path ?? '') : config.llm.model;
   // llm.context_size auto: the planner runs before the model loads, so it shows the stated fallback size.
-  const speed = measuredSpeed(store.usage.recentCalls(model, speedCalls), model || '(no model set)', resolveSizing(config.llm, null).contextSize);
+  const speed = measuredSpeed(
+    store.usage.recentCalls(model, speedCalls),
+    model || '(no model set)',
+    resolveSizing(config.llm, null).contextSize,
+  );
   const sameDay = windowStart.toDateString() === now.toDateString();
   return planNight({
     queue,

@@ -42,7 +42,10 @@ export interface PlanInput {
  */
 export function planNight(input: PlanInput): NightPlan {
   const ordered = [...input.queue].sort(
-    (a, b) => priorityRank[b.priority] - priorityRank[a.priority] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    (a, b) =>
+      priorityRank[b.priority] - priorityRank[a.priority] ||
+      a.createdAt.localeCompare(b.createdAt) ||
+      a.id.localeCompare(b.id),
   );
   let clock = Math.max(input.now.getTime(), input.windowStart.getTime());
   const end = input.windowEnd.getTime();
@@ -95,13 +98,25 @@ export function planNight(input: PlanInput): NightPlan {
 }
 
 /** The model's effective speed from its recent calls in the ledger, or the stated prior without any. */
-export function measuredSpeed(calls: readonly { completionTokens: number; durationMs: number }[], model: string, contextSize: number): ModelSpeed {
+export function measuredSpeed(
+  calls: readonly { completionTokens: number; durationMs: number }[],
+  model: string,
+  contextSize: number,
+): ModelSpeed {
   const tokens = calls.reduce((sum, c) => sum + c.completionTokens, 0);
   const ms = calls.reduce((sum, c) => sum + c.durationMs, 0);
   if (calls.length === 0 || tokens === 0 || ms === 0) {
-    return { tokensPerSecond: priorTokensPerSecond, contextSize, basis: `prior: ${priorTokensPerSecond} tok/s (no call of ${model} measured yet)` };
+    return {
+      tokensPerSecond: priorTokensPerSecond,
+      contextSize,
+      basis: `prior: ${priorTokensPerSecond} tok/s (no call of ${model} measured yet)`,
+    };
   }
-  return { tokensPerSecond: tokens / (ms / 1000), contextSize, basis: `measured over the last ${calls.length} call(s) of ${model}` };
+  return {
+    tokensPerSecond: tokens / (ms / 1000),
+    contextSize,
+    basis: `measured over the last ${calls.length} call(s) of ${model}`,
+  };
 }
 
 /** A 7B Q4 model on a laptop CPU, prompt evaluation included; replaced by the measurement after one call. */

@@ -15,9 +15,16 @@ export const attemptUndone: Migration = {
   name: 'attempts can be undone',
   foreignKeysOff: true,
   up(db) {
-    const row = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attempts'`).get() as { sql: string } | undefined;
-    if (!row?.sql.includes(oldCheck)) throw new NocturnalError('runtime', 'migration 004: the attempts table does not have the expected status constraint; the database was changed by hand');
-    const create = row.sql.replace(oldCheck, newCheck).replace(/^CREATE TABLE\s+("?)attempts\1/, 'CREATE TABLE attempts_new');
+    const row = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attempts'`).get() as
+      { sql: string } | undefined;
+    if (!row?.sql.includes(oldCheck))
+      throw new NocturnalError(
+        'runtime',
+        'migration 004: the attempts table does not have the expected status constraint; the database was changed by hand',
+      );
+    const create = row.sql
+      .replace(oldCheck, newCheck)
+      .replace(/^CREATE TABLE\s+("?)attempts\1/, 'CREATE TABLE attempts_new');
     db.exec(create);
     db.exec('INSERT INTO attempts_new SELECT * FROM attempts');
     db.exec('DROP TABLE attempts');

@@ -8,4 +8,12 @@ import { workspaceStartFrom } from './006-workspace-start-from';
 import { scaleIndexes } from './007-scale-indexes';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [initialSchema, interactionsUsageEvents, attemptSpec, attemptUndone, workspaceSetup, workspaceStartFrom, scaleIndexes];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  interactionsUsageEvents,
+  attemptSpec,
+  attemptUndone,
+  workspaceSetup,
+  workspaceStartFrom,
+  scaleIndexes,
+];
