@@ -220,8 +220,14 @@ async function spawnThroughSimpleGit(
     throw fail(`could not run git ${commands.join(' ')} in ${cwd}: ${why}`, cause);
   }
   git.env(spawnEnvironment(options));
-  git.outputHandler((_command, stdout, _stderr, spawnedArgs) => {
+  git.outputHandler((_command, stdout, stderr, spawnedArgs) => {
     for (const observer of spawnObservers) observer(spawnedArgs);
+    // simple-git's completion plugin waits a fixed 50 ms more after a process that wrote nothing (a
+    // guard for runtimes that report `close` before the last output). We wait for `close` anyway
+    // (completion.onClose above), so one empty chunk on stderr, once its plugins listen (next tick),
+    // tells it output was seen: a silent git (update-ref, read-tree, add, commit --quiet …) would
+    // otherwise cost 50 ms each, a large share of an attempt's bookkeeping. The chunk adds no bytes.
+    process.nextTick(() => stderr.emit('data', Buffer.alloc(0)));
     const cap = options.maxStdoutBytes;
     if (cap === undefined) return;
     let seen = 0;
