@@ -35,6 +35,7 @@ describe('analyzeTestChanges', () => {
     expect(
       analyzeTestChanges(diffOf('test.js', ['assert.strictEqual(add(2, 3), 5);'], []), [], words).weakening,
     ).toEqual(['removes 1 assertion(s) from test.js']);
+    // The `it.skip` below is diff text handed to the detector (a change that skips a test), not a skipped test here.
     expect(
       analyzeTestChanges(diffOf('src/a.test.ts', ["it('adds', () => {"], ["it.skip('adds', () => {"]), [], words)
         .weakening,
