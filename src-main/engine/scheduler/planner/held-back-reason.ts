@@ -18,3 +18,8 @@ export function heldBackReason(
   const before = until ? ` before ${until.toISOString()}` : '';
   return `${count} not fit the time left${before} (${needs}); ${queued === 1 ? 'it waits' : 'they wait'} for the next night`;
 }
+
+/** Whether a session ended because nothing queued fitted (so starting another now would end the same). */
+export function isHeldBackReason(reason: string | null): boolean {
+  return reason !== null && / not fit the time left[^;]*; (it waits|they wait) for the next night$/.test(reason);
+}

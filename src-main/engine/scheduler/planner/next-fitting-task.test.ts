@@ -6,7 +6,7 @@ import { openStore } from '../../store/store';
 import type { Store } from '../../store/store';
 import { estimateTask } from './estimate-task';
 import type { PastAttempt } from './estimate-task';
-import { heldBackReason } from './held-back-reason';
+import { heldBackReason, isHeldBackReason } from './held-back-reason';
 import { nextFittingTask } from './next-fitting-task';
 import type { TaskGroup } from './next-fitting-task';
 import { planNight } from './plan-night';
@@ -127,6 +127,11 @@ describe('nextFittingTask', () => {
     expect(heldBackReason(result.heldBack, 2, new Date('2026-11-30T22:01:00Z'))).toBe(
       '2 queued tasks do not fit the time left before 2026-11-30T22:01:00.000Z ("rewrite the parser" needs ~120.2 min, "fix a typo" needs ~1.7 min); they wait for the next night',
     );
+    // The night scheduler tells such an end from others by it: it does not restart a session that would end the same.
+    expect(isHeldBackReason(heldBackReason(result.heldBack, 2, undefined))).toBe(true);
+    expect(isHeldBackReason(heldBackReason(result.heldBack.slice(0, 1), 1, undefined))).toBe(true);
+    expect(isHeldBackReason('the queue is empty')).toBe(false);
+    expect(isHeldBackReason(null)).toBe(false);
   });
 
   it('without an end time starts the queue head and estimates nothing', () => {
