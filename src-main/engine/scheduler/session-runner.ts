@@ -187,8 +187,9 @@ export class SessionRunner {
           endReason = `the end time ${options.until.toISOString()} was reached`;
           break;
         }
-        if (!store.tasks.next()) break;
         if (gate) {
+          // An empty queue ends the session rather than waiting on the gate for nothing.
+          if (!store.tasks.next()) break;
           // Above a resource limit the session waits (and says why) instead of starting new work.
           const waited = await waitForResources({
             gate,
