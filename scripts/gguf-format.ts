@@ -1,11 +1,13 @@
-// The GGUF format pieces both generators share (the tiny test model in make-tiny-gguf.ts, the
-// realistic shapes in write-shaped-gguf.ts): metadata value types, the little-endian writer, the
-// llama vocabulary with byte fallback, and the Llama-2 chat template.
+// The GGUF format pieces every GGUF writer shares (the tiny test model in make-tiny-gguf.ts, the
+// realistic shapes in write-shaped-gguf.ts, the hand-made headers of the model tests in
+// src-main/engine/models/testing/): metadata value types, the little-endian writer, the header with
+// its tensor table, the llama vocabulary with byte fallback, and the Llama-2 chat template.
 //
 // Format reference: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
 
 // GGUF metadata value types.
 export enum Kv {
+  Uint16 = 2,
   Uint32 = 4,
   Int32 = 5,
   Float32 = 6,
@@ -162,6 +164,12 @@ export class ByteWriter {
     this.length += buf.length;
   }
 
+  u16(v: number): void {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    this.push(b);
+  }
+
   u32(v: number): void {
     const b = Buffer.alloc(4);
     b.writeUInt32LE(v);
@@ -207,7 +215,7 @@ export class ByteWriter {
 }
 
 export type MetaValue =
-  | { type: Kv.Uint32 | Kv.Int32 | Kv.Float32; value: number }
+  | { type: Kv.Uint16 | Kv.Uint32 | Kv.Int32 | Kv.Float32; value: number }
   | { type: Kv.Bool; value: boolean }
   | { type: Kv.String; value: string }
   | { type: Kv.Array; of: Kv.String; value: string[] }
@@ -215,6 +223,9 @@ export type MetaValue =
 
 function writeScalar(w: ByteWriter, type: Kv, value: number | string | boolean): void {
   switch (type) {
+    case Kv.Uint16:
+      w.u16(value as number);
+      break;
     case Kv.Uint32:
       w.u32(value as number);
       break;
@@ -245,4 +256,57 @@ export function writeMeta(w: ByteWriter, key: string, meta: MetaValue): void {
   } else {
     writeScalar(w, meta.type, meta.value);
   }
+}
+
+/** One entry of the tensor table: its data is `bytes` long, at the next aligned offset. */
+export interface GgufTensorEntry {
+  name: string;
+  /** GGUF order: ne[0] (the row length) first. */
+  shape: number[];
+  ggmlType: number;
+  bytes: number;
+}
+
+export interface GgufHeaderSpec {
+  metadata: [string, MetaValue][];
+  tensors: GgufTensorEntry[];
+  /** 3 unless a test writes a file of another version. */
+  version?: number;
+  /** Written instead of the real metadata count: a damaged header, for the header checks. */
+  metadataCount?: number;
+  alignment?: number;
+}
+
+export interface GgufHeader {
+  /** Magic, counts, metadata and tensor table, padded to the alignment: the data section follows. */
+  bytes: Buffer;
+  /** Each tensor's offset in the data section. */
+  offsets: number[];
+  /** The data section's length: the last tensor's end. */
+  dataBytes: number;
+}
+
+/** A GGUF header (v3, little-endian), each tensor packed after the previous one at aligned offsets. */
+export function ggufHeader(spec: GgufHeaderSpec): GgufHeader {
+  const alignment = spec.alignment ?? 32;
+  const header = new ByteWriter();
+  header.raw(Buffer.from('GGUF', 'ascii'));
+  header.u32(spec.version ?? 3);
+  header.u64(spec.tensors.length);
+  header.u64(spec.metadataCount ?? spec.metadata.length);
+  for (const [key, meta] of spec.metadata) writeMeta(header, key, meta);
+  const offsets: number[] = [];
+  let end = 0;
+  for (const tensor of spec.tensors) {
+    const offset = Math.ceil(end / alignment) * alignment;
+    header.str(tensor.name);
+    header.u32(tensor.shape.length);
+    for (const d of tensor.shape) header.u64(d);
+    header.u32(tensor.ggmlType);
+    header.u64(offset);
+    offsets.push(offset);
+    end = offset + tensor.bytes;
+  }
+  header.padTo(alignment);
+  return { bytes: header.toBuffer(), offsets, dataBytes: end };
 }

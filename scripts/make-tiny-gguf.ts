@@ -13,7 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteWriter, Kv, TokenType, tinyVocab, writeMeta } from './gguf-format';
+import { ByteWriter, ggufHeader, Kv, TokenType, tinyVocab } from './gguf-format';
 import type { MetaValue, TinyVocab } from './gguf-format';
 import { llama2ChatTemplate } from './gguf-format';
 
@@ -153,24 +153,22 @@ export function buildTinyGguf(dims: TinyModelDims = tinyModelDims): Buffer {
   ];
   const specs = tensorSpecs(dims, vocab);
 
-  const header = new ByteWriter();
-  header.raw(Buffer.from('GGUF', 'ascii'));
-  header.u32(3);
-  header.u64(specs.length);
-  header.u64(metadata.length);
-  for (const [key, meta] of metadata) writeMeta(header, key, meta);
-
+  const header = ggufHeader({
+    metadata,
+    tensors: specs.map((spec) => ({
+      name: spec.name,
+      shape: spec.shape,
+      ggmlType: ggmlTypeF32,
+      bytes: spec.shape.reduce((a, b) => a * b, 1) * 4,
+    })),
+    alignment,
+  });
   const data = new ByteWriter();
   const random = prng(seed);
-  for (const spec of specs) {
+  for (const [index, spec] of specs.entries()) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
-    // Offsets are relative to the start of the data section and must be aligned.
-    data.padTo(alignment);
-    header.str(spec.name);
-    header.u32(spec.shape.length);
-    for (const d of spec.shape) header.u64(d);
-    header.u32(ggmlTypeF32);
-    header.u64(data.length);
+    // Offsets are relative to the start of the data section and aligned (ggufHeader placed them).
+    data.raw(Buffer.alloc((header.offsets[index] ?? 0) - data.length));
     const values = new Float32Array(count);
     // Scaled like a Xavier init so activations stay finite through the layers.
     const scale = 1 / Math.sqrt(spec.shape[0] ?? 1);
@@ -181,8 +179,7 @@ export function buildTinyGguf(dims: TinyModelDims = tinyModelDims): Buffer {
     values.forEach((v, i) => bytes.writeFloatLE(v, i * 4));
     data.raw(bytes);
   }
-  header.padTo(alignment);
-  return Buffer.concat([header.toBuffer(), data.toBuffer()]);
+  return Buffer.concat([header.bytes, data.toBuffer()]);
 }
 
 const usage =

@@ -1,7 +1,7 @@
 // The realistic shapes load in the real node-llama-cpp binding and decode: each preset cut to one
 // layer (every other dimension real), in each weight type, with grouped-query attention (1B) and with
 // a real 32000-token vocabulary. Files are written to a temp dir and removed after each test.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LlamaLogLevel, getLlama, readGgufFileInfo } from 'node-llama-cpp';
@@ -115,6 +115,28 @@ describe('realistic GGUF shapes', () => {
     expect(layer).toBe(178_462_720);
     expect(weightBytesPerToken(modelShapes['13b'], 32016, 'q4_0')).toBe(40 * layer + outside);
     expect(weightBytesPerToken({ ...modelShapes['13b'], layers: 4 }, 32016, 'q4_0')).toBe(4 * layer + outside);
+  });
+
+  it("writes only the header when asked: the full file's first bytes, read by node-llama-cpp as the whole model", async () => {
+    const full = join(dir, 'full.gguf');
+    const head = join(dir, 'head.gguf');
+    const options = { shape: modelShapes['1b'], type: 'q4_0' as const, layers: 1, vocab: 'tiny' as const };
+    try {
+      const whole = await writeShapedGguf(full, options);
+      const header = await writeShapedGguf(head, { ...options, headerOnly: true });
+      const headBytes = await readFile(head);
+      expect(header.bytes).toBe(headBytes.length);
+      expect(headBytes.length % 32).toBe(0);
+      expect(headBytes.equals((await readFile(full)).subarray(0, headBytes.length))).toBe(true);
+      expect(whole.bytes).toBeGreaterThan(100 * headBytes.length);
+      const info = await readGgufFileInfo(head);
+      expect(info.tensorInfo?.map((t) => t.name)).toEqual(
+        shapedTensors({ ...modelShapes['1b'], layers: 1 }, header.vocabSize).map((t) => t.name),
+      );
+    } finally {
+      await rm(full, { force: true });
+      await rm(head, { force: true });
+    }
   });
 
   it('pads the vocabulary with unique pieces and refuses one too small', () => {

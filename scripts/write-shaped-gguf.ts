@@ -2,9 +2,9 @@
 // header first (every tensor's size is known from its shape and type), then each tensor's data in
 // slices of a small pool of random blocks, so a many-gigabyte model never sits in memory. The values
 // are random, scaled like a Xavier init; what matters to a benchmark is the bytes a token reads.
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { ByteWriter, Kv, llama2ChatTemplate, tinyVocab, TokenType, writeMeta } from './gguf-format';
+import { ggufHeader, Kv, llama2ChatTemplate, tinyVocab, TokenType } from './gguf-format';
 import type { MetaValue, TinyVocab } from './gguf-format';
 import { shapedTensors, tensorBytes, tensorTypes } from './gguf-shapes';
 import type { ModelShape, TensorTypeId } from './gguf-shapes';
@@ -21,6 +21,11 @@ export interface ShapedModelOptions {
   /** 'real' pads the tiny vocabulary with filler pieces to the shape's size; 'tiny' keeps the ~600-token one. */
   vocab?: 'real' | 'tiny';
   seed?: number;
+  /**
+   * Only the header, no tensor data: a few hundred kilobytes that header readers (node-llama-cpp's
+   * GgufInsights, the model tests' fit estimates) take for the whole model. llama.cpp cannot load it.
+   */
+  headerOnly?: boolean;
 }
 
 export interface ShapedModelInfo {
@@ -91,33 +96,28 @@ export async function writeShapedGguf(outPath: string, options: ShapedModelOptio
     ['tokenizer.chat_template', { type: Kv.String, value: llama2ChatTemplate }],
   ];
 
-  const header = new ByteWriter();
-  header.raw(Buffer.from('GGUF', 'ascii'));
-  header.u32(3);
-  header.u64(tensors.length);
-  header.u64(metadata.length);
-  for (const [key, meta] of metadata) writeMeta(header, key, meta);
-  let offset = 0;
-  const sizes: number[] = [];
-  for (const tensor of tensors) {
-    offset = alignUp(offset);
-    const size = tensorBytes(tensor, options.type);
-    header.str(tensor.name);
-    header.u32(tensor.shape.length);
-    for (const d of tensor.shape) header.u64(d);
-    header.u32(tensor.kind === 'norm' ? 0 : type.ggmlType);
-    header.u64(offset);
-    sizes.push(size);
-    offset += size;
+  const header = ggufHeader({
+    metadata,
+    tensors: tensors.map((tensor) => ({
+      name: tensor.name,
+      shape: tensor.shape,
+      ggmlType: tensor.kind === 'norm' ? 0 : type.ggmlType,
+      bytes: tensorBytes(tensor, options.type),
+    })),
+    alignment,
+  });
+  if (options.headerOnly) {
+    await writeFile(outPath, header.bytes);
+    return { path: outPath, bytes: header.bytes.length, shape, vocabSize, type: options.type };
   }
-  header.padTo(alignment);
+  const sizes = tensors.map((tensor) => tensorBytes(tensor, options.type));
 
   // Written under a temporary name and renamed, so a cache never holds half a model.
   const temp = `${outPath}.${process.pid}.tmp`;
   const file = await open(temp, 'w');
   let written = 0;
   try {
-    const head = header.toBuffer();
+    const head = header.bytes;
     await writeAll(file, head);
     written += head.length;
     const random = prng(options.seed ?? 0x6e6f6374);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLoopbackOpenAiServer } from '../engine/llm/testing/loopback-openai-server';
 import type { LoopbackOpenAiServer } from '../engine/llm/testing/loopback-openai-server';
-import { buildGguf } from '../engine/models/testing/gguf-bytes';
+import { buildGguf } from '../engine/models/testing/hand-made-gguf';
 import { runCliCaptured } from './testing/run-cli-in-process';
 
 let root: string;

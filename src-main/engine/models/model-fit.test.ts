@@ -1,13 +1,14 @@
 // Fit estimates from real GGUF headers through node-llama-cpp's GgufInsights: a header with the shape
 // of CodeLlama-13B (the product's default) on machines of different sizes, and the tiny test model.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../../../scripts/tiny-model-fixture';
 import { createTempDir } from '../git/testing/temp-repo';
 import { estimateModelFit } from './model-fit';
-import { buildShapedGgufHeader, codeLlama13bShape } from './testing/shaped-gguf';
+import { modelShapes } from '../../../scripts/gguf-shapes';
+import { writeShapedGguf } from '../../../scripts/write-shaped-gguf';
 
 const gb = 1e9;
 let dir: { path: string; cleanup(): Promise<void> };
@@ -16,7 +17,9 @@ let codeLlamaHeader: string;
 beforeAll(async () => {
   dir = await createTempDir('nocturnal-fit-');
   codeLlamaHeader = join(dir.path, 'codellama-13b-shape.gguf');
-  await writeFile(codeLlamaHeader, buildShapedGgufHeader(codeLlama13bShape));
+  // The header of a CodeLlama-13B-shaped Q4_0 file (Q4_0 takes the bytes per weight of Q4_K: 4.5 bits),
+  // with the real vocabulary: node-llama-cpp's GgufInsights reads only the header.
+  await writeShapedGguf(codeLlamaHeader, { shape: modelShapes['13b'], type: 'q4_0', headerOnly: true });
 });
 afterAll(() => dir.cleanup());
 

@@ -15,7 +15,8 @@ import { stagingDirFor } from './model-downloader';
 import { ModelManager } from './model-manager';
 import { startModelFileServer } from './testing/model-file-server';
 import type { ModelFileServer } from './testing/model-file-server';
-import { buildShapedGgufHeader, codeLlama13bShape } from './testing/shaped-gguf';
+import { modelShapes } from '../../../scripts/gguf-shapes';
+import { writeShapedGguf } from '../../../scripts/write-shaped-gguf';
 import { buildSplitGguf } from './testing/split-gguf';
 
 const codellama = findCatalogModel('codellama-13b-instruct');
@@ -125,7 +126,11 @@ describe('ModelManager.list', () => {
 
   it("shows what fits from the installed file's own header, and resolves llm.context_size auto from it", async () => {
     await mkdir(modelsDir(), { recursive: true });
-    await writeFile(join(modelsDir(), codellama.fileName), buildShapedGgufHeader(codeLlama13bShape));
+    await writeShapedGguf(join(modelsDir(), codellama.fileName), {
+      shape: modelShapes['13b'],
+      type: 'q4_0',
+      headerOnly: true,
+    });
     await manager()
       .use('codellama-13b-instruct')
       .catch(() => undefined);

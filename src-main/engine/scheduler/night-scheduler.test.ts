@@ -12,6 +12,7 @@ import { NightScheduler } from './night-scheduler';
 import type { SchedulerState } from './night-scheduler';
 import type { RunSessionOptions } from './session-runner';
 import { createManualClock } from './testing/manual-clock';
+import { heldBackReason } from './planner/held-back-reason';
 
 const taskMinutes = 20;
 
@@ -374,6 +375,80 @@ describe('night scheduler limits', () => {
     await clock.advance(60_000);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'night-window', maxTasks: 2, until: new Date('2026-01-16T01:00:00Z') });
+    await scheduler.stop();
+  });
+});
+
+describe('night scheduler and the night plan', () => {
+  it('starts no second session while nothing queued fits the time left, until the queue changes or the next window', async () => {
+    // 23:00 Berlin: the window is open. The session finds that neither queued task fits and ends so.
+    const clock = createManualClock('2026-01-15T22:00:00Z');
+    let queue = 2;
+    const sessions: { at: string; until: string | null }[] = [];
+    const states: SchedulerState[] = [];
+    const scheduler = new NightScheduler({
+      now: clock.now,
+      setTimer: clock.setTimer,
+      settings: () => ({
+        start_time: '22:00',
+        end_time: '06:00',
+        timezone: 'Europe/Berlin',
+        night_mode: true,
+        max_changes_per_night: 10,
+        max_task_minutes: 30,
+        check_interval_s: 60,
+      }),
+      queued: () => queue,
+      runSession: (run) => {
+        sessions.push({ at: clock.now().toISOString(), until: run.until?.toISOString() ?? null });
+        // A short task added later fits and runs, as the real session would; the long ones never do.
+        if (queue > 2) queue--;
+        const endReason = heldBackReason(
+          [
+            {
+              task: { title: 'rewrite the parser' },
+              estimate: { tokens: 1, seconds: 36_000, basis: 'history', samples: 1 },
+            },
+          ],
+          queue,
+          run.until,
+        );
+        return Promise.resolve({
+          id: `s${sessions.length}`,
+          startedAt: clock.now().toISOString(),
+          endedAt: clock.now().toISOString(),
+          status: 'completed',
+          trigger: run.trigger,
+          stats: emptySessionStats(),
+          endReason,
+        });
+      },
+      log: silentLogger(),
+      onState: (state) => states.push(state),
+    });
+    scheduler.start();
+    await clock.advance(0);
+    expect(sessions).toEqual([{ at: '2026-01-15T22:00:00.000Z', until: '2026-01-16T05:00:00.000Z' }]);
+    // An hour of looks around: no session restarts only to end the same way.
+    await clock.advance(3_600_000);
+    expect(sessions).toHaveLength(1);
+    expect(scheduler.state()).toMatchObject({
+      phase: 'idle',
+      note: '2 queued tasks do not fit the time left before 2026-01-16T05:00:00.000Z ("rewrite the parser" needs ~600 min); they wait for the next night',
+    });
+    // A task added to the queue gets its chance at the next look around.
+    queue++;
+    await clock.advance(60_000);
+    expect(sessions.map((s) => s.at)).toEqual(['2026-01-15T22:00:00.000Z', '2026-01-15T23:01:00.000Z']);
+    await clock.advance(3_600_000);
+    expect(sessions).toHaveLength(2);
+    // The next night's window starts afresh.
+    await clock.advanceTo('2026-01-16T21:00:00Z');
+    expect(sessions.map((s) => s.at)).toEqual([
+      '2026-01-15T22:00:00.000Z',
+      '2026-01-15T23:01:00.000Z',
+      '2026-01-16T21:00:00.000Z',
+    ]);
     await scheduler.stop();
   });
 });

@@ -8,6 +8,7 @@ import type { Session } from '../../../src-shared/domain/records';
 import { isInWindow, minuteOfDayInZone, nextWindowChange, nightWindow } from '../../../src-shared/night-window';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Logger } from '../log/logger';
+import { isHeldBackReason } from './planner/held-back-reason';
 import type { RunSessionOptions } from './session-runner';
 
 export type SchedulerPhase =
@@ -72,6 +73,11 @@ export class NightScheduler {
   private cancelTimer: (() => void) | null = null;
   /** After "stop after this task" in a night session, nothing restarts before this window closes. */
   private pausedUntil: Date | null = null;
+  /**
+   * A night session ended because none of the queued tasks fitted the time left: another would end the
+   * same way at once, so none starts in this window until the queue changes.
+   */
+  private heldBack: { queued: number; reason: string } | null = null;
   private started = false;
   private inTick = false;
   private tickAgain = false;
@@ -203,6 +209,7 @@ export class NightScheduler {
     this.nextStart = settings.night_mode && !inside ? change : null;
     this.windowClosesAt = inside ? change : null;
     if (this.pausedUntil && (!inside || now >= this.pausedUntil)) this.pausedUntil = null;
+    if (this.heldBack && (!inside || this.deps.queued() !== this.heldBack.queued)) this.heldBack = null;
 
     if (!settings.night_mode) {
       this.note = null;
@@ -228,6 +235,12 @@ export class NightScheduler {
       this.wakeIn(interval);
       return;
     }
+    if (this.heldBack) {
+      this.note = this.heldBack.reason;
+      this.setPhase('idle');
+      this.wakeIn(interval);
+      return;
+    }
     this.note = null;
     const limits = this.deps.nightLimits?.(now) ?? {};
     const ends = [change, limits.until].filter((d): d is Date => d instanceof Date);
@@ -246,7 +259,15 @@ export class NightScheduler {
     const done = this.deps
       .runSession({ ...options, signal: abort.signal, onProgress: this.deps.onProgress })
       .then(
-        (session) => session,
+        (session) => {
+          if (
+            options.trigger === 'night-window' &&
+            session.status === 'completed' &&
+            isHeldBackReason(session.endReason)
+          )
+            this.heldBack = { queued: this.deps.queued(), reason: session.endReason ?? '' };
+          return session;
+        },
         (error: unknown) => {
           failed = true;
           this.note = `the ${options.trigger === 'manual' ? 'manual' : 'night'} session could not run: ${error instanceof Error ? error.message : String(error)}`;

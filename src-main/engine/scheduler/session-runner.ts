@@ -1,9 +1,11 @@
 // One night's session (DESIGN §4 "Session"): takes the engine lock, recovers what a crashed session
-// left behind, works queued tasks by priority then age until the queue is empty, the task limit or
-// the end time is reached, or it is stopped; keeps live stats; and always ends the session record.
+// left behind, works queued tasks by priority then what fits the time left (the night planner) until
+// the queue is empty, nothing left fits, the task limit or the end time is reached, or it is stopped;
+// keeps live stats; and always ends the session record.
 import type { Session, SessionStats } from '../../../src-shared/domain/records';
 import type { Config } from '../../../src-shared/config/schema';
-import { planFromStore } from './planner/plan-from-store';
+import { pickSessionTask, planSession } from './planner/plan-from-store';
+import { heldBackReason } from './planner/held-back-reason';
 import { nightStartedAt, nightWindow } from '../../../src-shared/night-window';
 import type { CheckOutcome } from '../../../src-shared/domain/attempt';
 import type { SessionProgress } from '../../../src-shared/domain/progress';
@@ -112,8 +114,9 @@ export class SessionRunner {
       const log = this.deps.log.child({ session_id: session.id });
       const stats: SessionStats = { ...session.stats };
       const events = this.deps.events;
-      // The night plan at the start (speed from the ledger, estimates from history) goes into the report.
-      const plan = planFromStore(store, config, now());
+      // The plan of this session's window at the start (speed from the ledger, estimates from history)
+      // goes into the report; each pick below re-plans with the time left.
+      const plan = planSession(store, config, now(), options.until);
       events.progress(
         { type: 'session-started', session, queued: store.tasks.countsByStatus().queued },
         {
@@ -184,9 +187,9 @@ export class SessionRunner {
           endReason = `the end time ${options.until.toISOString()} was reached`;
           break;
         }
-        const task = store.tasks.next();
-        if (!task) break;
         if (gate) {
+          // An empty queue ends the session rather than waiting on the gate for nothing.
+          if (!store.tasks.next()) break;
           // Above a resource limit the session waits (and says why) instead of starting new work.
           const waited = await waitForResources({
             gate,
@@ -224,6 +227,22 @@ export class SessionRunner {
             break;
           }
         }
+        // What fits is decided after any pause for resources: the pause took some of the time left.
+        const pick = pickSessionTask(store, config, { id: session.id, until: options.until }, now());
+        if (pick.kind === 'empty') break;
+        if (pick.kind === 'none-fits') {
+          // Starting a task that cannot finish would only leave it half done at the end time.
+          endReason = heldBackReason(pick.heldBack, store.tasks.countsByStatus().queued, options.until);
+          events.record({
+            sessionId: session.id,
+            taskId: null,
+            type: 'session-plan-waits',
+            message: endReason,
+            data: { taskIds: pick.heldBack.map((h) => h.task.id) },
+          });
+          break;
+        }
+        const task = pick.task;
         index++;
         events.progress(
           { type: 'task-started', taskId: task.id, title: task.title, index },

@@ -148,6 +148,18 @@ describe('query plans at scale', () => {
     expect([...plans.keys()].find((sql) => sql.includes('LIMIT 1'))).toBeDefined();
   });
 
+  it('the next task with held-back groups left out still walks the queue index in order', () => {
+    const [first] = store.tasks.queueHeads();
+    const plans = plansOf(() => {
+      expect(store.tasks.next([{ workspaceId: first?.workspaceId ?? '', executor: 'direct' }])).toBeUndefined();
+    });
+    expectSearchOnly(plans);
+    expect(planOf(plans, 'SELECT t.*, w.name AS workspace_name FROM tasks t')).toEqual([
+      'SEARCH t USING INDEX tasks_queue (status=?)',
+      'SEARCH w USING INDEX sqlite_autoindex_workspaces_1 (id=?)',
+    ]);
+  });
+
   it('status counts reviews on an index and task list loads all attempts in one indexed statement', () => {
     const plans = plansOf(() => {
       store.attempts.countWithStatus('review');

@@ -119,10 +119,16 @@ export class TasksRepo {
     );
   }
 
-  /** The task a night works next: one indexed row, not the whole queue loaded and sorted. */
-  next(): Task | undefined {
-    const row = this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder} LIMIT 1`).get() as
-      TaskRow | undefined;
+  /**
+   * The task a night works next: one indexed row, not the whole queue loaded and sorted. `skip` leaves out
+   * the workspace/executor pairs the night planner holds back (their estimate does not fit the time left):
+   * SQLite still walks the queue index in order and passes over only the skipped rows.
+   */
+  next(skip: readonly { workspaceId: string; executor: TaskExecutor }[] = []): Task | undefined {
+    const skipSql = skip.map(() => ' AND NOT (t.workspace_id = ? AND t.executor = ?)').join('');
+    const row = this.db
+      .prepare(`${selectTask} WHERE t.status = 'queued'${skipSql} ${queueOrder} LIMIT 1`)
+      .get(...skip.flatMap((s) => [s.workspaceId, s.executor])) as TaskRow | undefined;
     return row && this.toTask(row, this.attempts.forTask(row.id));
   }
 

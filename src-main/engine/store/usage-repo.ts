@@ -71,6 +71,19 @@ export class UsageRepo {
       .all(model, limit) as { completionTokens: number; durationMs: number }[];
   }
 
+  /** The same, limited to one session's calls: the speed the model has tonight, once it has answered. */
+  recentCallsOfSession(
+    sessionId: string,
+    model: string,
+    limit: number,
+  ): { completionTokens: number; durationMs: number }[] {
+    return this.db
+      .prepare(
+        'SELECT completion_tokens AS completionTokens, duration_ms AS durationMs FROM usage WHERE session_id = ? AND model = ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(sessionId, model, limit) as { completionTokens: number; durationMs: number }[];
+  }
+
   totals(filter: { sessionId?: string; attemptId?: string; since?: Date }): UsageTotals {
     const where: string[] = [];
     const args: string[] = [];

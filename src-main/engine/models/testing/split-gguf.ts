@@ -1,25 +1,18 @@
 // Models as llama.cpp's gguf-split writes them, for the download and header tests: NAME-0000k-of-0000n.gguf,
 // every part a GGUF of its own with `split.no`, `split.count` and `split.tensors.count`, the general
 // metadata in the first part, and the tensors divided between the parts.
-import { buildGguf } from './gguf-bytes';
-import type { MetaValue } from './gguf-bytes';
-
-function i32(value: number): MetaValue {
-  const raw = Buffer.alloc(4);
-  raw.writeInt32LE(value);
-  return { type: 5, raw };
-}
+import { buildGguf, meta } from './hand-made-gguf';
 
 /** Two parts; the tensors' data is a byte pattern, so a spliced or shifted copy shows. */
 export function buildSplitGguf(): [Buffer, Buffer] {
   const first = buildGguf({
     metadata: [
-      ['general.architecture', 'llama'],
-      ['general.name', 'split in two'],
-      ['llama.context_length', { u32: 2048 }],
-      ['split.no', { u16: 0 }],
-      ['split.count', { u16: 2 }],
-      ['split.tensors.count', i32(3)],
+      ['general.architecture', meta.string('llama')],
+      ['general.name', meta.string('split in two')],
+      ['llama.context_length', meta.u32(2048)],
+      ['split.no', meta.u16(0)],
+      ['split.count', meta.u16(2)],
+      ['split.tensors.count', meta.i32(3)],
     ],
     tensors: [
       { name: 'token_embd.weight', dims: [64, 256] },
@@ -28,9 +21,9 @@ export function buildSplitGguf(): [Buffer, Buffer] {
   });
   const second = buildGguf({
     metadata: [
-      ['split.no', { u16: 1 }],
-      ['split.count', { u16: 2 }],
-      ['split.tensors.count', i32(3)],
+      ['split.no', meta.u16(1)],
+      ['split.count', meta.u16(2)],
+      ['split.tensors.count', meta.i32(3)],
     ],
     tensors: [{ name: 'output.weight', dims: [64, 256] }],
   });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../../cli/testing/run-cli-in-process';
 import { openStore } from '../../store/store';
 import { prior } from './estimate-task';
+import { speedFromStore } from './plan-from-store';
 
 let home: string;
 beforeEach(() => {
@@ -126,5 +127,53 @@ describe('the night plan in `nocturnal status`', () => {
     const json = await runCliCaptured(['--home', home, 'status', '--json']);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).not.toHaveProperty('plan');
+  });
+});
+
+describe("the session's speed", () => {
+  it("is tonight's own once the session's model has answered, and the ledger's before that", () => {
+    const store = openStore(path.join(home, 'nocturnal.db'));
+    try {
+      const now = new Date('2026-11-30T22:00:00Z');
+      const session = store.sessions.start({ trigger: 'manual', settings: {} }, now);
+      const config = {
+        scheduler: { start_time: '22:00', end_time: '06:00', timezone: 'UTC' },
+        llm: { provider: 'openai', model: 'm', context_size: 4096, max_tokens: 'auto' },
+      } as Parameters<typeof speedFromStore>[1];
+      const call = (sessionId: string | null, completionTokens: number, durationMs: number) =>
+        store.usage.record(
+          {
+            sessionId,
+            taskId: null,
+            attemptId: null,
+            provider: 'openai',
+            model: 'm',
+            promptTokens: 1,
+            completionTokens,
+            cachedTokens: 0,
+            durationMs,
+            costUsd: 0,
+            energyWh: 0,
+            free: true,
+          },
+          now,
+        );
+      call(null, 100, 10_000); // an earlier night: 10 tok/s
+      expect(speedFromStore(store, config, session.id)).toEqual({
+        tokensPerSecond: 10,
+        contextSize: 4096,
+        basis: 'measured over the last 1 call(s) of m',
+      });
+      call(session.id, 400, 10_000); // tonight: 40 tok/s
+      expect(speedFromStore(store, config, session.id)).toEqual({
+        tokensPerSecond: 40,
+        contextSize: 4096,
+        basis: 'measured tonight over the last 1 call(s) of m',
+      });
+      // Status (no session) reads the ledger: both calls.
+      expect(speedFromStore(store, config).tokensPerSecond).toBe(25);
+    } finally {
+      store.close();
+    }
   });
 });

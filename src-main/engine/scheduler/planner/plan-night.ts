@@ -38,7 +38,8 @@ export interface PlanInput {
 /**
  * By priority first; inside a priority, in age order, each task that still fits the time left is
  * planned and one that does not waits — without blocking the shorter ones behind it. The tasks that
- * wait follow, in the same order.
+ * wait follow, in the same order. The session applies the same rule at each pick with the time then
+ * left (next-fitting-task.ts, which says why first fit rather than shortest-first).
  */
 export function planNight(input: PlanInput): NightPlan {
   const ordered = [...input.queue].sort(
