@@ -45,7 +45,7 @@ import type { ResourceSampler } from './safety/resources/resource-sampler';
 import { createBackgroundSampler } from './safety/resources/background-sampler';
 import { createSystemSampler } from './safety/resources/system-sampler';
 import type { GitCallOptions } from './git/run-git';
-import { checkGitVersion } from './git/git-version';
+import { checkGitVersionRecorded } from './git/git-version-record';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
@@ -501,8 +501,9 @@ export function createEngine(options: EngineOptions): Engine {
     },
     logger: (subsystem) => logs.createLogger(subsystem),
     async start() {
-      // An old git would fail in the middle of a night with an odd usage error: refuse up front.
-      const version = await checkGitVersion(paths.home, git);
+      // An old git would fail in the middle of a night with an odd usage error: refuse up front. The
+      // same git as last time (same file on PATH) is not asked again: see git-version-record.
+      const version = await checkGitVersionRecorded(paths.home, paths.gitVersion, git);
       if (!version.ok) {
         throw new NocturnalError(
           'runtime',
