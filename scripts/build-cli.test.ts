@@ -74,7 +74,7 @@ function staticInputs(entry: string): Set<string> {
 }
 
 describe('the bundled CLI', () => {
-  it('loads no model runtime, OpenAI client, system probe or server for `status` and `task list`', () => {
+  it('loads no model runtime, OpenAI client, system probe, server, scheduler or simple-git for `status` and `task list`', () => {
     // What those commands load: the entry, the engine, the engine API and the channel call.
     const loaded = [
       'src-main/cli/entry.ts',
@@ -93,6 +93,16 @@ describe('the bundled CLI', () => {
       ),
     );
     expect(heavy).toEqual([]);
+    // Nor what only a session or a git call needs: the scheduler's session runner, the agents, simple-git.
+    const sessionOnly = [...inputs].filter((file) =>
+      /node_modules\/simple-git\/|src-main\/engine\/scheduler\/(session-runner|attempt\/)|src-main\/engine\/agents\//.test(
+        file,
+      ),
+    );
+    expect(sessionOnly).toEqual([]);
+    // They are still in the bundle, as chunks loaded on demand.
+    for (const source of ['src-main/engine/scheduler/session-runner.ts', 'src-main/engine/agents/model-caller.ts'])
+      expect(outputOf(source)).toMatch(/\/chunks\/[^/]+\.js$/);
   });
 
   it('reads memory and power through systeminformation when bundled (a CommonJS module imported on demand)', async () => {
