@@ -121,6 +121,12 @@ describe('the bundled CLI', () => {
     expect(typeof (await sampler.power()).onAc).toBe('boolean');
   });
 
+  it('leaves pino-pretty out: the console loads it with its first line (most commands print none)', () => {
+    expect(
+      Object.keys(metafile.inputs).filter((file) => /node_modules\/(pino-pretty|dateformat|colorette)\//.test(file)),
+    ).toEqual([]);
+  });
+
   it('keeps only the English messages of zod', () => {
     const zodLocales = Object.keys(metafile.inputs).filter(
       (file) => !file.startsWith('zod-locales:') && /node_modules\/zod\/.*\/locales\/[a-z-]+\.js$/i.test(file),
@@ -184,6 +190,10 @@ describe('npm pack → the installed `nocturnal`', () => {
     expect(status.stdout).toContain(`home: ${home}`);
     expect(status.stdout).toContain('tasks: none');
     expect(status.status).toBe(0);
+    // The console's readable log lines: pino-pretty is loaded from node_modules by the first one.
+    const verbose = nocturnal('--home', home, '--verbose', 'task', 'list');
+    expect(verbose.stderr).toMatch(/^\[\d{2}:\d{2}:\d{2}\] DEBUG: engine: engine started$/m);
+    expect(verbose.status).toBe(0);
   });
 });
 
