@@ -135,6 +135,41 @@ function readAttempts(statement: Statement, args: readonly unknown[]): Attempt[]
   return attempts;
 }
 
+/** Every field of an Attempt built by SQLite, in the order toAttempt builds them (JSON columns nested as JSON). */
+const attemptJsonObject = `json_object(
+  'id', id, 'taskId', task_id, 'sessionId', session_id, 'number', number, 'status', status, 'branch', branch,
+  'worktreePath', worktree_path, 'baseCommit', base_commit, 'headCommit', head_commit, 'targetBranch', target_branch,
+  'score', score, 'scoreBreakdown', json(score_json), 'decision', decision,
+  'reasons', COALESCE(json(reasons_json), json_array()), 'checksBefore', json(checks_before_json),
+  'checksAfter', json(checks_after_json), 'diff', json(diff_json), 'cycles', cycles, 'mergedCommit', merged_commit,
+  'backupRef', backup_ref, 'reviewNote', review_note, 'spec', json(spec_json), 'startedAt', started_at,
+  'endedAt', ended_at)`;
+
+/**
+ * Many attempts as one JSON text that SQLite builds, parsed once: the objects JSON.parse makes are the
+ * attempts themselves, with no raw row, column string or intermediate object per attempt for the
+ * garbage collector to copy. That garbage, not the rows, was what made a 10,000-attempt task list or
+ * report cost ~20× a 1,000-attempt one (bench/scale.ts). The rows come in index order from the inner
+ * query (a co-routine: no sort) and are added to the array in that order. A damaged JSON column makes
+ * SQLite's json() refuse the whole statement; the same rows are then read one by one, which names the
+ * row and column.
+ */
+function readAttemptsAsJson(db: SqliteDatabase, where: string, order: string, args: readonly unknown[]): Attempt[] {
+  let text: string;
+  try {
+    text = db
+      .prepare(
+        `SELECT json_group_array(json(attempt)) FROM (SELECT ${attemptJsonObject} AS attempt FROM attempts WHERE ${where} ORDER BY ${order})`,
+      )
+      .pluck()
+      .get(...args) as string;
+  } catch (error) {
+    if (!(error instanceof Error && /malformed JSON/i.test(error.message))) throw error;
+    return readAttempts(db.prepare(`SELECT * FROM attempts WHERE ${where} ORDER BY ${order}`), args);
+  }
+  return JSON.parse(text) as Attempt[];
+}
+
 export class AttemptsRepo {
   constructor(
     private readonly db: SqliteDatabase,
@@ -195,10 +230,7 @@ export class AttemptsRepo {
    */
   forTasksSelectedBy(taskIdsSql: string, args: readonly unknown[]): Map<string, Attempt[]> {
     const byTask = new Map<string, Attempt[]>();
-    for (const attempt of readAttempts(
-      this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`),
-      args,
-    )) {
+    for (const attempt of readAttemptsAsJson(this.db, `task_id IN (${taskIdsSql})`, 'task_id, number', args)) {
       const list = byTask.get(attempt.taskId);
       if (list) list.push(attempt);
       else byTask.set(attempt.taskId, [attempt]);
