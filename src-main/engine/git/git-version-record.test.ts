@@ -94,6 +94,21 @@ describe('the recorded git version check', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['not-a-folder']);
   });
 
+  it('finds git as a spawn does, and gives up (asks git every time) on a PATH with a relative entry', async () => {
+    const git = gitFirstOnPath('2.45.1');
+    expect(gitOnPath(process.env)).toBe(git);
+    expect(gitOnPath({ PATH: `/nonexistent${path.delimiter}${path.dirname(git)}` })).toBe(git);
+    expect(gitOnPath({ PATH: `.${path.delimiter}${path.dirname(git)}` })).toBeNull();
+    expect(gitOnPath({ PATH: `${path.dirname(git)}${path.delimiter}` })).toBe(git);
+    expect(gitOnPath({ PATH: `${path.delimiter}${path.dirname(git)}` })).toBeNull();
+    expect(gitOnPath({ PATH: path.dirname(git) }, 'win32')).toBeNull();
+    process.env['PATH'] = `bin${path.delimiter}${process.env['PATH'] ?? ''}`;
+    expect((await checkGitVersionRecorded(dir, record)).ok).toBe(true);
+    expect((await checkGitVersionRecorded(dir, record)).ok).toBe(true);
+    expect(versionCalls()).toBe(2);
+    expect(fs.existsSync(record)).toBe(false);
+  });
+
   it('takes a damaged record for no record', async () => {
     fs.mkdirSync(path.dirname(record), { recursive: true });
     fs.writeFileSync(record, '{"executable": ');

@@ -41,8 +41,10 @@ export function gitOnPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pr
   // Windows also tries PATHEXT suffixes and the current folder: leave it to the spawn every time.
   if (platform === 'win32') return null;
   for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.resolve(dir, 'git');
+    // An empty or relative entry is looked up from the spawn's working folder, not this process's:
+    // leave such a PATH to the spawn every time.
+    if (!path.isAbsolute(dir)) return null;
+    const candidate = path.join(dir, 'git');
     try {
       if (!fs.statSync(candidate).isFile()) continue;
       fs.accessSync(candidate, fs.constants.X_OK);
