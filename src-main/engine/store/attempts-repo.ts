@@ -148,8 +148,9 @@ const attemptJsonObject = `json_object(
 /**
  * Many attempts as one JSON text that SQLite builds, parsed once: the objects JSON.parse makes are the
  * attempts themselves, with no raw row, column string or intermediate object per attempt for the
- * garbage collector to copy. That garbage, not the rows, was what made a 10,000-attempt task list cost
- * ~20× a 1,000-attempt one (bench/scale.ts; ~8× this way). The rows come in index order from the inner
+ * garbage collector to copy. That garbage, not the rows, was what made a 10,000-attempt task list or
+ * report cost ~20× a 1,000-attempt one (bench/scale.ts: ~8× and ~12× this way; a small list pays a
+ * few ms more for SQLite's JSON functions). The rows come in index order from the inner
  * query (a co-routine: no sort) and are added to the array in that order. A damaged JSON column makes
  * SQLite's json() refuse the whole statement; the same rows are then read one by one, which names the
  * row and column.
@@ -219,9 +220,7 @@ export class AttemptsRepo {
   }
 
   forSession(sessionId: string): Attempt[] {
-    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'), [
-      sessionId,
-    ]);
+    return readAttemptsAsJson(this.db, 'session_id = ?', 'started_at, id', [sessionId]);
   }
 
   /**
