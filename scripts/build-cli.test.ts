@@ -74,7 +74,7 @@ function staticInputs(entry: string): Set<string> {
 }
 
 describe('the bundled CLI', () => {
-  it('loads no model runtime, OpenAI client, system probe or server for `status` and `task list`', () => {
+  it('loads no model runtime, OpenAI client, system probe, server, scheduler or simple-git for `status` and `task list`', () => {
     // What those commands load: the entry, the engine, the engine API and the channel call.
     const loaded = [
       'src-main/cli/entry.ts',
@@ -93,6 +93,16 @@ describe('the bundled CLI', () => {
       ),
     );
     expect(heavy).toEqual([]);
+    // Nor what only a session or a git call needs: the scheduler's session runner, the agents, simple-git.
+    const sessionOnly = [...inputs].filter((file) =>
+      /node_modules\/simple-git\/|src-main\/engine\/scheduler\/(session-runner|attempt\/)|src-main\/engine\/agents\//.test(
+        file,
+      ),
+    );
+    expect(sessionOnly).toEqual([]);
+    // They are still in the bundle, as chunks loaded on demand.
+    for (const source of ['src-main/engine/scheduler/session-runner.ts', 'src-main/engine/agents/model-caller.ts'])
+      expect(outputOf(source)).toMatch(/\/chunks\/[^/]+\.js$/);
   });
 
   it('reads memory and power through systeminformation when bundled (a CommonJS module imported on demand)', async () => {
@@ -109,6 +119,12 @@ describe('the bundled CLI', () => {
     expect(memory).toBeGreaterThan(0);
     expect(memory).toBeLessThanOrEqual(100);
     expect(typeof (await sampler.power()).onAc).toBe('boolean');
+  });
+
+  it('leaves pino-pretty out: the console loads it with its first line (most commands print none)', () => {
+    expect(
+      Object.keys(metafile.inputs).filter((file) => /node_modules\/(pino-pretty|dateformat|colorette)\//.test(file)),
+    ).toEqual([]);
   });
 
   it('keeps only the English messages of zod', () => {
@@ -174,6 +190,10 @@ describe('npm pack → the installed `nocturnal`', () => {
     expect(status.stdout).toContain(`home: ${home}`);
     expect(status.stdout).toContain('tasks: none');
     expect(status.status).toBe(0);
+    // The console's readable log lines: pino-pretty is loaded from node_modules by the first one.
+    const verbose = nocturnal('--home', home, '--verbose', 'task', 'list');
+    expect(verbose.stderr).toMatch(/^\[\d{2}:\d{2}:\d{2}\] DEBUG: engine: engine started$/m);
+    expect(verbose.status).toBe(0);
   });
 });
 

@@ -7,6 +7,8 @@
 //   (which it locates relative to its own files);
 // - mvdan-sh, loaded through createRequire by the shell parser (a 3 MB script evaluated only when a
 //   check command is parsed).
+// - pino-pretty (with its dependencies), loaded through createRequire by the console log destination
+//   when it prints its first line: most commands print none, and parsing it cost every run ~15 ms.
 // Everything else (commander, zod, yaml, pino, openai, …) is bundled and minified: fewer files to
 // resolve, fewer bytes for V8 to parse when the command starts (parsing was most of `status`'s time).
 // zod's `z.locales` namespace carries error messages in ~50 languages (60 % of zod's bundled bytes);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { observeGitSpawns } from '../engine/git/run-git';
 import { runCliCaptured } from './testing/run-cli-in-process';
 
 let home: string;
@@ -36,5 +37,28 @@ describe('the git version check at engine start', () => {
     const run = await runCliCaptured(['--home', home, 'task', 'list']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+  });
+
+  it('asks that git once: later read commands start no git at all, and an old git put first on PATH is still refused', async () => {
+    const spawned: string[][] = [];
+    const stop = observeGitSpawns((args) => spawned.push([...args]));
+    try {
+      expect((await runCliCaptured(['--home', home, 'task', 'list'])).code).toBe(0);
+      expect(spawned.map((args) => args.at(-1))).toEqual(['version']);
+      for (const argv of [['status'], ['task', 'list'], ['task', 'list', '--json']]) {
+        const run = await runCliCaptured(['--home', home, ...argv]);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+      }
+      expect(spawned).toHaveLength(1);
+
+      fs.writeFileSync(path.join(fakeBin, 'git'), '#!/bin/sh\necho "git version 2.30.9"\n', { mode: 0o755 });
+      process.env['PATH'] = `${fakeBin}${path.delimiter}${savedPath ?? ''}`;
+      const refused = await runCliCaptured(['--home', home, 'status']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('git 2.30.9 is too old');
+    } finally {
+      stop();
+    }
   });
 });

@@ -15,7 +15,6 @@ import { nightModeOf } from '../../src-shared/domain/app-state';
 import type { EngineStatus } from '../../src-shared/domain/app-state';
 import type { Session } from '../../src-shared/domain/records';
 import { minuteOfDayInZone, isInWindow, nextWindowChange, nightWindow } from '../../src-shared/night-window';
-import { ModelCaller } from './agents/model-caller';
 import { ConfigStore } from './config/config-store';
 import { homePaths } from './config/home';
 import type { HomePaths } from './config/home';
@@ -45,13 +44,12 @@ import type { ResourceSampler } from './safety/resources/resource-sampler';
 import { createBackgroundSampler } from './safety/resources/background-sampler';
 import { createSystemSampler } from './safety/resources/system-sampler';
 import type { GitCallOptions } from './git/run-git';
-import { checkGitVersion } from './git/git-version';
+import { checkGitVersionRecorded } from './git/git-version-record';
 import { buildSessionReport } from './report/session-report';
 import type { SessionReport } from './report/session-report';
 import { ReviewService } from './review/review-service';
 import { ModelManager } from './models/model-manager';
 import { KnowledgeVault } from './knowledge/knowledge-vault';
-import { SessionRunner } from './scheduler/session-runner';
 import type { RecoveryResult, RunSessionOptions } from './scheduler/session-runner';
 import { homeWriteProblem } from './config/home-access';
 import { readLockOwner } from './store/engine-lock';
@@ -260,7 +258,13 @@ export function createEngine(options: EngineOptions): Engine {
   // Read in the background while a session runs (every 2 s), so the gate before each task answers at once.
   const sampler = options.resourceSampler ?? createBackgroundSampler({ inner: createSystemSampler() });
   /** What one session runs with: built from the config as it is when the session starts. */
-  const sessionRunner = (settings: Config) => {
+  const sessionRunner = async (settings: Config) => {
+    // The scheduler and the agents load with the first session (or recovery): the CLI's read commands
+    // open an engine too, and never parse them.
+    const [{ SessionRunner }, { ModelCaller }] = await Promise.all([
+      import('./scheduler/session-runner'),
+      import('./agents/model-caller'),
+    ]);
     const { ledger, budget } = budgetFor(settings);
     return new SessionRunner({
       config: settings,
@@ -373,7 +377,9 @@ export function createEngine(options: EngineOptions): Engine {
     const release = ports.preventSleep('Nocturnal Agent is working through the night queue');
     loadListener = (progress) => events.progress({ type: 'model-loading', progress });
     try {
-      const session = await sessionRunner(current()).run({
+      const session = await (
+        await sessionRunner(current())
+      ).run({
         ...runOptions,
         signal: abort.signal,
         onProgress: undefined,
@@ -482,7 +488,7 @@ export function createEngine(options: EngineOptions): Engine {
       scheduleStatus();
       return { stopping: true, sessionId: running.session?.id ?? null };
     },
-    recoverInterrupted: () => sessionRunner(current()).recover(),
+    recoverInterrupted: async () => (await sessionRunner(current())).recover(),
     async releaseModel() {
       if (running)
         throw new NocturnalError(
@@ -501,8 +507,9 @@ export function createEngine(options: EngineOptions): Engine {
     },
     logger: (subsystem) => logs.createLogger(subsystem),
     async start() {
-      // An old git would fail in the middle of a night with an odd usage error: refuse up front.
-      const version = await checkGitVersion(paths.home, git);
+      // An old git would fail in the middle of a night with an odd usage error: refuse up front. The
+      // same git as last time (same file on PATH) is not asked again: see git-version-record.
+      const version = await checkGitVersionRecorded(paths.home, paths.gitVersion, git);
       if (!version.ok) {
         throw new NocturnalError(
           'runtime',

@@ -49,6 +49,8 @@ export function homePaths(home: string) {
     vault: path.join(home, 'vault'),
     /** Dependency caches: `deps/<workspace id>/<lock-file hash>/` (DESIGN §9b). */
     deps: path.join(home, 'deps'),
+    /** The git that passed the version check, so a start with the same git spawns none (git-version-record). */
+    gitVersion: path.join(home, 'git-version.json'),
   };
 }
 export type HomePaths = ReturnType<typeof homePaths>;

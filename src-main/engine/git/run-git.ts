@@ -4,7 +4,7 @@
 // hooks), no prompt or hung git can stall a night run (simple-git's timeout plugin kills a git that
 // stays silent), a caller's AbortSignal stops it (simple-git's abort plugin), output is in a parseable
 // locale, and commits get a fixed identity even on machines without one (./git-environment).
-import { GitConstructError, GitPluginError, simpleGit } from 'simple-git';
+import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGitOptions } from 'simple-git';
 import type { Logger } from '../log/logger';
 import { GitError, GitRefusedError, GitStoppedError } from './git-error';
@@ -126,6 +126,11 @@ export function observeGitSpawns(observer: SpawnObserver): () => void {
 
 const STDERR_CAP = 1024 * 1024;
 
+// simple-git (with its `debug` and argv parser) is loaded by the first git call, not with this module:
+// the CLI's read commands (`status`, `task list`) start no git and so never pay its ~25 ms load.
+let simpleGitModule: Promise<typeof SimpleGitModule> | undefined;
+const loadSimpleGit = () => (simpleGitModule ??= import('simple-git'));
+
 export async function runGit(cwd: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   const pin = options.pinned;
   const settings = [...SAFETY_CONFIG, ...(pin?.config ?? [])];
@@ -186,6 +191,7 @@ async function spawnThroughSimpleGit(
   fullArgs: readonly string[],
   options: RunGitOptions,
 ): Promise<RawResult> {
+  const { GitConstructError, GitPluginError, simpleGit } = await loadSimpleGit();
   const fail = (message: string, cause?: unknown) =>
     new GitError({ args: fullArgs, cwd, exitCode: null, stderr: '', message, cause });
   let ending: Ending | null = null;
@@ -242,7 +248,7 @@ async function spawnThroughSimpleGit(
   try {
     await git.raw(commands);
   } catch (cause) {
-    throw refusalOrFailure(cause, cwd, fullArgs, commands);
+    throw refusalOrFailure(cause, GitPluginError, cwd, fullArgs, commands);
   }
   const end = ending as Ending | null;
   if (end === null) throw fail(`git ${commands.join(' ')} ended in ${cwd} without simple-git reporting its exit`);
@@ -291,6 +297,7 @@ function capped(chunks: readonly Buffer[]): Buffer {
 /** simple-git's own argv check refused the command; anything else it throws is unexpected. */
 function refusalOrFailure(
   cause: unknown,
+  GitPluginError: typeof SimpleGitModule.GitPluginError,
   cwd: string,
   fullArgs: readonly string[],
   commands: readonly string[],

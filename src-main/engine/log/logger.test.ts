@@ -123,3 +123,51 @@ describe('log files', () => {
     ]);
   });
 });
+
+describe('console output', () => {
+  function consoleCapture() {
+    const text: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text.push(chunk.toString());
+        done();
+      },
+    });
+    return { stream, text: () => text.join('') };
+  }
+
+  it('prints readable lines at its level only, redacted, and nothing for a run that logs below it', async () => {
+    const quiet = consoleCapture();
+    const silentRoot = createHomeLogRoot({
+      logsDir: null,
+      level: 'info',
+      retentionDays: 7,
+      console: { stream: quiet.stream, level: 'warn' },
+    });
+    silentRoot.createLogger('engine').info('engine started');
+    await silentRoot.close();
+    expect(quiet.text()).toBe('');
+
+    const shown = consoleCapture();
+    const key = 'console-key-77a1';
+    const root = createHomeLogRoot({
+      logsDir: null,
+      level: 'info',
+      retentionDays: 7,
+      console: { stream: shown.stream, level: 'warn' },
+      redactor: createRedactor([key]),
+    });
+    const log = root.createLogger('resources', { session_id: 's1' });
+    log.info('below the console level');
+    log.warn({ err: new Error(`refused ${key}`) }, `memory is low: ${key}`);
+    log.error('disk is full');
+    await root.close();
+    const lines = shown.text().split('\n');
+    expect(lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\] WARN: resources: memory is low: \[REDACTED\]$/);
+    expect(shown.text()).toContain('refused [REDACTED]');
+    expect(shown.text()).not.toContain(key);
+    expect(shown.text()).not.toContain('below the console level');
+    expect(shown.text()).not.toContain('session_id');
+    expect(lines.filter((l) => /^\[\d{2}:\d{2}:\d{2}\] ERROR: resources: disk is full$/.test(l))).toHaveLength(1);
+  });
+});

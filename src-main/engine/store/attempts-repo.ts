@@ -116,45 +116,59 @@ const rowKeys = [
   'ended_at',
 ] as const satisfies readonly (keyof AttemptRow)[];
 
+/** Where each column sits in a raw row of `SELECT * FROM attempts` (found once per statement, by name). */
+type ColumnIndex = Record<(typeof rowKeys)[number], number>;
+
 /**
- * Many attempts at once, read as raw value arrays. better-sqlite3 builds a row object by adding its 24
- * properties one by one, which V8 keeps as slow dictionary objects: at 10,000 rows that made a
- * session's attempts cost 23× the time of 1,000 (measured with bench/scale.ts); arrays mapped by
- * column position stay linear.
+ * Attempts read as raw value arrays and mapped by column position straight into `Attempt`s.
+ * better-sqlite3 builds a row object by adding its 24 properties one by one, which V8 keeps as slow
+ * dictionary objects: at 10,000 rows that made a session's attempts cost 23× the time of 1,000
+ * (measured with bench/scale.ts). No row object, closure or message string is made per row either:
+ * at 10,000 rows the garbage collector's share is what made the time grow faster than the rows.
  */
 function readAttempts(statement: Statement, args: readonly unknown[]): Attempt[] {
   const names = statement.columns().map((c) => c.name);
-  const at = rowKeys.map((key) => names.indexOf(key));
+  const at = Object.fromEntries(rowKeys.map((key) => [key, names.indexOf(key)])) as ColumnIndex;
   const raw = statement.raw(true).all(...args) as unknown[][];
-  return raw.map((values) => {
-    const v = (i: number) => values[at[i] ?? -1];
-    return toAttempt({
-      id: v(0),
-      task_id: v(1),
-      session_id: v(2),
-      number: v(3),
-      status: v(4),
-      branch: v(5),
-      worktree_path: v(6),
-      base_commit: v(7),
-      head_commit: v(8),
-      target_branch: v(9),
-      score: v(10),
-      score_json: v(11),
-      decision: v(12),
-      reasons_json: v(13),
-      checks_before_json: v(14),
-      checks_after_json: v(15),
-      diff_json: v(16),
-      cycles: v(17),
-      merged_commit: v(18),
-      backup_ref: v(19),
-      review_note: v(20),
-      spec_json: v(21),
-      started_at: v(22),
-      ended_at: v(23),
-    } as AttemptRow);
-  });
+  const attempts = new Array<Attempt>(raw.length);
+  for (let i = 0; i < raw.length; i++) attempts[i] = toAttempt(raw[i] ?? [], at);
+  return attempts;
+}
+
+/** Every field of an Attempt built by SQLite, in the order toAttempt builds them (JSON columns nested as JSON). */
+const attemptJsonObject = `json_object(
+  'id', id, 'taskId', task_id, 'sessionId', session_id, 'number', number, 'status', status, 'branch', branch,
+  'worktreePath', worktree_path, 'baseCommit', base_commit, 'headCommit', head_commit, 'targetBranch', target_branch,
+  'score', score, 'scoreBreakdown', json(score_json), 'decision', decision,
+  'reasons', COALESCE(json(reasons_json), json_array()), 'checksBefore', json(checks_before_json),
+  'checksAfter', json(checks_after_json), 'diff', json(diff_json), 'cycles', cycles, 'mergedCommit', merged_commit,
+  'backupRef', backup_ref, 'reviewNote', review_note, 'spec', json(spec_json), 'startedAt', started_at,
+  'endedAt', ended_at)`;
+
+/**
+ * Many attempts as one JSON text that SQLite builds, parsed once: the objects JSON.parse makes are the
+ * attempts themselves, with no raw row, column string or intermediate object per attempt for the
+ * garbage collector to copy. That garbage, not the rows, was what made a 10,000-attempt task list or
+ * report cost ~20× a 1,000-attempt one (bench/scale.ts: ~8× and ~12× this way; a small list pays a
+ * few ms more for SQLite's JSON functions). The rows come in index order from the inner
+ * query (a co-routine: no sort) and are added to the array in that order. A damaged JSON column makes
+ * SQLite's json() refuse the whole statement; the same rows are then read one by one, which names the
+ * row and column.
+ */
+function readAttemptsAsJson(db: SqliteDatabase, where: string, order: string, args: readonly unknown[]): Attempt[] {
+  let text: string;
+  try {
+    text = db
+      .prepare(
+        `SELECT json_group_array(json(attempt)) FROM (SELECT ${attemptJsonObject} AS attempt FROM attempts WHERE ${where} ORDER BY ${order})`,
+      )
+      .pluck()
+      .get(...args) as string;
+  } catch (error) {
+    if (!(error instanceof Error && /malformed JSON/i.test(error.message))) throw error;
+    return readAttempts(db.prepare(`SELECT * FROM attempts WHERE ${where} ORDER BY ${order}`), args);
+  }
+  return JSON.parse(text) as Attempt[];
 }
 
 export class AttemptsRepo {
@@ -192,8 +206,7 @@ export class AttemptsRepo {
   }
 
   get(id: string): Attempt | undefined {
-    const row = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(id) as AttemptRow | undefined;
-    return row && toAttempt(row);
+    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE id = ?'), [id])[0];
   }
 
   require(id: string): Attempt {
@@ -207,9 +220,7 @@ export class AttemptsRepo {
   }
 
   forSession(sessionId: string): Attempt[] {
-    return readAttempts(this.db.prepare('SELECT * FROM attempts WHERE session_id = ? ORDER BY started_at, id'), [
-      sessionId,
-    ]);
+    return readAttemptsAsJson(this.db, 'session_id = ?', 'started_at, id', [sessionId]);
   }
 
   /**
@@ -218,10 +229,7 @@ export class AttemptsRepo {
    */
   forTasksSelectedBy(taskIdsSql: string, args: readonly unknown[]): Map<string, Attempt[]> {
     const byTask = new Map<string, Attempt[]>();
-    for (const attempt of readAttempts(
-      this.db.prepare(`SELECT * FROM attempts WHERE task_id IN (${taskIdsSql}) ORDER BY task_id, number`),
-      args,
-    )) {
+    for (const attempt of readAttemptsAsJson(this.db, `task_id IN (${taskIdsSql})`, 'task_id, number', args)) {
       const list = byTask.get(attempt.taskId);
       if (list) list.push(attempt);
       else byTask.set(attempt.taskId, [attempt]);
@@ -310,32 +318,37 @@ export class AttemptsRepo {
   }
 }
 
-function toAttempt(row: AttemptRow): Attempt {
-  const where = (column: string) => `attempts.${column} (${row.id})`;
+/** One raw row to an Attempt: plain indexing, no closure per row (tsx names every closure it makes). */
+function toAttempt(v: readonly unknown[], at: ColumnIndex): Attempt {
+  const id = v[at.id] as string;
   return {
-    id: row.id,
-    taskId: row.task_id,
-    sessionId: row.session_id,
-    number: row.number,
-    status: row.status,
-    branch: row.branch,
-    worktreePath: row.worktree_path,
-    baseCommit: row.base_commit,
-    headCommit: row.head_commit,
-    targetBranch: row.target_branch,
-    score: row.score,
-    scoreBreakdown: readJson<ScoreBreakdown>(row.score_json, where('score_json')),
-    decision: row.decision,
-    reasons: readJson<string[]>(row.reasons_json, where('reasons_json')) ?? [],
-    checksBefore: readJson<CheckOutcome[]>(row.checks_before_json, where('checks_before_json')),
-    checksAfter: readJson<CheckOutcome[]>(row.checks_after_json, where('checks_after_json')),
-    diff: readJson<DiffStats>(row.diff_json, where('diff_json')),
-    cycles: row.cycles,
-    mergedCommit: row.merged_commit,
-    backupRef: row.backup_ref,
-    reviewNote: row.review_note,
-    spec: readJson<AttemptSpec>(row.spec_json, where('spec_json')),
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
+    id,
+    taskId: v[at.task_id] as string,
+    sessionId: v[at.session_id] as string | null,
+    number: v[at.number] as number,
+    status: v[at.status] as AttemptStatus,
+    branch: v[at.branch] as string,
+    worktreePath: v[at.worktree_path] as string | null,
+    baseCommit: v[at.base_commit] as string | null,
+    headCommit: v[at.head_commit] as string | null,
+    targetBranch: v[at.target_branch] as string,
+    score: v[at.score] as number | null,
+    scoreBreakdown: readJson<ScoreBreakdown>(v[at.score_json] as string | null, 'attempts.score_json', id),
+    decision: v[at.decision] as AttemptDecision | null,
+    reasons: readJson<string[]>(v[at.reasons_json] as string | null, 'attempts.reasons_json', id) ?? [],
+    checksBefore: readJson<CheckOutcome[]>(
+      v[at.checks_before_json] as string | null,
+      'attempts.checks_before_json',
+      id,
+    ),
+    checksAfter: readJson<CheckOutcome[]>(v[at.checks_after_json] as string | null, 'attempts.checks_after_json', id),
+    diff: readJson<DiffStats>(v[at.diff_json] as string | null, 'attempts.diff_json', id),
+    cycles: v[at.cycles] as number,
+    mergedCommit: v[at.merged_commit] as string | null,
+    backupRef: v[at.backup_ref] as string | null,
+    reviewNote: v[at.review_note] as string | null,
+    spec: readJson<AttemptSpec>(v[at.spec_json] as string | null, 'attempts.spec_json', id),
+    startedAt: v[at.started_at] as string,
+    endedAt: v[at.ended_at] as string | null,
   };
 }

@@ -59,7 +59,7 @@ export class SessionsRepo {
   settings(id: string): unknown {
     const row = this.db.prepare('SELECT settings_json FROM sessions WHERE id = ?').get(id) as
       { settings_json: string } | undefined;
-    return row ? readJson(row.settings_json, `sessions.settings_json (${id})`) : undefined;
+    return row ? readJson(row.settings_json, 'sessions.settings_json', id) : undefined;
   }
 
   saveStats(id: string, stats: SessionStats): void {
@@ -92,7 +92,7 @@ function toSession(row: SessionRow): Session {
     trigger: row.trigger,
     stats: {
       ...emptySessionStats(),
-      ...readJson<Partial<SessionStats>>(row.stats_json, `sessions.stats_json (${row.id})`),
+      ...readJson<Partial<SessionStats>>(row.stats_json, 'sessions.stats_json', row.id),
     },
     endReason: row.end_reason,
   };

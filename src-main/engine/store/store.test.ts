@@ -189,6 +189,39 @@ describe('store repositories', () => {
     store.db.prepare('UPDATE workspaces SET checks_json = ? WHERE id = ?').run('{broken', ws.id);
     expect(() => store.workspaces.get(ws.id)).toThrow(/damaged JSON.*workspaces\.checks_json/);
   });
+
+  it('name the table, column and row of a damaged JSON column in tasks, attempts and events read in bulk', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'fix it', 'low');
+    const session = store.sessions.start({ trigger: 'manual', settings: {} }, now);
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId: session.id, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
+    const event = store.events.append(
+      { sessionId: session.id, taskId: task.id, attemptId: attempt.id, type: 'task-started', message: 'go', data: {} },
+      now,
+    );
+    // Intact first: the bulk readers map every column to its field.
+    expect(store.tasks.list()).toEqual([
+      { ...store.tasks.require(task.id), attempts: [store.attempts.require(attempt.id)] },
+    ]);
+    expect(store.attempts.forSession(session.id)[0]).toMatchObject({ id: attempt.id, reasons: [], checksAfter: null });
+    expect(store.events.forSession(session.id)).toEqual([event]);
+
+    store.db.prepare('UPDATE attempts SET checks_after_json = ? WHERE id = ?').run('[{', attempt.id);
+    expect(() => store.tasks.list()).toThrow(
+      new NocturnalError('runtime', `damaged JSON in the database at attempts.checks_after_json (${attempt.id})`),
+    );
+    expect(() => store.attempts.forSession(session.id)).toThrow(`attempts.checks_after_json (${attempt.id})`);
+    store.db.prepare('UPDATE attempts SET checks_after_json = NULL WHERE id = ?').run(attempt.id);
+    store.db.prepare('UPDATE tasks SET files_json = ? WHERE id = ?').run('nope', task.id);
+    expect(() => store.tasks.queue()).toThrow(`damaged JSON in the database at tasks.files_json (${task.id})`);
+    store.db.prepare('UPDATE events SET data_json = ? WHERE id = ?').run('{"a":', event.id);
+    expect(() => store.events.forSession(session.id)).toThrow(
+      `damaged JSON in the database at events.data_json (${event.id})`,
+    );
+  });
 });
 
 describe('engine lock', () => {

@@ -5,6 +5,7 @@ import { canTransitionTask } from '../../../src-shared/domain/task';
 import type { TaskExecutor, TaskPriority, TaskStatus } from '../../../src-shared/domain/task';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { AttemptsRepo } from './attempts-repo';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import { newId } from './ids';
 import { queueRankSql } from './migrations/007-scale-indexes';
@@ -81,8 +82,8 @@ export class TasksRepo {
   }
 
   get(id: string): Task | undefined {
-    const row = this.db.prepare(`${selectTask} WHERE t.id = ?`).get(id) as TaskRow | undefined;
-    return row && this.toTask(row, this.attempts.forTask(row.id));
+    const [row] = readTaskRows(this.db.prepare(`${selectTask} WHERE t.id = ?`), [id]);
+    return row && toTask(row, this.attempts.forTask(row.id));
   }
 
   require(id: string): Task {
@@ -104,7 +105,7 @@ export class TasksRepo {
     }
     const filterSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     return this.withAttempts(
-      this.db.prepare(`${selectTask}${filterSql} ORDER BY t.created_at, t.id`).all(...args) as TaskRow[],
+      readTaskRows(this.db.prepare(`${selectTask}${filterSql} ORDER BY t.created_at, t.id`), args),
       `SELECT t.id FROM tasks t${filterSql}`,
       args,
     );
@@ -113,7 +114,7 @@ export class TasksRepo {
   /** Queued tasks in the order a night works them: priority first, then age. */
   queue(): Task[] {
     return this.withAttempts(
-      this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder}`).all() as TaskRow[],
+      readTaskRows(this.db.prepare(`${selectTask} WHERE t.status = 'queued' ${queueOrder}`), []),
       `SELECT id FROM tasks WHERE status = 'queued'`,
       [],
     );
@@ -126,10 +127,11 @@ export class TasksRepo {
    */
   next(skip: readonly { workspaceId: string; executor: TaskExecutor }[] = []): Task | undefined {
     const skipSql = skip.map(() => ' AND NOT (t.workspace_id = ? AND t.executor = ?)').join('');
-    const row = this.db
-      .prepare(`${selectTask} WHERE t.status = 'queued'${skipSql} ${queueOrder} LIMIT 1`)
-      .get(...skip.flatMap((s) => [s.workspaceId, s.executor])) as TaskRow | undefined;
-    return row && this.toTask(row, this.attempts.forTask(row.id));
+    const [row] = readTaskRows(
+      this.db.prepare(`${selectTask} WHERE t.status = 'queued'${skipSql} ${queueOrder} LIMIT 1`),
+      skip.flatMap((s) => [s.workspaceId, s.executor]),
+    );
+    return row && toTask(row, this.attempts.forTask(row.id));
   }
 
   /** The queue in order without attempts or texts: what the night planner estimates. */
@@ -247,26 +249,83 @@ export class TasksRepo {
   private withAttempts(rows: TaskRow[], taskIdsSql: string, args: readonly unknown[]): Task[] {
     if (rows.length === 0) return [];
     const attempts = this.attempts.forTasksSelectedBy(taskIdsSql, args);
-    return rows.map((row) => this.toTask(row, attempts.get(row.id) ?? []));
+    const tasks = new Array<Task>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as TaskRow;
+      tasks[i] = toTask(row, attempts.get(row.id) ?? []);
+    }
+    return tasks;
   }
+}
 
-  private toTask(row: TaskRow, attempts: Attempt[]): Task {
-    return {
-      id: row.id,
-      workspace: row.workspace_name,
-      workspaceId: row.workspace_id,
-      title: row.title,
-      description: row.description,
-      criteria: readJson<string[]>(row.criteria_json, `tasks.criteria_json (${row.id})`) ?? [],
-      priority: row.priority,
-      executor: row.executor,
-      files: readJson<string[]>(row.files_json, `tasks.files_json (${row.id})`) ?? [],
-      status: row.status,
-      statusReason: row.status_reason,
-      retryNote: row.retry_note,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      attempts,
+const taskColumns = [
+  'id',
+  'workspace_id',
+  'workspace_name',
+  'title',
+  'description',
+  'criteria_json',
+  'priority',
+  'executor',
+  'files_json',
+  'status',
+  'status_reason',
+  'retry_note',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof TaskRow)[];
+
+/**
+ * Task rows read as raw value arrays and copied into a row of fixed shape by column position: like
+ * attempts (see attempts-repo's readAttempts), a whole task list of wide row objects built property by
+ * property cost more than its rows at 10,000 attempts (bench/scale.ts).
+ */
+function readTaskRows(statement: Statement, args: readonly unknown[]): TaskRow[] {
+  const names = statement.columns().map((c) => c.name);
+  const at = Object.fromEntries(taskColumns.map((key) => [key, names.indexOf(key)])) as Record<
+    (typeof taskColumns)[number],
+    number
+  >;
+  const raw = statement.raw(true).all(...args) as unknown[][];
+  const rows = new Array<TaskRow>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i] ?? [];
+    rows[i] = {
+      id: v[at.id] as string,
+      workspace_id: v[at.workspace_id] as string,
+      workspace_name: v[at.workspace_name] as string,
+      title: v[at.title] as string,
+      description: v[at.description] as string,
+      criteria_json: v[at.criteria_json] as string,
+      priority: v[at.priority] as TaskPriority,
+      executor: v[at.executor] as TaskExecutor,
+      files_json: v[at.files_json] as string,
+      status: v[at.status] as TaskStatus,
+      status_reason: v[at.status_reason] as string | null,
+      retry_note: v[at.retry_note] as string | null,
+      created_at: v[at.created_at] as string,
+      updated_at: v[at.updated_at] as string,
     };
   }
+  return rows;
+}
+
+function toTask(row: TaskRow, attempts: Attempt[]): Task {
+  return {
+    id: row.id,
+    workspace: row.workspace_name,
+    workspaceId: row.workspace_id,
+    title: row.title,
+    description: row.description,
+    criteria: readJson<string[]>(row.criteria_json, 'tasks.criteria_json', row.id) ?? [],
+    priority: row.priority,
+    executor: row.executor,
+    files: readJson<string[]>(row.files_json, 'tasks.files_json', row.id) ?? [],
+    status: row.status,
+    statusReason: row.status_reason,
+    retryNote: row.retry_note,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    attempts,
+  };
 }

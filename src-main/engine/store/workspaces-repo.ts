@@ -102,12 +102,12 @@ function toWorkspace(row: WorkspaceRow): Workspace {
     path: row.path,
     baseBranch: row.base_branch,
     targetBranch: row.target_branch,
-    checks: readJson<WorkspaceChecks>(row.checks_json, `workspaces.checks_json (${row.id})`) ?? {},
+    checks: readJson<WorkspaceChecks>(row.checks_json, 'workspaces.checks_json', row.id) ?? {},
     setupCommand: row.setup_command,
     setupStatus:
       row.setup_status_json === null
         ? null
-        : readJson<WorkspaceSetupStatus>(row.setup_status_json, `workspaces.setup_status_json (${row.id})`),
+        : readJson<WorkspaceSetupStatus>(row.setup_status_json, 'workspaces.setup_status_json', row.id),
     startFrom: workspaceStartFromSchema.parse(row.start_from),
     createdAt: row.created_at,
   };
