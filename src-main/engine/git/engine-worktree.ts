@@ -48,6 +48,18 @@ export async function pinnedGit(worktree: EngineWorktree, call: GitCallOptions):
   return { ...call, pinned: { ...base, config: neutralisedFilters(listed.stdout.split('\0')) } };
 }
 
+/**
+ * Call options pinned to the worktree's recorded directories without the filter lookup: only for git
+ * commands that never convert file content (`ls-files` without `-m`, `rev-parse`, `ls-tree`), so no
+ * filter driver can run whatever the configuration says. One git process fewer than pinnedGit.
+ */
+export function pinnedReadOnly(worktree: EngineWorktree, call: GitCallOptions): RunGitOptions {
+  return {
+    ...call,
+    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
+  };
+}
+
 const FILTER_KEY = /^filter\.(.+)\.([^.]+)$/;
 
 /** `-c` overrides that disable every filter named in `keys` (`filter.<name>.<setting>` names). */

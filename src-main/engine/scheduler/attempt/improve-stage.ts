@@ -3,11 +3,12 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import type { BuiltContext } from '../../agents/context-builder';
 import { explore } from '../../agents/explore';
 import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
-import { pinnedGit } from '../../git/engine-worktree';
+import { pinnedReadOnly } from '../../git/engine-worktree';
 import { diffStatsOnce } from './diff-stats-once';
 import { getDiffText } from '../../git/diff-text';
 import { classifyBaseFailure } from '../../quality/failure-class';
@@ -44,13 +45,28 @@ export async function improveStage(
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
   // Rebuilt from the worktree before every cycle: the model edits the files as they are now. The repo
-  // map's outlines are cached for the attempt, so a cycle re-parses only the files it changed.
-  const outlines = new OutlineCache();
+  // map's outlines are cached for the session (or the attempt), so a cycle re-parses only the files it
+  // changed, and an attempt in a pooled worktree only what differs from the attempt before it.
+  const outlines = deps.outlines ?? new OutlineCache();
   let explored: Explored | null = null;
   let failureOutput = '';
-  const build = async (files: string[]) =>
-    buildContext({
-      git: await pinnedGit(worktree, git),
+  // The explore call's build, whose file list and repo analysis the next build reuses when it asks
+  // for the same files with the same failure output: nothing is written, staged or committed between
+  // them (explore only reads). Every later build lists and ranks again.
+  let reusable: { files: string[]; failureOutput: string; built: BuiltContext } | null = null;
+  const build = async (files: string[]) => {
+    const earlier =
+      reusable !== null &&
+      reusable.failureOutput === failureOutput &&
+      reusable.files.length === files.length &&
+      reusable.files.every((f, i) => files[i] === f)
+        ? reusable.built
+        : null;
+    reusable = null;
+    return buildContext({
+      // `ls-files` converts no content: pinned, without the filter lookup (engine-worktree).
+      git: pinnedReadOnly(worktree, git),
+      ...(earlier ? { tracked: earlier.tracked, ...(earlier.analysis ? { analysis: earlier.analysis } : {}) } : {}),
       notes,
       worktree: worktree.path,
       taskFiles: files,
@@ -59,10 +75,12 @@ export async function improveStage(
       repoMap: { cache: outlines, failureOutput },
       ...(explored ? { explored } : {}),
     });
+  };
   const contextFor = async (files: string[]) => (await build(files)).text;
   if (config.agents.explore) {
     record.progress('generate', 0, 'asking the model what to read');
     const first = await build(task.files);
+    reusable = { files: task.files, failureOutput, built: first };
     if (first.analysis)
       explored = await explore({
         model: deps.model,
