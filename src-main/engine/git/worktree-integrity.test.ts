@@ -105,6 +105,38 @@ describe('worktree integrity after a check', () => {
     expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
   });
 
+  // The branch is read from its loose ref file when that holds a plain object id; every other shape
+  // goes to git. Each way of moving it is still seen.
+  it.each([
+    [
+      'packed-refs behind a deleted loose ref',
+      (other: string) => {
+        fs.rmSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'));
+        fs.appendFileSync(path.join(worktree.commonDir, 'packed-refs'), `${other} refs/heads/nocturnal/t/1\n`);
+      },
+    ],
+    [
+      'a symbolic ref in the loose file',
+      async () => {
+        await repo.git('branch', 'decoy', 'main');
+        fs.writeFileSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'), 'ref: refs/heads/decoy\n');
+      },
+    ],
+    [
+      'a loose file written by hand',
+      (other: string) => fs.writeFileSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'), `${other}\n`),
+    ],
+  ])('reports the attempt branch moved through %s', async (_how, move) => {
+    const main = await repo.git('rev-parse', 'main');
+    const other = await repo.git('commit-tree', '-m', 'planted', `${main}^{tree}`);
+    // The branch is at main (loose, as worktree add wrote it); `decoy` is made at a planted commit.
+    const moved = await afterCheck(async () => {
+      await move(other);
+      if ((await repo.git('branch', '--list', 'decoy')) !== '') await repo.git('update-ref', 'refs/heads/decoy', other);
+    });
+    expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
+  });
+
   it('reports files a check staged for the next commit', async () => {
     const staged = await afterCheck(async () => {
       fs.writeFileSync(at('evil.sh'), 'echo hi\n');

@@ -165,9 +165,34 @@ async function gitState(
     pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
   };
   const staged = await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinned);
+  const loose = await looseRefOid(worktree);
+  if (loose !== null) return { staged: digest(staged.stdoutBytes), branchOid: loose };
   const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
   const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], { ...pinned, okExitCodes: [0, 1] });
   return { staged: digest(staged.stdoutBytes), branchOid: branch.exitCode === 0 ? branch.stdout.trim() : null };
+}
+
+/**
+ * The branch's (or a detached HEAD's) commit read the way git's files backend reads it first: a
+ * regular file holding exactly one object id. That is what `rev-parse` would answer — a loose ref wins
+ * over packed-refs — without a git process per integrity read (two per check run). Anything else
+ * (no loose file, a symlink, a symbolic ref, other content, a reftable repository) returns null and
+ * git itself is asked.
+ */
+async function looseRefOid(worktree: EngineWorktree): Promise<string | null> {
+  const file = worktree.detachedAt
+    ? path.join(worktree.gitDir, 'HEAD')
+    : path.join(worktree.commonDir, 'refs', 'heads', ...worktree.branch.split('/'));
+  if (
+    !worktree.detachedAt &&
+    (worktree.branch === '' || worktree.branch.split('/').some((p) => p === '' || p === '.' || p === '..'))
+  )
+    return null;
+  const info = await lstat(file).catch(() => null);
+  if (info === null || !info.isFile() || info.size > 128) return null;
+  const text = await readFile(file, 'utf8').catch(() => null);
+  const match = text === null ? null : /^([0-9a-f]{40}|[0-9a-f]{64})\n$/.exec(text);
+  return match?.[1] ?? null;
 }
 
 async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string, string>> {
