@@ -6,6 +6,7 @@ import { createTempDir, createTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
 import { addWorktree } from './worktree-add';
 import { snapshotWorktreeIntegrity, verifyWorktreeIntegrity } from './worktree-integrity';
+import { observeGitSpawns } from './run-git';
 
 let repo: TempRepo;
 let home: { path: string; cleanup(): Promise<void> };
@@ -135,6 +136,28 @@ describe('worktree integrity after a check', () => {
       if ((await repo.git('branch', '--list', 'decoy')) !== '') await repo.git('update-ref', 'refs/heads/decoy', other);
     });
     expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
+  });
+
+  it('spawns no git when the index and the branch are untouched, and still sees a status refresh as intact', async () => {
+    let spawned = 0;
+    const stop = observeGitSpawns(() => spawned++);
+    try {
+      expect(await afterCheck(() => fs.writeFileSync(at('a.txt'), 'changed by a test\n'))).toEqual({ kind: 'intact' });
+      expect(spawned).toBe(0);
+      // A git run by the check may rewrite the index with the same entries (here: stage, then unstage):
+      // the bytes differ, so git compares the listings of the copy and of the index now.
+      const indexFile = path.join(worktree.gitDir, 'index');
+      const bytesBefore = fs.readFileSync(indexFile);
+      const refreshed = await afterCheck(async () => {
+        fs.writeFileSync(at('src/b.txt'), 'b2\n');
+        await git('add', 'src/b.txt');
+        await git('reset', '-q');
+      });
+      expect(fs.readFileSync(indexFile).equals(bytesBefore)).toBe(false);
+      expect(refreshed).toEqual({ kind: 'intact' });
+    } finally {
+      stop();
+    }
   });
 
   it('reports files a check staged for the next commit', async () => {
