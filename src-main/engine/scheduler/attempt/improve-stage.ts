@@ -9,8 +9,7 @@ import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedReadOnly } from '../../git/engine-worktree';
-import { diffStatsOnce } from './diff-stats-once';
-import { getDiffText } from '../../git/diff-text';
+import { diffOnce, diffStatsOnce } from './diff-stats-once';
 import { classifyBaseFailure } from '../../quality/failure-class';
 import { classifyChangeFailure } from '../../agents/change-failure';
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
@@ -161,7 +160,7 @@ export async function improveStage(
     // is feedback; a command or package that vanished otherwise is not an edit's to fix (change-failure.ts).
     let importFeedback: string[] = [];
     if (failing.some((c) => classifyBaseFailure(c).kind === 'environment')) {
-      const diff = (await getDiffText(workspace.path, baseCommit, head, { ...git, maxBytes: 48 * 1024 })).text;
+      const diff = (await diffOnce(run, baseCommit, head)).text.text;
       const classes = failing.map((c) => classifyChangeFailure(c, diff));
       const broken = classes.flatMap((c) => (c.kind === 'environment' ? [c.reason] : []));
       if (broken.length > 0) return end(ending('failed', { reasons: [...reasons, ...broken] }));
