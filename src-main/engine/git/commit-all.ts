@@ -3,7 +3,8 @@
 // checkout. git is pinned to the worktree's recorded git dir and work tree (./engine-worktree): what its
 // `.git` file says is never read, and no enclosing repository can be discovered (so no `rev-parse
 // --show-toplevel` either: with `--work-tree` given, git's top level is that path by definition).
-// Four git processes on the usual path (filter list, add, commit, rev-parse): git's own exit codes say
+// Two git processes on the usual path (add, commit; the filter list is known for this configuration,
+// ./engine-worktree, and the new commit is read from the loose ref git wrote): git's own exit codes say
 // "those paths are ignored" and "nothing to commit", where separate listings cost a process each.
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
@@ -13,6 +14,7 @@ import { NocturnalError } from '../errors/nocturnal-error';
 import { pinnedGit } from './engine-worktree';
 import type { EngineWorktree } from './engine-worktree';
 import { withMessageFile } from './message-file';
+import { readLooseHead } from './read-loose-ref';
 
 export interface CommitAllParams extends GitCallOptions {
   worktree: EngineWorktree;
@@ -68,6 +70,9 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
       stderr: committed.stderr || committed.stdout,
     });
   }
+  // The commit just made, from the branch's loose ref git wrote (./read-loose-ref), else from git.
+  const loose = await readLooseHead(params.worktree);
+  if (loose !== null) return { kind: 'committed', commit: loose };
   const head = await runGit(worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
   return { kind: 'committed', commit: head.stdout.trim() };
 }

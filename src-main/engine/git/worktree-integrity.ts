@@ -12,6 +12,7 @@ import path from 'node:path';
 import { runGit } from './run-git';
 import type { GitCallOptions, RunGitOptions } from './run-git';
 import { expectedDotGit } from './engine-worktree';
+import { readLooseBranch, readOidFile } from './read-loose-ref';
 import type { EngineWorktree } from './engine-worktree';
 
 export interface WorktreeIntegritySnapshot {
@@ -216,7 +217,10 @@ async function stagedDigest(worktree: EngineWorktree, call: GitCallOptions, copy
 }
 
 async function branchOidOf(worktree: EngineWorktree, call: GitCallOptions): Promise<string | null> {
-  const loose = await looseRefOid(worktree);
+  // What git would answer, read from the ref file when that is exact (./read-loose-ref).
+  const loose = worktree.detachedAt
+    ? await readOidFile(path.join(worktree.gitDir, 'HEAD'))
+    : await readLooseBranch(worktree.commonDir, worktree.branch);
   if (loose !== null) return loose;
   const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
   const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], {
@@ -224,29 +228,6 @@ async function branchOidOf(worktree: EngineWorktree, call: GitCallOptions): Prom
     okExitCodes: [0, 1],
   });
   return branch.exitCode === 0 ? branch.stdout.trim() : null;
-}
-
-/**
- * The branch's (or a detached HEAD's) commit read the way git's files backend reads it first: a
- * regular file holding exactly one object id. That is what `rev-parse` would answer — a loose ref wins
- * over packed-refs — without a git process per integrity read (two per check run). Anything else
- * (no loose file, a symlink, a symbolic ref, other content, a reftable repository) returns null and
- * git itself is asked.
- */
-async function looseRefOid(worktree: EngineWorktree): Promise<string | null> {
-  const file = worktree.detachedAt
-    ? path.join(worktree.gitDir, 'HEAD')
-    : path.join(worktree.commonDir, 'refs', 'heads', ...worktree.branch.split('/'));
-  if (
-    !worktree.detachedAt &&
-    (worktree.branch === '' || worktree.branch.split('/').some((p) => p === '' || p === '.' || p === '..'))
-  )
-    return null;
-  const info = await lstat(file).catch(() => null);
-  if (info === null || !info.isFile() || info.size > 128) return null;
-  const text = await readFile(file, 'utf8').catch(() => null);
-  const match = text === null ? null : /^([0-9a-f]{40}|[0-9a-f]{64})\n$/.exec(text);
-  return match?.[1] ?? null;
 }
 
 async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string, string>> {
