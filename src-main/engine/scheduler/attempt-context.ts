@@ -50,6 +50,11 @@ export interface AttemptDeps {
    * from what an earlier attempt there parsed. Without one, each attempt keeps its own.
    */
   outlines?: OutlineCache;
+  /**
+   * The tracked files at each start commit (`<workspace id>:<commit>`), as an attempt's first context
+   * build listed them: the next attempt from the same commit has the same index and needs no `ls-files`.
+   */
+  trackedAtStart?: Map<string, readonly string[]>;
 }
 
 export type { AttemptProgress, AttemptStage };

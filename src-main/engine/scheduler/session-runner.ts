@@ -154,6 +154,7 @@ export class SessionRunner {
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
         pool,
         outlines: new OutlineCache(),
+        trackedAtStart: new Map(),
       };
       const runner = new AttemptRunner(attemptDeps);
       // parallel.max_parallel_attempts > 1: each task gets that many varied attempts, the best lands.

@@ -53,6 +53,11 @@ export async function improveStage(
   // for the same files with the same failure output: nothing is written, staged or committed between
   // them (explore only reads). Every later build lists and ranks again.
   let reusable: { files: string[]; failureOutput: string; built: BuiltContext } | null = null;
+  // The attempt's first build sees the index exactly as the start commit's tree (the pool's reset or a
+  // fresh worktree made it so, and the baseline's integrity check found nothing staged since): an
+  // earlier attempt of the session that started from the same commit listed the same files.
+  const startKey = `${workspace.id}:${baseCommit}`;
+  let firstBuild = true;
   const build = async (files: string[]) => {
     const earlier =
       reusable !== null &&
@@ -62,10 +67,15 @@ export async function improveStage(
         ? reusable.built
         : null;
     reusable = null;
-    return buildContext({
+    const atStart = firstBuild ? deps.trackedAtStart?.get(startKey) : undefined;
+    const wasFirst = firstBuild;
+    firstBuild = false;
+    const tracked = earlier?.tracked ?? atStart;
+    const built = await buildContext({
       // `ls-files` converts no content: pinned, without the filter lookup (engine-worktree).
       git: pinnedReadOnly(worktree, git),
-      ...(earlier ? { tracked: earlier.tracked, ...(earlier.analysis ? { analysis: earlier.analysis } : {}) } : {}),
+      ...(tracked ? { tracked } : {}),
+      ...(earlier?.analysis ? { analysis: earlier.analysis } : {}),
       notes,
       worktree: worktree.path,
       taskFiles: files,
@@ -74,6 +84,9 @@ export async function improveStage(
       repoMap: { cache: outlines, failureOutput },
       ...(explored ? { explored } : {}),
     });
+    if (wasFirst && atStart === undefined && deps.trackedAtStart)
+      rememberTracked(deps.trackedAtStart, startKey, built.tracked);
+    return built;
   };
   const contextFor = async (files: string[]) => (await build(files)).text;
   if (config.agents.explore) {
@@ -240,4 +253,15 @@ export async function improveStage(
 function describeFailure(check: CheckOutcome, worktree: string): string {
   const how = check.timedOut ? ' (timed out)' : ` with exit code ${check.exitCode}`;
   return `Check "${check.name}" (${check.command}) failed${how}:\n${renderFailureDigest(digestFailure(check.output, worktree))}`;
+}
+
+/** Start commits whose file list is kept per session (a night starts from a few). */
+const MAX_START_LISTS = 8;
+
+function rememberTracked(lists: Map<string, readonly string[]>, key: string, tracked: readonly string[]): void {
+  lists.set(key, tracked);
+  for (const oldest of lists.keys()) {
+    if (lists.size <= MAX_START_LISTS) break;
+    lists.delete(oldest);
+  }
 }
