@@ -19,8 +19,15 @@ import { analyseRepo, fitRepoMap } from './repo-map/repo-map';
 export { estimateTokens } from './estimate-tokens';
 
 export interface ContextRequest {
-  /** For an attempt worktree: pinned to its recorded git dir (git/engine-worktree's pinnedGit). */
+  /** For an attempt worktree: pinned to its recorded git dir (git/engine-worktree). */
   git: RunGitOptions;
+  /** The tracked files when the caller listed them already, with nothing staged since. */
+  tracked?: readonly string[];
+  /**
+   * The repo analysis of an earlier build of the same worktree state, task files and failure output
+   * (the explore call's, reused by the first edit): ranking does not depend on what was explored.
+   */
+  analysis?: RepoAnalysis;
   worktree: string;
   taskFiles: string[];
   taskText: string;
@@ -42,6 +49,8 @@ export interface BuiltContext {
   analysis: RepoAnalysis | null;
   /** The map as it went into the text. */
   map: RepoMap | null;
+  /** The tracked files it was built from. */
+  tracked: readonly string[];
 }
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -51,9 +60,9 @@ const MAP_SHARE_AFTER_EXPLORE = 0.15;
 const MAX_RELATED_FILES = 8;
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
-  const tracked = (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout
-    .split('\0')
-    .filter((f) => f !== '');
+  const tracked =
+    request.tracked ??
+    (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout.split('\0').filter((f) => f !== '');
   const omitted: string[] = [];
   const sections: string[] = [];
   let used = 0;
@@ -99,19 +108,21 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
     const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
     for (const file of related.slice(0, MAX_RELATED_FILES)) await addFile(file, 0);
     addFileList(tracked, fits, add, omitted);
-    return finish(sections, includedFiles, omitted, null, null);
+    return finish(sections, includedFiles, omitted, null, null, tracked);
   }
 
-  const analysis = await analyseRepo({
-    worktree: request.worktree,
-    tracked,
-    namedFiles: request.taskFiles,
-    failingFiles: request.repoMap.failureOutput
-      ? filesMentioned(request.repoMap.failureOutput, tracked, request.worktree)
-      : [],
-    taskText: request.taskText,
-    cache: request.repoMap.cache,
-  });
+  const analysis =
+    request.analysis ??
+    (await analyseRepo({
+      worktree: request.worktree,
+      tracked,
+      namedFiles: request.taskFiles,
+      failingFiles: request.repoMap.failureOutput
+        ? filesMentioned(request.repoMap.failureOutput, tracked, request.worktree)
+        : [],
+      taskText: request.taskText,
+      cache: request.repoMap.cache,
+    }));
   // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
   const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
   const mapReserve = Math.min(analysis.fullTokens, mapShare);
@@ -136,11 +147,11 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   else omitted.push('repository map');
   const ranked = analysis.ranked.filter((r) => r.score > 0 && !shown.has(r.file)).slice(0, MAX_RELATED_FILES);
   for (const { file } of ranked) await addFile(file, 0);
-  return finish(sections, includedFiles, omitted, analysis, map);
+  return finish(sections, includedFiles, omitted, analysis, map, tracked);
 }
 
 function addFileList(
-  tracked: string[],
+  tracked: readonly string[],
   fits: (text: string) => boolean,
   add: (text: string) => void,
   omitted: string[],
@@ -158,11 +169,12 @@ function finish(
   omitted: string[],
   analysis: RepoAnalysis | null,
   map: RepoMap | null,
+  tracked: readonly string[],
 ): BuiltContext {
   const all = [...sections];
   if (omitted.length > 0) all.push(`(Left out to fit the context window: ${omitted.join(', ')}.)`);
   const text = all.join('\n\n');
-  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text), analysis, map };
+  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text), analysis, map, tracked };
 }
 
 async function readSmallText(file: string): Promise<string | null> {

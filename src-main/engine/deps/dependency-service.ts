@@ -13,6 +13,7 @@ import type { SafetyConfig } from '../../../src-shared/config/schema';
 import type { Workspace, WorkspaceSetupStatus } from '../../../src-shared/domain/records';
 import type { HomePaths } from '../config/home';
 import { readBlobAt } from '../git/read-blob';
+import { isOid } from '../git/refs';
 import type { GitCallOptions } from '../git/run-git';
 import type { Logger } from '../log/logger';
 import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
@@ -65,10 +66,18 @@ export interface DependencyServiceOptions {
   detector?: SandboxDetector;
 }
 
+/** Plans kept (a few base commits per workspace over a night). */
+const MAX_PLANS = 64;
+
 export class DependencyService {
   private readonly detector: SandboxDetector;
 
   private readonly inFlight = new Map<string, Promise<EnsureOutcome>>();
+  /**
+   * Plans by repository, commit and `--setup`: a commit's files never change, so every attempt of the
+   * night that starts from the same commit reads its lock files once, not once per attempt.
+   */
+  private readonly plans = new Map<string, Promise<SetupPlan | null>>();
 
   constructor(private readonly options: DependencyServiceOptions) {
     this.detector = options.detector ?? createSandboxDetector();
@@ -76,7 +85,20 @@ export class DependencyService {
 
   /** The setup this workspace gets at this commit: its own `--setup`, else the one its lock files call for. */
   plan(workspace: Workspace, commit: string): Promise<SetupPlan | null> {
-    return detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand);
+    if (!isOid(commit))
+      return detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand);
+    const key = JSON.stringify([workspace.path, commit, workspace.setupCommand]);
+    const known = this.plans.get(key);
+    if (known !== undefined) return known;
+    const planned = detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand);
+    // A read that failed (the repository moved, a git error) is asked again next time.
+    planned.catch(() => this.plans.delete(key));
+    this.plans.set(key, planned);
+    for (const oldest of this.plans.keys()) {
+      if (this.plans.size <= MAX_PLANS) break;
+      this.plans.delete(oldest);
+    }
+    return planned;
   }
 
   /**

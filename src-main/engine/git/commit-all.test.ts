@@ -62,6 +62,13 @@ describe('commitAll', () => {
     expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: [] })).toEqual({
       kind: 'nothing-to-commit',
     });
+    // Only an ignored file written: git's add refuses it (exit 1) and the commit finds nothing staged.
+    await openTempRepo(worktreePath).write({ 'debug.log': 'ignored\n' });
+    const head = await repo.git('rev-parse', 'attempt');
+    expect(await commitAll({ worktree, ownedRoot: home.path, message: 'nothing', paths: ['debug.log'] })).toEqual({
+      kind: 'nothing-to-commit',
+    });
+    expect(await repo.git('rev-parse', 'attempt')).toBe(head);
   });
 
   it('stages only the named paths: files a check left behind are never committed', async () => {

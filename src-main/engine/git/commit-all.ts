@@ -1,14 +1,20 @@
 // Commits everything in an engine worktree (after the safety layer applied the model's edits). Refuses
-// any directory that is not the top level of a worktree inside the engine's root, so a wrong path can
-// never turn into a commit in the user's checkout or in some enclosing repository. git is pinned to the
-// worktree's recorded git dir (./engine-worktree): what its `.git` file says is never read.
+// any directory outside the engine's root, so a wrong path can never turn into a commit in the user's
+// checkout. git is pinned to the worktree's recorded git dir and work tree (./engine-worktree): what its
+// `.git` file says is never read, and no enclosing repository can be discovered (so no `rev-parse
+// --show-toplevel` either: with `--work-tree` given, git's top level is that path by definition).
+// Two git processes on the usual path (add, commit; the filter list is known for this configuration,
+// ./engine-worktree, and the new commit is read from the loose ref git wrote): git's own exit codes say
+// "those paths are ignored" and "nothing to commit", where separate listings cost a process each.
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions } from './run-git';
-import { assertOwnedPath, samePath } from './owned-path';
+import { assertOwnedPath } from './owned-path';
+import { GitError } from './git-error';
 import { NocturnalError } from '../errors/nocturnal-error';
 import { pinnedGit } from './engine-worktree';
 import type { EngineWorktree } from './engine-worktree';
 import { withMessageFile } from './message-file';
+import { readLooseHead } from './read-loose-ref';
 
 export interface CommitAllParams extends GitCallOptions {
   worktree: EngineWorktree;
@@ -27,46 +33,54 @@ export async function commitAll(params: CommitAllParams): Promise<CommitAllResul
   const worktreePath = params.worktree.path;
   await assertOwnedPath(worktreePath, params.ownedRoot, 'worktree');
   if (params.message.trim() === '') throw new NocturnalError('validation', 'a commit message must not be empty');
+  if (params.paths.length === 0) return { kind: 'nothing-to-commit' };
   const call = await pinnedGit(params.worktree, callOptions(params));
-  const top = await runGit(worktreePath, ['rev-parse', '--show-toplevel'], call);
-  if (!(await samePath(top.stdout.trim(), worktreePath))) {
-    throw new NocturnalError('runtime', `refusing to commit: ${worktreePath} is not the top of its own worktree`);
-  }
 
   // Literal pathspecs: a file named `*` or `:(glob)x` is a name, never a pattern.
   const literal = { ...call, env: { GIT_LITERAL_PATHSPECS: '1' } };
-  // Ignored files stay out, as `add --all` would leave them (naming them explicitly is an error): the
-  // untracked ones among the paths that the ignore rules match. (`check-ignore -z` needs `--stdin`, and
-  // simple-git offers no stdin; `ls-files -z` names them unquoted from argv.)
-  const ignored = new Set<string>();
+  // Ignored files stay out, as `add --all` would leave them: named explicitly, an untracked path the
+  // ignore rules match is not added, git says so on stderr and exits 1 — after staging the others.
+  // Any other exit 1 is a failure.
   for (const batch of argvBatches(params.paths)) {
-    const listed = await runGit(
-      worktreePath,
-      ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...batch],
-      literal,
-    );
-    for (const p of listed.stdout.split('\0')) if (p !== '') ignored.add(p);
+    const added = await runGit(worktreePath, ['add', '--all', '--', ...batch], { ...literal, okExitCodes: [0, 1] });
+    if (added.exitCode !== 0 && !IGNORED_PATHS.test(added.stderr))
+      throw new GitError({
+        args: ['add', '--all', '--', ...batch],
+        cwd: worktreePath,
+        exitCode: added.exitCode,
+        stderr: added.stderr,
+      });
   }
-  const paths = params.paths.filter((p) => !ignored.has(p));
-  if (paths.length === 0) return { kind: 'nothing-to-commit' };
-  await runGit(worktreePath, ['add', '--all', '--', ...paths], literal);
-  const staged = await runGit(worktreePath, ['diff', '--cached', '--quiet', '--no-ext-diff'], {
-    ...call,
-    okExitCodes: [0, 1],
-  });
-  if (staged.exitCode === 0) return { kind: 'nothing-to-commit' };
 
   // --no-verify on top of the disabled hooksPath: belt and braces against the user's commit hooks.
-  await withMessageFile(params.message, (file) =>
+  // With nothing staged (the index is HEAD's tree) git commits nothing, says so and exits 1.
+  const committed = await withMessageFile(params.message, (file) =>
     runGit(
       worktreePath,
       ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '--cleanup=whitespace', `--file=${file}`],
-      call,
+      { ...call, okExitCodes: [0, 1] },
     ),
   );
+  if (committed.exitCode !== 0) {
+    if (NOTHING_TO_COMMIT.test(committed.stdout)) return { kind: 'nothing-to-commit' };
+    throw new GitError({
+      args: ['commit'],
+      cwd: worktreePath,
+      exitCode: committed.exitCode,
+      stderr: committed.stderr || committed.stdout,
+    });
+  }
+  // The commit just made, from the branch's loose ref git wrote (./read-loose-ref), else from git.
+  const loose = await readLooseHead(params.worktree);
+  if (loose !== null) return { kind: 'committed', commit: loose };
   const head = await runGit(worktreePath, ['rev-parse', '--verify', 'HEAD^{commit}'], call);
   return { kind: 'committed', commit: head.stdout.trim() };
 }
+
+// What git says (LC_ALL=C, ./git-environment) when `add` was named ignored paths, and when `commit`
+// found nothing staged ("nothing to commit", "nothing added to commit", "no changes added to commit").
+const IGNORED_PATHS = /^The following paths are ignored by one of your \.gitignore files:/m;
+const NOTHING_TO_COMMIT = /^(nothing to commit|nothing added to commit|no changes added to commit)\b/m;
 
 /** Paths in groups that stay well under the OS limit on a command line (about 2 MiB on Linux). */
 function argvBatches(paths: readonly string[], maxBytes = 256 * 1024): string[][] {

@@ -37,7 +37,11 @@ export async function getDiffStats(
     ['diff', '--numstat', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative', from, to, '--'],
     opts,
   );
-  const files = parseNumstatZ(stdout);
+  return totalsOf(parseNumstatZ(stdout));
+}
+
+/** The files with their totals. */
+export function totalsOf(files: FileDiffStat[]): DiffStats {
   const stats: DiffStats = { files, insertions: 0, deletions: 0, binaryFiles: 0 };
   for (const file of files) {
     stats.insertions += file.insertions;

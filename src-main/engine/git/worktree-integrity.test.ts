@@ -6,6 +6,7 @@ import { createTempDir, createTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
 import { addWorktree } from './worktree-add';
 import { snapshotWorktreeIntegrity, verifyWorktreeIntegrity } from './worktree-integrity';
+import { observeGitSpawns } from './run-git';
 
 let repo: TempRepo;
 let home: { path: string; cleanup(): Promise<void> };
@@ -103,6 +104,60 @@ describe('worktree integrity after a check', () => {
       await repo.git('update-ref', 'refs/heads/nocturnal/t/1', other);
     });
     expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
+  });
+
+  // The branch is read from its loose ref file when that holds a plain object id; every other shape
+  // goes to git. Each way of moving it is still seen.
+  it.each([
+    [
+      'packed-refs behind a deleted loose ref',
+      (other: string) => {
+        fs.rmSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'));
+        fs.appendFileSync(path.join(worktree.commonDir, 'packed-refs'), `${other} refs/heads/nocturnal/t/1\n`);
+      },
+    ],
+    [
+      'a symbolic ref in the loose file',
+      async () => {
+        await repo.git('branch', 'decoy', 'main');
+        fs.writeFileSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'), 'ref: refs/heads/decoy\n');
+      },
+    ],
+    [
+      'a loose file written by hand',
+      (other: string) => fs.writeFileSync(path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1'), `${other}\n`),
+    ],
+  ])('reports the attempt branch moved through %s', async (_how, move) => {
+    const main = await repo.git('rev-parse', 'main');
+    const other = await repo.git('commit-tree', '-m', 'planted', `${main}^{tree}`);
+    // The branch is at main (loose, as worktree add wrote it); `decoy` is made at a planted commit.
+    const moved = await afterCheck(async () => {
+      await move(other);
+      if ((await repo.git('branch', '--list', 'decoy')) !== '') await repo.git('update-ref', 'refs/heads/decoy', other);
+    });
+    expect(moved).toEqual({ kind: 'tampered', findings: ['the attempt branch nocturnal/t/1 was moved'] });
+  });
+
+  it('spawns no git when the index and the branch are untouched, and still sees a status refresh as intact', async () => {
+    let spawned = 0;
+    const stop = observeGitSpawns(() => spawned++);
+    try {
+      expect(await afterCheck(() => fs.writeFileSync(at('a.txt'), 'changed by a test\n'))).toEqual({ kind: 'intact' });
+      expect(spawned).toBe(0);
+      // A git run by the check may rewrite the index with the same entries (here: stage, then unstage):
+      // the bytes differ, so git compares the listings of the copy and of the index now.
+      const indexFile = path.join(worktree.gitDir, 'index');
+      const bytesBefore = fs.readFileSync(indexFile);
+      const refreshed = await afterCheck(async () => {
+        fs.writeFileSync(at('src/b.txt'), 'b2\n');
+        await git('add', 'src/b.txt');
+        await git('reset', '-q');
+      });
+      expect(fs.readFileSync(indexFile).equals(bytesBefore)).toBe(false);
+      expect(refreshed).toEqual({ kind: 'intact' });
+    } finally {
+      stop();
+    }
   });
 
   it('reports files a check staged for the next commit', async () => {

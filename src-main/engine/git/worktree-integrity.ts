@@ -2,13 +2,17 @@
 // the worktree writable; a check that rewrote the `.git` file, planted a git dir or config, moved the
 // attempt branch or staged files has tampered with what the engine's git relies on. Taken before each
 // check run and compared after it. File reads come first; git itself is asked only when those show
-// nothing wrong (and then pinned to the recorded git dir, for reads that run no filter or hook).
+// nothing wrong (and then pinned to the recorded git dir, for reads that run no filter or hook), and
+// only where a file read cannot answer exactly: a check that left the index's bytes and the branch's
+// loose ref alone costs no git process at all (issue 12: two reads per snapshot and per verify before).
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { runGit } from './run-git';
-import type { GitCallOptions } from './run-git';
+import type { GitCallOptions, RunGitOptions } from './run-git';
 import { expectedDotGit } from './engine-worktree';
+import { readLooseBranch, readOidFile } from './read-loose-ref';
 import type { EngineWorktree } from './engine-worktree';
 
 export interface WorktreeIntegritySnapshot {
@@ -16,8 +20,15 @@ export interface WorktreeIntegritySnapshot {
   adminFiles: Record<string, string>;
   /** Repository files whose settings git would apply to the worktree → content hash (or absent). */
   repositoryFiles: Record<string, string>;
-  /** `ls-files --stage`: what the next commit would contain. */
-  staged: string;
+  /**
+   * The index file's bytes. Unchanged bytes mean an unchanged `ls-files --stage` (what the next commit
+   * would contain), with no git process; when they differ (a `git status` refreshing stat data also
+   * rewrites them), git compares the listings of this copy and of the index now. null when the index
+   * is not a regular file: `staged` holds the listing then.
+   */
+  index: Buffer | null;
+  /** `ls-files --stage` digest, taken only when `index` could not be kept. */
+  staged: string | null;
   /** The attempt branch's commit. */
   branchOid: string | null;
   /** `.git` entries below the worktree's top (none, normally). */
@@ -49,8 +60,10 @@ export async function snapshotWorktreeIntegrity(
     repositoryHashes(worktree),
     findNestedGit(worktree.path),
   ]);
-  const { staged, branchOid } = await gitState(worktree, call);
-  return { adminFiles, repositoryFiles, staged, branchOid, nestedGit };
+  const index = await indexBytes(worktree);
+  const staged = index === null ? await stagedDigest(worktree, call) : null;
+  const branchOid = await branchOidOf(worktree, call);
+  return { adminFiles, repositoryFiles, index, staged, branchOid, nestedGit };
 }
 
 export async function verifyWorktreeIntegrity(
@@ -78,11 +91,10 @@ export async function verifyWorktreeIntegrity(
   for (const p of planted) findings.push(`a git dir or file was planted at ${p}`);
   if (findings.length > 0) return { kind: 'tampered', findings };
 
-  // Only now, with the wiring known to be the engine's, is git asked.
-  const after = await gitState(worktree, call);
-  if (after.branchOid !== before.branchOid)
+  // Only now, with the wiring known to be the engine's, is git asked (where a file read cannot answer).
+  if ((await branchOidOf(worktree, call)) !== before.branchOid)
     findings.push(worktree.detachedAt ? 'HEAD was moved' : `the attempt branch ${worktree.branch} was moved`);
-  if (after.staged !== before.staged) findings.push("files were staged in the worktree's index");
+  if (await stagedChanged(worktree, before, call)) findings.push("files were staged in the worktree's index");
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
 }
 
@@ -155,19 +167,67 @@ async function dotGitFindings(worktree: EngineWorktree): Promise<string[]> {
   return (await readFile(dotGit, 'utf8')) === expectedDotGit(worktree) ? [] : ['.git file rewritten'];
 }
 
-async function gitState(
+/** Did the check change what the next commit would contain? */
+async function stagedChanged(
   worktree: EngineWorktree,
+  before: WorktreeIntegritySnapshot,
   call: GitCallOptions,
-): Promise<{ staged: string; branchOid: string | null }> {
-  // Pinned, but without the filter lookup: neither command converts file content.
-  const pinned = {
+): Promise<boolean> {
+  const now = await indexBytes(worktree);
+  if (before.index !== null && now !== null && before.index.equals(now)) return false;
+  const was = before.staged ?? (before.index === null ? null : await stagedDigest(worktree, call, before.index));
+  return was !== (await stagedDigest(worktree, call));
+}
+
+/** The worktree's index file as bytes; null when it is not a regular file (git is asked then). */
+async function indexBytes(worktree: EngineWorktree): Promise<Buffer | null> {
+  const file = path.join(worktree.gitDir, 'index');
+  const info = await lstat(file).catch(() => null);
+  if (info === null || !info.isFile()) return null;
+  return readFile(file).catch(() => null);
+}
+
+/** Pinned, but without the filter lookup: none of these commands converts file content. */
+function pinnedReads(worktree: EngineWorktree, call: GitCallOptions): RunGitOptions {
+  return {
     ...call,
     pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
   };
-  const staged = await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinned);
+}
+
+/** `ls-files --stage`, digested: of the index now, or of a copy of its earlier bytes. */
+async function stagedDigest(worktree: EngineWorktree, call: GitCallOptions, copy?: Buffer): Promise<string> {
+  if (copy === undefined) {
+    return digest(
+      (await runGit(worktree.path, ['ls-files', '--stage', '-z'], pinnedReads(worktree, call))).stdoutBytes,
+    );
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nocturnal-index-'));
+  try {
+    const file = path.join(dir, 'index');
+    await writeFile(file, copy, { mode: 0o600 });
+    const listed = await runGit(worktree.path, ['ls-files', '--stage', '-z'], {
+      ...pinnedReads(worktree, call),
+      env: { GIT_INDEX_FILE: file },
+    });
+    return digest(listed.stdoutBytes);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function branchOidOf(worktree: EngineWorktree, call: GitCallOptions): Promise<string | null> {
+  // What git would answer, read from the ref file when that is exact (./read-loose-ref).
+  const loose = worktree.detachedAt
+    ? await readOidFile(path.join(worktree.gitDir, 'HEAD'))
+    : await readLooseBranch(worktree.commonDir, worktree.branch);
+  if (loose !== null) return loose;
   const ref = worktree.detachedAt ? 'HEAD' : `refs/heads/${worktree.branch}`;
-  const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], { ...pinned, okExitCodes: [0, 1] });
-  return { staged: digest(staged.stdoutBytes), branchOid: branch.exitCode === 0 ? branch.stdout.trim() : null };
+  const branch = await runGit(worktree.path, ['rev-parse', '-q', '--verify', ref], {
+    ...pinnedReads(worktree, call),
+    okExitCodes: [0, 1],
+  });
+  return branch.exitCode === 0 ? branch.stdout.trim() : null;
 }
 
 async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string, string>> {

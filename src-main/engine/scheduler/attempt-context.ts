@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
 import type { WorktreePool } from './worktree-pool';
+import type { OutlineCache } from '../agents/repo-map/outline-cache';
 
 export interface CheckRunner {
   /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
@@ -44,6 +45,16 @@ export interface AttemptDeps {
   onProgress?: (event: AttemptProgress) => void;
   /** The session's worktree pool; without one each attempt makes and removes its own worktree. */
   pool?: WorktreePool;
+  /**
+   * The session's repo-map outlines: an attempt in a pooled worktree parses only the files that differ
+   * from what an earlier attempt there parsed. Without one, each attempt keeps its own.
+   */
+  outlines?: OutlineCache;
+  /**
+   * The tracked files at each start commit (`<workspace id>:<commit>`), as an attempt's first context
+   * build listed them: the next attempt from the same commit has the same index and needs no `ls-files`.
+   */
+  trackedAtStart?: Map<string, readonly string[]>;
 }
 
 export type { AttemptProgress, AttemptStage };

@@ -25,6 +25,7 @@ import { checkSlotsFor, Semaphore } from './parallel/check-slots';
 import { ParallelAttempts } from './parallel/parallel-attempts';
 import { recoverCrashedWork } from './session-recovery';
 import { WorktreePool } from './worktree-pool';
+import { OutlineCache } from '../agents/repo-map/outline-cache';
 import type { RecoveryResult } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
@@ -155,6 +156,8 @@ export class SessionRunner {
           ),
         onProgress: (progress) => events.progress({ type: 'attempt', progress }),
         pool,
+        outlines: new OutlineCache(),
+        trackedAtStart: new Map(),
       };
       const runner = new AttemptRunner(attemptDeps);
       // parallel.max_parallel_attempts > 1: each task gets that many varied attempts, the best lands.

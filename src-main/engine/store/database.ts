@@ -14,6 +14,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { NocturnalError } from '../errors/nocturnal-error';
 import type { Migration } from './migrations/migration';
 import { migrations as allMigrations } from './migrations';
+import { cachePreparedStatements } from './statement-cache';
 
 export type { SqliteDatabase };
 
@@ -58,7 +59,7 @@ function configure(db: SqliteDatabase, migrations: readonly Migration[], file?: 
   };
   if (file === undefined) run();
   else guarded(file, run, () => db.close());
-  return db;
+  return cachePreparedStatements(db);
 }
 
 function openReadOnlyCopy(file: string, migrations: readonly Migration[], reason: string): SqliteDatabase {
@@ -98,7 +99,7 @@ function openReadOnlyCopy(file: string, migrations: readonly Migration[], reason
       },
       () => db.close(),
     );
-    return db;
+    return cachePreparedStatements(db);
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -5,6 +5,7 @@
 // The tests of the best-ranked files follow them.
 import path from 'node:path';
 import type { CachedOutline } from './outline-cache';
+import type { FileOutline } from './parse-symbols';
 import { resolveImport } from './resolve-imports';
 import { isTestPath } from '../../quality/test-changes';
 import { relatedTests } from '../related-tests';
@@ -54,6 +55,21 @@ export function wordsOf(text: string): string[] {
     .filter((w) => w.length >= 3 && !stopWords.has(w));
 }
 
+// The words of an outline's symbol names, once per outline: outlines live in the session's cache and
+// are ranked again for every task, and an outline never changes (a changed file gets a new one).
+const wordsOfOutline = new WeakMap<FileOutline, ReadonlySet<string>>();
+const NO_WORDS: ReadonlySet<string> = new Set();
+
+function symbolWords(outline: FileOutline | null): ReadonlySet<string> {
+  if (outline === null) return NO_WORDS;
+  let words = wordsOfOutline.get(outline);
+  if (words === undefined) {
+    words = new Set(outline.symbols.flatMap((s) => [s, ...s.members]).flatMap((s) => wordsOf(s.name)));
+    wordsOfOutline.set(outline, words);
+  }
+  return words;
+}
+
 export function rankFiles(input: RankInput): RankedFile[] {
   const score = new Map<string, number>(input.tracked.map((f) => [f, 0]));
   const bump = (file: string, by: number) => {
@@ -83,12 +99,10 @@ export function rankFiles(input: RankInput): RankedFile[] {
   const taskTokens = new Set(input.taskText.split(/[^A-Za-z0-9_$]+/).filter((t) => t.length >= 4));
   // A word of the task counts for more the fewer files' symbols share it (`reference` in every domain
   // says little; `ledger` in two files says a lot): inverse document frequency.
-  const symbolWordsOf = new Map<string, Set<string>>();
+  const symbolWordsOf = new Map<string, ReadonlySet<string>>();
   const documentFrequency = new Map<string, number>();
   for (const [file, cached] of input.outlines) {
-    const words = new Set(
-      (cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]).flatMap((s) => wordsOf(s.name)),
-    );
+    const words = symbolWords(cached.outline);
     symbolWordsOf.set(file, words);
     for (const word of words) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
   }

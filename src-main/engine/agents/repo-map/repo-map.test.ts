@@ -1,6 +1,8 @@
 // The repo map on a real repository: ranked by the task (named file, its imports both ways, its test,
 // words of the task in symbols), fitted to a budget by rank, parsed once per file content, and symbols
 // resolved to their definitions.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo } from '../../git/testing/temp-repo';
 import type { TempRepo } from '../../git/testing/temp-repo';
@@ -75,6 +77,36 @@ describe('repo map', () => {
     const again = await analyseRepo(request);
     expect(cache.parsed).toBe(7);
     expect(fitRepoMap(again, 10_000).text).toContain('  MAX_PERCENT = 90  [L4]');
+  });
+
+  it('parses again a file rewritten to the same size with its mtime set back, and keeps worktrees apart', async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const request = { worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: 'discount', cache };
+    const file = path.join(repo.path, 'src/billing/discount.ts');
+    // A whole second, so the mtime can be put back exactly.
+    const stamp = new Date(1_700_000_000_000);
+    fs.utimesSync(file, stamp, stamp);
+    await analyseRepo(request);
+    expect(cache.parsed).toBe(6);
+    const text = fs.readFileSync(file, 'utf8');
+    // Same length, another name: only the content (and so ctime) tells the two apart.
+    const renamed = text.replace('applyDiscount', 'applyDiscoumt');
+    expect(renamed.length).toBe(text.length);
+    fs.writeFileSync(file, renamed);
+    fs.utimesSync(file, stamp, stamp);
+    expect(fs.statSync(file, { bigint: true }).mtimeNs).toBe(1_700_000_000_000_000_000n);
+    const again = await analyseRepo(request);
+    expect(cache.parsed).toBe(7);
+    expect(fitRepoMap(again, 10_000).text).toContain('applyDiscoumt');
+    // The same paths under another worktree are that worktree's files: parsed there too.
+    const other = await createTempRepo({ files });
+    try {
+      await analyseRepo({ ...request, worktree: other.path });
+      expect(cache.parsed).toBe(13);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('finds the definition of a symbol by name, qualified name or file', async () => {

@@ -42,10 +42,10 @@ export interface RepoMap {
 }
 
 export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis> {
-  const outlines = new Map<string, CachedOutline>();
-  for (const file of request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES)) {
-    outlines.set(file, await request.cache.get(request.worktree, file));
-  }
+  const outlines = await request.cache.getAll(
+    request.worktree,
+    request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES),
+  );
   const ranked = rankFiles({
     tracked: request.tracked,
     outlines,

@@ -4,8 +4,7 @@ import type { CheckOutcome, DiffStats, ScoreBreakdown } from '../../../../src-sh
 import { decideFromScore } from '../../../../src-shared/quality/decision';
 import type { ScoreDecision } from '../../../../src-shared/quality/decision';
 import { reviewPromptV1 } from '../../agents/prompts/review-v1';
-import { diffStatsOnce } from './diff-stats-once';
-import { getDiffText } from '../../git/diff-text';
+import { diffOnce, diffStatsOnce } from './diff-stats-once';
 import { reviewSchema } from '../../llm/protocol';
 import { isServerUnreachable } from '../../llm/server-unreachable';
 import { gatedZeroBreakdown, scoreAttempt } from '../../quality/score';
@@ -44,8 +43,8 @@ export function safetyGate(reasons: string[], quality: QualityConfig): ScoreBrea
 }
 
 export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promise<Evaluation> {
-  const { deps, workspace, record, signal, brief, interaction } = run;
-  const { config, git } = deps;
+  const { deps, record, signal, brief, interaction } = run;
+  const { config } = deps;
   const { reasons } = input;
   const diff = await diffStatsOnce(run, input.baseCommit, input.head);
   const diffStats: DiffStats = {
@@ -72,7 +71,7 @@ export async function evaluateStage(run: ReadyRun, input: EvaluateInput): Promis
   record.progress('review', input.cycle, 'asking the model to review the diff');
   let reviewScore: number | null = null;
   let reviewIssues: string[] = [];
-  const diffText = await getDiffText(workspace.path, input.baseCommit, input.head, { ...git, maxBytes: 48 * 1024 });
+  const diffText = (await diffOnce(run, input.baseCommit, input.head)).text;
   const testChanges = analyzeTestChanges(diffText.text, input.plannedFiles, taskWordsOf(run.task));
   try {
     const review = await deps.model.call({

@@ -3,13 +3,13 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
+import type { BuiltContext } from '../../agents/context-builder';
 import { explore } from '../../agents/explore';
 import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
-import { pinnedGit } from '../../git/engine-worktree';
-import { diffStatsOnce } from './diff-stats-once';
-import { getDiffText } from '../../git/diff-text';
+import { pinnedReadOnly } from '../../git/engine-worktree';
+import { diffOnce, diffStatsOnce } from './diff-stats-once';
 import { classifyBaseFailure } from '../../quality/failure-class';
 import { classifyChangeFailure } from '../../agents/change-failure';
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
@@ -44,13 +44,38 @@ export async function improveStage(
   const notes = await deps.knowledge.workspaceNotes(workspace);
   const taskText = `${task.title} ${task.description}`;
   // Rebuilt from the worktree before every cycle: the model edits the files as they are now. The repo
-  // map's outlines are cached for the attempt, so a cycle re-parses only the files it changed.
-  const outlines = new OutlineCache();
+  // map's outlines are cached for the session (or the attempt), so a cycle re-parses only the files it
+  // changed, and an attempt in a pooled worktree only what differs from the attempt before it.
+  const outlines = deps.outlines ?? new OutlineCache();
   let explored: Explored | null = null;
   let failureOutput = '';
-  const build = async (files: string[]) =>
-    buildContext({
-      git: await pinnedGit(worktree, git),
+  // The explore call's build, whose file list and repo analysis the next build reuses when it asks
+  // for the same files with the same failure output: nothing is written, staged or committed between
+  // them (explore only reads). Every later build lists and ranks again.
+  let reusable: { files: string[]; failureOutput: string; built: BuiltContext } | null = null;
+  // The attempt's first build sees the index exactly as the start commit's tree (the pool's reset or a
+  // fresh worktree made it so, and the baseline's integrity check found nothing staged since): an
+  // earlier attempt of the session that started from the same commit listed the same files.
+  const startKey = `${workspace.id}:${baseCommit}`;
+  let firstBuild = true;
+  const build = async (files: string[]) => {
+    const earlier =
+      reusable !== null &&
+      reusable.failureOutput === failureOutput &&
+      reusable.files.length === files.length &&
+      reusable.files.every((f, i) => files[i] === f)
+        ? reusable.built
+        : null;
+    reusable = null;
+    const atStart = firstBuild ? deps.trackedAtStart?.get(startKey) : undefined;
+    const wasFirst = firstBuild;
+    firstBuild = false;
+    const tracked = earlier?.tracked ?? atStart;
+    const built = await buildContext({
+      // `ls-files` converts no content: pinned, without the filter lookup (engine-worktree).
+      git: pinnedReadOnly(worktree, git),
+      ...(tracked ? { tracked } : {}),
+      ...(earlier?.analysis ? { analysis: earlier.analysis } : {}),
       notes,
       worktree: worktree.path,
       taskFiles: files,
@@ -59,10 +84,15 @@ export async function improveStage(
       repoMap: { cache: outlines, failureOutput },
       ...(explored ? { explored } : {}),
     });
+    if (wasFirst && atStart === undefined && deps.trackedAtStart)
+      rememberTracked(deps.trackedAtStart, startKey, built.tracked);
+    return built;
+  };
   const contextFor = async (files: string[]) => (await build(files)).text;
   if (config.agents.explore) {
     record.progress('generate', 0, 'asking the model what to read');
     const first = await build(task.files);
+    reusable = { files: task.files, failureOutput, built: first };
     if (first.analysis)
       explored = await explore({
         model: deps.model,
@@ -143,7 +173,7 @@ export async function improveStage(
     // is feedback; a command or package that vanished otherwise is not an edit's to fix (change-failure.ts).
     let importFeedback: string[] = [];
     if (failing.some((c) => classifyBaseFailure(c).kind === 'environment')) {
-      const diff = (await getDiffText(workspace.path, baseCommit, head, { ...git, maxBytes: 48 * 1024 })).text;
+      const diff = (await diffOnce(run, baseCommit, head)).text.text;
       const classes = failing.map((c) => classifyChangeFailure(c, diff));
       const broken = classes.flatMap((c) => (c.kind === 'environment' ? [c.reason] : []));
       if (broken.length > 0) return end(ending('failed', { reasons: [...reasons, ...broken] }));
@@ -223,4 +253,15 @@ export async function improveStage(
 function describeFailure(check: CheckOutcome, worktree: string): string {
   const how = check.timedOut ? ' (timed out)' : ` with exit code ${check.exitCode}`;
   return `Check "${check.name}" (${check.command}) failed${how}:\n${renderFailureDigest(digestFailure(check.output, worktree))}`;
+}
+
+/** Start commits whose file list is kept per session (a night starts from a few). */
+const MAX_START_LISTS = 8;
+
+function rememberTracked(lists: Map<string, readonly string[]>, key: string, tracked: readonly string[]): void {
+  lists.set(key, tracked);
+  for (const oldest of lists.keys()) {
+    if (lists.size <= MAX_START_LISTS) break;
+    lists.delete(oldest);
+  }
 }

@@ -1,0 +1,108 @@
+// The session's caches must never show an attempt a stale repository: the file list an attempt's first
+// context build reuses belongs to its start commit, and the repo map's outlines follow file changes.
+// Here the user commits a new file to the base branch between two attempts of one session: the next
+// attempt starts from that commit and its prompt lists the new file (a fresh `ls-files`), the attempt
+// after it, from the same commit, gets the same list without one.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../src-shared/config/schema';
+import { createEngine } from '../engine';
+import type { Engine } from '../engine';
+import { observeGitSpawns } from '../git/run-git';
+import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
+import { startLoopbackOpenAiServer } from '../llm/testing/loopback-openai-server';
+import { scriptedSampler } from '../safety/resources/scripted-sampler';
+
+const cleanups: (() => Promise<void>)[] = [];
+let engine: Engine | undefined;
+afterEach(async () => {
+  await engine?.stop();
+  engine = undefined;
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const COUNTERS = ['alpha', 'beta', 'gamma'];
+
+describe('session caches across attempts', () => {
+  it('lists a file committed between attempts, and reuses the list only for the same start commit', async () => {
+    const files: Record<string, string> = {};
+    for (const name of COUNTERS) files[`${name}.txt`] = 'count: 0\n';
+    const repo = await createTempRepo({ files });
+    const home = await createTempDir('nocturnal-home-');
+    cleanups.push(repo.cleanup, home.cleanup);
+    // What each attempt's first model call (the explore call, shown the repo map) saw, by task.
+    const firstPrompts = new Map<string, string>();
+    const server = await startLoopbackOpenAiServer({
+      models: ['m'],
+      responder: (request) => {
+        const schema = request.body.response_format?.json_schema?.name;
+        const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
+        const name = COUNTERS.find((n) => prompt.includes(`Increment ${n}`)) ?? '';
+        if (!firstPrompts.has(name)) firstPrompts.set(name, prompt);
+        if (schema !== 'nocturnal_edits') return { content: { score: 0.95, verdict: 'approve', issues: [] } };
+        const shown = new RegExp(`## ${name}\\.txt\\n\`\`\`\\ncount: (\\d+)`).exec(prompt);
+        if (!shown) return { content: { summary: 'cannot see the file', edits: [] } };
+        const n = Number(shown[1]);
+        return {
+          content: {
+            summary: `increment ${name}`,
+            edits: [{ path: `${name}.txt`, action: 'replace', search: `count: ${n}`, replace: `count: ${n + 1}` }],
+          },
+        };
+      },
+    });
+    cleanups.push(() => server.close());
+    const base = defaultConfig();
+    const config = {
+      ...base,
+      llm: { ...base.llm, provider: 'openai' as const, api_url: server.url, model: 'm', max_retries: 0 },
+    };
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
+    for (const name of COUNTERS)
+      engine.tasks.add({ workspace: workspace.name, title: `Increment ${name}`, files: [`${name}.txt`] });
+
+    const listings = [0, 0, 0];
+    let current = -1;
+    const stop = observeGitSpawns((args) => {
+      if (current >= 0 && args.includes('ls-files') && args.includes('-z') && !args.includes('--stage'))
+        listings[current] = (listings[current] ?? 0) + 1;
+    });
+    let finished = 0;
+    try {
+      await engine.runSession({
+        trigger: 'manual',
+        onProgress: (event) => {
+          if (event.type === 'task-started') current = finished;
+          if (event.type !== 'task-finished') return;
+          finished++;
+          current = -1;
+          // The user commits a new file to the base branch while the night goes on.
+          if (finished === 1) {
+            writeFileSync(path.join(repo.path, 'delta.txt'), 'count: 0\n');
+            const env = {
+              ...process.env,
+              GIT_AUTHOR_NAME: 'u',
+              GIT_AUTHOR_EMAIL: 'u@u',
+              GIT_COMMITTER_NAME: 'u',
+              GIT_COMMITTER_EMAIL: 'u@u',
+            };
+            execFileSync('git', ['-C', repo.path, 'add', 'delta.txt'], { env });
+            execFileSync('git', ['-C', repo.path, 'commit', '-q', '-m', 'the user adds delta'], { env });
+          }
+        },
+      });
+    } finally {
+      stop();
+    }
+    expect(engine.tasks.list().map((t) => t.status)).toEqual(['review', 'review', 'review']);
+    // The first attempt started before the user's commit; the other two from it.
+    expect(firstPrompts.get('alpha')).not.toContain('delta.txt');
+    expect(firstPrompts.get('beta')).toContain('delta.txt');
+    expect(firstPrompts.get('gamma')).toContain('delta.txt');
+    // One listing for each new start commit, none for the attempt that started from the same one.
+    expect(listings).toEqual([1, 1, 0]);
+  }, 180_000);
+});
