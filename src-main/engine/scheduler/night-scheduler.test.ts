@@ -291,6 +291,45 @@ describe('night scheduler', () => {
     await scheduler.stop();
   });
 
+  it('a night session the engine stopped (model server down) is retried after a check interval, not in a loop', async () => {
+    const t = setup({ start: '2026-01-15T21:00:00Z', queue: 1 });
+    const reason = 'the model server is unreachable; the session stopped and the queued tasks wait for the next one';
+    let calls = 0;
+    const scheduler = new NightScheduler({
+      now: t.clock.now,
+      setTimer: t.clock.setTimer,
+      settings: () => ({
+        start_time: '22:00',
+        end_time: '06:00',
+        timezone: 'Europe/Berlin',
+        night_mode: true,
+        max_changes_per_night: 10,
+        max_task_minutes: 30,
+        check_interval_s: 60,
+      }),
+      // Bounded so that a regression ends (and fails below) instead of spinning the test forever.
+      queued: () => (calls < 50 ? 1 : 0),
+      runSession: (run) => {
+        calls++;
+        return Promise.resolve({
+          id: `s${calls}`,
+          startedAt: t.clock.now().toISOString(),
+          endedAt: t.clock.now().toISOString(),
+          status: 'stopped',
+          trigger: run.trigger,
+          stats: emptySessionStats(),
+          endReason: reason,
+        });
+      },
+      log: silentLogger(),
+    });
+    scheduler.start();
+    await t.clock.advanceTo('2026-01-15T21:05:00.001Z');
+    expect(calls).toBe(6);
+    expect(scheduler.state()).toMatchObject({ phase: 'idle', note: reason });
+    await scheduler.stop();
+  });
+
   it('stop() lets the running task finish and then starts nothing', async () => {
     const t = setup({ start: '2026-01-15T21:00:00Z', queue: 5 });
     t.scheduler.start();

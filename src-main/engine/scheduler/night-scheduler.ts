@@ -254,6 +254,8 @@ export class NightScheduler {
   ): Promise<Session | undefined> {
     const abort = new AbortController();
     let failed = false;
+    /** The engine stopped the session itself (the model server is down): the next try waits an interval. */
+    let stoppedByEngine = false;
     this.cancelTimer?.();
     this.cancelTimer = null;
     const done = this.deps
@@ -266,6 +268,10 @@ export class NightScheduler {
             isHeldBackReason(session.endReason)
           )
             this.heldBack = { queued: this.deps.queued(), reason: session.endReason ?? '' };
+          if (options.trigger === 'night-window' && session.status === 'stopped' && !abort.signal.aborted) {
+            stoppedByEngine = true;
+            this.note = session.endReason;
+          }
           return session;
         },
         (error: unknown) => {
@@ -280,8 +286,10 @@ export class NightScheduler {
         this.running = null;
         if (this.phase === 'stopped') return;
         this.phase = 'idle';
-        // A failed night start is retried after a check interval, not at once (no busy loop).
-        if (failed && options.trigger === 'night-window') this.wakeIn(this.safeInterval());
+        // A failed night start, or a night session the engine had to stop (its model server is down), is
+        // retried after a check interval, not at once: at once would start session after session, each
+        // ending the same way, all night.
+        if ((failed || stoppedByEngine) && options.trigger === 'night-window') this.wakeIn(this.safeInterval());
         else this.tick();
       });
     this.running = { trigger: options.trigger, abort, done: done.catch(() => undefined) };
