@@ -84,6 +84,13 @@ async function setUp(
   return fixture;
 }
 
+/** What each attempt decided and why: the message of a failed status expectation, so a failure explains itself. */
+function attemptsSummary(task: Task): string {
+  return JSON.stringify(
+    task.attempts.map((a) => ({ decision: a.decision, score: a.score, reasons: a.reasons, checks: a.checksAfter })),
+  ).slice(0, 6000);
+}
+
 async function showTask(f: NightFixture, id: string): Promise<Task> {
   return (await f.cli('task', 'show', id, '--json')).json<Task>();
 }
@@ -165,7 +172,7 @@ describe('a Node repository whose tests need a dev dependency (uvu from the npm 
       const run = await f.cli('run', '--now');
       expect(run.code).toBe(0);
       const task = await showTask(f, id);
-      expect(task.status).toBe('merged');
+      expect(task.status, attemptsSummary(task)).toBe('merged');
       const attempt = task.attempts[1];
       expect(attempt?.checksBefore?.[0]).toMatchObject({
         passed: false,
@@ -391,7 +398,7 @@ describe('a Python repository with a virtualenv (Debian python3-venv and python3
       ).json<{ id: string }>().id;
       expect((await f.cli('run', '--now')).code).toBe(0);
       const task = await showTask(f, id);
-      expect(task.status).toBe('merged');
+      expect(task.status, attemptsSummary(task)).toBe('merged');
       expect(task.attempts[0]?.checksAfter?.[0]).toMatchObject({
         passed: true,
         tests: { runner: 'pytest', passed: 3, failed: 0, skipped: 0 },
