@@ -68,6 +68,8 @@ export interface DependencyServiceOptions {
 
 /** Plans kept (a few base commits per workspace over a night). */
 const MAX_PLANS = 64;
+/** Input sets kept: fewer than plans, as lock files can be megabytes; the bases of a night fit. */
+const MAX_INPUTS = 16;
 
 export class DependencyService {
   private readonly detector: SandboxDetector;
@@ -78,6 +80,12 @@ export class DependencyService {
    * night that starts from the same commit reads its lock files once, not once per attempt.
    */
   private readonly plans = new Map<string, Promise<SetupPlan | null>>();
+  /**
+   * Setup inputs (the lock files' content) by repository, commit and input list, for the same reason:
+   * without it every attempt spawned two git processes per lock file to hash the same committed bytes.
+   * A commit that changes a lock file is another commit, so it is read afresh.
+   */
+  private readonly inputs = new Map<string, Promise<Map<string, Buffer>>>();
 
   constructor(private readonly options: DependencyServiceOptions) {
     this.detector = options.detector ?? createSandboxDetector();
@@ -240,7 +248,8 @@ export class DependencyService {
     await rm(folder, { recursive: true, force: true });
     await mkdir(folder, { recursive: true });
     await cp(path.join(base.view.folder, TOOL_CACHE), path.join(folder, TOOL_CACHE), { recursive: true });
-    const inputs = await this.readInputs(workspace, head, plan);
+    // Not kept: an attempt's head is installed once, and keeping it would push the bases out.
+    const inputs = await this.readInputsNow(workspace, head, plan);
     await writeInputs(folder, inputs);
     const run = await runSandboxed({
       command: plan.offlineCommand,
@@ -275,7 +284,23 @@ export class DependencyService {
     if (view.hash.startsWith('attempt-')) await rm(view.folder, { recursive: true, force: true });
   }
 
-  private async readInputs(workspace: Workspace, commit: string, plan: SetupPlan): Promise<Map<string, Buffer>> {
+  private readInputs(workspace: Workspace, commit: string, plan: SetupPlan): Promise<Map<string, Buffer>> {
+    if (!isOid(commit)) return this.readInputsNow(workspace, commit, plan);
+    const key = JSON.stringify([workspace.path, commit, plan.inputs]);
+    const known = this.inputs.get(key);
+    if (known !== undefined) return known;
+    const read = this.readInputsNow(workspace, commit, plan);
+    // A read that failed is asked again next time.
+    read.catch(() => this.inputs.delete(key));
+    this.inputs.set(key, read);
+    for (const oldest of this.inputs.keys()) {
+      if (this.inputs.size <= MAX_INPUTS) break;
+      this.inputs.delete(oldest);
+    }
+    return read;
+  }
+
+  private async readInputsNow(workspace: Workspace, commit: string, plan: SetupPlan): Promise<Map<string, Buffer>> {
     const inputs = new Map<string, Buffer>();
     for (const file of plan.inputs) {
       const blob = await readBlobAt(workspace.path, commit, file, this.options.git);

@@ -98,6 +98,16 @@ describe('worktree integrity after a check', () => {
     expect(await afterCheck(tamper)).toEqual({ kind: 'tampered', findings: [finding] });
   });
 
+  it('reports a .git that was already there before the check: the snapshot excuses none', async () => {
+    // Nothing the engine does makes one (git, the path guard and the pool keep them out), so one
+    // found before the check is as planted as one made during it; the snapshot no longer walks.
+    fs.writeFileSync(at('src/.git'), 'gitdir: /elsewhere\n');
+    expect(await afterCheck(() => undefined)).toEqual({
+      kind: 'tampered',
+      findings: ['a git dir or file was planted at src/.git'],
+    });
+  });
+
   it('asks git about the branch and the index only once the wiring is intact: a moved branch, a staged file', async () => {
     const moved = await afterCheck(async () => {
       const other = await repo.git('commit-tree', '-m', 'planted', `${await repo.git('rev-parse', 'main')}^{tree}`);
