@@ -34,6 +34,8 @@ async function setUp(): Promise<{ home: string; repo: TempRepo; server: Loopback
 interface Terminal {
   /** Waits until the screen shows `text` after everything already answered, then types `answer`. */
   answer(text: string, answer: string): Promise<void>;
+  /** Waits until the screen shows `text` after everything already answered, and types nothing. */
+  see(text: string): Promise<void>;
   exit: Promise<number>;
   screen(): string;
 }
@@ -54,24 +56,28 @@ function startInTerminal(args: string[], env: NodeJS.ProcessEnv): Terminal {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const see = async (text: string): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const at = output.indexOf(text, consumed);
+      if (at >= 0) {
+        consumed = at + text.length;
+        return;
+      }
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`the terminal never showed "${text}"; it shows:\n${output}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 1000);
+      });
+    }
+  };
   return {
     async answer(text, reply) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const at = output.indexOf(text, consumed);
-        if (at >= 0) {
-          consumed = at + text.length;
-          child.stdin.write(`${reply}\r`);
-          return;
-        }
-        if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`the terminal never showed "${text}"; it shows:\n${output}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 1000);
-        });
-      }
+      await see(text);
+      child.stdin.write(`${reply}\r`);
     },
+    see,
     exit,
     screen: () => output,
   };
@@ -114,13 +120,16 @@ describe('nocturnal init', () => {
   it('asks again when an answer is not one it can use', async () => {
     const { home, server } = await setUp();
     const terminal = startInTerminal(['--home', home, 'init'], { NOCTURNAL_LLM_API_URL: server.url });
+    // One answer per prompt, each typed only once its prompt shows: an answer typed after the error
+    // message but before the prompt that follows it raced the prompt (and went to the next question).
     await terminal.answer('Model number?', '99');
-    await terminal.answer('Please answer a number from 1 to', '');
+    await terminal.see('Please answer a number from 1 to');
     await terminal.answer('Model number?', '1');
     await terminal.answer('Path of a git repository', '/no/such/folder');
-    await terminal.answer('is not a git repository', '');
+    await terminal.see('is not a git repository');
+    await terminal.answer('Path of a git repository', '');
     await terminal.answer('Night starts at?', '25:00');
-    await terminal.answer('Please answer a 24-hour time', '');
+    await terminal.see('Please answer a 24-hour time');
     await terminal.answer('Night starts at?', '');
     await terminal.answer('Night ends at?', '');
     await terminal.answer('Arm night mode now', '');
