@@ -1,12 +1,13 @@
 // CLI benchmark (issue 12 "CLI"): `nocturnal status`, `task list` and `task add` against a floor — a
 // Node process that opens the same database with better-sqlite3 and runs the query the command needs —
 // run side by side, alternating, as separate processes (what a user's shell does). Goal: each ≤ 3× its
-// floor. Then the foreground scheduler (`nocturnal run`) left idle: resident memory and CPU over a
-// window (goals: < 100 MB RSS, < 0.5 % CPU). Runs the bundled CLI (bin/nocturnal.js → out/cli), which
+// floor. Then the foreground scheduler (`nocturnal run`) left idle: resident memory and CPU over two
+// windows, the first right after start-up and the second after it, the goal judged on the second as
+// the process idles a night (goals: < 100 MB RSS, < 0.5 % CPU; the first window is printed beside it). Runs the bundled CLI (bin/nocturnal.js → out/cli), which
 // it builds first. See docs/performance.md "## CLI".
 //
-//   npm run bench:cli                  (= npx tsx bench/cli.ts; 7 rounds, 15 s idle window)
-//   npx tsx bench/cli.ts --quick       (3 rounds, 6 s idle window)
+//   npm run bench:cli                  (= npx tsx bench/cli.ts; 7 rounds, two 15-s idle windows)
+//   npx tsx bench/cli.ts --quick       (3 rounds, two 6-s idle windows)
 //   npx tsx bench/cli.ts --rounds 15
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -76,7 +77,7 @@ async function idleRun(
   home: string,
   env: NodeJS.ProcessEnv,
   seconds: number,
-): Promise<{ rssMb: number; cpuPercent: number; peakRssMb: number }> {
+): Promise<{ rssMb: number; cpuPercent: number; startCpuPercent: number; peakRssMb: number }> {
   const child = spawn(process.execPath, [bin, '--home', home, 'run'], {
     cwd: root,
     env,
@@ -96,16 +97,28 @@ async function idleRun(
     await new Promise((done) => setTimeout(done, 2_000));
     const pid = child.pid;
     if (pid === undefined) throw new Error('nocturnal run has no pid');
-    const before = sample(pid);
-    const started = performance.now();
-    let peak = before.rssMb;
-    for (let waited = 0; waited < seconds * 1000; waited += 500) {
-      await new Promise((done) => setTimeout(done, 500));
-      peak = Math.max(peak, sample(pid).rssMb);
-    }
-    const after = sample(pid);
-    const elapsed = performance.now() - started;
-    return { rssMb: after.rssMb, peakRssMb: peak, cpuPercent: ((after.cpuMs - before.cpuMs) / elapsed) * 100 };
+    // Two windows of `seconds` each, back to back: the first still holds the tail of start-up (V8's
+    // memory reducer collects the start-up garbage in idle GCs over the first seconds); the second is
+    // the process as it idles through a night, which is what the < 0.5 % goal is about. Both printed.
+    let peak = sample(pid).rssMb;
+    const window = async () => {
+      const before = sample(pid);
+      const started = performance.now();
+      for (let waited = 0; waited < seconds * 1000; waited += 500) {
+        await new Promise((done) => setTimeout(done, 500));
+        peak = Math.max(peak, sample(pid).rssMb);
+      }
+      const after = sample(pid);
+      return { rssMb: after.rssMb, cpuPercent: ((after.cpuMs - before.cpuMs) / (performance.now() - started)) * 100 };
+    };
+    const start = await window();
+    const settled = await window();
+    return {
+      rssMb: settled.rssMb,
+      peakRssMb: peak,
+      cpuPercent: settled.cpuPercent,
+      startCpuPercent: start.cpuPercent,
+    };
   } finally {
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -189,7 +202,7 @@ async function main(): Promise<void> {
 
     const idle = await idleRun(home, env, idleSeconds);
     console.log(
-      `\nidle \`nocturnal run\` over ${idleSeconds} s: ${formatNumber(idle.rssMb)} MiB resident (peak ${formatNumber(idle.peakRssMb)}), ${formatNumber(idle.cpuPercent, 2)} % CPU`,
+      `\nidle \`nocturnal run\`: ${formatNumber(idle.rssMb)} MiB resident (peak ${formatNumber(idle.peakRssMb)}); CPU ${formatNumber(idle.startCpuPercent, 2)} % in the ${idleSeconds} s after start-up, ${formatNumber(idle.cpuPercent, 2)} % in the ${idleSeconds} s after that`,
     );
     metrics.push({
       name: 'idle `run`: resident memory',
@@ -205,12 +218,13 @@ async function main(): Promise<void> {
       unit: '%',
       goal: `< ${goalCpuPercent} %`,
       met: idle.cpuPercent < goalCpuPercent,
+      note: `settled (${idleSeconds}–${2 * idleSeconds} s after start-up); ${formatNumber(idle.startCpuPercent, 2)} % in the first ${idleSeconds} s (start-up's garbage collected)`,
     });
 
     publishBenchResult({
       bench: 'cli',
       title: 'CLI: bundled `nocturnal` vs a Node process running the same query',
-      setup: `${rounds} alternating rounds per command, separate processes, a home with 1 workspace and 20+ tasks; idle \`run\` sampled from /proc over ${idleSeconds} s; ${availableParallelism()} cores, Node ${process.version}`,
+      setup: `${rounds} alternating rounds per command, separate processes, a home with 1 workspace and 20+ tasks; idle \`run\` sampled from /proc over two ${idleSeconds}-s windows after start-up; ${availableParallelism()} cores, Node ${process.version}`,
       metrics,
       tables: [
         { title: 'median wall time per command', header: ['command', 'CLI ms', 'floor ms', 'ratio', 'goal'], rows },
