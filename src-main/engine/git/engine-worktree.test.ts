@@ -7,31 +7,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pinnedGit } from './engine-worktree';
 import type { EngineWorktree } from './engine-worktree';
 import { observeGitSpawns } from './run-git';
-import { addWorktree } from './worktree-add';
-import { createTempDir, createTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
+import { createTempWorktree } from './testing/temp-worktree';
+import type { TempWorktree } from './testing/temp-worktree';
 
 let repo: TempRepo;
 let home: { path: string; cleanup(): Promise<void> };
 let worktree: EngineWorktree;
 
+let fixture: TempWorktree;
 beforeEach(async () => {
-  repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-  home = await createTempDir();
-  const added = await addWorktree({
-    repoPath: repo.path,
-    worktreePath: path.join(home.path, 'wt'),
-    ownedRoot: home.path,
-    branch: 'attempt',
-    base: 'main',
-  });
-  if (added.kind !== 'created') throw new Error(added.kind);
-  worktree = added.worktree;
+  fixture = await createTempWorktree({ files: { 'a.txt': 'a\n' }, branch: 'attempt' });
+  ({ repo, home, worktree } = fixture);
 });
-afterEach(async () => {
-  await repo.cleanup();
-  await home.cleanup();
-});
+afterEach(() => fixture.cleanup());
 
 /** The filter settings pinnedGit hands git, and how many git processes the lookup spawned. */
 async function lookup(): Promise<{ config: readonly string[]; spawned: number }> {

@@ -4,31 +4,19 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineWorktree } from './engine-worktree';
 import { readLooseBranch, readLooseHead } from './read-loose-ref';
-import { createTempDir, createTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
-import { addWorktree } from './worktree-add';
+import { createTempWorktree } from './testing/temp-worktree';
+import type { TempWorktree } from './testing/temp-worktree';
 
 let repo: TempRepo;
-let home: { path: string; cleanup(): Promise<void> };
 let worktree: EngineWorktree;
 
+let fixture: TempWorktree;
 beforeEach(async () => {
-  repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-  home = await createTempDir('nocturnal-home-');
-  const added = await addWorktree({
-    repoPath: repo.path,
-    worktreePath: path.join(home.path, 'wt'),
-    ownedRoot: home.path,
-    branch: 'nocturnal/t/1',
-    base: 'main',
-  });
-  if (added.kind !== 'created') throw new Error(added.kind);
-  worktree = added.worktree;
+  fixture = await createTempWorktree({ files: { 'a.txt': 'a\n' }, branch: 'nocturnal/t/1' });
+  ({ repo, worktree } = fixture);
 });
-afterEach(async () => {
-  await repo.cleanup();
-  await home.cleanup();
-});
+afterEach(() => fixture.cleanup());
 
 const refFile = () => path.join(worktree.commonDir, 'refs/heads/nocturnal/t/1');
 

@@ -2,33 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineWorktree } from './engine-worktree';
-import { createTempDir, createTempRepo } from './testing/temp-repo';
 import type { TempRepo } from './testing/temp-repo';
-import { addWorktree } from './worktree-add';
+import { createTempWorktree } from './testing/temp-worktree';
+import type { TempWorktree } from './testing/temp-worktree';
 import { snapshotWorktreeIntegrity, verifyWorktreeIntegrity } from './worktree-integrity';
 import { observeGitSpawns } from './run-git';
 
 let repo: TempRepo;
-let home: { path: string; cleanup(): Promise<void> };
 let worktree: EngineWorktree;
 
+let fixture: TempWorktree;
 beforeEach(async () => {
-  repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' } });
-  home = await createTempDir('nocturnal-home-');
-  const added = await addWorktree({
-    repoPath: repo.path,
-    worktreePath: path.join(home.path, 'wt'),
-    ownedRoot: home.path,
-    branch: 'nocturnal/t/1',
-    base: 'main',
-  });
-  if (added.kind !== 'created') throw new Error(added.kind);
-  worktree = added.worktree;
+  fixture = await createTempWorktree({ files: { 'a.txt': 'a\n', 'src/b.txt': 'b\n' }, branch: 'nocturnal/t/1' });
+  ({ repo, worktree } = fixture);
 });
-afterEach(async () => {
-  await repo.cleanup();
-  await home.cleanup();
-});
+afterEach(() => fixture.cleanup());
 
 const at = (...parts: string[]) => path.join(worktree.path, ...parts);
 const git = (...args: string[]) => repo.git('--git-dir', worktree.gitDir, '--work-tree', worktree.path, ...args);
