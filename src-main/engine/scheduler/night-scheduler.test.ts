@@ -16,6 +16,17 @@ import { heldBackReason } from './planner/held-back-reason';
 
 const taskMinutes = 20;
 
+/** The default night (22:00–06:00 Berlin, checked every minute), for the tests that build their own scheduler. */
+const nightSettings: SchedulerConfig = {
+  start_time: '22:00',
+  end_time: '06:00',
+  timezone: 'Europe/Berlin',
+  night_mode: true,
+  max_changes_per_night: 10,
+  max_task_minutes: 30,
+  check_interval_s: 60,
+};
+
 interface Ran {
   trigger: string;
   startedAt: string;
@@ -268,15 +279,7 @@ describe('night scheduler', () => {
     const scheduler = new NightScheduler({
       now: t.clock.now,
       setTimer: t.clock.setTimer,
-      settings: () => ({
-        start_time: '22:00',
-        end_time: '06:00',
-        timezone: 'Europe/Berlin',
-        night_mode: true,
-        max_changes_per_night: 10,
-        max_task_minutes: 30,
-        check_interval_s: 60,
-      }),
+      settings: () => nightSettings,
       queued: () => 1,
       runSession: () => {
         calls++;
@@ -298,15 +301,7 @@ describe('night scheduler', () => {
     const scheduler = new NightScheduler({
       now: t.clock.now,
       setTimer: t.clock.setTimer,
-      settings: () => ({
-        start_time: '22:00',
-        end_time: '06:00',
-        timezone: 'Europe/Berlin',
-        night_mode: true,
-        max_changes_per_night: 10,
-        max_task_minutes: 30,
-        check_interval_s: 60,
-      }),
+      settings: () => nightSettings,
       // Bounded so that a regression ends (and fails below) instead of spinning the test forever.
       queued: () => (calls < 50 ? 1 : 0),
       runSession: (run) => {
@@ -385,15 +380,7 @@ describe('night scheduler limits', () => {
     const scheduler = new NightScheduler({
       now: clock.now,
       setTimer: clock.setTimer,
-      settings: () => ({
-        start_time: '22:00',
-        end_time: '06:00',
-        timezone: 'Europe/Berlin',
-        night_mode: true,
-        max_changes_per_night: 10,
-        max_task_minutes: 30,
-        check_interval_s: 60,
-      }),
+      settings: () => nightSettings,
       queued: () => (runs.length === 0 ? 1 : 0),
       runSession: (run) => {
         runs.push(run);
@@ -428,15 +415,7 @@ describe('night scheduler and the night plan', () => {
     const scheduler = new NightScheduler({
       now: clock.now,
       setTimer: clock.setTimer,
-      settings: () => ({
-        start_time: '22:00',
-        end_time: '06:00',
-        timezone: 'Europe/Berlin',
-        night_mode: true,
-        max_changes_per_night: 10,
-        max_task_minutes: 30,
-        check_interval_s: 60,
-      }),
+      settings: () => nightSettings,
       queued: () => queue,
       runSession: (run) => {
         sessions.push({ at: clock.now().toISOString(), until: run.until?.toISOString() ?? null });
