@@ -6,7 +6,7 @@
 // fall back to the two separate commands.
 import { getDiffStats, parseNumstatZ, totalsOf } from './diff-stats';
 import type { DiffStats } from './diff-stats';
-import { getDiffText, DEFAULT_DIFF_MAX_BYTES } from './diff-text';
+import { getDiffText, DEFAULT_DIFF_MAX_BYTES, DIFF_OUTPUT_FLAGS } from './diff-text';
 import type { DiffText } from './diff-text';
 import { assertRevisionArgument } from './refs';
 import { runGit } from './run-git';
@@ -33,23 +33,7 @@ export async function getDiffChange(
   // The flags of diff-stats and diff-text together: explicit, so no user setting changes the output.
   const result = await runGit(
     repoPath,
-    [
-      'diff',
-      '--numstat',
-      '-z',
-      '-p',
-      '--no-color',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-relative',
-      '--find-renames',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      '--unified=3',
-      from,
-      to,
-      '--',
-    ],
+    ['diff', '--numstat', '-z', '-p', ...DIFF_OUTPUT_FLAGS, '--unified=3', from, to, '--'],
     { ...call, maxStdoutBytes: NUMSTAT_ALLOWANCE + maxBytes + 1 },
   );
   const bytes = result.stdoutBytes;

@@ -22,6 +22,17 @@ export interface DiffText {
 
 export const DEFAULT_DIFF_MAX_BYTES = 256 * 1024;
 
+/** The flags that pin the diff's output: explicit, so no user setting (colour, external diff, textconv, prefixes) changes it. */
+export const DIFF_OUTPUT_FLAGS = [
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-relative',
+  '--find-renames',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+] as const;
+
 export async function getDiffText(
   repoPath: string,
   from: string,
@@ -33,13 +44,7 @@ export async function getDiffText(
   const maxBytes = options.maxBytes ?? DEFAULT_DIFF_MAX_BYTES;
   const args = [
     'diff',
-    '--no-color',
-    '--no-ext-diff',
-    '--no-textconv',
-    '--no-relative',
-    '--find-renames',
-    '--src-prefix=a/',
-    '--dst-prefix=b/',
+    ...DIFF_OUTPUT_FLAGS,
     `--unified=${options.contextLines ?? 3}`,
     from,
     to,

@@ -16,7 +16,7 @@ import { heldBackReason } from './planner/held-back-reason';
 
 const taskMinutes = 20;
 
-/** The default night (22:00–06:00 Berlin, checked every minute), for the tests that build their own scheduler. */
+/** The default night (22:00–06:00 Berlin, checked every minute) every test starts from. */
 const nightSettings: SchedulerConfig = {
   start_time: '22:00',
   end_time: '06:00',
@@ -38,16 +38,7 @@ interface Ran {
 
 function setup(options: { start: string; settings?: Partial<SchedulerConfig>; queue?: number }) {
   const clock = createManualClock(options.start);
-  let settings: SchedulerConfig = {
-    start_time: '22:00',
-    end_time: '06:00',
-    timezone: 'Europe/Berlin',
-    night_mode: true,
-    max_changes_per_night: 10,
-    max_task_minutes: 30,
-    check_interval_s: 60,
-    ...options.settings,
-  };
+  let settings: SchedulerConfig = { ...nightSettings, ...options.settings };
   let queue = options.queue ?? 0;
   const ran: Ran[] = [];
   const states: SchedulerState[] = [];
