@@ -48,6 +48,7 @@ describe('scrubbedEnv', () => {
       TEMP: '/tmp',
       CI: '1',
       NO_COLOR: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
     });
   });
 

@@ -40,6 +40,9 @@ export function scrubbedEnv(source: NodeJS.ProcessEnv, options: ScrubbedEnvOptio
     TEMP: options.tmpdir,
     CI: '1',
     NO_COLOR: '1',
+    // Python keys its bytecode cache on the source's size and whole-second mtime: an edit of the same size
+    // within the second of the baseline check (`a - b` → `a + b`) ran the stale .pyc. No cache, no stale code.
+    PYTHONDONTWRITEBYTECODE: '1',
   });
   return env;
 }
