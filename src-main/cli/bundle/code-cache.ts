@@ -23,6 +23,8 @@ const magic = 'nocturnal-v8-cache';
 export interface CodeCacheRun {
   /** How this run compiled the script: from a cache V8 accepted, or from source (and why). */
   readonly compiled: 'from-cache' | 'no-cache' | 'other-key' | 'rejected';
+  /** What the script left in module.exports. */
+  readonly exports: unknown;
   /** Writes the cache for the next run when this run could not use one; never throws. */
   saveIfNeeded(): void;
 }
@@ -87,11 +89,17 @@ export function runWithCodeCache(file: string, cacheFile: string): CodeCacheRun 
     filename: string,
     dirname: string,
   ) => void;
-  const module = { exports: {}, filename: file, id: file, loaded: false };
+  const module: { exports: unknown; filename: string; id: string; loaded: boolean } = {
+    exports: {},
+    filename: file,
+    id: file,
+    loaded: false,
+  };
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   module.loaded = true;
   return {
     compiled,
+    exports: module.exports,
     saveIfNeeded() {
       if (compiled === 'from-cache') return;
       let data: Buffer;
