@@ -9,9 +9,11 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempRepo } from '../src-main/engine/git/testing/temp-repo';
 import { buildGguf } from '../src-main/engine/models/testing/hand-made-gguf';
 import type * as SamplerModule from '../src-main/engine/safety/resources/system-sampler';
 import { buildCli, cliBuildOptions } from './build-cli';
+import { ensureTinyModel } from './tiny-model-fixture';
 
 const root = path.resolve(import.meta.dirname, '..');
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -254,6 +256,48 @@ describe('npm pack → the installed `nocturnal`', () => {
     });
     expect(run.stdout).toMatch(new RegExp(`^OK {4}model: ${model}: GGUF v3, llama, \\d+ tensors, 0\\.00 GB$`, 'm'));
   });
+
+  it('works a task on the embedded model: the llama provider’s node-llama-cpp imports find what the launcher loaded', async () => {
+    const home = path.join(scratch, 'home-llama');
+    const repo = await createTempRepo({ files: { 'calc.js': 'exports.add = (a, b) => a - b;\n', 'test.js': '' } });
+    try {
+      const env = {
+        PATH: process.env['PATH'],
+        HOME: scratch,
+        NOCTURNAL_HOME: home,
+        NOCTURNAL_LLM_PROVIDER: 'llama',
+        NOCTURNAL_LLM_MODEL_PATH: await ensureTinyModel(),
+        NOCTURNAL_LLM_GPU: 'false',
+        NOCTURNAL_LLM_THREADS: '1',
+        NOCTURNAL_LLM_CONTEXT_SIZE: '4096',
+        NOCTURNAL_LLM_MAX_TOKENS: '200',
+        NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: '1',
+        // A busy test machine must not pause the night (as in testing/night-fixture.ts).
+        NOCTURNAL_SAFETY_MAX_CPU_PERCENT: '100',
+        NOCTURNAL_SAFETY_MAX_MEMORY_PERCENT: '100',
+        NOCTURNAL_SAFETY_MIN_FREE_DISK_GB: '0',
+        NOCTURNAL_SAFETY_PAUSE_ON_BATTERY: 'false',
+      };
+      const cli = (...argv: string[]) =>
+        spawnSync(path.join(prefix, 'bin/nocturnal'), argv, { encoding: 'utf8', timeout: 240_000, env });
+      expect(cli('workspace', 'add', repo.path, '--name', 'calc', '--test', 'node test.js', '--no-check').status).toBe(
+        0,
+      );
+      expect(cli('task', 'add', 'calc', 'Fix add()').status).toBe(0);
+      const run = cli('run', '--now');
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('loading the model: 100%');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(cli('report', '--json').stdout) as {
+        session: { stats: { tasksDone: number; completionTokens: number } };
+      };
+      expect(report.session.stats.tasksDone).toBe(1);
+      // The model really generated: tokens recorded against the llama provider.
+      expect(report.session.stats.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await repo.cleanup();
+    }
+  }, 300_000);
 });
 
 describe('the packaged app’s launcher (packaging/cli/nocturnal)', () => {
