@@ -25,9 +25,16 @@ export interface CodeCacheRun {
   readonly compiled: 'from-cache' | 'no-cache' | 'other-key' | 'rejected';
   /** What the script left in module.exports. */
   readonly exports: unknown;
-  /** Writes the cache for the next run when this run could not use one; never throws. */
-  saveIfNeeded(): void;
+  /**
+   * Writes the cache for the next run when this run could not use one; never throws. Not after a long
+   * run (`run`, `serve`): by then V8 has compiled mostly the session's code, which every quick command
+   * would deserialize for nothing; the next quick command writes it instead.
+   */
+  saveIfNeeded(uptimeSeconds?: number): void;
 }
+
+/** Longest run whose compiled code is worth keeping: a quick command, not a night. */
+export const codeCacheMaxUptimeSeconds = 30;
 
 /** What a cache is valid for: these exact bytes, run by this Node, with these flags. */
 export function codeCacheKey(source: Buffer, env: NodeJS.ProcessEnv = process.env): string {
@@ -100,8 +107,8 @@ export function runWithCodeCache(file: string, cacheFile: string): CodeCacheRun 
   return {
     compiled,
     exports: module.exports,
-    saveIfNeeded() {
-      if (compiled === 'from-cache') return;
+    saveIfNeeded(uptimeSeconds = process.uptime()) {
+      if (compiled === 'from-cache' || uptimeSeconds > codeCacheMaxUptimeSeconds) return;
       let data: Buffer;
       try {
         data = script.createCachedData();
