@@ -1,10 +1,11 @@
 // Process entry for the `nocturnal` binary: real streams in, exit status out.
+// No top-level await: the bundle (scripts/build-cli.ts) is a CommonJS script, which cannot have one.
 import { guardClosedPipe } from './closed-pipe';
 import { runCli } from './main';
 
 const stdout = guardClosedPipe(process.stdout);
 const stderr = guardClosedPipe(process.stderr);
-const code = await runCli(process.argv.slice(2), {
+void runCli(process.argv.slice(2), {
   stdout: stdout.stream,
   stderr: stderr.stream,
   env: process.env,
@@ -13,5 +14,6 @@ const code = await runCli(process.argv.slice(2), {
   stderrIsTty: Boolean(process.stderr.isTTY),
   stdin: process.stdin,
   stdinIsTty: Boolean(process.stdin.isTTY),
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

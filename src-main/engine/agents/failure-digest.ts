@@ -4,7 +4,9 @@
 // worktree are shown repo-relative, as the model knows them.
 
 // Where runners put the failure: an error line, a FAIL/✗/not-ok marker, pytest's `E   ` lines, a panic.
-const ASSERTION = /^\s*([A-Za-z]*Error\b|FAIL\b|✗|✕|×|not ok\b|E {2,}|thread '.*' panicked|Traceback|assert)/;
+// (\u2717 \u2715 \u00d7 are ✗ ✕ ×: the bundled CLI is kept ASCII, scripts/build-cli.ts.)
+const ASSERTION =
+  /^\s*([A-Za-z]*Error\b|FAIL\b|\u2717|\u2715|\u00d7|not ok\b|E {2,}|thread '.*' panicked|Traceback|assert)/;
 const LOOSE_ASSERTION = /expected|assert/i;
 const FRAME = /^\s*(at\s|File "|\S+\.(js|ts|mjs|cjs|jsx|tsx|py|go|rs|rb|java):\d+)/;
 const OUTSIDE_REPO = /node_modules|node:internal|\(node:|\bnode:\w|site-packages|\/usr\/lib|\/rustc\//;

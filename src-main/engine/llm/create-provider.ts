@@ -2,6 +2,7 @@
 // (and is where a missing model_path or an unreachable server is reported, never hidden by a default).
 // The provider modules are imported here, on demand: node-llama-cpp and openai take ~0.3 s to load,
 // which commands that never call the model (`status`, `task list`) must not pay.
+import { importNodeLlamaCpp } from './node-llama-cpp';
 import type { LlmConfig } from '../../../src-shared/config/schema';
 import type { Logger } from '../log/logger';
 import { resolveModelFile } from './resolve-model-file';
@@ -26,6 +27,8 @@ export async function createLlmProvider(config: LlmConfig, deps: LlmProviderDeps
     const { OpenAiProvider } = await import('./openai-provider');
     return new OpenAiProvider({ config, log: deps.log, ...(deps.env === undefined ? {} : { env: deps.env }) });
   }
+  // Loaded first: the bundled CLI's llama modules read it instead of importing it (node-llama-cpp.ts).
+  await importNodeLlamaCpp();
   const { LlamaProvider } = await import('./llama-provider');
   const modelsDir = deps.modelsDir;
   return new LlamaProvider({

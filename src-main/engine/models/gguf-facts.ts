@@ -4,6 +4,7 @@
 // on top of it come the checks that give a person a reason to act on: the first bytes judged first
 // (an HTML error page saved as .gguf), a missing part of a split model, a file with no tensors, and
 // tensor data that is not there (a cut-short copy).
+import { importNodeLlamaCpp } from '../llm/node-llama-cpp';
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { GgufFileInfo } from 'node-llama-cpp';
@@ -56,7 +57,7 @@ export async function inspectModelFile(file: string): Promise<GgufCheck> {
   let info: GgufFileInfo;
   try {
     // Imported on use: node-llama-cpp is heavy and most commands never read a model's header.
-    const { readGgufFileInfo } = await import('node-llama-cpp');
+    const { readGgufFileInfo } = await importNodeLlamaCpp();
     info = await readGgufFileInfo(file, {
       sourceType: 'filesystem',
       logWarnings: false,

@@ -9,6 +9,7 @@
 //   check passed (header read by node-llama-cpp, every part present, tensor data there), so a half or
 //   wrong file is never mistaken for a model;
 // - a stall watchdog, and messages that say what was kept and how to resume.
+import { importNodeLlamaCpp } from '../llm/node-llama-cpp';
 import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ModelDownloader } from 'node-llama-cpp';
@@ -169,7 +170,7 @@ class Transfer {
     const { options } = this;
     try {
       // Imported on use: node-llama-cpp is heavy and only a pull needs its downloader.
-      const { createModelDownloader } = await import('node-llama-cpp');
+      const { createModelDownloader } = await importNodeLlamaCpp();
       return await createModelDownloader({
         modelUri: options.uri,
         dirPath: this.staging,

@@ -4,6 +4,7 @@
 // per token from the layer count and attention shape, the graph overhead, against the RAM (and VRAM)
 // the machine has. The largest context that fits, up to the one the model was trained for, is what
 // llm.context_size `auto` resolves to (the loader lets node-llama-cpp make the same choice at load time).
+import { importNodeLlamaCpp } from '../llm/node-llama-cpp';
 import { totalmem } from 'node:os';
 import type { GgufFileInfo } from 'node-llama-cpp';
 import type { ModelFit } from '../../../src-shared/domain/models';
@@ -27,7 +28,7 @@ export interface EstimateFitOptions {
 
 export async function estimateModelFit(info: GgufFileInfo, options: EstimateFitOptions = {}): Promise<ModelFit> {
   // Imported on use: node-llama-cpp is heavy and only a fit estimate needs its estimator.
-  const { GgufInsights, InsufficientMemoryError } = await import('node-llama-cpp');
+  const { GgufInsights, InsufficientMemoryError } = await importNodeLlamaCpp();
   const insights = await GgufInsights.from(info);
   const resolver = insights.configurationResolver;
   const trainContextSize = insights.trainContextSize ?? null;

@@ -2,6 +2,7 @@
 // <home>/models and what the catalog recommends, pulling a model (with progress for a UI), choosing
 // the one llm.model_path points to, and removing one. It needs only the home and the environment, never
 // the engine's database, so it works while a night session holds the engine lock.
+import { importNodeLlamaCpp } from '../llm/node-llama-cpp';
 import { readdir, realpath, rm, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -146,7 +147,7 @@ export class ModelManager {
   /** GgufInsights' estimate from the file's real header (the header is all it reads); null when it cannot be read. */
   private async fitOf(path: string, sequences: number): Promise<ModelFit | null> {
     try {
-      const { readGgufFileInfo } = await import('node-llama-cpp');
+      const { readGgufFileInfo } = await importNodeLlamaCpp();
       const info = await readGgufFileInfo(path, {
         sourceType: 'filesystem',
         logWarnings: false,

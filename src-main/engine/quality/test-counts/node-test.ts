@@ -1,14 +1,15 @@
 // node --test: TAP's `# pass N` / `# fail N` trailer, or the spec reporter's `ℹ pass N` on a terminal.
+// (\u2139 is ℹ: the bundled CLI is kept ASCII, scripts/build-cli.ts.)
 import type { TestCounts } from '../../../../src-shared/domain/attempt';
 import { lastMatch } from './test-counts';
 
 export function parseNodeTest(output: string): TestCounts | null {
-  const pass = lastMatch(output, /^(?:#|ℹ) pass (\d+)$/m);
-  const fail = lastMatch(output, /^(?:#|ℹ) fail (\d+)$/m);
+  const pass = lastMatch(output, /^(?:#|\u2139) pass (\d+)$/m);
+  const fail = lastMatch(output, /^(?:#|\u2139) fail (\d+)$/m);
   if (pass === null || fail === null) return null;
-  const skipped = lastMatch(output, /^(?:#|ℹ) skipped (\d+)$/m);
-  const todo = lastMatch(output, /^(?:#|ℹ) todo (\d+)$/m);
-  const cancelled = lastMatch(output, /^(?:#|ℹ) cancelled (\d+)$/m);
+  const skipped = lastMatch(output, /^(?:#|\u2139) skipped (\d+)$/m);
+  const todo = lastMatch(output, /^(?:#|\u2139) todo (\d+)$/m);
+  const cancelled = lastMatch(output, /^(?:#|\u2139) cancelled (\d+)$/m);
   return {
     runner: 'node --test',
     passed: Number(pass[1]),

@@ -35,6 +35,11 @@ export interface PlanInput {
   nightLabel?: string;
 }
 
+// Ordinal rather than localeCompare: the keys are ISO timestamps of one format and base-36 ids, which
+// sort the same either way, and a process's first localeCompare loads ICU's collator (~10 ms of every
+// `nocturnal status`, which plans the night).
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * By priority first; inside a priority, in age order, each task that still fits the time left is
  * planned and one that does not waits — without blocking the shorter ones behind it. The tasks that
@@ -45,8 +50,8 @@ export function planNight(input: PlanInput): NightPlan {
   const ordered = [...input.queue].sort(
     (a, b) =>
       priorityRank[b.priority] - priorityRank[a.priority] ||
-      a.createdAt.localeCompare(b.createdAt) ||
-      a.id.localeCompare(b.id),
+      byCodeUnit(a.createdAt, b.createdAt) ||
+      byCodeUnit(a.id, b.id),
   );
   let clock = Math.max(input.now.getTime(), input.windowStart.getTime());
   const end = input.windowEnd.getTime();
