@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo } from '../../git/testing/temp-repo';
 import type { TempRepo } from '../../git/testing/temp-repo';
+import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
+import type { CommitBlob } from './outline-cache';
 import { analyseRepo, findSymbols, fitRepoMap } from './repo-map';
 
 let repo: TempRepo | undefined;
@@ -29,6 +31,18 @@ const files = {
   'docs/guide.md': '# guide\n',
 };
 const tracked = Object.keys(files).sort();
+
+/** The commit's entries as `git ls-files --stage` gives them. */
+async function stagedBlobs(worktree: string): Promise<Map<string, CommitBlob>> {
+  const out = (await runGit(worktree, ['ls-files', '--stage', '-z'])).stdout;
+  const blobs = new Map<string, CommitBlob>();
+  for (const entry of out.split('\0').filter((e) => e !== '')) {
+    const [meta = '', file = ''] = entry.split('\t');
+    const [mode = '', oid = ''] = meta.split(' ');
+    blobs.set(file, { mode, oid });
+  }
+  return blobs;
+}
 
 describe('repo map', () => {
   it('ranks by the task and the named file, and fits by rank', async () => {
@@ -99,14 +113,60 @@ describe('repo map', () => {
     const again = await analyseRepo(request);
     expect(cache.parsed).toBe(7);
     expect(fitRepoMap(again, 10_000).text).toContain('applyDiscoumt');
-    // The same paths under another worktree are that worktree's files: parsed there too.
+    // The same paths under another worktree are that worktree's files: each is read there, and only
+    // its content decides the outline (the same bytes at the same path were parsed already).
     const other = await createTempRepo({ files });
     try {
-      await analyseRepo({ ...request, worktree: other.path });
-      expect(cache.parsed).toBe(13);
+      const read = cache.read;
+      const there = await analyseRepo({ ...request, worktree: other.path });
+      expect(cache.read - read).toBe(6);
+      expect(cache.parsed).toBe(7);
+      expect(fitRepoMap(there, 10_000).text).toContain('function applyDiscount(');
+      expect(fitRepoMap(there, 10_000).text).not.toContain('applyDiscoumt');
     } finally {
       await other.cleanup();
     }
+  });
+
+  it("takes an unchanged file's outline by the start commit's blob id, without reading the file", async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const blobs = await stagedBlobs(repo.path);
+    const request = { worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: 'discount', cache };
+    await analyseRepo({ ...request, blobs });
+    expect([cache.read, cache.parsed]).toEqual([6, 6]);
+    // Another attempt from the same commit: nothing is read, not even a file the worktree lacks now
+    // (the map shows the commit, which is what the worktree holds at an attempt's start).
+    fs.rmSync(path.join(repo.path, 'src/users/profile.ts'));
+    const again = await analyseRepo({ ...request, blobs });
+    expect([cache.read, cache.parsed]).toEqual([6, 6]);
+    expect(fitRepoMap(again, 10_000).text).toContain('class Profile');
+    // Without the commit's ids (a later build, after edits) the file system answers: the file is gone.
+    const later = await analyseRepo(request);
+    expect(fitRepoMap(later, 10_000).text).not.toContain('class Profile');
+  });
+
+  it('never files content under a blob id it does not hash to', async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const blobs = await stagedBlobs(repo.path);
+    const request = { worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: 'discount', cache };
+    // The worktree differs from the commit the ids come from: what is shown is what was read...
+    const file = path.join(repo.path, 'src/billing/discount.ts');
+    fs.writeFileSync(file, 'export function planted(): number {\n  return 1;\n}\n');
+    const first = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(first, 10_000).text).toContain('function planted()');
+    // ...and it is not kept as the commit's blob: with the file gone, that id has no outline.
+    fs.rmSync(file);
+    const second = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(second, 10_000).text).not.toContain('planted');
+    expect(fitRepoMap(second, 10_000).text).not.toContain('applyDiscount');
+    // The commit's own content, once read, is.
+    fs.writeFileSync(file, files['src/billing/discount.ts']);
+    await analyseRepo({ ...request, blobs });
+    fs.rmSync(file);
+    const third = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(third, 10_000).text).toContain('function applyDiscount(');
   });
 
   it('finds the definition of a symbol by name, qualified name or file', async () => {
