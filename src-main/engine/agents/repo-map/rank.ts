@@ -70,13 +70,54 @@ function symbolWords(outline: FileOutline | null): ReadonlySet<string> {
   return words;
 }
 
+// What ranking needs of a file list that does not depend on the task, per list: a session keeps one
+// list per start commit (scheduler/session-caches) and ranks it for every attempt; on 10k files the
+// path words and the layout order cost more than the rest of the ranking.
+interface TrackedIndex {
+  set: ReadonlySet<string>;
+  /** Word of a path → the files whose path has it. */
+  filesByPathWord: ReadonlyMap<string, readonly string[]>;
+  /** Every file once, shallowest first, then by name: the order of files without evidence. */
+  layout: readonly string[];
+  /** Where each file first appears in the list: ties between leaders keep the list's order. */
+  position: ReadonlyMap<string, number>;
+}
+
+const trackedIndexes = new WeakMap<readonly string[], TrackedIndex>();
+const depthOf = (file: string) => file.split('/').length;
+
+function trackedIndex(tracked: readonly string[]): TrackedIndex {
+  let index = trackedIndexes.get(tracked);
+  if (index === undefined) {
+    const set = new Set(tracked);
+    const filesByPathWord = new Map<string, string[]>();
+    for (const file of set) {
+      for (const word of new Set(wordsOf(file))) {
+        const files = filesByPathWord.get(word);
+        if (files === undefined) filesByPathWord.set(word, [file]);
+        else files.push(file);
+      }
+    }
+    const collator = new Intl.Collator();
+    const depth = new Map([...set].map((f) => [f, depthOf(f)]));
+    const layout = [...set].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || collator.compare(a, b));
+    const position = new Map<string, number>();
+    tracked.forEach((file, i) => {
+      if (!position.has(file)) position.set(file, i);
+    });
+    index = { set, filesByPathWord, layout, position };
+    trackedIndexes.set(tracked, index);
+  }
+  return index;
+}
+
 export function rankFiles(input: RankInput): RankedFile[] {
-  const score = new Map<string, number>(input.tracked.map((f) => [f, 0]));
+  const { set: trackedSet, filesByPathWord, layout, position } = trackedIndex(input.tracked);
+  // Scores of the files with evidence; every other tracked file scores 0.
+  const score = new Map<string, number>();
   const bump = (file: string, by: number) => {
-    const current = score.get(file);
-    if (current !== undefined) score.set(file, current + by);
+    if (trackedSet.has(file)) score.set(file, (score.get(file) ?? 0) + by);
   };
-  const trackedSet = new Set(input.tracked);
   const named = input.namedFiles.filter((f) => trackedSet.has(f));
   for (const file of named) bump(file, weights.named);
   for (const file of input.failingFiles) bump(file, weights.failing);
@@ -119,21 +160,22 @@ export function rankFiles(input: RankInput): RankedFile[] {
         bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
     }
   }
-  for (const file of input.tracked) {
-    for (const word of new Set(wordsOf(file))) if (taskWords.has(word)) bump(file, weights.pathWord);
-  }
+  for (const word of taskWords) for (const file of filesByPathWord.get(word) ?? []) bump(file, weights.pathWord);
 
   // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
   const leaders = [...score.entries()]
     .filter(([file, s]) => s > 0 && !isTestPath(file))
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b[1] - a[1] || (position.get(a[0]) ?? 0) - (position.get(b[0]) ?? 0))
     .slice(0, MAX_LEADERS);
   for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
 
-  const depth = (file: string) => file.split('/').length;
-  return [...score.entries()]
+  const collator = new Intl.Collator();
+  const scored = [...score.entries()]
+    .filter(([, s]) => s > 0)
     .map(([file, s]) => ({ file, score: s }))
-    .sort((a, b) => b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file));
+    .sort((a, b) => b.score - a.score || depthOf(a.file) - depthOf(b.file) || collator.compare(a.file, b.file));
+  const rest = layout.filter((file) => !((score.get(file) ?? 0) > 0)).map((file) => ({ file, score: 0 }));
+  return [...scored, ...rest];
 }
 
 /** Repository files a check's output mentions (`src/a.ts:12`, `at f (/wt/src/a.ts:3:9)`, `tests/test_a.py`). */

@@ -9,6 +9,7 @@ import type { TempRepo } from '../../git/testing/temp-repo';
 import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
 import type { CommitBlob } from './outline-cache';
+import { rankFiles } from './rank';
 import { analyseRepo, findSymbols, fitRepoMap } from './repo-map';
 
 let repo: TempRepo | undefined;
@@ -208,5 +209,42 @@ describe('repo map', () => {
       },
     ]);
     expect(found.unknown).toEqual(['nowhere']);
+  });
+
+  // The task-independent part of ranking is kept per file list (a session ranks one list per start
+  // commit for every attempt); this pins that the order is still the one total order over all files.
+  it('ranks a large list in one total order, the same from a kept list and from a fresh copy', () => {
+    // 600 paths at three depths, with tests, path words of the task, and many equal scores.
+    const list: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      list.push(`src/m${i % 7}/ledger_${i}.ts`, `src/m${i % 7}/ledger_${i}.test.ts`, `lib/Report${i % 13}/x${i}.ts`);
+    }
+    list.push('README.md', 'src/ledger.ts', 'Src/Ledger.ts');
+    const input = {
+      outlines: new Map(),
+      namedFiles: ['src/m1/ledger_8.ts'],
+      failingFiles: ['lib/Report3/x3.ts'],
+      taskText: 'The ledger report totals are wrong',
+    };
+    const kept = rankFiles({ ...input, tracked: list });
+    expect(rankFiles({ ...input, tracked: list })).toEqual(kept);
+    expect(rankFiles({ ...input, tracked: [...list] })).toEqual(kept);
+    expect(new Set(kept.map((r) => r.file))).toEqual(new Set(list));
+    expect(kept).toHaveLength(new Set(list).size);
+    const depth = (f: string) => f.split('/').length;
+    for (let i = 1; i < kept.length; i++) {
+      const [a, b] = [kept[i - 1], kept[i]];
+      if (a === undefined || b === undefined) continue;
+      const order = b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file);
+      expect(order, `${a.file} (${a.score}) before ${b.file} (${b.score})`).toBeLessThan(0);
+    }
+    expect(kept.slice(0, 3).map((r) => r.file)).toEqual([
+      'src/m1/ledger_8.ts',
+      'src/m1/ledger_8.test.ts',
+      'lib/Report3/x3.ts',
+    ]);
+    // Path words of the task: every ledger file scores, ties ordered by depth and name.
+    expect(kept.filter((r) => r.score > 0)).toHaveLength(403);
+    expect(kept.find((r) => r.file === 'README.md')?.score).toBe(0);
   });
 });
