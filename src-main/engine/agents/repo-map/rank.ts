@@ -79,6 +79,8 @@ interface TrackedIndex {
   filesByPathWord: ReadonlyMap<string, readonly string[]>;
   /** Every file once, shallowest first, then by name: the order of files without evidence. */
   layout: readonly string[];
+  /** Each file's place in `layout`: the tie-break between equal scores, without comparing names again. */
+  layoutRank: ReadonlyMap<string, number>;
   /** Where each file first appears in the list: ties between leaders keep the list's order. */
   position: ReadonlyMap<string, number>;
 }
@@ -105,14 +107,15 @@ function trackedIndex(tracked: readonly string[]): TrackedIndex {
     tracked.forEach((file, i) => {
       if (!position.has(file)) position.set(file, i);
     });
-    index = { set, filesByPathWord, layout, position };
+    const layoutRank = new Map(layout.map((file, i) => [file, i]));
+    index = { set, filesByPathWord, layout, layoutRank, position };
     trackedIndexes.set(tracked, index);
   }
   return index;
 }
 
 export function rankFiles(input: RankInput): RankedFile[] {
-  const { set: trackedSet, filesByPathWord, layout, position } = trackedIndex(input.tracked);
+  const { set: trackedSet, filesByPathWord, layout, layoutRank, position } = trackedIndex(input.tracked);
   // Scores of the files with evidence; every other tracked file scores 0.
   const score = new Map<string, number>();
   const bump = (file: string, by: number) => {
@@ -169,11 +172,11 @@ export function rankFiles(input: RankInput): RankedFile[] {
     .slice(0, MAX_LEADERS);
   for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
 
-  const collator = new Intl.Collator();
+  // Equal scores in layout order: shallowest first, then by name.
   const scored = [...score.entries()]
     .filter(([, s]) => s > 0)
     .map(([file, s]) => ({ file, score: s }))
-    .sort((a, b) => b.score - a.score || depthOf(a.file) - depthOf(b.file) || collator.compare(a.file, b.file));
+    .sort((a, b) => b.score - a.score || (layoutRank.get(a.file) ?? 0) - (layoutRank.get(b.file) ?? 0));
   const rest = layout.filter((file) => !((score.get(file) ?? 0) > 0)).map((file) => ({ file, score: 0 }));
   return [...scored, ...rest];
 }
