@@ -10,6 +10,7 @@
 // over the night (ext4 after thousands of deletes). The engine figure still includes the two loopback
 // HTTP round trips of the model calls: it is, if anything, overstated.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,26 @@ async function generateRepo(root: string, files: number): Promise<string> {
 /** Attempt `n` bumps the constant in file `n` (spread over the tree). */
 const targetOf = (n: number, files: number) => Math.floor((n * 7919) % files);
 
+/** CPU time per attempt, less noisy than wall time on a shared machine. */
+interface CpuPerAttempt {
+  /** The engine's own process (the bench's loopback server included: it is in the same process). */
+  engine: number;
+  /** Reaped child processes (git, the check's shell), from /proc/self/stat; 0 where that is missing. */
+  children: number;
+}
+
+/** CPU of the reaped children in ms (Linux: cutime + cstime of /proc/self/stat, in clock ticks). */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of the line; 14 and 15 after the state (the third field) is where this starts.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Per attempt: each stage's label (the progress event that opened it) and how long it lasted. */
 type StageSpans = [label: string, ms: number][];
 
@@ -119,7 +140,7 @@ async function engineNight(
   repo: string,
   files: number,
   attempts: number,
-): Promise<{ times: number[]; spans: StageSpans[] }> {
+): Promise<{ times: number[]; spans: StageSpans[]; cpu: CpuPerAttempt | null }> {
   const server = await startLoopbackOpenAiServer({
     models: ['m'],
     responder: (request) => {
@@ -168,6 +189,8 @@ async function engineNight(
       engine.tasks.add({ workspace: workspace.name, title: `Bump the constant in ${file}`, files: [file] });
     }
     const started = new Map<string, number>();
+    // CPU from the second attempt's start to the last one's end (the first makes the pooled worktree).
+    const cpuMarks: { from?: [NodeJS.CpuUsage, number]; to?: [NodeJS.CpuUsage, number] } = {};
     const times: number[] = [];
     const spans: StageSpans[] = [];
     let marks: [string, number][] = [];
@@ -175,6 +198,9 @@ async function engineNight(
       trigger: 'manual',
       onProgress: (event) => {
         const now = performance.now();
+        if (event.type === 'task-started' && times.length === 1) cpuMarks.from = [process.cpuUsage(), childrenCpuMs()];
+        if (event.type === 'task-finished' && times.length === attempts - 1)
+          cpuMarks.to = [process.cpuUsage(), childrenCpuMs()];
         if (event.type === 'task-started') {
           started.set(event.taskId, now);
           marks = [['start', now]];
@@ -193,7 +219,16 @@ async function engineNight(
         `the engine's night did not finish every attempt cleanly: ${JSON.stringify(statuses)}; ${session.endReason ?? ''}`,
       );
     }
-    return { times, spans };
+    const steady = attempts - 1;
+    const { from, to } = cpuMarks;
+    const cpu: CpuPerAttempt | null =
+      from && to
+        ? {
+            engine: (to[0].user + to[0].system - from[0].user - from[0].system) / 1000 / steady,
+            children: (to[1] - from[1]) / steady,
+          }
+        : null;
+    return { times, spans, cpu };
   } finally {
     await engine.stop();
     await server.close();
@@ -261,7 +296,13 @@ try {
     process.stdout.write(`  generated ${files} files in ${formatNumber((performance.now() - t0) / 1000)} s\n`);
     const night = await engineNight(root, repo, files, args.attempts);
     const engine = night.times;
-    if (args.stages) process.stdout.write(`${stageTable(night.spans.slice(1))}\n`);
+    if (args.stages) {
+      process.stdout.write(`${stageTable(night.spans.slice(1))}\n`);
+      if (night.cpu)
+        process.stdout.write(
+          `CPU per attempt (after the first): engine process ${formatNumber(night.cpu.engine, 1)} ms, its child processes (git, the check) ${formatNumber(night.cpu.children, 1)} ms\n`,
+        );
+    }
     const raw = await rawGitNight(root, repo, files, args.attempts);
     // The first engine attempt also makes the pooled worktree and runs the baseline checks once.
     const steady = engine.slice(1);
