@@ -93,7 +93,8 @@ function trackedIndex(tracked: readonly string[]): TrackedIndex {
   if (index === undefined) {
     const set = new Set(tracked);
     const filesByPathWord = new Map<string, string[]>();
-    for (const file of set) {
+    // Per entry of the list, as listed (an unmerged path listed twice counts twice, as it always did).
+    for (const file of tracked) {
       for (const word of new Set(wordsOf(file))) {
         const files = filesByPathWord.get(word);
         if (files === undefined) filesByPathWord.set(word, [file]);
@@ -172,13 +173,23 @@ export function rankFiles(input: RankInput): RankedFile[] {
     .slice(0, MAX_LEADERS);
   for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
 
-  // Equal scores in layout order: shallowest first, then by name.
-  const scored = [...score.entries()]
-    .filter(([, s]) => s > 0)
-    .map(([file, s]) => ({ file, score: s }))
-    .sort((a, b) => b.score - a.score || (layoutRank.get(a.file) ?? 0) - (layoutRank.get(b.file) ?? 0));
-  const rest = layout.filter((file) => !((score.get(file) ?? 0) > 0)).map((file) => ({ file, score: 0 }));
-  return [...scored, ...rest];
+  // Highest score first; equal scores in layout order (shallowest first, then by name), sorted as
+  // numbers: a task word such as `src` gives every path of a 10k list the same score.
+  const byScore = new Map<number, number[]>();
+  for (const [file, s] of score) {
+    if (!(s > 0)) continue;
+    const ranks = byScore.get(s);
+    const rank = layoutRank.get(file) ?? 0;
+    if (ranks === undefined) byScore.set(s, [rank]);
+    else ranks.push(rank);
+  }
+  const ranked: RankedFile[] = [];
+  for (const s of [...byScore.keys()].sort((a, b) => b - a)) {
+    for (const rank of Int32Array.from(byScore.get(s) ?? []).sort())
+      ranked.push({ file: layout[rank] ?? '', score: s });
+  }
+  for (const file of layout) if (!((score.get(file) ?? 0) > 0)) ranked.push({ file, score: 0 });
+  return ranked;
 }
 
 /** Repository files a check's output mentions (`src/a.ts:12`, `at f (/wt/src/a.ts:3:9)`, `tests/test_a.py`). */
