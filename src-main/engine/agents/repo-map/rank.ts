@@ -75,14 +75,14 @@ function symbolWords(outline: FileOutline | null): ReadonlySet<string> {
 // path words and the layout order cost more than the rest of the ranking.
 interface TrackedIndex {
   set: ReadonlySet<string>;
-  /** Word of a path → the files whose path has it. */
-  filesByPathWord: ReadonlyMap<string, readonly string[]>;
   /** Every file once, shallowest first, then by name: the order of files without evidence. */
   layout: readonly string[];
-  /** Each file's place in `layout`: the tie-break between equal scores, without comparing names again. */
+  /** Each file's place in `layout`: scores are kept by it, and equal scores are ordered by it. */
   layoutRank: ReadonlyMap<string, number>;
-  /** Where each file first appears in the list: ties between leaders keep the list's order. */
-  position: ReadonlyMap<string, number>;
+  /** Word of a path → the layout ranks of the list's entries whose path has it (per entry, as listed). */
+  ranksByPathWord: ReadonlyMap<string, Int32Array>;
+  /** By layout rank: where the file first appears in the list (ties between leaders keep that order). */
+  position: Int32Array;
 }
 
 const trackedIndexes = new WeakMap<readonly string[], TrackedIndex>();
@@ -92,37 +92,38 @@ function trackedIndex(tracked: readonly string[]): TrackedIndex {
   let index = trackedIndexes.get(tracked);
   if (index === undefined) {
     const set = new Set(tracked);
-    const filesByPathWord = new Map<string, string[]>();
-    // Per entry of the list, as listed (an unmerged path listed twice counts twice, as it always did).
-    for (const file of tracked) {
-      for (const word of new Set(wordsOf(file))) {
-        const files = filesByPathWord.get(word);
-        if (files === undefined) filesByPathWord.set(word, [file]);
-        else files.push(file);
-      }
-    }
     const collator = new Intl.Collator();
     const depth = new Map([...set].map((f) => [f, depthOf(f)]));
     const layout = [...set].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || collator.compare(a, b));
-    const position = new Map<string, number>();
-    tracked.forEach((file, i) => {
-      if (!position.has(file)) position.set(file, i);
-    });
     const layoutRank = new Map(layout.map((file, i) => [file, i]));
-    index = { set, filesByPathWord, layout, layoutRank, position };
+    const byWord = new Map<string, number[]>();
+    const position = new Int32Array(layout.length).fill(-1);
+    // Per entry of the list, as listed (an unmerged path listed twice counts twice, as it always did).
+    tracked.forEach((file, i) => {
+      const rank = layoutRank.get(file) ?? 0;
+      if (position[rank] === -1) position[rank] = i;
+      for (const word of new Set(wordsOf(file))) {
+        const ranks = byWord.get(word);
+        if (ranks === undefined) byWord.set(word, [rank]);
+        else ranks.push(rank);
+      }
+    });
+    const ranksByPathWord = new Map([...byWord].map(([word, ranks]) => [word, Int32Array.from(ranks)]));
+    index = { set, layout, layoutRank, ranksByPathWord, position };
     trackedIndexes.set(tracked, index);
   }
   return index;
 }
 
 export function rankFiles(input: RankInput): RankedFile[] {
-  const { set: trackedSet, filesByPathWord, layout, layoutRank, position } = trackedIndex(input.tracked);
-  // Scores of the files with evidence; every other tracked file scores 0.
-  const score = new Map<string, number>();
+  const { set: trackedSet, layout, layoutRank, ranksByPathWord, position } = trackedIndex(input.tracked);
+  // Scores by layout rank; a file outside the list is never scored.
+  const score = new Float64Array(layout.length);
   const bump = (file: string, by: number) => {
-    if (trackedSet.has(file)) score.set(file, (score.get(file) ?? 0) + by);
+    const rank = layoutRank.get(file);
+    if (rank !== undefined) score[rank] = (score[rank] ?? 0) + by;
   };
-  const named = input.namedFiles.filter((f) => trackedSet.has(f));
+  const named = input.namedFiles.filter((f) => layoutRank.has(f));
   for (const file of named) bump(file, weights.named);
   for (const file of input.failingFiles) bump(file, weights.failing);
 
@@ -164,31 +165,38 @@ export function rankFiles(input: RankInput): RankedFile[] {
         bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
     }
   }
-  for (const word of taskWords) for (const file of filesByPathWord.get(word) ?? []) bump(file, weights.pathWord);
+  for (const word of taskWords) {
+    for (const rank of ranksByPathWord.get(word) ?? []) score[rank] = (score[rank] ?? 0) + weights.pathWord;
+  }
 
   // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
-  const leaders = [...score.entries()]
-    .filter(([file, s]) => s > 0 && !isTestPath(file))
-    .sort((a, b) => b[1] - a[1] || (position.get(a[0]) ?? 0) - (position.get(b[0]) ?? 0))
-    .slice(0, MAX_LEADERS);
-  for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
+  const leaders: number[] = [];
+  score.forEach((s, rank) => {
+    if (s > 0 && !isTestPath(layout[rank] ?? '')) leaders.push(rank);
+  });
+  leaders.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || (position[a] ?? 0) - (position[b] ?? 0));
+  for (const rank of leaders.slice(0, MAX_LEADERS)) {
+    const s = score[rank] ?? 0;
+    for (const test of relatedTests(layout[rank] ?? '', input.tracked)) bump(test, s / 2);
+  }
 
-  // Highest score first; equal scores in layout order (shallowest first, then by name), sorted as
-  // numbers: a task word such as `src` gives every path of a 10k list the same score.
+  // Highest score first; equal scores in layout order (shallowest first, then by name): ranks are
+  // visited in that order, so each score's files are already sorted. A task word such as `src` gives
+  // every path of a 10k list the same score.
   const byScore = new Map<number, number[]>();
-  for (const [file, s] of score) {
-    if (!(s > 0)) continue;
+  const ranked: RankedFile[] = [];
+  score.forEach((s, rank) => {
+    if (!(s > 0)) return;
     const ranks = byScore.get(s);
-    const rank = layoutRank.get(file) ?? 0;
     if (ranks === undefined) byScore.set(s, [rank]);
     else ranks.push(rank);
-  }
-  const ranked: RankedFile[] = [];
+  });
   for (const s of [...byScore.keys()].sort((a, b) => b - a)) {
-    for (const rank of Int32Array.from(byScore.get(s) ?? []).sort())
-      ranked.push({ file: layout[rank] ?? '', score: s });
+    for (const rank of byScore.get(s) ?? []) ranked.push({ file: layout[rank] ?? '', score: s });
   }
-  for (const file of layout) if (!((score.get(file) ?? 0) > 0)) ranked.push({ file, score: 0 });
+  score.forEach((s, rank) => {
+    if (!(s > 0)) ranked.push({ file: layout[rank] ?? '', score: 0 });
+  });
   return ranked;
 }
 
