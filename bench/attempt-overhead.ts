@@ -1,15 +1,16 @@
 // Per-attempt engine overhead against the raw-git floor (issue 12): `npm run bench:attempt`
-// [--attempts N] [--quick] [--dir DIR]. On a generated 100-file and 10k-file repository, a night of N
-// attempts (default 20) runs through the real engine — worktree pool, integrity checks, SQLite,
-// logs, knowledge notes, the background resource sampler — with an instant scripted model on the
-// loopback OpenAI-compatible server (it edits the file the prompt shows it) and a trivial check
-// (`true`, sandbox off, so the sandbox's own start-up is not what is timed). Side by side, the floor
+// [--attempts N] [--quick] [--sizes N[,N…]] [--dir DIR]. On a generated 100-file and 10k-file
+// repository (or the sizes given), a night of N attempts (default 20) runs through the real engine —
+// worktree pool, integrity checks, SQLite, logs, knowledge notes, the background resource sampler —
+// with an instant scripted model on the loopback OpenAI-compatible server (it edits the file the
+// prompt shows it) and a trivial check (`true`, sandbox off, so the sandbox's own start-up is not what is timed). Side by side, the floor
 // runs the git commands an attempt cannot do without, directly, in one reused worktree:
 // checkout -B, clean, add, commit, diff --numstat, diff (and the same `true` check). Each attempt is
 // timed from task start to task end; the first-5 and last-5 medians show whether attempts slow down
 // over the night (ext4 after thousands of deletes). The engine figure still includes the two loopback
 // HTTP round trips of the model calls: it is, if anything, overstated.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,12 +29,15 @@ interface Args {
   attempts: number;
   sizes: number[];
   dir: string;
+  /** Print the median time per attempt stage (from one progress event to the next) after each night. */
+  stages: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
   let attempts = 20;
   let sizes = [100, 10_000];
   let dir = os.tmpdir();
+  let stages = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -47,6 +51,15 @@ function parseArgs(argv: string[]): Args {
         );
       attempts = Number(value);
       i++;
+    } else if (arg === '--stages') {
+      stages = true;
+    } else if (arg === '--sizes') {
+      if (value === undefined || !/^\d+(,\d+)*$/.test(value) || value.split(',').some((v) => Number(v) < 10))
+        usage(
+          `--sizes expects file counts of at least 10, comma-separated, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
+      sizes = value.split(',').map(Number);
+      i++;
     } else if (arg === '--dir') {
       if (value === undefined || value === '') usage('--dir expects a folder');
       dir = path.resolve(value);
@@ -55,12 +68,12 @@ function parseArgs(argv: string[]): Args {
       usage(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { attempts, sizes, dir };
+  return { attempts, sizes, dir, stages };
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--dir DIR]\n`,
+    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]\n`,
   );
   process.exit(2);
 }
@@ -99,7 +112,35 @@ async function generateRepo(root: string, files: number): Promise<string> {
 /** Attempt `n` bumps the constant in file `n` (spread over the tree). */
 const targetOf = (n: number, files: number) => Math.floor((n * 7919) % files);
 
-async function engineNight(root: string, repo: string, files: number, attempts: number): Promise<number[]> {
+/** CPU time per attempt, less noisy than wall time on a shared machine. */
+interface CpuPerAttempt {
+  /** The engine's own process (the bench's loopback server included: it is in the same process). */
+  engine: number;
+  /** Reaped child processes (git, the check's shell), from /proc/self/stat; 0 where that is missing. */
+  children: number;
+}
+
+/** CPU of the reaped children in ms (Linux: cutime + cstime of /proc/self/stat, in clock ticks). */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of the line; 14 and 15 after the state (the third field) is where this starts.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Per attempt: each stage's label (the progress event that opened it) and how long it lasted. */
+type StageSpans = [label: string, ms: number][];
+
+async function engineNight(
+  root: string,
+  repo: string,
+  files: number,
+  attempts: number,
+): Promise<{ times: number[]; spans: StageSpans[]; cpu: CpuPerAttempt | null }> {
   const server = await startLoopbackOpenAiServer({
     models: ['m'],
     responder: (request) => {
@@ -148,12 +189,28 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
       engine.tasks.add({ workspace: workspace.name, title: `Bump the constant in ${file}`, files: [file] });
     }
     const started = new Map<string, number>();
+    // CPU from the second attempt's start to the last one's end (the first makes the pooled worktree).
+    const cpuMarks: { from?: [NodeJS.CpuUsage, number]; to?: [NodeJS.CpuUsage, number] } = {};
     const times: number[] = [];
+    const spans: StageSpans[] = [];
+    let marks: [string, number][] = [];
     const session = await engine.runSession({
       trigger: 'manual',
       onProgress: (event) => {
-        if (event.type === 'task-started') started.set(event.taskId, performance.now());
-        if (event.type === 'task-finished') times.push(performance.now() - (started.get(event.taskId) ?? Number.NaN));
+        const now = performance.now();
+        if (event.type === 'task-started' && times.length === 1) cpuMarks.from = [process.cpuUsage(), childrenCpuMs()];
+        if (event.type === 'task-finished' && times.length === attempts - 1)
+          cpuMarks.to = [process.cpuUsage(), childrenCpuMs()];
+        if (event.type === 'task-started') {
+          started.set(event.taskId, now);
+          marks = [['start', now]];
+        }
+        if (event.type === 'attempt')
+          marks.push([`${event.progress.stage}: ${event.progress.message.replace(/ \S+\/\S+$/, '')}`, now]);
+        if (event.type === 'task-finished') {
+          times.push(now - (started.get(event.taskId) ?? Number.NaN));
+          spans.push(marks.map(([label, t], i) => [label, (marks[i + 1]?.[1] ?? now) - t]));
+        }
       },
     });
     const statuses = engine.tasks.list().map((t) => t.status);
@@ -162,7 +219,16 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
         `the engine's night did not finish every attempt cleanly: ${JSON.stringify(statuses)}; ${session.endReason ?? ''}`,
       );
     }
-    return times;
+    const steady = attempts - 1;
+    const { from, to } = cpuMarks;
+    const cpu: CpuPerAttempt | null =
+      from && to
+        ? {
+            engine: (to[0].user + to[0].system - from[0].user - from[0].system) / 1000 / steady,
+            children: (to[1] - from[1]) / steady,
+          }
+        : null;
+    return { times, spans, cpu };
   } finally {
     await engine.stop();
     await server.close();
@@ -199,6 +265,20 @@ async function rawGitNight(root: string, repo: string, files: number, attempts: 
   return times;
 }
 
+/** Median ms per stage label over the attempts (a label seen twice in an attempt is summed). */
+function stageTable(spans: StageSpans[]): string {
+  const per = new Map<string, number[]>();
+  for (const attempt of spans) {
+    const sums = new Map<string, number>();
+    for (const [label, ms] of attempt) sums.set(label, (sums.get(label) ?? 0) + ms);
+    for (const [label, ms] of sums) per.set(label, [...(per.get(label) ?? []), ms]);
+  }
+  return formatTable(
+    ['stage (progress event → next)', 'median ms', 'attempts'],
+    [...per].map(([label, values]) => [label, formatNumber(median(values), 1), String(values.length)]),
+  );
+}
+
 const args = parseArgs(process.argv.slice(2));
 const root = await realpath(await mkdtemp(path.join(args.dir, 'nocturnal-bench-attempt-')));
 const fsType = await run('df', ['--output=fstype', root])
@@ -214,7 +294,15 @@ try {
     const t0 = performance.now();
     const repo = await generateRepo(root, files);
     process.stdout.write(`  generated ${files} files in ${formatNumber((performance.now() - t0) / 1000)} s\n`);
-    const engine = await engineNight(root, repo, files, args.attempts);
+    const night = await engineNight(root, repo, files, args.attempts);
+    const engine = night.times;
+    if (args.stages) {
+      process.stdout.write(`${stageTable(night.spans.slice(1))}\n`);
+      if (night.cpu)
+        process.stdout.write(
+          `CPU per attempt (after the first): engine process ${formatNumber(night.cpu.engine, 1)} ms, its child processes (git, the check) ${formatNumber(night.cpu.children, 1)} ms\n`,
+        );
+    }
     const raw = await rawGitNight(root, repo, files, args.attempts);
     // The first engine attempt also makes the pooled worktree and runs the baseline checks once.
     const steady = engine.slice(1);

@@ -11,7 +11,7 @@ import { runGit } from '../git/run-git';
 import type { RunGitOptions } from '../git/run-git';
 import { estimateTokens } from './estimate-tokens';
 import { relatedTests } from './related-tests';
-import type { OutlineCache } from './repo-map/outline-cache';
+import type { CommitBlob, OutlineCache } from './repo-map/outline-cache';
 import { filesMentioned } from './repo-map/rank';
 import type { RepoAnalysis, RepoMap, SymbolRegion } from './repo-map/repo-map';
 import { analyseRepo, fitRepoMap } from './repo-map/repo-map';
@@ -23,6 +23,12 @@ export interface ContextRequest {
   git: RunGitOptions;
   /** The tracked files when the caller listed them already, with nothing staged since. */
   tracked?: readonly string[];
+  /**
+   * The worktree is exactly its start commit (an attempt's first build): the repo map takes outlines
+   * by blob id. Either the commit's entries, listed earlier with `tracked`, or `list` to have this
+   * build list the index with `--stage` (the index is that commit then) and use what it lists.
+   */
+  startCommit?: { blobs: ReadonlyMap<string, CommitBlob> } | 'list';
   /**
    * The repo analysis of an earlier build of the same worktree state, task files and failure output
    * (the explore call's, reused by the first edit): ranking does not depend on what was explored.
@@ -51,6 +57,8 @@ export interface BuiltContext {
   map: RepoMap | null;
   /** The tracked files it was built from. */
   tracked: readonly string[];
+  /** Their index entries, when this build listed them with `startCommit: 'list'`. */
+  blobs: ReadonlyMap<string, CommitBlob> | null;
 }
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -60,9 +68,31 @@ const MAP_SHARE_AFTER_EXPLORE = 0.15;
 const MAX_RELATED_FILES = 8;
 
 export async function buildContext(request: ContextRequest): Promise<BuiltContext> {
-  const tracked =
-    request.tracked ??
-    (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout.split('\0').filter((f) => f !== '');
+  const listed =
+    request.tracked !== undefined
+      ? null
+      : request.startCommit === 'list'
+        ? await listStaged(request.worktree, request.git)
+        : {
+            tracked: (await runGit(request.worktree, ['ls-files', '-z'], request.git)).stdout
+              .split('\0')
+              .filter((f) => f !== ''),
+            blobs: null,
+          };
+  const tracked = request.tracked ?? listed?.tracked ?? [];
+  const blobs =
+    request.startCommit === undefined
+      ? undefined
+      : request.startCommit === 'list'
+        ? (listed?.blobs ?? undefined)
+        : request.startCommit.blobs;
+  const finish = (
+    sections: string[],
+    includedFiles: string[],
+    omitted: string[],
+    analysis: RepoAnalysis | null,
+    map: RepoMap | null,
+  ): BuiltContext => finishContext(sections, includedFiles, omitted, analysis, map, tracked, listed?.blobs ?? null);
   const omitted: string[] = [];
   const sections: string[] = [];
   let used = 0;
@@ -108,7 +138,7 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
     const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
     for (const file of related.slice(0, MAX_RELATED_FILES)) await addFile(file, 0);
     addFileList(tracked, fits, add, omitted);
-    return finish(sections, includedFiles, omitted, null, null, tracked);
+    return finish(sections, includedFiles, omitted, null, null);
   }
 
   const analysis =
@@ -122,6 +152,7 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
         : [],
       taskText: request.taskText,
       cache: request.repoMap.cache,
+      ...(blobs ? { blobs } : {}),
     }));
   // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
   const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
@@ -147,7 +178,28 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   else omitted.push('repository map');
   const ranked = analysis.ranked.filter((r) => r.score > 0 && !shown.has(r.file)).slice(0, MAX_RELATED_FILES);
   for (const { file } of ranked) await addFile(file, 0);
-  return finish(sections, includedFiles, omitted, analysis, map, tracked);
+  return finish(sections, includedFiles, omitted, analysis, map);
+}
+
+/** `ls-files --stage`: each tracked path with its mode and blob id (stage 0: nothing is unmerged here). */
+async function listStaged(
+  worktree: string,
+  git: RunGitOptions,
+): Promise<{ tracked: string[]; blobs: Map<string, CommitBlob> | null }> {
+  const out = (await runGit(worktree, ['ls-files', '--stage', '-z'], git)).stdout;
+  const tracked: string[] = [];
+  const blobs = new Map<string, CommitBlob>();
+  let conflicted = false;
+  for (const entry of out.split('\0')) {
+    const match = /^(\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) (\d)\t(.+)$/s.exec(entry);
+    if (match === null) continue;
+    const [, mode = '', oid = '', stage, file = ''] = match;
+    if (stage !== '0') conflicted = true;
+    tracked.push(file);
+    blobs.set(file, { mode, oid });
+  }
+  // An unmerged index is not a commit's: the file system answers for every file then.
+  return { tracked, blobs: conflicted ? null : blobs };
 }
 
 function addFileList(
@@ -163,18 +215,19 @@ function addFileList(
   else omitted.push('file map');
 }
 
-function finish(
+function finishContext(
   sections: string[],
   includedFiles: string[],
   omitted: string[],
   analysis: RepoAnalysis | null,
   map: RepoMap | null,
   tracked: readonly string[],
+  blobs: ReadonlyMap<string, CommitBlob> | null,
 ): BuiltContext {
   const all = [...sections];
   if (omitted.length > 0) all.push(`(Left out to fit the context window: ${omitted.join(', ')}.)`);
   const text = all.join('\n\n');
-  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text), analysis, map, tracked };
+  return { text, includedFiles, omitted, estimatedTokens: estimateTokens(text), analysis, map, tracked, blobs };
 }
 
 async function readSmallText(file: string): Promise<string | null> {

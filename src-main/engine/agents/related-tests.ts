@@ -6,14 +6,33 @@ import { isTestPath } from '../quality/test-changes';
 
 const MAX_PER_FILE = 3;
 
+// The tests among a file list, by the stem they test, per list: a session keeps one list per start
+// commit and asks it for the tests of dozens of files per attempt, each a scan of up to 10k paths.
+const testsByStem = new WeakMap<readonly string[], ReadonlyMap<string, readonly string[]>>();
+
+function testIndex(tracked: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  let index = testsByStem.get(tracked);
+  if (index === undefined) {
+    const built = new Map<string, string[]>();
+    for (const candidate of tracked) {
+      if (!isTestPath(candidate)) continue;
+      const stem = testStemOf(candidate);
+      const list = built.get(stem);
+      if (list === undefined) built.set(stem, [candidate]);
+      else list.push(candidate);
+    }
+    index = built;
+    testsByStem.set(tracked, index);
+  }
+  return index;
+}
+
 export function relatedTests(file: string, tracked: readonly string[]): string[] {
   if (isTestPath(file)) return [];
   const stem = stemOf(file);
   if (stem === '') return [];
   const dir = path.posix.dirname(file);
-  const matches = tracked.filter(
-    (candidate) => candidate !== file && isTestPath(candidate) && testStemOf(candidate) === stem,
-  );
+  const matches = (testIndex(tracked).get(stem) ?? []).filter((candidate) => candidate !== file);
   // Nearest first: the same folder, then folders sharing more of the path.
   const shared = (candidate: string) => {
     const folder = path.posix.dirname(candidate);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { runGit } from './run-git';
 import type { GitCallOptions, RunGitOptions } from './run-git';
 import { expectedDotGit } from './engine-worktree';
+import { findNestedGit } from './nested-git-walk';
 import { readLooseBranch, readOidFile } from './read-loose-ref';
 import type { EngineWorktree } from './engine-worktree';
 
@@ -282,23 +283,4 @@ async function hashEntry(file: string): Promise<string> {
 
 function digest(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** `.git` entries (any case: case-insensitive file systems) anywhere below the top; links not followed. */
-async function findNestedGit(root: string): Promise<string[]> {
-  const found: string[] = [];
-  const pending: string[] = [''];
-  while (pending.length > 0) {
-    const rel = pending.pop() as string;
-    const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const relative = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.name.toLowerCase() === '.git') {
-        if (rel !== '') found.push(relative);
-        continue;
-      }
-      if (entry.isDirectory()) pending.push(relative);
-    }
-  }
-  return found.sort();
 }

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
 import type { WorktreePool } from './worktree-pool';
-import type { OutlineCache } from '../agents/repo-map/outline-cache';
+import type { CommitBlob, OutlineCache } from '../agents/repo-map/outline-cache';
 
 export interface CheckRunner {
   /** Runs the checks in the worktree; throws when they tampered with its git wiring. */
@@ -51,10 +51,17 @@ export interface AttemptDeps {
    */
   outlines?: OutlineCache;
   /**
-   * The tracked files at each start commit (`<workspace id>:<commit>`), as an attempt's first context
-   * build listed them: the next attempt from the same commit has the same index and needs no `ls-files`.
+   * The tracked files at each start commit (`<workspace id>:<commit>`) with their blob ids, as an
+   * attempt's first context build listed them: the next attempt from the same commit has the same
+   * index and needs no `ls-files`, and its repo map finds unchanged outlines by blob id.
    */
-  trackedAtStart?: Map<string, readonly string[]>;
+  trackedAtStart?: Map<string, StartListing>;
+}
+
+/** A start commit's tracked files and their index entries (null: the file system answers instead). */
+export interface StartListing {
+  tracked: readonly string[];
+  blobs: ReadonlyMap<string, CommitBlob> | null;
 }
 
 export type { AttemptProgress, AttemptStage };

@@ -2,7 +2,9 @@
 // context build reuses belongs to its start commit, and the repo map's outlines follow file changes.
 // Here the user commits a new file to the base branch between two attempts of one session: the next
 // attempt starts from that commit and its prompt lists the new file (a fresh `ls-files`), the attempt
-// after it, from the same commit, gets the same list without one.
+// after it, from the same commit, gets the same list without one. That attempt also reuses the pooled
+// worktree in which the one before renamed a function: its repo map, taken by the start commit's blob
+// ids, shows the function as the commit has it.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,11 +31,13 @@ describe('session caches across attempts', () => {
   it('lists a file committed between attempts, and reuses the list only for the same start commit', async () => {
     const files: Record<string, string> = {};
     for (const name of COUNTERS) files[`${name}.txt`] = 'count: 0\n';
+    files['src/names.ts'] = 'export function original(): number {\n  return 1;\n}\n';
     const repo = await createTempRepo({ files });
     const home = await createTempDir('nocturnal-home-');
     cleanups.push(repo.cleanup, home.cleanup);
     // What each attempt's first model call (the explore call, shown the repo map) saw, by task.
     const firstPrompts = new Map<string, string>();
+    const allPrompts = new Map<string, string[]>();
     const server = await startLoopbackOpenAiServer({
       models: ['m'],
       responder: (request) => {
@@ -41,16 +45,21 @@ describe('session caches across attempts', () => {
         const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
         const name = COUNTERS.find((n) => prompt.includes(`Increment ${n}`)) ?? '';
         if (!firstPrompts.has(name)) firstPrompts.set(name, prompt);
+        allPrompts.set(name, [...(allPrompts.get(name) ?? []), prompt]);
         if (schema !== 'nocturnal_edits') return { content: { score: 0.95, verdict: 'approve', issues: [] } };
         const shown = new RegExp(`## ${name}\\.txt\\n\`\`\`\\ncount: (\\d+)`).exec(prompt);
         if (!shown) return { content: { summary: 'cannot see the file', edits: [] } };
         const n = Number(shown[1]);
-        return {
-          content: {
-            summary: `increment ${name}`,
-            edits: [{ path: `${name}.txt`, action: 'replace', search: `count: ${n}`, replace: `count: ${n + 1}` }],
-          },
-        };
+        const edits = [{ path: `${name}.txt`, action: 'replace', search: `count: ${n}`, replace: `count: ${n + 1}` }];
+        // Beta's task names src/names.ts too: it renames the function the prompt shows there.
+        if (name === 'beta' && /## src\/names\.ts\n```\nexport function original\(/.test(prompt))
+          edits.push({
+            path: 'src/names.ts',
+            action: 'replace',
+            search: 'export function original(',
+            replace: 'export function renamedByBeta(',
+          });
+        return { content: { summary: `increment ${name}`, edits } };
       },
     });
     cleanups.push(() => server.close());
@@ -62,13 +71,18 @@ describe('session caches across attempts', () => {
     engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     for (const name of COUNTERS)
-      engine.tasks.add({ workspace: workspace.name, title: `Increment ${name}`, files: [`${name}.txt`] });
+      engine.tasks.add({
+        workspace: workspace.name,
+        title: `Increment ${name}`,
+        files: name === 'beta' ? ['beta.txt', 'src/names.ts'] : [`${name}.txt`],
+      });
 
     const listings = [0, 0, 0];
     let current = -1;
     const stop = observeGitSpawns((args) => {
-      if (current >= 0 && args.includes('ls-files') && args.includes('-z') && !args.includes('--stage'))
-        listings[current] = (listings[current] ?? 0) + 1;
+      // The builder lists with `--stage` (blob ids for the repo map); the integrity check lists the
+      // index only when a check rewrote its bytes, which `true` does not.
+      if (current >= 0 && args.includes('ls-files')) listings[current] = (listings[current] ?? 0) + 1;
     });
     let finished = 0;
     try {
@@ -104,5 +118,10 @@ describe('session caches across attempts', () => {
     expect(firstPrompts.get('gamma')).toContain('delta.txt');
     // One listing for each new start commit, none for the attempt that started from the same one.
     expect(listings).toEqual([1, 1, 0]);
+    // Beta's rename was committed (its review saw it); gamma, in the same pooled worktree reset to the
+    // same start commit, is shown the function as that commit has it.
+    expect((allPrompts.get('beta') ?? []).some((p) => p.includes('renamedByBeta'))).toBe(true);
+    expect(firstPrompts.get('gamma')).toContain('function original(): number');
+    expect(firstPrompts.get('gamma')).not.toContain('renamedByBeta');
   }, 180_000);
 });

@@ -1,10 +1,16 @@
-// Outlines cached by where the file is and what the file system says about it (size, mtime, ctime,
-// inode): the improve loop rebuilds its context every cycle, and a session's attempts reuse pooled
-// worktrees, whose reset rewrites only the files that differ between two commits. So a cycle, and the
-// next attempt in the same pooled worktree, parse only what changed. ctime cannot be set back by
-// anything that writes a file (utimes moves it too), so a file rewritten to the same size and mtime
-// still misses the cache. One cache per session (scheduler/session-runner), bounded: the least
-// recently used entries go first.
+// Outlines cached by content: an outline depends only on the file's path (its language) and its bytes,
+// so it is kept under the path and the git blob id of those bytes, computed from the bytes read, never
+// taken on trust. Which content a path holds is known two ways:
+// - an attempt's first build sees exactly its start commit (the pooled worktree's reset or a fresh
+//   checkout made it so, verified), and the commit's file list names each file's blob: a file whose
+//   blob was parsed before costs nothing, not even an lstat (issue 12: up to 3,000 lstat per attempt);
+// - every later build (the model has edited files since) asks the file system: path, size, mtime,
+//   ctime, inode and device stand for the blob read last time. ctime cannot be set back by anything
+//   that writes a file (utimes moves it too), so a file rewritten to the same size and mtime still
+//   misses, is read and hashed again, and is parsed only if that content was never seen.
+// One cache per session (scheduler/session-runner), shared by its pooled worktrees (the same content
+// at the same path is the same outline in any of them), bounded: least recently used entries go first.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOutline } from './parse-symbols';
@@ -16,6 +22,8 @@ const MAX_PARSE_BYTES = 256 * 1024;
 const DEFAULT_MAX_ENTRIES = 20_000;
 /** lstat calls in flight at once: the thread pool serves them side by side. */
 const STAT_BATCH = 64;
+/** Modes of index entries that are not regular files (symlink, submodule): no outline, as lstat says. */
+const NOT_A_FILE = new Set(['120000', '160000']);
 
 export interface CachedOutline {
   outline: FileOutline | null;
@@ -23,16 +31,38 @@ export interface CachedOutline {
   source: string | null;
 }
 
+/** What the start commit holds at each path: git's mode and blob id (`ls-files --stage`). */
+export interface CommitBlob {
+  mode: string;
+  oid: string;
+}
+
 const NONE: CachedOutline = { outline: null, source: null };
 
 export class OutlineCache {
-  private readonly entries = new Map<string, { key: string; value: CachedOutline }>();
+  /** `path NUL blob id` → outline of exactly that content. */
+  private readonly byContent = new Map<string, CachedOutline>();
+  /** Absolute path → the file system's key for it when it was last read, and the blob id read then. */
+  private readonly byStat = new Map<string, { key: string; oid: string }>();
+  /** Object format per worktree, from its start commit's ids: later builds hash the same way. */
+  private readonly formats = new Map<string, ObjectFormat>();
   /** How many files were parsed (not served from the cache): the test of "repeated cycles are cheap". */
   parsed = 0;
+  /** How many files were read from disk (a content hit still needs the bytes read and hashed). */
+  read = 0;
 
   constructor(private readonly maxEntries = DEFAULT_MAX_ENTRIES) {}
 
-  async get(root: string, file: string): Promise<CachedOutline> {
+  /**
+   * The outline of `file` under `root`. `blob`: what the worktree's start commit holds there, given
+   * only while the worktree is known to be exactly that commit (an attempt's first build).
+   */
+  async get(root: string, file: string, blob?: CommitBlob): Promise<CachedOutline> {
+    if (blob !== undefined) {
+      if (NOT_A_FILE.has(blob.mode)) return NONE;
+      const known = this.touch(this.byContent, `${file}\0${blob.oid}`);
+      if (known !== undefined) return known;
+    }
     const absolute = path.join(root, file);
     let stat;
     try {
@@ -42,33 +72,74 @@ export class OutlineCache {
     }
     if (!stat.isFile() || stat.size > BigInt(MAX_PARSE_BYTES)) return NONE;
     const key = `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.dev}`;
-    const cached = this.entries.get(absolute);
-    if (cached?.key === key) {
-      // Most recently used last: the first entries are the ones to drop.
-      this.entries.delete(absolute);
-      this.entries.set(absolute, cached);
-      return cached.value;
+    const seen = this.touch(this.byStat, absolute);
+    if (seen?.key === key) {
+      const value = this.touch(this.byContent, `${file}\0${seen.oid}`);
+      if (value !== undefined) return value;
     }
-    const source = await fs.readFile(absolute, 'utf8');
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(absolute);
+    } catch {
+      return NONE;
+    }
+    this.read++;
+    // The blob id in the repository's own format (its start commit's ids said which; SHA-1 otherwise).
+    const oid = blobId(bytes, this.formats.get(root) ?? 'sha1');
+    this.put(this.byStat, absolute, { key, oid });
+    const contentKey = `${file}\0${oid}`;
+    const known = this.touch(this.byContent, contentKey);
+    if (known !== undefined) return known;
+    const source = bytes.toString('utf8');
     const value: CachedOutline = source.includes('\0') ? NONE : { outline: await parseSymbols(file, source), source };
     this.parsed++;
-    this.entries.delete(absolute);
-    this.entries.set(absolute, { key, value });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(oldest);
-    }
+    this.put(this.byContent, contentKey, value);
     return value;
   }
 
-  /** The outlines of `files` under `root`, in their order; the file system is asked in batches. */
-  async getAll(root: string, files: readonly string[]): Promise<Map<string, CachedOutline>> {
+  /**
+   * The outlines of `files` under `root`, in their order; the file system is asked in batches.
+   * `blobs`: the start commit's entries, only while the worktree is exactly that commit.
+   */
+  async getAll(
+    root: string,
+    files: readonly string[],
+    blobs?: ReadonlyMap<string, CommitBlob>,
+  ): Promise<Map<string, CachedOutline>> {
     const out = new Map<string, CachedOutline>();
+    const first = blobs?.values().next().value;
+    if (first !== undefined) this.formats.set(root, first.oid.length === 64 ? 'sha256' : 'sha1');
     for (let i = 0; i < files.length; i += STAT_BATCH) {
       const batch = files.slice(i, i + STAT_BATCH);
-      const values = await Promise.all(batch.map((file) => this.get(root, file)));
+      const values = await Promise.all(batch.map((file) => this.get(root, file, blobs?.get(file))));
       batch.forEach((file, j) => out.set(file, values[j] ?? NONE));
     }
     return out;
   }
+
+  /** The entry, made the most recently used (the first entries are the ones to drop). */
+  private touch<V>(map: Map<string, V>, key: string): V | undefined {
+    const value = map.get(key);
+    if (value !== undefined) {
+      map.delete(key);
+      map.set(key, value);
+    }
+    return value;
+  }
+
+  private put<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    for (const oldest of map.keys()) {
+      if (map.size <= this.maxEntries) break;
+      map.delete(oldest);
+    }
+  }
+}
+
+type ObjectFormat = 'sha1' | 'sha256';
+
+/** Git's object id of a blob with these bytes (`git hash-object`). */
+export function blobId(bytes: Buffer, format: ObjectFormat): string {
+  return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

@@ -70,14 +70,60 @@ function symbolWords(outline: FileOutline | null): ReadonlySet<string> {
   return words;
 }
 
+// What ranking needs of a file list that does not depend on the task, per list: a session keeps one
+// list per start commit (scheduler/session-caches) and ranks it for every attempt; on 10k files the
+// path words and the layout order cost more than the rest of the ranking.
+interface TrackedIndex {
+  set: ReadonlySet<string>;
+  /** Every file once, shallowest first, then by name: the order of files without evidence. */
+  layout: readonly string[];
+  /** Each file's place in `layout`: scores are kept by it, and equal scores are ordered by it. */
+  layoutRank: ReadonlyMap<string, number>;
+  /** Word of a path → the layout ranks of the list's entries whose path has it (per entry, as listed). */
+  ranksByPathWord: ReadonlyMap<string, Int32Array>;
+  /** By layout rank: where the file first appears in the list (ties between leaders keep that order). */
+  position: Int32Array;
+}
+
+const trackedIndexes = new WeakMap<readonly string[], TrackedIndex>();
+const depthOf = (file: string) => file.split('/').length;
+
+function trackedIndex(tracked: readonly string[]): TrackedIndex {
+  let index = trackedIndexes.get(tracked);
+  if (index === undefined) {
+    const set = new Set(tracked);
+    const collator = new Intl.Collator();
+    const depth = new Map([...set].map((f) => [f, depthOf(f)]));
+    const layout = [...set].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || collator.compare(a, b));
+    const layoutRank = new Map(layout.map((file, i) => [file, i]));
+    const byWord = new Map<string, number[]>();
+    const position = new Int32Array(layout.length).fill(-1);
+    // Per entry of the list, as listed (an unmerged path listed twice counts twice, as it always did).
+    tracked.forEach((file, i) => {
+      const rank = layoutRank.get(file) ?? 0;
+      if (position[rank] === -1) position[rank] = i;
+      for (const word of new Set(wordsOf(file))) {
+        const ranks = byWord.get(word);
+        if (ranks === undefined) byWord.set(word, [rank]);
+        else ranks.push(rank);
+      }
+    });
+    const ranksByPathWord = new Map([...byWord].map(([word, ranks]) => [word, Int32Array.from(ranks)]));
+    index = { set, layout, layoutRank, ranksByPathWord, position };
+    trackedIndexes.set(tracked, index);
+  }
+  return index;
+}
+
 export function rankFiles(input: RankInput): RankedFile[] {
-  const score = new Map<string, number>(input.tracked.map((f) => [f, 0]));
+  const { set: trackedSet, layout, layoutRank, ranksByPathWord, position } = trackedIndex(input.tracked);
+  // Scores by layout rank; a file outside the list is never scored.
+  const score = new Float64Array(layout.length);
   const bump = (file: string, by: number) => {
-    const current = score.get(file);
-    if (current !== undefined) score.set(file, current + by);
+    const rank = layoutRank.get(file);
+    if (rank !== undefined) score[rank] = (score[rank] ?? 0) + by;
   };
-  const trackedSet = new Set(input.tracked);
-  const named = input.namedFiles.filter((f) => trackedSet.has(f));
+  const named = input.namedFiles.filter((f) => layoutRank.has(f));
   for (const file of named) bump(file, weights.named);
   for (const file of input.failingFiles) bump(file, weights.failing);
 
@@ -119,21 +165,39 @@ export function rankFiles(input: RankInput): RankedFile[] {
         bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
     }
   }
-  for (const file of input.tracked) {
-    for (const word of new Set(wordsOf(file))) if (taskWords.has(word)) bump(file, weights.pathWord);
+  for (const word of taskWords) {
+    for (const rank of ranksByPathWord.get(word) ?? []) score[rank] = (score[rank] ?? 0) + weights.pathWord;
   }
 
   // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
-  const leaders = [...score.entries()]
-    .filter(([file, s]) => s > 0 && !isTestPath(file))
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_LEADERS);
-  for (const [file, s] of leaders) for (const test of relatedTests(file, input.tracked)) bump(test, s / 2);
+  const leaders: number[] = [];
+  score.forEach((s, rank) => {
+    if (s > 0 && !isTestPath(layout[rank] ?? '')) leaders.push(rank);
+  });
+  leaders.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || (position[a] ?? 0) - (position[b] ?? 0));
+  for (const rank of leaders.slice(0, MAX_LEADERS)) {
+    const s = score[rank] ?? 0;
+    for (const test of relatedTests(layout[rank] ?? '', input.tracked)) bump(test, s / 2);
+  }
 
-  const depth = (file: string) => file.split('/').length;
-  return [...score.entries()]
-    .map(([file, s]) => ({ file, score: s }))
-    .sort((a, b) => b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file));
+  // Highest score first; equal scores in layout order (shallowest first, then by name): ranks are
+  // visited in that order, so each score's files are already sorted. A task word such as `src` gives
+  // every path of a 10k list the same score.
+  const byScore = new Map<number, number[]>();
+  const ranked: RankedFile[] = [];
+  score.forEach((s, rank) => {
+    if (!(s > 0)) return;
+    const ranks = byScore.get(s);
+    if (ranks === undefined) byScore.set(s, [rank]);
+    else ranks.push(rank);
+  });
+  for (const s of [...byScore.keys()].sort((a, b) => b - a)) {
+    for (const rank of byScore.get(s) ?? []) ranked.push({ file: layout[rank] ?? '', score: s });
+  }
+  score.forEach((s, rank) => {
+    if (!(s > 0)) ranked.push({ file: layout[rank] ?? '', score: 0 });
+  });
+  return ranked;
 }
 
 /** Repository files a check's output mentions (`src/a.ts:12`, `at f (/wt/src/a.ts:3:9)`, `tests/test_a.py`). */

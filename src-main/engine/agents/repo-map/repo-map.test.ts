@@ -6,7 +6,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo } from '../../git/testing/temp-repo';
 import type { TempRepo } from '../../git/testing/temp-repo';
+import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
+import type { CommitBlob } from './outline-cache';
+import { rankFiles } from './rank';
 import { analyseRepo, findSymbols, fitRepoMap } from './repo-map';
 
 let repo: TempRepo | undefined;
@@ -29,6 +32,18 @@ const files = {
   'docs/guide.md': '# guide\n',
 };
 const tracked = Object.keys(files).sort();
+
+/** The commit's entries as `git ls-files --stage` gives them. */
+async function stagedBlobs(worktree: string): Promise<Map<string, CommitBlob>> {
+  const out = (await runGit(worktree, ['ls-files', '--stage', '-z'])).stdout;
+  const blobs = new Map<string, CommitBlob>();
+  for (const entry of out.split('\0').filter((e) => e !== '')) {
+    const [meta = '', file = ''] = entry.split('\t');
+    const [mode = '', oid = ''] = meta.split(' ');
+    blobs.set(file, { mode, oid });
+  }
+  return blobs;
+}
 
 describe('repo map', () => {
   it('ranks by the task and the named file, and fits by rank', async () => {
@@ -99,14 +114,60 @@ describe('repo map', () => {
     const again = await analyseRepo(request);
     expect(cache.parsed).toBe(7);
     expect(fitRepoMap(again, 10_000).text).toContain('applyDiscoumt');
-    // The same paths under another worktree are that worktree's files: parsed there too.
+    // The same paths under another worktree are that worktree's files: each is read there, and only
+    // its content decides the outline (the same bytes at the same path were parsed already).
     const other = await createTempRepo({ files });
     try {
-      await analyseRepo({ ...request, worktree: other.path });
-      expect(cache.parsed).toBe(13);
+      const read = cache.read;
+      const there = await analyseRepo({ ...request, worktree: other.path });
+      expect(cache.read - read).toBe(6);
+      expect(cache.parsed).toBe(7);
+      expect(fitRepoMap(there, 10_000).text).toContain('function applyDiscount(');
+      expect(fitRepoMap(there, 10_000).text).not.toContain('applyDiscoumt');
     } finally {
       await other.cleanup();
     }
+  });
+
+  it("takes an unchanged file's outline by the start commit's blob id, without reading the file", async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const blobs = await stagedBlobs(repo.path);
+    const request = { worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: 'discount', cache };
+    await analyseRepo({ ...request, blobs });
+    expect([cache.read, cache.parsed]).toEqual([6, 6]);
+    // Another attempt from the same commit: nothing is read, not even a file the worktree lacks now
+    // (the map shows the commit, which is what the worktree holds at an attempt's start).
+    fs.rmSync(path.join(repo.path, 'src/users/profile.ts'));
+    const again = await analyseRepo({ ...request, blobs });
+    expect([cache.read, cache.parsed]).toEqual([6, 6]);
+    expect(fitRepoMap(again, 10_000).text).toContain('class Profile');
+    // Without the commit's ids (a later build, after edits) the file system answers: the file is gone.
+    const later = await analyseRepo(request);
+    expect(fitRepoMap(later, 10_000).text).not.toContain('class Profile');
+  });
+
+  it('never files content under a blob id it does not hash to', async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const blobs = await stagedBlobs(repo.path);
+    const request = { worktree: repo.path, tracked, namedFiles: [], failingFiles: [], taskText: 'discount', cache };
+    // The worktree differs from the commit the ids come from: what is shown is what was read...
+    const file = path.join(repo.path, 'src/billing/discount.ts');
+    fs.writeFileSync(file, 'export function planted(): number {\n  return 1;\n}\n');
+    const first = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(first, 10_000).text).toContain('function planted()');
+    // ...and it is not kept as the commit's blob: with the file gone, that id has no outline.
+    fs.rmSync(file);
+    const second = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(second, 10_000).text).not.toContain('planted');
+    expect(fitRepoMap(second, 10_000).text).not.toContain('applyDiscount');
+    // The commit's own content, once read, is.
+    fs.writeFileSync(file, files['src/billing/discount.ts']);
+    await analyseRepo({ ...request, blobs });
+    fs.rmSync(file);
+    const third = await analyseRepo({ ...request, blobs });
+    expect(fitRepoMap(third, 10_000).text).toContain('function applyDiscount(');
   });
 
   it('finds the definition of a symbol by name, qualified name or file', async () => {
@@ -148,5 +209,42 @@ describe('repo map', () => {
       },
     ]);
     expect(found.unknown).toEqual(['nowhere']);
+  });
+
+  // The task-independent part of ranking is kept per file list (a session ranks one list per start
+  // commit for every attempt); this pins that the order is still the one total order over all files.
+  it('ranks a large list in one total order, the same from a kept list and from a fresh copy', () => {
+    // 600 paths at three depths, with tests, path words of the task, and many equal scores.
+    const list: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      list.push(`src/m${i % 7}/ledger_${i}.ts`, `src/m${i % 7}/ledger_${i}.test.ts`, `lib/Report${i % 13}/x${i}.ts`);
+    }
+    list.push('README.md', 'src/ledger.ts', 'Src/Ledger.ts');
+    const input = {
+      outlines: new Map(),
+      namedFiles: ['src/m1/ledger_8.ts'],
+      failingFiles: ['lib/Report3/x3.ts'],
+      taskText: 'The ledger report totals are wrong',
+    };
+    const kept = rankFiles({ ...input, tracked: list });
+    expect(rankFiles({ ...input, tracked: list })).toEqual(kept);
+    expect(rankFiles({ ...input, tracked: [...list] })).toEqual(kept);
+    expect(new Set(kept.map((r) => r.file))).toEqual(new Set(list));
+    expect(kept).toHaveLength(new Set(list).size);
+    const depth = (f: string) => f.split('/').length;
+    for (let i = 1; i < kept.length; i++) {
+      const [a, b] = [kept[i - 1], kept[i]];
+      if (a === undefined || b === undefined) continue;
+      const order = b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file);
+      expect(order, `${a.file} (${a.score}) before ${b.file} (${b.score})`).toBeLessThan(0);
+    }
+    expect(kept.slice(0, 3).map((r) => r.file)).toEqual([
+      'src/m1/ledger_8.ts',
+      'src/m1/ledger_8.test.ts',
+      'lib/Report3/x3.ts',
+    ]);
+    // Path words of the task: every ledger file scores, ties ordered by depth and name.
+    expect(kept.filter((r) => r.score > 0)).toHaveLength(403);
+    expect(kept.find((r) => r.file === 'README.md')?.score).toBe(0);
   });
 });

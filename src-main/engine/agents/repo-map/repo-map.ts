@@ -1,7 +1,7 @@
 // The repo map of DESIGN §4 step 1: every tracked file ranked by relevance to the task, the most relevant
 // with their symbols' signatures, fitted to the map's share of the token budget. Outlines come from the
 // attempt's cache, so a cycle re-parses only what it changed.
-import type { CachedOutline, OutlineCache } from './outline-cache';
+import type { CachedOutline, CommitBlob, OutlineCache } from './outline-cache';
 import type { CodeSymbol } from './parse-symbols';
 import { grammarFor } from './languages';
 import type { RankedFile } from './rank';
@@ -22,6 +22,11 @@ export interface RepoMapRequest {
   failingFiles: readonly string[];
   taskText: string;
   cache: OutlineCache;
+  /**
+   * The start commit's entries, given only while the worktree is exactly that commit (an attempt's
+   * first build): outlines are then found by blob id, without asking the file system.
+   */
+  blobs?: ReadonlyMap<string, CommitBlob>;
 }
 
 /** Every tracked file ranked, with its rendered entry: what the map is fitted from. */
@@ -45,6 +50,7 @@ export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis
   const outlines = await request.cache.getAll(
     request.worktree,
     request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES),
+    request.blobs,
   );
   const ranked = rankFiles({
     tracked: request.tracked,

@@ -3,7 +3,7 @@
 // Ends with the change to land, or with how the attempt ended.
 import type { CheckOutcome, ScoreBreakdown } from '../../../../src-shared/domain/attempt';
 import { buildContext } from '../../agents/context-builder';
-import type { BuiltContext } from '../../agents/context-builder';
+import type { BuiltContext, ContextRequest } from '../../agents/context-builder';
 import { explore } from '../../agents/explore';
 import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
@@ -11,6 +11,7 @@ import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedReadOnly } from '../../git/engine-worktree';
 import { diffOnce, diffStatsOnce } from './diff-stats-once';
 import { classifyBaseFailure } from '../../quality/failure-class';
+import type { StartListing } from '../attempt-context';
 import { classifyChangeFailure } from '../../agents/change-failure';
 import { dependencyFilesIn } from '../../workspaces/detect-setup';
 import { digestFailure, renderFailureDigest } from '../../agents/failure-digest';
@@ -53,9 +54,11 @@ export async function improveStage(
   // for the same files with the same failure output: nothing is written, staged or committed between
   // them (explore only reads). Every later build lists and ranks again.
   let reusable: { files: string[]; failureOutput: string; built: BuiltContext } | null = null;
-  // The attempt's first build sees the index exactly as the start commit's tree (the pool's reset or a
-  // fresh worktree made it so, and the baseline's integrity check found nothing staged since): an
-  // earlier attempt of the session that started from the same commit listed the same files.
+  // The attempt's first build sees the index and the files exactly as the start commit's tree (the
+  // pool's reset — `status` found nothing changed, `read-tree -m -u` wrote what differs — or a fresh
+  // worktree made it so; a baseline run here was followed by the restore to HEAD, and its integrity
+  // check found nothing staged): an earlier attempt of the session that started from the same commit
+  // listed the same files, and the repo map finds their outlines by blob id.
   const startKey = `${workspace.id}:${baseCommit}`;
   let firstBuild = true;
   const build = async (files: string[]) => {
@@ -70,11 +73,21 @@ export async function improveStage(
     const atStart = firstBuild ? deps.trackedAtStart?.get(startKey) : undefined;
     const wasFirst = firstBuild;
     firstBuild = false;
-    const tracked = earlier?.tracked ?? atStart;
+    const tracked = earlier?.tracked ?? atStart?.tracked;
+    // Only the first build sees the start commit as it is; after the model's edits the file system
+    // answers for every file (the outline cache's stat key).
+    const startCommit: ContextRequest['startCommit'] = !wasFirst
+      ? undefined
+      : atStart === undefined
+        ? 'list'
+        : atStart.blobs === null
+          ? undefined
+          : { blobs: atStart.blobs };
     const built = await buildContext({
       // `ls-files` converts no content: pinned, without the filter lookup (engine-worktree).
       git: pinnedReadOnly(worktree, git),
       ...(tracked ? { tracked } : {}),
+      ...(startCommit ? { startCommit } : {}),
       ...(earlier?.analysis ? { analysis: earlier.analysis } : {}),
       notes,
       worktree: worktree.path,
@@ -85,7 +98,7 @@ export async function improveStage(
       ...(explored ? { explored } : {}),
     });
     if (wasFirst && atStart === undefined && deps.trackedAtStart)
-      rememberTracked(deps.trackedAtStart, startKey, built.tracked);
+      rememberTracked(deps.trackedAtStart, startKey, { tracked: built.tracked, blobs: built.blobs });
     return built;
   };
   const contextFor = async (files: string[]) => (await build(files)).text;
@@ -258,8 +271,8 @@ function describeFailure(check: CheckOutcome, worktree: string): string {
 /** Start commits whose file list is kept per session (a night starts from a few). */
 const MAX_START_LISTS = 8;
 
-function rememberTracked(lists: Map<string, readonly string[]>, key: string, tracked: readonly string[]): void {
-  lists.set(key, tracked);
+function rememberTracked(lists: Map<string, StartListing>, key: string, listing: StartListing): void {
+  lists.set(key, listing);
   for (const oldest of lists.keys()) {
     if (lists.size <= MAX_START_LISTS) break;
     lists.delete(oldest);
