@@ -1,5 +1,5 @@
 // Per-attempt engine overhead against the raw-git floor (issue 12): `npm run bench:attempt`
-// [--attempts N] [--quick] [--dir DIR]. On a generated 100-file and 10k-file repository, a night of N
+// [--attempts N] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]. On a generated 100-file and 10k-file repository, a night of N
 // attempts (default 20) runs through the real engine — worktree pool, integrity checks, SQLite,
 // logs, knowledge notes, the background resource sampler — with an instant scripted model on the
 // loopback OpenAI-compatible server (it edits the file the prompt shows it) and a trivial check
@@ -28,12 +28,14 @@ interface Args {
   attempts: number;
   sizes: number[];
   dir: string;
+  stages: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
   let attempts = 20;
   let sizes = [100, 10_000];
   let dir = os.tmpdir();
+  let stages = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -47,6 +49,17 @@ function parseArgs(argv: string[]): Args {
         );
       attempts = Number(value);
       i++;
+    } else if (arg === '--sizes') {
+      // One size alone (e.g. `--sizes 100`) for profiling a stage without the other night.
+      const parts = value?.split(',') ?? [];
+      if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 10))
+        usage(
+          `--sizes expects comma-separated file counts of at least 10, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
+      sizes = parts.map(Number);
+      i++;
+    } else if (arg === '--stages') {
+      stages = true;
     } else if (arg === '--dir') {
       if (value === undefined || value === '') usage('--dir expects a folder');
       dir = path.resolve(value);
@@ -55,12 +68,12 @@ function parseArgs(argv: string[]): Args {
       usage(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { attempts, sizes, dir };
+  return { attempts, sizes, dir, stages };
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--dir DIR]\n`,
+    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]\n`,
   );
   process.exit(2);
 }
@@ -99,7 +112,32 @@ async function generateRepo(root: string, files: number): Promise<string> {
 /** Attempt `n` bumps the constant in file `n` (spread over the tree). */
 const targetOf = (n: number, files: number) => Math.floor((n * 7919) % files);
 
-async function engineNight(root: string, repo: string, files: number, attempts: number): Promise<number[]> {
+// `--stages` also reports this process's own CPU time (user + system) per attempt: unlike wall time it
+// does not count waiting for a core, so it compares engine and floor even on a shared machine.
+const cpuPerAttempt = new Map<string, number[]>();
+const cpuTimes = (side: string): number[] => {
+  const list = cpuPerAttempt.get(side) ?? [];
+  cpuPerAttempt.set(side, list);
+  return list;
+};
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+/**
+ * `--stages`: the median time from each progress event of an attempt to the next (the engine's own
+ * stage spans), over the steady attempts, so a profile can be read against where the time goes.
+ */
+function printStageSpans(spans: Map<string, number[]>): void {
+  const rows = [...spans].map(([label, times]) => [label, formatNumber(median(times.slice(1)), 1)]);
+  process.stdout.write(`\n${formatTable(['from progress event (to the next)', 'median ms'], rows)}\n`);
+}
+
+async function engineNight(
+  root: string,
+  repo: string,
+  files: number,
+  attempts: number,
+  stages: boolean,
+): Promise<number[]> {
   const server = await startLoopbackOpenAiServer({
     models: ['m'],
     responder: (request) => {
@@ -149,13 +187,31 @@ async function engineNight(root: string, repo: string, files: number, attempts: 
     }
     const started = new Map<string, number>();
     const times: number[] = [];
+    let cpuAtStart = process.cpuUsage();
+    const spans = new Map<string, number[]>();
+    let last: { label: string; at: number } | undefined;
+    const mark = (label: string) => {
+      const at = performance.now();
+      if (last) spans.set(last.label, [...(spans.get(last.label) ?? []), at - last.at]);
+      last = { label, at };
+    };
     const session = await engine.runSession({
       trigger: 'manual',
       onProgress: (event) => {
         if (event.type === 'task-started') started.set(event.taskId, performance.now());
         if (event.type === 'task-finished') times.push(performance.now() - (started.get(event.taskId) ?? Number.NaN));
+        if (!stages) return;
+        if (event.type === 'task-started') cpuAtStart = process.cpuUsage();
+        if (event.type === 'task-finished') cpuTimes('engine').push(cpuMs(process.cpuUsage(cpuAtStart)));
+        if (event.type === 'attempt') {
+          const words = event.progress.message.replace(/\S*[\d/]\S*/g, '#').slice(0, 40);
+          mark(`${event.progress.stage}: ${words}`);
+        } else if (event.type === 'task-started' || event.type === 'task-finished') {
+          mark(event.type);
+        }
       },
     });
+    if (stages) printStageSpans(spans);
     const statuses = engine.tasks.list().map((t) => t.status);
     if (session.stats.tasksDone !== attempts || statuses.some((s) => s !== 'review' && s !== 'merged')) {
       throw new Error(
@@ -178,6 +234,7 @@ async function rawGitNight(root: string, repo: string, files: number, attempts: 
   try {
     for (let n = 0; n < attempts; n++) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await git(worktree, 'checkout', '-q', '-f', '-B', `raw/${n}`, start);
       await git(worktree, 'clean', '-q', '-ffdx');
       const file = fileOf(targetOf(n, files));
@@ -192,6 +249,7 @@ async function rawGitNight(root: string, repo: string, files: number, attempts: 
       await git(worktree, 'diff', '--numstat', start, 'HEAD');
       await git(worktree, 'diff', start, 'HEAD');
       times.push(performance.now() - t0);
+      cpuTimes('raw').push(cpuMs(process.cpuUsage(cpu0)));
     }
   } finally {
     await git(repo, 'worktree', 'remove', '--force', worktree);
@@ -214,8 +272,15 @@ try {
     const t0 = performance.now();
     const repo = await generateRepo(root, files);
     process.stdout.write(`  generated ${files} files in ${formatNumber((performance.now() - t0) / 1000)} s\n`);
-    const engine = await engineNight(root, repo, files, args.attempts);
+    const engine = await engineNight(root, repo, files, args.attempts, args.stages);
     const raw = await rawGitNight(root, repo, files, args.attempts);
+    if (args.stages) {
+      const [engineCpu, rawCpu] = [cpuTimes('engine').slice(1), cpuTimes('raw').slice(1)];
+      process.stdout.write(
+        `  this process's CPU per attempt (median): engine ${formatNumber(median(engineCpu), 1)} ms, raw git ${formatNumber(median(rawCpu), 1)} ms\n`,
+      );
+      cpuPerAttempt.clear();
+    }
     // The first engine attempt also makes the pooled worktree and runs the baseline checks once.
     const steady = engine.slice(1);
     const value = median(steady);
