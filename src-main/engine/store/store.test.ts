@@ -127,6 +127,26 @@ describe('store repositories', () => {
     expect(store.tasks.require(task.id).attempts.map((a) => a.id)).toEqual([first.id, second.id]);
   });
 
+  it("write an attempt's evidence without reading the row back, redacted, and refuse an unknown id", () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
+    const key = 'sk-abcdefghijklmnopqrstuvwx';
+    expect(
+      store.attempts.write(attempt.id, { headCommit: 'a'.repeat(40), cycles: 2, reasons: [`server said ${key}`] }),
+    ).toBeUndefined();
+    const stored = store.attempts.require(attempt.id);
+    expect(stored).toMatchObject({ headCommit: 'a'.repeat(40), cycles: 2 });
+    expect(stored.reasons).toHaveLength(1);
+    expect(stored.reasons[0]).not.toContain(key);
+    expect(() => store.attempts.write('nope', { cycles: 1 })).toThrow(/no attempt with id "nope"/);
+    expect(() => store.attempts.write('nope', {})).toThrow(/no attempt with id "nope"/);
+    expect(() => store.attempts.write(attempt.id, {})).not.toThrow();
+  });
+
   it('sum usage per session and keep interactions with their ids', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');

@@ -30,7 +30,7 @@ export class AttemptRecorder {
   }
 
   update(changes: AttemptUpdate): void {
-    this.deps.store.attempts.update(this.attemptId, changes);
+    this.deps.store.attempts.write(this.attemptId, changes);
   }
 
   attempt(): Attempt {
