@@ -61,6 +61,7 @@ export class AttemptRunner {
       record,
       brief: briefOf(task),
       interaction: { sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id },
+      worktreeState: { checkedSinceRestore: false },
     };
     const made: { worktree: EngineWorktree | null } = { worktree: null };
     // A sibling enters its task's contest once, whichever way it ends.
@@ -144,6 +145,7 @@ export class AttemptRunner {
         attempt: ended,
         worktreePath: worktree?.path ?? run.worktreeDir,
         worktree,
+        checkedSinceRestore: run.worktreeState.checkedSinceRestore,
         log,
         now: now(),
         ...(this.deps.pool ? { pool: this.deps.pool } : {}),
