@@ -38,7 +38,7 @@ const CHECK = `const fs = require('node:fs');\nfor (const name of ${JSON.stringi
 // pool's reuse, whose status is run anyway (the fourth pass; 8 before). No `ls-files`: the session
 // listed the files of this start commit already. The integrity reads need no git when the check left
 // the index and the branch alone. The session's first attempt, which makes the pooled worktree, runs
-// the baseline and lists the files, 14. Before: 24 and 33 (issue 12's second pass); before the pool
+// the baseline and lists the files, 13 (14 before). Before that: 24 and 33 (issue 12's second pass); before the pool
 // and the batched reads, 40 and 44.
 const MAX_GIT_PER_ATTEMPT = 7;
 

@@ -6,7 +6,9 @@
 // The trust rules do not loosen: a released worktree is reused only when its wiring still matches the
 // seal taken when git made it (verifyPooledWorktree: `.git` file, admin folder, config.worktree, the
 // repository's config, attributes and hooks, no planted `.git` anywhere) and its tracked files are
-// exactly the commit it was released at. Anything else and it is removed, never reused. All git
+// exactly the commit it was released at — or, for an attempt that ended right after a check and left
+// its restore to the pool, are put back to it first (ReleaseOptions). Anything else and it is removed,
+// never reused. All git
 // commands stay pinned to the recorded git dir. At most `parallel.max_parallel_attempts` idle
 // worktrees are kept per workspace; the session removes them all when it ends, and crash recovery
 // removes what a killed session's pool left (session-recovery: nothing under the engine's worktree
