@@ -2,7 +2,8 @@
 // [--attempts N] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]. On a generated 100-file and
 // 10k-file repository (or the `--sizes` given), a night of N attempts (default 20) runs through the
 // real engine — worktree pool, integrity checks, SQLite, logs, knowledge notes, the background
-// resource sampler — with an instant scripted model on the loopback OpenAI-compatible server (it edits the file the prompt shows it) and a trivial check
+// resource sampler — with an instant scripted model on the loopback OpenAI-compatible server (it
+// edits the file the prompt shows it) and a trivial check
 // (`true`, sandbox off, so the sandbox's own start-up is not what is timed). Side by side, the floor
 // runs the git commands an attempt cannot do without, directly, in one reused worktree:
 // checkout -B, clean, add, commit, diff --numstat, diff (and the same `true` check). Each attempt is
