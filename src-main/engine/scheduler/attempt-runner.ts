@@ -43,7 +43,7 @@ export class AttemptRunner {
     const { store, config, now } = this.deps;
     const workspace = store.workspaces.get(task.workspaceId);
     if (!workspace) throw new Error(`task ${task.id} refers to a missing workspace`);
-    if (!sibling) store.tasks.transition(task.id, 'running', now());
+    if (!sibling) store.tasks.move(task.id, 'running', now());
     const attempt = store.attempts.start(
       { taskId: task.id, sessionId, branchPrefix: config.parallel.branch_prefix, targetBranch: workspace.targetBranch },
       now(),

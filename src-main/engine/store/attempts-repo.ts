@@ -311,7 +311,10 @@ export class AttemptsRepo {
 
   /** Compare-and-swap on the status, checked against the shared transition table. */
   transition(id: string, to: AttemptStatus, now: Date, changes: AttemptUpdate = {}): Attempt {
-    const attempt = this.require(id);
+    // Only what the compare-and-swap needs: the whole attempt is read once, after the change.
+    const attempt = this.db.prepare('SELECT status, ended_at AS endedAt FROM attempts WHERE id = ?').get(id) as
+      { status: AttemptStatus; endedAt: string | null } | undefined;
+    if (!attempt) throw new NocturnalError('not_found', `no attempt with id "${id}" (see \`nocturnal review list\`)`);
     if (!canTransitionAttempt(attempt.status, to)) {
       throw new NocturnalError('conflict', `attempt ${id} is ${attempt.status}; it cannot become ${to}`);
     }

@@ -97,6 +97,19 @@ describe('store repositories', () => {
     expect(() => store.tasks.transition(task.id, 'queued', now)).toThrow(/cancelled/);
   });
 
+  it('move a task through the same life cycle without reading it back', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    expect(store.tasks.move(task.id, 'running', now)).toBeUndefined();
+    store.tasks.move(task.id, 'review', now, { reason: 'score 0.80 sk-abcdefghijklmnopqrstuvwx' });
+    const moved = store.tasks.require(task.id);
+    expect(moved.status).toBe('review');
+    expect(moved.statusReason).toContain('score 0.80');
+    expect(moved.statusReason).not.toContain('sk-abcdefghijklmnopqrstuvwx');
+    expect(() => store.tasks.move(task.id, 'running', now)).toThrow(/review; it cannot become running/);
+    expect(() => store.tasks.move('nope', 'running', now)).toThrow(/no task with id "nope"/);
+  });
+
   it('number attempts per task, name their branches and store their evidence', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');
