@@ -9,10 +9,12 @@ import { deleteBranch } from '../git/branch-delete';
 import type { EngineWorktree } from '../git/engine-worktree';
 import { listWorktrees } from '../git/list-worktrees';
 import { runGit } from '../git/run-git';
+import type { GitCallOptions } from '../git/run-git';
 import { snapshotCheckout } from '../git/testing/checkout-snapshot';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import type { TempRepo } from '../git/testing/temp-repo';
 import { silentLogger } from '../log/logger';
+import { createGitCommandPolicy } from '../safety/git-command-policy';
 import { WorktreePool } from './worktree-pool';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -31,7 +33,7 @@ interface Setup {
   second: string;
 }
 
-async function setUp(size = 1): Promise<Setup> {
+async function setUp(size = 1, git: GitCallOptions = {}): Promise<Setup> {
   const repo = await createTempRepo({
     files: { 'a.txt': 'one\n', 'gone.txt': 'bye\n', 'src/keep.js': 'keep\n', '.gitignore': 'build/\n' },
   });
@@ -55,7 +57,7 @@ async function setUp(size = 1): Promise<Setup> {
     startFrom: 'target',
     createdAt: new Date().toISOString(),
   };
-  const pool = new WorktreePool({ git: {}, ownedRoot: root, size, log: silentLogger() });
+  const pool = new WorktreePool({ git, ownedRoot: root, size, log: silentLogger() });
   return { repo, root, pool, workspace, first, second };
 }
 
@@ -217,7 +219,8 @@ describe('WorktreePool', () => {
   }
 
   it('restores what a check changed when the attempt left its restore to the pool, and reuses the worktree', async () => {
-    const s = await setUp();
+    // Under the engine's command policy: every git command of the restore and the refresh is allowed.
+    const s = await setUp(1, { policy: createGitCommandPolicy([]) });
     const one = await acquire(s, 'nocturnal/t1/1', s.first);
     const head = await workIn(one.worktree);
     // The attempt's last check rewrote tracked files (one the next start commit changes, one it
