@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
-import { createNightFixture, editsReply, reviewReply } from './testing/night-fixture';
+import { buggyMath, createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
 import type { NightFixture, Responder } from './testing/night-fixture';
 
 let fixture: NightFixture | undefined;
@@ -22,8 +22,13 @@ function shownFile(prompt: string, file: string): string | null {
 async function night(
   respond: Responder,
   cycles: string,
+  files?: Record<string, string>,
 ): Promise<{ f: NightFixture; task: Task; editPrompts: string[] }> {
-  const f = await createNightFixture({ respond, env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: cycles } });
+  const f = await createNightFixture({
+    respond,
+    env: { NOCTURNAL_QUALITY_MAX_IMPROVEMENT_CYCLES: cycles },
+    ...(files ? { files } : {}),
+  });
   fixture = f;
   expect((await f.cli('workspace', 'add', f.repo.path, '--name', 'calc', '--test', 'node test.js')).code).toBe(0);
   const id = (
@@ -85,6 +90,48 @@ describe('each improvement cycle sees the truth', () => {
     expect(second).toContain('AssertionError');
     expect(second).toMatch(/Stack frames in the repository:\n.*test\.js:\d+/);
     expect(second).not.toContain(f.home);
+  });
+
+  it('never shows the next cycle what a check wrote, though the restore waits until that cycle', async () => {
+    // The test rewrites the tracked math.js and leaves a new file every time it runs, pass or fail.
+    const leavesDebris = [
+      "const fs = require('node:fs');",
+      "process.on('exit', () => {",
+      // Spelled in two parts, so the prompt can show test.js without showing the marker.
+      "  fs.appendFileSync('math.js', '// written by ' + 'the check\\n');",
+      "  fs.writeFileSync('debris.txt', 'left by the check\\n');",
+      '});',
+      mathTest,
+    ].join('\n');
+    const { f, task, editPrompts } = await night(
+      (schema, prompt) => {
+        if (schema !== 'nocturnal_edits') return reviewReply(0.95);
+        const math = shownFile(prompt, 'math.js') ?? '';
+        if (math.includes('  return a - b;'))
+          return editsReply(
+            [{ path: 'math.js', action: 'replace', search: 'a - b;', replace: 'a + b + 1;' }],
+            'first try',
+          );
+        if (math.includes('  return a + b + 1;'))
+          return editsReply(
+            [{ path: 'math.js', action: 'replace', search: 'a + b + 1;', replace: 'a + b;' }],
+            'second try',
+          );
+        return editsReply([], 'nothing I recognise');
+      },
+      '2',
+      { 'math.js': buggyMath, 'test.js': leavesDebris, 'README.md': '# calc\n' },
+    );
+
+    expect(editPrompts).toHaveLength(2);
+    // The second cycle sees its first try exactly, without the line the check appended.
+    expect(shownFile(editPrompts[1] ?? '', 'math.js')).toBe(buggyMath.replace('a - b;', 'a + b + 1;'));
+    for (const prompt of editPrompts) expect(prompt).not.toContain('written by the check');
+    expect(task.status).toBe('merged');
+    expect(await f.repo.git('show', 'nocturnal/integration:math.js')).toBe(
+      buggyMath.replace('a - b;', 'a + b;').trimEnd(),
+    );
+    expect(await f.repo.git('ls-tree', '--name-only', 'nocturnal/integration')).toBe('README.md\nmath.js\ntest.js');
   });
 
   it('answers a missed search with the nearest numbered region, then allows a whole-file rewrite after two misses', async () => {

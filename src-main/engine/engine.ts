@@ -317,6 +317,13 @@ export function createEngine(options: EngineOptions): Engine {
     statusTimer = setTimeout(() => {
       statusTimer = undefined;
       if (!store.db.open) return;
+      // Nobody to tell (a CLI `run`, a bench): status reads the lock, the sessions, the queue, the
+      // budget and the plan, ~5 ms twice per attempt, for no one. Forgetting what went out last makes
+      // the first recompute after a face subscribes publish, whatever it says.
+      if (!events.hasConsumers('status:changed')) {
+        lastStatus = '';
+        return;
+      }
       const next = status();
       const key = JSON.stringify(next);
       if (key === lastStatus) return;
@@ -325,7 +332,7 @@ export function createEngine(options: EngineOptions): Engine {
     }, 50);
     statusTimer.unref();
   }
-  events.onAny((event, payload) => {
+  events.observe((event, payload) => {
     if (event === 'status:changed') return;
     // Download progress is not status; a finished download is (the setup's model step may be done now).
     if (event === 'models:progress' && (payload as { state: string }).state !== 'done') return;

@@ -28,6 +28,8 @@ export interface TimelineEntry {
 export class EngineEvents {
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private readonly anyListeners = new Set<AnyEventListener>();
+  /** The engine's own bookkeeping on every event (the status recompute): not a consumer of events. */
+  private readonly observers = new Set<AnyEventListener>();
 
   constructor(private readonly deps: { timeline: EventsRepo; now: () => Date; log: Logger }) {}
 
@@ -44,6 +46,20 @@ export class EngineEvents {
     return () => this.anyListeners.delete(listener);
   }
 
+  /**
+   * For the engine's own reactions to events: called like an `onAny` listener, but not counted by
+   * `hasConsumers`, so what only a face needs is not computed for nobody.
+   */
+  observe(listener: AnyEventListener): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  /** Whether anyone outside the engine would receive `event` (a listener of it, or of every event). */
+  hasConsumers(event: EventName): boolean {
+    return this.anyListeners.size > 0 || (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   publish<E extends EventName>(event: E, payload: EventMap[E]): void {
     const checked = eventSchemas[event].safeParse(payload);
     if (!checked.success) {
@@ -58,6 +74,7 @@ export class EngineEvents {
     for (const listener of this.listeners.get(event) ?? [])
       this.call(event, () => (listener as (payload: EventPayload<E>) => void)(data));
     for (const listener of this.anyListeners) this.call(event, () => listener(event, data));
+    for (const observer of this.observers) this.call(event, () => observer(event, data));
   }
 
   /** Writes one row of a session's timeline. */

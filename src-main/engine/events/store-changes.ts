@@ -54,6 +54,11 @@ export class StoreChanges {
   /** Publishes what changed since the last look; cheap when nothing did. Returns whether anything did. */
   check(): boolean {
     if (!this.deps.store.db.open) return false;
+    // Nobody to tell (a CLI `run`, a bench): the signatures and the review list cost ~3 ms per finished
+    // task, for no one. The last look stays as it was, so the first check once someone listens
+    // publishes everything that changed since then.
+    const { events } = this.deps;
+    if (!events.hasConsumers('task:changed') && !events.hasConsumers('review:changed')) return false;
     let counters: Counters;
     try {
       counters = this.readCounters();

@@ -21,6 +21,7 @@ import { assertOid, branchRef, shortBranchName } from './refs';
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions, RunGitOptions } from './run-git';
 import { updateRefCas } from './update-ref';
+import { restoreWorktreeToHead } from './worktree-restore';
 
 export interface ReuseWorktreeParams extends GitCallOptions {
   /** The pooled worktree, detached at the commit it was released at (`detachedAt`). */
@@ -32,6 +33,11 @@ export interface ReuseWorktreeParams extends GitCallOptions {
   start: string;
   /** `-c` settings that switch off the repository's filter drivers (engine-worktree's neutralisedFilters). */
   filterConfig: readonly string[];
+  /**
+   * The previous attempt ended right after a check and left its restore to this reuse: tracked files
+   * that differ from the released commit are put back (worktree-restore) instead of refusing.
+   */
+  restoreChecked?: boolean;
 }
 
 export type ReuseWorktreeResult =
@@ -80,6 +86,15 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
     .filter((e) => e.length > 3)
     .map((e) => ({ code: e.slice(0, 2), file: e.slice(3) }));
   const changed = entries.filter((e) => e.code !== '??' && e.code !== '!!').map((e) => e.file);
+  if (changed.length > 0 && params.restoreChecked === true) {
+    // What the check changed goes back to the released commit (HEAD is detached there), exactly as
+    // the attempt would have restored it; then the reset starts over and must find nothing changed.
+    await restoreWorktreeToHead({ ...callOptions(params), worktree, ownedRoot: params.ownedRoot });
+    // The rewritten files' stat data no longer matches the index, and read-tree refuses to update a
+    // file it sees as not up to date: refresh it (content compared; exit 1 only when one differs).
+    await runGit(worktree.path, ['update-index', '-q', '--refresh'], { ...call, okExitCodes: [0, 1] });
+    return reuseWorktree({ ...params, restoreChecked: false });
+  }
   if (changed.length > 0) return { kind: 'changed', paths: changed };
   const removed: string[] = [];
   for (const entry of entries) {

@@ -224,6 +224,31 @@ describe('evaluateCommand: safety.blocked_commands', () => {
   });
 });
 
+describe('evaluateCommand: verdicts kept per command, kind and deny list', () => {
+  it('answers a repeated check command from the kept verdict, and never across deny lists or kinds', () => {
+    const context = { kind: 'check' as const, extraDenied: ['npm publish'] };
+    const first = evaluateCommand('npm test && npm run build', context);
+    // The same object: the string was not parsed and judged again (a new verdict on the old code).
+    expect(evaluateCommand('npm test && npm run build', { ...context, extraDenied: ['npm publish'] })).toBe(first);
+    expect(first).toEqual({ allowed: true });
+    expect(Object.isFrozen(first)).toBe(true);
+    // Another deny list is another verdict, not the kept one.
+    expect(
+      evaluateCommand('npm test && npm run build', { kind: 'check', extraDenied: ['npm run build'] }),
+    ).toMatchObject({ allowed: false, rule: 'blocked-commands' });
+    expect(evaluateCommand('npm test && npm run build', context)).toBe(first);
+    // Kind is part of the key: the git allow list judges the same string differently.
+    expect(evaluateCommand('npm test', { kind: 'git' })).toMatchObject({ allowed: false });
+    expect(evaluateCommand('npm test', { kind: 'check' })).toEqual({ allowed: true });
+  });
+
+  it('keeps refusals too, with their reason', () => {
+    const refusal = evaluateCommand('rm -rf / ; true', checkContext());
+    expect(refusal).toMatchObject({ allowed: false });
+    expect(evaluateCommand('rm -rf / ; true', checkContext())).toBe(refusal);
+  });
+});
+
 describe('evaluateCommand: ordinary checks', () => {
   it.each(allowedChecks)('allows the check %j', (command) => {
     expect(evaluateCommand(command, checkContext())).toEqual({ allowed: true });

@@ -26,7 +26,29 @@ export interface CommandContext {
 
 export type CommandVerdict = { allowed: true } | { allowed: false; reason: string; rule: string };
 
+// Verdicts on command strings, per kind and deny list. The verdict is a pure function of those three
+// (static rules, no environment, no file system), and a check command is the same string on every
+// attempt of a night: parsing it again (mvdan-sh, the largest share) cost ~3 ms per check run (issue
+// 12). Bounded, least recently used first out; argv (git) is not kept: its commands differ every call.
+const VERDICTS_KEPT = 256;
+const stringVerdicts = new Map<string, CommandVerdict>();
+
 export function evaluateCommand(command: string | readonly string[], context: CommandContext): CommandVerdict {
+  if (typeof command !== 'string') return judgeCommand(command, context);
+  const key = JSON.stringify([context.kind, context.extraDenied ?? [], command]);
+  const kept = stringVerdicts.get(key);
+  if (kept !== undefined) {
+    stringVerdicts.delete(key);
+    stringVerdicts.set(key, kept);
+    return kept;
+  }
+  const verdict = Object.freeze(judgeCommand(command, context));
+  stringVerdicts.set(key, verdict);
+  if (stringVerdicts.size > VERDICTS_KEPT) stringVerdicts.delete(stringVerdicts.keys().next().value as string);
+  return verdict;
+}
+
+function judgeCommand(command: string | readonly string[], context: CommandContext): CommandVerdict {
   const judge = new Judge(compileExtraDenied(context.extraDenied ?? []), context.kind === 'check');
   let single: SimpleCommand | null = null;
   try {

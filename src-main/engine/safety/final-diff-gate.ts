@@ -1,9 +1,10 @@
 // The last look before an attempt is scored and landed: every path in the committed diff (base..head)
 // against the same rules edits pass before they are written — .git, protected paths, change limits,
 // binary content. Edits are guarded file by file as they are applied, but the worktree is writable by
-// the checks too. The attempt runner restores the worktree after every check run and stages only the
-// paths its edits wrote, so a check's leftovers (a hostile test's `.github/workflows/x.yml`) should
-// never reach a commit; judging the committed diff itself closes that path whatever wrote the file.
+// the checks too. The attempt runner restores the worktree after every check run (before its files are
+// read or edited again) and stages only the paths its edits wrote, so a check's leftovers (a hostile
+// test's `.github/workflows/x.yml`) should never reach a commit; judging the committed diff itself
+// closes that path whatever wrote the file.
 import type { SafetyConfig } from '../../../src-shared/config/schema';
 import type { DiffStats } from '../git/diff-stats';
 import { normaliseEditPath } from './path-guard';

@@ -23,6 +23,8 @@ export interface AttemptCleanup {
   worktreePath: string;
   /** As recorded at creation; null when the attempt ended before its worktree existed. */
   worktree: EngineWorktree | null;
+  /** The attempt ended right after a check that passed the integrity check, its restore left to the pool. */
+  checkedSinceRestore?: boolean;
   log: Logger;
   now: Date;
   pool?: WorktreePool;
@@ -33,7 +35,9 @@ export async function cleanUpAttempt(params: AttemptCleanup): Promise<void> {
   try {
     if (params.pool && params.worktree) {
       // Released before the branch is deleted: a pooled worktree waits detached, not on the branch.
-      await params.pool.release(params.worktree, attempt.headCommit);
+      await params.pool.release(params.worktree, attempt.headCommit, {
+        checkedSinceRestore: params.checkedSinceRestore === true,
+      });
     } else {
       await removeAttemptWorktree(params);
     }

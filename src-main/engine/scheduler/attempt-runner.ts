@@ -43,7 +43,7 @@ export class AttemptRunner {
     const { store, config, now } = this.deps;
     const workspace = store.workspaces.get(task.workspaceId);
     if (!workspace) throw new Error(`task ${task.id} refers to a missing workspace`);
-    if (!sibling) store.tasks.transition(task.id, 'running', now());
+    if (!sibling) store.tasks.move(task.id, 'running', now());
     const attempt = store.attempts.start(
       { taskId: task.id, sessionId, branchPrefix: config.parallel.branch_prefix, targetBranch: workspace.targetBranch },
       now(),
@@ -61,6 +61,7 @@ export class AttemptRunner {
       record,
       brief: briefOf(task),
       interaction: { sessionId: attempt.sessionId, taskId: task.id, attemptId: attempt.id },
+      worktreeState: { checkedSinceRestore: false },
     };
     const made: { worktree: EngineWorktree | null } = { worktree: null };
     // A sibling enters its task's contest once, whichever way it ends.
@@ -144,6 +145,7 @@ export class AttemptRunner {
         attempt: ended,
         worktreePath: worktree?.path ?? run.worktreeDir,
         worktree,
+        checkedSinceRestore: run.worktreeState.checkedSinceRestore,
         log,
         now: now(),
         ...(this.deps.pool ? { pool: this.deps.pool } : {}),

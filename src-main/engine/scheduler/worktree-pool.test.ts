@@ -1,7 +1,7 @@
 // The session's worktree pool on real repositories: a reused worktree holds exactly the new start
 // commit's tree on a new branch with nothing left of the previous attempt, and a released worktree
 // that something tampered with is removed instead of reused, with the user's checkout untouched.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src-shared/domain/records';
@@ -9,10 +9,12 @@ import { deleteBranch } from '../git/branch-delete';
 import type { EngineWorktree } from '../git/engine-worktree';
 import { listWorktrees } from '../git/list-worktrees';
 import { runGit } from '../git/run-git';
+import type { GitCallOptions } from '../git/run-git';
 import { snapshotCheckout } from '../git/testing/checkout-snapshot';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import type { TempRepo } from '../git/testing/temp-repo';
 import { silentLogger } from '../log/logger';
+import { createGitCommandPolicy } from '../safety/git-command-policy';
 import { WorktreePool } from './worktree-pool';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -31,7 +33,7 @@ interface Setup {
   second: string;
 }
 
-async function setUp(size = 1): Promise<Setup> {
+async function setUp(size = 1, git: GitCallOptions = {}): Promise<Setup> {
   const repo = await createTempRepo({
     files: { 'a.txt': 'one\n', 'gone.txt': 'bye\n', 'src/keep.js': 'keep\n', '.gitignore': 'build/\n' },
   });
@@ -55,7 +57,7 @@ async function setUp(size = 1): Promise<Setup> {
     startFrom: 'target',
     createdAt: new Date().toISOString(),
   };
-  const pool = new WorktreePool({ git: {}, ownedRoot: root, size, log: silentLogger() });
+  const pool = new WorktreePool({ git, ownedRoot: root, size, log: silentLogger() });
   return { repo, root, pool, workspace, first, second };
 }
 
@@ -215,6 +217,45 @@ describe('WorktreePool', () => {
       expect(await userView(s.repo)).toEqual(user);
     });
   }
+
+  it('restores what a check changed when the attempt left its restore to the pool, and reuses the worktree', async () => {
+    // Under the engine's command policy: every git command of the restore and the refresh is allowed.
+    const s = await setUp(1, { policy: createGitCommandPolicy([]) });
+    const one = await acquire(s, 'nocturnal/t1/1', s.first);
+    const head = await workIn(one.worktree);
+    // The attempt's last check rewrote tracked files (one the next start commit changes, one it
+    // keeps), deleted one and left new ones; the attempt ended right after it, unrestored.
+    await writeFile(path.join(one.worktree.path, 'a.txt'), 'changed by a check\n');
+    await writeFile(path.join(one.worktree.path, 'src', 'keep.js'), 'changed by a check\n');
+    await rm(path.join(one.worktree.path, 'gone.txt'));
+    await writeFile(path.join(one.worktree.path, 'src', 'made-by-check.js'), 'new\n');
+    expect(await s.pool.release(one.worktree, head, { checkedSinceRestore: true })).toBe('pooled');
+    const user = await userView(s.repo);
+
+    const two = await acquire(s, 'nocturnal/t2/1', s.second);
+    // Reused (on the old code a tracked change always discarded it), holding exactly the new start.
+    expect(two.reused).toBe(true);
+    expect(two.worktree.path).toBe(one.worktree.path);
+    expect(await filesOnDisk(two.worktree.path)).toEqual(await treeAt(s.repo, s.second));
+    const pinned = {
+      pinned: {
+        gitDir: two.worktree.gitDir,
+        commonDir: two.worktree.commonDir,
+        workTree: two.worktree.path,
+        config: [],
+      },
+    };
+    expect(
+      (await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout,
+    ).toBe('');
+    expect(await userView(s.repo)).toEqual(user);
+
+    // The flag is the released attempt's alone: the next release without it discards on a change.
+    await s.pool.release(two.worktree, s.second);
+    await writeFile(path.join(two.worktree.path, 'src', 'keep.js'), 'changed mid-edit\n');
+    const three = await acquire(s, 'nocturnal/t3/1', s.second);
+    expect(three.reused).toBe(false);
+  });
 
   it('keeps at most its size per workspace and removes everything when drained', async () => {
     const s = await setUp(1);

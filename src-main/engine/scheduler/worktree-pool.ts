@@ -6,7 +6,9 @@
 // The trust rules do not loosen: a released worktree is reused only when its wiring still matches the
 // seal taken when git made it (verifyPooledWorktree: `.git` file, admin folder, config.worktree, the
 // repository's config, attributes and hooks, no planted `.git` anywhere) and its tracked files are
-// exactly the commit it was released at. Anything else and it is removed, never reused. All git
+// exactly the commit it was released at — or, for an attempt that ended right after a check and left
+// its restore to the pool, are put back to it first (ReleaseOptions). Anything else and it is removed,
+// never reused. All git
 // commands stay pinned to the recorded git dir. At most `parallel.max_parallel_attempts` idle
 // worktrees are kept per workspace; the session removes them all when it ends, and crash recovery
 // removes what a killed session's pool left (session-recovery: nothing under the engine's worktree
@@ -46,6 +48,18 @@ interface Pooled {
   seal: PooledWorktreeSeal;
   /** The filter drivers to switch off, read when the worktree was made; the seal covers the config. */
   filterConfig: readonly string[];
+  /** Released straight after a check whose restore it left to the reuse (ReleaseOptions). */
+  checkedSinceRestore: boolean;
+}
+
+export interface ReleaseOptions {
+  /**
+   * The attempt ended right after a check that passed the integrity check, without putting the files
+   * back: the reuse restores what that check changed in tracked files, as the attempt's own restore
+   * would have (worktree-restore), instead of discarding the worktree. Without it a tracked change
+   * means an attempt that ended mid-edit, and the worktree is not reused.
+   */
+  checkedSinceRestore?: boolean;
 }
 
 export class WorktreePool {
@@ -72,7 +86,7 @@ export class WorktreePool {
       }
       const reset = await this.reset(entry, branch, start);
       if (reset.kind === 'reset') {
-        const next = { ...entry, worktree: reset.worktree };
+        const next = { ...entry, worktree: reset.worktree, checkedSinceRestore: false };
         this.busy.set(reset.worktree.path, next);
         return { kind: 'ready', worktree: reset.worktree, reused: true };
       }
@@ -94,6 +108,7 @@ export class WorktreePool {
       worktree: added.worktree,
       seal,
       filterConfig: pinned.pinned?.config ?? [],
+      checkedSinceRestore: false,
     });
     return { kind: 'ready', worktree: added.worktree, reused: false };
   }
@@ -103,7 +118,11 @@ export class WorktreePool {
    * engine recorded it), for the next attempt — or is removed when the pool is full, the repository
    * is gone, or the worktree is not one of the pool's.
    */
-  async release(worktree: EngineWorktree, head: string | null): Promise<'pooled' | 'removed'> {
+  async release(
+    worktree: EngineWorktree,
+    head: string | null,
+    options: ReleaseOptions = {},
+  ): Promise<'pooled' | 'removed'> {
     const entry = this.busy.get(worktree.path);
     this.busy.delete(worktree.path);
     if (entry === undefined) {
@@ -127,7 +146,11 @@ export class WorktreePool {
     try {
       // The branch is no longer checked out here, so cleanup may delete it and the user may too.
       const detached = await detachWorktreeHead(entry.worktree, head);
-      this.waitingList(id).push({ ...entry, worktree: detached });
+      this.waitingList(id).push({
+        ...entry,
+        worktree: detached,
+        checkedSinceRestore: options.checkedSinceRestore === true,
+      });
       return 'pooled';
     } catch (error) {
       // A HEAD that is not a plain file any more: something replaced it; the worktree goes.
@@ -162,6 +185,7 @@ export class WorktreePool {
         branch,
         start,
         filterConfig: entry.filterConfig,
+        restoreChecked: entry.checkedSinceRestore,
       });
     } catch (error) {
       await this.remove(entry);

@@ -277,6 +277,16 @@ export class AttemptsRepo {
   }
 
   update(id: string, input: AttemptUpdate): Attempt {
+    this.write(id, input);
+    return this.require(id);
+  }
+
+  /**
+   * `update` without reading the row back: the attempt recorder writes several times per attempt and
+   * never looks at the result, and reading it back (a SELECT and every JSON column parsed) cost more
+   * than the write. An id that names no attempt still fails, as in `update`.
+   */
+  write(id: string, input: AttemptUpdate): void {
     // Reasons quote errors (a server may echo the API key in one) and the user's notes.
     const changes: AttemptUpdate = {
       ...input,
@@ -291,13 +301,20 @@ export class AttemptsRepo {
       sets.push(`${spec.column} = ?`);
       args.push(spec.json && value !== null ? writeJson(value) : value);
     }
-    if (sets.length > 0) this.db.prepare(`UPDATE attempts SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
-    return this.require(id);
+    const changed =
+      sets.length > 0
+        ? this.db.prepare(`UPDATE attempts SET ${sets.join(', ')} WHERE id = ?`).run(...args, id).changes
+        : (this.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE id = ?').get(id) as { n: number }).n;
+    if (changed === 0)
+      throw new NocturnalError('not_found', `no attempt with id "${id}" (see \`nocturnal review list\`)`);
   }
 
   /** Compare-and-swap on the status, checked against the shared transition table. */
   transition(id: string, to: AttemptStatus, now: Date, changes: AttemptUpdate = {}): Attempt {
-    const attempt = this.require(id);
+    // Only what the compare-and-swap needs: the whole attempt is read once, after the change.
+    const attempt = this.db.prepare('SELECT status, ended_at AS endedAt FROM attempts WHERE id = ?').get(id) as
+      { status: AttemptStatus; endedAt: string | null } | undefined;
+    if (!attempt) throw new NocturnalError('not_found', `no attempt with id "${id}" (see \`nocturnal review list\`)`);
     if (!canTransitionAttempt(attempt.status, to)) {
       throw new NocturnalError('conflict', `attempt ${id} is ${attempt.status}; it cannot become ${to}`);
     }

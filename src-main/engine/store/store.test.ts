@@ -97,6 +97,19 @@ describe('store repositories', () => {
     expect(() => store.tasks.transition(task.id, 'queued', now)).toThrow(/cancelled/);
   });
 
+  it('move a task through the same life cycle without reading it back', () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    expect(store.tasks.move(task.id, 'running', now)).toBeUndefined();
+    store.tasks.move(task.id, 'review', now, { reason: 'score 0.80 sk-abcdefghijklmnopqrstuvwx' });
+    const moved = store.tasks.require(task.id);
+    expect(moved.status).toBe('review');
+    expect(moved.statusReason).toContain('score 0.80');
+    expect(moved.statusReason).not.toContain('sk-abcdefghijklmnopqrstuvwx');
+    expect(() => store.tasks.move(task.id, 'running', now)).toThrow(/review; it cannot become running/);
+    expect(() => store.tasks.move('nope', 'running', now)).toThrow(/no task with id "nope"/);
+  });
+
   it('number attempts per task, name their branches and store their evidence', () => {
     const ws = addWorkspace();
     const task = addTask(ws.id, 'x', 'medium');
@@ -125,6 +138,26 @@ describe('store repositories', () => {
     expect(scored.endedAt).toBe(now.toISOString());
     expect(() => store.attempts.transition(first.id, 'running', now)).toThrow(NocturnalError);
     expect(store.tasks.require(task.id).attempts.map((a) => a.id)).toEqual([first.id, second.id]);
+  });
+
+  it("write an attempt's evidence without reading the row back, redacted, and refuse an unknown id", () => {
+    const ws = addWorkspace();
+    const task = addTask(ws.id, 'x', 'medium');
+    const attempt = store.attempts.start(
+      { taskId: task.id, sessionId: null, branchPrefix: 'nocturnal', targetBranch: 'nocturnal/integration' },
+      now,
+    );
+    const key = 'sk-abcdefghijklmnopqrstuvwx';
+    expect(
+      store.attempts.write(attempt.id, { headCommit: 'a'.repeat(40), cycles: 2, reasons: [`server said ${key}`] }),
+    ).toBeUndefined();
+    const stored = store.attempts.require(attempt.id);
+    expect(stored).toMatchObject({ headCommit: 'a'.repeat(40), cycles: 2 });
+    expect(stored.reasons).toHaveLength(1);
+    expect(stored.reasons[0]).not.toContain(key);
+    expect(() => store.attempts.write('nope', { cycles: 1 })).toThrow(/no attempt with id "nope"/);
+    expect(() => store.attempts.write('nope', {})).toThrow(/no attempt with id "nope"/);
+    expect(() => store.attempts.write(attempt.id, {})).not.toThrow();
   });
 
   it('sum usage per session and keep interactions with their ids', () => {

@@ -223,7 +223,22 @@ export class TasksRepo {
     now: Date,
     details: { reason?: string | null; retryNote?: string | null } = {},
   ): Task {
-    const task = this.require(id);
+    this.move(id, to, now, details);
+    return this.require(id);
+  }
+
+  /**
+   * `transition` without reading the task and its attempts back: the scheduler moves a task twice per
+   * attempt and never looks at the result. The status is read alone for the compare-and-swap.
+   */
+  move(
+    id: string,
+    to: TaskStatus,
+    now: Date,
+    details: { reason?: string | null; retryNote?: string | null } = {},
+  ): void {
+    const task = this.db.prepare('SELECT status FROM tasks WHERE id = ?').get(id) as { status: TaskStatus } | undefined;
+    if (!task) throw new NocturnalError('not_found', `no task with id "${id}" (see \`nocturnal task list\`)`);
     if (!canTransitionTask(task.status, to)) {
       throw new NocturnalError('conflict', `task ${id} is ${task.status}; it cannot become ${to}`);
     }
@@ -242,7 +257,6 @@ export class TasksRepo {
       );
     if (result.changes === 0)
       throw new NocturnalError('conflict', `task ${id} changed while it was being updated; try again`);
-    return this.require(id);
   }
 
   /** Rows with their attempts loaded in one query (not one per task). */

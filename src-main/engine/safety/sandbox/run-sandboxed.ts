@@ -107,12 +107,18 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
   if (support !== null && support.kind === 'none') throw new SandboxUnavailableError(support, options.mode);
   const kind: SandboxKind = support?.kind ?? 'none';
 
-  const mounts = await resolveSandboxMounts({
-    worktree: options.cwd,
-    hiddenPaths: options.hiddenPaths ?? [],
-    readPaths: options.readPaths ?? [],
-    git: options.git,
-  });
+  // Without a sandbox nothing is hidden or bound read-only: only the worktree's real path is used
+  // (the working directory). Resolving the hidden and read-only paths cost a realpath and a stat
+  // each, every check run, for nothing.
+  const mounts =
+    kind === 'none'
+      ? { worktree: await realpath(options.cwd), hidden: [], readOnly: [] }
+      : await resolveSandboxMounts({
+          worktree: options.cwd,
+          hiddenPaths: options.hiddenPaths ?? [],
+          readPaths: options.readPaths ?? [],
+          git: options.git,
+        });
   const limits: CheckLimits = { ...defaultCheckLimits(), ...options.limits };
   // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs
   // (sandbox-exec, off), and the empty file bubblewrap binds over hidden files.

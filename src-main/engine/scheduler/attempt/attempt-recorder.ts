@@ -30,7 +30,7 @@ export class AttemptRecorder {
   }
 
   update(changes: AttemptUpdate): void {
-    this.deps.store.attempts.update(this.attemptId, changes);
+    this.deps.store.attempts.write(this.attemptId, changes);
   }
 
   attempt(): Attempt {
@@ -69,7 +69,7 @@ export class AttemptRecorder {
     // One transaction: a crash can never leave the attempt finished and its task still `running`.
     const attempt = store.db.transaction(() => {
       const ended = store.attempts.transition(this.attemptId, status, now(), end.changes);
-      if (options.task) store.tasks.transition(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
+      if (options.task) store.tasks.move(this.task.id, status, now(), { reason: ended.reasons.at(-1) ?? null });
       if (status === 'merged')
         store.interactions.recordApproval(this.attemptId, 'auto-approved', ended.reasons.at(-1) ?? null);
       if (status === 'rejected')

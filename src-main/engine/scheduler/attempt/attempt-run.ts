@@ -22,6 +22,14 @@ export interface AttemptRun {
   record: AttemptRecorder;
   brief: TaskBrief;
   interaction: InteractionContext & { attemptId: string; taskId: string };
+  /**
+   * Whether a check ran in the worktree (and passed the integrity check) since its files were last
+   * put back to the commit. The restore waits until something reads or writes the files again: the
+   * next cycle restores first; an attempt that ends right after its check leaves it to the pool,
+   * which restores on reuse what that check changed (worktree-pool). Shared by every stage's copy of
+   * the run. One git process fewer for an attempt that ends after one check (issue 12).
+   */
+  worktreeState: { checkedSinceRestore: boolean };
 }
 
 /** The run once prepare has created the worktree and made sure of the dependencies. */
@@ -45,6 +53,12 @@ export function end<T>(ending: AttemptEnding): Staged<T> {
 /** Checks run model-written code with the worktree writable: put it back to the commit afterwards. */
 export async function restoreWorktree(run: ReadyRun): Promise<void> {
   await restoreWorktreeToHead({ ...run.deps.git, worktree: run.worktree, ownedRoot: run.deps.paths.worktrees });
+  run.worktreeState.checkedSinceRestore = false;
+}
+
+/** Before the files are read or written again: the restore a finished check left waiting. */
+export async function restoreIfChecked(run: ReadyRun): Promise<void> {
+  if (run.worktreeState.checkedSinceRestore) await restoreWorktree(run);
 }
 
 export function briefOf(task: Task): TaskBrief {

@@ -19,7 +19,7 @@ import { renderSpecForEdits } from '../../agents/prompts/spec-v1';
 import { renderChecks } from '../../report/render-report';
 import { ending } from './attempt-recorder';
 import type { ReadyRun, Staged } from './attempt-run';
-import { end, next, restoreWorktree } from './attempt-run';
+import { end, next, restoreIfChecked } from './attempt-run';
 import { editStep } from './edit-step';
 import { CycleMemory } from './cycle-memory';
 import { evaluateStage } from './evaluate-stage';
@@ -140,6 +140,8 @@ export async function improveStage(
   const reasons: string[] = [];
 
   for (let cycle = 0; cycle <= maxCycles; cycle++) {
+    // The previous cycle's check left its restore waiting: the files are read and edited now.
+    await restoreIfChecked(run);
     record.update({ cycles: cycle });
     const cyclesLeft = maxCycles - cycle;
     const context = specText + (await contextFor([...new Set([...plannedFiles, ...memory.touched])]));
@@ -179,7 +181,10 @@ export async function improveStage(
     });
     const checksAfter = checked.outcomes;
     if (checked.note !== null) reasons.push(`cycle ${cycle}: ${checked.note}`);
-    await restoreWorktree(run);
+    // Not restored yet: nothing reads the worktree's files until the next cycle (which restores
+    // first) or the pool's reuse (which restores what this check changed); the review and the
+    // landing work from commits.
+    run.worktreeState.checkedSinceRestore = true;
     record.update({ checksAfter });
     const failing = checksAfter.filter((c) => !c.passed);
     // A check that cannot run after the change: the model's own import of a package that is not installed
