@@ -10,21 +10,12 @@ import { loadConfig } from '../config/config-file';
 import { renderDefaultConfigYaml } from '../config/default-config-yaml';
 import { createEngine } from '../engine';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
+import { until } from '../testing/until';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('events only a face needs', () => {
   it('are not computed while nobody listens, and reach a face that subscribes later', async () => {

@@ -13,6 +13,7 @@ import { createEngine } from '../engine';
 import type { Engine } from '../engine';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import type { TempRepo } from '../git/testing/temp-repo';
+import { until } from '../testing/until';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -46,16 +47,6 @@ function record(engine: Engine): { event: EventName; payload: unknown }[] {
   const seen: { event: EventName; payload: unknown }[] = [];
   engine.events.onAny((event, payload) => seen.push({ event, payload }));
   return seen;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('changes made by another process on the same home', () => {

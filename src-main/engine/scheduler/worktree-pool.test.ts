@@ -73,9 +73,7 @@ async function acquire(
 
 /** What an attempt does in its worktree: edits a tracked file, commits on its branch, leaves debris. */
 async function workIn(worktree: EngineWorktree): Promise<string> {
-  const pinned = {
-    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
-  };
+  const pinned = pinnedTo(worktree);
   await writeFile(path.join(worktree.path, 'a.txt'), 'edited by the attempt\n');
   await runGit(worktree.path, ['add', '--', 'a.txt'], pinned);
   await runGit(worktree.path, ['commit', '-q', '-m', 'attempt'], pinned);
@@ -89,6 +87,20 @@ async function workIn(worktree: EngineWorktree): Promise<string> {
 }
 
 /** The user's checkout as the pool must leave it (attempt branches aside, which the pool creates). */
+/** Git calls pinned to the worktree's recorded directories, as the engine makes them. */
+function pinnedTo(worktree: EngineWorktree) {
+  return {
+    pinned: { gitDir: worktree.gitDir, commonDir: worktree.commonDir, workTree: worktree.path, config: [] },
+  };
+}
+
+/** Everything git sees in the worktree: changes, untracked and ignored files (empty when it is clean). */
+async function statusOf(worktree: EngineWorktree): Promise<string> {
+  return (
+    await runGit(worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinnedTo(worktree))
+  ).stdout;
+}
+
 async function userView(repo: TempRepo) {
   const snapshot = await snapshotCheckout(repo.path);
   snapshot.branches = Object.fromEntries(
@@ -138,17 +150,7 @@ describe('WorktreePool', () => {
     expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t2/1')).toBe(s.second);
     expect(await readFile(path.join(two.worktree.gitDir, 'HEAD'), 'utf8')).toBe('ref: refs/heads/nocturnal/t2/1\n');
     expect((await listWorktrees(s.repo.path)).find((w) => w.path === two.worktree.path)?.branch).toBe('nocturnal/t2/1');
-    const pinned = {
-      pinned: {
-        gitDir: two.worktree.gitDir,
-        commonDir: two.worktree.commonDir,
-        workTree: two.worktree.path,
-        config: [],
-      },
-    };
-    expect(
-      (await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout,
-    ).toBe('');
+    expect(await statusOf(two.worktree)).toBe('');
     // The previous attempt's branch is untouched and, no longer checked out, deletable as usual.
     expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t1/1')).toBe(head);
     expect((await deleteBranch({ repoPath: s.repo.path, branch: 'nocturnal/t1/1' })).kind).toBe('deleted');
@@ -237,17 +239,7 @@ describe('WorktreePool', () => {
     expect(two.reused).toBe(true);
     expect(two.worktree.path).toBe(one.worktree.path);
     expect(await filesOnDisk(two.worktree.path)).toEqual(await treeAt(s.repo, s.second));
-    const pinned = {
-      pinned: {
-        gitDir: two.worktree.gitDir,
-        commonDir: two.worktree.commonDir,
-        workTree: two.worktree.path,
-        config: [],
-      },
-    };
-    expect(
-      (await runGit(two.worktree.path, ['status', '--porcelain', '--ignored', '--untracked-files=all'], pinned)).stdout,
-    ).toBe('');
+    expect(await statusOf(two.worktree)).toBe('');
     expect(await userView(s.repo)).toEqual(user);
 
     // The flag is the released attempt's alone: the next release without it discards on a change.
