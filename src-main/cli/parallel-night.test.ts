@@ -12,7 +12,7 @@ import { ensureTinyModel } from '../../scripts/tiny-model-fixture';
 import type { Task } from '../../src-shared/domain/records';
 import type { SessionReport } from '../engine/report/session-report';
 import type { ScriptedReply } from '../engine/llm/testing/loopback-openai-server';
-import { createNightFixture } from './testing/night-fixture';
+import { createNightFixture, unexpectedStderr } from './testing/night-fixture';
 import type { NightFixture } from './testing/night-fixture';
 
 let fixture: NightFixture | undefined;
@@ -200,7 +200,7 @@ describe('parallel attempts in a night', () => {
     const id = (await f.cli('task', 'add', 'calc', 'Fix add()', '--json')).json<{ id: string }>().id;
 
     const run = await f.cli('run', '--now');
-    expect(run.stderr).toBe('');
+    expect(unexpectedStderr(run.stderr)).toEqual([]);
     expect(run.code).toBe(0);
 
     // One model, loaded once, with a sequence per parallel attempt.

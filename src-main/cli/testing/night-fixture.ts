@@ -126,3 +126,14 @@ export function reviewReply(
 ): ScriptedReply {
   return { content: { score, verdict, issues } };
 }
+
+/**
+ * What a night on the random-weight tiny model printed to stderr beyond the one thing it may: the
+ * engine's warning that a model call failed and was handled. Nonsense can run past max_tokens, and
+ * its prompt holds the run's ids, so which reply comes varies from run to run.
+ */
+export function unexpectedStderr(stderr: string): string[] {
+  const handled =
+    /^\[[\d:]+\] WARN: (agents: model call failed|scheduler: the explore call failed; editing without it)\n/;
+  return stderr.split(/^(?=\[\d\d:\d\d:\d\d\] )/m).filter((entry) => entry.trim() !== '' && !handled.test(entry));
+}

@@ -95,18 +95,13 @@ export class DependencyService {
   plan(workspace: Workspace, commit: string): Promise<SetupPlan | null> {
     if (!isOid(commit))
       return detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand);
-    const key = JSON.stringify([workspace.path, commit, workspace.setupCommand]);
-    const known = this.plans.get(key);
-    if (known !== undefined) return known;
-    const planned = detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand);
     // A read that failed (the repository moved, a git error) is asked again next time.
-    planned.catch(() => this.plans.delete(key));
-    this.plans.set(key, planned);
-    for (const oldest of this.plans.keys()) {
-      if (this.plans.size <= MAX_PLANS) break;
-      this.plans.delete(oldest);
-    }
-    return planned;
+    return rememberPromise(
+      this.plans,
+      JSON.stringify([workspace.path, commit, workspace.setupCommand]),
+      MAX_PLANS,
+      () => detectSetup(filesAtCommit(workspace.path, commit, this.options.git), workspace.setupCommand),
+    );
   }
 
   /**
@@ -286,18 +281,10 @@ export class DependencyService {
 
   private readInputs(workspace: Workspace, commit: string, plan: SetupPlan): Promise<Map<string, Buffer>> {
     if (!isOid(commit)) return this.readInputsNow(workspace, commit, plan);
-    const key = JSON.stringify([workspace.path, commit, plan.inputs]);
-    const known = this.inputs.get(key);
-    if (known !== undefined) return known;
-    const read = this.readInputsNow(workspace, commit, plan);
     // A read that failed is asked again next time.
-    read.catch(() => this.inputs.delete(key));
-    this.inputs.set(key, read);
-    for (const oldest of this.inputs.keys()) {
-      if (this.inputs.size <= MAX_INPUTS) break;
-      this.inputs.delete(oldest);
-    }
-    return read;
+    return rememberPromise(this.inputs, JSON.stringify([workspace.path, commit, plan.inputs]), MAX_INPUTS, () =>
+      this.readInputsNow(workspace, commit, plan),
+    );
   }
 
   private async readInputsNow(workspace: Workspace, commit: string, plan: SetupPlan): Promise<Map<string, Buffer>> {
@@ -361,4 +348,26 @@ async function createdEntries(folder: string, inputs: Map<string, Buffer>): Prom
 
 function failureReason(workspace: Workspace, message: string): string {
   return `the dependency setup of workspace "${workspace.name}" failed; fix it, then run \`nocturnal workspace check ${workspace.name}\`: ${message.split('\n')[0] ?? ''}`;
+}
+
+/**
+ * The promise kept under `key`, or a new one from `make` kept there: at most `max` entries, the oldest
+ * dropped first; a promise that rejects is forgotten, so the next caller asks again.
+ */
+function rememberPromise<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  max: number,
+  make: () => Promise<T>,
+): Promise<T> {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const made = make();
+  made.catch(() => cache.delete(key));
+  cache.set(key, made);
+  for (const oldest of cache.keys()) {
+    if (cache.size <= max) break;
+    cache.delete(oldest);
+  }
+  return made;
 }

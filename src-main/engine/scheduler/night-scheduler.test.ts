@@ -340,15 +340,7 @@ describe('night scheduler re-entry', () => {
       settings: () => {
         // The first read notices a changed file and publishes; the host's listener pokes at once.
         if (++reads === 1) scheduler.poke();
-        return {
-          start_time: '22:00',
-          end_time: '06:00',
-          timezone: 'Europe/Berlin',
-          night_mode: true,
-          max_changes_per_night: 10,
-          max_task_minutes: 30,
-          check_interval_s: 60,
-        };
+        return { ...nightSettings };
       },
       queued: () => 1,
       runSession: (run) => {
