@@ -35,10 +35,30 @@ describe('applyEdits', () => {
       ],
       safety,
     );
-    expect(result).toMatchObject({ kind: 'applied', files: ['math.js'] });
+    expect(result).toMatchObject({ kind: 'applied', files: ['math.js'], created: [] });
     expect(fs.readFileSync(path.join(root, 'math.js'), 'utf8')).toBe(
       'function add(a, b) {\n  return a + b;\n}\n\nmodule.exports = { add };\n',
     );
+  });
+
+  it('names the files it created apart from the ones it changed or deleted', async () => {
+    const root = await workdir();
+    fs.writeFileSync(path.join(root, 'old.js'), 'module.exports = 1;\n');
+    const result = await applyEdits(
+      root,
+      [
+        { path: 'math.js', action: 'replace', search: 'a - b', replace: 'a + b' },
+        { path: 'src/new.js', action: 'write', content: 'module.exports = 2;\n' },
+        { path: 'old.js', action: 'delete' },
+      ],
+      safety,
+    );
+    expect(result).toMatchObject({
+      kind: 'applied',
+      files: ['math.js', 'src/new.js', 'old.js'],
+      created: ['src/new.js'],
+    });
+    expect(fs.existsSync(path.join(root, 'old.js'))).toBe(false);
   });
 
   it('answers a missed search with the nearest region, numbered, and names the file as missed', async () => {

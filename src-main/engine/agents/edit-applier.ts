@@ -13,7 +13,14 @@ import { writeRegularFile } from '../safety/safe-write';
 import { locateSearch } from './locate-search';
 
 export type ApplyResult =
-  | { kind: 'applied'; files: string[]; linesAdded: number; linesRemoved: number }
+  | {
+      kind: 'applied';
+      files: string[];
+      /** Those of `files` that did not exist before: the commit stages them with `add` (commit-all). */
+      created: string[];
+      linesAdded: number;
+      linesRemoved: number;
+    }
   /** `missed`: files where a replace's search text was not found (the loop counts misses per file). */
   | { kind: 'feedback'; problems: string[]; missed: string[] }
   | { kind: 'violation'; reasons: string[] }
@@ -121,6 +128,7 @@ export async function applyEdits(
     return { kind: 'feedback', problems: ['the edits change nothing: every file stays as it was'], missed: [] };
 
   const written: string[] = [];
+  const created: string[] = [];
   for (const file of files.values()) {
     if (!file.touched || file.newContent === file.oldContent) continue;
     // Re-check right before writing: an earlier write in this loop cannot have created a link, but
@@ -130,10 +138,12 @@ export async function applyEdits(
     if (file.newContent === null) await fs.rm(again.absolutePath, { force: true });
     else await writeRegularFile(again.absolutePath, file.newContent);
     written.push(file.relPath);
+    if (file.oldContent === null) created.push(file.relPath);
   }
   return {
     kind: 'applied',
     files: written,
+    created,
     linesAdded: limits.stats.linesAdded,
     linesRemoved: limits.stats.linesRemoved,
   };

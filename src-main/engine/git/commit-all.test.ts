@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitAll } from './commit-all';
+import { pinnedGit } from './engine-worktree';
 import { addWorktree } from './worktree-add';
 import type { EngineWorktree } from './engine-worktree';
 import { snapshotCheckout } from './testing/checkout-snapshot';
@@ -53,6 +54,66 @@ describe('commitAll', () => {
     );
     expect(await wt.git('status', '--porcelain')).toBe('');
     expect(await snapshotCheckout(repo.path, { ignoreBranches: ['attempt'] })).toEqual(before);
+  });
+
+  it('commits edits and deletions of tracked files in one git process, and new files through add', async () => {
+    // GIT_TRACE (kept by the engine's git environment) logs each git process it starts.
+    const trace = path.join(home.path, 'trace.log');
+    const processes = () =>
+      fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/ trace: built-in: git /g) ?? []).length : 0;
+    // The worktree's filter list is read once (engine-worktree) and kept: read it before counting.
+    await pinnedGit(worktree, {});
+    const previous = process.env['GIT_TRACE'];
+    process.env['GIT_TRACE'] = trace;
+    try {
+      const wt = openTempRepo(worktreePath);
+      await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
+      const tracked = await commitAll({
+        worktree,
+        ownedRoot: home.path,
+        message: 'tracked',
+        paths: ['a.txt', 'b.txt'],
+      });
+      expect(processes()).toBe(1);
+      // No background maintenance either (git-environment): git would start `maintenance run --auto`.
+      expect(fs.readFileSync(trace, 'utf8')).not.toMatch(/maintenance|gc --auto/);
+      const first = tracked.kind === 'committed' ? tracked.commit : '';
+      expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
+
+      fs.rmSync(trace);
+      await wt.write({ 'a.txt': 'again\n', 'src/new.ts': 'export {};\n' });
+      const created = await commitAll({
+        worktree,
+        ownedRoot: home.path,
+        message: 'with a new file',
+        paths: ['a.txt', 'src/new.ts'],
+        created: ['src/new.ts'],
+      });
+      expect(processes()).toBe(2);
+      const second = created.kind === 'committed' ? created.commit : '';
+      expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tsrc/new.ts');
+      expect(await repo.git('rev-parse', 'attempt')).toBe(second);
+      expect(await wt.git('status', '--porcelain')).toBe('');
+    } finally {
+      if (previous === undefined) delete process.env['GIT_TRACE'];
+      else process.env['GIT_TRACE'] = previous;
+    }
+  });
+
+  it('falls back to add when a path git does not know was not declared as created, ignored ones left out', async () => {
+    const wt = openTempRepo(worktreePath);
+    await wt.write({ 'a.txt': 'edited\n', 'src/new.ts': 'export {};\n', 'debug.log': 'ignored\n' });
+    const head = await repo.git('rev-parse', 'attempt');
+    const result = await commitAll({
+      worktree,
+      ownedRoot: home.path,
+      message: 'undeclared',
+      paths: ['a.txt', 'src/new.ts', 'debug.log'],
+    });
+    const commit = result.kind === 'committed' ? result.commit : '';
+    expect(await repo.git('rev-parse', `${commit}^`)).toBe(head);
+    expect(await repo.git('show', '--name-status', '--format=', commit)).toBe('M\ta.txt\nA\tsrc/new.ts');
+    expect(await wt.git('status', '--porcelain', '--ignored')).toBe('!! debug.log');
   });
 
   it('says so when there is nothing to commit', async () => {

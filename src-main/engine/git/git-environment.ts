@@ -7,7 +7,8 @@ export const AGENT_EMAIL = 'nocturnal-agent@localhost';
 /**
  * Config overrides passed to every command. `core.hooksPath=/dev/null` is the portable way to disable
  * all hooks (there is no directory to find them in); fsmonitor is a configurable program too; signing
- * would prompt or fail on an unattended machine; pager and colour would corrupt parsed output.
+ * would prompt or fail on an unattended machine; pager and colour would corrupt parsed output; no
+ * automatic maintenance runs behind the engine's back.
  */
 export const SAFETY_CONFIG: readonly string[] = [
   '-c',
@@ -25,6 +26,14 @@ export const SAFETY_CONFIG: readonly string[] = [
   'core.pager=cat',
   '-c',
   'color.ui=false',
+  // No background maintenance started by the engine's commits and merges: `git maintenance run --auto`
+  // (gc --auto before git 2.29) is a process per commit that may outlive the attempt, repack the
+  // user's objects in the middle of the night's work and race the engine's ref updates. The user's own
+  // git keeps doing it.
+  '-c',
+  'maintenance.auto=false',
+  '-c',
+  'gc.auto=0',
 ];
 
 // Variables git inherits from a parent git (we might run inside a hook, or a test under `git rebase -x`)

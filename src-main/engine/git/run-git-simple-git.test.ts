@@ -55,11 +55,10 @@ describe('runGit through simple-git', () => {
         paths: ['a.txt'],
       });
       expect(committed.kind).toBe('committed');
-      // The filter list (first use of this configuration), the add and the commit; the new commit is read
-      // from its loose ref.
+      // The filter list (first use of this configuration) and the commit of the tracked file (`commit
+      // --only`); the new commit is read from its loose ref.
       expect(judged.map((argv) => argv.find((a) => ['config', 'add', 'commit'].includes(a)))).toEqual([
         'config',
-        'add',
         'commit',
       ]);
       expect(spawned).toEqual(judged.map((argv) => argv.slice(1)));

@@ -6,7 +6,9 @@
 // only where a file read cannot answer exactly: a check that left the index's bytes and the branch's
 // loose ref alone costs no git process at all (issue 12: two reads per snapshot and per verify before).
 import { createHash } from 'node:crypto';
-import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runGit } from './run-git';
@@ -58,11 +60,9 @@ export async function snapshotWorktreeIntegrity(
   // path, the path guard refuses edits to one, the pool verified none on reuse, and a check run that
   // planted one failed as tampered), so the walk after the check counts every one it finds as planted.
   // One walk per check run instead of two, on a 10k-file tree tens of milliseconds.
-  const [adminFiles, repositoryFiles] = await Promise.all([
-    hashTree(worktree.gitDir, ADMIN_SKIPPED),
-    repositoryHashes(worktree),
-  ]);
-  const index = await indexBytes(worktree);
+  const adminFiles = hashTree(worktree.gitDir, ADMIN_SKIPPED);
+  const repositoryFiles = repositoryHashes(worktree);
+  const index = indexBytes(worktree);
   const staged = index === null ? await stagedDigest(worktree, call) : null;
   const branchOid = await branchOidOf(worktree, call);
   return { adminFiles, repositoryFiles, index, staged, branchOid };
@@ -73,22 +73,22 @@ export async function verifyWorktreeIntegrity(
   before: WorktreeIntegritySnapshot,
   call: GitCallOptions = {},
 ): Promise<WorktreeIntegrity> {
-  if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
+  if (lstatOrNull(worktree.commonDir) === null) return { kind: 'repository-gone' };
   const findings: string[] = [];
-  findings.push(...(await dotGitFindings(worktree)));
-  const admin = await hashTree(worktree.gitDir, ADMIN_SKIPPED);
+  findings.push(...dotGitFindings(worktree));
+  const admin = hashTree(worktree.gitDir, ADMIN_SKIPPED);
   findings.push(...compare("in the worktree's admin folder", before.adminFiles, admin));
-  const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
+  const gitdir = readTextOrNull(path.join(worktree.gitDir, 'gitdir'));
   if (gitdir !== `${path.join(worktree.path, '.git')}\n`)
     findings.push("the admin folder's gitdir no longer names this worktree");
-  const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
+  const head = readTextOrNull(path.join(worktree.gitDir, 'HEAD'));
   if (head !== expectedHead(worktree))
     findings.push(
       worktree.detachedAt
         ? `HEAD no longer points at ${worktree.detachedAt}`
         : `HEAD no longer points at the attempt branch ${worktree.branch}`,
     );
-  findings.push(...compare("in the repository's git dir", before.repositoryFiles, await repositoryHashes(worktree)));
+  findings.push(...compare("in the repository's git dir", before.repositoryFiles, repositoryHashes(worktree)));
   for (const p of await findNestedGit(worktree.path)) findings.push(`a git dir or file was planted at ${p}`);
   if (findings.length > 0) return { kind: 'tampered', findings };
 
@@ -111,13 +111,12 @@ export interface PooledWorktreeSeal {
   hooks: Record<string, string>;
 }
 
-export async function sealPooledWorktree(worktree: EngineWorktree): Promise<PooledWorktreeSeal> {
-  const [adminFiles, repositoryFiles, hooks] = await Promise.all([
-    hashTree(worktree.gitDir, POOL_SKIPPED),
-    repositoryHashes(worktree),
-    hashTree(path.join(worktree.commonDir, 'hooks'), new Set()),
-  ]);
-  return { adminFiles, repositoryFiles, hooks };
+export function sealPooledWorktree(worktree: EngineWorktree): Promise<PooledWorktreeSeal> {
+  return Promise.resolve({
+    adminFiles: hashTree(worktree.gitDir, POOL_SKIPPED),
+    repositoryFiles: repositoryHashes(worktree),
+    hooks: hashTree(path.join(worktree.commonDir, 'hooks'), new Set()),
+  });
 }
 
 /**
@@ -129,24 +128,18 @@ export async function verifyPooledWorktree(
   worktree: EngineWorktree,
   seal: PooledWorktreeSeal,
 ): Promise<WorktreeIntegrity> {
-  if ((await lstat(worktree.commonDir).catch(() => null)) === null) return { kind: 'repository-gone' };
-  const findings: string[] = [...(await dotGitFindings(worktree))];
-  const gitdir = await readFile(path.join(worktree.gitDir, 'gitdir'), 'utf8').catch(() => null);
+  if (lstatOrNull(worktree.commonDir) === null) return { kind: 'repository-gone' };
+  const findings: string[] = [...dotGitFindings(worktree)];
+  const gitdir = readTextOrNull(path.join(worktree.gitDir, 'gitdir'));
   if (gitdir !== `${path.join(worktree.path, '.git')}\n`)
     findings.push("the admin folder's gitdir no longer names this worktree");
-  const head = await readFile(path.join(worktree.gitDir, 'HEAD'), 'utf8').catch(() => null);
+  const head = readTextOrNull(path.join(worktree.gitDir, 'HEAD'));
   if (head !== expectedHead(worktree))
     findings.push(`HEAD no longer points at ${worktree.detachedAt ?? worktree.branch}`);
+  findings.push(...compare("in the worktree's admin folder", seal.adminFiles, hashTree(worktree.gitDir, POOL_SKIPPED)));
+  findings.push(...compare("in the repository's git dir", seal.repositoryFiles, repositoryHashes(worktree)));
   findings.push(
-    ...compare("in the worktree's admin folder", seal.adminFiles, await hashTree(worktree.gitDir, POOL_SKIPPED)),
-  );
-  findings.push(...compare("in the repository's git dir", seal.repositoryFiles, await repositoryHashes(worktree)));
-  findings.push(
-    ...compare(
-      "in the repository's hooks",
-      seal.hooks,
-      await hashTree(path.join(worktree.commonDir, 'hooks'), new Set()),
-    ),
+    ...compare("in the repository's hooks", seal.hooks, hashTree(path.join(worktree.commonDir, 'hooks'), new Set())),
   );
   for (const p of await findNestedGit(worktree.path)) findings.push(`a git dir or file was planted at ${p}`);
   return findings.length > 0 ? { kind: 'tampered', findings } : { kind: 'intact' };
@@ -158,14 +151,14 @@ function expectedHead(worktree: EngineWorktree): string {
 }
 
 /** The finding, in words, for each way the `.git` file can differ from what git wrote. */
-async function dotGitFindings(worktree: EngineWorktree): Promise<string[]> {
+function dotGitFindings(worktree: EngineWorktree): string[] {
   const dotGit = path.join(worktree.path, '.git');
-  const info = await lstat(dotGit).catch(() => null);
+  const info = lstatOrNull(dotGit);
   if (info === null) return ['.git file removed'];
   if (info.isSymbolicLink()) return ['.git file replaced by a symlink'];
   if (info.isDirectory()) return ['.git file replaced by a directory'];
   if (!info.isFile()) return ['.git file replaced by something that is not a file'];
-  return (await readFile(dotGit, 'utf8')) === expectedDotGit(worktree) ? [] : ['.git file rewritten'];
+  return readTextOrNull(dotGit) === expectedDotGit(worktree) ? [] : ['.git file rewritten'];
 }
 
 /** Did the check change what the next commit would contain? */
@@ -174,18 +167,22 @@ async function stagedChanged(
   before: WorktreeIntegritySnapshot,
   call: GitCallOptions,
 ): Promise<boolean> {
-  const now = await indexBytes(worktree);
+  const now = indexBytes(worktree);
   if (before.index !== null && now !== null && before.index.equals(now)) return false;
   const was = before.staged ?? (before.index === null ? null : await stagedDigest(worktree, call, before.index));
   return was !== (await stagedDigest(worktree, call));
 }
 
 /** The worktree's index file as bytes; null when it is not a regular file (git is asked then). */
-async function indexBytes(worktree: EngineWorktree): Promise<Buffer | null> {
+function indexBytes(worktree: EngineWorktree): Buffer | null {
   const file = path.join(worktree.gitDir, 'index');
-  const info = await lstat(file).catch(() => null);
+  const info = lstatOrNull(file);
   if (info === null || !info.isFile()) return null;
-  return readFile(file).catch(() => null);
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
 }
 
 /** Pinned, but without the filter lookup: none of these commands converts file content. */
@@ -231,9 +228,9 @@ async function branchOidOf(worktree: EngineWorktree, call: GitCallOptions): Prom
   return branch.exitCode === 0 ? branch.stdout.trim() : null;
 }
 
-async function repositoryHashes(worktree: EngineWorktree): Promise<Record<string, string>> {
+function repositoryHashes(worktree: EngineWorktree): Record<string, string> {
   const hashes: Record<string, string> = {};
-  for (const file of REPOSITORY_FILES) hashes[file] = await hashEntry(path.join(worktree.commonDir, file));
+  for (const file of REPOSITORY_FILES) hashes[file] = hashEntry(path.join(worktree.commonDir, file));
   return hashes;
 }
 
@@ -255,30 +252,62 @@ function compare(where: string, before: Record<string, string>, after: Record<st
   return findings;
 }
 
+// The reads below are synchronous: a few dozen small files (an admin folder, four repository files,
+// the hooks), each read awaited one after another through the thread pool cost a round trip apiece,
+// tens of milliseconds per check run for well under one of work (issue 12).
+
 /** Every entry under `root` (symlinks not followed) → `type:hash`, minus top-level `skipped` names. */
-async function hashTree(root: string, skipped: ReadonlySet<string>): Promise<Record<string, string>> {
+function hashTree(root: string, skipped: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of listOrEmpty(dir)) {
       const relative = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (rel === '' && skipped.has(entry.name)) continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full, relative);
-      else out[relative] = await hashEntry(full);
+      if (entry.isDirectory()) walk(full, relative);
+      else out[relative] = hashEntry(full);
     }
   };
-  await walk(root, '');
+  walk(root, '');
   return out;
 }
 
-async function hashEntry(file: string): Promise<string> {
-  const info = await lstat(file).catch(() => null);
+function hashEntry(file: string): string {
+  const info = lstatOrNull(file);
   if (info === null) return 'absent';
-  if (info.isSymbolicLink()) return `link:${await readlink(file)}`;
-  if (info.isDirectory()) return 'dir';
-  if (!info.isFile()) return 'special';
-  return `file:${digest(await readFile(file))}`;
+  try {
+    if (info.isSymbolicLink()) return `link:${readlinkSync(file)}`;
+    if (info.isDirectory()) return 'dir';
+    if (!info.isFile()) return 'special';
+    return `file:${digest(readFileSync(file))}`;
+  } catch (error) {
+    // Gone between the lstat and the read; anything else (unreadable) differs from every content.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
+  }
+}
+
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function readTextOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function listOrEmpty(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 function digest(bytes: Buffer): string {

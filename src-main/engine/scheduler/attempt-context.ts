@@ -9,6 +9,7 @@ import type { CheckDependencies } from '../safety/sandbox/dependency-mounts';
 import type { HomePaths } from '../config/home';
 import type { GitCallOptions } from '../git/run-git';
 import type { EngineWorktree } from '../git/engine-worktree';
+import type { CommitResolutionCache } from '../git/commit-resolution-cache';
 import type { Logger } from '../log/logger';
 import type { KnowledgeVault } from '../knowledge/knowledge-vault';
 import type { Store } from '../store/store';
@@ -56,6 +57,8 @@ export interface AttemptDeps {
    * index and needs no `ls-files`, and its repo map finds unchanged outlines by blob id.
    */
   trackedAtStart?: Map<string, StartListing>;
+  /** The base and target commits, kept while the ref files they were resolved from are unchanged. */
+  commits?: CommitResolutionCache;
 }
 
 /** A start commit's tracked files and their index entries (null: the file system answers instead). */

@@ -26,6 +26,7 @@ import { ParallelAttempts } from './parallel/parallel-attempts';
 import { recoverCrashedWork } from './session-recovery';
 import { WorktreePool } from './worktree-pool';
 import { OutlineCache } from '../agents/repo-map/outline-cache';
+import { CommitResolutionCache } from '../git/commit-resolution-cache';
 import type { RecoveryResult } from './session-recovery';
 import type { ResourceGate } from '../safety/resources/resource-gate';
 import { waitForResources } from '../safety/resources/wait-for-resources';
@@ -158,6 +159,7 @@ export class SessionRunner {
         pool,
         outlines: new OutlineCache(),
         trackedAtStart: new Map(),
+        commits: new CommitResolutionCache(),
       };
       const runner = new AttemptRunner(attemptDeps);
       // parallel.max_parallel_attempts > 1: each task gets that many varied attempts, the best lands.

@@ -71,6 +71,7 @@ export async function editStep(
     ownedRoot: deps.paths.worktrees,
     message: commitMessage(task, edits.value.summary, cycle),
     paths: applied.files,
+    created: applied.created,
   });
   return {
     kind: 'committed',

@@ -29,12 +29,11 @@ export async function prepareStage(
   const { deps, workspace, attempt, worktreeDir, record, signal } = run;
   record.progress('prepare', 0, `creating worktree on ${attempt.branch}`);
   if (!existsSync(workspace.path)) return end(ending('failed', { reasons: [repositoryGoneReason(workspace.path)] }));
-  // The base and the target in one git process.
-  const [base, tip] = await resolveCommits(
-    workspace.path,
-    [workspace.baseBranch, branchRef(shortBranchName(workspace.targetBranch))],
-    deps.git,
-  );
+  // The base and the target in one git process, or none while the refs they rest on are unchanged.
+  const names = [workspace.baseBranch, branchRef(shortBranchName(workspace.targetBranch))];
+  const [base, tip] = deps.commits
+    ? await deps.commits.resolve(workspace.path, names, deps.git)
+    : await resolveCommits(workspace.path, names, deps.git);
   if (!base)
     return end(
       ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }),
