@@ -1,7 +1,7 @@
 // Where this process sits in the cgroup trees, as host folders: /proc/self/cgroup names the cgroup
 // per hierarchy, /proc/self/mountinfo says where each hierarchy is mounted. Pure parsing, so the
 // v1, v2 and hybrid layouts can be tested as text; the reading is one small function.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type CgroupController = 'pids' | 'memory';
@@ -79,15 +79,14 @@ export function parseCgroupHierarchies(procSelfCgroup: string, mountinfo: string
   return hierarchies;
 }
 
-export async function readCgroupHierarchies(): Promise<CgroupHierarchy[]> {
+/** Read synchronously: two small kernel-made files, read before every check run. */
+export function readCgroupHierarchies(): Promise<CgroupHierarchy[]> {
   try {
-    const [cgroup, mountinfo] = await Promise.all([
-      readFile('/proc/self/cgroup', 'utf8'),
-      readFile('/proc/self/mountinfo', 'utf8'),
-    ]);
-    return parseCgroupHierarchies(cgroup, mountinfo);
+    return Promise.resolve(
+      parseCgroupHierarchies(readFileSync('/proc/self/cgroup', 'utf8'), readFileSync('/proc/self/mountinfo', 'utf8')),
+    );
   } catch {
     // Not Linux, or /proc is not there: no cgroups to use.
-    return [];
+    return Promise.resolve([]);
   }
 }

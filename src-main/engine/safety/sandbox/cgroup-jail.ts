@@ -4,9 +4,12 @@
 // practice the root of the tree. Either takes write access to the tree, i.e. root. Where nothing is
 // writable (a desktop session, a container with a read-only /sys/fs/cgroup) there is no jail and the
 // caller relies on RLIMIT_NPROC. The sandboxed process joins by a tiny shell that writes its own pid into
-// each cgroup.procs before exec'ing bubblewrap, so nothing it starts is ever outside.
+// each cgroup.procs before exec'ing bubblewrap, so nothing it starts is ever outside. The cgroup files
+// are read and written synchronously: a handful of tiny kernel files per check run, where each
+// thread-pool round trip cost more than the operation.
 import { randomUUID } from 'node:crypto';
-import { access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CgroupController, CgroupHierarchy } from './cgroup-hierarchies';
 import { readCgroupHierarchies } from './cgroup-hierarchies';
@@ -45,7 +48,7 @@ export async function createCgroupJail(
   const wanted: CgroupController[] = limits.maxMemoryBytes === null ? ['pids'] : ['pids', 'memory'];
   const slots: Slot[] = [];
   for (const controller of wanted) {
-    const slot = await slotFor(controller, found);
+    const slot = slotFor(controller, found);
     if (slot === null) continue;
     const same = slots.find((s) => s.parent === slot.parent);
     if (same) same.controllers.push(controller);
@@ -56,12 +59,12 @@ export async function createCgroupJail(
   for (const slot of slots) {
     const dir = join(slot.parent, `nocturnal-check-${process.pid}-${randomUUID().slice(0, 8)}`);
     try {
-      await mkdir(dir);
+      mkdirSync(dir);
     } catch {
       continue;
     }
     try {
-      for (const controller of slot.controllers) await writeLimit(dir, slot.version, controller, limits);
+      for (const controller of slot.controllers) writeLimit(dir, slot.version, controller, limits);
       created.push({ ...slot, dir });
     } catch {
       await rmdir(dir).catch(() => undefined);
@@ -74,17 +77,17 @@ export async function createCgroupJail(
     procsFiles: created.map((c) => join(c.dir, 'cgroup.procs')),
     processes: has('pids'),
     memory: has('memory'),
-    async counters() {
+    counters() {
       let processLimitHit = false;
       let memoryLimitHit = false;
       for (const c of created) {
-        if (c.controllers.includes('pids')) processLimitHit ||= (await counter(join(c.dir, 'pids.events'), 'max')) > 0;
+        if (c.controllers.includes('pids')) processLimitHit ||= counter(join(c.dir, 'pids.events'), 'max') > 0;
         if (c.controllers.includes('memory')) {
           memoryLimitHit ||=
-            (await counter(join(c.dir, c.version === 2 ? 'memory.events' : 'memory.oom_control'), 'oom_kill')) > 0;
+            counter(join(c.dir, c.version === 2 ? 'memory.events' : 'memory.oom_control'), 'oom_kill') > 0;
         }
       }
-      return { processLimitHit, memoryLimitHit };
+      return Promise.resolve({ processLimitHit, memoryLimitHit });
     },
     async remove() {
       const results = await Promise.all(created.map((c) => removeCgroup(c.dir)));
@@ -93,7 +96,7 @@ export async function createCgroupJail(
   };
 }
 
-async function slotFor(controller: CgroupController, hierarchies: CgroupHierarchy[]): Promise<Slot | null> {
+function slotFor(controller: CgroupController, hierarchies: CgroupHierarchy[]): Slot | null {
   const v1 = hierarchies.find((h) => h.version === 1 && h.controllers.includes(controller));
   if (v1) return { parent: v1.ownDir, version: 1, controllers: [controller] };
   const v2 = hierarchies.find((h) => h.version === 2);
@@ -101,32 +104,34 @@ async function slotFor(controller: CgroupController, hierarchies: CgroupHierarch
   // A v2 child gets the controller only where its parent enables it for children. The own cgroup
   // usually cannot (it holds processes), the root cgroup may.
   for (const parent of [v2.ownDir, v2.mountPoint]) {
-    const enabled = await readFile(join(parent, 'cgroup.subtree_control'), 'utf8').catch(() => '');
+    const enabled = readOrEmpty(join(parent, 'cgroup.subtree_control'));
     if (enabled.split(/\s+/).includes(controller)) return { parent, version: 2, controllers: [controller] };
   }
   return null;
 }
 
-async function writeLimit(
-  dir: string,
-  version: 1 | 2,
-  controller: CgroupController,
-  limits: CheckLimits,
-): Promise<void> {
+function writeLimit(dir: string, version: 1 | 2, controller: CgroupController, limits: CheckLimits): void {
   if (controller === 'pids') {
-    await writeFile(join(dir, 'pids.max'), `${limits.maxProcesses}\n`);
+    writeFileSync(join(dir, 'pids.max'), `${limits.maxProcesses}\n`);
     return;
   }
   // RAM only: swap is left to the system (v1 memsw and v2 swap.max are not set).
   const bytes = `${limits.maxMemoryBytes}\n`;
-  await writeFile(join(dir, version === 2 ? 'memory.max' : 'memory.limit_in_bytes'), bytes);
+  writeFileSync(join(dir, version === 2 ? 'memory.max' : 'memory.limit_in_bytes'), bytes);
 }
 
 /** `key N` from a flat keyed cgroup file; 0 when absent. */
-async function counter(file: string, key: string): Promise<number> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+function counter(file: string, key: string): number {
+  const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(readOrEmpty(file));
   return match ? Number(match[1]) : 0;
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 async function removeCgroup(dir: string): Promise<boolean> {
@@ -134,18 +139,15 @@ async function removeCgroup(dir: string): Promise<boolean> {
   // escaped the process group (a new session) is killed here by pid, or all at once where v2 can.
   for (let tries = 0; tries < 50; tries++) {
     try {
-      await rmdir(dir);
+      // Usually empty by now, and removed at the first try.
+      if (tries === 0) rmdirSync(dir);
+      else await rmdir(dir);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
     }
     const kill = join(dir, 'cgroup.kill');
-    if (
-      await access(kill).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    if (existsSync(kill)) {
       await writeFile(kill, '1').catch(() => undefined);
     } else {
       const pids = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => ''))

@@ -371,6 +371,23 @@ describe('runSandboxed without a sandbox', () => {
     }
   });
 
+  it("removes the run's host HOME and TMPDIR afterwards, with or without what the check left there", async () => {
+    const hostFolder = (stdout: string) => /^HOME=(.*)\/home$/m.exec(stdout)?.[1] ?? '';
+    const run = (command: string) =>
+      runSandboxed({ command, cwd: worktree, mode: 'off', timeoutMs: 10_000, maxOutputBytes: 10_000 });
+    const empty = await run('echo "HOME=$HOME"');
+    expect(hostFolder(empty.stdout)).toMatch(/nocturnal-check-/);
+    expect(existsSync(hostFolder(empty.stdout))).toBe(false);
+    const filled = await run(
+      'echo "HOME=$HOME"; mkdir -p "$HOME/.cache/x" "$TMPDIR/y"; echo a > "$HOME/.cache/x/a"; ln -s / "$TMPDIR/root"',
+    );
+    expect(filled.exitCode).toBe(0);
+    expect(hostFolder(filled.stdout)).toMatch(/nocturnal-check-/);
+    expect(existsSync(hostFolder(filled.stdout))).toBe(false);
+    // The link was removed, not followed.
+    expect(existsSync('/bin')).toBe(true);
+  });
+
   it('kills the whole process group on timeout, escalating to SIGKILL for what ignores SIGTERM', async () => {
     const marker = `876543.${process.pid}${Date.now() % 100000}`;
     const stubborn = `876542.${process.pid}${Date.now() % 100000}`;

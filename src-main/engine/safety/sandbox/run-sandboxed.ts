@@ -9,7 +9,8 @@
 // memory are capped too (./check-limits): by a cgroup made for the run where the engine may create
 // one, and by RLIMIT_NPROC inside bubblewrap's user namespace; the result says what applied.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
+import { realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NocturnalError } from '../../errors/nocturnal-error';
@@ -123,13 +124,16 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
   // A fresh host folder per run, removed afterwards: HOME and TMPDIR where there is no private tmpfs
   // (sandbox-exec, off), and the empty file bubblewrap binds over hidden files.
   // realpath: Seatbelt matches resolved paths, and macOS's temp folder sits behind /var → /private/var.
-  const hostTemp = await realpath(await mkdtemp(join(tmpdir(), 'nocturnal-check-')));
+  const hostTemp = realpathSync(mkdtempSync(join(tmpdir(), 'nocturnal-check-')));
   let jail: CgroupJail | null = null;
   try {
     const bubblewrap = kind === 'bubblewrap' ? support : null;
     const home = bubblewrap ? SANDBOX_HOME : join(hostTemp, 'home');
     const temp = bubblewrap ? '/tmp' : join(hostTemp, 'tmp');
-    if (!bubblewrap) await Promise.all([mkdir(home), mkdir(temp)]);
+    if (!bubblewrap) {
+      mkdirSync(home);
+      mkdirSync(temp);
+    }
     const env = scrubbedEnv(process.env, { home, tmpdir: temp, extra: options.env });
 
     // RLIMIT_NPROC only where it counts the sandbox alone: its own user namespace on a 5.14+ kernel.
@@ -204,6 +208,28 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
     };
   } finally {
     await jail?.remove();
+    await removeHostTemp(hostTemp);
+  }
+}
+
+/**
+ * The run's host folder goes. Usually it holds only what this function made (an empty HOME and
+ * TMPDIR, bubblewrap's empty file): removed synchronously, entry by entry. Anything a check left there
+ * makes a removal fail (ENOTEMPTY), and the whole folder goes through the asynchronous recursive
+ * removal, which does not hold the event loop however much was left.
+ */
+async function removeHostTemp(hostTemp: string): Promise<void> {
+  try {
+    for (const name of ['home', 'tmp']) {
+      try {
+        rmdirSync(join(hostTemp, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    rmSync(join(hostTemp, 'empty'), { force: true });
+    rmdirSync(hostTemp);
+  } catch {
     await rm(hostTemp, { recursive: true, force: true });
   }
 }
