@@ -29,7 +29,7 @@ const NAMES = ['main', 'refs/heads/nocturnal/integration'];
 describe('CommitResolutionCache', () => {
   it("answers as git does, and from the kept answer while the refs' files are unchanged", async () => {
     const { repo, second } = await repoWithTwoCommits();
-    const cache = new CommitResolutionCache(0);
+    const cache = new CommitResolutionCache();
     expect(await cache.resolve(repo.path, NAMES)).toEqual([second, null]);
     expect(await cache.resolve(repo.path, NAMES)).toEqual([second, null]);
     expect(cache.stats).toEqual({ asked: 1, reused: 1 });
@@ -38,7 +38,7 @@ describe('CommitResolutionCache', () => {
 
   it('asks git again when a loose ref moves or appears', async () => {
     const { repo, first, second } = await repoWithTwoCommits();
-    const cache = new CommitResolutionCache(0);
+    const cache = new CommitResolutionCache();
     await cache.resolve(repo.path, NAMES);
     await repo.git('update-ref', 'refs/heads/main', first);
     expect(await cache.resolve(repo.path, NAMES)).toEqual([first, null]);
@@ -50,7 +50,7 @@ describe('CommitResolutionCache', () => {
 
   it('asks git again when a tag of the same name takes precedence over the branch', async () => {
     const { repo, first } = await repoWithTwoCommits();
-    const cache = new CommitResolutionCache(0);
+    const cache = new CommitResolutionCache();
     await cache.resolve(repo.path, NAMES);
     // An annotated tag: git peels it to its commit (`^{commit}`), the cache keeps git's answer.
     await repo.git('tag', '-a', '-m', 'the tag', 'main', first);
@@ -60,24 +60,32 @@ describe('CommitResolutionCache', () => {
     expect(cache.stats.asked).toBe(2);
   });
 
-  it('follows packed refs through packed-refs, and not while it was just rewritten', async () => {
+  it('follows packed refs through packed-refs: by content, or by stat data once settled when it is large', async () => {
     const { repo, first, second } = await repoWithTwoCommits();
     await repo.git('pack-refs', '--all', '--prune');
     expect(fs.existsSync(path.join(repo.path, '.git', 'refs', 'heads', 'main'))).toBe(false);
-    // Just rewritten: its stat data does not yet stand for its content.
-    const settled = new CommitResolutionCache(60_000);
-    await settled.resolve(repo.path, NAMES);
-    await settled.resolve(repo.path, NAMES);
-    expect(settled.stats).toEqual({ asked: 2, reused: 0 });
-
-    const cache = new CommitResolutionCache(0);
+    const cache = new CommitResolutionCache();
     expect(await cache.resolve(repo.path, NAMES)).toEqual([second, null]);
     expect(await cache.resolve(repo.path, NAMES)).toEqual([second, null]);
-    // Moved and packed again: no loose file changed, packed-refs is a new file.
+    // Moved and packed again: no loose file changed, packed-refs holds another line.
     await repo.git('update-ref', 'refs/heads/main', first);
     await repo.git('pack-refs', '--all', '--prune');
     expect(await cache.resolve(repo.path, NAMES)).toEqual([first, null]);
     expect(cache.stats).toEqual({ asked: 2, reused: 1 });
+
+    // Too large to read: its stat data stands for it, and not while it was just rewritten (a rewrite
+    // in the same clock tick could leave that as it was).
+    const unsettled = new CommitResolutionCache({ packedReadBytes: 0, settledMs: 60_000 });
+    await unsettled.resolve(repo.path, NAMES);
+    await unsettled.resolve(repo.path, NAMES);
+    expect(unsettled.stats).toEqual({ asked: 2, reused: 0 });
+    const byStat = new CommitResolutionCache({ packedReadBytes: 0, settledMs: 0 });
+    expect(await byStat.resolve(repo.path, NAMES)).toEqual([first, null]);
+    expect(await byStat.resolve(repo.path, NAMES)).toEqual([first, null]);
+    await repo.git('update-ref', 'refs/heads/main', second);
+    await repo.git('pack-refs', '--all', '--prune');
+    expect(await byStat.resolve(repo.path, NAMES)).toEqual([second, null]);
+    expect(byStat.stats).toEqual({ asked: 2, reused: 1 });
   });
 
   it('keeps nothing it cannot back with ref files', async () => {
@@ -103,7 +111,7 @@ describe('CommitResolutionCache', () => {
     const linked = path.join(home.path, 'linked');
     await repo.git('worktree', 'add', '-q', '--detach', linked, 'main');
     expect(refEvidence(linked, ['main'])).toBeNull();
-    const cache = new CommitResolutionCache(0);
+    const cache = new CommitResolutionCache();
     expect(await cache.resolve(linked, ['main'])).toEqual([second]);
     expect(await cache.resolve(linked, ['main'])).toEqual([second]);
     expect(cache.stats).toEqual({ asked: 2, reused: 0 });

@@ -6,7 +6,8 @@
 //
 // Edits write regular files only and never create symlinks; `writeRegularFile` in ./safe-write is the
 // writer that keeps that promise (O_NOFOLLOW), so what this guard saw is what gets written.
-import { lstat, realpath } from 'node:fs/promises';
+import { lstatSync, realpathSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isCaseInsensitiveDir } from './case-sensitivity';
 import { isWithin } from './path-within';
@@ -33,13 +34,13 @@ const MAX_PATH_CHARS = 4096;
 
 /** Builds a guard for one worktree: resolves the root and detects case-folding once. */
 export async function createPathGuard(worktreeRoot: string, options: PathGuardOptions): Promise<PathGuard> {
-  const root = await realpath(worktreeRoot);
+  const root = realpathSync(worktreeRoot);
   const caseInsensitive = options.caseInsensitive ?? (await isCaseInsensitiveDir(root));
   const isProtected = createProtectedMatcher(options.protectedPaths, { caseInsensitive });
   return {
     root,
     caseInsensitive,
-    check: (relPath) => checkPath(root, relPath, isProtected),
+    check: (relPath) => Promise.resolve(checkPath(root, relPath, isProtected)),
   };
 }
 
@@ -94,7 +95,7 @@ function isGitDirName(segment: string): boolean {
   return folded === '.git' || folded === 'git~1';
 }
 
-async function checkPath(root: string, relPath: string, isProtected: PathMatcher): Promise<PathGuardResult> {
+function checkPath(root: string, relPath: string, isProtected: PathMatcher): PathGuardResult {
   const lexical = normaliseEditPath(relPath);
   if (!lexical.ok) return lexical;
   const clean = lexical.relPath;
@@ -103,7 +104,7 @@ async function checkPath(root: string, relPath: string, isProtected: PathMatcher
   const protectedBy = isProtected(clean);
   if (protectedBy !== null) return refuse(`matches protected path pattern ${JSON.stringify(protectedBy)}`);
 
-  const walked = await walkInside(root, clean.split('/'));
+  const walked = walkInside(root, clean.split('/'));
   if (!walked.ok) return refuse(walked.reason);
 
   // A symlinked folder inside the worktree may lead onto .git or a protected file: judge the place
@@ -126,15 +127,16 @@ type Walk = { ok: true; absolutePath: string } | { ok: false; reason: string };
 /**
  * Follows the path one segment at a time from the real root with lstat, resolving each symlinked
  * folder and requiring it to stay inside the root. The first segment that does not exist ends the
- * walk: everything after it will be created as ordinary folders by the writer.
+ * walk: everything after it will be created as ordinary folders by the writer. Synchronous: a few
+ * lstat calls per edit, each cheaper than a thread-pool round trip.
  */
-async function walkInside(root: string, segments: string[]): Promise<Walk> {
+function walkInside(root: string, segments: string[]): Walk {
   let current = root;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] as string;
     const isLast = i === segments.length - 1;
     const next = join(current, segment);
-    const stat = await lstat(next).catch((error: NodeJS.ErrnoException) => error);
+    const stat = lstatOrError(next);
     if (stat instanceof Error) {
       if (stat.code === 'ENOENT') return { ok: true, absolutePath: join(next, ...segments.slice(i + 1)) };
       return { ok: false, reason: `cannot be inspected: ${stat.code ?? stat.message}` };
@@ -144,7 +146,7 @@ async function walkInside(root: string, segments: string[]): Promise<Walk> {
       if (isLast) {
         return { ok: false, reason: 'is a symlink; edits write regular files only and never write through a link' };
       }
-      const target = await realpath(next).catch(() => null);
+      const target = realpathOrNull(next);
       if (target === null) return { ok: false, reason: `goes through ${shown}, a symlink whose target does not exist` };
       if (!isWithin(root, target))
         return { ok: false, reason: `goes through ${shown}, a symlink leading outside the worktree (to ${target})` };
@@ -162,4 +164,20 @@ async function walkInside(root: string, segments: string[]): Promise<Walk> {
     current = next;
   }
   return { ok: true, absolutePath: current };
+}
+
+function lstatOrError(file: string): Stats | NodeJS.ErrnoException {
+  try {
+    return lstatSync(file);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+}
+
+function realpathOrNull(file: string): string | null {
+  try {
+    return realpathSync(file);
+  } catch {
+    return null;
+  }
 }
