@@ -5,7 +5,7 @@
 // writable, and a `.git` file rewritten to point at the user's repository, or at a planted git dir
 // whose config defines a filter, would otherwise steer the engine's own, unsandboxed git.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runGit } from './run-git';
 import type { GitCallOptions, PinnedRepository, RunGitOptions } from './run-git';
@@ -45,7 +45,7 @@ export async function pinnedGit(worktree: EngineWorktree, call: GitCallOptions):
     workTree: worktree.path,
     config: [],
   };
-  const key = await filterListKey(worktree);
+  const key = filterListKey(worktree);
   const known = key === null ? undefined : filterLists.get(worktree.gitDir);
   if (known !== undefined && known.key === key) return { ...call, pinned: { ...base, config: known.config } };
   const listed = await runGit(worktree.path, ['config', '--name-only', '-z', '--get-regexp', '^filter\\.'], {
@@ -55,7 +55,7 @@ export async function pinnedGit(worktree: EngineWorktree, call: GitCallOptions):
   });
   const config = neutralisedFilters(listed.stdout.split('\0'));
   // Remembered only when the files did not change while git read them.
-  if (key !== null && (await filterListKey(worktree)) === key) remember(worktree.gitDir, { key, config });
+  if (key !== null && filterListKey(worktree) === key) remember(worktree.gitDir, { key, config });
   return { ...call, pinned: { ...base, config } };
 }
 
@@ -79,7 +79,7 @@ function remember(gitDir: string, entry: { key: string; config: readonly string[
  * configuration are off, ./git-environment). null — always ask git — when any of them includes another
  * file (`[include]`, `[includeIf …]`), whose content this key would not cover.
  */
-async function filterListKey(worktree: EngineWorktree): Promise<string | null> {
+function filterListKey(worktree: EngineWorktree): string | null {
   const hash = createHash('sha256');
   for (const file of [
     path.join(worktree.commonDir, 'config'),
@@ -88,7 +88,8 @@ async function filterListKey(worktree: EngineWorktree): Promise<string | null> {
   ]) {
     let text: string | null;
     try {
-      text = await readFile(file, 'utf8');
+      // Synchronous: small files read before every commit and status; a round trip cost more.
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
       text = null;

@@ -2,17 +2,22 @@
 // operation on a working tree takes the engine's root for worktrees and refuses paths outside it.
 // Paths are compared after resolving symlinks (macOS tmpdirs live behind /var → /private/var), and for
 // paths that do not exist yet, through their nearest existing ancestor.
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { NocturnalError } from '../errors/nocturnal-error';
 
-export async function canonicalPath(p: string): Promise<string> {
+export function canonicalPath(p: string): Promise<string> {
+  return Promise.resolve(canonicalPathSync(p));
+}
+
+/** Synchronous: called before every git write on a worktree, where a round trip cost more than realpath. */
+function canonicalPathSync(p: string): string {
   const absolute = path.resolve(p);
   const rest: string[] = [];
   let current = absolute;
   for (;;) {
     try {
-      const real = await realpath(current);
+      const real = realpathSync(current);
       return rest.length === 0 ? real : path.join(real, ...rest.reverse());
     } catch {
       const parent = path.dirname(current);
@@ -24,10 +29,13 @@ export async function canonicalPath(p: string): Promise<string> {
 }
 
 /** True when `child` is strictly inside `parent` (not equal to it). Both are canonicalized. */
-export async function isStrictlyInside(child: string, parent: string): Promise<boolean> {
-  const [c, p] = await Promise.all([canonicalPath(child), canonicalPath(parent)]);
+export function isStrictlyInside(child: string, parent: string): Promise<boolean> {
+  const c = canonicalPathSync(child);
+  const p = canonicalPathSync(parent);
   const relative = path.relative(p, c);
-  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  return Promise.resolve(
+    relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative),
+  );
 }
 
 export async function samePath(a: string, b: string): Promise<boolean> {
