@@ -20,7 +20,7 @@ import { assertOwnedPath } from './owned-path';
 import { assertOid, branchRef, shortBranchName } from './refs';
 import { callOptions, runGit } from './run-git';
 import type { GitCallOptions, RunGitOptions } from './run-git';
-import { updateRefCas } from './update-ref';
+import { deleteRefCas, updateRefCas } from './update-ref';
 import { restoreWorktreeToHead } from './worktree-restore';
 
 export interface ReuseWorktreeParams extends GitCallOptions {
@@ -66,6 +66,50 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
     },
   };
 
+  // The branch is created while the files are reset, side by side: `update-ref` writes only the
+  // repository's refs, `status` and `read-tree` only this worktree and its own index. A reset that
+  // does not end with the worktree ready takes the new branch back (compare-and-swap on the start
+  // commit), so a worktree that is not reused leaves no branch behind.
+  const branch = shortBranchName(params.branch);
+  const ref = branchRef(branch);
+  const [files, created] = await Promise.allSettled([
+    resetFiles(params, released, call),
+    updateRefCas({
+      ...callOptions(params),
+      repoPath: worktree.repoPath,
+      ref,
+      newOid: params.start,
+      expectedOld: null,
+      message: 'nocturnal: attempt branch',
+    }),
+  ]);
+  if (created.status === 'rejected') throw created.reason;
+  if (created.value.kind !== 'ok') return { kind: 'branch-exists' };
+  if (files.status === 'rejected') {
+    await takeBack(params, ref);
+    throw files.reason;
+  }
+  if (files.value.kind !== 'reset') {
+    await takeBack(params, ref);
+    return files.value;
+  }
+  await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `ref: ${ref}\n`);
+  const next: EngineWorktree = {
+    repoPath: worktree.repoPath,
+    path: worktree.path,
+    gitDir: worktree.gitDir,
+    commonDir: worktree.commonDir,
+    branch,
+  };
+  return { kind: 'reset', worktree: next, removed: files.value.removed };
+}
+
+type FilesReset =
+  { kind: 'reset'; removed: string[] } | Exclude<ReuseWorktreeResult, { kind: 'reset' | 'branch-exists' }>;
+
+/** The worktree's files and index from the released commit to the start commit, nothing else left. */
+async function resetFiles(params: ReuseWorktreeParams, released: string, call: RunGitOptions): Promise<FilesReset> {
+  const { worktree } = params;
   // --ignored: build output and caches of the previous attempt go too; `normal` lists a whole
   // untracked folder once. Submodules ignored: a planted `.git` must not lead git into a folder.
   const status = await runGit(
@@ -93,7 +137,7 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
     // The rewritten files' stat data no longer matches the index, and read-tree refuses to update a
     // file it sees as not up to date: refresh it (content compared; exit 1 only when one differs).
     await runGit(worktree.path, ['update-index', '-q', '--refresh'], { ...call, okExitCodes: [0, 1] });
-    return reuseWorktree({ ...params, restoreChecked: false });
+    return resetFiles({ ...params, restoreChecked: false }, released, call);
   }
   if (changed.length > 0) return { kind: 'changed', paths: changed };
   const removed: string[] = [];
@@ -108,26 +152,22 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
     okExitCodes: [0, 128],
   });
   if (moved.exitCode !== 0) return { kind: 'not-updated', reason: moved.stderr.trim() };
+  return { kind: 'reset', removed };
+}
 
-  const branch = shortBranchName(params.branch);
-  const created = await updateRefCas({
-    ...callOptions(params),
-    repoPath: worktree.repoPath,
-    ref: branchRef(branch),
-    newOid: params.start,
-    expectedOld: null,
-    message: 'nocturnal: attempt branch',
-  });
-  if (created.kind !== 'ok') return { kind: 'branch-exists' };
-  await writeRegularFile(path.join(worktree.gitDir, 'HEAD'), `ref: ${branchRef(branch)}\n`);
-  const next: EngineWorktree = {
-    repoPath: worktree.repoPath,
-    path: worktree.path,
-    gitDir: worktree.gitDir,
-    commonDir: worktree.commonDir,
-    branch,
-  };
-  return { kind: 'reset', worktree: next, removed };
+/** Deletes the branch this reset created, if it still points where it was made. */
+async function takeBack(params: ReuseWorktreeParams, ref: string): Promise<void> {
+  try {
+    await deleteRefCas({
+      ...callOptions(params),
+      repoPath: params.worktree.repoPath,
+      ref,
+      expectedOld: params.start,
+      message: 'nocturnal: attempt branch not used',
+    });
+  } catch {
+    // Left for the session's branch cleanup: the reset's own outcome is what the caller needs.
+  }
 }
 
 /**

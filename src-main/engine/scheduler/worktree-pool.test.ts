@@ -247,6 +247,12 @@ describe('WorktreePool', () => {
     await writeFile(path.join(two.worktree.path, 'src', 'keep.js'), 'changed mid-edit\n');
     const three = await acquire(s, 'nocturnal/t3/1', s.second);
     expect(three.reused).toBe(false);
+    // The discarded reset had created the branch beside the file reset and took it back: the fresh
+    // worktree could make it.
+    expect(await s.repo.git('rev-parse', 'refs/heads/nocturnal/t3/1')).toBe(s.second);
+    expect((await listWorktrees(s.repo.path)).find((w) => w.path === three.worktree.path)?.branch).toBe(
+      'nocturnal/t3/1',
+    );
   });
 
   it('keeps at most its size per workspace and removes everything when drained', async () => {
