@@ -9,7 +9,7 @@ import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedReadOnly } from '../../git/engine-worktree';
-import { diffOnce, diffStatsOnce } from './diff-stats-once';
+import { diffOnce } from './diff-stats-once';
 import { classifyBaseFailure } from '../../quality/failure-class';
 import type { StartListing } from '../attempt-context';
 import { classifyChangeFailure } from '../../agents/change-failure';
@@ -165,9 +165,15 @@ export async function improveStage(
     record.update({ headCommit: head });
 
     record.progress('check', cycle, 'running the checks on the change');
-    const changedDependencyFiles = dependencyFilesIn(
-      (await diffStatsOnce(run, baseCommit, head)).files.map((f) => f.path),
-    );
+    // Whether the change touched a manifest or lock file decides if its checks need an install of
+    // their own. Every file that differs from the base was written by a cycle of this attempt, so when
+    // none of those is a dependency file the diff cannot hold one: git computes it (for the score and
+    // the review) beside the checks instead of before them.
+    const diffing = diffOnce(run, baseCommit, head);
+    const changedDependencyFiles =
+      dependencyFilesIn(memory.touched).length === 0
+        ? []
+        : dependencyFilesIn((await diffing).stats.files.map((f) => f.path));
     const checked = await runChecksOnChange({
       checks: deps.checks,
       dependencies: deps.dependencies,
