@@ -5,7 +5,7 @@
 // The tests of the best-ranked files follow them.
 import path from 'node:path';
 import type { CachedOutline } from './outline-cache';
-import type { FileOutline } from './parse-symbols';
+import type { CodeSymbol, FileOutline } from './parse-symbols';
 import { resolveImport } from './resolve-imports';
 import { isTestPath } from '../../quality/test-changes';
 import { relatedTests } from '../related-tests';
@@ -60,6 +60,20 @@ export function wordsOf(text: string): string[] {
 const wordsOfOutline = new WeakMap<FileOutline, ReadonlySet<string>>();
 const NO_WORDS: ReadonlySet<string> = new Set();
 
+// Likewise each outline's symbols with their members, in order: the ranking reads them per file per call.
+const symbolsOfOutline = new WeakMap<FileOutline, readonly CodeSymbol[]>();
+const NO_SYMBOLS: readonly CodeSymbol[] = [];
+
+function allSymbols(outline: FileOutline | null): readonly CodeSymbol[] {
+  if (outline === null) return NO_SYMBOLS;
+  let symbols = symbolsOfOutline.get(outline);
+  if (symbols === undefined) {
+    symbols = outline.symbols.flatMap((s) => [s, ...s.members]);
+    symbolsOfOutline.set(outline, symbols);
+  }
+  return symbols;
+}
+
 function symbolWords(outline: FileOutline | null): ReadonlySet<string> {
   if (outline === null) return NO_WORDS;
   let words = wordsOfOutline.get(outline);
@@ -83,10 +97,32 @@ interface TrackedIndex {
   ranksByPathWord: ReadonlyMap<string, Int32Array>;
   /** By layout rank: where the file first appears in the list (ties between leaders keep that order). */
   position: Int32Array;
+  /** By layout rank: 1 for a test file (tests do not lead; a 10k list was matched per call before). */
+  isTest: Uint8Array;
+  /**
+   * An outline's imports resolved in this list, self-imports and what resolves to nothing left out:
+   * the import graph is the same for every task, only which files are named changes.
+   */
+  importTargets: WeakMap<FileOutline, { file: string; targets: readonly string[] }>;
 }
 
 const trackedIndexes = new WeakMap<readonly string[], TrackedIndex>();
 const depthOf = (file: string) => file.split('/').length;
+
+/** `file`'s imports that resolve to another file of the list, in the order written. */
+function importsOf(index: TrackedIndex, file: string, outline: FileOutline | null): readonly string[] {
+  if (outline === null || outline.imports.length === 0) return [];
+  const known = index.importTargets.get(outline);
+  // An outline is cached per path and content, so it belongs to one file; the path is checked anyway.
+  if (known?.file === file) return known.targets;
+  const targets: string[] = [];
+  for (const specifier of outline.imports) {
+    const target = resolveImport(file, specifier, index.set);
+    if (target !== null && target !== file) targets.push(target);
+  }
+  index.importTargets.set(outline, { file, targets });
+  return targets;
+}
 
 function trackedIndex(tracked: readonly string[]): TrackedIndex {
   let index = trackedIndexes.get(tracked);
@@ -109,14 +145,16 @@ function trackedIndex(tracked: readonly string[]): TrackedIndex {
       }
     });
     const ranksByPathWord = new Map([...byWord].map(([word, ranks]) => [word, Int32Array.from(ranks)]));
-    index = { set, layout, layoutRank, ranksByPathWord, position };
+    const isTest = Uint8Array.from(layout, (file) => (isTestPath(file) ? 1 : 0));
+    index = { set, layout, layoutRank, ranksByPathWord, position, isTest, importTargets: new WeakMap() };
     trackedIndexes.set(tracked, index);
   }
   return index;
 }
 
 export function rankFiles(input: RankInput): RankedFile[] {
-  const { set: trackedSet, layout, layoutRank, ranksByPathWord, position } = trackedIndex(input.tracked);
+  const index = trackedIndex(input.tracked);
+  const { layout, layoutRank, ranksByPathWord, position, isTest } = index;
   // Scores by layout rank; a file outside the list is never scored.
   const score = new Float64Array(layout.length);
   const bump = (file: string, by: number) => {
@@ -130,9 +168,7 @@ export function rankFiles(input: RankInput): RankedFile[] {
   // The import graph around the named files, both ways.
   const namedSet = new Set(named);
   for (const [file, cached] of input.outlines) {
-    for (const specifier of cached.outline?.imports ?? []) {
-      const target = resolveImport(file, specifier, trackedSet);
-      if (target === null || target === file) continue;
+    for (const target of importsOf(index, file, cached.outline)) {
       if (namedSet.has(file)) bump(target, weights.importLink);
       if (namedSet.has(target)) bump(file, weights.importLink);
     }
@@ -144,23 +180,29 @@ export function rankFiles(input: RankInput): RankedFile[] {
   const taskWords = new Set(wordsOf(input.taskText));
   const taskTokens = new Set(input.taskText.split(/[^A-Za-z0-9_$]+/).filter((t) => t.length >= 4));
   // A word of the task counts for more the fewer files' symbols share it (`reference` in every domain
-  // says little; `ledger` in two files says a lot): inverse document frequency.
-  const symbolWordsOf = new Map<string, ReadonlySet<string>>();
+  // says little; `ledger` in two files says a lot): inverse document frequency. Only the task's words
+  // are ever looked up, so only theirs are counted.
   const documentFrequency = new Map<string, number>();
-  for (const [file, cached] of input.outlines) {
+  const count = (word: string) => documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+  for (const cached of input.outlines.values()) {
     const words = symbolWords(cached.outline);
-    symbolWordsOf.set(file, words);
-    for (const word of words) documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+    if (words.size <= taskWords.size) {
+      for (const word of words) if (taskWords.has(word)) count(word);
+    } else {
+      for (const word of taskWords) if (words.has(word)) count(word);
+    }
   }
   const fileCount = Math.max(1, input.outlines.size);
   for (const [file, cached] of input.outlines) {
-    const symbols = (cached.outline?.symbols ?? []).flatMap((s) => [s, ...s.members]);
+    const symbols = allSymbols(cached.outline);
     if (!namedSet.has(file)) {
-      const referenced = symbols.filter((s) => s.name.length >= 3 && namedWords.has(s.name)).length;
-      bump(file, weights.referenced * Math.min(referenced, MAX_REFERENCED));
+      let referenced = 0;
+      for (const s of symbols) if (s.name.length >= 3 && namedWords.has(s.name)) referenced++;
+      // Adding nothing leaves the score as it is: skipped, as most files refer to no named symbol.
+      if (referenced > 0) bump(file, weights.referenced * Math.min(referenced, MAX_REFERENCED));
     }
     for (const symbol of symbols) if (taskTokens.has(symbol.name)) bump(file, weights.symbolName);
-    for (const word of symbolWordsOf.get(file) ?? []) {
+    for (const word of symbolWords(cached.outline)) {
       if (taskWords.has(word))
         bump(file, weights.symbolWord * Math.log2(1 + fileCount / (documentFrequency.get(word) ?? 1)));
     }
@@ -170,12 +212,7 @@ export function rankFiles(input: RankInput): RankedFile[] {
   }
 
   // A test follows the code it tests: the best-ranked source files lend half their score to their tests.
-  const leaders: number[] = [];
-  score.forEach((s, rank) => {
-    if (s > 0 && !isTestPath(layout[rank] ?? '')) leaders.push(rank);
-  });
-  leaders.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || (position[a] ?? 0) - (position[b] ?? 0));
-  for (const rank of leaders.slice(0, MAX_LEADERS)) {
+  for (const rank of leadersOf(score, position, isTest)) {
     const s = score[rank] ?? 0;
     for (const test of relatedTests(layout[rank] ?? '', input.tracked)) bump(test, s / 2);
   }
@@ -198,6 +235,28 @@ export function rankFiles(input: RankInput): RankedFile[] {
     if (!(s > 0)) ranked.push({ file: layout[rank] ?? '', score: 0 });
   });
   return ranked;
+}
+
+/**
+ * The layout ranks of the MAX_LEADERS best-scored files that are not tests: highest score first, equal
+ * scores by where the file appears in the list. The order is total (no two files share a position),
+ * so keeping the best few while scanning gives exactly the head of the whole list sorted, without
+ * sorting every scored file (a task word such as `src` scores all 10k).
+ */
+function leadersOf(score: Float64Array, position: Int32Array, isTest: Uint8Array): number[] {
+  const before = (a: number, b: number) => (score[b] ?? 0) - (score[a] ?? 0) || (position[a] ?? 0) - (position[b] ?? 0);
+  const leaders: number[] = [];
+  for (let rank = 0; rank < score.length; rank++) {
+    if (!((score[rank] ?? 0) > 0) || isTest[rank] === 1) continue;
+    const last = leaders[leaders.length - 1];
+    if (leaders.length === MAX_LEADERS && last !== undefined && before(rank, last) >= 0) continue;
+    let i = leaders.length;
+    leaders.push(rank);
+    for (; i > 0 && before(rank, leaders[i - 1] ?? 0) < 0; i--) leaders[i] = leaders[i - 1] ?? 0;
+    leaders[i] = rank;
+    if (leaders.length > MAX_LEADERS) leaders.pop();
+  }
+  return leaders;
 }
 
 /** Repository files a check's output mentions (`src/a.ts:12`, `at f (/wt/src/a.ts:3:9)`, `tests/test_a.py`). */
