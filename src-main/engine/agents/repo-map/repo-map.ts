@@ -8,8 +8,8 @@ import type { RankedFile } from './rank';
 import { rankFiles } from './rank';
 import type { MapEntry } from './fit-to-budget';
 import { fitToBudget } from './fit-to-budget';
-import { renderFileEntry, renderMap } from './render';
-import { estimateTokens } from '../estimate-tokens';
+import { renderFileEntry, renderMap, renderedMapLength } from './render';
+import { estimateTokens, estimateTokensOfLength } from '../estimate-tokens';
 
 // Beyond this many source files the rest are ranked by path alone (a first map must stay quick).
 const MAX_PARSED_FILES = 3000;
@@ -46,12 +46,21 @@ export interface RepoMap {
   estimatedTokens: number;
 }
 
+// The files of a list that are parsed, per list: a session ranks one list per start commit for every
+// attempt (the same list object; see rank.ts).
+const parsedFilesOf = new WeakMap<readonly string[], readonly string[]>();
+
+function parsedFiles(tracked: readonly string[]): readonly string[] {
+  let files = parsedFilesOf.get(tracked);
+  if (files === undefined) {
+    files = tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES);
+    parsedFilesOf.set(tracked, files);
+  }
+  return files;
+}
+
 export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis> {
-  const outlines = await request.cache.getAll(
-    request.worktree,
-    request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES),
-    request.blobs,
-  );
+  const outlines = await request.cache.getAll(request.worktree, parsedFiles(request.tracked), request.blobs);
   const ranked = rankFiles({
     tracked: request.tracked,
     outlines,
@@ -59,16 +68,14 @@ export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis
     failingFiles: request.failingFiles,
     taskText: request.taskText,
   });
-  const entries = ranked.map(({ file }) => ({
-    file,
-    full: renderFileEntry(file, outlines.get(file)?.outline ?? null),
-  }));
-  const fullTokens = estimateTokens(
-    renderMap(
-      entries.map((e) => e.full),
-      entries.length,
-    ),
-  );
+  let entryLengths = 0;
+  const entries = ranked.map(({ file }) => {
+    const full = renderFileEntry(file, outlines.get(file)?.outline ?? null);
+    entryLengths += full.length;
+    return { file, full };
+  });
+  // What the whole map would cost, measured rather than rendered: the same length, the same estimate.
+  const fullTokens = estimateTokensOfLength(renderedMapLength(entryLengths, entries.length, entries.length));
   return { ranked, entries, outlines, fullTokens };
 }
 
