@@ -67,5 +67,10 @@ describe('OutlineCache.getAll', () => {
     // Each the outline get gives for it, one file at a time.
     for (const file of paths) expect(await cache.get(repo.path, file, next.get(file))).toBe(mixed.get(file));
     expect(cache.parsed).toBe(152);
+    // An entry's key is kept per entry and path: the same entry asked for at another path is not taken
+    // for the first path's content there (that path and blob were never seen: the file is read).
+    const entry = next.get('src/m0/f0.ts');
+    const elsewhere = await cache.get(repo.path, 'src/m0/f4.ts', entry);
+    expect(elsewhere.outline?.symbols.map((s) => s.name)).toEqual(['f4']);
   });
 });

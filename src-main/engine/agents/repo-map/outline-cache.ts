@@ -39,6 +39,18 @@ export interface CommitBlob {
 
 const NONE: CachedOutline = { outline: null, source: null };
 
+// The content key of a start commit's entry, per entry: a session keeps one listing per start commit
+// and looks up its 3,000 keys on every attempt, and a key built afresh is hashed afresh each time.
+const contentKeys = new WeakMap<CommitBlob, { file: string; oid: string; key: string }>();
+
+function contentKeyOf(file: string, blob: CommitBlob): string {
+  const known = contentKeys.get(blob);
+  if (known?.file === file && known.oid === blob.oid) return known.key;
+  const key = `${file}\0${blob.oid}`;
+  contentKeys.set(blob, { file, oid: blob.oid, key });
+  return key;
+}
+
 export class OutlineCache {
   /** `path NUL blob id` → outline of exactly that content. */
   private readonly byContent = new Map<string, CachedOutline>();
@@ -65,7 +77,7 @@ export class OutlineCache {
   private byBlob(file: string, blob: CommitBlob | undefined): CachedOutline | undefined {
     if (blob === undefined) return undefined;
     if (NOT_A_FILE.has(blob.mode)) return NONE;
-    return this.touch(this.byContent, `${file}\0${blob.oid}`);
+    return this.touch(this.byContent, contentKeyOf(file, blob));
   }
 
   private async fromFileSystem(root: string, file: string): Promise<CachedOutline> {
