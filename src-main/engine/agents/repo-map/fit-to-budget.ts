@@ -15,7 +15,7 @@ export interface FittedMap {
   withSymbols: string[];
 }
 
-export function fitToBudget(ranked: readonly MapEntry[], budgetTokens: number, headingTokens: number): FittedMap {
+export function fitToBudget(ranked: Iterable<MapEntry>, budgetTokens: number, headingTokens: number): FittedMap {
   let used = headingTokens;
   const entries: string[] = [];
   const withSymbols: string[] = [];

@@ -152,6 +152,11 @@ function trackedIndex(tracked: readonly string[]): TrackedIndex {
   return index;
 }
 
+/** The list's files as a set, kept with the list's index. */
+export function trackedSet(tracked: readonly string[]): ReadonlySet<string> {
+  return trackedIndex(tracked).set;
+}
+
 export function rankFiles(input: RankInput): RankedFile[] {
   const index = trackedIndex(input.tracked);
   const { layout, layoutRank, ranksByPathWord, position, isTest } = index;

@@ -199,8 +199,11 @@ describe('repo map', () => {
     // The same as ranking with nothing kept: a fresh cache and a copy of the list.
     const fresh = await analyseRepo({ ...request, tracked: [...tracked], cache: new OutlineCache() });
     expect(after.ranked).toEqual(fresh.ranked);
-    expect(after.entries).toEqual(fresh.entries);
+    expect(fitRepoMap(after, 10_000)).toEqual(fitRepoMap(fresh, 10_000));
     expect(after.fullTokens).toBe(fresh.fullTokens);
+    // The full map's cost, measured without rendering it, is what the whole map rendered costs.
+    expect(fitRepoMap(after, 1_000_000).estimatedTokens).toBe(after.fullTokens);
+    expect(fitRepoMap(after, 1_000_000).shown).toEqual(after.ranked.map((r) => r.file));
   });
 
   it('finds the definition of a symbol by name, qualified name or file', async () => {
