@@ -132,7 +132,8 @@ export class OutlineCache {
       // Blob hits are answered at once: an attempt's first build finds nearly every file so, and an
       // await per file cost more than the lookups (issue 12). Only a batch with misses waits for them.
       const values = batch.map((file) => this.byBlob(file, blobs?.get(file)));
-      const misses = batch.flatMap((file, j) => (values[j] === undefined ? [j] : []));
+      const misses: number[] = [];
+      for (let j = 0; j < values.length; j++) if (values[j] === undefined) misses.push(j);
       if (misses.length > 0) {
         const read = await Promise.all(misses.map((j) => this.fromFileSystem(root, batch[j] ?? '')));
         misses.forEach((j, k) => (values[j] = read[k]));

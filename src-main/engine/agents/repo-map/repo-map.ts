@@ -81,7 +81,7 @@ export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis
   // What the whole map would cost, measured rather than rendered (issue 12: it joined 10k entries per
   // build): every file is ranked once, so its entries are every path plus what outlines add to theirs.
   let entryLengths = facts.pathLengths;
-  for (const [file, cached] of outlines) entryLengths += renderFileEntry(file, cached.outline).length - file.length;
+  outlines.forEach((cached, file) => (entryLengths += renderFileEntry(file, cached.outline).length - file.length));
   const fullTokens = estimateTokensOfLength(renderedMapLength(entryLengths, ranked.length, ranked.length));
   return { ranked, outlines, files: trackedSet(request.tracked), fullTokens };
 }
