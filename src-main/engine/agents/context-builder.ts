@@ -119,10 +119,22 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
       omitted.push(file);
     }
   };
-  // Read side by side, added one by one in order: what fits depends only on the order (issue 12: up to
-  // 8 ranked files were read one after another, each an lstat and a readFile's four steps).
+  // Files are read side by side, as soon as the build knows it will read them (the named ones while
+  // the repository is analysed, the explored and the ranked ones together), and each part adds its
+  // own in order: what fits depends only on that order (issue 12: up to 8 ranked files were read one
+  // after another, each an lstat and a readFile's four steps). Every file read is one the build reads.
+  const reads = new Map<string, Promise<string | null>>();
+  const read = (files: readonly string[]) =>
+    files.map((file) => {
+      let content = reads.get(file);
+      if (content === undefined) {
+        content = readSmallText(path.join(request.worktree, file));
+        reads.set(file, content);
+      }
+      return content;
+    });
   const addFiles = async (files: readonly string[], reserve: number) => {
-    const contents = await Promise.all(files.map((file) => readSmallText(path.join(request.worktree, file))));
+    const contents = await Promise.all(read(files));
     files.forEach((file, i) => addFile(file, contents[i] ?? null, reserve));
   };
 
@@ -130,8 +142,8 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter(
     (f) => !request.taskFiles.includes(f),
   );
-  await addFiles([...request.taskFiles, ...tests], 0);
-  const shown = new Set([...request.taskFiles, ...tests]);
+  const named = [...request.taskFiles, ...tests];
+  const shown = new Set(named);
 
   if (!request.repoMap) {
     const words = new Set(
@@ -141,11 +153,14 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
         .filter((w) => w.length >= 4),
     );
     const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
+    read(related.slice(0, MAX_RELATED_FILES));
+    await addFiles(named, 0);
     await addFiles(related.slice(0, MAX_RELATED_FILES), 0);
     addFileList(tracked, fits, add, omitted);
     return finish(sections, includedFiles, omitted, null, null);
   }
 
+  read(named);
   const analysis =
     request.analysis ??
     (await analyseRepo({
@@ -159,6 +174,7 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
       cache: request.repoMap.cache,
       ...(blobs ? { blobs } : {}),
     }));
+  await addFiles(named, 0);
   // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
   const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
   const mapReserve = Math.min(analysis.fullTokens, mapShare);
@@ -168,6 +184,8 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   const byRank = [...explored.files].sort((a, b) => (rankOf.get(a) ?? Infinity) - (rankOf.get(b) ?? Infinity));
   const asked = byRank.flatMap((f) => [f, ...relatedTests(f, tracked)]).filter((f) => !shown.has(f));
   for (const file of asked) shown.add(file);
+  const best = bestRanked(analysis, shown);
+  read([...asked, ...best]);
   await addFiles(asked, mapReserve);
   const regions = explored.regions.filter((r) => !includedFiles.includes(r.file));
   if (regions.length > 0) {
@@ -180,7 +198,7 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   const map = fitRepoMap(analysis, Math.min(request.budgetTokens - used, mapShare));
   if (map.text !== '') add(map.text);
   else omitted.push('repository map');
-  await addFiles(bestRanked(analysis, shown), 0);
+  await addFiles(best, 0);
   return finish(sections, includedFiles, omitted, analysis, map);
 }
 
