@@ -273,9 +273,14 @@ function leadersOf(score: Float64Array, position: Int32Array, isTest: Uint8Array
   const before = (a: number, b: number) => (score[b] ?? 0) - (score[a] ?? 0) || (position[a] ?? 0) - (position[b] ?? 0);
   const leaders: number[] = [];
   for (let rank = 0; rank < score.length; rank++) {
-    if (!((score[rank] ?? 0) > 0) || isTest[rank] === 1) continue;
-    const last = leaders[leaders.length - 1];
-    if (leaders.length === MAX_LEADERS && last !== undefined && before(rank, last) >= 0) continue;
+    const s = score[rank] ?? 0;
+    if (!(s > 0) || isTest[rank] === 1) continue;
+    if (leaders.length === MAX_LEADERS) {
+      // Not ahead of the last leader (`before` inlined: this runs for every scored file).
+      const last = leaders[MAX_LEADERS - 1] ?? 0;
+      const lastScore = score[last] ?? 0;
+      if (s < lastScore || (s === lastScore && (position[rank] ?? 0) >= (position[last] ?? 0))) continue;
+    }
     let i = leaders.length;
     leaders.push(rank);
     for (; i > 0 && before(rank, leaders[i - 1] ?? 0) < 0; i--) leaders[i] = leaders[i - 1] ?? 0;
