@@ -5,7 +5,8 @@ import type { CachedOutline, CommitBlob, OutlineCache } from './outline-cache';
 import type { CodeSymbol } from './parse-symbols';
 import { grammarFor } from './languages';
 import type { RankedFile } from './rank';
-import { rankFiles, trackedSet } from './rank';
+import { rankFiles } from './rank';
+import { trackedSet } from './rank-index';
 import type { MapEntry } from './fit-to-budget';
 import { fitToBudget } from './fit-to-budget';
 import { renderFileEntry, renderMap, renderedMapLength } from './render';
@@ -48,7 +49,7 @@ export interface RepoMap {
 }
 
 // What the map needs of a file list whatever the task, per list: a session ranks one list per start
-// commit for every attempt (the same list object; see rank.ts).
+// commit for every attempt (the same list object; see rank-index.ts).
 interface ListFacts {
   /** The files whose outlines are asked for. */
   parsed: readonly string[];
