@@ -109,8 +109,7 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   }
 
   const includedFiles: string[] = [];
-  const addFile = async (file: string, reserve: number) => {
-    const content = await readSmallText(path.join(request.worktree, file));
+  const addFile = (file: string, content: string | null, reserve: number) => {
     const block =
       content === null ? `## ${file}\n(new file: it does not exist yet)` : `## ${file}\n\`\`\`\n${content}\n\`\`\``;
     if (fits(block, reserve)) {
@@ -120,13 +119,31 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
       omitted.push(file);
     }
   };
+  // Files are read side by side, as soon as the build knows it will read them (the named ones while
+  // the repository is analysed, the explored and the ranked ones together), and each part adds its
+  // own in order: what fits depends only on that order (issue 12: up to 8 ranked files were read one
+  // after another, each an lstat and a readFile's four steps). Every file read is one the build reads.
+  const reads = new Map<string, Promise<string | null>>();
+  const read = (files: readonly string[]) =>
+    files.map((file) => {
+      let content = reads.get(file);
+      if (content === undefined) {
+        content = readSmallText(path.join(request.worktree, file));
+        reads.set(file, content);
+      }
+      return content;
+    });
+  const addFiles = async (files: readonly string[], reserve: number) => {
+    const contents = await Promise.all(read(files));
+    files.forEach((file, i) => addFile(file, contents[i] ?? null, reserve));
+  };
 
   // The named files' own tests come right after them, ahead of the map: they keep their share.
   const tests = [...new Set(request.taskFiles.flatMap((f) => relatedTests(f, tracked)))].filter(
     (f) => !request.taskFiles.includes(f),
   );
-  for (const file of [...request.taskFiles, ...tests]) await addFile(file, 0);
-  const shown = new Set([...request.taskFiles, ...tests]);
+  const named = [...request.taskFiles, ...tests];
+  const shown = new Set(named);
 
   if (!request.repoMap) {
     const words = new Set(
@@ -136,11 +153,14 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
         .filter((w) => w.length >= 4),
     );
     const related = tracked.filter((f) => !shown.has(f) && [...words].some((w) => f.toLowerCase().includes(w)));
-    for (const file of related.slice(0, MAX_RELATED_FILES)) await addFile(file, 0);
+    read(related.slice(0, MAX_RELATED_FILES));
+    await addFiles(named, 0);
+    await addFiles(related.slice(0, MAX_RELATED_FILES), 0);
     addFileList(tracked, fits, add, omitted);
     return finish(sections, includedFiles, omitted, null, null);
   }
 
+  read(named);
   const analysis =
     request.analysis ??
     (await analyseRepo({
@@ -154,17 +174,19 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
       cache: request.repoMap.cache,
       ...(blobs ? { blobs } : {}),
     }));
+  await addFiles(named, 0);
   // Once the explore call has chosen from the map, the edit call needs less of it and more of the files.
   const mapShare = Math.floor(request.budgetTokens * (request.explored ? MAP_SHARE_AFTER_EXPLORE : MAP_SHARE));
   const mapReserve = Math.min(analysis.fullTokens, mapShare);
   const explored = request.explored ?? { files: [], regions: [] };
   // The files the model asked for, most relevant first by the map's rank, each followed by its tests.
-  const rankOf = new Map(analysis.ranked.map((r, i) => [r.file, i]));
+  const rankOf = ranksOf(analysis, explored.files);
   const byRank = [...explored.files].sort((a, b) => (rankOf.get(a) ?? Infinity) - (rankOf.get(b) ?? Infinity));
-  for (const file of byRank.flatMap((f) => [f, ...relatedTests(f, tracked)]).filter((f) => !shown.has(f))) {
-    shown.add(file);
-    await addFile(file, mapReserve);
-  }
+  const asked = byRank.flatMap((f) => [f, ...relatedTests(f, tracked)]).filter((f) => !shown.has(f));
+  for (const file of asked) shown.add(file);
+  const best = bestRanked(analysis, shown);
+  read([...asked, ...best]);
+  await addFiles(asked, mapReserve);
   const regions = explored.regions.filter((r) => !includedFiles.includes(r.file));
   if (regions.length > 0) {
     const block = `# Definitions you asked for\n${regions.map((r) => `## ${r.file} lines ${r.startLine}-${r.endLine} (${r.symbol})\n\`\`\`\n${r.text}\n\`\`\``).join('\n')}`;
@@ -176,9 +198,29 @@ export async function buildContext(request: ContextRequest): Promise<BuiltContex
   const map = fitRepoMap(analysis, Math.min(request.budgetTokens - used, mapShare));
   if (map.text !== '') add(map.text);
   else omitted.push('repository map');
-  const ranked = analysis.ranked.filter((r) => r.score > 0 && !shown.has(r.file)).slice(0, MAX_RELATED_FILES);
-  for (const { file } of ranked) await addFile(file, 0);
+  await addFiles(best, 0);
   return finish(sections, includedFiles, omitted, analysis, map);
+}
+
+/** Where each of `files` is in the ranking (the last place, for a file ranked twice); only theirs are looked up. */
+function ranksOf(analysis: RepoAnalysis, files: readonly string[]): Map<string, number> {
+  const rankOf = new Map<string, number>();
+  if (files.length === 0) return rankOf;
+  const wanted = new Set(files);
+  analysis.ranked.forEach((r, i) => {
+    if (wanted.has(r.file)) rankOf.set(r.file, i);
+  });
+  return rankOf;
+}
+
+/** The best-ranked files with any evidence that are not shown yet: the scan stops at the last one needed. */
+function bestRanked(analysis: RepoAnalysis, shown: ReadonlySet<string>): string[] {
+  const files: string[] = [];
+  for (const r of analysis.ranked) {
+    if (files.length === MAX_RELATED_FILES) break;
+    if (r.score > 0 && !shown.has(r.file)) files.push(r.file);
+  }
+  return files;
 }
 
 /** `ls-files --stage`: each tracked path with its mode and blob id (stage 0: nothing is unmerged here). */

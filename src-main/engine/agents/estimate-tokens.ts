@@ -3,5 +3,10 @@
 const CHARS_PER_TOKEN = 3.5;
 
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return estimateTokensOfLength(text.length);
+}
+
+/** The estimate of a text of `length` characters: a text that is only measured need not be built. */
+export function estimateTokensOfLength(length: number): number {
+  return Math.ceil(length / CHARS_PER_TOKEN);
 }

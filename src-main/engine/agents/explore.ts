@@ -60,7 +60,7 @@ export async function explore(request: ExploreRequest): Promise<Explored | null>
     );
     return null;
   }
-  const tracked = new Set(request.analysis.entries.map((e) => e.file));
+  const tracked = request.analysis.files;
   const guard = await createPathGuard(request.worktree, { protectedPaths: request.safety.protected_paths });
   const files: string[] = [];
   const refused: string[] = [];

@@ -39,6 +39,18 @@ export interface CommitBlob {
 
 const NONE: CachedOutline = { outline: null, source: null };
 
+// The content key of a start commit's entry, per entry: a session keeps one listing per start commit
+// and looks up its 3,000 keys on every attempt, and a key built afresh is hashed afresh each time.
+const contentKeys = new WeakMap<CommitBlob, { file: string; oid: string; key: string }>();
+
+function contentKeyOf(file: string, blob: CommitBlob): string {
+  const known = contentKeys.get(blob);
+  if (known?.file === file && known.oid === blob.oid) return known.key;
+  const key = `${file}\0${blob.oid}`;
+  contentKeys.set(blob, { file, oid: blob.oid, key });
+  return key;
+}
+
 export class OutlineCache {
   /** `path NUL blob id` → outline of exactly that content. */
   private readonly byContent = new Map<string, CachedOutline>();
@@ -58,11 +70,17 @@ export class OutlineCache {
    * only while the worktree is known to be exactly that commit (an attempt's first build).
    */
   async get(root: string, file: string, blob?: CommitBlob): Promise<CachedOutline> {
-    if (blob !== undefined) {
-      if (NOT_A_FILE.has(blob.mode)) return NONE;
-      const known = this.touch(this.byContent, `${file}\0${blob.oid}`);
-      if (known !== undefined) return known;
-    }
+    return this.byBlob(file, blob) ?? this.fromFileSystem(root, file);
+  }
+
+  /** The outline the start commit's blob is known to have, without asking the file system; else undefined. */
+  private byBlob(file: string, blob: CommitBlob | undefined): CachedOutline | undefined {
+    if (blob === undefined) return undefined;
+    if (NOT_A_FILE.has(blob.mode)) return NONE;
+    return this.touch(this.byContent, contentKeyOf(file, blob));
+  }
+
+  private async fromFileSystem(root: string, file: string): Promise<CachedOutline> {
     const absolute = path.join(root, file);
     let stat;
     try {
@@ -111,7 +129,15 @@ export class OutlineCache {
     if (first !== undefined) this.formats.set(root, first.oid.length === 64 ? 'sha256' : 'sha1');
     for (let i = 0; i < files.length; i += STAT_BATCH) {
       const batch = files.slice(i, i + STAT_BATCH);
-      const values = await Promise.all(batch.map((file) => this.get(root, file, blobs?.get(file))));
+      // Blob hits are answered at once: an attempt's first build finds nearly every file so, and an
+      // await per file cost more than the lookups (issue 12). Only a batch with misses waits for them.
+      const values = batch.map((file) => this.byBlob(file, blobs?.get(file)));
+      const misses: number[] = [];
+      for (let j = 0; j < values.length; j++) if (values[j] === undefined) misses.push(j);
+      if (misses.length > 0) {
+        const read = await Promise.all(misses.map((j) => this.fromFileSystem(root, batch[j] ?? '')));
+        misses.forEach((j, k) => (values[j] = read[k]));
+      }
       batch.forEach((file, j) => out.set(file, values[j] ?? NONE));
     }
     return out;

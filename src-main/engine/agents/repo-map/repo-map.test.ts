@@ -170,6 +170,42 @@ describe('repo map', () => {
     expect(fitRepoMap(third, 10_000).text).toContain('function applyDiscount(');
   });
 
+  // Ranking keeps each outline's resolved imports, symbols and words per file list; a changed file has a
+  // new outline, so it is ranked by what it holds now.
+  it('ranks a changed file by its new imports and symbols, with the same file list', async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const request = {
+      worktree: repo.path,
+      tracked,
+      namedFiles: ['src/api/orders.ts'],
+      failingFiles: [],
+      taskText: 'Order totals',
+      cache,
+    };
+    const scoreOf = (analysis: { ranked: { file: string; score: number }[] }, file: string) =>
+      analysis.ranked.find((r) => r.file === file)?.score;
+    const before = await analyseRepo(request);
+    expect(scoreOf(before, 'src/billing/totals.ts')).toBeGreaterThanOrEqual(200);
+    expect(scoreOf(before, 'src/billing/discount.ts')).toBeLessThan(200);
+    expect(await analyseRepo(request)).toEqual(before);
+    await repo.write({
+      'src/api/orders.ts':
+        "import { applyDiscount } from '../billing/discount';\nexport function placeOrder(items: number[]): number {\n  return applyDiscount(items.length, 0);\n}\n",
+    });
+    const after = await analyseRepo(request);
+    expect(scoreOf(after, 'src/billing/discount.ts')).toBeGreaterThanOrEqual(200 + 40);
+    expect(scoreOf(after, 'src/billing/totals.ts')).toBeLessThan(200);
+    // The same as ranking with nothing kept: a fresh cache and a copy of the list.
+    const fresh = await analyseRepo({ ...request, tracked: [...tracked], cache: new OutlineCache() });
+    expect(after.ranked).toEqual(fresh.ranked);
+    expect(fitRepoMap(after, 10_000)).toEqual(fitRepoMap(fresh, 10_000));
+    expect(after.fullTokens).toBe(fresh.fullTokens);
+    // The full map's cost, measured without rendering it, is what the whole map rendered costs.
+    expect(fitRepoMap(after, 1_000_000).estimatedTokens).toBe(after.fullTokens);
+    expect(fitRepoMap(after, 1_000_000).shown).toEqual(after.ranked.map((r) => r.file));
+  });
+
   it('finds the definition of a symbol by name, qualified name or file', async () => {
     repo = await createTempRepo({ files });
     const analysis = await analyseRepo({

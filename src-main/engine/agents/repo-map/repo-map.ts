@@ -6,10 +6,11 @@ import type { CodeSymbol } from './parse-symbols';
 import { grammarFor } from './languages';
 import type { RankedFile } from './rank';
 import { rankFiles } from './rank';
+import { trackedSet } from './rank-index';
 import type { MapEntry } from './fit-to-budget';
 import { fitToBudget } from './fit-to-budget';
-import { renderFileEntry, renderMap } from './render';
-import { estimateTokens } from '../estimate-tokens';
+import { renderFileEntry, renderMap, renderedMapLength } from './render';
+import { estimateTokens, estimateTokensOfLength } from '../estimate-tokens';
 
 // Beyond this many source files the rest are ranked by path alone (a first map must stay quick).
 const MAX_PARSED_FILES = 3000;
@@ -29,11 +30,12 @@ export interface RepoMapRequest {
   blobs?: ReadonlyMap<string, CommitBlob>;
 }
 
-/** Every tracked file ranked, with its rendered entry: what the map is fitted from. */
+/** Every tracked file ranked, with the outlines its entries are rendered from: what the map is fitted from. */
 export interface RepoAnalysis {
   ranked: RankedFile[];
-  entries: MapEntry[];
   outlines: ReadonlyMap<string, CachedOutline>;
+  /** The files ranked (every tracked file, once). */
+  files: ReadonlySet<string>;
   /** What the whole map would cost, every file with its symbols. */
   fullTokens: number;
 }
@@ -46,12 +48,30 @@ export interface RepoMap {
   estimatedTokens: number;
 }
 
+// What the map needs of a file list whatever the task, per list: a session ranks one list per start
+// commit for every attempt (the same list object; see rank-index.ts).
+interface ListFacts {
+  /** The files whose outlines are asked for. */
+  parsed: readonly string[];
+  /** The characters of every file's path, each file once: the map's entries without their symbols. */
+  pathLengths: number;
+}
+const listFacts = new WeakMap<readonly string[], ListFacts>();
+
+function factsOf(tracked: readonly string[]): ListFacts {
+  let facts = listFacts.get(tracked);
+  if (facts === undefined) {
+    let pathLengths = 0;
+    for (const file of trackedSet(tracked)) pathLengths += file.length;
+    facts = { parsed: tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES), pathLengths };
+    listFacts.set(tracked, facts);
+  }
+  return facts;
+}
+
 export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis> {
-  const outlines = await request.cache.getAll(
-    request.worktree,
-    request.tracked.filter((f) => grammarFor(f) !== null).slice(0, MAX_PARSED_FILES),
-    request.blobs,
-  );
+  const facts = factsOf(request.tracked);
+  const outlines = await request.cache.getAll(request.worktree, facts.parsed, request.blobs);
   const ranked = rankFiles({
     tracked: request.tracked,
     outlines,
@@ -59,24 +79,25 @@ export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis
     failingFiles: request.failingFiles,
     taskText: request.taskText,
   });
-  const entries = ranked.map(({ file }) => ({
-    file,
-    full: renderFileEntry(file, outlines.get(file)?.outline ?? null),
-  }));
-  const fullTokens = estimateTokens(
-    renderMap(
-      entries.map((e) => e.full),
-      entries.length,
-    ),
-  );
-  return { ranked, entries, outlines, fullTokens };
+  // What the whole map would cost, measured rather than rendered (issue 12: it joined 10k entries per
+  // build): every file is ranked once, so its entries are every path plus what outlines add to theirs.
+  let entryLengths = facts.pathLengths;
+  outlines.forEach((cached, file) => (entryLengths += renderFileEntry(file, cached.outline).length - file.length));
+  const fullTokens = estimateTokensOfLength(renderedMapLength(entryLengths, ranked.length, ranked.length));
+  return { ranked, outlines, files: trackedSet(request.tracked), fullTokens };
+}
+
+/** The ranked files' entries, rendered as far as the map is read (fitting stops at its budget). */
+function* entriesOf(analysis: RepoAnalysis): Generator<MapEntry> {
+  for (const { file } of analysis.ranked)
+    yield { file, full: renderFileEntry(file, analysis.outlines.get(file)?.outline ?? null) };
 }
 
 /** The map fitted to `budgetTokens` by rank; empty text when not even one path fits. */
 export function fitRepoMap(analysis: RepoAnalysis, budgetTokens: number): RepoMap {
-  const total = analysis.entries.length;
-  const fitted = fitToBudget(analysis.entries, budgetTokens, estimateTokens(renderMap([], total + 1)));
-  const shown = analysis.entries.slice(0, fitted.entries.length).map((e) => e.file);
+  const total = analysis.ranked.length;
+  const fitted = fitToBudget(entriesOf(analysis), budgetTokens, estimateTokens(renderMap([], total + 1)));
+  const shown = analysis.ranked.slice(0, fitted.entries.length).map((r) => r.file);
   const text = fitted.entries.length === 0 ? '' : renderMap(fitted.entries, total);
   return { text, shown, withSymbols: fitted.withSymbols, estimatedTokens: estimateTokens(text) };
 }
