@@ -150,8 +150,13 @@ async function engineNight(
     models: ['m'],
     responder: (request) => {
       const schema = request.body.response_format?.json_schema?.name;
-      if (schema !== 'nocturnal_edits') return { content: { score: 0.9, verdict: 'approve', issues: [] } };
       const prompt = (request.body.messages ?? []).map((m) => m.content).join('\n');
+      if (schema === 'nocturnal_explore') {
+        // Asks to read the file the task names, as the map shows it.
+        const named = /Bump the constant in (src\/\S+\.ts)/.exec(prompt)?.[1];
+        return { content: { files: named ? [named] : [], symbols: [], reason: 'the file to change' } };
+      }
+      if (schema !== 'nocturnal_edits') return { content: { score: 0.9, verdict: 'approve', issues: [] } };
       // The file the task names, as the prompt shows it.
       const shown = /## (src\/\S+\.ts)\n```\nexport const (v\d+) = (\d+);/.exec(prompt);
       if (!shown) return { content: { summary: 'the file is not in the prompt', edits: [] } };
@@ -224,6 +229,10 @@ async function engineNight(
         `the engine's night did not finish every attempt cleanly: ${JSON.stringify(statuses)}; ${session.endReason ?? ''}`,
       );
     }
+    // Every model call answered as the engine asked (a failing explore call would time the failure path).
+    const failed = engine.store.interactions.forSession(session.id).filter((i) => i.error !== null);
+    if (failed.length > 0)
+      throw new Error(`${failed.length} model call(s) of the night failed: ${failed[0]?.error ?? ''}`);
     const steady = attempts - 1;
     const { from, to } = cpuMarks;
     const cpu: CpuPerAttempt | null =

@@ -16,6 +16,7 @@ import { observeGitSpawns } from '../git/run-git';
 import { createTempDir, createTempRepo } from '../git/testing/temp-repo';
 import { startLoopbackOpenAiServer } from '../llm/testing/loopback-openai-server';
 import { scriptedSampler } from '../safety/resources/scripted-sampler';
+import { startAnalysisStats } from './attempt/start-analysis';
 
 const cleanups: (() => Promise<void>)[] = [];
 let engine: Engine | undefined;
@@ -85,6 +86,7 @@ describe('session caches across attempts', () => {
       if (current >= 0 && args.includes('ls-files')) listings[current] = (listings[current] ?? 0) + 1;
     });
     let finished = 0;
+    const usedBefore = startAnalysisStats.used;
     try {
       await engine.runSession({
         trigger: 'manual',
@@ -123,5 +125,8 @@ describe('session caches across attempts', () => {
     expect((allPrompts.get('beta') ?? []).some((p) => p.includes('renamedByBeta'))).toBe(true);
     expect(firstPrompts.get('gamma')).toContain('function original(): number');
     expect(firstPrompts.get('gamma')).not.toContain('renamedByBeta');
+    // Gamma's map came from the analysis made while its worktree was still being reset from beta's
+    // commit (./attempt/start-analysis): the commit's outlines, not the files on disk at that moment.
+    expect(startAnalysisStats.used - usedBefore).toBe(1);
   }, 180_000);
 });

@@ -143,6 +143,21 @@ export class OutlineCache {
     return out;
   }
 
+  /**
+   * The outlines of `files` when every one is known by the start commit's blob id, without touching
+   * the file system; null when any is not (its content would have to be read). What `getAll` gives
+   * for the same arguments while the worktree holds that commit — and also before it does.
+   */
+  knownAll(files: readonly string[], blobs: ReadonlyMap<string, CommitBlob>): Map<string, CachedOutline> | null {
+    const out = new Map<string, CachedOutline>();
+    for (const file of files) {
+      const value = this.byBlob(file, blobs.get(file));
+      if (value === undefined) return null;
+      out.set(file, value);
+    }
+    return out;
+  }
+
   /** The entry, made the most recently used (the first entries are the ones to drop). */
   private touch<V>(map: Map<string, V>, key: string): V | undefined {
     const value = map.get(key);

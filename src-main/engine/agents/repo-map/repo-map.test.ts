@@ -10,7 +10,7 @@ import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
 import type { CommitBlob } from './outline-cache';
 import { rankFiles } from './rank';
-import { analyseRepo, findSymbols, fitRepoMap } from './repo-map';
+import { analyseKnownRepo, analyseRepo, findSymbols, fitRepoMap } from './repo-map';
 
 let repo: TempRepo | undefined;
 afterEach(async () => {
@@ -145,6 +145,33 @@ describe('repo map', () => {
     // Without the commit's ids (a later build, after edits) the file system answers: the file is gone.
     const later = await analyseRepo(request);
     expect(fitRepoMap(later, 10_000).text).not.toContain('class Profile');
+  });
+
+  it('analyses from the cache alone, as analyseRepo would, only when every file is known by blob id', async () => {
+    repo = await createTempRepo({ files });
+    const cache = new OutlineCache();
+    const blobs = await stagedBlobs(repo.path);
+    const request = {
+      worktree: repo.path,
+      tracked,
+      namedFiles: ['src/api/orders.ts'],
+      failingFiles: [],
+      taskText: 'discount totals',
+      cache,
+    };
+    // Nothing known yet: no answer without reading files.
+    expect(analyseKnownRepo({ ...request, blobs })).toBeNull();
+    const read = await analyseRepo({ ...request, blobs });
+    // Known now, and the worktree's files no longer matter (it may be mid-reset to this commit).
+    fs.writeFileSync(path.join(repo.path, 'src/billing/discount.ts'), 'export const rewritten = 1;\n');
+    const known = analyseKnownRepo({ ...request, blobs });
+    expect(known).toEqual(read);
+    expect(fitRepoMap(known ?? read, 10_000).text).toBe(fitRepoMap(read, 10_000).text);
+    // One blob id the cache has not seen (another commit's content): no answer.
+    const other = new Map(blobs);
+    other.set('src/billing/totals.ts', { mode: '100644', oid: '0'.repeat(40) });
+    expect(analyseKnownRepo({ ...request, blobs: other })).toBeNull();
+    expect(cache.knownAll(['src/api/orders.ts'], other)?.get('src/api/orders.ts')?.outline).not.toBeNull();
   });
 
   it('never files content under a blob id it does not hash to', async () => {

@@ -71,7 +71,23 @@ function factsOf(tracked: readonly string[]): ListFacts {
 
 export async function analyseRepo(request: RepoMapRequest): Promise<RepoAnalysis> {
   const facts = factsOf(request.tracked);
-  const outlines = await request.cache.getAll(request.worktree, facts.parsed, request.blobs);
+  return analysisOf(request, facts, await request.cache.getAll(request.worktree, facts.parsed, request.blobs));
+}
+
+/**
+ * `analyseRepo` from the outline cache alone, when it knows every parsed file of the start commit by
+ * blob id (null otherwise): it reads nothing from the worktree, so it can run while the worktree is
+ * still being reset to that commit, and gives what `analyseRepo` gives once it is.
+ */
+export function analyseKnownRepo(
+  request: Omit<RepoMapRequest, 'blobs'> & { blobs: ReadonlyMap<string, CommitBlob> },
+): RepoAnalysis | null {
+  const facts = factsOf(request.tracked);
+  const outlines = request.cache.knownAll(facts.parsed, request.blobs);
+  return outlines === null ? null : analysisOf(request, facts, outlines);
+}
+
+function analysisOf(request: RepoMapRequest, facts: ListFacts, outlines: Map<string, CachedOutline>): RepoAnalysis {
   const ranked = rankFiles({
     tracked: request.tracked,
     outlines,

@@ -9,6 +9,7 @@ import { restoreWorktreeToHead } from '../../git/worktree-restore';
 import type { InteractionContext } from '../../store/interactions-repo';
 import type { AttemptDeps } from '../attempt-context';
 import type { AttemptEnding, AttemptRecorder } from './attempt-recorder';
+import type { StartAnalysis } from './start-analysis';
 
 export interface AttemptRun {
   deps: AttemptDeps;
@@ -38,6 +39,8 @@ export interface ReadyRun extends AttemptRun {
   worktree: EngineWorktree;
   /** What the dependency setup gave for the base commit (DESIGN §9b). */
   dependencies: EnsureOutcome;
+  /** The first build's repo analysis, computed during the worktree's reset (./start-analysis). */
+  startAnalysis?: Promise<StartAnalysis | null>;
 }
 
 export type Staged<T> = { next: T } | { end: AttemptEnding };

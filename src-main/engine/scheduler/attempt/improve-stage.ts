@@ -25,6 +25,7 @@ import { CycleMemory } from './cycle-memory';
 import { evaluateStage } from './evaluate-stage';
 import { truncateFeedback } from './feedback-text';
 import { specify } from './spec-step';
+import { startAnalysisStats, startKeyOf, taskTextOf } from './start-analysis';
 
 export interface ToLand {
   breakdown: ScoreBreakdown;
@@ -43,7 +44,7 @@ export async function improveStage(
   const sizes = await deps.model.sizing();
   const budget = Math.max(256, Math.floor((sizes.contextSize - sizes.maxTokens) * 0.6));
   const notes = await deps.knowledge.workspaceNotes(workspace);
-  const taskText = `${task.title} ${task.description}`;
+  const taskText = taskTextOf(task);
   // Rebuilt from the worktree before every cycle: the model edits the files as they are now. The repo
   // map's outlines are cached for the session (or the attempt), so a cycle re-parses only the files it
   // changed, and an attempt in a pooled worktree only what differs from the attempt before it.
@@ -59,7 +60,10 @@ export async function improveStage(
   // worktree made it so; a baseline run here was followed by the restore to HEAD, and its integrity
   // check found nothing staged): an earlier attempt of the session that started from the same commit
   // listed the same files, and the repo map finds their outlines by blob id.
-  const startKey = `${workspace.id}:${baseCommit}`;
+  const startKey = startKeyOf(workspace.id, baseCommit);
+  // The same analysis, computed while the worktree was reset, when the first build asks for the task's
+  // own files with no failure output from the listing it was made from.
+  const early = run.startAnalysis ? await run.startAnalysis : null;
   let firstBuild = true;
   const build = async (files: string[]) => {
     const earlier =
@@ -74,6 +78,17 @@ export async function improveStage(
     const wasFirst = firstBuild;
     firstBuild = false;
     const tracked = earlier?.tracked ?? atStart?.tracked;
+    const analysis =
+      earlier?.analysis ??
+      (wasFirst &&
+      early !== null &&
+      early.listing === atStart &&
+      failureOutput === '' &&
+      files.length === task.files.length &&
+      files.every((f, i) => task.files[i] === f)
+        ? early.analysis
+        : null);
+    if (wasFirst && analysis !== null && analysis === early?.analysis) startAnalysisStats.used++;
     // Only the first build sees the start commit as it is; after the model's edits the file system
     // answers for every file (the outline cache's stat key).
     const startCommit: ContextRequest['startCommit'] = !wasFirst
@@ -88,7 +103,7 @@ export async function improveStage(
       git: pinnedReadOnly(worktree, git),
       ...(tracked ? { tracked } : {}),
       ...(startCommit ? { startCommit } : {}),
-      ...(earlier?.analysis ? { analysis: earlier.analysis } : {}),
+      ...(analysis ? { analysis } : {}),
       notes,
       worktree: worktree.path,
       taskFiles: files,

@@ -12,6 +12,7 @@ import { repositoryGoneReason } from '../../quality/worktree-tamper';
 import { ending } from './attempt-recorder';
 import type { AttemptRun, ReadyRun, Staged } from './attempt-run';
 import { end, next } from './attempt-run';
+import { startAnalysis } from './start-analysis';
 
 export interface Prepared {
   /** The run with its worktree and dependencies: what every later stage works on. */
@@ -39,6 +40,7 @@ export async function prepareStage(
       ending('failed', { reasons: [`base branch ${workspace.baseBranch} no longer exists in ${workspace.path}`] }),
     );
   const start = await startingPoint(run, base, tip ?? null);
+  const analysis = startAnalysis(run, start.commit);
   const acquired = deps.pool
     ? await deps.pool.acquire(workspace, attempt.branch, start.commit)
     : await addWorktree({
@@ -59,7 +61,11 @@ export async function prepareStage(
   record.progress('prepare', 0, 'making sure the dependencies are installed');
   const dependencies = await deps.dependencies.ensure(workspace, start.commit, { signal });
   if (dependencies.kind === 'failed') return end(ending('failed', { reasons: [dependencies.reason] }));
-  return next({ ready: { ...run, worktree, dependencies }, baseCommit: start.commit, startNote: start.note });
+  return next({
+    ready: { ...run, worktree, dependencies, startAnalysis: analysis },
+    baseCommit: start.commit,
+    startNote: start.note,
+  });
 }
 
 async function startingPoint(
