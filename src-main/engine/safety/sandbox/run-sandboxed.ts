@@ -10,7 +10,7 @@
 // one, and by RLIMIT_NPROC inside bubblewrap's user namespace; the result says what applied.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
-import { realpath, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NocturnalError } from '../../errors/nocturnal-error';
@@ -113,7 +113,7 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
   // each, every check run, for nothing.
   const mounts =
     kind === 'none'
-      ? { worktree: await realpath(options.cwd), hidden: [], readOnly: [] }
+      ? { worktree: realpathSync(options.cwd), hidden: [], readOnly: [] }
       : await resolveSandboxMounts({
           worktree: options.cwd,
           hiddenPaths: options.hiddenPaths ?? [],
