@@ -12,8 +12,7 @@
 // started is stamped later than a kept key. Folders holding a `.git` are never kept: it is reported
 // on every walk. The folder is lstat-ed before it is listed, so a change between the two moves the
 // key the listing is kept under.
-import { lstatSync, readdirSync } from 'node:fs';
-import type { Dirent } from 'node:fs';
+import { listOrEmpty, lstatBigOrNull } from './quiet-reads';
 import path from 'node:path';
 
 /** How old a folder's ctime must be when the walk starts for its listing to be kept. */
@@ -74,7 +73,7 @@ function visit(
 ): readonly string[] {
   const dir = path.join(root, rel);
   // The top is always listed (few entries; its `.git` file is the engine's own and is not reported).
-  const info = rel === '' ? null : lstatOrNull(dir);
+  const info = rel === '' ? null : lstatBigOrNull(dir);
   // Gone, or no longer a folder (a link put in its place is not followed): nothing below to walk.
   if (rel !== '' && (info === null || !info.isDirectory())) return [];
   const key = info === null ? '' : `${info.dev}:${info.ino}:${info.mtimeNs}:${info.ctimeNs}`;
@@ -100,20 +99,4 @@ function visit(
   }
   if (settled && !planted) now.set(rel, { key, folders });
   return folders;
-}
-
-function lstatOrNull(file: string) {
-  try {
-    return lstatSync(file, { bigint: true });
-  } catch {
-    return null;
-  }
-}
-
-function listOrEmpty(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
 }

@@ -6,8 +6,7 @@
 // only where a file read cannot answer exactly: a check that left the index's bytes and the branch's
 // loose ref alone costs no git process at all (issue 12: two reads per snapshot and per verify before).
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Dirent, Stats } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { runGit } from './run-git';
 import type { GitCallOptions, RunGitOptions } from './run-git';
 import { expectedDotGit } from './engine-worktree';
 import { findNestedGit } from './nested-git-walk';
+import { listOrEmpty, lstatOrNull, readTextOrNull } from './quiet-reads';
 import { readLooseBranch, readOidFile } from './read-loose-ref';
 import type { EngineWorktree } from './engine-worktree';
 
@@ -283,30 +283,6 @@ function hashEntry(file: string): string {
   } catch (error) {
     // Gone between the lstat and the read; anything else (unreadable) differs from every content.
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
-  }
-}
-
-function lstatOrNull(file: string): Stats | null {
-  try {
-    return lstatSync(file);
-  } catch {
-    return null;
-  }
-}
-
-function readTextOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function listOrEmpty(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
   }
 }
 

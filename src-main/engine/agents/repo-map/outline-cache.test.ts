@@ -5,9 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo } from '../../git/testing/temp-repo';
 import type { TempRepo } from '../../git/testing/temp-repo';
-import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
-import type { CommitBlob } from './outline-cache';
+import { stagedBlobs } from './testing/staged-blobs';
 
 let repo: TempRepo | undefined;
 afterEach(async () => {
@@ -23,17 +22,6 @@ const files = Object.fromEntries(
   ]),
 );
 const paths = Object.keys(files).sort();
-
-async function stagedBlobs(worktree: string): Promise<Map<string, CommitBlob>> {
-  const out = (await runGit(worktree, ['ls-files', '--stage', '-z'])).stdout;
-  const blobs = new Map<string, CommitBlob>();
-  for (const entry of out.split('\0').filter((e) => e !== '')) {
-    const [meta = '', file = ''] = entry.split('\t');
-    const [mode = '', oid = ''] = meta.split(' ');
-    blobs.set(file, { mode, oid });
-  }
-  return blobs;
-}
 
 describe('OutlineCache.getAll', () => {
   it('answers blob hits without the file system and reads only the misses, in the order asked', async () => {

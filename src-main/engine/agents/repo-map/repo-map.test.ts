@@ -6,9 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempRepo } from '../../git/testing/temp-repo';
 import type { TempRepo } from '../../git/testing/temp-repo';
-import { runGit } from '../../git/run-git';
 import { OutlineCache } from './outline-cache';
-import type { CommitBlob } from './outline-cache';
+import { stagedBlobs } from './testing/staged-blobs';
 import { rankFiles } from './rank';
 import { analyseKnownRepo, analyseRepo, findSymbols, fitRepoMap } from './repo-map';
 
@@ -32,18 +31,6 @@ const files = {
   'docs/guide.md': '# guide\n',
 };
 const tracked = Object.keys(files).sort();
-
-/** The commit's entries as `git ls-files --stage` gives them. */
-async function stagedBlobs(worktree: string): Promise<Map<string, CommitBlob>> {
-  const out = (await runGit(worktree, ['ls-files', '--stage', '-z'])).stdout;
-  const blobs = new Map<string, CommitBlob>();
-  for (const entry of out.split('\0').filter((e) => e !== '')) {
-    const [meta = '', file = ''] = entry.split('\t');
-    const [mode = '', oid = ''] = meta.split(' ');
-    blobs.set(file, { mode, oid });
-  }
-  return blobs;
-}
 
 describe('repo map', () => {
   it('ranks by the task and the named file, and fits by rank', async () => {
