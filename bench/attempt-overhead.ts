@@ -7,8 +7,8 @@
 // runs the git commands an attempt cannot do without, directly, in one reused worktree:
 // checkout -B, clean, add, commit, diff --numstat, diff (and the same `true` check). Each attempt is
 // timed from task start to task end; the first-5 and last-5 medians show whether attempts slow down
-// over the night (ext4 after thousands of deletes). The engine figure still includes the two loopback
-// HTTP round trips of the model calls: it is, if anything, overstated.
+// over the night (ext4 after thousands of deletes). The engine figure still includes the three loopback
+// HTTP round trips of the model calls (explore, edits, review): it is, if anything, overstated.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
