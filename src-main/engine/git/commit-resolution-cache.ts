@@ -12,10 +12,9 @@
 // over it: a new inode and a new change time). Anything else answers "no evidence" and git is asked
 // every time: a symbolic or otherwise unusual ref file, a large packed-refs changed within the last
 // seconds (a rewrite in the same clock tick could leave its stat data as it was), a repository whose
-// `.git` is not a plain folder (a linked worktree or submodule, refs split
-// between two folders), the reftable backend (no loose files to read), and names that are not plain
-// ref names (an abbreviated object id resolves differently as objects are added; `@{…}`, `^` and `~`
-// read more than refs).
+// `.git` is not a plain folder (a linked worktree or submodule, refs split between two folders), the
+// reftable backend (no loose files to read), and names that are not plain ref names (an abbreviated
+// object id resolves differently as objects are added; `@{…}`, `^` and `~` read more than refs).
 //
 // The evidence is read before git is asked: a ref that moves in between leaves the answer paired with
 // evidence older than it, and the next lookup sees different evidence and asks again.
@@ -66,13 +65,13 @@ export class CommitResolutionCache {
   }
 }
 
-/** What the answer for `revs` rests on, as one string; null when it cannot be read exactly. */
 /** Tests lower them to reach the large-packed-refs path and the settle rule. */
 export interface EvidenceLimits {
   settledMs?: number;
   packedReadBytes?: number;
 }
 
+/** What the answer for `revs` rests on, as one string; null when it cannot be read exactly. */
 export function refEvidence(repoPath: string, revs: readonly string[], limits: EvidenceLimits = {}): string | null {
   const gitDir = path.join(repoPath, '.git');
   if (kindOf(gitDir) !== 'dir') return null;
