@@ -67,6 +67,12 @@ export class WorktreePool {
   private readonly busy = new Map<string, Pooled>();
   /** Releases under way per workspace id: slots of the pool already promised. */
   private readonly releasing = new Map<string, number>();
+  /**
+   * The last worktree add or remove per repository. git's `worktree add` and `remove` read every
+   * other worktree's admin folder, and one that another `add` is still writing fails them ("failed to
+   * read .git/worktrees/…/commondir"): parallel attempts make and remove their worktrees one at a time.
+   */
+  private readonly worktreeChanges = new Map<string, Promise<void>>();
 
   constructor(private readonly options: WorktreePoolOptions) {}
 
@@ -99,7 +105,9 @@ export class WorktreePool {
     }
 
     const worktreePath = path.join(ownedRoot, workspace.id, `pool-${randomBytes(4).toString('hex')}`);
-    const added = await addWorktree({ ...git, repoPath: workspace.path, worktreePath, ownedRoot, branch, base: start });
+    const added = await this.oneAtATime(workspace.path, () =>
+      addWorktree({ ...git, repoPath: workspace.path, worktreePath, ownedRoot, branch, base: start }),
+    );
     if (added.kind !== 'created') return added;
     // Sealed before anything has run in it: every later reuse is compared with this.
     const [seal, pinned] = await Promise.all([sealPooledWorktree(added.worktree), pinnedGit(added.worktree, git)]);
@@ -206,16 +214,33 @@ export class WorktreePool {
     }
   }
 
+  /** `work` after the repository's previous worktree add or remove has ended, however it ended. */
+  private oneAtATime<T>(repoPath: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.worktreeChanges.get(repoPath) ?? Promise.resolve();
+    const mine = previous.then(work);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.worktreeChanges.set(repoPath, settled);
+    void settled.then(() => {
+      if (this.worktreeChanges.get(repoPath) === settled) this.worktreeChanges.delete(repoPath);
+    });
+    return mine;
+  }
+
   private async remove(entry: Pooled): Promise<void> {
     const { git, ownedRoot, log } = this.options;
     try {
-      await removeWorktree({
-        ...git,
-        repoPath: entry.workspace.path,
-        worktreePath: entry.worktree.path,
-        ownedRoot,
-        gitDir: entry.worktree.gitDir,
-      });
+      await this.oneAtATime(entry.workspace.path, () =>
+        removeWorktree({
+          ...git,
+          repoPath: entry.workspace.path,
+          worktreePath: entry.worktree.path,
+          ownedRoot,
+          gitDir: entry.worktree.gitDir,
+        }),
+      );
     } catch (error) {
       log.warn(
         { worktree: entry.worktree.path, err: String(error) },
