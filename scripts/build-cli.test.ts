@@ -9,6 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unexpectedStderr } from '../src-main/cli/testing/night-fixture';
 import { createTempRepo } from '../src-main/engine/git/testing/temp-repo';
 import { buildGguf } from '../src-main/engine/models/testing/hand-made-gguf';
 import type * as SamplerModule from '../src-main/engine/safety/resources/system-sampler';
@@ -285,7 +286,9 @@ describe('npm pack → the installed `nocturnal`', () => {
       );
       expect(cli('task', 'add', 'calc', 'Fix add()').status).toBe(0);
       const run = cli('run', '--now');
-      expect(run.stderr).toBe('');
+      // Now and then a nonsense reply runs past max_tokens and the engine warns and goes on: that is the
+      // model, not the binding. Anything else on stderr (an import the launcher failed to provide) fails.
+      expect(unexpectedStderr(run.stderr)).toEqual([]);
       expect(run.stdout).toContain('loading the model: 100%');
       expect(run.status).toBe(0);
       const report = JSON.parse(cli('report', '--json').stdout) as {
