@@ -1,7 +1,9 @@
-// Resolves on the event loop's next turn (after pending I/O callbacks), not in the current one. Two
-// child processes started in one turn block the loop for both forks back to back (Node's spawn forks
-// and waits for the exec on the calling thread); yielding between them keeps each stall to one fork,
-// and lets an exit or a UI message that arrived meanwhile be handled in between (bench/event-loop.ts).
+// Resolves after a whole turn of the event loop: the timers and the pending I/O callbacks (a UI
+// message, a process's exit) run before it does. Two child processes started back to back block the
+// loop for both forks (Node's spawn forks and waits for the exec on the calling thread); yielding a
+// turn between them keeps each stall to one fork (bench/event-loop.ts). One setImmediate is not a
+// turn when it is queued from an I/O callback: it runs in the same iteration's check phase, before
+// the loop polls again; the second one runs only after the next iteration's timers and poll.
 export function nextTurn(): Promise<void> {
-  return new Promise((resume) => setImmediate(resume));
+  return new Promise((resume) => setImmediate(() => setImmediate(resume)));
 }
