@@ -52,6 +52,11 @@ export interface BandwidthShare {
   /** Median of the per-round shares (not the ratio of the medians). */
   share: number;
   rounds: BandwidthShareRound[];
+  /**
+   * What decoded: the GPU backend, or the CPU features llama.cpp's kernels were built to use on this
+   * machine (its system info), REPACK among them when Q4_0 weights are repacked for the wide kernels.
+   */
+  backend: string;
 }
 
 const probeScans = 9;
@@ -98,6 +103,11 @@ export async function measureBandwidthShare(options: {
     if (perToken.length < 8) throw new Error(`decode generated ${perToken.length + 1} token(s): too few to time`);
     return perToken;
   };
+  const backend =
+    loaded.llama.gpu === false
+      ? `CPU kernels: ${cpuFeatures(loaded.llama.systemInfo).join(' ') || 'none reported'}`
+      : `GPU: ${loaded.llama.gpu}`;
+  options.log(`  decoding on ${backend}`);
   try {
     await decode(0); // warm-up: pages the weights in
     const rounds: BandwidthShareRound[] = [];
@@ -120,6 +130,7 @@ export async function measureBandwidthShare(options: {
       decodeTokensPerSecond: median(rounds.map((r) => r.tokensPerSecond)),
       share: median(rounds.map((r) => r.share)),
       rounds,
+      backend,
     };
   } finally {
     await probe.close();
@@ -127,4 +138,9 @@ export async function measureBandwidthShare(options: {
     await loaded.model.dispose();
     await loaded.llama.dispose();
   }
+}
+
+/** `CPU : SSE3 = 1 | AVX2 = 1 | … | REPACK = 1 |` → the features switched on, in llama.cpp's order. */
+function cpuFeatures(systemInfo: string): string[] {
+  return [...systemInfo.matchAll(/([A-Z][A-Z0-9_]*) = 1/g)].map((match) => match[1] ?? '');
 }

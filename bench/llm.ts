@@ -173,7 +173,7 @@ async function main(): Promise<void> {
         ratio: share.share,
         goal: `≥ ${bandwidthShareGoal}× (keep ~81 %)`,
         met: share.share >= bandwidthShareGoal,
-        note: `${formatNumber(share.bandwidthGBs, 2)} GB/s read bandwidth (${threads} thread(s)), ${formatNumber(share.bytesPerToken / 1e6, 1)} MB per token; 25th-percentile token and scan times; median of ${shareRounds} paired rounds`,
+        note: `${formatNumber(share.bandwidthGBs, 2)} GB/s read bandwidth (${threads} thread(s)), ${formatNumber(share.bytesPerToken / 1e6, 1)} MB per token; 25th-percentile token and scan times; median of ${shareRounds} paired rounds; ${share.backend}`,
       },
     ],
   });
