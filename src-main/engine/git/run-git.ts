@@ -7,6 +7,7 @@
 import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGitOptions } from 'simple-git';
 import type { Logger } from '../log/logger';
+import { takeForkTurn } from '../loop/fork-turn';
 import { GitError, GitRefusedError, GitStoppedError } from './git-error';
 import { SAFETY_CONFIG, gitEnvironment } from './git-environment';
 
@@ -246,6 +247,9 @@ async function spawnThroughSimpleGit(
     });
   });
   try {
+    // One fork per turn of the event loop, engine-wide (../loop/fork-turn); simple-git spawns within
+    // this turn, after promise continuations only.
+    await takeForkTurn();
     await git.raw(commands);
   } catch (cause) {
     throw refusalOrFailure(cause, GitPluginError, cwd, fullArgs, commands);

@@ -13,7 +13,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { NocturnalError } from '../errors/nocturnal-error';
-import { nextTurn } from '../loop/next-turn';
 import { isWithin } from '../safety/path-within';
 import { writeRegularFile } from '../safety/safe-write';
 import type { EngineWorktree } from './engine-worktree';
@@ -75,17 +74,14 @@ export async function reuseWorktree(params: ReuseWorktreeParams): Promise<ReuseW
   const ref = branchRef(branch);
   const [files, created] = await Promise.allSettled([
     resetFiles(params, released, call),
-    // Started on the next turn: each spawn stalls the event loop for its fork, one at a time.
-    nextTurn().then(() =>
-      updateRefCas({
-        ...callOptions(params),
-        repoPath: worktree.repoPath,
-        ref,
-        newOid: params.start,
-        expectedOld: null,
-        message: 'nocturnal: attempt branch',
-      }),
-    ),
+    updateRefCas({
+      ...callOptions(params),
+      repoPath: worktree.repoPath,
+      ref,
+      newOid: params.start,
+      expectedOld: null,
+      message: 'nocturnal: attempt branch',
+    }),
   ]);
   if (created.status === 'rejected') throw created.reason;
   if (created.value.kind !== 'ok') return { kind: 'branch-exists' };

@@ -28,6 +28,7 @@ import { buildSandboxExecProfile } from './sandbox-exec-profile';
 import { resolveSandboxMounts } from './sandbox-mounts';
 import type { WorktreeGitPaths } from './sandbox-mounts';
 import { scrubbedEnv } from './scrubbed-env';
+import { takeForkTurn } from '../../loop/fork-turn';
 
 export type SandboxMode = 'auto' | 'required' | 'off';
 
@@ -193,6 +194,7 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       processLimitHit: false,
       memoryLimitHit: false,
     };
+    await takeForkTurn();
     const result = await runProcessGroup(file, args, { ...options, cwd: mounts.worktree, env, kind }, applied);
     if (jail === null) return result;
     const hit = await jail.counters();

@@ -25,7 +25,6 @@ import { CycleMemory } from './cycle-memory';
 import { evaluateStage } from './evaluate-stage';
 import { truncateFeedback } from './feedback-text';
 import { specify } from './spec-step';
-import { nextTurn } from '../../loop/next-turn';
 import { startAnalysisStats, startKeyOf, taskTextOf } from './start-analysis';
 
 export interface ToLand {
@@ -190,8 +189,6 @@ export async function improveStage(
       dependencyFilesIn(memory.touched).length === 0
         ? []
         : dependencyFilesIn((await diffing).stats.files.map((f) => f.path));
-    // The diff's git is started in this turn, the checks' process in the next: one fork per stall.
-    await nextTurn();
     const checked = await runChecksOnChange({
       checks: deps.checks,
       dependencies: deps.dependencies,
