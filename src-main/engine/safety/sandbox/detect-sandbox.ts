@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { takeForkTurn } from '../../loop/fork-turn';
 
 export type SandboxKind = 'bubblewrap' | 'sandbox-exec' | 'none';
 
@@ -112,7 +113,8 @@ async function findExecutable(name: string, searchPath: string, fallbacks: strin
   return null;
 }
 
-function runProbe(exe: string, args: string[]): Promise<{ ok: boolean; detail: string }> {
+async function runProbe(exe: string, args: string[]): Promise<{ ok: boolean; detail: string }> {
+  await takeForkTurn();
   return new Promise((resolve) => {
     const child = spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: PROBE_TIMEOUT_MS });
     let stderr = '';
