@@ -71,10 +71,23 @@ async function main(): Promise<void> {
   try {
     const added = await fixture.cli('workspace', 'add', fixture.repo.path, '--name', 'calc', '--test', 'node test.js');
     if (added.code !== 0) throw new Error(`workspace add failed: ${added.stderr}`);
-    for (let i = 1; i <= tasks; i++) {
-      const task = await fixture.cli('task', 'add', 'calc', `Fix add() (${i})`, '--file', 'math.js');
-      if (task.code !== 0) throw new Error(`task add failed: ${task.stderr}`);
-    }
+    const queueTasks = async (title: string) => {
+      for (let i = 1; i <= tasks; i++) {
+        const task = await fixture.cli('task', 'add', 'calc', `${title} (${i})`, '--file', 'math.js');
+        if (task.code !== 0) throw new Error(`task add failed: ${task.stderr}`);
+      }
+    };
+    /** A session through the host, with the event loop's delay histogram around it. */
+    const measuredSession = async () => {
+      const histogram = monitorEventLoopDelay({ resolution: 5 });
+      histogram.enable();
+      const started = performance.now();
+      const session = await host.runNow();
+      const elapsed = performance.now() - started;
+      histogram.disable();
+      return { session, histogram, elapsed };
+    };
+    await queueTasks('Fix add()');
 
     let stage = 'session start';
     host.on((event) => {
@@ -95,26 +108,13 @@ async function main(): Promise<void> {
       lastCpu = cpu;
     }, probeMs);
     const idleMax = await idleLoopMaxMs(3000);
-    const histogram = monitorEventLoopDelay({ resolution: 5 });
-    histogram.enable();
-    const started = performance.now();
-    const session = await host.runNow();
-    const elapsed = performance.now() - started;
-    histogram.disable();
+    const { session, histogram, elapsed } = await measuredSession();
     clearInterval(probe);
     // The app hosts the engine for days and runs a session every night: the first session of a process
     // also loads what only a session needs (the tree-sitter runtime and grammars, the HTTP client, the
     // system probe) and compiles it. A second session in the same process shows the nights after it.
-    for (let i = 1; i <= tasks; i++) {
-      const task = await fixture.cli('task', 'add', 'calc', `Fix add() again (${i})`, '--file', 'math.js');
-      if (task.code !== 0) throw new Error(`task add failed: ${task.stderr}`);
-    }
-    const later = monitorEventLoopDelay({ resolution: 5 });
-    later.enable();
-    const laterStarted = performance.now();
-    const laterSession = await host.runNow();
-    const laterElapsed = performance.now() - laterStarted;
-    later.disable();
+    await queueTasks('Fix add() again');
+    const { session: laterSession, histogram: later, elapsed: laterElapsed } = await measuredSession();
 
     const s = session.stats;
     console.log(
