@@ -14,6 +14,7 @@ import {
   deleteFolderScript,
   plantedFilterScript,
   rewriteDotGitScript,
+  stageFileScript,
 } from './testing/hostile-scripts';
 import { createNightFixture, editsReply, mathTest, reviewReply } from './testing/night-fixture';
 import type { NightFixture } from './testing/night-fixture';
@@ -156,6 +157,24 @@ describe("a check that goes for the worktree's git wiring", () => {
     expect(hostile.status).toBe('failed');
     expect(hostile.statusReason).toMatch(TAMPERED);
     expect(hostile.statusReason).toContain('config.worktree was added');
+  });
+
+  it("stages a file in the worktree's index: refused in the sandbox, caught without it before any commit carries it", async () => {
+    const sandboxed = await tamperNight('auto', () => stageFileScript());
+    expect(sandboxed.output).toMatch(/failed stage payload\.txt: 128/);
+    expect(sandboxed.hostile.status).toBe('rejected');
+    await fixture?.cleanup();
+    fixture = undefined;
+
+    // Without the sandbox the next cycle's commit stages in the index itself (commit-all's
+    // `--include`), which would carry payload.txt along: the check's integrity check ends the attempt first.
+    const { f, hostile } = await tamperNight('off', () => stageFileScript());
+    expect(hostile.status).toBe('failed');
+    expect(hostile.statusReason).toMatch(TAMPERED);
+    expect(hostile.statusReason).toContain("files were staged in the worktree's index");
+    const branches = await f.repo.git('for-each-ref', '--format=%(refname)', 'refs/nocturnal/backups/');
+    for (const ref of branches.split('\n').filter((r) => r !== ''))
+      expect(await f.repo.git('ls-tree', '-r', '--name-only', ref)).not.toContain('payload.txt');
   });
 });
 

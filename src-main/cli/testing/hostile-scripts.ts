@@ -163,6 +163,20 @@ export function adminConfigScript(marker: string): string {
   ].join('\n');
 }
 
+/**
+ * Stages a file of its own in the worktree's index with the worktree's own git: what the next commit
+ * would carry along if the engine committed the index as it stands (`commit --include`).
+ */
+export function stageFileScript(): string {
+  return [
+    "const fs = require('node:fs');",
+    "const { execFileSync } = require('node:child_process');",
+    "fs.writeFileSync('payload.txt', 'carried into the next commit\\n');",
+    attempt('stage payload.txt', "execFileSync('git', ['add', 'payload.txt'], { stdio: 'pipe' })"),
+    FAIL,
+  ].join('\n');
+}
+
 /** Deletes a folder (the user deleting their repository in the middle of the night). */
 export function deleteFolderScript(folder: string): string {
   return [

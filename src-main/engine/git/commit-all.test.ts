@@ -33,6 +33,24 @@ afterEach(async () => {
   await home.cleanup();
 });
 
+/**
+ * The git processes `body` started, as GIT_TRACE (kept by the engine's git environment) logs them:
+ * each one's arguments after `git`.
+ */
+async function tracedGit(body: () => Promise<void>): Promise<string[]> {
+  const trace = path.join(home.path, `trace-${Date.now()}.log`);
+  const previous = process.env['GIT_TRACE'];
+  process.env['GIT_TRACE'] = trace;
+  try {
+    await body();
+  } finally {
+    if (previous === undefined) delete process.env['GIT_TRACE'];
+    else process.env['GIT_TRACE'] = previous;
+  }
+  if (!fs.existsSync(trace)) return [];
+  return [...fs.readFileSync(trace, 'utf8').matchAll(/ trace: built-in: git (.*)$/gm)].map((m) => m[1] ?? '');
+}
+
 describe('commitAll', () => {
   it('stages additions, edits and deletions and commits them on the attempt branch', async () => {
     const wt = openTempRepo(worktreePath);
@@ -57,47 +75,78 @@ describe('commitAll', () => {
   });
 
   it('commits edits and deletions of tracked files in one git process, and new files through add', async () => {
-    // GIT_TRACE (kept by the engine's git environment) logs each git process it starts.
-    const trace = path.join(home.path, 'trace.log');
-    const processes = () =>
-      fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/ trace: built-in: git /g) ?? []).length : 0;
     // The worktree's filter list is read once (engine-worktree) and kept: read it before counting.
     await pinnedGit(worktree, {});
-    const previous = process.env['GIT_TRACE'];
-    process.env['GIT_TRACE'] = trace;
-    try {
-      const wt = openTempRepo(worktreePath);
-      await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
-      const tracked = await commitAll({
-        worktree,
-        ownedRoot: home.path,
-        message: 'tracked',
-        paths: ['a.txt', 'b.txt'],
-      });
-      expect(processes()).toBe(1);
-      // No background maintenance either (git-environment): git would start `maintenance run --auto`.
-      expect(fs.readFileSync(trace, 'utf8')).not.toMatch(/maintenance|gc --auto/);
-      const first = tracked.kind === 'committed' ? tracked.commit : '';
-      expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
+    const wt = openTempRepo(worktreePath);
+    await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
+    let tracked: Awaited<ReturnType<typeof commitAll>> | undefined;
+    const trackedRun = await tracedGit(async () => {
+      tracked = await commitAll({ worktree, ownedRoot: home.path, message: 'tracked', paths: ['a.txt', 'b.txt'] });
+    });
+    expect(trackedRun).toHaveLength(1);
+    expect(trackedRun[0]).toMatch(/^commit .* --only /);
+    // No background maintenance either (git-environment): git would start `maintenance run --auto`.
+    expect(trackedRun.join('\n')).not.toMatch(/maintenance|gc --auto/);
+    const first = tracked?.kind === 'committed' ? tracked.commit : '';
+    expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
 
-      fs.rmSync(trace);
-      await wt.write({ 'a.txt': 'again\n', 'src/new.ts': 'export {};\n' });
-      const created = await commitAll({
+    await wt.write({ 'a.txt': 'again\n', 'src/new.ts': 'export {};\n' });
+    let created: Awaited<ReturnType<typeof commitAll>> | undefined;
+    const createdRun = await tracedGit(async () => {
+      created = await commitAll({
         worktree,
         ownedRoot: home.path,
         message: 'with a new file',
         paths: ['a.txt', 'src/new.ts'],
         created: ['src/new.ts'],
       });
-      expect(processes()).toBe(2);
-      const second = created.kind === 'committed' ? created.commit : '';
-      expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tsrc/new.ts');
-      expect(await repo.git('rev-parse', 'attempt')).toBe(second);
-      expect(await wt.git('status', '--porcelain')).toBe('');
-    } finally {
-      if (previous === undefined) delete process.env['GIT_TRACE'];
-      else process.env['GIT_TRACE'] = previous;
-    }
+    });
+    expect(createdRun).toHaveLength(2);
+    const second = created?.kind === 'committed' ? created.commit : '';
+    expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tsrc/new.ts');
+    expect(await repo.git('rev-parse', 'attempt')).toBe(second);
+    expect(await wt.git('status', '--porcelain')).toBe('');
+  });
+
+  it('stages in the index itself when the caller knows the index, and takes the --only way for a path outside it', async () => {
+    await pinnedGit(worktree, {});
+    const wt = openTempRepo(worktreePath);
+    const head = await repo.git('rev-parse', 'attempt');
+    await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
+    let inPlace: Awaited<ReturnType<typeof commitAll>> | undefined;
+    const inPlaceRun = await tracedGit(async () => {
+      inPlace = await commitAll({
+        worktree,
+        ownedRoot: home.path,
+        message: 'in place',
+        paths: ['a.txt', 'b.txt'],
+        indexPaths: new Set(['.gitignore', 'a.txt', 'b.txt']),
+      });
+    });
+    expect(inPlaceRun).toHaveLength(1);
+    expect(inPlaceRun[0]).toMatch(/^commit .* --include /);
+    const first = inPlace?.kind === 'committed' ? inPlace.commit : '';
+    expect(await repo.git('rev-parse', `${first}^`)).toBe(head);
+    expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
+    // The index is the new commit's tree, as after `--only`.
+    expect(await wt.git('status', '--porcelain')).toBe('');
+
+    // An existing file git does not track, which the caller's list does not hold: `--include` would
+    // leave it out without a word, so the commit goes the `--only` way and its fallback adds it.
+    await wt.write({ 'a.txt': 'again\n', 'notes.md': 'kept\n' });
+    let outside: Awaited<ReturnType<typeof commitAll>> | undefined;
+    const outsideRun = await tracedGit(async () => {
+      outside = await commitAll({
+        worktree,
+        ownedRoot: home.path,
+        message: 'outside the list',
+        paths: ['a.txt', 'notes.md'],
+        indexPaths: new Set(['.gitignore', 'a.txt']),
+      });
+    });
+    expect(outsideRun.join('\n')).not.toMatch(/--include/);
+    const second = outside?.kind === 'committed' ? outside.commit : '';
+    expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tnotes.md');
   });
 
   it('falls back to add when a path git does not know was not declared as created, ignored ones left out', async () => {

@@ -32,8 +32,9 @@ const CHECK = `const fs = require('node:fs');\nfor (const name of ${JSON.stringi
 
 // The bound this test holds the engine to, per plain successful attempt, its check's integrity reads
 // and restore included. Measured here: 5 — reset the pooled worktree (status, read-tree, update-ref:
-// 3), commit (`commit --only` of the tracked counter file: 1; the filter list is known for this
-// configuration and the new commit is read from its loose ref), the change's sizes and text in one
+// 3), commit (`commit --include` of the tracked counter file: 1, staged in the index itself, which the
+// context build listed; the filter list is known for this configuration and the new commit is read from
+// its loose ref), the change's sizes and text in one
 // diff (1). No `rev-parse` of the base and target: the session resolved them already and their ref
 // files are unchanged (commit-resolution-cache). No `add`: the change creates no file. No restore after
 // the check: an attempt that ends right after it leaves the restore to the pool's reuse, whose status is
@@ -115,6 +116,13 @@ describe('git processes per attempt', () => {
     }
     // The pool is gone with the session.
     expect((await listWorktrees(repo.path)).filter((w) => !w.isMain)).toEqual([]);
+
+    // Every commit staged in the index the context build had listed, without `--only`'s temporary index.
+    const commits = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => / commit --quiet /.test(l));
+    expect(commits).toHaveLength(4);
+    for (const commit of commits) expect(commit).toMatch(/ --include /);
 
     const perAttempt: number[] = [];
     for (let i = 0; i + 1 < marks.length; i += 2) perAttempt.push((marks[i + 1] as number) - (marks[i] as number));

@@ -23,10 +23,12 @@ export type EditOutcome =
   | { kind: 'feedback'; problems: string[]; missed: string[]; summary: string }
   | { kind: 'end'; ending: AttemptEnding };
 
+/** `indexPaths`: the worktree's index as listed for this cycle's context, nothing staged (commit-all). */
 export async function editStep(
   run: ReadyRun,
   cycle: number,
   prompt: Omit<EditsPromptV2Input, 'task'>,
+  indexPaths?: ReadonlySet<string>,
 ): Promise<EditOutcome> {
   const { deps, record, worktree, signal, brief, interaction, attempt, task } = run;
   const { config } = deps;
@@ -72,6 +74,7 @@ export async function editStep(
     message: commitMessage(task, edits.value.summary, cycle),
     paths: applied.files,
     created: applied.created,
+    ...(indexPaths ? { indexPaths } : {}),
   });
   return {
     kind: 'committed',

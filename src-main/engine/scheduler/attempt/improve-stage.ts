@@ -7,6 +7,7 @@ import type { BuiltContext, ContextRequest } from '../../agents/context-builder'
 import { explore } from '../../agents/explore';
 import type { Explored } from '../../agents/explore';
 import { OutlineCache } from '../../agents/repo-map/outline-cache';
+import { trackedSet } from '../../agents/repo-map/rank-index';
 import { runChecksOnChange } from '../../deps/checks-on-change';
 import { pinnedReadOnly } from '../../git/engine-worktree';
 import { diffOnce } from './diff-stats-once';
@@ -159,13 +160,15 @@ export async function improveStage(
     await restoreIfChecked(run);
     record.update({ cycles: cycle });
     const cyclesLeft = maxCycles - cycle;
-    const context = specText + (await contextFor([...new Set([...plannedFiles, ...memory.touched])]));
-    const edited = await editStep(run, cycle, {
-      context,
-      history: memory.history,
-      feedback,
-      rewriteAllowed: memory.rewriteAllowed,
-    });
+    const built = await build([...new Set([...plannedFiles, ...memory.touched])]);
+    // The build listed the index as it is now (the start commit's listing, or `ls-files` after the
+    // restore), and nothing stages between it and the commit: the edit's commit can stage in place.
+    const edited = await editStep(
+      run,
+      cycle,
+      { context: specText + built.text, history: memory.history, feedback, rewriteAllowed: memory.rewriteAllowed },
+      trackedSet(built.tracked),
+    );
     if (edited.kind === 'end') return end(edited.ending);
     if (edited.kind === 'feedback') {
       memory.notApplied(cycle, edited.summary, edited.missed, edited.problems[0] ?? '');
