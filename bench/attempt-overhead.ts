@@ -1,13 +1,14 @@
 // Per-attempt engine overhead against the raw-git floor (issue 12): `npm run bench:attempt`
-// [--attempts N] [--quick] [--sizes N[,N…]] [--dir DIR]. On a generated 100-file and 10k-file
-// repository (or the sizes given), a night of N attempts (default 20) runs through the real engine —
+// [--attempts N] [--nights K] [--quick] [--sizes N[,N…]] [--dir DIR]. On a generated 100-file and 10k-file
+// repository (or the sizes given), K nights (default 2) of N attempts (default 20) run through the real engine —
 // worktree pool, integrity checks, SQLite, logs, knowledge notes, the background resource sampler —
 // with an instant scripted model on the loopback OpenAI-compatible server (it edits the file the
 // prompt shows it) and a trivial check (`true`, sandbox off, so the sandbox's own start-up is not what is timed). Side by side, the floor
 // runs the git commands an attempt cannot do without, directly, in one reused worktree:
-// checkout -B, clean, add, commit, diff --numstat, diff (and the same `true` check) — once before the
-// engine's night and once after it, and the floor is the median of both, so a machine that speeds up
-// or slows down over the minutes of a run moves the floor with the engine's figure. Each attempt is
+// checkout -B, clean, add, commit, diff --numstat, diff (and the same `true` check) — before each of
+// the engine's nights and once after the last, alternating with them; the engine's figure is the
+// median over all its nights' attempts and the floor the median over all raw nights', so a machine
+// that speeds up or slows down over the minutes of a run moves both alike. Each attempt is
 // timed from task start to task end; the first-5 and last-5 medians show whether attempts slow down
 // over the night (ext4 after thousands of deletes). The goal is the overhead excluding the model, so each
 // attempt's model calls (explore, edits, review: loopback HTTP round trips, as the provider timed them)
@@ -30,6 +31,8 @@ const run = promisify(execFile);
 
 interface Args {
   attempts: number;
+  /** Engine nights per repository, each preceded by a raw night (one more raw night follows the last). */
+  nights: number;
   sizes: number[];
   dir: string;
   /** Print the median time per attempt stage (from one progress event to the next) after each night. */
@@ -38,6 +41,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   let attempts = 20;
+  let nights = 2;
   let sizes = [100, 10_000];
   let dir = os.tmpdir();
   let stages = false;
@@ -46,6 +50,7 @@ function parseArgs(argv: string[]): Args {
     const value = argv[i + 1];
     if (arg === '--quick') {
       attempts = 8;
+      nights = 1;
       sizes = [100, 2_000];
     } else if (arg === '--attempts') {
       if (value === undefined || !/^\d+$/.test(value) || Number(value) < 10)
@@ -53,6 +58,13 @@ function parseArgs(argv: string[]): Args {
           `--attempts expects a whole number of at least 10, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
         );
       attempts = Number(value);
+      i++;
+    } else if (arg === '--nights') {
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1)
+        usage(
+          `--nights expects a whole number of at least 1, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        );
+      nights = Number(value);
       i++;
     } else if (arg === '--stages') {
       stages = true;
@@ -71,12 +83,12 @@ function parseArgs(argv: string[]): Args {
       usage(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { attempts, sizes, dir, stages };
+  return { attempts, nights, sizes, dir, stages };
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]\n`,
+    `attempt-overhead: ${message}\nusage: npx tsx bench/attempt-overhead.ts [--attempts N] [--nights K] [--quick] [--sizes N[,N…]] [--stages] [--dir DIR]\n`,
   );
   process.exit(2);
 }
@@ -148,6 +160,8 @@ async function engineNight(
   repo: string,
   files: number,
   attempts: number,
+  /** Which of the repository's engine nights this is (its own engine home). */
+  nightIndex: number,
   /** Runs once the engine is up and its tasks are queued, just before the night starts. */
   beforeNight: () => Promise<void>,
 ): Promise<{ times: number[]; modelMs: number[]; spans: StageSpans[]; cpu: CpuPerAttempt | null }> {
@@ -181,7 +195,7 @@ async function engineNight(
       };
     },
   });
-  const home = path.join(root, `home-${files}`);
+  const home = path.join(root, `home-${files}-${nightIndex}`);
   const base = defaultConfig();
   const config = {
     ...base,
@@ -268,10 +282,10 @@ async function rawGitNight(
   repo: string,
   files: number,
   attempts: number,
-  label: 'before' | 'after',
+  label: string,
 ): Promise<number[]> {
-  // The engine lands its changes on nocturnal/integration, never on the checkout's branch: both raw
-  // nights start from the commit the engine started from, each on its own worktree and branches.
+  // The engine lands its changes on nocturnal/integration, never on the checkout's branch: every raw
+  // night starts from the commit the engine started from, each on its own worktree and branches.
   const start = (await git(repo, 'rev-parse', 'HEAD')).stdout.trim();
   const worktree = path.join(root, `raw-${label}-${files}`);
   await git(repo, 'worktree', 'add', '-q', '--detach', worktree, start);
@@ -329,42 +343,52 @@ try {
     const t0 = performance.now();
     const repo = await generateRepo(root, files);
     process.stdout.write(`  generated ${files} files in ${formatNumber((performance.now() - t0) / 1000)} s\n`);
-    // The raw night before runs in the same process state as the one after: the engine is up (its
-    // modules loaded, its heap grown), since what a spawn costs grows with the process that forks.
-    let rawBefore: number[] = [];
-    const night = await engineNight(root, repo, files, args.attempts, async () => {
-      rawBefore = await rawGitNight(root, repo, files, args.attempts, 'before');
-    });
-    const engine = night.times;
-    if (args.stages) {
-      process.stdout.write(`${stageTable(night.spans.slice(1))}\n`);
-      if (night.cpu)
-        process.stdout.write(
-          `CPU per attempt (after the first): engine process ${formatNumber(night.cpu.engine, 1)} ms, its child processes (git, the check) ${formatNumber(night.cpu.children, 1)} ms\n`,
-        );
+    // Raw and engine nights alternate (raw, engine, raw, engine, …, raw). A raw night before an engine
+    // night runs with that engine up (its modules loaded, its heap grown), in the state the raw night
+    // after it runs in, since what a spawn costs grows with the process that forks.
+    const rawNights: number[][] = [];
+    const nights: Awaited<ReturnType<typeof engineNight>>[] = [];
+    for (let k = 0; k < args.nights; k++) {
+      nights.push(
+        await engineNight(root, repo, files, args.attempts, k, async () => {
+          rawNights.push(await rawGitNight(root, repo, files, args.attempts, `n${k}`));
+        }),
+      );
     }
-    const rawAfter = await rawGitNight(root, repo, files, args.attempts, 'after');
-    // The first engine attempt also makes the pooled worktree and runs the baseline checks once; the
-    // first raw attempt of each night checks out the whole tree.
+    rawNights.push(await rawGitNight(root, repo, files, args.attempts, 'after'));
+    if (args.stages) {
+      process.stdout.write(`${stageTable(nights.flatMap((night) => night.spans.slice(1)))}\n`);
+      for (const [k, night] of nights.entries())
+        if (night.cpu)
+          process.stdout.write(
+            `CPU per attempt (night ${k + 1}, after its first): engine process ${formatNumber(night.cpu.engine, 1)} ms, its child processes (git, the check) ${formatNumber(night.cpu.children, 1)} ms\n`,
+          );
+    }
+    // The first engine attempt of a night also makes the pooled worktree and runs the baseline checks
+    // once; the first raw attempt of each night checks out the whole tree: medians leave both out.
     // The goal is the engine's overhead "excluding model and checks": each attempt's time less its
     // model calls (the check, `true`, is in the floor too). The wall time with them is shown beside it.
-    const overhead = engine.map((ms, i) => ms - (night.modelMs[i] ?? 0));
-    const steady = overhead.slice(1);
-    const value = median(steady);
-    const floor = median([...rawBefore.slice(1), ...rawAfter.slice(1)]);
-    const first5 = median(overhead.slice(1, 6));
-    const last5 = median(overhead.slice(-5));
+    const overheads = nights.map((night) => night.times.map((ms, i) => ms - (night.modelMs[i] ?? 0)));
+    const value = median(overheads.flatMap((o) => o.slice(1)));
+    const floor = median(rawNights.flatMap((r) => r.slice(1)));
+    // Flat across the night: each night's last five against its first five, the worse night shown.
+    const flatness = overheads
+      .map((o) => ({ first5: median(o.slice(1, 6)), last5: median(o.slice(-5)) }))
+      .reduce((worst, n) => (n.last5 / n.first5 > worst.last5 / worst.first5 ? n : worst));
+    const { first5, last5 } = flatness;
+    const nightMedians = (list: number[][]) => list.map((r) => formatNumber(median(r.slice(1)), 0)).join(' | ');
     rows.push([
       `${files} files`,
-      formatNumber(engine[0] ?? Number.NaN, 0),
-      formatNumber(median(engine.slice(1)), 0),
-      formatNumber(median(night.modelMs.slice(1)), 0),
+      nights.map((night) => formatNumber(night.times[0] ?? Number.NaN, 0)).join(' | '),
+      formatNumber(median(nights.flatMap((night) => night.times.slice(1))), 0),
+      formatNumber(median(nights.flatMap((night) => night.modelMs.slice(1))), 0),
       formatNumber(value, 0),
       formatNumber(floor, 0),
       `${formatNumber(value / floor, 2)}×`,
       `+${formatNumber(value - floor, 0)}`,
       `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)}`,
-      `${formatNumber(median(rawBefore.slice(1)), 0)} | ${formatNumber(median(rawAfter.slice(1)), 0)}`,
+      nightMedians(overheads),
+      nightMedians(rawNights),
     ]);
     const label = files >= 1000 ? `${files / 1000}k files` : `${files} files`;
     if (files >= 1000) {
@@ -395,7 +419,7 @@ try {
       unit: '×',
       goal: '≤ 1.2 (flat across the night)',
       met: last5 / first5 <= 1.2,
-      note: `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)} ms on ${fsType}`,
+      note: `${formatNumber(first5, 0)} → ${formatNumber(last5, 0)} ms on ${fsType}${args.nights > 1 ? ', the less flat night' : ''}`,
     });
   }
 } finally {
@@ -403,7 +427,7 @@ try {
 }
 const header = [
   'repository',
-  'engine 1st',
+  'engine 1st (per night)',
   'engine median',
   'its model calls',
   'engine less model calls',
@@ -411,15 +435,16 @@ const header = [
   'ratio',
   'above',
   'first-5 → last-5 (less model calls)',
-  'raw before | after the engine',
+  'engine nights (less model calls)',
+  'raw nights, in order',
 ];
 process.stdout.write(
-  `\n${formatTable(header, rows)}\n(ms per attempt; medians exclude each night's first attempt, shown separately; ratio and above: engine less model calls vs raw git)\n`,
+  `\n${formatTable(header, rows)}\n(ms per attempt; medians over all nights, each night's first attempt left out and shown separately; raw and engine nights alternate, a raw night first and last; ratio and above: engine less model calls vs raw git)\n`,
 );
 publishBenchResult({
   bench: 'attempt-overhead',
   title: 'Per-attempt engine overhead vs raw git',
-  setup: `${args.attempts} attempts per repository (${args.sizes.join(' and ')} files), instant scripted model on the loopback server, check \`true\` with the sandbox off, on ${fsType}, ${os.cpus().length} cores`,
+  setup: `${args.nights} night(s) of ${args.attempts} attempts per repository (${args.sizes.join(' and ')} files), alternating with ${args.nights + 1} raw-git nights, instant scripted model on the loopback server, check \`true\` with the sandbox off, on ${fsType}, ${os.cpus().length} cores`,
   metrics,
   tables: [{ title: 'Per attempt (ms)', header, rows }],
 });
