@@ -163,6 +163,7 @@ export async function improveStage(
     const built = await build([...new Set([...plannedFiles, ...memory.touched])]);
     // The build listed the index as it is now (the start commit's listing, or `ls-files` after the
     // restore), and nothing stages between it and the commit: the edit's commit can stage in place.
+    // The set is the one the repo map's ranking keeps with that list (rank-index): no copy of 10k paths.
     const edited = await editStep(
       run,
       cycle,
