@@ -147,6 +147,19 @@ describe('removeWorktree', () => {
     expect(await snapshotCheckout(repo.path)).toEqual(before);
   });
 
+  it('removes a worktree left locked by a `worktree add` that a crash cut short', async () => {
+    const worktreePath = path.join(home.path, 'wt');
+    await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });
+    // git holds this lock for the length of `worktree add`; a kill -9 in between leaves it.
+    await repo.git('worktree', 'lock', '--reason', 'initializing', worktreePath);
+    expect(await removeWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path })).toEqual({
+      kind: 'removed',
+      path: worktreePath,
+    });
+    expect((await listWorktrees(repo.path)).map((w) => w.path)).toEqual([repo.path]);
+    expect(await repo.git('branch', '--list', 'attempt')).toContain('attempt');
+  });
+
   it('tolerates a worktree whose directory is already gone, and a second removal', async () => {
     const worktreePath = path.join(home.path, 'wt');
     await addWorktree({ repoPath: repo.path, worktreePath, ownedRoot: home.path, branch: 'attempt', base: 'main' });

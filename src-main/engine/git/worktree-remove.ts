@@ -59,7 +59,12 @@ export async function removeWorktree(params: RemoveWorktreeParams): Promise<Remo
   if (entry.isMain) {
     throw new NocturnalError('runtime', `refusing to remove ${entry.path}: it is the repository's main working tree`);
   }
-  await runGit(params.repoPath, ['worktree', 'remove', '--force', '--', entry.path], call);
+  // A locked worktree needs the force given twice. Under the engine's root the lock is git's own
+  // "initializing" from a `worktree add` that a crash cut short (git takes it for the length of the
+  // add): without the second force such a worktree was never removed, and a crashed session's
+  // recovery left it, and the worktrees after it, behind.
+  const force = entry.locked ? ['--force', '--force'] : ['--force'];
+  await runGit(params.repoPath, ['worktree', 'remove', ...force, '--', entry.path], call);
   return { kind: 'removed', path: entry.path };
 }
 

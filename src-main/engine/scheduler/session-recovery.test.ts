@@ -57,6 +57,33 @@ describe('session recovery', () => {
     );
   });
 
+  it('removes every worktree a killed session left, one locked by a `worktree add` cut short included', async () => {
+    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
+    home = await createTempDir('nocturnal-home-');
+    const config = {
+      ...defaultConfig(),
+      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+    };
+    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
+    const folder = path.join(engine.paths.worktrees, workspace.id);
+    const paths = [path.join(folder, 'pool-a'), path.join(folder, 'pool-b')];
+    for (const [i, worktreePath] of paths.entries())
+      await addWorktree({
+        repoPath: repo.path,
+        worktreePath,
+        ownedRoot: engine.paths.worktrees,
+        branch: `nocturnal/t${i}/1`,
+        base: 'main',
+      });
+    // The kill came while git was adding the first: its lock is still there.
+    await repo.git('worktree', 'lock', '--reason', 'initializing', paths[0] ?? '');
+
+    await engine.recoverInterrupted();
+    expect((await listWorktrees(repo.path)).filter((w) => !w.isMain)).toEqual([]);
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
   it('marks a crashed attempt interrupted, removes its worktree and requeues its task', async () => {
     repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
     home = await createTempDir('nocturnal-home-');

@@ -130,25 +130,41 @@ async function landedBeforeCrash(
  */
 async function removeLeftoverWorktrees(deps: RecoveryDeps): Promise<void> {
   const root = deps.paths.worktrees;
-  for (const workspace of deps.store.workspaces.list()) {
+  // Each leftover on its own: one that cannot be removed is logged and the others still go.
+  const tryRemove = async (workspace: string, leftover: string, remove: () => Promise<unknown>) => {
     try {
-      for (const entry of await listWorktrees(workspace.path, deps.git)) {
-        if (!entry.isMain && (await isStrictlyInside(entry.path, root))) {
-          await removeWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: entry.path, ownedRoot: root });
-        }
-      }
-      const folder = path.join(root, workspace.id);
-      const names = await fs.readdir(folder).catch(() => [] as string[]);
-      for (const name of names) {
-        const leftover = path.join(folder, name);
-        await assertOwnedPath(leftover, root, 'worktree');
-        await fs.rm(leftover, { recursive: true, force: true });
-      }
+      await remove();
+    } catch (error) {
+      deps.log.warn(
+        { workspace, worktree: leftover, err: String(error) },
+        'could not remove a worktree a crashed session left',
+      );
+    }
+  };
+  for (const workspace of deps.store.workspaces.list()) {
+    let registered: Awaited<ReturnType<typeof listWorktrees>> = [];
+    try {
+      registered = await listWorktrees(workspace.path, deps.git);
     } catch (error) {
       deps.log.warn(
         { workspace: workspace.name, err: String(error) },
-        'could not remove the worktrees a crashed session left',
+        'could not list the worktrees a crashed session left',
       );
+    }
+    for (const entry of registered.filter((w) => !w.isMain)) {
+      await tryRemove(workspace.name, entry.path, async () => {
+        if (await isStrictlyInside(entry.path, root))
+          await removeWorktree({ ...deps.git, repoPath: workspace.path, worktreePath: entry.path, ownedRoot: root });
+      });
+    }
+    const folder = path.join(root, workspace.id);
+    const names = await fs.readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const leftover = path.join(folder, name);
+      await tryRemove(workspace.name, leftover, async () => {
+        await assertOwnedPath(leftover, root, 'worktree');
+        await fs.rm(leftover, { recursive: true, force: true });
+      });
     }
   }
 }
