@@ -16,24 +16,37 @@ import { scriptedSampler } from '../safety/resources/scripted-sampler';
 import { silentLogger } from '../log/logger';
 import { WorktreePool } from './worktree-pool';
 
-let engine: Engine | undefined;
-let repo: TempRepo | undefined;
-let home: { path: string; cleanup(): Promise<void> } | undefined;
+/** What the test opened (openEngine), closed after it. */
+const opened: { engine?: Engine; repo?: TempRepo; home?: { path: string; cleanup(): Promise<void> } } = {};
 afterEach(async () => {
-  await engine?.stop();
-  await repo?.cleanup();
-  await home?.cleanup();
+  await opened.engine?.stop();
+  await opened.repo?.cleanup();
+  await opened.home?.cleanup();
+  delete opened.engine;
+  delete opened.repo;
+  delete opened.home;
 });
+
+/**
+ * A fresh repository holding `files` and an engine on a fresh home, both closed after the test. The
+ * engine's model server does not answer: recovery asks it nothing.
+ */
+async function openEngine(
+  files: Record<string, string> = { 'a.txt': 'a\n' },
+): Promise<{ engine: Engine; repo: TempRepo }> {
+  opened.repo = await createTempRepo({ files });
+  opened.home = await createTempDir('nocturnal-home-');
+  const config = {
+    ...defaultConfig(),
+    llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
+  };
+  opened.engine = createEngine({ home: opened.home.path, config, env: {}, resourceSampler: scriptedSampler() });
+  return { engine: opened.engine, repo: opened.repo };
+}
 
 describe('session recovery', () => {
   it('removes the worktree pool a killed session left, idle and busy worktrees alike, and deletes no branch', async () => {
-    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-    home = await createTempDir('nocturnal-home-');
-    const config = {
-      ...defaultConfig(),
-      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
-    };
-    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const { engine, repo } = await openEngine();
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const start = await repo.git('rev-parse', 'HEAD');
 
@@ -58,13 +71,7 @@ describe('session recovery', () => {
   });
 
   it('removes every worktree a killed session left, one locked by a `worktree add` cut short included', async () => {
-    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-    home = await createTempDir('nocturnal-home-');
-    const config = {
-      ...defaultConfig(),
-      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
-    };
-    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const { engine, repo } = await openEngine();
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const folder = path.join(engine.paths.worktrees, workspace.id);
     const paths = [path.join(folder, 'pool-a'), path.join(folder, 'pool-b')];
@@ -85,13 +92,7 @@ describe('session recovery', () => {
   });
 
   it('marks a crashed attempt interrupted, removes its worktree and requeues its task', async () => {
-    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-    home = await createTempDir('nocturnal-home-');
-    const config = {
-      ...defaultConfig(),
-      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
-    };
-    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const { engine, repo } = await openEngine();
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
 
@@ -129,15 +130,7 @@ describe('session recovery', () => {
   });
 
   it('records an attempt whose merge landed before the crash as merged, and never runs or merges it again', async () => {
-    repo = await createTempRepo({ files: { 'a.txt': 'a\n', 'b.txt': 'b\n' } });
-    home = await createTempDir('nocturnal-home-');
-    const config = {
-      ...defaultConfig(),
-      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
-    };
-    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
-    const e = engine;
-    const r = repo;
+    const { engine: e, repo: r } = await openEngine({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
     const workspace = await e.workspaces.add({ path: r.path, checks: { test: 'true' } });
     const crashed = e.store.sessions.start({ trigger: 'manual', settings: {} }, new Date());
     const base = await r.git('rev-parse', 'main');
@@ -212,13 +205,7 @@ describe('session recovery', () => {
   });
 
   it('requeues a task left running before its attempt was recorded and removes worktrees nobody recorded', async () => {
-    repo = await createTempRepo({ files: { 'a.txt': 'a\n' } });
-    home = await createTempDir('nocturnal-home-');
-    const config = {
-      ...defaultConfig(),
-      llm: { ...defaultConfig().llm, provider: 'openai' as const, api_url: 'http://127.0.0.1:9/v1' },
-    };
-    engine = createEngine({ home: home.path, config, env: {}, resourceSampler: scriptedSampler() });
+    const { engine, repo } = await openEngine();
     const workspace = await engine.workspaces.add({ path: repo.path, checks: { test: 'true' } });
     const task = engine.tasks.add({ workspace: workspace.name, title: 'x' });
     engine.store.tasks.transition(task.id, 'running', new Date());
