@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitAll } from './commit-all';
+import type { CommitAllParams, CommitAllResult } from './commit-all';
 import { pinnedGit } from './engine-worktree';
 import { addWorktree } from './worktree-add';
 import type { EngineWorktree } from './engine-worktree';
@@ -34,21 +35,27 @@ afterEach(async () => {
 });
 
 /**
- * The git processes `body` started, as GIT_TRACE (kept by the engine's git environment) logs them:
- * each one's arguments after `git`.
+ * `commitAll` on the test's worktree with GIT_TRACE on (the engine's git environment keeps it): the
+ * commit it made ('' for none) and the git processes it started, each one's arguments after `git`.
  */
-async function tracedGit(body: () => Promise<void>): Promise<string[]> {
+async function tracedCommit(
+  params: Omit<CommitAllParams, 'worktree' | 'ownedRoot'>,
+): Promise<{ commit: string; calls: string[] }> {
   const trace = path.join(home.path, `trace-${Date.now()}.log`);
   const previous = process.env['GIT_TRACE'];
   process.env['GIT_TRACE'] = trace;
+  let result: CommitAllResult;
   try {
-    await body();
+    result = await commitAll({ worktree, ownedRoot: home.path, ...params });
   } finally {
     if (previous === undefined) delete process.env['GIT_TRACE'];
     else process.env['GIT_TRACE'] = previous;
   }
-  if (!fs.existsSync(trace)) return [];
-  return [...fs.readFileSync(trace, 'utf8').matchAll(/ trace: built-in: git (.*)$/gm)].map((m) => m[1] ?? '');
+  const text = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '';
+  return {
+    commit: result.kind === 'committed' ? result.commit : '',
+    calls: [...text.matchAll(/ trace: built-in: git (.*)$/gm)].map((m) => m[1] ?? ''),
+  };
 }
 
 describe('commitAll', () => {
@@ -79,30 +86,20 @@ describe('commitAll', () => {
     await pinnedGit(worktree, {});
     const wt = openTempRepo(worktreePath);
     await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
-    let tracked: Awaited<ReturnType<typeof commitAll>> | undefined;
-    const trackedRun = await tracedGit(async () => {
-      tracked = await commitAll({ worktree, ownedRoot: home.path, message: 'tracked', paths: ['a.txt', 'b.txt'] });
-    });
+    const { commit: first, calls: trackedRun } = await tracedCommit({ message: 'tracked', paths: ['a.txt', 'b.txt'] });
     expect(trackedRun).toHaveLength(1);
     expect(trackedRun[0]).toMatch(/^commit .* --only /);
     // No background maintenance either (git-environment): git would start `maintenance run --auto`.
     expect(trackedRun.join('\n')).not.toMatch(/maintenance|gc --auto/);
-    const first = tracked?.kind === 'committed' ? tracked.commit : '';
     expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
 
     await wt.write({ 'a.txt': 'again\n', 'src/new.ts': 'export {};\n' });
-    let created: Awaited<ReturnType<typeof commitAll>> | undefined;
-    const createdRun = await tracedGit(async () => {
-      created = await commitAll({
-        worktree,
-        ownedRoot: home.path,
-        message: 'with a new file',
-        paths: ['a.txt', 'src/new.ts'],
-        created: ['src/new.ts'],
-      });
+    const { commit: second, calls: createdRun } = await tracedCommit({
+      message: 'with a new file',
+      paths: ['a.txt', 'src/new.ts'],
+      created: ['src/new.ts'],
     });
     expect(createdRun).toHaveLength(2);
-    const second = created?.kind === 'committed' ? created.commit : '';
     expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tsrc/new.ts');
     expect(await repo.git('rev-parse', 'attempt')).toBe(second);
     expect(await wt.git('status', '--porcelain')).toBe('');
@@ -113,19 +110,13 @@ describe('commitAll', () => {
     const wt = openTempRepo(worktreePath);
     const head = await repo.git('rev-parse', 'attempt');
     await wt.write({ 'a.txt': 'edited\n', 'b.txt': null });
-    let inPlace: Awaited<ReturnType<typeof commitAll>> | undefined;
-    const inPlaceRun = await tracedGit(async () => {
-      inPlace = await commitAll({
-        worktree,
-        ownedRoot: home.path,
-        message: 'in place',
-        paths: ['a.txt', 'b.txt'],
-        indexPaths: new Set(['.gitignore', 'a.txt', 'b.txt']),
-      });
+    const { commit: first, calls: inPlaceRun } = await tracedCommit({
+      message: 'in place',
+      paths: ['a.txt', 'b.txt'],
+      indexPaths: new Set(['.gitignore', 'a.txt', 'b.txt']),
     });
     expect(inPlaceRun).toHaveLength(1);
     expect(inPlaceRun[0]).toMatch(/^commit .* --include /);
-    const first = inPlace?.kind === 'committed' ? inPlace.commit : '';
     expect(await repo.git('rev-parse', `${first}^`)).toBe(head);
     expect(await repo.git('show', '--name-status', '--format=', first)).toBe('M\ta.txt\nD\tb.txt');
     // The index is the new commit's tree, as after `--only`.
@@ -134,18 +125,12 @@ describe('commitAll', () => {
     // An existing file git does not track, which the caller's list does not hold: `--include` would
     // leave it out without a word, so the commit goes the `--only` way and its fallback adds it.
     await wt.write({ 'a.txt': 'again\n', 'notes.md': 'kept\n' });
-    let outside: Awaited<ReturnType<typeof commitAll>> | undefined;
-    const outsideRun = await tracedGit(async () => {
-      outside = await commitAll({
-        worktree,
-        ownedRoot: home.path,
-        message: 'outside the list',
-        paths: ['a.txt', 'notes.md'],
-        indexPaths: new Set(['.gitignore', 'a.txt']),
-      });
+    const { commit: second, calls: outsideRun } = await tracedCommit({
+      message: 'outside the list',
+      paths: ['a.txt', 'notes.md'],
+      indexPaths: new Set(['.gitignore', 'a.txt']),
     });
     expect(outsideRun.join('\n')).not.toMatch(/--include/);
-    const second = outside?.kind === 'committed' ? outside.commit : '';
     expect(await repo.git('show', '--name-status', '--format=', second)).toBe('M\ta.txt\nA\tnotes.md');
   });
 
